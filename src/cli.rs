@@ -1,0 +1,254 @@
+//! The command line: parses arguments, runs a command, prints diagnostics,
+//! and decides the exit code (0 ok, 1 content errors, 2 usage or config errors).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::{self, BuildOptions};
+use crate::check::{self, Format};
+use crate::config::{Config, Overrides};
+use crate::diagnostics::{render_human, Diagnostic, Report};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_CONTENT: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "handbook",
+    version,
+    about = "Build, check and preview a company handbook"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Check every link and anchor without writing a site (the CI gate).
+    Check(CheckArgs),
+    /// Create a new handbook in DIR.
+    Init {
+        /// Folder to create (must not exist, or be empty).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SiteArgs {
+    /// Folder that holds site.toml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Content folder (overrides site.toml).
+    #[arg(long)]
+    pub content: Option<PathBuf>,
+    /// Published URL of the site (overrides site.toml).
+    #[arg(long = "base-url")]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print only errors and warnings, no summary or progress.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder (overrides site.toml; default public/).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Treat broken links as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write the site even when some pages have errors (the exit code is still 1).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Replace an output folder that handbook did not create.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also list pages that no other page links to.
+    #[arg(long)]
+    pub orphans: bool,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(cli)
+}
+
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
+        Command::Init { dir } => match crate::init::init(&dir) {
+            Ok(()) => {
+                eprintln!("Created a new handbook in {}.", dir.display());
+                eprintln!("Build it with: handbook build --root {}", dir.display());
+                EXIT_OK
+            }
+            Err(message) => {
+                print_diagnostic(&Diagnostic::error("init", message));
+                EXIT_USAGE
+            }
+        },
+    }
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub fn print_diagnostic(d: &Diagnostic) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{}\n", render_human(d, color()));
+}
+
+fn print_report(report: &Report) {
+    let mut stderr = std::io::stderr().lock();
+    let color = color();
+    for d in &report.diagnostics {
+        let _ = writeln!(stderr, "{}\n", render_human(d, color));
+    }
+}
+
+fn load_config(site: &SiteArgs, output: Option<PathBuf>) -> Result<Config, i32> {
+    let overrides = Overrides {
+        content_dir: site.content.clone(),
+        output_dir: output,
+        base_url: site.base_url.clone(),
+        drafts: site.drafts,
+    };
+    Config::load(&site.root, &overrides).map_err(|e| {
+        print_diagnostic(&e.to_diagnostic());
+        EXIT_USAGE
+    })
+}
+
+fn run_build(args: BuildArgs) -> i32 {
+    let config = match load_config(&args.site, args.output.clone()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let options = BuildOptions {
+        strict: args.strict,
+        keep_going: args.keep_going,
+        force: args.force,
+        progress: !args.site.quiet && std::io::stderr().is_terminal(),
+    };
+    match build::build(&config, &options) {
+        Ok(mut summary) => {
+            summary.report.sort();
+            print_report(&summary.report);
+            let errors = summary.report.errors();
+            if !args.site.quiet {
+                let verb = if summary.wrote_site {
+                    "Built"
+                } else {
+                    "Did not build"
+                };
+                eprintln!(
+                    "{verb} {} pages and {} assets in {:.2}s: {} error(s), {} warning(s){}",
+                    summary.pages,
+                    summary.assets,
+                    summary.elapsed.as_secs_f64(),
+                    errors,
+                    summary.report.warnings(),
+                    if summary.wrote_site {
+                        format!(" -> {}", config.output_dir.display())
+                    } else {
+                        " (the previous site is untouched; --keep-going writes it anyway)".into()
+                    }
+                );
+            }
+            if errors > 0 {
+                EXIT_CONTENT
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(e) => {
+            print_diagnostic(&e.to_diagnostic());
+            match e {
+                build::BuildError::Output(crate::output::OutputError::Io { .. }) => EXIT_CONTENT,
+                _ => EXIT_USAGE,
+            }
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> i32 {
+    let config = match load_config(&args.site, None) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let result = check::check(&config, args.orphans);
+    let broken = result.broken().len();
+    let errors = result.report().errors();
+    match args.format {
+        Format::Human => {
+            let mut report = Report {
+                diagnostics: result.report().diagnostics.clone(),
+            };
+            report.sort();
+            print_report(&report);
+            if args.orphans {
+                for orphan in &result.orphans {
+                    eprintln!("orphan: {orphan} (no other page links to it)");
+                }
+            }
+            if !args.site.quiet {
+                let links = &result.loaded.links;
+                eprintln!(
+                    "Checked {} links on {} pages in {:.2}s: {} broken, {} other error(s), {} warning(s){}",
+                    links.links_checked,
+                    result.pages(),
+                    result.elapsed.as_secs_f64(),
+                    broken,
+                    errors - broken.min(errors),
+                    result.report().warnings(),
+                    if args.orphans { format!(", {} orphan page(s)", result.orphans.len()) } else { String::new() }
+                );
+            }
+        }
+        Format::Json => println!("{}", check::to_json(&result, args.orphans)),
+        Format::Junit => print!("{}", check::to_junit(&result)),
+        Format::Codequality => {
+            let prefix = config
+                .content_dir
+                .strip_prefix(".")
+                .unwrap_or(&config.content_dir)
+                .to_string_lossy()
+                .into_owned();
+            println!("{}", check::to_codequality(&result, &prefix))
+        }
+    }
+    if errors > 0 {
+        EXIT_CONTENT
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,342 @@
+//! Site configuration: `site.toml` plus command-line overrides.
+//!
+//! Every setting has a default, so a folder of Markdown builds with no
+//! `site.toml` at all.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL the site is published at; its path part prefixes every URL.
+    pub base_url: String,
+    pub language: String,
+    /// Content folder, relative to the site root.
+    pub content_dir: PathBuf,
+    /// Output folder, relative to the site root.
+    pub output_dir: PathBuf,
+    /// Theme name: `themes/NAME/` under the site root; `default` falls back to
+    /// the theme built into the binary.
+    pub theme: String,
+    /// Prefix of "edit this page" links; the page's source path is appended.
+    pub edit_url: String,
+    /// Build pages marked `draft: true`.
+    pub drafts: bool,
+    pub markdown: MarkdownConfig,
+    pub links: LinksConfig,
+    /// The cadence vocabulary and calendar settings; read by the cadence stage.
+    pub cadence: toml::Table,
+    /// Free-form values for templates (`config.extra`).
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadingIdFlavor {
+    /// kramdown with the GFM parser (the GitLab handbook): text content,
+    /// lowercased, punctuation dropped, spaces to `-`, no collapsing.
+    #[default]
+    KramdownGfm,
+    /// kramdown's own parser: like GFM but leading non-letters dropped and
+    /// runs of punctuation/space collapsed.
+    Kramdown,
+    /// GitHub and most Markdown renderers: like kramdown-gfm.
+    Github,
+    /// Hugo (goldmark): like GitHub.
+    Hugo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ErbMode {
+    /// Remove `<% %>` tags (the text between them stays).
+    #[default]
+    Drop,
+    /// Show the tags as written, escaped.
+    Show,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownConfig {
+    pub heading_ids: HeadingIdFlavor,
+    /// Highlight fenced code blocks with syntect.
+    pub highlight: bool,
+    pub highlight_theme: String,
+    pub highlight_theme_dark: String,
+    /// Typographic quotes and dashes (kramdown does this by default).
+    pub smart_punctuation: bool,
+    /// kramdown's `parse_block_html` default, before any `{::options}`.
+    pub parse_block_html: bool,
+    pub erb: ErbMode,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            heading_ids: HeadingIdFlavor::default(),
+            highlight: true,
+            highlight_theme: "InspiredGitHub".into(),
+            highlight_theme_dark: "base16-ocean.dark".into(),
+            smart_punctuation: true,
+            parse_block_html: false,
+            erb: ErbMode::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BrokenLinks {
+    #[default]
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinksConfig {
+    /// Other domains whose URLs are this site's pages (besides `base_url`'s).
+    pub internal_domains: Vec<String>,
+    /// Regexes: internal targets matching one are not checked (they live elsewhere).
+    pub ignore: Vec<String>,
+    /// Regexes: external URLs matching one are never fetched by `--external`.
+    pub external_ignore: Vec<String>,
+    /// What a broken internal link is in `handbook build`.
+    pub broken: BrokenLinks,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Handbook".into(),
+            description: String::new(),
+            base_url: "http://localhost".into(),
+            language: "en".into(),
+            content_dir: "content".into(),
+            output_dir: "public".into(),
+            theme: "default".into(),
+            edit_url: String::new(),
+            drafts: false,
+            markdown: MarkdownConfig::default(),
+            links: LinksConfig::default(),
+            cadence: toml::Table::new(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// Values given on the command line; they win over `site.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub content_dir: Option<PathBuf>,
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// The configuration with every path made absolute or root-relative, ready to use.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub site: SiteConfig,
+    pub content_dir: PathBuf,
+    pub output_dir: PathBuf,
+    /// `base_url` without a trailing slash.
+    pub base_url: String,
+    /// The path part of `base_url`, without a trailing slash (`""` at a domain root).
+    pub base_path: String,
+    /// Hosts whose absolute URLs are internal links (from `base_url` and `links.internal_domains`).
+    pub internal_hosts: Vec<String>,
+    /// Whether the config came from a `site.toml`.
+    pub from_file: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid {path}")]
+    Parse {
+        path: PathBuf,
+        text: String,
+        error: toml::de::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl ConfigError {
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        match self {
+            ConfigError::Parse { path, text, error } => {
+                let d = Diagnostic::error(
+                    "config",
+                    format!("invalid site configuration: {}", error.message()),
+                )
+                .in_file(path.display().to_string());
+                match error.span() {
+                    Some(span) => d.at(text, span),
+                    None => d,
+                }
+            }
+            other => Diagnostic::error("config", other.to_string()),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `ROOT/site.toml` when present and applies the overrides.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        let (site, from_file) = if path.is_file() {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let site = toml::from_str::<SiteConfig>(&text).map_err(|error| ConfigError::Parse {
+                path: path.clone(),
+                text: text.clone(),
+                error,
+            })?;
+            (site, true)
+        } else if root.is_dir() {
+            (SiteConfig::default(), false)
+        } else {
+            return Err(ConfigError::Invalid(format!(
+                "site root {} is not a folder",
+                root.display()
+            )));
+        };
+        Config::from_site(root, site, overrides, from_file)
+    }
+
+    pub fn from_site(
+        root: &Path,
+        mut site: SiteConfig,
+        overrides: &Overrides,
+        from_file: bool,
+    ) -> Result<Config, ConfigError> {
+        if let Some(url) = &overrides.base_url {
+            site.base_url = url.clone();
+        }
+        if overrides.drafts {
+            site.drafts = true;
+        }
+        // Paths given on the command line are relative to the working folder;
+        // paths in site.toml are relative to the site root.
+        let content_dir = match &overrides.content_dir {
+            Some(dir) => dir.clone(),
+            None => root.join(&site.content_dir),
+        };
+        let output_dir = match &overrides.output_dir {
+            Some(dir) => dir.clone(),
+            None => root.join(&site.output_dir),
+        };
+        if !content_dir.is_dir() {
+            return Err(ConfigError::Invalid(format!(
+                "content folder {} does not exist",
+                content_dir.display()
+            )));
+        }
+        let (base_url, host, base_path) = split_base_url(&site.base_url)?;
+        let mut internal_hosts = vec![host];
+        for domain in &site.links.internal_domains {
+            let domain = domain
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_ascii_lowercase();
+            if !internal_hosts.contains(&domain) {
+                internal_hosts.push(domain);
+            }
+        }
+        for pattern in site.links.ignore.iter().chain(&site.links.external_ignore) {
+            if let Err(e) = regex::Regex::new(pattern) {
+                return Err(ConfigError::Invalid(format!(
+                    "invalid regex `{pattern}` in [links]: {e}"
+                )));
+            }
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            site,
+            content_dir,
+            output_dir,
+            base_url,
+            base_path,
+            internal_hosts,
+            from_file,
+        })
+    }
+
+    /// A config for tests and tools that only need a content folder.
+    pub fn for_content(content_dir: &Path) -> Config {
+        let overrides = Overrides {
+            content_dir: Some(content_dir.to_path_buf()),
+            ..Overrides::default()
+        };
+        Config::from_site(content_dir, SiteConfig::default(), &overrides, false)
+            .expect("default config is valid for an existing folder")
+    }
+}
+
+/// `https://Example.com/docs/` -> (`https://example.com/docs`, `example.com`, `/docs`).
+fn split_base_url(url: &str) -> Result<(String, String, String), ConfigError> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "base_url `{url}` must start with http:// or https://"
+            ))
+        })?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if host.is_empty() {
+        return Err(ConfigError::Invalid(format!(
+            "base_url `{url}` has no host"
+        )));
+    }
+    let scheme = &trimmed[..trimmed.len() - rest.len()];
+    let host = host.to_ascii_lowercase();
+    Ok((format!("{scheme}{host}{path}"), host, path.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_splits_into_host_and_path() {
+        let (url, host, path) = split_base_url("https://Example.com/docs/").unwrap();
+        assert_eq!(url, "https://example.com/docs");
+        assert_eq!(host, "example.com");
+        assert_eq!(path, "/docs");
+        let (_, _, path) = split_base_url("http://localhost:1111").unwrap();
+        assert_eq!(path, "");
+        assert!(split_base_url("example.com").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_position() {
+        let text = "title = \"x\"\ntitel = \"y\"\n";
+        let err = toml::from_str::<SiteConfig>(text).unwrap_err();
+        assert!(err.message().contains("titel"), "{}", err.message());
+        assert_eq!(err.span().map(|s| &text[s]), Some("titel"));
+    }
+}

@@ -1,0 +1,506 @@
+//! Stage 1: load the content tree into pages and assets.
+//!
+//! Walks the content folder, reads and splits every page in parallel, parses its
+//! front matter and gives it a URL. Problems are collected as diagnostics; a page
+//! whose front matter cannot be parsed is left out of the site, the rest loads.
+
+pub mod front_matter;
+pub mod url;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use front_matter::{FrontMatterError, Split};
+pub use url::{PageUrl, SourceKind};
+
+/// Front matter keys `handbook` interprets; every other key goes to `extra`.
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "layout",
+    "draft",
+    "weight",
+    "date",
+    "url",
+    "permalink",
+    "slug",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: String,
+    pub layout: String,
+    pub draft: bool,
+    pub weight: i64,
+    pub date: Option<String>,
+    /// Every key `handbook` does not interpret itself (`cadence`, `redirect_to`, ...).
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    /// Path relative to the content folder, `/`-separated: the name users see.
+    pub rel_path: String,
+    pub abs_path: PathBuf,
+    /// The whole file (a leading byte-order mark removed).
+    pub text: String,
+    pub kind: SourceKind,
+    pub split: Split,
+    pub front: FrontMatter,
+    pub url: PageUrl,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.split.body_start..]
+    }
+    /// The content-relative folder the page lives in (`""` at the top).
+    pub fn dir(&self) -> &str {
+        self.rel_path.rfind('/').map_or("", |i| &self.rel_path[..i])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel_path: String,
+    pub abs_path: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every page and asset below the content folder.
+pub fn load(config: &Config) -> Content {
+    let mut diagnostics = Vec::new();
+    let (page_files, assets) = walk(&config.content_dir, &mut diagnostics);
+    let folders_with_index: HashSet<&str> = page_files
+        .iter()
+        .filter(|(rel, _, _)| url::is_index_name(rel))
+        .map(|(rel, _, _)| rel.rfind('/').map_or("", |i| &rel[..i]))
+        .collect();
+    let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = page_files
+        .par_iter()
+        .map(|(rel, abs, kind)| {
+            let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+            let readme_is_index = !folders_with_index.contains(dir);
+            load_page(rel, abs, *kind, readme_is_index, config.site.drafts)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(loaded.len());
+    for (page, diags) in loaded {
+        diagnostics.extend(diags);
+        pages.extend(page);
+    }
+    check_url_collisions(&mut pages, &assets, &mut diagnostics);
+    Content {
+        pages,
+        assets,
+        diagnostics,
+    }
+}
+
+type PageFile = (String, PathBuf, SourceKind);
+
+fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<PageFile>, Vec<Asset>) {
+    let mut pages = Vec::new();
+    let mut assets = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_skipped_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let file = err
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| ".".into());
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop; this folder is skipped".to_string()
+                } else {
+                    format!("cannot read: {}", io_message(&err))
+                };
+                diagnostics.push(Diagnostic::error("io", message).in_file(file));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        match url::source_kind(&rel) {
+            kind @ (SourceKind::Markdown | SourceKind::MarkdownErb) => {
+                pages.push((rel, entry.into_path(), kind))
+            }
+            SourceKind::Unsupported => diagnostics.push(
+                Diagnostic::warning(
+                    "unsupported",
+                    "this template language is not supported; the file is skipped",
+                )
+                .in_file(rel)
+                .with_help("convert the page to Markdown (`.md`) to publish it"),
+            ),
+            SourceKind::Asset => assets.push(Asset {
+                rel_path: rel,
+                abs_path: entry.into_path(),
+            }),
+        }
+    }
+    (pages, assets)
+}
+
+fn io_message(err: &walkdir::Error) -> String {
+    err.io_error()
+        .map_or_else(|| err.to_string(), |e| e.to_string())
+}
+
+/// Hidden files, and `_name` partials (Middleman, Jekyll) other than `_index.*`.
+fn is_skipped_name(name: &str) -> bool {
+    name.starts_with('.') || (name.starts_with('_') && !name.starts_with("_index."))
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+fn load_page(
+    rel: &str,
+    abs: &Path,
+    kind: SourceKind,
+    readme_is_index: bool,
+    drafts: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let bytes = match std::fs::read(abs) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel));
+            return (None, diagnostics);
+        }
+    };
+    let text = match decode(rel, bytes) {
+        Ok(text) => text,
+        Err(d) => {
+            diagnostics.push(d);
+            return (None, diagnostics);
+        }
+    };
+    let (split, parsed) = match front_matter::split(&text)
+        .and_then(|split| front_matter::parse(&text, &split).map(|parsed| (split, parsed)))
+    {
+        Ok(ok) => ok,
+        Err(error) => {
+            diagnostics.push(front_matter::error_diagnostic(rel, &text, &error));
+            if matches!(error, FrontMatterError::Unclosed { .. }) {
+                return (None, diagnostics);
+            }
+            return (None, diagnostics);
+        }
+    };
+    for (message, span) in parsed.warnings {
+        diagnostics.push(
+            Diagnostic::warning("front-matter", message)
+                .in_file(rel)
+                .at(&text, span),
+        );
+    }
+    let front = interpret(rel, &text, &split, parsed.map, &mut diagnostics);
+    if front.draft && !drafts {
+        return (None, diagnostics);
+    }
+    let mut page_url = url::page_url(rel, readme_is_index);
+    let custom = front
+        .extra
+        .get("url")
+        .or_else(|| front.extra.get("permalink"))
+        .and_then(Value::as_str);
+    if let Some(custom) = custom {
+        match url::custom_url(custom) {
+            Some(u) => page_url = u,
+            None => diagnostics.push(
+                Diagnostic::error("front-matter", format!("unsafe or invalid url `{custom}`"))
+                    .in_file(rel)
+                    .at(&text, key_span(&text, &split, &["url", "permalink"]))
+                    .with_help("use a site path such as `/sales/forecasting/`, without `..`"),
+            ),
+        }
+    } else if let Some(slug) = front.extra.get("slug").and_then(Value::as_str) {
+        match url::with_slug(&page_url, slug) {
+            Some(u) => page_url = u,
+            None => diagnostics.push(
+                Diagnostic::error("front-matter", format!("invalid slug `{slug}`"))
+                    .in_file(rel)
+                    .at(&text, key_span(&text, &split, &["slug"])),
+            ),
+        }
+    }
+    if kind == SourceKind::MarkdownErb && text.contains("<%") {
+        diagnostics.push(
+            Diagnostic::warning(
+                "erb",
+                "ERB tags are not executed; they are left out of the page",
+            )
+            .in_file(rel)
+            .at(&text, erb_span(&text)),
+        );
+    }
+    let page = Page {
+        rel_path: rel.to_string(),
+        abs_path: abs.to_path_buf(),
+        text,
+        kind,
+        split,
+        front,
+        url: page_url,
+    };
+    (Some(page), diagnostics)
+}
+
+fn erb_span(text: &str) -> std::ops::Range<usize> {
+    let start = text.find("<%").unwrap_or(0);
+    let end = text[start..]
+        .find("%>")
+        .map_or(start + 2, |i| start + i + 2);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    start..end.min(line_end)
+}
+
+fn key_span(text: &str, split: &Split, keys: &[&str]) -> std::ops::Range<usize> {
+    keys.iter()
+        .map(|k| front_matter::key_span(text, &split.front, k))
+        .find(|s| !s.is_empty())
+        .unwrap_or(0..0)
+}
+
+/// UTF-8 with an optional byte-order mark; anything else is an error that
+/// points at the first bad byte.
+fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    if memchr::memchr(0, &bytes).is_some() {
+        return Err(
+            Diagnostic::error("encoding", "this looks like a binary file, not Markdown")
+                .in_file(rel)
+                .with_help("rename it if it is an asset, or remove it"),
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        // In the lossy text, the bad byte sits where the valid prefix ends.
+        Diagnostic::error("encoding", "the file is not valid UTF-8")
+            .in_file(rel)
+            .at(&lossy, valid..valid + 1)
+            .with_label("invalid byte here")
+            .with_help("save the file as UTF-8")
+    })
+}
+
+fn interpret(
+    rel: &str,
+    text: &str,
+    split: &Split,
+    mut map: Map<String, Value>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let mut type_error = |key: &str, expected: &str, found: &Value| {
+        diagnostics.push(
+            Diagnostic::error(
+                "front-matter",
+                format!(
+                    "`{key}` must be {expected}, found {}",
+                    front_matter::json_kind(found)
+                ),
+            )
+            .in_file(rel)
+            .at(text, front_matter::key_span(text, &split.front, key)),
+        );
+    };
+    let mut front = FrontMatter::default();
+    if let Some(v) = map.get("title") {
+        match scalar_string(v) {
+            Some(s) => front.title = Some(s),
+            None if v.is_null() => {}
+            None => type_error("title", "text", v),
+        }
+    }
+    if let Some(v) = map.get("description") {
+        match scalar_string(v) {
+            Some(s) => front.description = s,
+            None if v.is_null() => {}
+            None => type_error("description", "text", v),
+        }
+    }
+    if let Some(v) = map.get("layout") {
+        match scalar_string(v) {
+            Some(s) => front.layout = s,
+            None if v.is_null() => {}
+            None => type_error("layout", "a template name", v),
+        }
+    }
+    if let Some(v) = map.get("draft") {
+        match v {
+            Value::Bool(b) => front.draft = *b,
+            Value::String(s) if s == "true" || s == "false" => front.draft = s == "true",
+            Value::Null => {}
+            other => type_error("draft", "true or false", other),
+        }
+    }
+    if let Some(v) = map.get("weight") {
+        match v {
+            Value::Number(n) if n.as_i64().is_some() => front.weight = n.as_i64().unwrap_or(0),
+            Value::Number(n) => front.weight = n.as_f64().unwrap_or(0.0) as i64,
+            Value::String(s) if s.trim().parse::<i64>().is_ok() => {
+                front.weight = s.trim().parse().unwrap_or(0)
+            }
+            Value::Null => {}
+            other => type_error("weight", "a whole number", other),
+        }
+    }
+    if let Some(v) = map.get("date") {
+        front.date = scalar_string(v);
+    }
+    // Keep url/permalink/slug in extra as well so templates can see them.
+    for key in KNOWN_KEYS {
+        if !matches!(*key, "url" | "permalink" | "slug") {
+            map.remove(*key);
+        }
+    }
+    front.extra = map;
+    front
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Two sources for one URL is an error naming both; the first (in path order)
+/// keeps the URL so the rest of the site still builds.
+fn check_url_collisions(
+    pages: &mut Vec<Page>,
+    assets: &[Asset],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut dropped = HashSet::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(first) = seen.get(&page.url.output) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "url-collision",
+                    format!(
+                        "`{}` and `{first}` both map to the URL {}",
+                        page.rel_path, page.url.path
+                    ),
+                )
+                .in_file(page.rel_path.clone())
+                .with_help("rename one of them, or give one a `url:` in its front matter"),
+            );
+            dropped.insert(i);
+        } else {
+            seen.insert(page.url.output.clone(), page.rel_path.clone());
+        }
+    }
+    for asset in assets {
+        if let Some(page) = seen.get(&asset.rel_path) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "url-collision",
+                    format!("the page `{page}` is written where this file would be copied; the page wins"),
+                )
+                .in_file(asset.rel_path.clone()),
+            );
+        }
+    }
+    if !dropped.is_empty() {
+        let mut i = 0;
+        pages.retain(|_| {
+            i += 1;
+            !dropped.contains(&(i - 1))
+        });
+    }
+}
+
+/// Maps content-relative source paths to page indices: used to rewrite links
+/// to `.md` files into page URLs.
+pub fn source_index(pages: &[Page]) -> BTreeMap<&str, usize> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel_path.as_str(), i))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipped_names() {
+        assert!(is_skipped_name(".git"));
+        assert!(is_skipped_name("_partial.md"));
+        assert!(!is_skipped_name("_index.md"));
+        assert!(!is_skipped_name("page.md"));
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_byte() {
+        let d = decode("a.md", b"ok\nab\xffcd\n".to_vec()).unwrap_err();
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.column), (2, 3));
+    }
+
+    #[test]
+    fn bom_is_removed() {
+        assert_eq!(
+            decode("a.md", b"\xEF\xBB\xBF---\n".to_vec()).unwrap(),
+            "---\n"
+        );
+    }
+
+    #[test]
+    fn binary_files_are_rejected() {
+        assert!(decode("a.md", vec![0x89, b'P', 0, 0]).is_err());
+    }
+
+    #[test]
+    fn wrong_types_are_errors_at_the_key() {
+        let text = "---\ntitle: [a, b]\nweight: \"x\"\n---\n";
+        let split = front_matter::split(text).unwrap();
+        let parsed = front_matter::parse(text, &split).unwrap();
+        let mut diags = Vec::new();
+        let front = interpret("a.md", text, &split, parsed.map, &mut diags);
+        assert_eq!(front.title, None);
+        assert_eq!(diags.len(), 2);
+        assert_eq!(diags[0].line(), 2);
+        assert_eq!(diags[1].line(), 3);
+        assert!(diags[1].message.contains("whole number"));
+    }
+}

@@ -1,0 +1,245 @@
+//! Source path -> URL and output path.
+//!
+//! The rules keep the links of Middleman, Jekyll, Hugo and GitHub handbooks
+//! working: `a/b.md` -> `/a/b/`; `a/index.md`, `a/_index.md`,
+//! `a/index.html.md`, `a/README.md` -> `/a/`; `a/b.html.md` -> `/a/b.html`;
+//! `.erb` is stripped first (`a.html.md.erb` is `a.html.md`).
+
+/// What kind of source a file is, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Markdown page.
+    Markdown,
+    /// Markdown page with ERB tags (`.md.erb`): tags are not executed.
+    MarkdownErb,
+    /// A page format `handbook` cannot render (HAML, Slim, bare ERB partials).
+    Unsupported,
+    /// Anything else: copied as is.
+    Asset,
+}
+
+pub fn source_kind(rel_path: &str) -> SourceKind {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        SourceKind::Markdown
+    } else if lower.ends_with(".md.erb") || lower.ends_with(".markdown.erb") {
+        SourceKind::MarkdownErb
+    } else if lower.ends_with(".haml") || lower.ends_with(".slim") || lower.ends_with(".erb") {
+        SourceKind::Unsupported
+    } else {
+        SourceKind::Asset
+    }
+}
+
+/// A page's place in the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageUrl {
+    /// Root-relative URL path, `/a/b/` or `/a/b.html`.
+    pub path: String,
+    /// Output file, relative to the output folder: `a/b/index.html`.
+    pub output: String,
+    /// True for the folder's index page (`index.md`, `_index.md`, `README.md`).
+    pub is_index: bool,
+}
+
+/// Strips the page extensions: `a/b.html.md.erb` -> (`a/b`, html = true).
+fn strip_page_extension(rel_path: &str) -> (&str, bool) {
+    let mut stem = rel_path;
+    if let Some(s) = strip_suffix_ci(stem, ".erb") {
+        stem = s;
+    }
+    stem = strip_suffix_ci(stem, ".md")
+        .or_else(|| strip_suffix_ci(stem, ".markdown"))
+        .unwrap_or(stem);
+    match strip_suffix_ci(stem, ".html") {
+        Some(s) => (s, true),
+        None => (stem, false),
+    }
+}
+
+fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(suffix.len())?;
+    (s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix)).then(|| &s[..cut])
+}
+
+/// Whether the file is its folder's index page by name.
+pub fn is_index_name(rel_path: &str) -> bool {
+    let (stem, _) = strip_page_extension(rel_path);
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    name == "index" || name == "_index"
+}
+
+pub fn is_readme(rel_path: &str) -> bool {
+    let (stem, _) = strip_page_extension(rel_path);
+    stem.rsplit('/')
+        .next()
+        .unwrap_or(stem)
+        .eq_ignore_ascii_case("readme")
+}
+
+/// URL of a page from its content-relative path (`/`-separated).
+/// `readme_is_index`: the folder has no `index` page, so `README.md` takes its place.
+pub fn page_url(rel_path: &str, readme_is_index: bool) -> PageUrl {
+    let (stem, html) = strip_page_extension(rel_path);
+    let (dir, name) = match stem.rfind('/') {
+        Some(i) => (&stem[..i], &stem[i + 1..]),
+        None => ("", stem),
+    };
+    let is_index = name == "index"
+        || name == "_index"
+        || (readme_is_index && name.eq_ignore_ascii_case("readme"));
+    if is_index {
+        return folder_url(dir);
+    }
+    if html {
+        let path = format!("{}/{}.html", prefix(dir), name);
+        let output = path.trim_start_matches('/').to_string();
+        return PageUrl {
+            path,
+            output,
+            is_index: false,
+        };
+    }
+    let path = format!("{}/{}/", prefix(dir), name);
+    PageUrl {
+        output: format!("{}index.html", path.trim_start_matches('/')),
+        path,
+        is_index: false,
+    }
+}
+
+fn folder_url(dir: &str) -> PageUrl {
+    let path = if dir.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{dir}/")
+    };
+    PageUrl {
+        output: format!("{}index.html", path.trim_start_matches('/')),
+        path,
+        is_index: true,
+    }
+}
+
+fn prefix(dir: &str) -> String {
+    if dir.is_empty() {
+        String::new()
+    } else {
+        format!("/{dir}")
+    }
+}
+
+/// A URL chosen in front matter (`url`, `permalink`): normalised to a
+/// root-relative path that cannot leave the output folder. `None` when unsafe.
+pub fn custom_url(url: &str) -> Option<PageUrl> {
+    let url = url.trim();
+    if url.is_empty() || url.contains("://") || url.contains('\\') || url.contains('\0') {
+        return None;
+    }
+    let mut segments = Vec::new();
+    for segment in url.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s => segments.push(s),
+        }
+    }
+    let joined = segments.join("/");
+    let last = segments.last().copied().unwrap_or("");
+    if last.ends_with(".html")
+        || last.ends_with(".htm")
+        || last.ends_with(".xml")
+        || last.ends_with(".json")
+    {
+        return Some(PageUrl {
+            path: format!("/{joined}"),
+            output: joined,
+            is_index: false,
+        });
+    }
+    Some(folder_url(&joined))
+}
+
+/// The URL of a page whose last segment is replaced by `slug`.
+pub fn with_slug(url: &PageUrl, slug: &str) -> Option<PageUrl> {
+    let slug = slug.trim().trim_matches('/');
+    if slug.is_empty() || slug.contains('/') || slug == ".." || slug == "." {
+        return None;
+    }
+    let trimmed = url.path.trim_end_matches('/');
+    let parent = &trimmed[..trimmed.rfind('/').unwrap_or(0)];
+    custom_url(&format!("{parent}/{slug}/"))
+}
+
+/// A readable title from a file name: `sales-calls.md` -> `Sales calls`.
+pub fn title_from_path(rel_path: &str) -> String {
+    let (stem, _) = strip_page_extension(rel_path);
+    let mut parts = stem.rsplit('/');
+    let mut name = parts.next().unwrap_or(stem);
+    if name == "index" || name == "_index" || name.eq_ignore_ascii_case("readme") {
+        name = parts.next().unwrap_or("Home");
+    }
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Home".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_rules() {
+        let cases = [
+            ("a/b.md", "/a/b/", "a/b/index.html"),
+            ("a/index.md", "/a/", "a/index.html"),
+            ("a/_index.md", "/a/", "a/index.html"),
+            ("a/index.html.md", "/a/", "a/index.html"),
+            ("a/b.html.md", "/a/b.html", "a/b.html"),
+            ("a/b.html.md.erb", "/a/b.html", "a/b.html"),
+            ("a/index.html.md.erb", "/a/", "a/index.html"),
+            ("index.md", "/", "index.html"),
+            ("top.md", "/top/", "top/index.html"),
+            ("a/README.md", "/a/README/", "a/README/index.html"),
+        ];
+        for (source, path, output) in cases {
+            let url = page_url(source, false);
+            assert_eq!(
+                (url.path.as_str(), url.output.as_str()),
+                (path, output),
+                "{source}"
+            );
+        }
+        assert_eq!(page_url("a/README.md", true).path, "/a/");
+    }
+
+    #[test]
+    fn custom_urls_cannot_escape() {
+        assert_eq!(custom_url("/x/y").unwrap().path, "/x/y/");
+        assert_eq!(custom_url("x/feed.xml").unwrap().output, "x/feed.xml");
+        assert!(custom_url("../../etc/passwd").is_none());
+        assert!(custom_url("/a/../../b").is_none());
+        assert!(custom_url("https://evil.example/").is_none());
+        assert_eq!(custom_url("/").unwrap().output, "index.html");
+    }
+
+    #[test]
+    fn slugs_replace_the_last_segment() {
+        let url = page_url("a/b.md", false);
+        assert_eq!(with_slug(&url, "c").unwrap().path, "/a/c/");
+        assert!(with_slug(&url, "../x").is_none());
+    }
+
+    #[test]
+    fn kinds_and_titles() {
+        assert_eq!(source_kind("a/b.html.md.erb"), SourceKind::MarkdownErb);
+        assert_eq!(source_kind("a/b.html.haml"), SourceKind::Unsupported);
+        assert_eq!(source_kind("a/b.png"), SourceKind::Asset);
+        assert_eq!(title_from_path("sales/sales-calls.md"), "Sales calls");
+        assert_eq!(title_from_path("sales/_index.md"), "Sales");
+    }
+}

@@ -1,0 +1,262 @@
+//! Diagnostics: what every stage reports to the user.
+//!
+//! Stages keep byte offsets while they work; a [`Diagnostic`] is made at the edge
+//! with a [`LineIndex`] so it carries its own file, line, column and source line,
+//! and can be printed by any emitter without going back to the file.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Where in a source file a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// The whole source line, without its line ending.
+    #[serde(skip)]
+    pub source_line: String,
+    /// Byte range inside `source_line` to underline.
+    #[serde(skip)]
+    pub underline: Range<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// File path as shown to the user (relative to the content folder or site root).
+    pub file: Option<String>,
+    pub location: Option<Location>,
+    pub message: String,
+    /// Short text under the underline.
+    pub label: Option<String>,
+    /// "did you mean ..." and similar.
+    pub help: Option<String>,
+    /// Machine-readable kind, e.g. `missing-page`, `front-matter`.
+    pub code: &'static str,
+    /// The link target, for link diagnostics.
+    pub target: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file: None,
+            location: None,
+            message: message.into(),
+            label: None,
+            help: None,
+            code,
+            target: None,
+        }
+    }
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+    /// Point at `span` (byte offsets) in `text`, the file's full contents.
+    pub fn at(mut self, text: &str, span: Range<usize>) -> Self {
+        self.location = Some(LineIndex::new(text).location(text, span));
+        self
+    }
+    pub fn at_location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+    pub fn line(&self) -> usize {
+        self.location.as_ref().map_or(1, |l| l.line)
+    }
+    pub fn column(&self) -> usize {
+        self.location.as_ref().map_or(1, |l| l.column)
+    }
+}
+
+/// Turns byte offsets into line and column, built once per file.
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// 0-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    pub fn location(&self, text: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let line = self.line_of(start);
+        let line_start = self.line_starts[line];
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
+            .map_or(text.len(), |i| line_start + i);
+        let source_line = text[line_start..line_end].trim_end_matches('\r');
+        let column = text[line_start..start].chars().count() + 1;
+        let underline_start = (start - line_start).min(source_line.len());
+        let underline_end =
+            (end.min(line_end) - line_start).clamp(underline_start, source_line.len());
+        Location {
+            line: line + 1,
+            column,
+            source_line: source_line.to_string(),
+            underline: underline_start..underline_end,
+        }
+    }
+}
+
+pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Prints diagnostics the way rustc does: `file:line:col`, the source line, the
+/// span underlined, help below.
+pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
+    let level = match diagnostic.severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+    };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let origin;
+    let mut message = level.title(&diagnostic.message);
+    match (&diagnostic.file, &diagnostic.location) {
+        (Some(file), Some(location)) => {
+            let label = diagnostic.label.as_deref().unwrap_or("");
+            let mut underline = location.underline.clone();
+            if underline.is_empty() {
+                // annotate-snippets needs something to point at; an empty span
+                // at the end of a line points just past it.
+                underline.end = (underline.start + 1).min(location.source_line.len());
+                if underline.is_empty() && underline.start > 0 {
+                    underline.start -= 1;
+                }
+            }
+            message = message.snippet(
+                Snippet::source(&location.source_line)
+                    .line_start(location.line)
+                    .origin(file)
+                    .annotation(level.span(underline).label(label)),
+            );
+        }
+        (Some(file), None) => {
+            origin = file.clone();
+            message = message.snippet(Snippet::source("").origin(&origin));
+        }
+        _ => {}
+    }
+    if let Some(help) = &diagnostic.help {
+        message = message.footer(Level::Help.title(help));
+    }
+    let mut out = String::new();
+    let _ = write!(out, "{}", renderer.render(message));
+    out
+}
+
+/// A collection of diagnostics from one run, with counts.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(ds);
+    }
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+    /// Stable order: by file, then position, so output does not depend on threads.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            (a.file.as_deref(), a.line(), a.column()).cmp(&(
+                b.file.as_deref(),
+                b.line(),
+                b.column(),
+            ))
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "first\nsé [x](/y/)\n";
+        let span = text.find("/y/").unwrap()..text.find("/y/").unwrap() + 3;
+        let loc = LineIndex::new(text).location(text, span);
+        assert_eq!((loc.line, loc.column), (2, 8));
+        assert_eq!(loc.source_line, "sé [x](/y/)");
+        assert_eq!(&loc.source_line[loc.underline.clone()], "/y/");
+    }
+
+    #[test]
+    fn human_output_names_file_line_and_column() {
+        let text = "a\nbad: [\n";
+        let d = Diagnostic::error("front-matter", "invalid YAML")
+            .in_file("a.md")
+            .at(text, 7..8)
+            .with_help("close the list");
+        let out = render_human(&d, false);
+        assert!(out.contains("error: invalid YAML"), "{out}");
+        assert!(out.contains("--> a.md:2:6"), "{out}");
+        assert!(out.contains("help: close the list"), "{out}");
+    }
+}

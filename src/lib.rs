@@ -1,0 +1,19 @@
+//! `handbook`: a static site generator for company handbooks.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`config`] -> [`content`] -> [`markdown`] -> [`links`] -> [`site`] ->
+//! [`render`] -> [`output`], with [`build`] and [`check`] driving it and
+//! [`cli`] on top.
+
+pub mod build;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod init;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;

@@ -1,0 +1,938 @@
+//! kramdown and friends, before pulldown-cmark sees the text.
+//!
+//! Real handbooks are written in kramdown (and some in Jekyll's Liquid or with
+//! Hugo shortcodes). This pass rewrites what CommonMark does not know into what
+//! it does, line by line, and records what it removed so the renderer can apply
+//! it: block attribute lists (`{: .class #id}`), heading ids (`{#id}`), the
+//! `{:toc}` list, `{::options}`, `{::comment}`, `{::nomarkdown}`,
+//! `parse_block_html`, ERB tags and Liquid tags. Every byte of the output maps
+//! back to the source through an [`OffsetMap`], so diagnostics keep their
+//! line and column. Fenced code and HTML comments are copied untouched.
+
+use std::ops::Range;
+
+/// Attributes from an inline attribute list (IAL) or heading attribute block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attrs {
+    pub id: Option<String>,
+    pub classes: Vec<String>,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl Attrs {
+    pub fn is_empty(&self) -> bool {
+        self.id.is_none() && self.classes.is_empty() && self.pairs.is_empty()
+    }
+    pub fn has_class(&self, class: &str) -> bool {
+        self.classes.iter().any(|c| c == class)
+    }
+    pub fn merge(&mut self, other: Attrs) {
+        if other.id.is_some() {
+            self.id = other.id;
+        }
+        for class in other.classes {
+            if !self.classes.contains(&class) {
+                self.classes.push(class);
+            }
+        }
+        for (k, v) in other.pairs {
+            match self.pairs.iter_mut().find(|(key, _)| *key == k) {
+                Some(pair) => pair.1 = v,
+                None => self.pairs.push((k, v)),
+            }
+        }
+    }
+}
+
+/// Parses the inside of `{: ...}` / `{#id .class key="v"}`: `.class`, `.a.b`,
+/// `#id`, `key="value"`, `key='value'`, `key=value`. Unknown words (ALD
+/// references) are ignored.
+pub fn parse_attrs(inner: &str) -> Attrs {
+    let mut attrs = Attrs::default();
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        // A word runs to whitespace, except inside quotes.
+        let mut quote = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b.is_ascii_whitespace() => break,
+                None => {}
+            }
+            i += 1;
+        }
+        let word = &inner[start..i];
+        if let Some(rest) = word.strip_prefix('#') {
+            if !rest.is_empty() {
+                attrs.id = Some(rest.to_string());
+            }
+        } else if word.starts_with('.') {
+            for class in word.split('.').filter(|c| !c.is_empty()) {
+                if !attrs.classes.iter().any(|c| c == class) {
+                    attrs.classes.push(class.to_string());
+                }
+            }
+        } else if let Some(eq) = word.find('=') {
+            let key = &word[..eq];
+            let value = word[eq + 1..].trim_matches(|c| c == '"' || c == '\'');
+            if !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b':')
+            {
+                attrs.pairs.push((key.to_string(), value.to_string()));
+            }
+        }
+    }
+    attrs
+}
+
+/// Where a block IAL applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrTarget {
+    /// The block that ends just before `at` (the IAL line follows it).
+    Previous,
+    /// The block that starts at or after `at` (the IAL line precedes it).
+    Next,
+    /// The heading on the line that starts at `at` (`## Title {#id}`).
+    HeadingOnLine,
+}
+
+#[derive(Debug, Clone)]
+pub struct BlockAttr {
+    /// Offset in the prepared text.
+    pub at: usize,
+    pub target: AttrTarget,
+    pub attrs: Attrs,
+}
+
+/// A `{:toc}` request: where the list was and the attributes on it.
+#[derive(Debug, Clone, Default)]
+pub struct TocRequest {
+    pub attrs: Attrs,
+}
+
+/// Something the author should know about (Liquid or shortcodes we could not run).
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Offset in the original body.
+    pub at: Range<usize>,
+    pub message: String,
+    pub help: &'static str,
+}
+
+pub const TOC_PLACEHOLDER: &str = "<!--hb:toc-->";
+pub const RAW_PLACEHOLDER: &str = "<!--hb:raw:";
+
+/// Maps offsets in the prepared text back to offsets in the original body.
+#[derive(Debug, Default, Clone)]
+pub struct OffsetMap {
+    /// (prepared start, original start, copied) — copied segments map one to
+    /// one; inserted ones map to their anchor.
+    segments: Vec<(usize, usize, bool)>,
+}
+
+impl OffsetMap {
+    pub fn to_original(&self, prepared: usize) -> usize {
+        let i = match self.segments.binary_search_by(|s| s.0.cmp(&prepared)) {
+            Ok(i) => i,
+            Err(0) => return prepared,
+            Err(i) => i - 1,
+        };
+        let (p, o, copied) = self.segments[i];
+        if copied {
+            o + (prepared - p)
+        } else {
+            o
+        }
+    }
+}
+
+/// The prepared Markdown and what was taken out of it.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pub text: String,
+    pub map: OffsetMap,
+    pub block_attrs: Vec<BlockAttr>,
+    pub toc: Option<TocRequest>,
+    /// `{::nomarkdown}` contents, emitted as they are: (original offset, text).
+    pub raw_blocks: Vec<(usize, String)>,
+    pub notes: Vec<Note>,
+    /// Whether the text holds anything this pass could have changed. When
+    /// false, `text` is the body unchanged.
+    pub changed: bool,
+}
+
+pub struct PrepareOptions<'a> {
+    pub parse_block_html: bool,
+    /// Remove ERB tags (`.erb` pages).
+    pub erb: bool,
+    /// Show ERB tags as text instead of removing them.
+    pub erb_show: bool,
+    /// Path prefix for Jekyll's `{{ site.baseurl }}`.
+    pub base_path: &'a str,
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    out: String,
+    map: OffsetMap,
+}
+
+impl Builder<'_> {
+    fn copy(&mut self, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        self.map.segments.push((self.out.len(), range.start, true));
+        self.out.push_str(&self.src[range]);
+    }
+    fn insert(&mut self, text: &str, anchor: usize) {
+        if text.is_empty() {
+            return;
+        }
+        self.map.segments.push((self.out.len(), anchor, false));
+        self.out.push_str(text);
+    }
+}
+
+/// Lines of `text` with their ranges, each including its line ending.
+fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(start..nl + 1);
+        start = nl + 1;
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Quick test: could this body need the pass at all?
+fn needs_pass(body: &str, options: &PrepareOptions) -> bool {
+    let b = body.as_bytes();
+    memchr::memmem::find(b, b"{:").is_some()
+        || memchr::memmem::find(b, b"{#").is_some()
+        || memchr::memmem::find(b, b"{%").is_some()
+        || memchr::memmem::find(b, b"{{").is_some()
+        || (options.erb && memchr::memmem::find(b, b"<%").is_some())
+        || memchr::memmem::find(b, b"markdown=").is_some()
+        || (options.parse_block_html && memchr::memchr(b'<', b).is_some())
+        || memchr::memmem::find(b, b"{.").is_some()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Normal,
+    Fence { marker: u8, len: usize },
+    HtmlComment,
+    KramdownComment,
+    NoMarkdown { start: usize },
+    LiquidComment,
+    Erb,
+}
+
+pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
+    if !needs_pass(body, options) {
+        return Prepared {
+            text: body.to_string(),
+            ..Prepared::default()
+        };
+    }
+    let mut b = Builder {
+        src: body,
+        out: String::with_capacity(body.len() + 64),
+        map: OffsetMap::default(),
+    };
+    let mut prepared = Prepared {
+        changed: true,
+        ..Prepared::default()
+    };
+    let mut parse_block_html = options.parse_block_html;
+    let mut state = State::Normal;
+    let mut raw_buffer = String::new();
+    let all = lines(body);
+    let mut i = 0;
+    let mut previous_blank = true;
+    while i < all.len() {
+        let range = all[i].clone();
+        let line = &body[range.clone()];
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim();
+        i += 1;
+        match state {
+            State::Fence { marker, len } => {
+                if is_closing_fence(trimmed, marker, len) || trimmed.starts_with("{% endhighlight")
+                {
+                    state = State::Normal;
+                }
+                copy_line(&mut b, range, options, &mut state, &mut prepared.notes);
+                previous_blank = false;
+                continue;
+            }
+            State::HtmlComment => {
+                if content.contains("-->") {
+                    state = State::Normal;
+                }
+                b.copy(range);
+                continue;
+            }
+            State::KramdownComment => {
+                if let Some(end) = kramdown_close(content, "comment") {
+                    state = State::Normal;
+                    let rest = &content[end..];
+                    if !rest.trim().is_empty() {
+                        b.copy(range.start + end..range.end);
+                    }
+                }
+                continue;
+            }
+            State::NoMarkdown { start } => {
+                if let Some(close) = content.find("{:/") {
+                    raw_buffer.push_str(&content[..close]);
+                    state = State::Normal;
+                    let index = prepared.raw_blocks.len();
+                    prepared
+                        .raw_blocks
+                        .push((start, std::mem::take(&mut raw_buffer)));
+                    b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n\n"), start);
+                } else {
+                    raw_buffer.push_str(line);
+                }
+                continue;
+            }
+            State::LiquidComment => {
+                if content.contains("endcomment") {
+                    state = State::Normal;
+                }
+                continue;
+            }
+            State::Erb => {
+                if let Some(end) = content.find("%>") {
+                    state = State::Normal;
+                    let rest = &content[end + 2..];
+                    if !rest.trim().is_empty() {
+                        b.copy(range.start + end + 2..range.end);
+                    }
+                }
+                continue;
+            }
+            State::Normal => {}
+        }
+
+        if let Some((marker, len)) = opening_fence(trimmed) {
+            state = State::Fence { marker, len };
+            copy_line(&mut b, range, options, &mut state, &mut prepared.notes);
+            previous_blank = false;
+            continue;
+        }
+        if trimmed.starts_with("<!--") && !trimmed.contains("-->") {
+            state = State::HtmlComment;
+            b.copy(range);
+            previous_blank = false;
+            continue;
+        }
+
+        // kramdown extensions and attribute lists: lines that start with `{:`.
+        if trimmed.starts_with("{:") {
+            if let Some(rest) = trimmed.strip_prefix("{::") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .collect();
+                match name.as_str() {
+                    "comment" => {
+                        let open_end = content.find('}').map_or(content.len(), |i| i + 1);
+                        match kramdown_close(&content[open_end..], "comment") {
+                            Some(end) => {
+                                let rest = &content[open_end + end..];
+                                if !rest.trim().is_empty() {
+                                    b.copy(range.start + open_end + end..range.end);
+                                }
+                            }
+                            None => state = State::KramdownComment,
+                        }
+                        b.insert("\n", range.start);
+                        previous_blank = true;
+                        continue;
+                    }
+                    "nomarkdown" => {
+                        let open_end = content.find('}').map_or(content.len(), |i| i + 1);
+                        let after = &content[open_end..];
+                        if let Some(close) = after.find("{:/") {
+                            let index = prepared.raw_blocks.len();
+                            prepared
+                                .raw_blocks
+                                .push((range.start + open_end, after[..close].to_string()));
+                            b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n\n"), range.start);
+                        } else {
+                            raw_buffer.clear();
+                            if !after.trim().is_empty() {
+                                raw_buffer.push_str(after);
+                                raw_buffer.push('\n');
+                            }
+                            state = State::NoMarkdown {
+                                start: range.start + open_end,
+                            };
+                        }
+                        previous_blank = true;
+                        continue;
+                    }
+                    "options" => {
+                        let attrs = parse_attrs(
+                            rest.trim_start_matches("options")
+                                .trim_end_matches('}')
+                                .trim_end_matches('/'),
+                        );
+                        for (key, value) in &attrs.pairs {
+                            if key == "parse_block_html" {
+                                parse_block_html = value == "true";
+                            }
+                        }
+                        b.insert("\n", range.start);
+                        previous_blank = true;
+                        continue;
+                    }
+                    _ => {
+                        // Unknown extension: dropped, as kramdown drops it.
+                        b.insert("\n", range.start);
+                        previous_blank = true;
+                        continue;
+                    }
+                }
+            }
+            if let Some(inner) = block_ial(trimmed) {
+                if is_ald(inner) {
+                    // Attribute list definitions (`{:name: .class}`) only name
+                    // attributes for references, which we do not support.
+                    b.insert("\n", range.start);
+                    previous_blank = true;
+                    continue;
+                }
+                let next_blank = all.get(i).is_none_or(|r| body[r.clone()].trim().is_empty());
+                let target = if previous_blank && !next_blank {
+                    AttrTarget::Next
+                } else {
+                    AttrTarget::Previous
+                };
+                prepared.block_attrs.push(BlockAttr {
+                    at: b.out.len(),
+                    target,
+                    attrs: parse_attrs(inner),
+                });
+                b.insert("\n", range.start);
+                previous_blank = true;
+                continue;
+            }
+        }
+
+        // `- TOC` followed by `{:toc ...}`.
+        if is_toc_item(trimmed) {
+            if let Some(next) = all.get(i) {
+                let next_line = body[next.clone()].trim();
+                if let Some(attrs) = toc_ial(next_line) {
+                    prepared.toc.get_or_insert(TocRequest { attrs });
+                    b.insert(&format!("{TOC_PLACEHOLDER}\n"), range.start);
+                    i += 1;
+                    previous_blank = true;
+                    continue;
+                }
+            }
+        }
+
+        // `## Heading {#id .class}` and `## Heading {: #id}`.
+        if let Some(attr_start) = heading_attr_start(content) {
+            let inner = content[attr_start..]
+                .trim_end()
+                .trim_start_matches('{')
+                .trim_start_matches(':')
+                .trim_end_matches('}');
+            prepared.block_attrs.push(BlockAttr {
+                at: b.out.len(),
+                target: AttrTarget::HeadingOnLine,
+                attrs: parse_attrs(inner),
+            });
+            let keep_end = range.start + content[..attr_start].trim_end().len();
+            b.copy(range.start..keep_end);
+            b.insert("\n", keep_end);
+            previous_blank = false;
+            continue;
+        }
+
+        if parse_block_html || content.contains("markdown=") {
+            if let Some(kind) = block_html_line(trimmed) {
+                match kind {
+                    BlockHtml::Open | BlockHtml::Summary => {
+                        b.copy(range.clone());
+                        if !line.ends_with('\n') {
+                            b.insert("\n", range.end);
+                        }
+                        b.insert("\n", range.end);
+                    }
+                    BlockHtml::Close => {
+                        b.insert("\n", range.start);
+                        b.copy(range);
+                    }
+                }
+                previous_blank = true;
+                continue;
+            }
+        }
+
+        let blank = trimmed.is_empty();
+        let before = b.out.len();
+        copy_line(
+            &mut b,
+            range.clone(),
+            options,
+            &mut state,
+            &mut prepared.notes,
+        );
+        if state == State::Normal
+            && trimmed.contains("{% comment")
+            && !trimmed.contains("endcomment")
+        {
+            state = State::LiquidComment;
+        }
+        let emitted_blank = b.out[before..].trim().is_empty();
+        if !blank && emitted_blank && b.out.len() > before {
+            // The line held only tags that were removed: drop the line so
+            // tables and lists around it stay whole.
+            b.out.truncate(before);
+            b.map.segments.retain(|s| s.0 < before);
+            continue;
+        }
+        previous_blank = blank;
+    }
+    if let State::NoMarkdown { start } = state {
+        let index = prepared.raw_blocks.len();
+        prepared.raw_blocks.push((start, raw_buffer));
+        b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n"), start);
+    }
+    prepared.text = b.out;
+    prepared.map = b.map;
+    prepared
+}
+
+/// Copies one line, removing ERB tags and translating Liquid and shortcodes.
+fn copy_line(
+    b: &mut Builder,
+    range: Range<usize>,
+    options: &PrepareOptions,
+    state: &mut State,
+    notes: &mut Vec<Note>,
+) {
+    let line = &b.src[range.clone()];
+    let has_erb = options.erb && line.contains("<%");
+    let has_liquid = line.contains("{%") || line.contains("{{");
+    let has_comment = line.contains("{::comment}");
+    if !has_erb && !has_liquid && !has_comment {
+        b.copy(range);
+        return;
+    }
+    let mut pos = range.start;
+    let end = range.end;
+    while pos < end {
+        let rest = &b.src[pos..end];
+        let next_erb = if has_erb { rest.find("<%") } else { None };
+        let next_liquid = if has_liquid {
+            match (rest.find("{%"), rest.find("{{")) {
+                (Some(a), Some(c)) => Some(a.min(c)),
+                (a, c) => a.or(c),
+            }
+        } else {
+            None
+        };
+        let next_comment = if has_comment {
+            rest.find("{::comment}")
+        } else {
+            None
+        };
+        let (at, is_erb) = match (next_erb, next_liquid) {
+            (Some(e), Some(l)) if e <= l => (e, true),
+            (Some(e), None) => (e, true),
+            (_, Some(l)) => (l, false),
+            (None, None) if next_comment.is_none() => break,
+            (None, None) => (usize::MAX, false),
+        };
+        if let Some(c) = next_comment.filter(|&c| c < at) {
+            // A span-level kramdown comment: removed up to its end on this line.
+            b.copy(pos..pos + c);
+            let open_end = pos + c + "{::comment}".len();
+            pos = match kramdown_close(&b.src[open_end..end], "comment") {
+                Some(close) => open_end + close,
+                None => end,
+            };
+            continue;
+        }
+        b.copy(pos..pos + at);
+        let tag_start = pos + at;
+        if is_erb {
+            match b.src[tag_start..end].find("%>") {
+                Some(close) => {
+                    let tag_end = tag_start + close + 2;
+                    if options.erb_show {
+                        let escaped = b.src[tag_start..tag_end].replace('<', "&lt;");
+                        b.insert(&escaped, tag_start);
+                    }
+                    pos = tag_end;
+                }
+                None => {
+                    // Multi-line ERB tag: skip to its end on a later line.
+                    *state = State::Erb;
+                    pos = end;
+                    b.insert("\n", tag_start);
+                }
+            }
+            continue;
+        }
+        let (consumed, replacement) = liquid(
+            &b.src[tag_start..end],
+            options.base_path,
+            tag_start,
+            notes,
+            state,
+        );
+        match replacement {
+            Some(text) => b.insert(&text, tag_start),
+            None => b.copy(tag_start..tag_start + consumed),
+        }
+        pos = tag_start + consumed;
+    }
+    if pos < end {
+        b.copy(pos..end);
+    }
+}
+
+/// Handles one Liquid tag, `{{ }}` expression or Hugo shortcode at the start
+/// of `text`. Returns how many bytes it covers and what replaces them (`None`:
+/// keep as written).
+fn liquid(
+    text: &str,
+    base_path: &str,
+    at: usize,
+    notes: &mut Vec<Note>,
+    state: &mut State,
+) -> (usize, Option<String>) {
+    let (close, is_tag) = if text.starts_with("{%") {
+        ("%}", true)
+    } else if text.starts_with("{{<") {
+        (">}}", false)
+    } else if text.starts_with("{{%") {
+        ("%}}", false)
+    } else {
+        ("}}", false)
+    };
+    let Some(end) = text[2..].find(close).map(|i| i + 2 + close.len()) else {
+        return (2, None);
+    };
+    let inner = text[2..end - close.len()]
+        .trim_matches(|c: char| c == '-' || c == '<' || c == '%' || c.is_whitespace());
+    let mut words = inner.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let unquote = |s: &str| s.trim_matches(|c| c == '"' || c == '\'').to_string();
+    if is_tag {
+        return match first {
+            "raw" | "endraw" | "endcomment" => (end, Some(String::new())),
+            "comment" => {
+                *state = State::LiquidComment;
+                (end, Some(String::new()))
+            }
+            "highlight" => {
+                let lang = words.next().unwrap_or("");
+                *state = State::Fence {
+                    marker: b'`',
+                    len: 3,
+                };
+                (end, Some(format!("```{lang}")))
+            }
+            "endhighlight" => (end, Some("```".into())),
+            "link" | "post_url" => (end, words.next().map(unquote)),
+            _ => {
+                notes.push(Note {
+                    at: at..at + end,
+                    message: format!(
+                        "Liquid tag `{{% {first} %}}` is not executed; it is left out"
+                    ),
+                    help: "handbook renders Markdown only; replace the tag with its content",
+                });
+                (end, Some(String::new()))
+            }
+        };
+    }
+    if text.starts_with("{{<") || text.starts_with("{{%") {
+        return match first {
+            "ref" | "relref" => (end, words.next().map(unquote)),
+            _ => {
+                notes.push(Note {
+                    at: at..at + end,
+                    message: format!(
+                        "Hugo shortcode `{first}` is not rendered; it is shown as written"
+                    ),
+                    help: "replace the shortcode with Markdown or HTML",
+                });
+                (end, None)
+            }
+        };
+    }
+    match inner {
+        "site.baseurl" | "site.base_url" | "base_path" => (end, Some(base_path.to_string())),
+        // Everything else in `{{ }}` stays literal text.
+        _ => (end, None),
+    }
+}
+
+fn kramdown_close(text: &str, name: &str) -> Option<usize> {
+    let full = format!("{{:/{name}}}");
+    if let Some(i) = text.find(&full) {
+        return Some(i + full.len());
+    }
+    text.find("{:/}").map(|i| i + 4)
+}
+
+fn opening_fence(trimmed: &str) -> Option<(u8, usize)> {
+    let marker = *trimmed.as_bytes().first()?;
+    if marker != b'`' && marker != b'~' {
+        return None;
+    }
+    let len = trimmed.bytes().take_while(|&b| b == marker).count();
+    if len < 3 {
+        return None;
+    }
+    if marker == b'`' && trimmed[len..].contains('`') {
+        return None;
+    }
+    Some((marker, len))
+}
+
+fn is_closing_fence(trimmed: &str, marker: u8, len: usize) -> bool {
+    let n = trimmed.bytes().take_while(|&b| b == marker).count();
+    n >= len && trimmed[n..].trim().is_empty()
+}
+
+/// `{: .class}` / `{:.class #id}` / `{:name: ...}` alone on a line: the inside.
+fn block_ial(trimmed: &str) -> Option<&str> {
+    let inner = trimmed.strip_prefix("{:")?.strip_suffix('}')?;
+    if inner.starts_with(':') || inner.starts_with('/') || inner.contains('}') {
+        return None;
+    }
+    if inner.trim_start().starts_with("toc") && !inner.trim_start().starts_with("toc-") {
+        return None;
+    }
+    Some(inner)
+}
+
+fn is_ald(inner: &str) -> bool {
+    let word = inner.split_whitespace().next().unwrap_or("");
+    word.ends_with(':') && word.len() > 1 && !word.starts_with(['.', '#'])
+}
+
+fn is_toc_item(trimmed: &str) -> bool {
+    let rest = trimmed.strip_prefix(['-', '*', '+']).or_else(|| {
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        (digits > 0)
+            .then(|| &trimmed[digits..])
+            .and_then(|r| r.strip_prefix('.'))
+    });
+    rest.is_some_and(|r| r.starts_with([' ', '\t']) && r.trim() == "TOC")
+}
+
+fn toc_ial(trimmed: &str) -> Option<Attrs> {
+    let inner = trimmed.strip_prefix("{:")?.strip_suffix('}')?.trim_start();
+    let rest = inner.strip_prefix("toc")?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some(parse_attrs(rest))
+}
+
+/// Byte offset of a trailing `{#id ...}` / `{: ...}` / `{.class}` on an ATX heading line.
+fn heading_attr_start(content: &str) -> Option<usize> {
+    let trimmed = content.trim_start();
+    let indent = content.len() - trimmed.len();
+    if indent > 3 || !trimmed.starts_with('#') {
+        return None;
+    }
+    let hashes = trimmed.bytes().take_while(|&b| b == b'#').count();
+    if hashes > 6 || !trimmed[hashes..].starts_with([' ', '\t']) {
+        return None;
+    }
+    let end = content.trim_end();
+    if !end.ends_with('}') {
+        return None;
+    }
+    let open = end.rfind('{')?;
+    let inner = &end[open + 1..end.len() - 1];
+    let inner = inner.strip_prefix(':').unwrap_or(inner).trim();
+    let looks_like_attrs = !inner.is_empty()
+        && inner.split_whitespace().all(|w| {
+            (w.starts_with('#') && w.len() > 1)
+                || (w.starts_with('.') && w.len() > 1)
+                || w.contains('=')
+        });
+    looks_like_attrs.then_some(open)
+}
+
+enum BlockHtml {
+    Open,
+    Close,
+    Summary,
+}
+
+const PARSED_BLOCK_TAGS: &[&str] = &[
+    "div", "details", "section", "article", "aside", "figure", "center", "main", "header",
+    "footer", "nav",
+];
+
+/// A line that is only a block-level opening or closing tag whose content
+/// kramdown parses as Markdown under `parse_block_html`.
+fn block_html_line(trimmed: &str) -> Option<BlockHtml> {
+    if let Some(rest) = trimmed.strip_prefix("</") {
+        let name = rest.strip_suffix('>')?.trim();
+        return PARSED_BLOCK_TAGS
+            .iter()
+            .any(|t| name.eq_ignore_ascii_case(t))
+            .then_some(BlockHtml::Close);
+    }
+    let rest = trimmed.strip_prefix('<')?;
+    if rest.starts_with("summary") || rest.starts_with("SUMMARY") {
+        return (trimmed.ends_with("</summary>") || trimmed.ends_with("</SUMMARY>"))
+            .then_some(BlockHtml::Summary);
+    }
+    let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let name = &rest[..name_len];
+    if !PARSED_BLOCK_TAGS
+        .iter()
+        .any(|t| name.eq_ignore_ascii_case(t))
+    {
+        return None;
+    }
+    // The whole line must be the opening tag.
+    let tag_end = rest.find('>')?;
+    (tag_end == rest.len() - 1 && !rest.ends_with("/>")).then_some(BlockHtml::Open)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> PrepareOptions<'static> {
+        PrepareOptions {
+            parse_block_html: false,
+            erb: false,
+            erb_show: false,
+            base_path: "",
+        }
+    }
+
+    #[test]
+    fn attrs_parse() {
+        let a = parse_attrs(" .alert .alert-info #note target=\"_blank\" data-x='y z'");
+        assert_eq!(a.id.as_deref(), Some("note"));
+        assert_eq!(a.classes, ["alert", "alert-info"]);
+        assert_eq!(
+            a.pairs,
+            [
+                ("target".into(), "_blank".into()),
+                ("data-x".into(), "y z".into())
+            ]
+        );
+        assert_eq!(
+            parse_attrs(".shadow.medium.center").classes,
+            ["shadow", "medium", "center"]
+        );
+    }
+
+    #[test]
+    fn toc_list_becomes_a_placeholder() {
+        let p = prepare(
+            "## On this page\n{:.no_toc}\n\n- TOC\n{:toc .hidden-md}\n\n## A\n",
+            &opts(),
+        );
+        assert!(p.text.contains(TOC_PLACEHOLDER), "{}", p.text);
+        assert!(!p.text.contains("{:"), "{}", p.text);
+        assert_eq!(p.toc.unwrap().attrs.classes, ["hidden-md"]);
+        assert_eq!(p.block_attrs.len(), 1);
+        assert_eq!(p.block_attrs[0].target, AttrTarget::Previous);
+    }
+
+    #[test]
+    fn ial_before_a_block_targets_the_next_one() {
+        let p = prepare("para\n\n{: .note}\nnext para\n", &opts());
+        assert_eq!(p.block_attrs[0].target, AttrTarget::Next);
+    }
+
+    #[test]
+    fn heading_ids_are_stripped_and_recorded() {
+        let p = prepare(
+            "## Title {#my-id}\n## Other {: #x .y}\n## Keep {braces}\n",
+            &opts(),
+        );
+        assert_eq!(p.text, "## Title\n## Other\n## Keep {braces}\n");
+        assert_eq!(p.block_attrs[0].attrs.id.as_deref(), Some("my-id"));
+        assert_eq!(p.block_attrs[1].attrs.classes, ["y"]);
+    }
+
+    #[test]
+    fn comments_and_options_vanish() {
+        let p = prepare(
+            "{::options parse_block_html=\"true\" /}\n{::comment}\nsecret\n{:/comment}\n<div>\n**b**\n</div>\n",
+            &opts(),
+        );
+        assert!(!p.text.contains("secret"));
+        assert!(!p.text.contains("{::"));
+        assert!(p.text.contains("<div>\n\n**b**\n\n</div>"), "{:?}", p.text);
+    }
+
+    #[test]
+    fn fenced_code_is_untouched() {
+        let body = "```\n{: .x}\n- TOC\n{:toc}\n```\n";
+        assert_eq!(prepare(body, &opts()).text, body);
+    }
+
+    #[test]
+    fn erb_lines_vanish_and_inline_tags_are_dropped() {
+        let o = PrepareOptions {
+            erb: true,
+            ..opts()
+        };
+        let p = prepare("| a |\n<% x.each do %>\n| <%= y %> |\n<% end %>\n", &o);
+        assert_eq!(p.text, "| a |\n|  |\n");
+    }
+
+    #[test]
+    fn span_comments_vanish() {
+        let p = prepare("| a {::comment} note {:/comment} | b |\n", &opts());
+        assert_eq!(p.text, "| a  | b |\n");
+    }
+
+    #[test]
+    fn liquid_and_shortcodes() {
+        let o = PrepareOptions {
+            base_path: "/docs",
+            ..opts()
+        };
+        let p = prepare("[a]({{ site.baseurl }}/x/) {{< ref \"b.md\" >}} {% include foot.html %} {{ page.title }}\n", &o);
+        assert_eq!(p.text, "[a](/docs/x/) b.md  {{ page.title }}\n");
+        assert_eq!(p.notes.len(), 1);
+    }
+
+    #[test]
+    fn offsets_map_back() {
+        let body = "## T {#a}\ntext [x](/y/)\n";
+        let p = prepare(body, &opts());
+        let at = p.text.find("/y/").unwrap();
+        assert_eq!(p.map.to_original(at), body.find("/y/").unwrap());
+    }
+}

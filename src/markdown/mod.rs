@@ -1,0 +1,1182 @@
+//! Stage 2: render one page's Markdown to HTML, with its ids, TOC and links.
+//!
+//! kramdown syntax is first rewritten by [`kramdown::prepare`]; pulldown-cmark
+//! parses the result; a few passes over the event list apply attribute lists,
+//! give headings their ids, highlight code, rewrite links to source files and
+//! collect every link with its position in the source file.
+
+pub mod highlight;
+pub mod ids;
+pub mod kramdown;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::config::HeadingIdFlavor;
+use highlight::escape_into;
+use ids::IdAllocator;
+use kramdown::{AttrTarget, Attrs, Prepared};
+
+pub struct RenderOptions<'a> {
+    pub flavor: HeadingIdFlavor,
+    pub highlight: bool,
+    pub smart_punctuation: bool,
+    pub parse_block_html: bool,
+    pub erb: bool,
+    pub erb_show: bool,
+    pub base_path: &'a str,
+    /// Rewrites a link target (e.g. `../x.md#a`) to a page URL; `None` keeps it.
+    pub rewrite_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Link,
+    Image,
+    /// `href` in raw HTML.
+    HtmlHref,
+    /// `src` in raw HTML.
+    HtmlSrc,
+}
+
+/// A link as written in the source.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The target as written (entities and escapes decoded).
+    pub target: String,
+    /// Byte range of the target in the page's file text.
+    pub span: Range<usize>,
+    pub kind: LinkKind,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: Option<String>,
+    pub title: String,
+    /// Marked `{:.no_toc}`.
+    pub in_toc: bool,
+}
+
+/// Something the renderer noticed: offset into the file text.
+#[derive(Debug, Clone)]
+pub struct RenderNote {
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: &'static str,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every id a fragment can land on: headings, attribute lists, raw HTML
+    /// `id=`/`name=`, footnotes.
+    pub anchors: Vec<String>,
+    pub links: Vec<Link>,
+    pub plain_text: String,
+    pub word_count: usize,
+    pub notes: Vec<RenderNote>,
+}
+
+impl Rendered {
+    pub fn first_heading(&self) -> Option<&str> {
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .or_else(|| self.headings.first())
+            .map(|h| h.title.as_str())
+            .filter(|t| !t.trim().is_empty())
+    }
+}
+
+fn parser_options(smart: bool) -> Options {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if smart {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    options
+}
+
+/// Renders a page body. `body_offset` is where the body starts in the file, so
+/// spans point into the whole file.
+pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Rendered {
+    let prepared = kramdown::prepare(
+        body,
+        &kramdown::PrepareOptions {
+            parse_block_html: options.parse_block_html,
+            erb: options.erb,
+            erb_show: options.erb_show,
+            base_path: options.base_path,
+        },
+    );
+    let mut out = Rendered::default();
+    for note in &prepared.notes {
+        out.notes.push(RenderNote {
+            span: note.at.start + body_offset..note.at.end + body_offset,
+            message: note.message.clone(),
+            help: note.help,
+        });
+    }
+    let text = prepared.text.as_str();
+    let to_file = |prepared_offset: usize| prepared.map.to_original(prepared_offset) + body_offset;
+    let to_file = |prepared_offset: usize| {
+        if prepared.changed {
+            to_file(prepared_offset)
+        } else {
+            prepared_offset + body_offset
+        }
+    };
+
+    let parser = Parser::new_ext(text, parser_options(options.smart_punctuation));
+    let definitions: HashMap<String, Range<usize>> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (label.to_lowercase(), def.span.clone()))
+        .collect();
+    let mut events: Vec<(Event, Range<usize>)> = parser.into_offset_iter().collect();
+
+    let mut marker_attrs: Vec<Attrs> = Vec::new();
+    apply_block_attrs(&mut events, &prepared, &mut marker_attrs, &mut out.anchors);
+    apply_span_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
+    remove_leaked_ials(&mut events, text);
+    remove_ials_in_html(&mut events);
+    assign_heading_ids(&mut events, options.flavor, &mut out.headings);
+    collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
+    autolink(&mut events, text, &to_file, &mut out.links);
+    render_code_blocks(&mut events, options.highlight);
+    collect_plain_text(&events, &mut out);
+
+    for (i, (event, _)) in events.iter().enumerate() {
+        if let Event::FootnoteReference(label) = event {
+            let _ = i;
+            out.anchors.push(label.to_string());
+        }
+        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+            out.anchors.push(label.to_string());
+        }
+    }
+    for h in &out.headings {
+        if let Some(id) = &h.id {
+            out.anchors.push(id.clone());
+        }
+    }
+    for (offset, raw) in &prepared.raw_blocks {
+        scan_html(raw, offset + body_offset, &mut out.links, &mut out.anchors);
+    }
+
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    out.html = finish_html(html, &marker_attrs, &prepared, &out.headings);
+    out
+}
+
+/// Block-level tags that an attribute list can apply to.
+fn is_block(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Table(_)
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+struct BlockSpan {
+    start: usize,
+    range: Range<usize>,
+    depth: usize,
+    is_heading: bool,
+}
+
+fn block_spans(events: &[(Event, Range<usize>)]) -> Vec<BlockSpan> {
+    let mut spans = Vec::new();
+    let mut depth = 0;
+    for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) if is_block(tag) => {
+                spans.push(BlockSpan {
+                    start: i,
+                    range: range.clone(),
+                    depth,
+                    is_heading: matches!(tag, Tag::Heading { .. }),
+                });
+                depth += 1;
+            }
+            Event::End(tag) if is_block_end(tag) => depth = depth.saturating_sub(1),
+            Event::Rule => spans.push(BlockSpan {
+                start: i,
+                range: range.clone(),
+                depth,
+                is_heading: false,
+            }),
+            _ => {}
+        }
+    }
+    spans
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::Table
+            | TagEnd::FootnoteDefinition
+    )
+}
+
+/// Applies `{: ...}` lines to the block they belong to. Headings take their
+/// attributes directly (their id matters for the TOC); other blocks get a
+/// marker that [`finish_html`] turns into attributes on the next tag.
+fn apply_block_attrs(
+    events: &mut Vec<(Event, Range<usize>)>,
+    prepared: &Prepared,
+    marker_attrs: &mut Vec<Attrs>,
+    anchors: &mut Vec<String>,
+) {
+    if prepared.block_attrs.is_empty() {
+        return;
+    }
+    let spans = block_spans(events);
+    // (event index to mark, attrs); inserted from the back so indices hold.
+    let mut markers: Vec<(usize, Attrs)> = Vec::new();
+    for block_attr in &prepared.block_attrs {
+        let at = block_attr.at;
+        let chosen = match block_attr.target {
+            AttrTarget::Previous => spans
+                .iter()
+                .filter(|s| s.range.end <= at)
+                .max_by(|a, b| a.range.end.cmp(&b.range.end).then(b.depth.cmp(&a.depth))),
+            AttrTarget::Next => spans.iter().filter(|s| s.range.start >= at).min_by(|a, b| {
+                a.range
+                    .start
+                    .cmp(&b.range.start)
+                    .then(a.depth.cmp(&b.depth))
+            }),
+            AttrTarget::HeadingOnLine => spans.iter().find(|s| s.is_heading && s.range.start >= at),
+        };
+        let Some(span) = chosen else { continue };
+        let attrs = block_attr.attrs.clone();
+        if let Some(id) = &attrs.id {
+            anchors.push(id.clone());
+        }
+        if span.is_heading {
+            if let (
+                Event::Start(Tag::Heading {
+                    id,
+                    classes,
+                    attrs: pairs,
+                    ..
+                }),
+                _,
+            ) = &mut events[span.start]
+            {
+                if let Some(new_id) = attrs.id {
+                    *id = Some(CowStr::from(new_id));
+                }
+                for class in attrs.classes {
+                    if !classes.iter().any(|c| c.as_ref() == class) {
+                        classes.push(CowStr::from(class));
+                    }
+                }
+                for (k, v) in attrs.pairs {
+                    pairs.push((CowStr::from(k), Some(CowStr::from(v))));
+                }
+            }
+        } else {
+            markers.push((span.start, attrs));
+        }
+    }
+    markers.sort_by_key(|m| std::cmp::Reverse(m.0));
+    for (index, attrs) in markers {
+        let range = events[index].1.clone();
+        let n = marker_attrs.len();
+        marker_attrs.push(attrs);
+        events.insert(
+            index,
+            (
+                Event::Html(CowStr::from(format!("<!--hb:ial:{n}-->"))),
+                range.start..range.start,
+            ),
+        );
+    }
+}
+
+/// `[text](url){:target="_blank"}`, `![img](src){: .shadow}`, `*x*{: .c}`: the
+/// attribute list right after an inline element applies to it.
+fn apply_span_attrs(
+    events: &mut Vec<(Event, Range<usize>)>,
+    text: &str,
+    marker_attrs: &mut Vec<Attrs>,
+    anchors: &mut Vec<String>,
+) {
+    let mut i = 0;
+    while i + 1 < events.len() {
+        let is_inline_end = matches!(
+            events[i].0,
+            Event::End(
+                TagEnd::Link
+                    | TagEnd::Image
+                    | TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+            ) | Event::Code(_)
+        );
+        if !is_inline_end {
+            i += 1;
+            continue;
+        }
+        let next_start = events[i + 1].1.start;
+        let Some(ial_end) = span_ial_at(text, next_start) else {
+            i += 1;
+            continue;
+        };
+        if !matches!(events[i + 1].0, Event::Text(_)) {
+            i += 1;
+            continue;
+        }
+        let inner = &text[next_start + 2..ial_end - 1];
+        let attrs = kramdown::parse_attrs(inner);
+        if let Some(id) = &attrs.id {
+            anchors.push(id.clone());
+        }
+        swallow_source(events, i + 1, text, ial_end);
+        // Find the element's start to put the marker before it.
+        let start_index = match &events[i].0 {
+            Event::Code(_) => i,
+            Event::End(end) => find_start(events, i, *end),
+            _ => i,
+        };
+        let n = marker_attrs.len();
+        marker_attrs.push(attrs);
+        let at = events[start_index].1.start;
+        events.insert(
+            start_index,
+            (
+                Event::InlineHtml(CowStr::from(format!("<!--hb:ial:{n}-->"))),
+                at..at,
+            ),
+        );
+        i += 2;
+    }
+}
+
+fn find_start(events: &[(Event, Range<usize>)], end_index: usize, end: TagEnd) -> usize {
+    let mut depth = 0;
+    for j in (0..end_index).rev() {
+        match &events[j].0 {
+            Event::End(e) if *e == end => depth += 1,
+            Event::Start(tag) if tag.to_end() == end => {
+                if depth == 0 {
+                    return j;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    end_index
+}
+
+/// If an IAL `{:...}` starts at `offset` in the source, the offset just past its `}`.
+fn span_ial_at(text: &str, offset: usize) -> Option<usize> {
+    let rest = text.get(offset..)?;
+    if !rest.starts_with("{:") || rest.starts_with("{::") {
+        return None;
+    }
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let close = rest[..line_end].find('}')?;
+    Some(offset + close + 1)
+}
+
+/// Removes the source range `[events[from].start, end)` from the text events
+/// starting at `from` (smart punctuation may have split it into several).
+fn swallow_source(events: &mut Vec<(Event, Range<usize>)>, from: usize, text: &str, end: usize) {
+    let j = from;
+    while j < events.len() {
+        let range = events[j].1.clone();
+        if range.start >= end || !matches!(events[j].0, Event::Text(_)) {
+            break;
+        }
+        if range.end <= end {
+            events.remove(j);
+            continue;
+        }
+        // Keep the part of this event after the IAL, when its text is its source.
+        if let Event::Text(t) = &events[j].0 {
+            if text.get(range.clone()) == Some(t.as_ref()) {
+                let keep = text[end..range.end].to_string();
+                events[j] = (Event::Text(CowStr::from(keep)), end..range.end);
+            }
+        }
+        break;
+    }
+}
+
+/// Any IAL still in the text (after something we do not attach attributes to)
+/// is removed: kramdown syntax never leaks into the page.
+fn remove_leaked_ials(events: &mut Vec<(Event, Range<usize>)>, text: &str) {
+    let mut i = 0;
+    while i < events.len() {
+        let (Event::Text(t), range) = &events[i] else {
+            i += 1;
+            continue;
+        };
+        let Some(pos) = t.find("{:") else {
+            i += 1;
+            continue;
+        };
+        let source = &text[range.clone()];
+        if source != t.as_ref() {
+            // The event's text differs from its source (escapes, entities):
+            // find the IAL in the source instead.
+            match source.find("{:") {
+                Some(spos) => {
+                    if let Some(end) = span_ial_at(text, range.start + spos) {
+                        let before = t[..pos].to_string();
+                        let range = range.clone();
+                        events[i] = (
+                            Event::Text(CowStr::from(before)),
+                            range.start..range.start + spos,
+                        );
+                        events.insert(
+                            i + 1,
+                            (Event::Text(CowStr::from("")), range.start + spos..range.end),
+                        );
+                        swallow_source(events, i + 1, text, end);
+                    }
+                }
+                None => {}
+            }
+            i += 1;
+            continue;
+        }
+        let at = range.start + pos;
+        match span_ial_at(text, at) {
+            Some(end) => {
+                let range = range.clone();
+                let before = t[..pos].to_string();
+                events[i] = (Event::Text(CowStr::from(before)), range.start..at);
+                events.insert(
+                    i + 1,
+                    (
+                        Event::Text(CowStr::from(text[at..range.end].to_string())),
+                        at..range.end,
+                    ),
+                );
+                swallow_source(events, i + 1, text, end);
+                i += 1;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// IALs written inside raw HTML (`<center>![x](y){: .c}</center>`) are not
+/// applied by kramdown either; they are removed so they do not show as text.
+fn remove_ials_in_html(events: &mut [(Event, Range<usize>)]) {
+    for (event, _) in events.iter_mut() {
+        let (Event::Html(html) | Event::InlineHtml(html)) = event else {
+            continue;
+        };
+        if !html.contains("{:") {
+            continue;
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut in_tag = false;
+        let mut rest = html.as_ref();
+        while let Some(c) = rest.chars().next() {
+            if !in_tag && rest.starts_with("{:") {
+                let line_end = rest.find('\n').unwrap_or(rest.len());
+                if let Some(close) = rest[..line_end].find('}') {
+                    rest = &rest[close + 1..];
+                    continue;
+                }
+            }
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ => {}
+            }
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+        *html = CowStr::from(out);
+    }
+}
+
+/// Gives every heading its id (explicit ids win and do not count) and records
+/// the headings for the TOC.
+fn assign_heading_ids(
+    events: &mut [(Event, Range<usize>)],
+    flavor: HeadingIdFlavor,
+    headings: &mut Vec<Heading>,
+) {
+    let mut allocator = IdAllocator::default();
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, .. }) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let level = *level as u8;
+        let mut title = String::new();
+        let mut j = i + 1;
+        let mut image_depth = 0;
+        while j < events.len() {
+            match &events[j].0 {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Start(Tag::Image { .. }) => image_depth += 1,
+                Event::End(TagEnd::Image) => image_depth -= 1,
+                Event::Text(t) | Event::Code(t) if image_depth == 0 => title.push_str(t),
+                Event::SoftBreak | Event::HardBreak => title.push(' '),
+                _ => {}
+            }
+            j += 1;
+        }
+        if let (Event::Start(Tag::Heading { id, classes, .. }), _) = &mut events[i] {
+            let in_toc = !classes.iter().any(|c| c.as_ref() == "no_toc");
+            let final_id = match id {
+                Some(explicit) => Some(explicit.to_string()),
+                None => {
+                    let new = allocator.allocate(&ids::base_id(&title, flavor));
+                    if let Some(new) = &new {
+                        *id = Some(CowStr::from(new.clone()));
+                    }
+                    new
+                }
+            };
+            headings.push(Heading {
+                level,
+                id: final_id,
+                title: title.trim().to_string(),
+                in_toc,
+            });
+        }
+        i = j + 1;
+    }
+}
+
+/// Records every link with its source position, and rewrites links to source
+/// files (`x.md`) into page URLs.
+fn collect_links(
+    events: &mut [(Event, Range<usize>)],
+    text: &str,
+    definitions: &HashMap<String, Range<usize>>,
+    to_file: &dyn Fn(usize) -> usize,
+    options: &RenderOptions,
+    out: &mut Rendered,
+) {
+    let mut in_code_block = false;
+    for (event, range) in events.iter_mut() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                id,
+                ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) => {
+                let is_image = text[range.clone()].starts_with('!');
+                let span =
+                    link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
+                let target = dest_url.to_string();
+                let file_span = to_file(span.start)..to_file(span.start) + target.len().max(1);
+                if let Some(rewritten) = (options.rewrite_link)(&target) {
+                    *dest_url = CowStr::from(rewritten);
+                }
+                out.links.push(Link {
+                    target,
+                    span: file_span,
+                    kind: if is_image {
+                        LinkKind::Image
+                    } else {
+                        LinkKind::Link
+                    },
+                });
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !in_code_block => {
+                let offset = to_file(range.start);
+                let source = &text[range.clone()];
+                // Block HTML inside a container may differ from its source by the
+                // container's markers; positions are taken from the event text
+                // when the two differ.
+                let base = if source == html.as_ref() {
+                    offset
+                } else {
+                    to_file(range.start)
+                };
+                scan_html(html, base, &mut out.links, &mut out.anchors);
+                if html.contains(".md") {
+                    if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
+                        *html = CowStr::from(rewritten);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where the target of a Markdown link is written in the prepared text.
+fn link_target_span(
+    text: &str,
+    range: Range<usize>,
+    link_type: LinkType,
+    id: &str,
+    dest: &str,
+    definitions: &HashMap<String, Range<usize>>,
+) -> Range<usize> {
+    match link_type {
+        LinkType::Inline => {
+            let source = &text[range.clone()];
+            match source.rfind("](") {
+                Some(i) => {
+                    let after = &source[i + 2..];
+                    let skip = after.len() - after.trim_start().len();
+                    let skip = skip + usize::from(after.trim_start().starts_with('<'));
+                    let start = range.start + i + 2 + skip;
+                    start..start + dest.len()
+                }
+                None => range,
+            }
+        }
+        LinkType::Reference
+        | LinkType::Collapsed
+        | LinkType::Shortcut
+        | LinkType::ReferenceUnknown
+        | LinkType::CollapsedUnknown
+        | LinkType::ShortcutUnknown => match definitions.get(&id.to_lowercase()) {
+            Some(def) => {
+                let source = &text[def.clone()];
+                match source.find("]:") {
+                    Some(i) => {
+                        let after = &source[i + 2..];
+                        let skip = after.len() - after.trim_start().len();
+                        let skip = skip + usize::from(after.trim_start().starts_with('<'));
+                        let start = def.start + i + 2 + skip;
+                        start..start + dest.len()
+                    }
+                    None => def.clone(),
+                }
+            }
+            None => range,
+        },
+        LinkType::Autolink | LinkType::Email => range.start + 1..range.end.saturating_sub(1),
+        _ => range,
+    }
+}
+
+/// `href`, `src`, `id` and `name` attributes in raw HTML.
+fn scan_html(html: &str, offset: usize, links: &mut Vec<Link>, anchors: &mut Vec<String>) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(eq) = memchr::memchr(b'=', &bytes[i..]).map(|p| p + i) {
+        i = eq + 1;
+        let name_end = html[..eq].trim_end().len();
+        let name_start = html[..name_end]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .map_or(0, |p| p + 1);
+        let name = &html[name_start..name_end];
+        let is_attr = name_start > 0 && html.as_bytes()[name_start - 1].is_ascii_whitespace();
+        if !is_attr {
+            continue;
+        }
+        let kind = if name.eq_ignore_ascii_case("href") {
+            Some(LinkKind::HtmlHref)
+        } else if name.eq_ignore_ascii_case("src") {
+            Some(LinkKind::HtmlSrc)
+        } else if name.eq_ignore_ascii_case("id") || name.eq_ignore_ascii_case("name") {
+            None
+        } else {
+            continue;
+        };
+        let rest = &html[eq + 1..];
+        let ws = rest.len() - rest.trim_start().len();
+        let rest = rest.trim_start();
+        let (value, value_start) = match rest.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'')) => match rest[1..].find(q as char) {
+                Some(end) => (&rest[1..1 + end], eq + 1 + ws + 1),
+                None => continue,
+            },
+            Some(_) => {
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || c == '>')
+                    .unwrap_or(rest.len());
+                (&rest[..end], eq + 1 + ws)
+            }
+            None => continue,
+        };
+        let value_decoded = decode_entities(value);
+        match kind {
+            Some(kind) => links.push(Link {
+                target: value_decoded,
+                span: offset + value_start..offset + value_start + value.len().max(1),
+                kind,
+            }),
+            None => {
+                if !value.is_empty() {
+                    anchors.push(value_decoded);
+                }
+            }
+        }
+    }
+}
+
+fn rewrite_html_links(
+    html: &str,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Option<String> {
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    let mut changed = false;
+    for attr in ["href=\"", "src=\""] {
+        let _ = attr;
+    }
+    let mut search = 0;
+    while let Some(p) = html[search..].find("href=\"").map(|p| p + search) {
+        let start = p + 6;
+        let Some(end) = html[start..].find('"').map(|e| e + start) else {
+            break;
+        };
+        if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
+            out.push_str(&html[last..start]);
+            escape_into(&new, &mut out);
+            last = end;
+            changed = true;
+        }
+        search = end;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&html[last..]);
+    Some(out)
+}
+
+fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// Bare `https://` URLs in text become links, as on GitHub.
+fn autolink(
+    events: &mut Vec<(Event, Range<usize>)>,
+    text: &str,
+    to_file: &dyn Fn(usize) -> usize,
+    links: &mut Vec<Link>,
+) {
+    let mut link_depth = 0usize;
+    let mut code_depth = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            Event::Text(t) if link_depth == 0 && code_depth == 0 && t.contains("://") => {
+                let t = t.to_string();
+                let range = events[i].1.clone();
+                if let Some((start, end)) = find_url(&t) {
+                    let url = t[start..end].to_string();
+                    let exact = text.get(range.clone()) == Some(t.as_str());
+                    let at = if exact {
+                        range.start + start
+                    } else {
+                        range.start
+                    };
+                    links.push(Link {
+                        target: url.clone(),
+                        span: to_file(at)..to_file(at) + url.len(),
+                        kind: LinkKind::Link,
+                    });
+                    let link = Tag::Link {
+                        link_type: LinkType::Autolink,
+                        dest_url: CowStr::from(url.clone()),
+                        title: CowStr::from(""),
+                        id: CowStr::from(""),
+                    };
+                    let after_start = if exact {
+                        range.start + end
+                    } else {
+                        range.start
+                    };
+                    let replacement = vec![
+                        (
+                            Event::Text(CowStr::from(t[..start].to_string())),
+                            range.start..at,
+                        ),
+                        (Event::Start(link), at..at + url.len()),
+                        (Event::Text(CowStr::from(url)), at..at + end - start),
+                        (Event::End(TagEnd::Link), at..at + end - start),
+                        (
+                            Event::Text(CowStr::from(t[end..].to_string())),
+                            after_start..range.end,
+                        ),
+                    ];
+                    events.splice(i..i + 1, replacement);
+                    i += 4; // continue with the remaining text
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+fn find_url(text: &str) -> Option<(usize, usize)> {
+    let mut search = 0;
+    while let Some(p) = text[search..].find("://").map(|p| p + search) {
+        search = p + 3;
+        let start = if text[..p].ends_with("https") {
+            p - 5
+        } else if text[..p].ends_with("http") {
+            p - 4
+        } else {
+            continue;
+        };
+        if start > 0
+            && text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric())
+        {
+            continue;
+        }
+        let rest = &text[start..];
+        let mut end = rest
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"' || c == '`')
+            .unwrap_or(rest.len());
+        while end > 0 {
+            let last = rest[..end].chars().next_back().unwrap_or(' ');
+            let unbalanced_paren =
+                last == ')' && rest[..end].matches('(').count() < rest[..end].matches(')').count();
+            if matches!(
+                last,
+                '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_' | '\u{201d}' | '\u{2019}'
+            ) || unbalanced_paren
+            {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if end > p - start + 3 {
+            return Some((start, start + end));
+        }
+    }
+    None
+}
+
+/// Fenced and indented code: highlighted HTML in place of the events.
+fn render_code_blocks(events: &mut Vec<(Event, Range<usize>)>, highlight: bool) {
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::CodeBlock(kind)) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => {
+                info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+            }
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        let mut j = i + 1;
+        while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::CodeBlock)) {
+            if let Event::Text(t) = &events[j].0 {
+                code.push_str(t);
+            }
+            j += 1;
+        }
+        let html = highlight::code_block(&code, &lang, highlight);
+        let range = events[i].1.clone();
+        let end = (j + 1).min(events.len());
+        events.splice(i..end, [(Event::Html(CowStr::from(html)), range)]);
+        i += 1;
+    }
+}
+
+fn collect_plain_text(events: &[(Event, Range<usize>)], out: &mut Rendered) {
+    let mut text = String::new();
+    let mut in_code_block = false;
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) if !in_code_block => text.push_str(t),
+            Event::Html(h) if h.starts_with("<pre") => in_code_block = false,
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => text.push(' '),
+            _ => {}
+        }
+        let _ = &mut in_code_block;
+    }
+    out.word_count = text.split_whitespace().count();
+    out.plain_text = text;
+}
+
+/// Turns markers into attributes, and placeholders into the TOC and raw blocks.
+fn finish_html(
+    html: String,
+    marker_attrs: &[Attrs],
+    prepared: &Prepared,
+    headings: &[Heading],
+) -> String {
+    if !html.contains("<!--hb:") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html.as_str();
+    while let Some(p) = rest.find("<!--hb:") {
+        out.push_str(&rest[..p]);
+        let after = &rest[p + 7..];
+        let Some(close) = after.find("-->") else {
+            out.push_str(&rest[p..]);
+            rest = "";
+            break;
+        };
+        let directive = &after[..close];
+        rest = &after[close + 3..];
+        if directive == "toc" {
+            let attrs = prepared
+                .toc
+                .as_ref()
+                .map(|t| t.attrs.clone())
+                .unwrap_or_default();
+            out.push_str(&toc_html(headings, &attrs));
+        } else if let Some(n) = directive.strip_prefix("raw:") {
+            if let Some((_, raw)) = n
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| prepared.raw_blocks.get(n))
+            {
+                out.push_str(raw);
+            }
+        } else if let Some(n) = directive.strip_prefix("ial:") {
+            let Some(attrs) = n.parse::<usize>().ok().and_then(|n| marker_attrs.get(n)) else {
+                continue;
+            };
+            // The element the attributes belong to is the next tag.
+            let ws = rest.len() - rest.trim_start().len();
+            out.push_str(&rest[..ws]);
+            rest = &rest[ws..];
+            if rest.starts_with('<') && !rest.starts_with("</") {
+                let end = tag_end(rest);
+                out.push_str(&merge_attrs(&rest[..end], attrs));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Length of the start tag at the beginning of `html`, quotes respected.
+fn tag_end(html: &str) -> usize {
+    let mut quote = None;
+    for (i, c) in html.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '>' => return i + 1,
+            None => {}
+        }
+    }
+    html.len()
+}
+
+/// Adds attributes to a start tag, merging classes and replacing others.
+fn merge_attrs(tag: &str, attrs: &Attrs) -> String {
+    let self_closing = tag.ends_with("/>");
+    let body = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/')
+        .trim_end();
+    let name_end = body.find(char::is_whitespace).unwrap_or(body.len());
+    let name = &body[..name_end];
+    let mut existing: Vec<(String, Option<String>)> = Vec::new();
+    let mut rest = body[name_end..].trim_start();
+    while !rest.is_empty() {
+        let key_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let key = rest[..key_end].to_string();
+        rest = rest[key_end..].trim_start();
+        if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (value, remaining) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let end = after[1..].find(q).map_or(after.len(), |e| e + 1);
+                    (
+                        after[1..end].to_string(),
+                        after.get(end + 1..).unwrap_or(""),
+                    )
+                }
+                _ => {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (after[..end].to_string(), &after[end..])
+                }
+            };
+            existing.push((key, Some(value)));
+            rest = remaining.trim_start();
+        } else {
+            existing.push((key, None));
+        }
+    }
+    fn set(existing: &mut Vec<(String, Option<String>)>, key: &str, value: String) {
+        match existing.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = Some(value),
+            None => existing.push((key.to_string(), Some(value))),
+        }
+    }
+    if let Some(id) = &attrs.id {
+        set(&mut existing, "id", escape_attr(id));
+    }
+    for (k, v) in &attrs.pairs {
+        set(&mut existing, k, escape_attr(v));
+    }
+    if !attrs.classes.is_empty() {
+        let mut classes: Vec<String> = existing
+            .iter()
+            .find(|(k, _)| k == "class")
+            .and_then(|(_, v)| v.clone())
+            .map(|v| v.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        for c in &attrs.classes {
+            let c = escape_attr(c);
+            if !classes.contains(&c) {
+                classes.push(c);
+            }
+        }
+        set(&mut existing, "class", classes.join(" "));
+    }
+    let mut out = format!("<{name}");
+    for (k, v) in existing {
+        match v {
+            Some(v) => out.push_str(&format!(" {k}=\"{v}\"")),
+            None => out.push_str(&format!(" {k}")),
+        }
+    }
+    out.push_str(if self_closing { " />" } else { ">" });
+    out
+}
+
+fn escape_attr(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    escape_into(value, &mut out);
+    out
+}
+
+/// kramdown's TOC: nested `<ul>` of the headings with ids, `{:.no_toc}` left out.
+pub fn toc_html(headings: &[Heading], attrs: &Attrs) -> String {
+    let mut list_attrs = attrs.clone();
+    if list_attrs.id.is_none() {
+        list_attrs.id = Some("markdown-toc".into());
+    }
+    let entries: Vec<&Heading> = headings
+        .iter()
+        .filter(|h| h.in_toc && h.id.is_some())
+        .collect();
+    if entries.is_empty() {
+        return String::new();
+    }
+    let mut out = merge_attrs("<ul>", &list_attrs);
+    out.push('\n');
+    let mut levels: Vec<u8> = Vec::new();
+    for h in &entries {
+        match levels.last() {
+            None => levels.push(h.level),
+            Some(&top) if h.level > top => {
+                out.push_str("\n<ul>\n");
+                levels.push(h.level);
+            }
+            Some(_) => {
+                out.push_str("</li>\n");
+                while levels.len() > 1 && levels.last().is_some_and(|&top| h.level < top) {
+                    levels.pop();
+                    out.push_str("</ul>\n</li>\n");
+                }
+            }
+        }
+        let id = h.id.as_deref().unwrap_or("");
+        out.push_str("<li><a href=\"#");
+        escape_into(id, &mut out);
+        out.push_str("\" id=\"markdown-toc-");
+        escape_into(id, &mut out);
+        out.push_str("\">");
+        escape_into(&h.title, &mut out);
+        out.push_str("</a>");
+    }
+    out.push_str("</li>\n");
+    for _ in 1..levels.len() {
+        out.push_str("</ul>\n</li>\n");
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+/// Nested TOC for templates: `{level, id, title, children}`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+pub fn toc_tree(headings: &[Heading]) -> Vec<TocEntry> {
+    let mut roots: Vec<TocEntry> = Vec::new();
+    // Path of open entries as indices, each level's children list.
+    for h in headings.iter().filter(|h| h.in_toc && h.level >= 2) {
+        let Some(id) = &h.id else { continue };
+        let entry = TocEntry {
+            level: h.level,
+            id: id.clone(),
+            title: h.title.clone(),
+            children: Vec::new(),
+        };
+        let mut list = &mut roots;
+        while list.last().is_some_and(|last| last.level < entry.level) {
+            list = &mut list.last_mut().expect("checked above").children;
+        }
+        list.push(entry);
+    }
+    roots
+}

@@ -1,0 +1,396 @@
+//! Stage 6: write the site, atomically.
+//!
+//! Every build is written into a staging folder beside the output folder and
+//! swapped in only when it succeeded, so a failed build never leaves a
+//! half-written site where the last good one was. A file whose bytes did not
+//! change is hard-linked from the previous build instead of being written
+//! again, so its modification time stays and rsync or CI caches stay warm.
+//! Nothing outside the output folder is ever written or deleted.
+
+pub mod sitemap;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::config::Config;
+
+/// Marks an output folder as made by `handbook`, and records what is in it.
+pub const MANIFEST: &str = ".handbook-manifest";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refusing to write the site into {path}: {why}")]
+    Unsafe { path: PathBuf, why: String },
+    #[error("{path} is not empty and was not made by handbook (no {MANIFEST}); pass --force to replace it")]
+    NotOurs { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// Where generated files go.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `rel` (a `/`-separated path inside the site).
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Copies a file from the content or theme.
+    fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError>;
+}
+
+/// Refuses output folders that would destroy something: the content folder,
+/// the site root, a parent of either, `/`, the home folder.
+pub fn check_output_dir(config: &Config, force: bool) -> Result<(), OutputError> {
+    let output = absolute(&config.output_dir);
+    let unsafe_because = |why: &str| OutputError::Unsafe {
+        path: config.output_dir.clone(),
+        why: why.to_string(),
+    };
+    if output.parent().is_none() {
+        return Err(unsafe_because("it is the file system root"));
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        if absolute(&home) == output {
+            return Err(unsafe_because("it is your home folder"));
+        }
+    }
+    let content = absolute(&config.content_dir);
+    let root = absolute(&config.root);
+    if output == content || content.starts_with(&output) {
+        return Err(unsafe_because("it is or contains the content folder"));
+    }
+    if output == root || root.starts_with(&output) {
+        return Err(unsafe_because("it is or contains the site root"));
+    }
+    if output.is_dir() && !force && !output.join(MANIFEST).is_file() {
+        let empty = std::fs::read_dir(&output)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(OutputError::NotOurs {
+                path: config.output_dir.clone(),
+            });
+        }
+    }
+    if output.exists() && !output.is_dir() {
+        return Err(unsafe_because("it is a file"));
+    }
+    Ok(())
+}
+
+/// An absolute, canonical path (the longest existing prefix canonicalised).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            let mut out = canonical;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return joined,
+        }
+    }
+}
+
+/// Rejects paths that could leave the output folder.
+fn safe_relative(rel: &str) -> Option<&Path> {
+    let path = Path::new(rel);
+    let ok = !rel.is_empty()
+        && !rel.contains('\0')
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    ok.then_some(path)
+}
+
+/// A hash and size per file, as recorded in the manifest.
+type Fingerprint = (u64, u64);
+
+fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    (hasher.finish(), bytes.len() as u64)
+}
+
+/// For copied files: the source's size and modification time stand for its bytes.
+fn source_fingerprint(source: &Path) -> io::Result<Fingerprint> {
+    let meta = std::fs::metadata(source)?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (mtime, "copied").hash(&mut hasher);
+    Ok((hasher.finish(), meta.len()))
+}
+
+/// The staging folder of one build.
+pub struct StagedDir {
+    output: PathBuf,
+    staging: PathBuf,
+    previous: HashMap<String, Fingerprint>,
+    manifest: Mutex<Vec<(String, Fingerprint)>>,
+    pub written: AtomicUsize,
+    pub unchanged: AtomicUsize,
+    committed: bool,
+}
+
+impl StagedDir {
+    pub fn begin(output: &Path) -> Result<StagedDir, OutputError> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = output
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        std::fs::create_dir_all(parent).map_err(|source| OutputError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|source| OutputError::Io {
+                path: staging.clone(),
+                source,
+            })?;
+        }
+        std::fs::create_dir(&staging).map_err(|source| OutputError::Io {
+            path: staging.clone(),
+            source,
+        })?;
+        Ok(StagedDir {
+            output: output.to_path_buf(),
+            staging,
+            previous: read_manifest(&output.join(MANIFEST)),
+            manifest: Mutex::new(Vec::new()),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    fn target(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let path = safe_relative(rel).ok_or_else(|| OutputError::Unsafe {
+            path: PathBuf::from(rel),
+            why: "the path leaves the output folder".into(),
+        })?;
+        let target = self.staging.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| OutputError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        Ok(target)
+    }
+
+    /// Links the previous build's file when its fingerprint matches.
+    fn reuse(&self, rel: &str, print: Fingerprint, target: &Path) -> bool {
+        if self.previous.get(rel) != Some(&print) {
+            return false;
+        }
+        let old = self.output.join(rel);
+        if std::fs::hard_link(&old, target).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    fn record(&self, rel: &str, print: Fingerprint) {
+        if let Ok(mut manifest) = self.manifest.lock() {
+            manifest.push((rel.to_string(), print));
+        }
+    }
+
+    /// Swaps the staging folder in for the output folder.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let mut manifest = self.manifest.lock().map(|m| m.clone()).unwrap_or_default();
+        manifest.sort();
+        let mut text = String::from("# handbook output manifest: hash size path\n");
+        for (rel, (hash, size)) in &manifest {
+            text.push_str(&format!("{hash:016x} {size} {rel}\n"));
+        }
+        let manifest_path = self.staging.join(MANIFEST);
+        std::fs::write(&manifest_path, text).map_err(|source| OutputError::Io {
+            path: manifest_path,
+            source,
+        })?;
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Io { path, source }
+        };
+        if self.output.exists() {
+            let old =
+                self.staging
+                    .with_file_name(self.staging.file_name().map_or("old".into(), |n| {
+                        n.to_string_lossy().replace(".staging-", ".old-")
+                    }));
+            std::fs::rename(&self.output, &old).map_err(io(&self.output))?;
+            if let Err(e) = std::fs::rename(&self.staging, &self.output) {
+                // Put the previous site back.
+                let _ = std::fs::rename(&old, &self.output);
+                return Err(OutputError::Io {
+                    path: self.output.clone(),
+                    source: e,
+                });
+            }
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        } else {
+            std::fs::rename(&self.staging, &self.output).map_err(io(&self.output))?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+impl Sink for StagedDir {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let target = self.target(rel)?;
+        let print = fingerprint(bytes);
+        self.record(rel, print);
+        if self.reuse(rel, print, &target) {
+            return Ok(());
+        }
+        std::fs::write(&target, bytes).map_err(|source| OutputError::Io {
+            path: target,
+            source,
+        })?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
+        let target = self.target(rel)?;
+        let print = source_fingerprint(source).map_err(|e| OutputError::Io {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
+        self.record(rel, print);
+        if self.reuse(rel, print, &target) {
+            return Ok(());
+        }
+        std::fs::copy(source, &target).map_err(|e| OutputError::Io {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+fn read_manifest(path: &Path) -> HashMap<String, Fingerprint> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let size = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_string(), (hash, size)))
+        })
+        .collect()
+}
+
+/// Keeps the site in memory (for `serve` and tests).
+#[derive(Default)]
+pub struct MemorySink {
+    pub files: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        safe_relative(rel).ok_or_else(|| OutputError::Unsafe {
+            path: PathBuf::from(rel),
+            why: "the path leaves the output folder".into(),
+        })?;
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(rel.to_string(), bytes.to_vec());
+        }
+        Ok(())
+    }
+    fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
+        let bytes = std::fs::read(source).map_err(|e| OutputError::Io {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
+        self.write(rel, &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert!(safe_relative("a/b.html").is_some());
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+        assert!(safe_relative("a/../../x").is_none());
+        assert!(safe_relative("").is_none());
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stage = StagedDir::begin(&out).unwrap();
+        stage.write("a.html", b"same").unwrap();
+        stage.write("b.html", b"old").unwrap();
+        stage.commit().unwrap();
+        let meta_a = std::fs::metadata(out.join("a.html")).unwrap();
+        let stage = StagedDir::begin(&out).unwrap();
+        stage.write("a.html", b"same").unwrap();
+        stage.write("b.html", b"new").unwrap();
+        assert_eq!(stage.unchanged.load(Ordering::Relaxed), 1);
+        stage.commit().unwrap();
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(
+            std::fs::metadata(out.join("a.html")).unwrap().ino(),
+            meta_a.ino()
+        );
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"new");
+        // No staging or old folders are left behind.
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn an_aborted_build_leaves_the_old_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stage = StagedDir::begin(&out).unwrap();
+        stage.write("index.html", b"good").unwrap();
+        stage.commit().unwrap();
+        let stage = StagedDir::begin(&out).unwrap();
+        stage.write("index.html", b"half").unwrap();
+        drop(stage);
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"good");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

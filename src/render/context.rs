@@ -1,0 +1,124 @@
+//! The serializable views templates see (documented in `docs/templates.md`).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::markdown::TocEntry;
+use crate::site::{NavLink, NavNode};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub extra: Value,
+}
+
+impl ConfigView {
+    pub fn new(config: &Config) -> ConfigView {
+        ConfigView {
+            title: config.site.title.clone(),
+            description: config.site.description.clone(),
+            language: config.site.language.clone(),
+            base_url: config.base_url.clone(),
+            base_path: config.base_path.clone(),
+            extra: serde_json::to_value(&config.site.extra).unwrap_or(Value::Null),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CadenceBadge {
+    pub activity: String,
+    pub owner: String,
+    pub every: Vec<CadenceLabel>,
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CadenceLabel {
+    pub key: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub path: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub toc: Vec<TocEntry>,
+    pub layout: &'a str,
+    pub extra: Option<&'a Map<String, Value>>,
+    pub source: &'a str,
+    pub edit_url: String,
+    pub date: &'a str,
+    pub lastmod: &'a str,
+    pub weight: i64,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub is_section: bool,
+    pub cadence: Vec<CadenceBadge>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    pub page_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SectionView {
+    pub pages: Vec<Listing>,
+    pub subsections: Vec<Listing>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub page_count: usize,
+}
+
+/// Everything one page template gets.
+pub struct PageContext<'a> {
+    pub config: &'a Value,
+    pub page: PageView<'a>,
+    pub section: Option<SectionView>,
+    pub breadcrumbs: Vec<NavLink>,
+    pub nav: Vec<NavNode>,
+    pub prev: Option<NavLink>,
+    pub next: Option<NavLink>,
+    pub site: &'a SiteView,
+}
+
+impl PageContext<'_> {
+    pub fn to_tera(&self) -> tera::Context {
+        let mut context = tera::Context::new();
+        context.insert("config", self.config);
+        context.insert("page", &self.page);
+        if let Some(section) = &self.section {
+            context.insert("section", section);
+        }
+        context.insert("breadcrumbs", &self.breadcrumbs);
+        context.insert("nav", &self.nav);
+        if let Some(prev) = &self.prev {
+            context.insert("prev", prev);
+        }
+        if let Some(next) = &self.next {
+            context.insert("next", next);
+        }
+        context.insert("site", self.site);
+        context
+    }
+}
+
+/// Minutes to read `words` at 220 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(220).max(1)
+}

@@ -1,0 +1,212 @@
+//! Stage 5: render pages through the theme's Tera templates.
+//!
+//! The theme comes from `themes/NAME/` under the site root, or for `default`
+//! from the copy built into the binary, so `handbook` works on any folder of
+//! Markdown. A site overrides any template with a file of the same name in its
+//! own `templates/` folder, and any static file in its own `static/` folder.
+
+pub mod context;
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A static file of the theme or site, copied to the output as is.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
+
+pub struct Theme {
+    /// Template name -> (origin shown in errors, text).
+    pub templates: BTreeMap<String, (String, String)>,
+    /// Output-relative path -> source.
+    pub static_files: BTreeMap<String, StaticSource>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("theme `{0}` not found: no folder {1}")]
+    Missing(String, PathBuf),
+    #[error("cannot read {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+}
+
+impl Theme {
+    pub fn load(config: &Config) -> Result<Theme, ThemeError> {
+        let mut theme = Theme {
+            templates: BTreeMap::new(),
+            static_files: BTreeMap::new(),
+        };
+        let theme_dir = config.root.join("themes").join(&config.site.theme);
+        if theme_dir.is_dir() {
+            read_dir_into(&theme_dir.join("templates"), &mut |rel, path| {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
+                theme
+                    .templates
+                    .insert(rel.to_string(), (path.display().to_string(), text));
+                Ok(())
+            })?;
+            read_dir_into(&theme_dir.join("static"), &mut |rel, path| {
+                theme
+                    .static_files
+                    .insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
+                Ok(())
+            })?;
+        } else if config.site.theme == "default" {
+            load_embedded(&DEFAULT_THEME, &mut theme);
+        } else {
+            return Err(ThemeError::Missing(config.site.theme.clone(), theme_dir));
+        }
+        // The site's own overrides win.
+        read_dir_into(&config.root.join("templates"), &mut |rel, path| {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
+            theme
+                .templates
+                .insert(rel.to_string(), (path.display().to_string(), text));
+            Ok(())
+        })?;
+        read_dir_into(&config.root.join("static"), &mut |rel, path| {
+            theme
+                .static_files
+                .insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
+            Ok(())
+        })?;
+        Ok(theme)
+    }
+}
+
+fn load_embedded(dir: &'static Dir<'static>, theme: &mut Theme) {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
+        out.extend(dir.files());
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    for file in files {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            theme.templates.insert(
+                name.to_string(),
+                (format!("(built-in theme) templates/{name}"), text),
+            );
+        } else if let Some(rel) = path.strip_prefix("static/") {
+            theme
+                .static_files
+                .insert(rel.to_string(), StaticSource::Embedded(file.contents()));
+        }
+    }
+}
+
+fn read_dir_into(
+    dir: &Path,
+    add: &mut dyn FnMut(&str, &Path) -> Result<(), ThemeError>,
+) -> Result<(), ThemeError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            ThemeError::Read(
+                e.path().unwrap_or(dir).to_path_buf(),
+                std::io::Error::other(e.to_string()),
+            )
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        add(&rel, entry.path())?;
+    }
+    Ok(())
+}
+
+/// The compiled templates.
+pub struct Renderer {
+    tera: Tera,
+    origins: BTreeMap<String, String>,
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme) -> Result<Renderer, Diagnostic> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let templates: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+            .collect();
+        let origins: BTreeMap<String, String> = theme
+            .templates
+            .iter()
+            .map(|(name, (origin, _))| (name.clone(), origin.clone()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            return Err(template_diagnostic(&e, &origins));
+        }
+        for required in ["page.html", "section.html", "404.html"] {
+            if !tera.get_template_names().any(|n| n == required) {
+                return Err(Diagnostic::error(
+                    "template",
+                    format!("the theme has no `{required}` template"),
+                ));
+            }
+        }
+        Ok(Renderer { tera, origins })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_diagnostic(&e, &self.origins))
+    }
+}
+
+/// Tera errors come as a chain ("failed to render x" -> "variable y not found");
+/// the diagnostic names the template file and carries the whole chain.
+fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) -> Diagnostic {
+    let mut messages = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(e) = source {
+        messages.push(e.to_string());
+        source = e.source();
+    }
+    let file = origins
+        .iter()
+        .find(|(name, _)| messages.iter().any(|m| m.contains(&format!("'{name}'"))))
+        .map(|(_, origin)| origin.clone());
+    let mut d = Diagnostic::error(
+        "template",
+        format!("template error: {}", messages.join(": ")),
+    );
+    if let Some(file) = file {
+        d = d.in_file(file);
+    }
+    d
+}

@@ -1,0 +1,296 @@
+//! Stage 4: the site model: sections from folders, titles, ordering,
+//! navigation, breadcrumbs and previous/next.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::content::{url, Page};
+use crate::markdown::Rendered;
+
+/// A folder of pages.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Content-relative folder (`""` for the top).
+    pub dir: String,
+    pub title: String,
+    /// URL path of the section (its index page's, or the folder's).
+    pub path: String,
+    pub index_page: Option<usize>,
+    /// Non-index pages, ordered by weight then title.
+    pub pages: Vec<usize>,
+    /// Child sections, ordered by their index page's weight then title.
+    pub subsections: Vec<usize>,
+    pub parent: Option<usize>,
+    pub weight: i64,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    /// Title per page (front matter, else first heading, else file name).
+    pub titles: Vec<String>,
+    pub sections: Vec<Section>,
+    /// The section each page belongs to (for an index page: the section it indexes).
+    pub page_section: Vec<usize>,
+    /// Previous and next page in reading order within the section.
+    pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavNode {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+    pub open: bool,
+    pub has_children: bool,
+    pub children: Vec<NavNode>,
+}
+
+impl Site {
+    pub fn build(pages: &[Page], rendered: &[Rendered]) -> Site {
+        let titles: Vec<String> = pages
+            .iter()
+            .zip(rendered)
+            .map(|(p, r)| {
+                p.front
+                    .title
+                    .clone()
+                    .filter(|t| !t.trim().is_empty())
+                    .or_else(|| r.first_heading().map(str::to_string))
+                    .unwrap_or_else(|| url::title_from_path(&p.rel_path))
+            })
+            .collect();
+
+        // One section per folder that holds pages, plus every ancestor folder.
+        let mut by_dir: HashMap<String, usize> = HashMap::new();
+        let mut sections: Vec<Section> = Vec::new();
+        fn ensure(
+            dir: &str,
+            by_dir: &mut HashMap<String, usize>,
+            sections: &mut Vec<Section>,
+        ) -> usize {
+            if let Some(&i) = by_dir.get(dir) {
+                return i;
+            }
+            let parent = if dir.is_empty() {
+                None
+            } else {
+                let parent_dir = dir.rfind('/').map_or("", |i| &dir[..i]);
+                Some(ensure(parent_dir, by_dir, sections))
+            };
+            let i = sections.len();
+            sections.push(Section {
+                dir: dir.to_string(),
+                title: url::title_from_path(&format!("{dir}/index.md")),
+                path: if dir.is_empty() {
+                    "/".into()
+                } else {
+                    format!("/{dir}/")
+                },
+                index_page: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent,
+                weight: 0,
+            });
+            by_dir.insert(dir.to_string(), i);
+            if let Some(p) = parent {
+                sections[p].subsections.push(i);
+            }
+            i
+        }
+        ensure("", &mut by_dir, &mut sections);
+        let mut page_section = vec![0; pages.len()];
+        for (i, page) in pages.iter().enumerate() {
+            let s = ensure(page.dir(), &mut by_dir, &mut sections);
+            page_section[i] = s;
+            if page.url.is_index && sections[s].index_page.is_none() {
+                sections[s].index_page = Some(i);
+                sections[s].title = titles[i].clone();
+                sections[s].path = page.url.path.clone();
+                sections[s].weight = page.front.weight;
+            } else {
+                sections[s].pages.push(i);
+            }
+        }
+        let order = |a: &usize, b: &usize| {
+            (pages[*a].front.weight, titles[*a].to_lowercase())
+                .cmp(&(pages[*b].front.weight, titles[*b].to_lowercase()))
+        };
+        for s in 0..sections.len() {
+            let mut list = std::mem::take(&mut sections[s].pages);
+            list.sort_by(order);
+            sections[s].pages = list;
+            let mut subs = std::mem::take(&mut sections[s].subsections);
+            subs.sort_by(|a, b| {
+                (sections[*a].weight, sections[*a].title.to_lowercase())
+                    .cmp(&(sections[*b].weight, sections[*b].title.to_lowercase()))
+            });
+            sections[s].subsections = subs;
+        }
+        let mut prev_next = vec![(None, None); pages.len()];
+        for section in &sections {
+            let reading: Vec<usize> = section
+                .index_page
+                .into_iter()
+                .chain(section.pages.iter().copied())
+                .collect();
+            for (k, &p) in reading.iter().enumerate() {
+                let prev = k.checked_sub(1).map(|j| reading[j]);
+                let next = reading.get(k + 1).copied();
+                // An index page belongs to its own section's reading order.
+                prev_next[p] = (prev, next);
+            }
+        }
+        Site {
+            titles,
+            sections,
+            page_section,
+            prev_next,
+        }
+    }
+
+    /// Ancestors of a page, from the top section down to its parent.
+    pub fn breadcrumbs(&self, page: usize, pages: &[Page], base_path: &str) -> Vec<NavLink> {
+        let mut chain = Vec::new();
+        let mut section = Some(self.page_section[page]);
+        let is_index = self.sections[self.page_section[page]].index_page == Some(page);
+        if is_index {
+            section = self.sections[self.page_section[page]].parent;
+        }
+        while let Some(s) = section {
+            let sec = &self.sections[s];
+            chain.push(NavLink {
+                title: sec.title.clone(),
+                url: format!("{base_path}{}", sec.path),
+            });
+            section = sec.parent;
+        }
+        chain.reverse();
+        // The top section is the home page; keep it only when it has a page.
+        if let Some(first) = chain.first() {
+            if self.sections[0].index_page.is_none() && first.url == format!("{base_path}/") {
+                chain.remove(0);
+            }
+        }
+        let _ = pages;
+        chain
+    }
+
+    /// The sidebar for one page: the top level, and the branch that leads to
+    /// the page opened. Bytes per page stay flat as the site grows.
+    pub fn nav(&self, page: usize, pages: &[Page], base_path: &str) -> Vec<NavNode> {
+        let mut open_sections = Vec::new();
+        let mut s = Some(self.page_section[page]);
+        while let Some(i) = s {
+            open_sections.push(i);
+            s = self.sections[i].parent;
+        }
+        self.section_children(0, page, &open_sections, pages, base_path)
+    }
+
+    fn section_children(
+        &self,
+        section: usize,
+        current: usize,
+        open: &[usize],
+        pages: &[Page],
+        base_path: &str,
+    ) -> Vec<NavNode> {
+        let sec = &self.sections[section];
+        let mut nodes = Vec::with_capacity(sec.subsections.len() + sec.pages.len());
+        for &sub in &sec.subsections {
+            let child = &self.sections[sub];
+            let is_open = open.contains(&sub);
+            nodes.push(NavNode {
+                title: child.title.clone(),
+                url: format!("{base_path}{}", child.path),
+                current: child.index_page == Some(current),
+                open: is_open,
+                has_children: !child.pages.is_empty() || !child.subsections.is_empty(),
+                children: if is_open {
+                    self.section_children(sub, current, open, pages, base_path)
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        for &p in &sec.pages {
+            nodes.push(NavNode {
+                title: self.titles[p].clone(),
+                url: format!("{base_path}{}", pages[p].url.path),
+                current: p == current,
+                open: p == current,
+                has_children: false,
+                children: Vec::new(),
+            });
+        }
+        nodes
+    }
+
+    /// Sections that have no index page: `handbook` generates a listing for them.
+    pub fn sections_without_index(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| s.index_page.is_none())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::front_matter::{Format, Split};
+    use crate::content::{FrontMatter, SourceKind};
+
+    fn page(rel: &str, title: &str, weight: i64) -> Page {
+        Page {
+            rel_path: rel.into(),
+            abs_path: rel.into(),
+            text: String::new(),
+            kind: SourceKind::Markdown,
+            split: Split {
+                format: Format::None,
+                front: 0..0,
+                body_start: 0,
+            },
+            front: FrontMatter {
+                title: Some(title.into()),
+                weight,
+                ..FrontMatter::default()
+            },
+            url: url::page_url(rel, false),
+        }
+    }
+
+    #[test]
+    fn sections_nav_and_order() {
+        let pages = vec![
+            page("index.md", "Home", 0),
+            page("sales/_index.md", "Sales", 0),
+            page("sales/b.md", "Bravo", 1),
+            page("sales/a.md", "Alpha", 2),
+            page("people/x.md", "X", 0),
+        ];
+        let rendered: Vec<Rendered> = pages.iter().map(|_| Rendered::default()).collect();
+        let site = Site::build(&pages, &rendered);
+        let sales = site.page_section[2];
+        assert_eq!(site.sections[sales].pages, vec![2, 3]);
+        assert_eq!(site.prev_next[2], (Some(1), Some(3)));
+        let crumbs = site.breadcrumbs(3, &pages, "");
+        assert_eq!(
+            crumbs.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(),
+            ["Home", "Sales"]
+        );
+        let nav = site.nav(3, &pages, "");
+        let sales_node = nav.iter().find(|n| n.title == "Sales").unwrap();
+        assert!(sales_node.open);
+        assert_eq!(sales_node.children.len(), 2);
+        assert!(sales_node.children[1].current);
+        let people = nav.iter().find(|n| n.title == "People").unwrap();
+        assert!(!people.open && people.children.is_empty() && people.has_children);
+    }
+}
