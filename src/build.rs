@@ -77,7 +77,11 @@ pub fn load(
         .par_iter()
         .map(|page| {
             let dir = page.dir();
-            let rewrite = |target: &str| sources.rewrite(dir, target);
+            let rewrite = |target: &str| {
+                sources
+                    .rewrite(dir, target)
+                    .or_else(|| with_base_path(&config.base_path, target))
+            };
             let options = RenderOptions {
                 flavor: config.site.markdown.heading_ids,
                 highlight: highlight && config.site.markdown.highlight,
@@ -127,6 +131,19 @@ pub fn load(
         links,
         report,
     }
+}
+
+/// Root-relative links in content (`/sales/`) are written for a site at the
+/// domain root; a site published under a path (`base_url = ".../docs"`) gets
+/// the path prefixed, so the same content works in both places.
+fn with_base_path(base_path: &str, target: &str) -> Option<String> {
+    if base_path.is_empty() || !target.starts_with('/') || target.starts_with("//") {
+        return None;
+    }
+    if target == base_path || target.starts_with(&format!("{base_path}/")) {
+        return None;
+    }
+    Some(format!("{base_path}{target}"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -461,7 +478,7 @@ fn page_context<'a>(
             path: &page.url.path,
             url: format!("{}{}", config.base_path, page.url.path),
             permalink: format!("{}{}", config.base_url, page.url.path),
-            content: &r.html,
+            content: body_without_title_heading(page, r),
             toc: markdown::toc_tree(&r.headings),
             layout: &page.front.layout,
             extra: Some(&page.front.extra),
@@ -481,6 +498,21 @@ fn page_context<'a>(
         prev: prev.map(link),
         next: next.map(link),
         site: site_view,
+    }
+}
+
+/// A page without a `title` whose content opens with an `# h1` takes its title
+/// from it (as GitHub shows a README); the theme prints the title, so the
+/// heading is not repeated.
+fn body_without_title_heading<'a>(page: &content::Page, rendered: &'a Rendered) -> &'a str {
+    let html = rendered.html.as_str();
+    let trimmed = html.trim_start();
+    if page.front.title.is_some() || !trimmed.starts_with("<h1") {
+        return html;
+    }
+    match trimmed.find("</h1>") {
+        Some(end) => trimmed[end + 5..].trim_start_matches('\n'),
+        None => html,
     }
 }
 

@@ -260,10 +260,26 @@ fn apply_block_attrs(
     for block_attr in &prepared.block_attrs {
         let at = block_attr.at;
         let chosen = match block_attr.target {
+            // The outermost block that ends on the line before the IAL (block
+            // ranges may or may not include trailing blank lines);
+            // a container that goes on after the IAL holds it, and is not it.
             AttrTarget::Previous => spans
                 .iter()
-                .filter(|s| s.range.end <= at)
-                .max_by(|a, b| a.range.end.cmp(&b.range.end).then(b.depth.cmp(&a.depth))),
+                .filter(|s| {
+                    s.range.start < at
+                        && s.range.end + 1 >= at
+                        && prepared
+                            .text
+                            .get(at.min(s.range.end)..s.range.end)
+                            .is_some_and(|t| t.trim().is_empty())
+                })
+                .min_by_key(|s| s.depth)
+                .or_else(|| {
+                    spans
+                        .iter()
+                        .filter(|s| s.range.end <= at)
+                        .max_by(|a, b| a.range.end.cmp(&b.range.end).then(b.depth.cmp(&a.depth)))
+                }),
             AttrTarget::Next => spans.iter().filter(|s| s.range.start >= at).min_by(|a, b| {
                 a.range
                     .start
@@ -631,7 +647,7 @@ fn collect_links(
                     to_file(range.start)
                 };
                 scan_html(html, base, &mut out.links, &mut out.anchors);
-                if html.contains(".md") {
+                if html.contains(".md") || html.contains("=\"/") {
                     if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
                         *html = CowStr::from(rewritten);
                     }
@@ -751,28 +767,31 @@ fn rewrite_html_links(
     html: &str,
     rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Option<String> {
-    let mut out = String::with_capacity(html.len());
-    let mut last = 0;
-    let mut changed = false;
+    // (value start, value end, replacement), in document order.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for attr in ["href=\"", "src=\""] {
-        let _ = attr;
-    }
-    let mut search = 0;
-    while let Some(p) = html[search..].find("href=\"").map(|p| p + search) {
-        let start = p + 6;
-        let Some(end) = html[start..].find('"').map(|e| e + start) else {
-            break;
-        };
-        if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
-            out.push_str(&html[last..start]);
-            escape_into(&new, &mut out);
-            last = end;
-            changed = true;
+        let mut search = 0;
+        while let Some(p) = html[search..].find(attr).map(|p| p + search) {
+            let start = p + attr.len();
+            let Some(end) = html[start..].find('"').map(|e| e + start) else {
+                break;
+            };
+            if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
+                edits.push((start, end, new));
+            }
+            search = end;
         }
-        search = end;
     }
-    if !changed {
+    if edits.is_empty() {
         return None;
+    }
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut last = 0;
+    for (start, end, new) in edits {
+        out.push_str(&html[last..start]);
+        escape_into(&new, &mut out);
+        last = end;
     }
     out.push_str(&html[last..]);
     Some(out)
