@@ -5,13 +5,15 @@ use std::path::{Path, PathBuf};
 
 /// The GitLab handbook slice beside the project, or `None` (with a message)
 /// when it is absent. With `HANDBOOK_REQUIRE_CORPUS=1` (set in CI) a missing
-/// corpus fails the test instead.
+/// corpus fails the test instead, and so does `CI=true`.
 pub fn corpus() -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/gitlab-handbook");
     if path.join("handbook").is_dir() {
         return Some(path);
     }
-    if std::env::var("HANDBOOK_REQUIRE_CORPUS").as_deref() == Ok("1") {
+    let required = std::env::var("HANDBOOK_REQUIRE_CORPUS").as_deref() == Ok("1")
+        || std::env::var("CI").as_deref() == Ok("true");
+    if required {
         panic!(
             "the corpus is required (HANDBOOK_REQUIRE_CORPUS=1) but {} is missing",
             path.display()
