@@ -44,7 +44,36 @@ pub fn code_block(code: &str, lang: &str, highlight: bool) -> String {
     )
 }
 
+thread_local! {
+    /// Highlighted blocks by (language, code): handbooks repeat snippets across
+    /// pages, and grammars are slow. Per thread, so there is no lock.
+    static CACHE: std::cell::RefCell<std::collections::HashMap<(String, String), Option<String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Blocks larger than this are not kept in the cache.
+const CACHEABLE_BYTES: usize = 4096;
+
 fn highlighted(code: &str, lang: &str) -> Option<String> {
+    if code.len() > CACHEABLE_BYTES {
+        return highlight_uncached(code, lang);
+    }
+    let key = (lang.to_string(), code.to_string());
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let html = highlight_uncached(code, lang);
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(key, html.clone());
+    });
+    html
+}
+
+fn highlight_uncached(code: &str, lang: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set
         .find_syntax_by_token(lang)
