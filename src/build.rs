@@ -71,15 +71,14 @@ pub fn load(
     let content = content::load(config);
     report.extend(content.diagnostics.iter().cloned());
 
-    let sources = SourceIndex::new(&content.pages, &config.base_path);
+    let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
         .map(|page| {
-            let dir = page.dir();
             let rewrite = |target: &str| {
                 sources
-                    .rewrite(dir, target)
+                    .rewrite(page, target)
                     .or_else(|| with_base_path(&config.base_path, target))
             };
             let options = RenderOptions {
