@@ -136,13 +136,37 @@ impl LineIndex {
         let underline_start = (start - line_start).min(source_line.len());
         let underline_end =
             (end.min(line_end) - line_start).clamp(underline_start, source_line.len());
+        let (shown, underline) = window(source_line, underline_start..underline_end);
         Location {
             line: line + 1,
             column,
-            source_line: source_line.to_string(),
-            underline: underline_start..underline_end,
+            source_line: shown,
+            underline,
         }
     }
+}
+
+/// Longest source line shown in full; longer ones are cut around the span.
+const MAX_SHOWN_LINE: usize = 240;
+
+/// A long line cut to a window around `span` (`…` marks the cuts), with the
+/// span moved into the window and shortened to fit.
+fn window(line: &str, span: Range<usize>) -> (String, Range<usize>) {
+    if line.len() <= MAX_SHOWN_LINE {
+        return (line.to_string(), span);
+    }
+    let start = floor_char_boundary(line, span.start.saturating_sub(60));
+    let span_end = ceil_char_boundary(line, span.end.min(span.start + MAX_SHOWN_LINE / 2));
+    let end = ceil_char_boundary(line, (span_end + 60).min(line.len()));
+    let prefix = if start > 0 { "…" } else { "" };
+    let mut shown = String::with_capacity(end - start + 8);
+    shown.push_str(prefix);
+    shown.push_str(&line[start..end]);
+    if end < line.len() {
+        shown.push('…');
+    }
+    let offset = prefix.len() + span.start - start;
+    (shown, offset..offset + (span_end - span.start))
 }
 
 pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -258,6 +282,16 @@ mod tests {
         assert_eq!((loc.line, loc.column), (2, 8));
         assert_eq!(loc.source_line, "sé [x](/y/)");
         assert_eq!(&loc.source_line[loc.underline.clone()], "/y/");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let text = format!("{}[x](/target/){}", "a".repeat(5000), "b".repeat(5000));
+        let at = text.find("/target/").unwrap();
+        let loc = LineIndex::new(&text).location(&text, at..at + 8);
+        assert!(loc.source_line.len() < 300, "{}", loc.source_line.len());
+        assert_eq!(&loc.source_line[loc.underline.clone()], "/target/");
+        assert_eq!(loc.column, 5005);
     }
 
     #[test]

@@ -259,7 +259,11 @@ impl<'a> LinkIndex<'a> {
                 Some(target_page) => self.check_fragment(target_page, fragment),
                 None => Resolution::Broken {
                     reason: Reason::MissingPage,
-                    message: format!("no source file `{path_part}` from `{}`", page.rel_path),
+                    message: format!(
+                        "no source file `{}` from `{}`",
+                        shown(path_part),
+                        page.rel_path
+                    ),
                     help: None,
                 },
             };
@@ -275,7 +279,7 @@ impl<'a> LinkIndex<'a> {
         let Some(mut path) = normalize(&decoded) else {
             return Resolution::Broken {
                 reason: Reason::MissingPage,
-                message: format!("`{target}` points above the site root"),
+                message: format!("`{}` points above the site root", shown(target)),
                 help: None,
             };
         };
@@ -316,9 +320,9 @@ impl<'a> LinkIndex<'a> {
                 Reason::MissingPage
             },
             message: if looks_like_asset {
-                format!("no file at `{path}`")
+                format!("no file at `{}`", shown(&path))
             } else {
-                format!("no page at `{path}`")
+                format!("no page at `{}`", shown(&path))
             },
             help: self
                 .suggest_page(&path)
@@ -375,7 +379,11 @@ impl<'a> LinkIndex<'a> {
             });
         Resolution::Broken {
             reason: Reason::MissingAnchor,
-            message: format!("no heading or id `#{fragment}` in `{}`", target.rel_path),
+            message: format!(
+                "no heading or id `#{}` in `{}`",
+                shown(&fragment),
+                target.rel_path
+            ),
             help,
         }
     }
@@ -412,6 +420,16 @@ fn closest<'s>(wanted: &str, candidates: impl Iterator<Item = &'s str>) -> Optio
         }
     }
     best.map(|(c, _)| c)
+}
+
+/// A target as shown in a message: long ones are cut.
+fn shown(target: &str) -> String {
+    const MAX: usize = 120;
+    if target.len() <= MAX {
+        return target.to_string();
+    }
+    let cut = crate::diagnostics::floor_char_boundary(target, MAX);
+    format!("{}…", &target[..cut])
 }
 
 fn last_segment(path: &str) -> &str {
