@@ -13,7 +13,8 @@ use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, RenderOptions, Rendered};
-use crate::output::{self, sitemap, OutputError, Sink, StagedDir};
+use crate::output::extras::Extras;
+use crate::output::{self, redirects, OutputError, Sink, StagedDir};
 use crate::render::context::{
     self, ConfigView, Listing, Nav, PageContext, PageView, SectionView, SiteView,
 };
@@ -55,7 +56,14 @@ pub struct Loaded {
 }
 
 /// Files `handbook` generates besides the pages.
-const GENERATED_FILES: &[&str] = &["sitemap.xml", "search-index.json", "syntax.css", "404.html"];
+const GENERATED_FILES: &[&str] = &[
+    "sitemap.xml",
+    "search/index.json",
+    "atom.xml",
+    "_redirects",
+    "syntax.css",
+    "404.html",
+];
 
 /// Loads, renders the Markdown and resolves links: everything but templates and output.
 pub fn load(
@@ -106,23 +114,14 @@ pub fn load(
     }
     let site = Site::build(&content.pages, &rendered);
 
-    let mut asset_paths: Vec<String> = content
-        .assets
-        .iter()
-        .map(|a| format!("/{}", a.rel_path))
-        .collect();
-    asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
-    asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
-    let generated_pages = site.sections_without_index().map(|s| s.path.clone());
-    let index = LinkIndex::new(
-        config,
-        &content.pages,
-        &rendered,
-        asset_paths,
-        generated_pages,
-    );
+    let index = link_index(config, &content, &rendered, &site, static_paths);
     let links = links::check_all(&index, &content.pages, &rendered, link_severity);
     report.extend(links.diagnostics.iter().cloned());
+    if redirects::any_declared(&content.pages) {
+        let plan = redirects::plan(config, &content.pages, &index, link_severity);
+        report.extend(plan.diagnostics);
+    }
+    drop(index);
     Loaded {
         content,
         rendered,
@@ -130,6 +129,51 @@ pub fn load(
         links,
         report,
     }
+}
+
+/// Everything a link can point at: pages, assets, theme files, generated
+/// files and pages (folder listings, redirect aliases).
+fn link_index<'a>(
+    config: &'a Config,
+    content: &'a Content,
+    rendered: &'a [Rendered],
+    site: &Site,
+    static_paths: &[String],
+) -> LinkIndex<'a> {
+    let mut asset_paths: Vec<String> = content
+        .assets
+        .iter()
+        .map(|a| format!("/{}", a.rel_path))
+        .collect();
+    asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
+    asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
+    let generated_pages = site
+        .sections_without_index()
+        .map(|s| s.path.clone())
+        .chain(redirects::alias_paths(&content.pages));
+    LinkIndex::new(
+        config,
+        &content.pages,
+        rendered,
+        asset_paths,
+        generated_pages,
+    )
+}
+
+/// The redirects to write (none, cheaply, when no page declares one).
+fn plan_redirects(
+    config: &Config,
+    theme: &Theme,
+    content: &Content,
+    rendered: &[Rendered],
+    site: &Site,
+) -> redirects::Plan {
+    if !redirects::any_declared(&content.pages) {
+        return redirects::Plan::default();
+    }
+    let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
+    let index = link_index(config, content, rendered, site, &static_paths);
+    redirects::plan(config, &content.pages, &index, Severity::Warning)
 }
 
 /// Root-relative links in content (`/sales/`) are written for a site at the
@@ -230,14 +274,23 @@ pub fn write_site(
     let pages = &content.pages;
     let bar = progress_bar(progress, pages.len());
     let section_navs = SectionNavs::new(renderer, site.sections.len());
+    let history = crate::content::history::last_changes(&config.content_dir, pages);
+    let lastmods: Vec<(String, String)> = history
+        .iter()
+        .map(|c| c.as_ref().map(|c| (c.date(), c.rfc3339())).unwrap_or_default())
+        .collect();
+    let redirects = plan_redirects(config, theme, content, rendered, site);
 
     let results: Vec<Result<Option<Diagnostic>, BuildError>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
+            if redirects.replaced.contains(&i) {
+                return Ok(None); // written as a redirect with the extras
+            }
             let (template, warning) = choose_template(renderer, page, site, i);
             let nav = section_navs.for_page(renderer, config, &config_value, content, site, i)?;
-            let context = page_context(
+            let mut context = page_context(
                 config,
                 &config_value,
                 &site_view,
@@ -247,6 +300,8 @@ pub fn write_site(
                 i,
                 nav,
             );
+            context.page.lastmod = &lastmods[i].0;
+            context.page.lastmod_datetime = &lastmods[i].1;
             let html = renderer.render(&template, &context.to_tera()).map_err(|d| {
                 BuildError::Diagnostic(Diagnostic {
                     message: format!("{} (rendering {})", d.message, page.rel_path),
@@ -329,35 +384,15 @@ pub fn write_site(
     .map_err(|e| BuildError::Diagnostic(Diagnostic::error("config", e)))?;
     sink.write("syntax.css", css.as_bytes())?;
 
-    let entries: Vec<sitemap::SitemapEntry> = pages
-        .iter()
-        .map(|p| sitemap::SitemapEntry {
-            permalink: format!("{}{}", config.base_url, p.url.path),
-            lastmod: p.front.date.as_deref().unwrap_or(""),
-        })
-        .collect();
-    sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())?;
-
-    let search = sitemap::SearchIndex {
-        pages: pages
-            .iter()
-            .zip(rendered)
-            .enumerate()
-            .map(|(i, (p, r))| sitemap::SearchEntry {
-                t: &site.titles[i],
-                u: format!("{}{}", config.base_path, p.url.path),
-                h: r.headings
-                    .iter()
-                    .filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)))
-                    .collect(),
-                b: sitemap::excerpt(&r.plain_text, 600),
-            })
-            .collect(),
-    };
-    sink.write(
-        "search-index.json",
-        &serde_json::to_vec(&search).unwrap_or_default(),
-    )?;
+    Extras {
+        config,
+        content,
+        rendered,
+        site,
+        history: &history,
+        redirects: &redirects,
+    }
+    .write(sink)?;
 
     for (rel, source) in &theme.static_files {
         match source {
@@ -548,9 +583,12 @@ fn page_context<'a>(
             layout: &page.front.layout,
             extra: Some(&page.front.extra),
             source: &page.rel_path,
+            source_url: context::source_url(&config.site, &page.rel_path),
             edit_url,
             date: page.front.date.as_deref().unwrap_or(""),
-            lastmod: page.front.date.as_deref().unwrap_or(""),
+            // Filled from the history by `write_site`.
+            lastmod: "",
+            lastmod_datetime: "",
             weight: page.front.weight,
             word_count: r.word_count,
             reading_time: context::reading_time(r.word_count),

@@ -28,6 +28,9 @@ pub struct SiteConfig {
     pub theme: String,
     /// Prefix of "edit this page" links; the page's source path is appended.
     pub edit_url: String,
+    /// Prefix of "view source" links; derived from a GitLab or GitHub
+    /// `edit_url` when empty.
+    pub source_url: String,
     /// Build pages marked `draft: true`.
     pub drafts: bool,
     pub markdown: MarkdownConfig,
@@ -125,6 +128,7 @@ impl Default for SiteConfig {
             output_dir: "public".into(),
             theme: "default".into(),
             edit_url: String::new(),
+            source_url: String::new(),
             drafts: false,
             markdown: MarkdownConfig::default(),
             links: LinksConfig::default(),

@@ -5,6 +5,7 @@
 //! whose front matter cannot be parsed is left out of the site, the rest loads.
 
 pub mod front_matter;
+pub mod history;
 pub mod url;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

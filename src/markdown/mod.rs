@@ -80,6 +80,9 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     pub links: Vec<Link>,
     pub plain_text: String,
+    /// Byte offset in `plain_text` where each of `headings` starts, so the
+    /// text can be cut into sections (for search hits that land on a heading).
+    pub heading_offsets: Vec<usize>,
     pub word_count: usize,
     pub notes: Vec<RenderNote>,
 }
@@ -983,6 +986,7 @@ fn collect_plain_text(events: &[(Event, Range<usize>)], out: &mut Rendered) {
     let mut in_code_block = false;
     for (event, _) in events {
         match event {
+            Event::Start(Tag::Heading { .. }) => out.heading_offsets.push(text.len()),
             Event::Text(t) | Event::Code(t) if !in_code_block => text.push_str(t),
             Event::Html(h) if h.starts_with("<pre") => in_code_block = false,
             Event::SoftBreak | Event::HardBreak => text.push(' '),

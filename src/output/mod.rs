@@ -7,6 +7,10 @@
 //! again, so its modification time stays and rsync or CI caches stay warm.
 //! Nothing outside the output folder is ever written or deleted.
 
+pub mod extras;
+pub mod feed;
+pub mod redirects;
+pub mod search;
 pub mod sitemap;
 
 use std::collections::HashMap;

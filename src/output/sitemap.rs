@@ -1,6 +1,4 @@
-//! `sitemap.xml` and the search index.
-
-use serde::Serialize;
+//! `sitemap.xml`.
 
 use crate::markdown::highlight::escape;
 
@@ -26,35 +24,6 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
     out
 }
 
-/// One page in the search index: title, URL, headings with anchors, body excerpt.
-#[derive(Serialize)]
-pub struct SearchEntry<'a> {
-    pub t: &'a str,
-    pub u: String,
-    pub h: Vec<(&'a str, &'a str)>,
-    pub b: String,
-}
-
-#[derive(Serialize)]
-pub struct SearchIndex<'a> {
-    pub pages: Vec<SearchEntry<'a>>,
-}
-
-/// The first `max` bytes of `text` at a character boundary, whitespace folded.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(max.min(text.len()));
-    for word in text.split_whitespace() {
-        if out.len() + word.len() + 1 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,10 +35,5 @@ mod tests {
             lastmod: "",
         }]);
         assert!(xml.contains("<loc>https://x/a&amp;b/</loc>"));
-    }
-
-    #[test]
-    fn excerpt_folds_whitespace_and_cuts_at_words() {
-        assert_eq!(excerpt("a  b\n c dddd", 6), "a b c");
     }
 }

@@ -57,8 +57,12 @@ pub struct PageView<'a> {
     pub extra: Option<&'a Map<String, Value>>,
     pub source: &'a str,
     pub edit_url: String,
+    pub source_url: String,
     pub date: &'a str,
+    /// Day of the last change (`2024-05-01`), from git or the file time.
     pub lastmod: &'a str,
+    /// The same as RFC 3339, for `<time datetime>`.
+    pub lastmod_datetime: &'a str,
     pub weight: i64,
     pub word_count: usize,
     pub reading_time: usize,
@@ -126,6 +130,24 @@ impl PageContext<'_> {
         context.insert("site", self.site);
         context
     }
+}
+
+/// Link to view a page's source: `source_url` + path, or, when only
+/// `edit_url` is set and it is a GitLab or GitHub edit link, the matching
+/// "blob" link. Empty when neither gives one.
+pub fn source_url(site: &crate::config::SiteConfig, rel_path: &str) -> String {
+    if !site.source_url.is_empty() {
+        return format!("{}{rel_path}", site.source_url);
+    }
+    let edit = site.edit_url.as_str();
+    let derived = if edit.contains("/-/edit/") {
+        edit.replacen("/-/edit/", "/-/blob/", 1)
+    } else if edit.contains("/edit/") {
+        edit.replacen("/edit/", "/blob/", 1)
+    } else {
+        return String::new();
+    };
+    format!("{derived}{rel_path}")
 }
 
 /// Minutes to read `words` at 220 words a minute, at least one.

@@ -1,8 +1,8 @@
 /*
  * handbook default theme: progressive enhancements.
  *
- * Plain ES2017, no libraries. The only request it makes is for the site's own
- * search index (same origin), the first time the search box gets focus.
+ * Plain ES2018, no libraries. The only requests it makes are for the site's
+ * own search engine and index (same origin), once the search box gets focus.
  * Every feature checks that its elements exist, so a site that overrides a
  * template and drops a part of the page loses nothing else.
  *
@@ -11,8 +11,8 @@
  *  - "#" anchor links on h2-h4 headings that have an id
  *  - "Copy" buttons on pre.code blocks
  *  - current-section highlight in the "On this page" column
- *  - search: {base_path}/search-index.json =
- *      {"pages": [{"t": title, "u": url, "h": [[heading, anchor], ...], "b": body}]}
+ *  - search box: js/search.js (loaded on first focus) queries the sharded
+ *      index under {base_path}/search/ and fetches only the shards it needs
  *  - suggestions on the 404 page, opened <details> when printing
  */
 (function () {
@@ -346,23 +346,31 @@
 
   /* ------------------------------------------------------------- search */
 
-  var index = {
-    pages: null,
+  /* The engine (js/search.js) and the index manifest are fetched the first
+     time the search box gets focus; the engine then fetches only the index
+     shards the query needs. */
+  var search = {
+    engine: null,
     promise: null,
     failed: false,
 
     load: function () {
       var self = this;
       if (!self.promise) {
-        self.promise = fetch(basePath + '/search-index.json', { credentials: 'same-origin' })
-          .then(function (response) {
-            if (!response.ok) throw new Error('search index: HTTP ' + response.status);
-            return response.json();
-          })
-          .then(function (data) {
-            if (!data || !Array.isArray(data.pages)) throw new Error('search index: no "pages"');
-            self.pages = data.pages.map(preparePage);
-            return self.pages;
+        self.promise = loadScript(basePath + '/js/search.js')
+          .then(function () {
+            if (!window.HandbookSearch) throw new Error('search engine missing');
+            var engine = window.HandbookSearch.create(function (name) {
+              return fetch(basePath + '/search/' + name, { credentials: 'same-origin' })
+                .then(function (response) {
+                  if (!response.ok) throw new Error('search index: HTTP ' + response.status);
+                  return response.json();
+                });
+            });
+            return engine.ready().then(function () {
+              self.engine = engine;
+              return engine;
+            });
           })
           .catch(function (err) {
             self.failed = true;
@@ -373,86 +381,20 @@
     }
   };
 
-  function preparePage(p) {
-    var title = String(p && p.t != null ? p.t : '');
-    var url = String(p && p.u != null ? p.u : '');
-    var body = String(p && p.b != null ? p.b : '');
-    var headings = (p && Array.isArray(p.h) ? p.h : []).filter(Array.isArray).map(function (h) {
-      return { text: String(h[0] != null ? h[0] : ''), anchor: String(h[1] != null ? h[1] : '') };
-    });
-    // A root-relative URL without the base path gets it (the index may hold either).
-    if (basePath && url.charAt(0) === '/' && url !== basePath && url.indexOf(basePath + '/') !== 0) {
-      url = basePath + url;
-    }
-    return {
-      title: title,
-      url: url,
-      body: body,
-      headings: headings,
-      titleLc: title.toLowerCase(),
-      bodyLc: body.toLowerCase(),
-      headingsLc: headings.map(function (h) { return h.text.toLowerCase(); })
-    };
-  }
-
-  function queryWords(query) {
-    var seen = {};
-    return query.toLowerCase().split(/\s+/).filter(function (w) {
-      if (!w || seen[w]) return false;
-      seen[w] = true;
-      return true;
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      if (window.HandbookSearch) { resolve(); return; }
+      var script = document.createElement('script');
+      script.src = src;
+      script.async = true;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error('cannot load ' + src)); };
+      document.head.appendChild(script);
     });
   }
 
   function escapeRegExp(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-
-  /* Pages matching every word (case-insensitive) in the title, a heading or
-     the body; title matches rank first, then heading matches, then body. */
-  function searchPages(pages, query, limit) {
-    var words = queryWords(query);
-    if (!words.length) return { words: [], total: 0, results: [] };
-    var phrase = words.join(' ');
-    var found = [];
-
-    pages.forEach(function (p, order) {
-      var inTitle = 0;
-      var inHeadings = 0;
-      var inBody = 0;
-      for (var i = 0; i < words.length; i++) {
-        var w = words[i];
-        var t = p.titleLc.indexOf(w) !== -1;
-        var h = p.headingsLc.some(function (x) { return x.indexOf(w) !== -1; });
-        var b = p.bodyLc.indexOf(w) !== -1;
-        if (!t && !h && !b) return;
-        if (t) inTitle++;
-        if (h) inHeadings++;
-        if (b) inBody++;
-      }
-      var score = inTitle * 1000 + inHeadings * 30 + inBody;
-      if (inTitle === words.length) score += 5000;
-      if (p.titleLc === phrase) score += 20000;
-      else if (p.titleLc.indexOf(phrase) === 0) score += 3000;
-
-      // The heading that holds the most query words, to link straight to it.
-      var best = null;
-      var bestHits = 0;
-      p.headingsLc.forEach(function (x, j) {
-        var hits = 0;
-        words.forEach(function (w) { if (x.indexOf(w) !== -1) hits++; });
-        if (hits > bestHits) { bestHits = hits; best = p.headings[j]; }
-      });
-
-      found.push({ page: p, score: score, order: order, heading: inTitle < words.length ? best : null });
-    });
-
-    found.sort(function (a, b) {
-      return b.score - a.score ||
-        a.page.title.length - b.page.title.length ||
-        a.order - b.order;
-    });
-    return { words: words, total: found.length, results: found.slice(0, limit || 10) };
   }
 
   /* Text with every query word wrapped in <mark>, built with DOM nodes. */
@@ -478,28 +420,6 @@
     return frag;
   }
 
-  function excerpt(page, words) {
-    var body = page.body;
-    if (!body) return '';
-    var at = -1;
-    words.forEach(function (w) {
-      var i = page.bodyLc.indexOf(w);
-      if (i !== -1 && (at === -1 || i < at)) at = i;
-    });
-    if (at === -1) return body.length > 160 ? body.slice(0, 160).replace(/\s+\S*$/, '') + '…' : body;
-    var start = Math.max(0, at - 60);
-    var end = Math.min(body.length, at + 140);
-    var text = body.slice(start, end);
-    if (start > 0) text = '…' + text.replace(/^\S*\s+/, '');
-    if (end < body.length) text = text.replace(/\s+\S*$/, '') + '…';
-    return text;
-  }
-
-  function resultHref(r) {
-    if (r.heading && r.heading.anchor) return r.page.url.split('#')[0] + '#' + r.heading.anchor;
-    return r.page.url;
-  }
-
   function initSearch() {
     var input = document.getElementById('search-input');
     var box = document.getElementById('search-results');
@@ -508,6 +428,7 @@
     var options = [];
     var selected = -1;
     var MAX = 10;
+    var latest = 0;
 
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
@@ -554,10 +475,7 @@
       if (scroll) revealInside(box, opt);
     }
 
-    function render(query) {
-      if (index.failed) { message('Search is unavailable'); announce('Search is unavailable'); return; }
-      if (!index.pages) { message('Loading…'); return; }
-      var found = searchPages(index.pages, query, MAX);
+    function show(query, found) {
       if (!found.results.length) {
         message('No results for “' + query + '”');
         announce('No results');
@@ -570,14 +488,14 @@
         var a = document.createElement('a');
         a.className = 'search-result';
         a.id = 'search-result-' + i;
-        a.href = resultHref(r);
+        a.href = r.url;
         a.tabIndex = -1;
         a.setAttribute('role', 'option');
         a.setAttribute('aria-selected', 'false');
 
         var title = document.createElement('span');
         title.className = 'search-result-title';
-        title.appendChild(highlight(r.page.title || r.page.url, found.words));
+        title.appendChild(highlight(r.title || r.page, found.words));
         a.appendChild(title);
 
         if (r.heading) {
@@ -587,11 +505,10 @@
           a.appendChild(heading);
         }
 
-        var text = excerpt(r.page, found.words);
-        if (text) {
+        if (r.excerpt) {
           var ex = document.createElement('span');
           ex.className = 'search-result-excerpt';
-          ex.appendChild(highlight(text, found.words));
+          ex.appendChild(highlight(r.excerpt, found.words));
           a.appendChild(ex);
         }
 
@@ -604,25 +521,33 @@
       announce(n > MAX ? n + ' results, showing the first ' + MAX : n + (n === 1 ? ' result' : ' results'));
     }
 
-    function run() {
-      var query = input.value.trim();
-      if (!query) { clear(); close(); return; }
-      if (!index.pages && !index.failed) {
-        message('Loading…');
-        index.load().then(run, run);
-        return;
-      }
-      render(query);
+    function unavailable() {
+      message('Search is unavailable');
+      announce('Search is unavailable');
     }
 
-    var runSoon = debounce(run, 80);
+    function run() {
+      var query = input.value.trim();
+      var ticket = ++latest;
+      if (!query) { clear(); close(); return; }
+      if (search.failed) { unavailable(); return; }
+      if (!search.engine) message('Loading…');
+      search.load()
+        .then(function (engine) { return engine.search(query, MAX); })
+        .then(function (found) {
+          // An answer to an older query must not replace a newer one.
+          if (ticket === latest && document.activeElement === input) show(query, found);
+        }, function (err) {
+          if (ticket !== latest) return;
+          if (window.console) console.error('handbook search:', err);
+          unavailable();
+        });
+    }
+
+    var runSoon = debounce(run, 60);
 
     input.addEventListener('focus', function () {
-      index.load().then(function () {
-        if (document.activeElement === input && input.value.trim()) run();
-      }, function () {
-        if (document.activeElement === input) { message('Search is unavailable'); }
-      });
+      search.load().catch(function () { /* reported when a query runs */ });
       if (input.value.trim() && box.hidden) run();
     });
 
@@ -697,31 +622,30 @@
       return w.length > 2 && !/^(index|html?|md|handbook|the|and)$/.test(w);
     });
     if (!words.length || !list) return;
+    // Longest (most specific) words first, alone, when all together find nothing.
+    var tries = [words.join(' ')].concat(words.slice().sort(function (a, b) { return b.length - a.length; }));
 
-    index.load().then(function (pages) {
-      var found = searchPages(pages, words.join(' '), 5);
-      if (!found.results || !found.results.length) {
-        // Try the most specific words alone, longest first.
-        var byLength = words.slice().sort(function (a, b) { return b.length - a.length; });
-        for (var i = 0; i < byLength.length; i++) {
-          found = searchPages(pages, byLength[i], 5);
-          if (found.results.length) break;
-        }
-      }
-      if (!found.results || !found.results.length) return;
+    function attempt(engine, i) {
+      if (i >= tries.length) return Promise.resolve(null);
+      return engine.search(tries[i], 5).then(function (found) {
+        return found.results.length ? found : attempt(engine, i + 1);
+      });
+    }
+
+    search.load().then(function (engine) { return attempt(engine, 0); }).then(function (found) {
+      if (!found) return;
       found.results.forEach(function (r) {
         var li = document.createElement('li');
         li.className = 'card';
         var a = document.createElement('a');
         a.className = 'card-link';
-        a.href = r.page.url;
-        a.textContent = r.page.title || r.page.url;
+        a.href = r.page;
+        a.textContent = r.title || r.page;
         li.appendChild(a);
-        var text = excerpt(r.page, found.words);
-        if (text) {
+        if (r.excerpt) {
           var p = document.createElement('p');
           p.className = 'card-description';
-          p.textContent = text;
+          p.textContent = r.excerpt;
           li.appendChild(p);
         }
         list.appendChild(li);

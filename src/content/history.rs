@@ -1,0 +1,201 @@
+//! When each page last changed: the date of the last commit that touched its
+//! source file, read from ONE `git log` over the content folder, or the file's
+//! modification time outside a git repository (or for files git does not know).
+//!
+//! The log is read newest first and stopped as soon as every page has its
+//! date, so a long history costs only as far back as the oldest page's last
+//! change. A missing `git` binary is no error: the build falls back to
+//! modification times.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::Page;
+
+/// Where a page's date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSource {
+    Git,
+    FileTime,
+}
+
+/// The last change of one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastChange {
+    pub at: DateTime<FixedOffset>,
+    pub source: DateSource,
+}
+
+impl LastChange {
+    /// `2024-05-01`: what the page shows, and `<lastmod>` in the sitemap.
+    pub fn date(&self) -> String {
+        self.at.format("%Y-%m-%d").to_string()
+    }
+    /// `2024-05-01T09:30:00+02:00`: for `<time datetime>` and Atom.
+    pub fn rfc3339(&self) -> String {
+        self.at.to_rfc3339()
+    }
+}
+
+/// The last change of every page, in the order of `pages`.
+pub fn last_changes(content_dir: &Path, pages: &[Page]) -> Vec<Option<LastChange>> {
+    let mut changes: Vec<Option<LastChange>> = vec![None; pages.len()];
+    if let Some(log) = GitLog::start(content_dir) {
+        log.fill(pages, &mut changes);
+    }
+    for (page, change) in pages.iter().zip(changes.iter_mut()) {
+        if change.is_none() {
+            *change = file_time(&page.abs_path);
+        }
+    }
+    changes
+}
+
+fn file_time(path: &Path) -> Option<LastChange> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(LastChange {
+        at: DateTime::<Utc>::from(modified).fixed_offset(),
+        source: DateSource::FileTime,
+    })
+}
+
+/// A running `git log` over the content folder: file names relative to it,
+/// each commit introduced by `\x1e` and its committer date.
+struct GitLog {
+    child: std::process::Child,
+}
+
+impl GitLog {
+    fn start(content_dir: &Path) -> Option<GitLog> {
+        if !inside_work_tree(content_dir) {
+            return None;
+        }
+        let child = Command::new("git")
+            .arg("-C")
+            .arg(content_dir)
+            .args([
+                "log",
+                "--format=%x1e%cI",
+                "--name-only",
+                "-z",
+                "--no-renames",
+                "--relative",
+                "--",
+                ".",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        Some(GitLog { child })
+    }
+
+    /// Gives each page the date of the newest commit that names its file;
+    /// stops reading once every page has one.
+    fn fill(mut self, pages: &[Page], changes: &mut [Option<LastChange>]) {
+        let by_path: HashMap<&str, usize> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.rel_path.as_str(), i))
+            .collect();
+        let mut missing = pages.len();
+        if let Some(stdout) = self.child.stdout.take() {
+            let mut reader = BufReader::new(stdout);
+            let mut token = Vec::new();
+            let mut current: Option<DateTime<FixedOffset>> = None;
+            while missing > 0 {
+                token.clear();
+                match reader.read_until(0, &mut token) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+                if token.last() == Some(&0) {
+                    token.pop();
+                }
+                match parse_token(&token) {
+                    Token::Commit(date) => current = date,
+                    Token::File(name) => {
+                        let (Some(at), Some(&i)) = (current, by_path.get(name)) else {
+                            continue;
+                        };
+                        if changes[i].is_none() {
+                            changes[i] = Some(LastChange {
+                                at,
+                                source: DateSource::Git,
+                            });
+                            missing -= 1;
+                        }
+                    }
+                    Token::Other => {}
+                }
+            }
+        }
+        // Done early, or git failed: either way it has nothing more to say.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn inside_work_tree(dir: &Path) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success() && out.stdout.starts_with(b"true"))
+}
+
+enum Token<'a> {
+    Commit(Option<DateTime<FixedOffset>>),
+    File(&'a str),
+    Other,
+}
+
+/// One NUL-separated piece of `git log -z --name-only --format=%x1e%cI`:
+/// `\x1e<date>` starts a commit; the first file name follows a newline.
+fn parse_token(token: &[u8]) -> Token<'_> {
+    if let Some(date) = token.strip_prefix(b"\x1e") {
+        let date = std::str::from_utf8(date).unwrap_or("").trim();
+        return Token::Commit(DateTime::parse_from_rfc3339(date).ok());
+    }
+    let name = token.strip_prefix(b"\n").unwrap_or(token);
+    match std::str::from_utf8(name) {
+        Ok(name) if !name.is_empty() => Token::File(name),
+        _ => Token::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_of_the_log() {
+        assert!(matches!(
+            parse_token(b"\x1e2024-05-01T09:30:00+02:00"),
+            Token::Commit(Some(d)) if d.to_rfc3339() == "2024-05-01T09:30:00+02:00"
+        ));
+        assert!(matches!(parse_token(b"\x1e2024-05-01T09:30:00Z"), Token::Commit(Some(_))));
+        assert!(matches!(parse_token(b"\x1enot a date"), Token::Commit(None)));
+        assert!(matches!(parse_token(b"\nsales/a.md"), Token::File("sales/a.md")));
+        assert!(matches!(parse_token("b ü.md".as_bytes()), Token::File("b ü.md")));
+        assert!(matches!(parse_token(b""), Token::Other));
+    }
+
+    #[test]
+    fn dates_print_as_day_and_as_rfc3339() {
+        let change = LastChange {
+            at: DateTime::parse_from_rfc3339("2024-05-01T23:30:00-02:00").unwrap(),
+            source: DateSource::Git,
+        };
+        assert_eq!(change.date(), "2024-05-01");
+        assert_eq!(change.rfc3339(), "2024-05-01T23:30:00-02:00");
+    }
+}

@@ -1,0 +1,132 @@
+//! The files written beside the pages: `sitemap.xml`, the search index,
+//! `atom.xml`, and the redirects (`_redirects` and one page per old URL).
+
+use serde_json::Value;
+
+use super::{feed, redirects, search, sitemap, OutputError, Sink};
+use crate::config::Config;
+use crate::content::history::LastChange;
+use crate::content::{Content, Page};
+use crate::markdown::Rendered;
+use crate::site::Site;
+
+/// Characters of a page's text used as its feed summary when it has no description.
+const SUMMARY_CHARS: usize = 280;
+
+/// What the extras are made from.
+pub struct Extras<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub rendered: &'a [Rendered],
+    pub site: &'a Site,
+    /// The last change of each page, in page order.
+    pub history: &'a [Option<LastChange>],
+    pub redirects: &'a redirects::Plan,
+}
+
+impl Extras<'_> {
+    /// Pages readers should find: not replaced by a redirect, not `noindex`.
+    fn listed(&self) -> impl Iterator<Item = (usize, &Page)> + '_ {
+        self.content
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| !self.redirects.replaced.contains(i) && !is_noindex(p))
+    }
+
+    pub fn write(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        self.write_sitemap(sink)?;
+        self.write_search(sink)?;
+        self.write_feed(sink)?;
+        self.write_redirects(sink)
+    }
+
+    fn write_sitemap(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        let dates: Vec<String> = self
+            .history
+            .iter()
+            .map(|c| c.as_ref().map(LastChange::date).unwrap_or_default())
+            .collect();
+        let entries: Vec<sitemap::SitemapEntry> = self
+            .listed()
+            .map(|(i, p)| sitemap::SitemapEntry {
+                permalink: format!("{}{}", self.config.base_url, p.url.path),
+                lastmod: &dates[i],
+            })
+            .collect();
+        sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())
+    }
+
+    fn write_search(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        let pages: Vec<search::SearchPage> = self
+            .listed()
+            .map(|(i, p)| search::SearchPage {
+                title: &self.site.titles[i],
+                url: format!("{}{}", self.config.base_path, p.url.path),
+                rendered: &self.rendered[i],
+            })
+            .collect();
+        for (path, bytes) in search::build(&pages) {
+            sink.write(&path, &bytes)?;
+        }
+        Ok(())
+    }
+
+    fn write_feed(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        let config = self.config;
+        let summaries: Vec<(usize, String)> = self
+            .listed()
+            .map(|(i, p)| {
+                let summary = if p.front.description.trim().is_empty() {
+                    search::excerpt(&self.rendered[i].plain_text, SUMMARY_CHARS)
+                } else {
+                    p.front.description.clone()
+                };
+                (i, summary)
+            })
+            .collect();
+        let pages = summaries
+            .iter()
+            .filter_map(|(i, summary)| {
+                let change = self.history.get(*i)?.as_ref()?;
+                Some(feed::FeedPage {
+                    title: &self.site.titles[*i],
+                    permalink: format!("{}{}", config.base_url, self.content.pages[*i].url.path),
+                    summary,
+                    updated: change.at,
+                })
+            })
+            .collect();
+        let site = feed::FeedSite {
+            title: &config.site.title,
+            description: &config.site.description,
+            home: format!("{}/", config.base_url),
+            feed_url: format!("{}/{}", config.base_url, feed::FILE),
+            language: &config.site.language,
+        };
+        sink.write(feed::FILE, feed::atom(&site, pages).as_bytes())
+    }
+
+    fn write_redirects(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        let list = &self.redirects.redirects;
+        if list.is_empty() {
+            return Ok(());
+        }
+        let origin = redirects::origin(&self.config.base_url);
+        for r in list {
+            let html = redirects::redirect_html(&r.to, origin, &self.config.site.language);
+            sink.write(&r.output, html.as_bytes())?;
+        }
+        let file = redirects::redirects_file(list, &self.config.base_path);
+        sink.write(redirects::REDIRECTS_FILE, file.as_bytes())
+    }
+}
+
+/// `noindex: true` in front matter: kept out of search, sitemap and feed.
+fn is_noindex(page: &Page) -> bool {
+    match page.front.extra.get("noindex") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        _ => false,
+    }
+}

@@ -1,0 +1,131 @@
+//! `atom.xml`: the pages that changed most recently, newest first, so people
+//! can follow the handbook in a feed reader (or a chat channel's feed bot).
+
+use atom_syndication::{Entry, Feed, Generator, Link, Person, Text};
+use chrono::{DateTime, FixedOffset};
+
+/// Where the feed is written.
+pub const FILE: &str = "atom.xml";
+/// How many pages the feed lists.
+pub const ENTRIES: usize = 50;
+
+/// One changed page.
+pub struct FeedPage<'a> {
+    pub title: &'a str,
+    /// Absolute URL.
+    pub permalink: String,
+    pub summary: &'a str,
+    pub updated: DateTime<FixedOffset>,
+}
+
+/// The site the feed describes.
+pub struct FeedSite<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Absolute URL of the home page, with a trailing slash.
+    pub home: String,
+    /// Absolute URL of the feed itself.
+    pub feed_url: String,
+    pub language: &'a str,
+}
+
+/// The feed of the `ENTRIES` most recently changed pages. A site without
+/// pages still gets a valid feed, dated at the Unix epoch.
+pub fn atom(site: &FeedSite, pages: Vec<FeedPage>) -> String {
+    let mut pages = pages;
+    pages.sort_by(|a, b| {
+        b.updated
+            .cmp(&a.updated)
+            .then_with(|| a.permalink.cmp(&b.permalink))
+    });
+    pages.truncate(ENTRIES);
+    let updated = pages.first().map(|p| p.updated).unwrap_or_default();
+    let feed = Feed {
+        title: Text::plain(site.title),
+        id: site.feed_url.clone(),
+        updated,
+        authors: vec![Person {
+            name: site.title.to_string(),
+            ..Person::default()
+        }],
+        links: vec![link(&site.feed_url, "self"), link(&site.home, "alternate")],
+        subtitle: (!site.description.is_empty()).then(|| Text::plain(site.description)),
+        generator: Some(Generator {
+            value: "handbook".into(),
+            ..Generator::default()
+        }),
+        lang: Some(site.language.to_string()),
+        entries: pages.into_iter().map(entry).collect(),
+        ..Feed::default()
+    };
+    feed.to_string()
+}
+
+fn link(href: &str, rel: &str) -> Link {
+    Link {
+        href: href.to_string(),
+        rel: rel.to_string(),
+        mime_type: (rel == "self").then(|| "application/atom+xml".to_string()),
+        ..Link::default()
+    }
+}
+
+fn entry(page: FeedPage) -> Entry {
+    let mut entry = Entry {
+        title: Text::plain(page.title),
+        id: page.permalink.clone(),
+        updated: page.updated,
+        links: vec![link(&page.permalink, "alternate")],
+        ..Entry::default()
+    };
+    if !page.summary.is_empty() {
+        entry.set_summary(Text::plain(page.summary));
+    }
+    entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn newest_first_and_parses_back() {
+        let site = FeedSite {
+            title: "Q&A <Handbook>",
+            description: "",
+            home: "https://x.com/".into(),
+            feed_url: "https://x.com/atom.xml".into(),
+            language: "en",
+        };
+        let xml = atom(
+            &site,
+            vec![
+                FeedPage {
+                    title: "Old",
+                    permalink: "https://x.com/old/".into(),
+                    summary: "",
+                    updated: at("2023-01-01T00:00:00Z"),
+                },
+                FeedPage {
+                    title: "New & shiny",
+                    permalink: "https://x.com/new/".into(),
+                    summary: "About <things>",
+                    updated: at("2024-02-03T04:05:06+01:00"),
+                },
+            ],
+        );
+        let feed: Feed = xml.parse().unwrap();
+        assert_eq!(feed.title().as_str(), "Q&A <Handbook>");
+        assert_eq!(feed.updated().to_rfc3339(), "2024-02-03T04:05:06+01:00");
+        let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+        assert_eq!(titles, ["New & shiny", "Old"]);
+        assert_eq!(
+            feed.entries()[0].summary().map(|s| s.as_str()),
+            Some("About <things>")
+        );
+    }
+}
