@@ -42,7 +42,7 @@ const TERM_SHARD_BYTES: usize = 32 * 1024;
 /// A document shard is cut once it holds about this many bytes of JSON.
 const DOC_SHARD_BYTES: usize = 16 * 1024;
 /// Characters of each section kept for the excerpt under a hit.
-const EXCERPT_CHARS: usize = 200;
+const EXCERPT_CHARS: usize = 640;
 /// Sections listed per (term, page): the ones where the term occurs most.
 const SECTIONS_PER_POSTING: usize = 3;
 /// Longer tokens are not words people type (hashes, base64, URLs).

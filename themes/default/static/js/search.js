@@ -165,7 +165,7 @@
   }
 
   /* Pages that hold every word, best first, with the section most words share. */
-  function rank(perWord) {
+  function rank(perWord, pages) {
     perWord.sort(function (a, b) { return a.size - b.size; });
     var found = [];
     perWord[0].forEach(function (hit, page) {
@@ -179,7 +179,8 @@
         score += h.score;
         if (h.title) { inTitle++; titleInfo = h.title; }
         // Sections that hold more of the words win; then those of the rarer words.
-        h.sections.forEach(function (s) { votes[s] = (votes[s] || 0) + 1000 + h.score; });
+        var rarity = Math.log(1 + pages / perWord[w].size);
+        h.sections.forEach(function (s) { votes[s] = (votes[s] || 0) + 1000 + rarity; });
       }
       if (inTitle === perWord.length) {
         var titleWords = ((titleInfo - 1) & 7) + 1;
@@ -251,7 +252,7 @@
       // Highlight what was typed and what it was folded to.
       var words = unique(terms.concat(typedWords(query, m.stopSet)));
       return Promise.all(terms.map(function (w) { return self.lookup(w); })).then(function (perWord) {
-        var ranked = rank(perWord);
+        var ranked = rank(perWord, m.pages || 1);
         var top = ranked.slice(0, limit);
         return Promise.all(top.map(function (r) { return self.doc(r.page); })).then(function (docs) {
           var results = [];
