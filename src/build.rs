@@ -75,50 +75,21 @@ pub fn load(
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
-        .map(|page| {
-            let dir = page.dir();
-            let rewrite = |target: &str| sources.rewrite(dir, target);
-            let options = RenderOptions {
-                flavor: config.site.markdown.heading_ids,
-                highlight: highlight && config.site.markdown.highlight,
-                smart_punctuation: config.site.markdown.smart_punctuation,
-                parse_block_html: config.site.markdown.parse_block_html,
-                erb: page.kind == SourceKind::MarkdownErb,
-                erb_show: config.site.markdown.erb == ErbMode::Show,
-                base_path: &config.base_path,
-                rewrite_link: &rewrite,
-            };
-            markdown::render(page.body(), page.split.body_start, &options)
-        })
+        .map(|page| render_markdown(config, &sources, page, highlight))
         .collect();
     for (page, r) in content.pages.iter().zip(&rendered) {
-        for note in &r.notes {
-            report.push(
-                Diagnostic::warning("unsupported", note.message.clone())
-                    .in_file(page.rel_path.clone())
-                    .at(&page.text, note.span.clone())
-                    .with_help(note.help),
-            );
-        }
+        report.extend(note_diagnostics(page, r));
     }
     let site = Site::build(&content.pages, &rendered);
-
-    let mut asset_paths: Vec<String> = content
-        .assets
-        .iter()
-        .map(|a| format!("/{}", a.rel_path))
-        .collect();
-    asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
-    asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
-    let generated_pages = site.sections_without_index().map(|s| s.path.clone());
-    let index = LinkIndex::new(
+    let links = check_links(
         config,
-        &content.pages,
+        &content,
         &rendered,
-        asset_paths,
-        generated_pages,
+        &site,
+        static_paths,
+        link_severity,
+        None,
     );
-    let links = links::check_all(&index, &content.pages, &rendered, link_severity);
     report.extend(links.diagnostics.iter().cloned());
     Loaded {
         content,
@@ -127,6 +98,85 @@ pub fn load(
         links,
         report,
     }
+}
+
+/// Renders one page's Markdown with the site's options. `sources` rewrites
+/// links to `.md` files into page URLs.
+pub fn render_markdown(
+    config: &Config,
+    sources: &SourceIndex,
+    page: &content::Page,
+    highlight: bool,
+) -> Rendered {
+    let dir = page.dir();
+    let rewrite = |target: &str| sources.rewrite(dir, target);
+    let options = RenderOptions {
+        flavor: config.site.markdown.heading_ids,
+        highlight: highlight && config.site.markdown.highlight,
+        smart_punctuation: config.site.markdown.smart_punctuation,
+        parse_block_html: config.site.markdown.parse_block_html,
+        erb: page.kind == SourceKind::MarkdownErb,
+        erb_show: config.site.markdown.erb == ErbMode::Show,
+        base_path: &config.base_path,
+        rewrite_link: &rewrite,
+    };
+    markdown::render(page.body(), page.split.body_start, &options)
+}
+
+/// What the Markdown renderer noticed on a page (unsupported syntax), as warnings.
+pub fn note_diagnostics<'a>(
+    page: &'a content::Page,
+    rendered: &'a Rendered,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    rendered.notes.iter().map(move |note| {
+        Diagnostic::warning("unsupported", note.message.clone())
+            .in_file(page.rel_path.clone())
+            .at(&page.text, note.span.clone())
+            .with_help(note.help)
+    })
+}
+
+/// Resolves the links of the pages in `only` (every page when `None`).
+pub fn check_links(
+    config: &Config,
+    content: &Content,
+    rendered: &[Rendered],
+    site: &Site,
+    static_paths: &[String],
+    severity: Severity,
+    only: Option<&[usize]>,
+) -> LinkReport {
+    let index = link_index(config, content, rendered, site, static_paths);
+    match only {
+        None => links::check_all(&index, &content.pages, rendered, severity),
+        Some(pages) => links::check_pages(&index, &content.pages, rendered, severity, pages),
+    }
+}
+
+/// What links can point at: every page, asset, theme static file and
+/// generated file.
+pub fn link_index<'a>(
+    config: &'a Config,
+    content: &'a Content,
+    rendered: &'a [Rendered],
+    site: &Site,
+    static_paths: &[String],
+) -> LinkIndex<'a> {
+    let mut asset_paths: Vec<String> = content
+        .assets
+        .iter()
+        .map(|a| format!("/{}", a.rel_path))
+        .collect();
+    asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
+    asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
+    let generated_pages = site.sections_without_index().map(|s| s.path.clone());
+    LinkIndex::new(
+        config,
+        &content.pages,
+        rendered,
+        asset_paths,
+        generated_pages,
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -207,153 +257,269 @@ pub fn write_site(
     sink: &dyn Sink,
     progress: bool,
 ) -> Result<Vec<Diagnostic>, BuildError> {
-    let config_value = serde_json::to_value(ConfigView::new(config)).unwrap_or(Value::Null);
-    let site_view = SiteView {
-        page_count: content.pages.len(),
-    };
-    let pages = &content.pages;
-    let bar = progress_bar(progress, pages.len());
+    let render = SiteRender::new(config, renderer, content, rendered, site);
+    let all: Vec<usize> = (0..content.pages.len()).collect();
+    let diagnostics = render.pages(&all, sink, progress)?;
+    render.generated_pages(sink)?;
+    render.fixed_files(sink)?;
+    render.indexes(sink)?;
+    copy_static(theme, content, sink)?;
+    Ok(diagnostics)
+}
 
-    let results: Vec<Result<Option<Diagnostic>, BuildError>> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let (template, warning) = choose_template(renderer, page, site, i);
-            let context = page_context(
-                config,
-                &config_value,
-                &site_view,
-                content,
-                rendered,
-                site,
-                i,
-            );
-            let html = renderer.render(&template, &context.to_tera()).map_err(|d| {
-                BuildError::Diagnostic(Diagnostic {
-                    message: format!("{} (rendering {})", d.message, page.rel_path),
-                    ..d
-                })
-            });
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-            match html {
-                Ok(html) => {
-                    sink.write(&page.url.output, html.as_bytes())?;
-                    Ok(warning)
-                }
-                Err(e) => Err(e),
-            }
-        })
-        .collect();
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let mut diagnostics = Vec::new();
-    let mut unknown_layouts: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for result in results {
-        match result {
-            Ok(Some(d)) => {
-                let layout = d.target.clone().unwrap_or_default();
-                let entry = unknown_layouts
-                    .entry(layout)
-                    .or_insert((d.file.clone().unwrap_or_default(), 0));
-                entry.1 += 1;
-            }
-            Ok(None) => {}
-            Err(BuildError::Diagnostic(d)) => diagnostics.push(d),
-            Err(e) => return Err(e),
-        }
-    }
-    for (layout, (file, count)) in unknown_layouts {
-        diagnostics.push(
-            Diagnostic::warning(
-                "layout",
-                format!("unknown layout `{layout}` on {count} page(s); using page.html"),
-            )
-            .in_file(file)
-            .with_help(format!(
-                "add templates/{layout}.html to the site to give these pages their own layout"
-            )),
-        );
-    }
+/// Renders a loaded site: the whole of it for `build`, or the parts an edit
+/// changed for `serve`.
+pub struct SiteRender<'a> {
+    pub config: &'a Config,
+    pub renderer: &'a Renderer,
+    pub content: &'a Content,
+    pub rendered: &'a [Rendered],
+    pub site: &'a Site,
+    /// The template views shared by every page, serialized once.
+    config_value: Value,
+    site_view: SiteView,
+}
 
-    // Listing pages for folders without an index page.
-    for section in site.sections_without_index() {
-        let html = render_listing(
+impl<'a> SiteRender<'a> {
+    pub fn new(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        content: &'a Content,
+        rendered: &'a [Rendered],
+        site: &'a Site,
+    ) -> Self {
+        SiteRender {
             config,
             renderer,
-            &config_value,
-            &site_view,
             content,
+            rendered,
             site,
-            section,
-        )?;
-        let output = format!("{}index.html", section.path.trim_start_matches('/'));
-        sink.write(&output, html.as_bytes())?;
+            config_value: serde_json::to_value(ConfigView::new(config)).unwrap_or(Value::Null),
+            site_view: SiteView {
+                page_count: content.pages.len(),
+            },
+        }
     }
-    let not_found = render_generated(
-        renderer,
-        "404.html",
-        &config_value,
-        &site_view,
-        config,
-        "Page not found",
-        "/404.html",
-    )?;
-    sink.write("404.html", not_found.as_bytes())?;
 
-    let css = markdown::highlight::stylesheet(
-        &config.site.markdown.highlight_theme,
-        &config.site.markdown.highlight_theme_dark,
-    )
-    .map_err(|e| BuildError::Diagnostic(Diagnostic::error("config", e)))?;
-    sink.write("syntax.css", css.as_bytes())?;
-
-    let entries: Vec<sitemap::SitemapEntry> = pages
-        .iter()
-        .map(|p| sitemap::SitemapEntry {
-            permalink: format!("{}{}", config.base_url, p.url.path),
-            lastmod: p.front.date.as_deref().unwrap_or(""),
-        })
-        .collect();
-    sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())?;
-
-    let search = sitemap::SearchIndex {
-        pages: pages
-            .iter()
-            .zip(rendered)
-            .enumerate()
-            .map(|(i, (p, r))| sitemap::SearchEntry {
-                t: &site.titles[i],
-                u: format!("{}{}", config.base_path, p.url.path),
-                h: r.headings
-                    .iter()
-                    .filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)))
-                    .collect(),
-                b: sitemap::excerpt(&r.plain_text, 600),
+    /// Renders and writes the pages at the indices `which`. Returns template
+    /// errors and one warning per unknown layout; a page whose template fails
+    /// is not written.
+    pub fn pages(
+        &self,
+        which: &[usize],
+        sink: &dyn Sink,
+        progress: bool,
+    ) -> Result<Vec<Diagnostic>, BuildError> {
+        let pages = &self.content.pages;
+        let bar = progress_bar(progress, which.len());
+        let results: Vec<Result<Option<Diagnostic>, BuildError>> = which
+            .par_iter()
+            .filter(|&&i| i < pages.len())
+            .map(|&i| {
+                let rendered = self.render_page(i);
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                let (html, warning) = rendered.map_err(BuildError::Diagnostic)?;
+                sink.write(&pages[i].url.output, html.as_bytes())?;
+                Ok(warning)
             })
-            .collect(),
-    };
-    sink.write(
-        "search-index.json",
-        &serde_json::to_vec(&search).unwrap_or_default(),
-    )?;
+            .collect();
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let mut diagnostics = Vec::new();
+        let mut unknown_layouts: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for result in results {
+            match result {
+                Ok(Some(d)) => {
+                    let layout = d.target.clone().unwrap_or_default();
+                    let entry = unknown_layouts
+                        .entry(layout)
+                        .or_insert((d.file.clone().unwrap_or_default(), 0));
+                    entry.1 += 1;
+                }
+                Ok(None) => {}
+                Err(BuildError::Diagnostic(d)) => diagnostics.push(d),
+                Err(e) => return Err(e),
+            }
+        }
+        for (layout, (file, count)) in unknown_layouts {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "layout",
+                    format!("unknown layout `{layout}` on {count} page(s); using page.html"),
+                )
+                .in_file(file)
+                .with_help(format!(
+                    "add templates/{layout}.html to the site to give these pages their own layout"
+                )),
+            );
+        }
+        Ok(diagnostics)
+    }
 
+    /// Renders page `i` (which must exist): its HTML, and a warning when its
+    /// layout is unknown; a template error names the page.
+    pub fn render_page(&self, i: usize) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+        let page = &self.content.pages[i];
+        let (template, warning) = choose_template(self.renderer, page, self.site, i);
+        let context = self.page_context(i);
+        let html = self
+            .renderer
+            .render(&template, &context.to_tera())
+            .map_err(|d| Diagnostic {
+                message: format!("{} (rendering {})", d.message, page.rel_path),
+                ..d
+            })?;
+        Ok((html, warning))
+    }
+
+    /// Pages `handbook` makes itself: listings for folders without an index page.
+    pub fn generated_pages(&self, sink: &dyn Sink) -> Result<(), BuildError> {
+        for section in self.site.sections_without_index() {
+            let html = render_listing(
+                self.config,
+                self.renderer,
+                &self.config_value,
+                &self.site_view,
+                self.content,
+                self.site,
+                section,
+            )?;
+            let output = format!("{}index.html", section.path.trim_start_matches('/'));
+            sink.write(&output, html.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Files that depend on the configuration and templates only: the 404
+    /// page and the highlighting stylesheet.
+    pub fn fixed_files(&self, sink: &dyn Sink) -> Result<(), BuildError> {
+        let not_found = render_generated(
+            self.renderer,
+            "404.html",
+            &self.config_value,
+            &self.site_view,
+            self.config,
+            "Page not found",
+            "/404.html",
+        )?;
+        sink.write("404.html", not_found.as_bytes())?;
+        let css = markdown::highlight::stylesheet(
+            &self.config.site.markdown.highlight_theme,
+            &self.config.site.markdown.highlight_theme_dark,
+        )
+        .map_err(|e| BuildError::Diagnostic(Diagnostic::error("config", e)))?;
+        sink.write("syntax.css", css.as_bytes())?;
+        Ok(())
+    }
+
+    /// Files that list every page: the sitemap and the search index.
+    pub fn indexes(&self, sink: &dyn Sink) -> Result<(), BuildError> {
+        let (config, pages, site) = (self.config, &self.content.pages, self.site);
+        let entries: Vec<sitemap::SitemapEntry> = pages
+            .iter()
+            .map(|p| sitemap::SitemapEntry {
+                permalink: format!("{}{}", config.base_url, p.url.path),
+                lastmod: p.front.date.as_deref().unwrap_or(""),
+            })
+            .collect();
+        sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())?;
+
+        let search = sitemap::SearchIndex {
+            pages: pages
+                .iter()
+                .zip(self.rendered)
+                .enumerate()
+                .map(|(i, (p, r))| sitemap::SearchEntry {
+                    t: &site.titles[i],
+                    u: format!("{}{}", config.base_path, p.url.path),
+                    h: r.headings
+                        .iter()
+                        .filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)))
+                        .collect(),
+                    b: sitemap::excerpt(&r.plain_text, 600),
+                })
+                .collect(),
+        };
+        sink.write(
+            "search-index.json",
+            &serde_json::to_vec(&search).unwrap_or_default(),
+        )?;
+        Ok(())
+    }
+
+    /// A fingerprint of everything page `i`'s template sees except the page's
+    /// own Markdown output: its navigation, breadcrumbs, neighbours, section
+    /// listing and the site-wide views. `serve` re-renders a page whose
+    /// fingerprint changed after an edit to another page.
+    pub fn frame_fingerprint(&self, i: usize) -> u64 {
+        use std::hash::Hasher;
+        let Some(page) = self.content.pages.get(i) else {
+            return 0;
+        };
+        let (template, _) = choose_template(self.renderer, page, self.site, i);
+        let mut context = self.page_context(i);
+        context.page.content = "";
+        context.page.toc = Vec::new();
+        let mut hasher = HashWriter(std::collections::hash_map::DefaultHasher::new());
+        hasher.0.write(template.as_bytes());
+        let _ = serde_json::to_writer(&mut hasher, &context.page);
+        let _ = serde_json::to_writer(&mut hasher, &context.section);
+        let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
+        let _ = serde_json::to_writer(&mut hasher, &context.nav);
+        let _ = serde_json::to_writer(&mut hasher, &context.prev);
+        let _ = serde_json::to_writer(&mut hasher, &context.next);
+        let _ = serde_json::to_writer(&mut hasher, context.site);
+        hasher.0.finish()
+    }
+
+    fn page_context(&self, i: usize) -> PageContext<'_> {
+        page_context(
+            self.config,
+            &self.config_value,
+            &self.site_view,
+            self.content,
+            self.rendered,
+            self.site,
+            i,
+        )
+    }
+}
+
+/// Feeds serialized bytes to a hasher without building a string.
+struct HashWriter<H>(H);
+
+impl<H: std::hash::Hasher> std::io::Write for HashWriter<H> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Copies the theme's static files and the content's assets.
+pub fn copy_static(theme: &Theme, content: &Content, sink: &dyn Sink) -> Result<(), BuildError> {
     for (rel, source) in &theme.static_files {
         match source {
             StaticSource::Embedded(bytes) => sink.write(rel, bytes)?,
             StaticSource::File(path) => sink.copy(rel, path)?,
         }
     }
-    let page_outputs: std::collections::HashSet<&str> =
-        pages.iter().map(|p| p.url.output.as_str()).collect();
+    let page_outputs: std::collections::HashSet<&str> = content
+        .pages
+        .iter()
+        .map(|p| p.url.output.as_str())
+        .collect();
     content
         .assets
         .par_iter()
         .filter(|a| !page_outputs.contains(a.rel_path.as_str()))
         .try_for_each(|asset| sink.copy(&asset.rel_path, &asset.abs_path))?;
-    Ok(diagnostics)
+    Ok(())
 }
 
 fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {

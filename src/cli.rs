@@ -32,6 +32,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every link and anchor without writing a site (the CI gate).
     Check(CheckArgs),
+    /// Preview the site: build it in memory, serve it, and rebuild and reload
+    /// the browser on every change.
+    Serve(ServeArgs),
     /// Create a new handbook in DIR.
     Init {
         /// Folder to create (must not exist, or be empty).
@@ -88,6 +91,21 @@ pub struct CheckArgs {
     pub orphans: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on [default: 1111, or the next free port]; 0 picks any free port.
+    #[arg(long, short)]
+    pub port: Option<u16>,
+    /// Address to listen on; the default only accepts connections from this computer.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -104,6 +122,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::Serve(args) => run_serve(args),
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(()) => {
                 eprintln!("Created a new handbook in {}.", dir.display());
@@ -196,6 +215,30 @@ fn run_build(args: BuildArgs) -> i32 {
                 build::BuildError::Output(crate::output::OutputError::Io { .. }) => EXIT_CONTENT,
                 _ => EXIT_USAGE,
             }
+        }
+    }
+}
+
+fn run_serve(args: ServeArgs) -> i32 {
+    let options = crate::serve::ServeOptions {
+        root: args.site.root.clone(),
+        overrides: Overrides {
+            content_dir: args.site.content.clone(),
+            output_dir: None,
+            base_url: args.site.base_url.clone(),
+            drafts: args.site.drafts,
+        },
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        quiet: args.site.quiet,
+        color: color(),
+    };
+    match crate::serve::serve(&options) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            print_diagnostic(&e.to_diagnostic());
+            EXIT_USAGE
         }
     }
 }

@@ -166,6 +166,30 @@ fn io_message(err: &walkdir::Error) -> String {
         .map_or_else(|| err.to_string(), |e| e.to_string())
 }
 
+/// Loads one page again (for `serve`, after an edit): the same reading, front
+/// matter and URL rules as [`load`]. `readme_is_index`: the page's folder has
+/// no `index` page, so a `README.md` there is the folder's page.
+pub fn load_page_file(
+    config: &Config,
+    rel: &str,
+    readme_is_index: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let abs = config.content_dir.join(rel);
+    load_page(
+        rel,
+        &abs,
+        url::source_kind(rel),
+        readme_is_index,
+        config.site.drafts,
+    )
+}
+
+/// Whether `load` skips this content-relative path (a hidden or partial file,
+/// or one inside a hidden or partial folder).
+pub fn is_skipped_path(rel: &str) -> bool {
+    rel.split('/').any(is_skipped_name)
+}
+
 /// Hidden files, and `_name` partials (Middleman, Jekyll) other than `_index.*`.
 fn is_skipped_name(name: &str) -> bool {
     name.starts_with('.') || (name.starts_with('_') && !name.starts_with("_index."))

@@ -488,11 +488,24 @@ pub fn check_all(
     rendered: &[Rendered],
     severity: Severity,
 ) -> LinkReport {
-    let per_page: Vec<(usize, Vec<(Link, Resolution)>)> = rendered
+    let all: Vec<usize> = (0..pages.len()).collect();
+    check_pages(index, pages, rendered, severity, &all)
+}
+
+/// Checks the links on some pages only (`serve` rechecks the pages an edit can
+/// affect); `inbound` then counts links from those pages only.
+pub fn check_pages(
+    index: &LinkIndex,
+    pages: &[Page],
+    rendered: &[Rendered],
+    severity: Severity,
+    which: &[usize],
+) -> LinkReport {
+    let per_page: Vec<(usize, Vec<(Link, Resolution)>)> = which
         .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let results = r
+        .filter(|&&i| i < rendered.len())
+        .map(|&i| {
+            let results = rendered[i]
                 .links
                 .iter()
                 .map(|link| (link.clone(), index.resolve(i, &link.target)))
