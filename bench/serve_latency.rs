@@ -200,25 +200,26 @@ fn main() {
     wait_for_event(&mut events, "hello").expect("the hello event");
 
     let (front, body) = split_front_matter(&original);
+    let mut front = front.to_string();
     let mut body_edits = Vec::new();
     let mut title_edits = Vec::new();
     let mut first_reload = None;
     for run in 0..args.runs {
-        // Body: a new paragraph at the end.
+        // Body: a new paragraph at the end; the front matter stays.
         let marker = format!("Latency probe {run}.");
         let text = format!("{front}{body}\n\n{marker}\n");
         let saved = save(&page_path, &text);
         let data = wait_for_event(&mut events, "reload").expect("a reload event");
         body_edits.push(saved.elapsed());
         first_reload.get_or_insert(data);
-        std::thread::sleep(Duration::from_millis(150));
+        settle(&mut events);
 
         // Title: the page's title shows in other pages' navigation.
-        let titled = retitle(front, &format!("Latency title {run}"));
-        let saved = save(&page_path, &format!("{titled}{body}\n\n{marker}\n"));
+        front = retitle(&front, &format!("Latency title {run}"));
+        let saved = save(&page_path, &format!("{front}{body}\n\n{marker}\n"));
         wait_for_event(&mut events, "reload").expect("a reload event");
         title_edits.push(saved.elapsed());
-        std::thread::sleep(Duration::from_millis(150));
+        settle(&mut events);
         if run == 0 {
             let page = get(&address, "/handbook/values/");
             if !page.contains(&marker) {
@@ -234,6 +235,24 @@ fn main() {
     summary("edit body of one page", body_edits);
     summary("edit title of one page", title_edits);
     drop(server);
+}
+
+/// Waits for the end of the rebuild (its second pass may run on after the
+/// reload), then drops whatever else comes, so that the next edit starts
+/// from quiet.
+fn settle(events: &mut BufReader<TcpStream>) {
+    wait_for_event(events, "built");
+    let quiet = Duration::from_millis(200);
+    let _ = events.get_ref().set_read_timeout(Some(quiet));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match events.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    let _ = events.get_ref().set_read_timeout(Some(Duration::from_secs(20)));
 }
 
 /// Writes the file and returns when the write finished: "saved".

@@ -12,7 +12,7 @@
 //! ([`MAX_HEAD_BYTES`]) and the time to send it ([`HEAD_TIMEOUT`]); a
 //! semaphore bounds the open connections.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::IpAddr;
@@ -28,6 +28,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use tokio::sync::watch;
 
 use super::reload::{self, EventStream, Hub};
 
@@ -39,6 +40,9 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at once; further clients wait in the listen backlog.
 pub const MAX_CONNECTIONS: usize = 1024;
+/// Longest a request waits for a rebuild in progress before it gets what
+/// is there.
+const REBUILD_WAIT: Duration = Duration::from_secs(30);
 
 /// The site as served: output path (`a/b/index.html`) -> bytes.
 #[derive(Default)]
@@ -48,6 +52,12 @@ pub struct Snapshot {
     pub sources: HashMap<String, String>,
     /// The path part of `base_url` (`""` or `/docs`): the site is served under it.
     pub base_path: String,
+    /// Files the rebuild in progress may still change. A request for one of
+    /// them, or for a file not found, waits for `ready` instead of getting
+    /// the previous build's answer.
+    pub stale: HashSet<String>,
+    /// Becomes `true` when the rebuild in progress is published.
+    pub ready: Option<watch::Receiver<bool>>,
 }
 
 /// What the server threads share with the rebuild thread.
@@ -111,8 +121,8 @@ pub async fn run(
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            let response = handle(&shared, &request);
-            async move { Ok::<_, Infallible>(response) }
+            let shared = Arc::clone(&shared);
+            async move { Ok::<_, Infallible>(respond(&shared, &request).await) }
         });
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
@@ -127,8 +137,68 @@ pub async fn run(
     }
 }
 
-/// Answers one request.
-pub fn handle<B>(shared: &Shared, request: &Request<B>) -> Response<ServeBody> {
+/// Answers one request; a request for a file the rebuild in progress may
+/// change waits for it (twice at most, then gets what is there).
+pub async fn respond<B>(shared: &Shared, request: &Request<B>) -> Response<ServeBody> {
+    for _ in 0..2 {
+        match handle(shared, request, true) {
+            Answer::Now(response) => return response,
+            Answer::AfterRebuild(mut ready) => {
+                let _ = tokio::time::timeout(REBUILD_WAIT, ready.wait_for(|done| *done)).await;
+            }
+        }
+    }
+    match handle(shared, request, false) {
+        Answer::Now(response) => response,
+        Answer::AfterRebuild(_) => text(StatusCode::SERVICE_UNAVAILABLE, "rebuilding\n", false),
+    }
+}
+
+pub enum Answer {
+    Now(Response<ServeBody>),
+    /// The file may change in the rebuild in progress: ask again when it is done.
+    AfterRebuild(watch::Receiver<bool>),
+}
+
+fn handle<B>(shared: &Shared, request: &Request<B>, may_wait: bool) -> Answer {
+    let site = shared.site.load();
+    let found = answer(shared, &site, request);
+    match (&site.ready, found) {
+        (Some(ready), Found::Pending) if may_wait => Answer::AfterRebuild(ready.clone()),
+        (_, Found::Pending) => Answer::Now(serve_found(&site, request)),
+        (_, Found::Response(response)) => Answer::Now(response),
+    }
+}
+
+enum Found {
+    Response(Response<ServeBody>),
+    /// A stale file, a redirect or a 404 while a rebuild is in progress.
+    Pending,
+}
+
+/// Answers from one snapshot.
+fn answer<B>(shared: &Shared, site: &Snapshot, request: &Request<B>) -> Found {
+    if site.ready.is_some() {
+        if let Ok(path) = decode_path(request.uri().path()) {
+            match lookup(site, &path) {
+                Lookup::File(rel) if !site.stale.contains(&rel) => {}
+                _ if request.uri().path().starts_with(reload::PREFIX) => {}
+                _ => return Found::Pending,
+            }
+        }
+    }
+    Found::Response(serve_request(shared, site, request))
+}
+
+fn serve_found<B>(site: &Snapshot, request: &Request<B>) -> Response<ServeBody> {
+    let head = request.method() == Method::HEAD;
+    match decode_path(request.uri().path()) {
+        Ok(path) => serve_lookup(site, &path, request.uri().query(), head),
+        Err(why) => text(StatusCode::BAD_REQUEST, &format!("bad request path: {why}\n"), head),
+    }
+}
+
+fn serve_request<B>(shared: &Shared, site: &Snapshot, request: &Request<B>) -> Response<ServeBody> {
     let head = request.method() == Method::HEAD;
     if request.method() != Method::GET && !head {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n", head);
@@ -149,7 +219,6 @@ pub fn handle<B>(shared: &Shared, request: &Request<B>) -> Response<ServeBody> {
         return text(StatusCode::URI_TOO_LONG, "request path too long\n", head);
     }
     let query = request.uri().query();
-    let site = shared.site.load();
     if raw_path == reload::SCRIPT_PATH {
         return file_response(
             StatusCode::OK,
@@ -161,20 +230,23 @@ pub fn handle<B>(shared: &Shared, request: &Request<B>) -> Response<ServeBody> {
     if raw_path == reload::EVENTS_PATH {
         let source = query
             .and_then(|q| query_param(q, "page"))
-            .and_then(|page| source_of(&site, &page));
+            .and_then(|page| source_of(site, &page));
         return events(&shared.hub, source, head);
     }
     if raw_path.starts_with(reload::PREFIX) {
-        return not_found(&site, head);
+        return not_found(site, head);
     }
-    let path = match decode_path(raw_path) {
-        Ok(path) => path,
-        Err(why) => return text(StatusCode::BAD_REQUEST, &format!("bad request path: {why}\n"), head),
-    };
-    match lookup(&site, &path) {
+    match decode_path(raw_path) {
+        Ok(path) => serve_lookup(site, &path, query, head),
+        Err(why) => text(StatusCode::BAD_REQUEST, &format!("bad request path: {why}\n"), head),
+    }
+}
+
+fn serve_lookup(site: &Snapshot, path: &SitePath, query: Option<&str>, head: bool) -> Response<ServeBody> {
+    match lookup(site, path) {
         Lookup::File(rel) => match site.files.get(&rel) {
             Some(bytes) => serve_file(&rel, bytes, head),
-            None => not_found(&site, head),
+            None => not_found(site, head),
         },
         Lookup::Redirect(mut location) => {
             if let Some(q) = query {
@@ -183,7 +255,7 @@ pub fn handle<B>(shared: &Shared, request: &Request<B>) -> Response<ServeBody> {
             }
             redirect(&location, head)
         }
-        Lookup::NotFound => not_found(&site, head),
+        Lookup::NotFound => not_found(site, head),
     }
 }
 
@@ -446,6 +518,8 @@ mod tests {
                 .collect(),
             sources: HashMap::new(),
             base_path: base_path.into(),
+            stale: HashSet::new(),
+            ready: None,
         }
     }
 

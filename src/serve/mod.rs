@@ -225,6 +225,7 @@ fn rebuild_loop(
     shared: &Shared,
     mut reporter: Reporter,
 ) {
+    let mut version = 0;
     while let Ok(mut paths) = changes.recv() {
         // Changes that arrived during the last rebuild go in one batch.
         while let Ok(more) = changes.try_recv() {
@@ -232,13 +233,31 @@ fn rebuild_loop(
         }
         paths.sort();
         paths.dedup();
-        let outcome = workspace.apply(&paths);
-        if outcome.published {
+        let first = workspace.apply(&paths, &shared.hub.viewed());
+        if workspace.has_deferred() {
+            // Publish what the open tabs need now; requests for the files
+            // the second pass may change wait for it.
+            let (ready, waiting) = tokio::sync::watch::channel(false);
+            let mut snapshot = workspace.snapshot();
+            snapshot.ready = Some(waiting);
+            shared.site.store(Arc::new(snapshot));
+            shared.hub.announce(&first.change);
+            let second = workspace.finish();
             shared.site.store(Arc::new(workspace.snapshot()));
+            let _ = ready.send(true);
+            shared.hub.announce(&second.change);
+            shared.hub.set_diagnostics(overlay_items(&workspace));
+            reporter.report(&workspace, &first, Some(&second));
+        } else {
+            if first.published {
+                shared.site.store(Arc::new(workspace.snapshot()));
+            }
+            shared.hub.announce(&first.change);
+            shared.hub.set_diagnostics(overlay_items(&workspace));
+            reporter.report(&workspace, &first, None);
         }
-        shared.hub.announce(&outcome.change);
-        shared.hub.set_diagnostics(overlay_items(&workspace));
-        reporter.report(&workspace, &outcome);
+        version += 1;
+        shared.hub.built(version);
         let _ = watcher.refresh(workspace.layout());
     }
 }
@@ -297,7 +316,12 @@ impl Reporter {
         }
     }
 
-    fn report(&mut self, workspace: &Workspace, outcome: &workspace::Outcome) {
+    fn report(
+        &mut self,
+        workspace: &Workspace,
+        first: &workspace::Outcome,
+        second: Option<&workspace::Outcome>,
+    ) {
         let now = workspace.diagnostics();
         let keys: HashSet<DiagnosticKey> = now.iter().map(|d| key(d)).collect();
         let fixed = self.seen.difference(&keys).count();
@@ -306,33 +330,41 @@ impl Reporter {
             let _ = writeln!(stderr, "{}\n", render_human(d, self.color));
         }
         self.seen = keys;
-        if self.quiet || outcome.what.is_empty() {
+        if self.quiet || first.what.is_empty() {
             return;
         }
-        let errors = now.iter().filter(|d| d.is_error()).count();
-        let mut line = if outcome.published {
-            format!(
-                "Rebuilt {}: {} page{} in {} ms",
-                outcome.what,
-                outcome.rendered,
-                if outcome.rendered == 1 { "" } else { "s" },
-                outcome.elapsed.as_millis()
-            )
-        } else {
-            format!("{}: nothing to rebuild", outcome.what)
+        let pages = |n: usize| format!("{n} page{}", if n == 1 { "" } else { "s" });
+        let mut line = match second {
+            Some(second) => format!(
+                "Rebuilt {}: {} in {} ms, then {} more in {} ms",
+                first.what,
+                pages(first.rendered),
+                first.elapsed.as_millis(),
+                second.rendered,
+                second.elapsed.as_millis()
+            ),
+            None if first.published => format!(
+                "Rebuilt {}: {} in {} ms",
+                first.what,
+                pages(first.rendered),
+                first.elapsed.as_millis()
+            ),
+            None => format!("Changed {}: nothing to rebuild", first.what),
         };
         if fixed > 0 {
             line.push_str(&format!("; {fixed} problem(s) fixed"));
         }
+        let errors = now.iter().filter(|d| d.is_error()).count();
         if errors > 0 {
             line.push_str(&format!(
                 "; {errors} error(s) (pages with errors keep their last good version)"
             ));
         }
-        if self.trace && !outcome.phases.is_empty() {
-            let phases: Vec<String> = outcome
+        if self.trace {
+            let phases: Vec<String> = first
                 .phases
                 .iter()
+                .chain(second.map_or(&[][..], |s| &s.phases[..]))
                 .map(|(name, d)| format!("{name} {:.1}", d.as_secs_f64() * 1000.0))
                 .collect();
             line.push_str(&format!(" [ms: {}]", phases.join(", ")));

@@ -9,6 +9,8 @@
 //! - `css` `{}`: only stylesheets changed; swap them without reloading.
 //! - `diagnostics` `{"items": [...], "more": N}`: the errors of the site and the
 //!   warnings of the page the tab shows; an empty list hides the overlay.
+//! - `built` `{"version": N}`: a rebuild is complete, both passes (for tools
+//!   and tests; the script ignores it).
 //!
 //! The script is added to pages as they are served (see [`inject`]); the
 //! built HTML never contains it.
@@ -134,14 +136,36 @@ impl Hub {
         Some(EventStream { rx, ping })
     }
 
+    /// The source files of the pages open tabs show.
+    pub fn viewed(&self) -> std::collections::HashSet<String> {
+        self.clients
+            .lock()
+            .map(|clients| {
+                clients
+                    .iter()
+                    .filter(|c| !c.tx.is_closed())
+                    .filter_map(|c| c.source.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Tells every tab about a change.
     pub fn announce(&self, change: &Change) {
         let text = match change {
             Change::None => return,
+            Change::Pages(paths) if paths.is_empty() => return,
             Change::Css => event("css", &serde_json::json!({})),
             Change::All => event("reload", &serde_json::json!({ "all": true })),
             Change::Pages(paths) => event("reload", &serde_json::json!({ "paths": paths })),
         };
+        self.send_all(|_| Some(text.clone()));
+    }
+
+    /// Tells every tab that a rebuild is complete (tools and tests wait for
+    /// this; the script ignores it).
+    pub fn built(&self, version: u64) {
+        let text = event("built", &serde_json::json!({ "version": version }));
         self.send_all(|_| Some(text.clone()));
     }
 

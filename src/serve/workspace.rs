@@ -11,15 +11,23 @@
 //!   only the edited pages are rendered; otherwise every page whose *frame*
 //!   (navigation, breadcrumbs, neighbours, section listing) changed is
 //!   rendered too, found by comparing fingerprints;
-//! - links are checked again on the edited pages, and on every page when
-//!   the edited pages' anchors or the set of pages changed (pages linking to
-//!   a renamed heading get their diagnostic);
+//! - links are checked again on the edited pages; when their anchors changed,
+//!   on the pages that link to them; when pages came or went, everywhere;
 //! - the sitemap and search index are written again.
 //!
-//! A template, theme or `site.toml` change renders everything again; a new
-//! content folder, index page or URL collision loads the content again.
-//! A page whose front matter breaks keeps its last good version in the site
-//! until it is fixed; the diagnostics say so.
+//! A rebuild has two passes. [`Workspace::apply`] renders what the open tabs
+//! need first (the edited pages, and when other pages change too, the pages
+//! the tabs show) and publishes; everything else that may change is listed
+//! as *stale*, and the server holds requests for stale files until
+//! [`Workspace::finish`] has rendered the rest. So the tab reloads at once,
+//! and no request ever gets a file of the previous build that this one
+//! changes.
+//!
+//! A template change renders everything again (the open tabs' pages first);
+//! a `site.toml` change, a new content folder, a new index page or a URL
+//! collision load the content again. A page whose front matter breaks keeps
+//! its last good version in the site until it is fixed; the diagnostics say
+//! so.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -40,6 +48,9 @@ use crate::markdown::Rendered;
 use crate::output::MemorySink;
 use crate::render::{Renderer, Theme};
 use crate::site::Site;
+
+/// Files that list every page.
+const INDEXES: [&str; 2] = ["sitemap.xml", "search-index.json"];
 
 /// Diagnostics by where they came from, so that a partial rebuild replaces
 /// exactly the ones it recomputed.
@@ -69,12 +80,12 @@ impl Diagnostics {
     }
 }
 
-/// What one rebuild did.
+/// What one pass of a rebuild did.
 #[derive(Debug)]
 pub struct Outcome {
     /// What open tabs must do.
     pub change: Change,
-    /// Whether the served site was replaced.
+    /// Whether the served site changed.
     pub published: bool,
     /// What was rebuilt, for the terminal: `sales/a.md`, `everything`.
     pub what: String,
@@ -104,6 +115,26 @@ enum Escalate {
     Content,
 }
 
+/// The second pass of a rebuild, left for [`Workspace::finish`].
+#[derive(Default)]
+struct Deferred {
+    /// Render every page again (templates changed).
+    everything: bool,
+    /// Pages came, went or changed what others show of them: render the
+    /// pages whose frame changed, the listings and the sitemap.
+    frames: bool,
+    /// Outputs the first pass rendered already.
+    done: HashSet<String>,
+    /// Pages whose Markdown was rendered again: their links are checked again.
+    dirty: BTreeSet<String>,
+    /// Edited pages whose anchors changed: links to them are checked again.
+    anchors_changed: BTreeSet<String>,
+    /// Check the links of every page again.
+    relink_all: bool,
+    /// The label of the rebuild, for the terminal.
+    what: String,
+}
+
 pub struct Workspace {
     root: PathBuf,
     overrides: Overrides,
@@ -120,6 +151,9 @@ pub struct Workspace {
     /// The outputs of generated listing pages.
     listings: HashSet<String>,
     files: HashMap<String, Bytes>,
+    /// Outputs that the deferred pass may still change.
+    stale: HashSet<String>,
+    deferred: Option<Deferred>,
     diagnostics: Diagnostics,
 }
 
@@ -144,14 +178,17 @@ impl Workspace {
             frames: HashMap::new(),
             listings: HashSet::new(),
             files: HashMap::new(),
+            stale: HashSet::new(),
+            deferred: None,
             diagnostics: Diagnostics::default(),
         };
         workspace.load_content();
-        workspace
-            .render_everything()
-            .map_err(|errors| errors.into_iter().next().unwrap_or_else(|| {
-                Diagnostic::error("output", "the site could not be rendered")
-            }))?;
+        workspace.render_everything().map_err(|errors| {
+            errors
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Diagnostic::error("output", "the site could not be rendered"))
+        })?;
         Ok(workspace)
     }
 
@@ -167,7 +204,8 @@ impl Workspace {
         self.content.pages.len()
     }
 
-    /// The site as the server should see it now.
+    /// The site as the server should see it now. Its `stale` files are
+    /// those [`Workspace::finish`] may still change.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             files: self.files.clone(),
@@ -178,6 +216,8 @@ impl Workspace {
                 .map(|p| (p.url.output.clone(), p.rel_path.clone()))
                 .collect(),
             base_path: self.config.base_path.clone(),
+            stale: self.stale.clone(),
+            ready: None,
         }
     }
 
@@ -186,9 +226,19 @@ impl Workspace {
         self.diagnostics.all().collect()
     }
 
-    /// Applies a batch of changed paths.
-    pub fn apply(&mut self, paths: &[PathBuf]) -> Outcome {
+    /// Whether a second pass is due ([`Workspace::finish`]).
+    pub fn has_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+
+    /// Applies a batch of changed paths: the first pass. `viewed`: the
+    /// source files of the pages open tabs show; they are rendered first.
+    pub fn apply(&mut self, paths: &[PathBuf], viewed: &HashSet<String>) -> Outcome {
         let started = Instant::now();
+        // A batch never starts with work left over; finish it first.
+        if self.deferred.is_some() {
+            self.finish();
+        }
         let changes: BTreeSet<Changed> = paths
             .iter()
             .filter_map(|p| self.layout.classify(p))
@@ -201,14 +251,117 @@ impl Workspace {
         } else if changes.contains(&Changed::Template)
             || changes.iter().any(|c| self.static_set_changed(c))
         {
-            self.reload_theme()
+            self.reload_theme(viewed)
         } else if changes.contains(&Changed::ContentFolder) {
             self.reload_content()
         } else {
-            self.apply_content_changes(&changes)
+            self.apply_content_changes(&changes, viewed)
         };
         outcome.elapsed = started.elapsed();
         outcome
+    }
+
+    /// The second pass: renders what the first pass left, checks links, and
+    /// clears the stale list.
+    pub fn finish(&mut self) -> Outcome {
+        let started = Instant::now();
+        let Some(deferred) = self.deferred.take() else {
+            return Outcome::nothing(started);
+        };
+        let mut clock = Clock::default();
+        let mut outcome = if deferred.everything {
+            self.everything(&deferred.what)
+        } else {
+            self.finish_incremental(&deferred, &mut clock)
+        };
+        if deferred.relink_all {
+            self.recheck_all_links();
+        } else if !deferred.dirty.is_empty() {
+            self.recheck_links(&deferred.dirty, &deferred.anchors_changed);
+        }
+        clock.lap("links");
+        self.stale.clear();
+        outcome.phases = clock.laps;
+        outcome.elapsed = started.elapsed();
+        outcome
+    }
+
+    fn finish_incremental(&mut self, deferred: &Deferred, clock: &mut Clock) -> Outcome {
+        let render = SiteRender::new(
+            &self.config,
+            &self.renderer,
+            &self.content,
+            &self.rendered,
+            &self.site,
+        );
+        let mut written: BTreeMap<String, Bytes> = BTreeMap::new();
+        let mut removed: Vec<String> = Vec::new();
+        let mut urls = Vec::new();
+        let mut rendered = 0;
+        let sink = MemorySink::default();
+        if deferred.frames {
+            let new_frames = frames(&render);
+            clock.lap("frames");
+            let which: Vec<usize> = self
+                .content
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    !deferred.done.contains(&p.url.output)
+                        && self.frames.get(&p.url.output) != new_frames.get(&p.url.output)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let pages = render_pages(&render, &which);
+            clock.lap("render");
+            rendered = pages.urls.len();
+            urls = pages.urls;
+            written.extend(pages.written);
+            self.diagnostics.render.extend(pages.diagnostics);
+            let listings = listing_outputs(&self.site);
+            removed.extend(self.listings.difference(&listings).cloned());
+            if let Err(e) = render.generated_pages(&sink) {
+                self.diagnostics
+                    .render
+                    .insert(String::new(), vec![e.to_diagnostic()]);
+            }
+            urls.extend(listings.iter().map(|l| format!("/{}", l.trim_end_matches("index.html"))));
+            self.listings = listings;
+            self.frames = new_frames;
+        }
+        // The 404 page shows the page count too.
+        let rest = if deferred.frames {
+            render.fixed_files(&sink).and_then(|()| render.indexes(&sink))
+        } else {
+            render.indexes(&sink)
+        };
+        if let Err(e) = rest {
+            self.diagnostics
+                .render
+                .insert(String::new(), vec![e.to_diagnostic()]);
+        }
+        clock.lap("indexes");
+        for (rel, bytes) in sink.files.into_inner().unwrap_or_default() {
+            written.insert(rel, Bytes::from(bytes));
+        }
+        self.files.extend(written);
+        for rel in removed {
+            self.files.remove(&rel);
+        }
+        let base = &self.config.base_path;
+        Outcome {
+            change: if urls.is_empty() {
+                Change::None
+            } else {
+                Change::Pages(urls.iter().map(|u| format!("{base}{u}")).collect())
+            },
+            published: true,
+            what: deferred.what.clone(),
+            rendered,
+            elapsed: Duration::ZERO,
+            phases: Vec::new(),
+        }
     }
 
     fn severity(&self) -> Severity {
@@ -262,7 +415,9 @@ impl Workspace {
             .and_then(|()| render.indexes(&sink))
             .and_then(|()| build::copy_static(&self.theme, &self.content, &sink));
         if let Err(e) = rest {
-            pages.diagnostics.insert(String::new(), vec![e.to_diagnostic()]);
+            pages
+                .diagnostics
+                .insert(String::new(), vec![e.to_diagnostic()]);
         }
         let errors: Vec<Diagnostic> = pages
             .diagnostics
@@ -287,6 +442,8 @@ impl Workspace {
 
     fn everything(&mut self, what: &str) -> Outcome {
         let started = Instant::now();
+        self.stale.clear();
+        self.deferred = None;
         match self.render_everything() {
             Ok(rendered) => Outcome {
                 change: Change::All,
@@ -334,28 +491,79 @@ impl Workspace {
         self.everything("everything (site.toml changed)")
     }
 
-    fn reload_theme(&mut self) -> Outcome {
-        match load_theme(&self.config) {
-            Ok((theme, renderer)) => {
-                self.diagnostics.setup.clear();
-                let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
-                let statics_changed = static_paths != self.static_paths;
-                self.theme = theme;
-                self.renderer = renderer;
-                self.static_paths = static_paths;
-                if statics_changed {
-                    // Links to theme files may now resolve, or not.
-                    self.recheck_all_links();
-                }
-                self.everything("everything (templates changed)")
-            }
+    /// Templates changed: the pages open tabs show are rendered and
+    /// published first, the rest of the site in the second pass.
+    fn reload_theme(&mut self, viewed: &HashSet<String>) -> Outcome {
+        let started = Instant::now();
+        let (theme, renderer) = match load_theme(&self.config) {
+            Ok(loaded) => loaded,
             Err(d) => {
                 self.diagnostics.setup = vec![d];
-                Outcome {
+                return Outcome {
                     what: "a template has errors (kept the last good site)".into(),
-                    ..Outcome::nothing(Instant::now())
-                }
+                    ..Outcome::nothing(started)
+                };
             }
+        };
+        self.diagnostics.setup.clear();
+        let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
+        let statics_changed = static_paths != self.static_paths;
+        self.theme = theme;
+        self.renderer = renderer;
+        self.static_paths = static_paths;
+        let what = "everything (templates changed)".to_string();
+        let which: Vec<usize> = self
+            .content
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| viewed.contains(&p.rel_path))
+            .map(|(i, _)| i)
+            .collect();
+        let first = {
+            let render = SiteRender::new(
+                &self.config,
+                &self.renderer,
+                &self.content,
+                &self.rendered,
+                &self.site,
+            );
+            render_pages(&render, &which)
+        };
+        if which.is_empty()
+            || statics_changed
+            || first.diagnostics.values().flatten().any(Diagnostic::is_error)
+        {
+            // Nothing to show quickly: render everything now.
+            if statics_changed {
+                // Links to theme files may now resolve, or not.
+                self.recheck_all_links();
+            }
+            return self.everything(&what);
+        }
+        let done: HashSet<String> = first.written.keys().cloned().collect();
+        self.stale = self
+            .files
+            .keys()
+            .filter(|f| !done.contains(*f))
+            .cloned()
+            .collect();
+        let base = &self.config.base_path;
+        let change = Change::Pages(first.urls.iter().map(|u| format!("{base}{u}")).collect());
+        let rendered = first.urls.len();
+        self.files.extend(first.written);
+        self.deferred = Some(Deferred {
+            everything: true,
+            what: what.clone(),
+            ..Deferred::default()
+        });
+        Outcome {
+            change,
+            published: true,
+            what,
+            rendered,
+            elapsed: started.elapsed(),
+            phases: Vec::new(),
         }
     }
 
@@ -399,9 +607,28 @@ impl Workspace {
         self.diagnostics.links = by_file(report.diagnostics);
     }
 
-    /// Pages, assets and static files changed, and nothing else.
-    fn apply_content_changes(&mut self, changes: &BTreeSet<Changed>) -> Outcome {
+    /// Pages, assets and static files changed, and nothing else: the first
+    /// pass.
+    fn apply_content_changes(
+        &mut self,
+        changes: &BTreeSet<Changed>,
+        viewed: &HashSet<String>,
+    ) -> Outcome {
         let started = Instant::now();
+        let mut what: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Changed::Page(rel) | Changed::Asset(rel) => Some(rel.clone()),
+                Changed::Static(rel) => Some(format!("static/{rel}")),
+                _ => None,
+            })
+            .collect();
+        if what.len() > 5 {
+            let more = what.len() - 4;
+            what.truncate(4);
+            what.push(format!("{more} more"));
+        }
+        let what = what.join(", ");
         let pages: Vec<&str> = changes
             .iter()
             .filter_map(|c| match c {
@@ -411,7 +638,7 @@ impl Workspace {
             .collect();
         let mut delta = Delta::default();
         if !pages.is_empty() {
-            match self.update_pages(&pages, &mut delta) {
+            match self.update_pages(&pages, viewed, &mut delta) {
                 Ok(()) => {}
                 Err(Escalate::Content) => return self.reload_content(),
             }
@@ -423,40 +650,33 @@ impl Workspace {
                 _ => {}
             }
         }
-        if delta.relink_all {
-            self.recheck_all_links();
-        } else if !delta.dirty.is_empty() {
-            self.recheck_links(&delta.dirty, &delta.anchors_changed);
-        }
-        delta.clock.lap("links");
-        if delta.is_empty() {
-            return Outcome {
-                what: pages.join(", "),
-                ..Outcome::nothing(started)
-            };
-        }
         let rendered = delta.pages_rendered;
         let change = delta.change(&self.config.base_path);
-        for (rel, bytes) in delta.written {
+        let published = !delta.is_empty();
+        for (rel, bytes) in std::mem::take(&mut delta.written) {
             self.files.insert(rel, bytes);
         }
         for rel in &delta.removed {
             self.files.remove(rel);
         }
-        let mut what: Vec<String> = changes
-            .iter()
-            .filter_map(|c| match c {
-                Changed::Page(rel) | Changed::Asset(rel) => Some(rel.clone()),
-                Changed::Static(rel) => Some(format!("static/{rel}")),
-                _ => None,
-            })
-            .collect();
-        what.truncate(5);
         delta.clock.lap("publish");
+        let needs_finish =
+            delta.frames || delta.relink_all || !delta.dirty.is_empty() || delta.indexes;
+        if needs_finish {
+            self.deferred = Some(Deferred {
+                everything: false,
+                frames: delta.frames,
+                done: delta.done,
+                dirty: delta.dirty,
+                anchors_changed: delta.anchors_changed,
+                relink_all: delta.relink_all,
+                what: what.clone(),
+            });
+        }
         Outcome {
             change,
-            published: true,
-            what: what.join(", "),
+            published,
+            what,
             rendered,
             elapsed: started.elapsed(),
             phases: delta.clock.laps,
@@ -464,7 +684,12 @@ impl Workspace {
     }
 
     /// Reads the changed pages again and renders what they affect.
-    fn update_pages(&mut self, rels: &[&str], delta: &mut Delta) -> Result<(), Escalate> {
+    fn update_pages(
+        &mut self,
+        rels: &[&str],
+        viewed: &HashSet<String>,
+        delta: &mut Delta,
+    ) -> Result<(), Escalate> {
         let mut dirty: BTreeSet<String> = BTreeSet::new();
         // Pages came or went, or one moved to another URL.
         let mut page_set_changed = false;
@@ -562,7 +787,7 @@ impl Workspace {
             let i = self.index_of(rel);
             i.and_then(|i| self.site.titles.get(i)) != old_titles.get(rel)
         });
-        self.render_affected(&dirty, page_set_changed || shown_changed, delta);
+        self.render_first(&dirty, viewed, page_set_changed || shown_changed, delta);
         // Links resolve against URLs and anchors: when pages came or went,
         // every link is checked again; when anchors changed, the links that
         // point at the edited pages are.
@@ -590,7 +815,8 @@ impl Workspace {
         self.rendered.remove(i);
         self.frames.remove(&page.url.output);
         delta.removed.insert(page.url.output);
-        delta.all = true;
+        // A tab showing the page reloads to the 404 page.
+        delta.pages.push(page.url.path);
     }
 
     fn forget(&mut self, rel: &str) {
@@ -628,9 +854,16 @@ impl Workspace {
         anchors_changed
     }
 
-    /// Renders the dirty pages, and when the structure changed every page
-    /// whose frame changed, the listings and the indexes.
-    fn render_affected(&mut self, dirty: &BTreeSet<String>, structural: bool, delta: &mut Delta) {
+    /// The first pass of rendering: the edited pages, and when other pages
+    /// change too, the pages open tabs show. Everything else that may change
+    /// becomes stale until [`Workspace::finish`].
+    fn render_first(
+        &mut self,
+        dirty: &BTreeSet<String>,
+        viewed: &HashSet<String>,
+        structural: bool,
+        delta: &mut Delta,
+    ) {
         let render = SiteRender::new(
             &self.config,
             &self.renderer,
@@ -638,54 +871,37 @@ impl Workspace {
             &self.rendered,
             &self.site,
         );
-        let mut which: Vec<usize> = self
+        let which: Vec<usize> = self
             .content
             .pages
             .iter()
             .enumerate()
-            .filter(|(_, p)| dirty.contains(&p.rel_path))
+            .filter(|(_, p)| {
+                dirty.contains(&p.rel_path) || (structural && viewed.contains(&p.rel_path))
+            })
             .map(|(i, _)| i)
             .collect();
-        let mut new_frames = HashMap::new();
-        if structural {
-            new_frames = frames(&render);
-            delta.clock.lap("frames");
-            for (i, page) in self.content.pages.iter().enumerate() {
-                if self.frames.get(&page.url.output) != new_frames.get(&page.url.output)
-                    && !dirty.contains(&page.rel_path)
-                {
-                    which.push(i);
-                }
-            }
-        }
         let pages = render_pages(&render, &which);
         delta.clock.lap("render");
         delta.pages_rendered += pages.urls.len();
         delta.pages.extend(pages.urls);
+        delta.done.extend(pages.written.keys().cloned());
         delta.written.extend(pages.written);
         // A page that failed keeps its last good output.
         self.diagnostics.render.extend(pages.diagnostics);
-        let sink = MemorySink::default();
+        delta.indexes = true;
+        self.stale.extend(INDEXES.iter().map(|f| f.to_string()));
         if structural {
-            let listings = listing_outputs(&self.site);
-            for gone in self.listings.difference(&listings) {
-                delta.removed.insert(gone.clone());
-            }
-            if let Err(e) = render.generated_pages(&sink) {
-                self.diagnostics.render.insert(String::new(), vec![e.to_diagnostic()]);
-            }
-            self.listings = listings;
-            delta.all = true;
-        }
-        if let Err(e) = render.indexes(&sink) {
-            self.diagnostics.render.insert(String::new(), vec![e.to_diagnostic()]);
-        }
-        delta.clock.lap("indexes");
-        for (rel, bytes) in sink.files.into_inner().unwrap_or_default() {
-            delta.written.insert(rel, Bytes::from(bytes));
-        }
-        if structural {
-            self.frames = new_frames;
+            delta.frames = true;
+            self.stale.extend(
+                self.content
+                    .pages
+                    .iter()
+                    .map(|p| p.url.output.clone())
+                    .chain(self.listings.iter().cloned())
+                    .chain(listing_outputs(&self.site))
+                    .filter(|output| !delta.done.contains(output)),
+            );
         }
     }
 
@@ -796,18 +1012,25 @@ impl Workspace {
     }
 }
 
-/// The outputs one incremental rebuild produced.
+/// The outputs of the first pass of an incremental rebuild, and what it
+/// leaves for the second.
 #[derive(Default)]
 struct Delta {
     written: BTreeMap<String, Bytes>,
     removed: BTreeSet<String>,
-    /// URL paths of re-rendered pages.
+    /// URL paths of re-rendered and removed pages.
     pages: Vec<String>,
     pages_rendered: usize,
+    /// Output paths of the pages rendered.
+    done: HashSet<String>,
     /// Non-page files written (assets, static files).
     files: Vec<String>,
     /// Tabs must reload whatever they show.
     all: bool,
+    /// Render the pages whose frame changed, and the listings.
+    frames: bool,
+    /// Write the sitemap and search index again.
+    indexes: bool,
     /// Pages whose Markdown was rendered again: their links are checked again.
     dirty: BTreeSet<String>,
     /// Check the links of every page again.
@@ -857,7 +1080,10 @@ impl Delta {
         }
         let css_only = self.pages.is_empty()
             && !self.files.is_empty()
-            && self.files.iter().all(|f| f.to_ascii_lowercase().ends_with(".css"));
+            && self
+                .files
+                .iter()
+                .all(|f| f.to_ascii_lowercase().ends_with(".css"));
         if css_only {
             return Change::Css;
         }
