@@ -163,7 +163,14 @@ fn main() {
 
     let started = Instant::now();
     let mut child = Command::new(&args.binary)
-        .args(["serve", "--quiet", "--port", "0", "--base-url", &args.base_url])
+        .args([
+            "serve",
+            "--quiet",
+            "--port",
+            "0",
+            "--base-url",
+            &args.base_url,
+        ])
         .arg("--root")
         .arg(temp.path())
         .stdout(Stdio::piped())
@@ -252,7 +259,9 @@ fn settle(events: &mut BufReader<TcpStream>) {
             Ok(_) => {}
         }
     }
-    let _ = events.get_ref().set_read_timeout(Some(Duration::from_secs(20)));
+    let _ = events
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_secs(20)));
 }
 
 /// Writes the file and returns when the write finished: "saved".

@@ -42,7 +42,10 @@ fn serves_pages_from_memory_with_the_reload_script() {
 
     let css = server.get("/css/extra.css");
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
-    assert!(!css.body.contains("__handbook"), "only pages get the script");
+    assert!(
+        !css.body.contains("__handbook"),
+        "only pages get the script"
+    );
     let index = server.get("/search-index.json");
     assert_eq!(
         index.header("content-type"),
@@ -84,7 +87,9 @@ fn an_edit_reaches_the_page_and_the_event_stream() {
     assert!(page.body.contains("Edited alpha text."), "{}", page.body);
     assert!(!page.body.contains("Original alpha text"));
     assert!(
-        eventually(WAIT, || server.stderr().contains("Rebuilt guide/alpha.md: 1 page")),
+        eventually(WAIT, || server
+            .stderr()
+            .contains("Rebuilt guide/alpha.md: 1 page")),
         "{}",
         server.stderr()
     );
@@ -109,7 +114,9 @@ fn broken_front_matter_shows_until_fixed_and_the_last_good_page_stays() {
     // Where the YAML parser noticed the unclosed list.
     assert!(overlay.contains("\"line\":3"), "{overlay}");
     assert!(
-        eventually(WAIT, || server.stderr().contains("invalid YAML in front matter")),
+        eventually(WAIT, || server
+            .stderr()
+            .contains("invalid YAML in front matter")),
         "the terminal shows it too: {}",
         server.stderr()
     );
@@ -146,7 +153,10 @@ fn renaming_a_heading_updates_the_link_diagnostics_of_pages_linking_to_it() {
         .wait("diagnostics", |d| d.contains("#details"), WAIT)
         .expect("beta's link to the renamed heading is reported");
     assert!(overlay.contains("guide/beta.md"), "{overlay}");
-    assert!(overlay.contains("#detail`"), "suggests the new id: {overlay}");
+    assert!(
+        overlay.contains("#detail`"),
+        "suggests the new id: {overlay}"
+    );
     site.write(
         "guide/alpha.md",
         "---\ntitle: Alpha\nweight: 1\n---\nOriginal alpha text.\n\n## Details\n",
@@ -161,7 +171,10 @@ fn pages_can_be_created_renamed_and_deleted() {
     let server = Server::start(site.root());
     let mut events = server.events("/guide/alpha/");
     assert_eq!(server.get("/guide/gamma/").status, 404);
-    site.write("guide/gamma.md", "---\ntitle: Gamma\nweight: 3\n---\nGamma text.\n");
+    site.write(
+        "guide/gamma.md",
+        "---\ntitle: Gamma\nweight: 3\n---\nGamma text.\n",
+    );
     events
         .wait("built", |_| true, WAIT)
         .expect("the rebuild completes");
@@ -211,9 +224,7 @@ fn a_stylesheet_change_swaps_stylesheets_without_a_reload() {
     let server = Server::start(site.root());
     let mut events = server.events("/guide/alpha/");
     site.write_root("static/css/extra.css", "body { color: navy; }\n");
-    events
-        .wait("css", |_| true, WAIT)
-        .expect("a css event");
+    events.wait("css", |_| true, WAIT).expect("a css event");
     assert!(server.get("/css/extra.css").body.contains("navy"));
 }
 
@@ -231,7 +242,11 @@ fn a_template_change_rebuilds_everything() {
     assert_ne!(marked, page_template, "the theme has a content block");
     site.write_root("templates/page.html", &marked);
     events
-        .wait("reload", |d| d.contains("/guide/alpha/") || d.contains("\"all\""), WAIT)
+        .wait(
+            "reload",
+            |d| d.contains("/guide/alpha/") || d.contains("\"all\""),
+            WAIT,
+        )
         .expect("a reload");
     assert!(server.get("/guide/alpha/").body.contains("Template marker"));
     events.wait("built", |_| true, WAIT).expect("rebuilt");
@@ -253,7 +268,10 @@ fn http_details_head_404_redirects_and_methods() {
 
     let missing = server.get("/no/such/page/");
     assert_eq!(missing.status, 404);
-    assert!(missing.body.contains("Page not found"), "the site's 404.html");
+    assert!(
+        missing.body.contains("Page not found"),
+        "the site's 404.html"
+    );
 
     let folder = server.get("/guide/alpha?x=1");
     assert_eq!(folder.status, 302);
@@ -299,7 +317,10 @@ fn path_traversal_is_refused_in_every_spelling() {
         "GET http://{}/../secret.txt HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
         server.address, server.address
     ));
-    assert!(matches!(absolute_form.status, 400 | 404), "{absolute_form:?}");
+    assert!(
+        matches!(absolute_form.status, 400 | 404),
+        "{absolute_form:?}"
+    );
     assert!(!absolute_form.body.contains("top secret"));
 }
 
@@ -318,9 +339,8 @@ fn overlong_urls_and_heads_and_foreign_hosts_are_refused() {
     let response = server.request(&huge);
     assert_ne!(response.status, 200);
     // DNS rebinding: a page on another site cannot read the preview.
-    let foreign = server.request(
-        "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
-    );
+    let foreign =
+        server.request("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
     assert_eq!(foreign.status, 403);
     // The server still answers.
     assert_eq!(server.get("/").status, 200);

@@ -194,7 +194,11 @@ fn serve_found<B>(site: &Snapshot, request: &Request<B>) -> Response<ServeBody> 
     let head = request.method() == Method::HEAD;
     match decode_path(request.uri().path()) {
         Ok(path) => serve_lookup(site, &path, request.uri().query(), head),
-        Err(why) => text(StatusCode::BAD_REQUEST, &format!("bad request path: {why}\n"), head),
+        Err(why) => text(
+            StatusCode::BAD_REQUEST,
+            &format!("bad request path: {why}\n"),
+            head,
+        ),
     }
 }
 
@@ -238,11 +242,20 @@ fn serve_request<B>(shared: &Shared, site: &Snapshot, request: &Request<B>) -> R
     }
     match decode_path(raw_path) {
         Ok(path) => serve_lookup(site, &path, query, head),
-        Err(why) => text(StatusCode::BAD_REQUEST, &format!("bad request path: {why}\n"), head),
+        Err(why) => text(
+            StatusCode::BAD_REQUEST,
+            &format!("bad request path: {why}\n"),
+            head,
+        ),
     }
 }
 
-fn serve_lookup(site: &Snapshot, path: &SitePath, query: Option<&str>, head: bool) -> Response<ServeBody> {
+fn serve_lookup(
+    site: &Snapshot,
+    path: &SitePath,
+    query: Option<&str>,
+    head: bool,
+) -> Response<ServeBody> {
     match lookup(site, path) {
         Lookup::File(rel) => match site.files.get(&rel) {
             Some(bytes) => serve_file(&rel, bytes, head),
@@ -310,9 +323,13 @@ pub enum Lookup {
 
 /// Finds the file a path names: the file itself, or a folder's `index.html`.
 pub fn lookup(site: &Snapshot, path: &SitePath) -> Lookup {
-    let base: Vec<&str> = site.base_path.split('/').filter(|s| !s.is_empty()).collect();
-    let under_base = path.segments.len() >= base.len()
-        && path.segments.iter().zip(&base).all(|(a, b)| a == b);
+    let base: Vec<&str> = site
+        .base_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let under_base =
+        path.segments.len() >= base.len() && path.segments.iter().zip(&base).all(|(a, b)| a == b);
     if !under_base {
         // The site lives under its base path; the server root points there.
         if path.segments.is_empty() {
@@ -401,7 +418,9 @@ fn host_is_local(host: Option<&HeaderValue>) -> bool {
 }
 
 fn content_type(rel: &str) -> String {
-    let guess = mime_guess::from_path(rel).first_raw().unwrap_or("application/octet-stream");
+    let guess = mime_guess::from_path(rel)
+        .first_raw()
+        .unwrap_or("application/octet-stream");
     let textual = guess.starts_with("text/")
         || matches!(
             guess,
@@ -600,7 +619,10 @@ mod tests {
     fn content_types() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("css/x.css"), "text/css; charset=utf-8");
-        assert_eq!(content_type("search-index.json"), "application/json; charset=utf-8");
+        assert_eq!(
+            content_type("search-index.json"),
+            "application/json; charset=utf-8"
+        );
         assert_eq!(content_type("favicon.svg"), "image/svg+xml; charset=utf-8");
         assert_eq!(content_type("a.png"), "image/png");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");

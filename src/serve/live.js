@@ -75,6 +75,8 @@
       var id = JSON.parse(e.data).server;
       if (server !== null && server !== id) { location.reload(); return; }
       server = id;
+      // Lets tools (and the browser test) see that live reload is on.
+      document.documentElement.setAttribute("data-handbook-live", "connected");
     });
     source.addEventListener("reload", function (e) {
       var data = JSON.parse(e.data);

@@ -86,13 +86,13 @@ impl ServeError {
             _ => d,
         }
     }
-
 }
 
 /// Builds the site, serves it until Ctrl-C, and rebuilds on every change.
 pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let started = Instant::now();
-    let workspace = Workspace::open(&options.root, &options.overrides).map_err(ServeError::Setup)?;
+    let workspace =
+        Workspace::open(&options.root, &options.overrides).map_err(ServeError::Setup)?;
     let built_in = started.elapsed();
     print_startup_diagnostics(&workspace, options);
 
@@ -137,7 +137,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         .build()
         .map_err(ServeError::Runtime)?;
     runtime.block_on(async {
-        listener.set_nonblocking(true).map_err(ServeError::Runtime)?;
+        listener
+            .set_nonblocking(true)
+            .map_err(ServeError::Runtime)?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
         http::run(listener, shared, shutdown_signal()).await;
         Ok::<(), ServeError>(())

@@ -131,7 +131,8 @@ impl Hub {
         // The queue is empty, so this fits.
         let _ = tx.try_send(Bytes::from(format!("retry: 1000\n\n{hello}{overlay}")));
         clients.push(Client { tx, source });
-        let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+        let mut ping =
+            tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         Some(EventStream { rx, ping })
     }
@@ -264,9 +265,7 @@ impl Body for EventStream {
             Poll::Pending => {}
         }
         match self.ping.poll_tick(cx) {
-            Poll::Ready(_) => Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(
-                b": ping\n\n",
-            ))))),
+            Poll::Ready(_) => Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b": ping\n\n"))))),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -307,10 +306,7 @@ mod tests {
     fn script_goes_before_the_last_body_end() {
         let html = b"<html><body><p>x</body></html>";
         let out = String::from_utf8(inject(html)).unwrap();
-        assert_eq!(
-            out,
-            format!("<html><body><p>x{SCRIPT_TAG}</body></html>")
-        );
+        assert_eq!(out, format!("<html><body><p>x{SCRIPT_TAG}</body></html>"));
         let upper = String::from_utf8(inject(b"<P>x</BODY>")).unwrap();
         assert_eq!(upper, format!("<P>x{SCRIPT_TAG}</BODY>"));
         let fragment = String::from_utf8(inject(b"<p>x")).unwrap();

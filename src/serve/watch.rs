@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, WatcherKind};
-use notify_debouncer_mini::{new_debouncer_opt, DebounceEventResult, DebouncedEventKind, Debouncer};
+use notify_debouncer_mini::{
+    new_debouncer_opt, DebounceEventResult, DebouncedEventKind, Debouncer,
+};
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::content;
@@ -90,7 +92,10 @@ impl Layout {
         for static_dir in [self.root.join("static"), self.theme.join("static")] {
             if let Ok(rel) = path.strip_prefix(&static_dir) {
                 let rel = slash_path(rel);
-                if rel.is_empty() || is_editor_file(&rel) || rel.split('/').any(|p| p.starts_with('.')) {
+                if rel.is_empty()
+                    || is_editor_file(&rel)
+                    || rel.split('/').any(|p| p.starts_with('.'))
+                {
                     return None;
                 }
                 return Some(Changed::Static(rel));
@@ -213,7 +218,9 @@ pub struct Watcher {
 
 impl Watcher {
     /// Starts watching; batches of changed paths arrive on the returned channel.
-    pub fn start(layout: &Layout) -> Result<(Watcher, mpsc::Receiver<Vec<PathBuf>>), notify::Error> {
+    pub fn start(
+        layout: &Layout,
+    ) -> Result<(Watcher, mpsc::Receiver<Vec<PathBuf>>), notify::Error> {
         let (tx, rx) = mpsc::channel();
         let config = notify_debouncer_mini::Config::default()
             .with_timeout(DEBOUNCE)
@@ -275,7 +282,10 @@ mod tests {
         let c = |p: &str| l.classify(Path::new(p));
         assert_eq!(c("/site/site.toml"), Some(Changed::Config));
         assert_eq!(c("/site/templates/page.html"), Some(Changed::Template));
-        assert_eq!(c("/site/themes/default/templates/base.html"), Some(Changed::Template));
+        assert_eq!(
+            c("/site/themes/default/templates/base.html"),
+            Some(Changed::Template)
+        );
         assert_eq!(
             c("/site/static/css/site.css"),
             Some(Changed::Static("css/site.css".into()))

@@ -326,13 +326,19 @@ impl Workspace {
                     .render
                     .insert(String::new(), vec![e.to_diagnostic()]);
             }
-            urls.extend(listings.iter().map(|l| format!("/{}", l.trim_end_matches("index.html"))));
+            urls.extend(
+                listings
+                    .iter()
+                    .map(|l| format!("/{}", l.trim_end_matches("index.html"))),
+            );
             self.listings = listings;
             self.frames = new_frames;
         }
         // The 404 page shows the page count too.
         let rest = if deferred.frames {
-            render.fixed_files(&sink).and_then(|()| render.indexes(&sink))
+            render
+                .fixed_files(&sink)
+                .and_then(|()| render.indexes(&sink))
         } else {
             render.indexes(&sink)
         };
@@ -386,7 +392,12 @@ impl Workspace {
             .pages
             .iter()
             .zip(&loaded.rendered)
-            .map(|(page, r)| (page.rel_path.clone(), build::note_diagnostics(page, r).collect()))
+            .map(|(page, r)| {
+                (
+                    page.rel_path.clone(),
+                    build::note_diagnostics(page, r).collect(),
+                )
+            })
             .collect();
         self.diagnostics.files = files;
         self.diagnostics.links = by_file(loaded.links.diagnostics);
@@ -532,7 +543,11 @@ impl Workspace {
         };
         if which.is_empty()
             || statics_changed
-            || first.diagnostics.values().flatten().any(Diagnostic::is_error)
+            || first
+                .diagnostics
+                .values()
+                .flatten()
+                .any(Diagnostic::is_error)
         {
             // Nothing to show quickly: render everything now.
             if statics_changed {
@@ -700,8 +715,7 @@ impl Workspace {
             let exists = self.config.content_dir.join(rel).is_file();
             match (known, exists) {
                 (Some(i), true) => {
-                    let readme_is_index =
-                        self.content.pages[i].url.is_index && url::is_readme(rel);
+                    let readme_is_index = self.content.pages[i].url.is_index && url::is_readme(rel);
                     let (page, diagnostics) =
                         content::load_page_file(&self.config, rel, readme_is_index);
                     let broken = diagnostics.iter().any(Diagnostic::is_error);
@@ -765,7 +779,10 @@ impl Workspace {
             // Links to `.md` files are rewritten to page URLs while the
             // Markdown renders; the pages they point at may have come or gone.
             for (page, r) in self.content.pages.iter().zip(&self.rendered) {
-                if r.links.iter().any(|l| links::is_source_link(path_part(&l.target))) {
+                if r.links
+                    .iter()
+                    .any(|l| links::is_source_link(path_part(&l.target)))
+                {
                     dirty.insert(page.rel_path.clone());
                 }
             }
@@ -844,7 +861,11 @@ impl Workspace {
             let page = &self.content.pages[i];
             let notes: Vec<Diagnostic> = build::note_diagnostics(page, &r).collect();
             self.diagnostics.notes.insert(page.rel_path.clone(), notes);
-            let old: HashSet<&str> = self.rendered[i].anchors.iter().map(String::as_str).collect();
+            let old: HashSet<&str> = self.rendered[i]
+                .anchors
+                .iter()
+                .map(String::as_str)
+                .collect();
             let new: HashSet<&str> = r.anchors.iter().map(String::as_str).collect();
             if old != new {
                 anchors_changed.insert(page.rel_path.clone());
@@ -963,7 +984,9 @@ impl Workspace {
             &which,
         );
         for &i in &which {
-            self.diagnostics.links.remove(&self.content.pages[i].rel_path);
+            self.diagnostics
+                .links
+                .remove(&self.content.pages[i].rel_path);
         }
         self.diagnostics.links.extend(by_file(report.diagnostics));
     }

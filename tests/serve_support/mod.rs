@@ -26,7 +26,10 @@ impl Site {
             "site.toml",
             "title = \"Test Handbook\"\nbase_url = \"https://handbook.test\"\n",
         );
-        site.write("index.md", "---\ntitle: Home\n---\nWelcome. See [the guide](guide/).\n");
+        site.write(
+            "index.md",
+            "---\ntitle: Home\n---\nWelcome. See [the guide](guide/).\n",
+        );
         site.write("guide/index.md", "---\ntitle: Guide\n---\nThe guide.\n");
         site.write(
             "guide/alpha.md",
@@ -101,9 +104,7 @@ impl Server {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_default();
+        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
         let address = line
             .split_whitespace()
             .find_map(|w| w.strip_prefix("http://"))
