@@ -57,14 +57,16 @@ pub struct Loaded {
 /// Files `handbook` generates besides the pages.
 const GENERATED_FILES: &[&str] = &["sitemap.xml", "search-index.json", "syntax.css", "404.html"];
 
-/// Loads, renders the Markdown and resolves links: everything but templates and output.
+/// Loads, renders the Markdown and resolves links: everything but templates and
+/// output. `render_html` false (for `check`) skips highlighting and HTML: only
+/// ids and links are needed.
 pub fn load(
     config: &Config,
-    highlight: bool,
+    render_html: bool,
     link_severity: Severity,
     static_paths: &[String],
 ) -> Loaded {
-    if highlight {
+    if render_html {
         markdown::highlight::preload();
     }
     let mut report = Report::default();
@@ -83,12 +85,13 @@ pub fn load(
             };
             let options = RenderOptions {
                 flavor: config.site.markdown.heading_ids,
-                highlight: highlight && config.site.markdown.highlight,
+                highlight: render_html && config.site.markdown.highlight,
                 smart_punctuation: config.site.markdown.smart_punctuation,
                 parse_block_html: config.site.markdown.parse_block_html,
                 erb: page.kind == SourceKind::MarkdownErb,
                 erb_show: config.site.markdown.erb == ErbMode::Show,
                 base_path: &config.base_path,
+                html: render_html,
                 rewrite_link: &rewrite,
             };
             markdown::render(page.body(), page.split.body_start, &options)

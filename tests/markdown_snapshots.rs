@@ -17,6 +17,7 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         erb,
         erb_show: false,
         base_path: "",
+        html: true,
         rewrite_link: &no_rewrite,
     };
     render(body, 0, &options)

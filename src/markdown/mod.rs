@@ -27,6 +27,8 @@ pub struct RenderOptions<'a> {
     pub erb: bool,
     pub erb_show: bool,
     pub base_path: &'a str,
+    /// Produce HTML and plain text; `check` needs only ids and links.
+    pub html: bool,
     /// Rewrites a link target (e.g. `../x.md#a`) to a page URL; `None` keeps it.
     pub rewrite_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
@@ -153,8 +155,10 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     assign_heading_ids(&mut events, options.flavor, &mut out.headings);
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
-    render_code_blocks(&mut events, options.highlight);
-    collect_plain_text(&events, &mut out);
+    if options.html {
+        render_code_blocks(&mut events, options.highlight);
+        collect_plain_text(&events, &mut out);
+    }
 
     for (i, (event, _)) in events.iter().enumerate() {
         if let Event::FootnoteReference(label) = event {
@@ -180,9 +184,11 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
         );
     }
 
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    out.html = finish_html(html, &marker_attrs, &prepared, &out.headings);
+    if options.html {
+        let mut html = String::with_capacity(text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        out.html = finish_html(html, &marker_attrs, &prepared, &out.headings);
+    }
     out
 }
 
