@@ -31,6 +31,7 @@ impl<'a> Locator<'a> {
         }
         let mut lines = Lines::new(text, line_end(text, key.start), front.end);
         let mut end = front.end;
+        // (indent, line start) of every list item line.
         let mut dashes: Vec<(usize, usize)> = Vec::new();
         for (start, line) in lines.by_ref() {
             let indent = line.len() - line.trim_start().len();
@@ -40,7 +41,7 @@ impl<'a> Locator<'a> {
                 break;
             }
             if trimmed == "-" || trimmed.starts_with("- ") {
-                dashes.push((indent, start + indent));
+                dashes.push((indent, start));
             }
         }
         let level = dashes.iter().map(|(i, _)| *i).min();
@@ -49,10 +50,11 @@ impl<'a> Locator<'a> {
             .filter(|(i, _)| Some(*i) == level)
             .map(|(_, s)| *s)
             .collect();
+        let indent = level.unwrap_or(0);
         let items = starts
             .iter()
             .enumerate()
-            .map(|(i, &s)| s..starts.get(i + 1).copied().unwrap_or(end))
+            .map(|(i, &s)| s + indent..starts.get(i + 1).copied().unwrap_or(end))
             .collect();
         Locator {
             text,
@@ -122,7 +124,9 @@ impl<'a> Locator<'a> {
             if line.trim_start().starts_with('-') && indent < key_indent {
                 break;
             }
-            end = start + line.trim_end().len();
+            if !line.trim().is_empty() {
+                end = start + line.trim_end().len();
+            }
         }
         (end > line_stop).then(|| {
             let text = &self.text[line_stop..end];

@@ -6,6 +6,7 @@
 //! Runs after markdown (a `section` must name a heading of its page) and is a
 //! map over pages: cheap on pages without `cadence`.
 
+pub mod command;
 pub mod ical;
 pub mod index;
 pub mod locate;
@@ -13,6 +14,9 @@ pub mod prose;
 pub mod recur;
 pub mod schema;
 pub mod vocabulary;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;

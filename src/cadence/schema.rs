@@ -69,6 +69,8 @@ pub enum SchemaError {
         suggestion: Option<String>,
         known: String,
     },
+    #[error("activity {} must be a mapping of `activity`, `every`, `owner` ..., found {found}", .item + 1)]
+    NotAnActivity { item: usize, found: &'static str },
     #[error("activity {} has no `activity` name", .item + 1)]
     MissingActivity { item: usize },
     #[error("activity `{name}` has no `every`")]
@@ -97,7 +99,7 @@ pub enum SchemaError {
     },
     #[error("`day: {text}` is not a weekday, a day of the month or a week such as `week 3`")]
     BadDay { item: usize, text: String },
-    #[error("`day: {text}` does not fit a {cadence} activity")]
+    #[error("`day: {text}` does not fit {} {cadence} activity", article(cadence))]
     DayDoesNotFit {
         item: usize,
         text: String,
@@ -118,7 +120,9 @@ impl SchemaError {
             SchemaError::UnknownCadence { item, word, .. } => {
                 (*item, item.map(|_| "every"), Some(word))
             }
-            SchemaError::MissingActivity { item } | SchemaError::MissingEvery { item, .. } => {
+            SchemaError::MissingActivity { item }
+            | SchemaError::MissingEvery { item, .. }
+            | SchemaError::NotAnActivity { item, .. } => {
                 (Some(*item), None, None)
             }
             SchemaError::WrongType { item, field, .. } => (*item, Some(field), None),
@@ -146,6 +150,9 @@ impl SchemaError {
 
     pub fn help(&self) -> Option<String> {
         match self {
+            SchemaError::NotAnActivity { .. } => Some(
+                "write each activity as `- activity: <name>` with `every: ...` below it".into(),
+            ),
             SchemaError::NotAList { .. } => Some(
                 "write `cadence: quarterly`, or a list of `- activity: ...` entries (see docs/cadence.md)".into(),
             ),
@@ -228,10 +235,8 @@ pub fn parse(
             .filter_map(|(i, item)| match item {
                 Value::Object(map) => entry(i, map, page, vocabulary, &mut errors),
                 other => {
-                    errors.push(SchemaError::WrongType {
-                        item: Some(i),
-                        field: "activity",
-                        expected: "a mapping with `activity`, `every`, `owner` ...",
+                    errors.push(SchemaError::NotAnActivity {
+                        item: i,
                         found: json_kind(other),
                     });
                     None
@@ -509,6 +514,14 @@ fn check_day_fits(
             cadence: vocabulary.get(first).label.to_lowercase(),
             reason: "an activity without a schedule has no day; remove `day`".into(),
         }),
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
