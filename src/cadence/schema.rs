@@ -634,6 +634,11 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
 }
 
 fn suggest_heading(id: &str, heading_ids: &[&str]) -> Option<String> {
+    // A shortened id (`timing` for `timing-and-format`) is the likeliest slip.
+    let mut extended = heading_ids.iter().filter(|h| !id.is_empty() && h.starts_with(id));
+    if let (Some(only), None) = (extended.next(), extended.next()) {
+        return Some(only.to_string());
+    }
     heading_ids
         .iter()
         .map(|h| (*h, strsim::normalized_levenshtein(id, h)))
