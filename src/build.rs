@@ -144,14 +144,20 @@ pub enum BuildError {
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error("{}", .0.message)]
-    Diagnostic(Diagnostic),
+    Diagnostic(Box<Diagnostic>),
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError::Diagnostic(Box::new(d))
+    }
 }
 
 impl BuildError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         match self {
             BuildError::Output(e) => Diagnostic::error("output", e.to_string()),
-            BuildError::Diagnostic(d) => d.clone(),
+            BuildError::Diagnostic(d) => (**d).clone(),
         }
     }
 }
@@ -161,8 +167,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let theme = Theme::load(config)
-        .map_err(|e| BuildError::Diagnostic(Diagnostic::error("theme", e.to_string())))?;
-    let mut renderer = Renderer::new(&theme).map_err(BuildError::Diagnostic)?;
+        .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
+    let mut renderer = Renderer::new(&theme).map_err(BuildError::from)?;
     let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
     let severity = if options.strict || config.site.links.broken == BrokenLinks::Error {
         Severity::Error
@@ -246,7 +252,7 @@ pub fn write_site(
                 i,
             );
             let html = renderer.render(&template, &context.to_tera()).map_err(|d| {
-                BuildError::Diagnostic(Diagnostic {
+                BuildError::from(Diagnostic {
                     message: format!("{} (rendering {})", d.message, page.rel_path),
                     ..d
                 })
@@ -278,7 +284,7 @@ pub fn write_site(
                 entry.1 += 1;
             }
             Ok(None) => {}
-            Err(BuildError::Diagnostic(d)) => diagnostics.push(d),
+            Err(BuildError::Diagnostic(d)) => diagnostics.push(*d),
             Err(e) => return Err(e),
         }
     }
@@ -334,7 +340,7 @@ pub fn write_site(
         &config.site.markdown.highlight_theme,
         &config.site.markdown.highlight_theme_dark,
     )
-    .map_err(|e| BuildError::Diagnostic(Diagnostic::error("config", e)))?;
+    .map_err(|e| BuildError::from(Diagnostic::error("config", e)))?;
     sink.write("syntax.css", css.as_bytes())?;
 
     let entries: Vec<sitemap::SitemapEntry> = pages
@@ -555,7 +561,7 @@ fn render_listing(
     };
     renderer
         .render("section.html", &context.to_tera())
-        .map_err(BuildError::Diagnostic)
+        .map_err(BuildError::from)
 }
 
 /// The sidebar of a generated listing: that of its first page, if any.
@@ -599,7 +605,7 @@ fn render_generated(
     };
     renderer
         .render(template, &context.to_tera())
-        .map_err(BuildError::Diagnostic)
+        .map_err(BuildError::from)
 }
 
 /// The cadence badges of page `i`: one per activity it declares.
@@ -650,11 +656,8 @@ fn write_cadence(
     use cadence::index::{self as cadence_index, Filter};
     let index = &rhythm.index;
     let vocabulary = &config.vocabulary;
-    let taken: std::collections::HashSet<&str> = content
-        .pages
-        .iter()
-        .map(|p| p.url.path.as_str())
-        .collect();
+    let taken: std::collections::HashSet<&str> =
+        content.pages.iter().map(|p| p.url.path.as_str()).collect();
     let urls = index.urls();
     let full = serde_json::to_value(index.view(&Filter::default())).unwrap_or(Value::Null);
     let home = content.pages.iter().position(|p| p.url.path == "/");
@@ -704,7 +707,7 @@ fn write_cadence(
             tera_context.insert(name, &value);
         }
         let html = renderer.render(template, &tera_context).map_err(|d| {
-            BuildError::Diagnostic(Diagnostic {
+            BuildError::from(Diagnostic {
                 message: format!("{} (rendering {path})", d.message),
                 ..d
             })
@@ -753,7 +756,10 @@ fn write_cadence(
         "Calendar",
         "What lands in which week of each quarter.",
         vec![home_link.clone(), rhythm_link.clone()],
-        Some(("calendar", serde_json::to_value(&calendar).unwrap_or(Value::Null))),
+        Some((
+            "calendar",
+            serde_json::to_value(&calendar).unwrap_or(Value::Null),
+        )),
     )?;
     render_page(
         cadence_index::OWNERS_PATH,
@@ -779,7 +785,10 @@ fn write_cadence(
         )?;
     }
 
-    let host = config.internal_hosts.first().map_or("handbook", String::as_str);
+    let host = config
+        .internal_hosts
+        .first()
+        .map_or("handbook", String::as_str);
     let feed_name = format!("{}: operating rhythm", config.site.title);
     let info = cadence::ical::FeedInfo {
         name: &feed_name,

@@ -315,7 +315,8 @@ fn run_cadence(args: CadenceArgs) -> i32 {
                     None => format!("use one of: {}", config.vocabulary.keys().join(", ")),
                 };
                 print_diagnostic(
-                    &Diagnostic::error("usage", format!("unknown cadence `{word}`")).with_help(help),
+                    &Diagnostic::error("usage", format!("unknown cadence `{word}`"))
+                        .with_help(help),
                 );
                 return EXIT_USAGE;
             }
@@ -328,7 +329,12 @@ fn run_cadence(args: CadenceArgs) -> i32 {
                 let names: Vec<&str> = index.owners().map(|(n, _)| n).collect();
                 let closest = names
                     .iter()
-                    .map(|n| (*n, strsim::jaro_winkler(&wanted.to_lowercase(), &n.to_lowercase())))
+                    .map(|n| {
+                        (
+                            *n,
+                            strsim::jaro_winkler(&wanted.to_lowercase(), &n.to_lowercase()),
+                        )
+                    })
                     .filter(|(_, s)| *s >= 0.8)
                     .max_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|(n, _)| n);
@@ -360,10 +366,17 @@ fn run_cadence(args: CadenceArgs) -> i32 {
             let info = crate::cadence::ical::FeedInfo {
                 name: &name,
                 description: &config.site.description,
-                host: config.internal_hosts.first().map_or("handbook", String::as_str),
+                host: config
+                    .internal_hosts
+                    .first()
+                    .map_or("handbook", String::as_str),
                 start: index.start,
             };
-            write!(stdout, "{}", crate::cadence::ical::calendar(&info, &view.activities))
+            write!(
+                stdout,
+                "{}",
+                crate::cadence::ical::calendar(&info, &view.activities)
+            )
         }
     };
     if written.is_err() {
@@ -373,7 +386,11 @@ fn run_cadence(args: CadenceArgs) -> i32 {
         eprintln!(
             "{} activit{} over {} cadence(s); {} error(s), {} warning(s)",
             view.activities.len(),
-            if view.activities.len() == 1 { "y" } else { "ies" },
+            if view.activities.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
             view.cadences.len(),
             report.errors(),
             report.warnings()

@@ -274,7 +274,11 @@ impl Config {
             path: path.clone(),
             source,
         })?;
-        toml::from_str::<SiteConfig>(&text).map_err(|error| ConfigError::Parse { path, text, error })
+        toml::from_str::<SiteConfig>(&text).map_err(|error| ConfigError::Parse {
+            path,
+            text,
+            error,
+        })
     }
 
     pub fn from_site(

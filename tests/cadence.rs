@@ -118,7 +118,10 @@ fn expand(event: &Event, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     };
     let Some(rrule) = &event.rrule else {
         let start = NaiveDate::parse_from_str(day, "%Y%m%d").expect("date");
-        return (start >= from && start <= to).then_some(start).into_iter().collect();
+        return (start >= from && start <= to)
+            .then_some(start)
+            .into_iter()
+            .collect();
     };
     let set: rrule::RRuleSet = format!("DTSTART:{day}T{time}Z\nRRULE:{rrule}")
         .parse()
@@ -195,18 +198,33 @@ fn fixture_feed_has_the_expected_rrules_and_dates() {
             .rrule
             .clone()
     };
-    assert_eq!(rrule("stand-up").as_deref(), Some("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"));
-    assert_eq!(rrule("sprint-planning").as_deref(), Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"));
-    assert_eq!(rrule("operations-review").as_deref(), Some("FREQ=MONTHLY;BYDAY=2WE"));
+    assert_eq!(
+        rrule("stand-up").as_deref(),
+        Some("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR")
+    );
+    assert_eq!(
+        rrule("sprint-planning").as_deref(),
+        Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")
+    );
+    assert_eq!(
+        rrule("operations-review").as_deref(),
+        Some("FREQ=MONTHLY;BYDAY=2WE")
+    );
     assert_eq!(
         rrule("board-meeting").as_deref(),
         Some("FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15")
     );
-    assert_eq!(rrule("offsite").as_deref(), Some("FREQ=YEARLY;BYMONTH=5;BYDAY=3MO"));
+    assert_eq!(
+        rrule("offsite").as_deref(),
+        Some("FREQ=YEARLY;BYMONTH=5;BYDAY=3MO")
+    );
     assert_eq!(rrule("escalations"), None, "ad-hoc activities do not recur");
 
     let stand_up = &events["team-rituals--stand-up@rhythm.example.com"];
-    assert!(!stand_up.all_day, "an activity with a time is a timed event");
+    assert!(
+        !stand_up.all_day,
+        "an activity with a time is a timed event"
+    );
     assert_eq!(stand_up.dtstart, "20250101T091500");
     let escalations = &events["team-rituals--escalations@rhythm.example.com"];
     assert!(escalations.all_day);
@@ -300,14 +318,21 @@ fn sample_handbook_builds_the_whole_rhythm() {
             .count();
         assert!(count > 0, "no {key} activity in the sample handbook");
         let page = read(&public.join(format!("cadence/{key}/index.html")));
-        assert!(page.contains("class=\"cadence-table\""), "{key} page lists activities");
+        assert!(
+            page.contains("class=\"cadence-table\""),
+            "{key} page lists activities"
+        );
     }
 
     // The index groups from most to least frequent and links to each heading.
     let index = read(&public.join("cadence/index.html"));
     let positions: Vec<usize> = keys
         .iter()
-        .map(|k| index.find(&format!("<h2 id=\"{k}\">")).unwrap_or_else(|| panic!("{k} group")))
+        .map(|k| {
+            index
+                .find(&format!("<h2 id=\"{k}\">"))
+                .unwrap_or_else(|| panic!("{k} group"))
+        })
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     assert!(index.contains(
@@ -325,11 +350,16 @@ fn sample_handbook_builds_the_whole_rhythm() {
     assert!(owner.contains("Partner sync") && owner.contains("Quarterly partner plan review"));
     assert!(!owner.contains("In-quarter forecast call"));
     let page = read(&public.join("pipeline/forecasting/in-quarter/index.html"));
-    assert!(page.contains("class=\"cadence-badge cadence-weekly\" href=\"#in-quarter-forecast-call\""));
+    assert!(
+        page.contains("class=\"cadence-badge cadence-weekly\" href=\"#in-quarter-forecast-call\"")
+    );
     let section = read(&public.join("customers/index.html"));
     assert!(section.contains("Rhythm of this section"));
     assert!(section.contains("Quarterly business review"));
-    assert!(!section.contains("In-quarter forecast call"), "only this section's activities");
+    assert!(
+        !section.contains("In-quarter forecast call"),
+        "only this section's activities"
+    );
     let sitemap = read(&public.join("sitemap.xml"));
     assert!(sitemap.contains("https://handbook.example.com/cadence/calendar/"));
 
@@ -354,8 +384,18 @@ fn sample_handbook_builds_the_whole_rhythm() {
     assert_eq!(
         quarter("pipeline-forecasting-in-quarter--in-quarter-forecast-call"),
         dates(&[
-            "2025-05-05", "2025-05-12", "2025-05-19", "2025-05-26", "2025-06-02", "2025-06-09",
-            "2025-06-16", "2025-06-23", "2025-06-30", "2025-07-07", "2025-07-14", "2025-07-21",
+            "2025-05-05",
+            "2025-05-12",
+            "2025-05-19",
+            "2025-05-26",
+            "2025-06-02",
+            "2025-06-09",
+            "2025-06-16",
+            "2025-06-23",
+            "2025-06-30",
+            "2025-07-07",
+            "2025-07-14",
+            "2025-07-21",
             "2025-07-28"
         ])
     );
@@ -431,11 +471,23 @@ fn check_reports_cadence_errors_at_their_line_and_column() {
         .assert()
         .code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.contains("error: unknown cadence `quartely`"), "{stderr}");
+    assert!(
+        stderr.contains("error: unknown cadence `quartely`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--> planning.md:5:12"), "{stderr}");
-    assert!(stderr.contains("help: did you mean `quarterly`?"), "{stderr}");
-    assert!(stderr.contains("error: no heading `#timing` on this page"), "{stderr}");
-    assert!(stderr.contains("did you mean `timing-and-format`?"), "{stderr}");
+    assert!(
+        stderr.contains("help: did you mean `quarterly`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: no heading `#timing` on this page"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `timing-and-format`?"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -461,17 +513,26 @@ fn check_warns_about_prose_cadences() {
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("warning: this page states 1 cadence(s) in prose but has no `cadence` front matter"),
+        stderr.contains(
+            "warning: this page states 1 cadence(s) in prose but has no `cadence` front matter"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("--> legacy.md:6:13"), "{stderr}");
-    assert!(stderr.contains("handbook cadence --suggest legacy.md"), "{stderr}");
     assert!(
-        stderr.contains("warning: the prose says `Monthly / Ad-hoc` but the front matter says `monthly`"),
+        stderr.contains("handbook cadence --suggest legacy.md"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("prose cadence `Bi-weekly` under `Partner Reviews` has no activity in the front matter"),
+        stderr.contains(
+            "warning: the prose says `Monthly / Ad-hoc` but the front matter says `monthly`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "prose cadence `Bi-weekly` under `Partner Reviews` has no activity in the front matter"
+        ),
         "{stderr}"
     );
     assert!(!stderr.contains("agrees.md"), "{stderr}");
@@ -485,12 +546,20 @@ fn suggestion_validates(source: &Path, expected: usize) {
         .arg(source)
         .output()
         .expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let yaml = String::from_utf8_lossy(&output.stdout).into_owned();
     assert_eq!(yaml.matches("  - activity: ").count(), expected, "{yaml}");
     let text = read(source);
     let body_start = text[3..].find("\n---").map_or(0, |i| i + 3 + 4);
-    let front = if body_start > 0 { &text[4..body_start - 3] } else { "" };
+    let front = if body_start > 0 {
+        &text[4..body_start - 3]
+    } else {
+        ""
+    };
     let page = format!("---\n{front}{yaml}---{}", &text[body_start..]);
     let dir = site(&[("content/page.md", &page)]);
     let assert = handbook()
@@ -498,8 +567,17 @@ fn suggestion_validates(source: &Path, expected: usize) {
         .arg(dir.path())
         .assert();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    for problem in ["in prose", "prose says", "prose cadence", "unknown cadence", "for `section`"] {
-        assert!(!stderr.contains(problem), "the suggestion validates:\n{stderr}\n{page}");
+    for problem in [
+        "in prose",
+        "prose says",
+        "prose cadence",
+        "unknown cadence",
+        "for `section`",
+    ] {
+        assert!(
+            !stderr.contains(problem),
+            "the suggestion validates:\n{stderr}\n{page}"
+        );
     }
     let output = handbook()
         .args(["cadence", "--format", "json", "--root"])
@@ -512,7 +590,10 @@ fn suggestion_validates(source: &Path, expected: usize) {
 
 #[test]
 fn suggest_turns_prose_into_front_matter_that_validates() {
-    suggestion_validates(&project().join("tests/fixtures/cadence/legacy-rhythm.md"), 5);
+    suggestion_validates(
+        &project().join("tests/fixtures/cadence/legacy-rhythm.md"),
+        5,
+    );
 }
 
 #[test]
@@ -561,7 +642,10 @@ fn custom_cadences_from_site_toml() {
     let (_out, public) = build(dir.path());
     let events = parse_feed(&public.join("cadence.ics"));
     let event = &events["home--strategy-review@localhost"];
-    assert_eq!(event.rrule.as_deref(), Some("FREQ=WEEKLY;INTERVAL=6;BYDAY=FR"));
+    assert_eq!(
+        event.rrule.as_deref(),
+        Some("FREQ=WEEKLY;INTERVAL=6;BYDAY=FR")
+    );
     assert_eq!(event.dtstart, "20250103");
     assert!(public.join("cadence/six-weekly/index.html").is_file());
 }

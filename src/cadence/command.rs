@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::index::{RhythmView, ActivityView};
+use super::index::{ActivityView, RhythmView};
 use super::prose;
 use super::vocabulary::Vocabulary;
 use crate::config::SiteConfig;
@@ -17,14 +17,13 @@ pub fn suggest(
     path: &Path,
     site: &SiteConfig,
     vocabulary: &Vocabulary,
-) -> Result<Option<(String, usize)>, Diagnostic> {
+) -> Result<Option<(String, usize)>, Box<Diagnostic>> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read {shown}: {e}"))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::error("io", format!("cannot read {shown}: {e}")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let split = front_matter::split(text)
-        .map_err(|e| front_matter::error_diagnostic(&shown, text, &e))?;
+    let split =
+        front_matter::split(text).map_err(|e| front_matter::error_diagnostic(&shown, text, &e))?;
     let keep = |_: &str| None;
     let options = RenderOptions {
         flavor: site.markdown.heading_ids,
@@ -92,7 +91,11 @@ fn row(a: &ActivityView) -> [String; 5] {
         every.join(" / "),
         a.activity.clone(),
         a.when.clone(),
-        if a.owner.is_empty() { "-".into() } else { a.owner.clone() },
+        if a.owner.is_empty() {
+            "-".into()
+        } else {
+            a.owner.clone()
+        },
         format!("{}{fragment}", a.page.source),
     ]
 }

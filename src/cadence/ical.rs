@@ -28,7 +28,10 @@ pub struct FeedInfo<'a> {
 }
 
 /// A VCALENDAR with one VEVENT per activity.
-pub fn calendar<'a>(info: &FeedInfo, activities: impl IntoIterator<Item = &'a ActivityView>) -> String {
+pub fn calendar<'a>(
+    info: &FeedInfo,
+    activities: impl IntoIterator<Item = &'a ActivityView>,
+) -> String {
     let mut out = Writer::default();
     out.line("BEGIN:VCALENDAR");
     out.line("VERSION:2.0");
@@ -58,7 +61,10 @@ fn event(out: &mut Writer, info: &FeedInfo, stamp: &str, a: &ActivityView) {
         (true, false) => {
             let time = a.time.replace(':', "");
             out.property("DTSTART", &format!("{day}T{time}00"));
-            out.property("DURATION", &format!("PT{}M", a.duration_minutes.unwrap_or(30)));
+            out.property(
+                "DURATION",
+                &format!("PT{}M", a.duration_minutes.unwrap_or(30)),
+            );
         }
         _ => out.property("DTSTART;VALUE=DATE", &day),
     }

@@ -141,7 +141,15 @@ impl RhythmIndex {
             .into_iter()
             .map(|i| {
                 let a = &rhythm.activities[i];
-                activity_view(config, vocabulary, a, &pages[a.page], &titles[a.page], start, &owner_slugs)
+                activity_view(
+                    config,
+                    vocabulary,
+                    a,
+                    &pages[a.page],
+                    &titles[a.page],
+                    start,
+                    &owner_slugs,
+                )
             })
             .collect();
         RhythmIndex {
@@ -175,7 +183,9 @@ impl RhythmIndex {
 
     /// Named owners and their slugs.
     pub fn owners(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.owner_slugs.iter().map(|(n, s)| (n.as_str(), s.as_str()))
+        self.owner_slugs
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str()))
     }
 
     /// The owner a name or slug from the command line means.
@@ -188,7 +198,10 @@ impl RhythmIndex {
 
     /// The activities `filter` selects, grouped.
     pub fn view(&self, filter: &Filter) -> RhythmView {
-        let owner = filter.owner.as_deref().map(|o| self.find_owner(o).unwrap_or(o));
+        let owner = filter
+            .owner
+            .as_deref()
+            .map(|o| self.find_owner(o).unwrap_or(o));
         let activities: Vec<ActivityView> = self
             .views
             .iter()
@@ -230,8 +243,11 @@ impl RhythmIndex {
             .owner_slugs
             .iter()
             .filter_map(|(name, s)| {
-                let members: Vec<ActivityView> =
-                    activities.iter().filter(|v| v.owner == *name).cloned().collect();
+                let members: Vec<ActivityView> = activities
+                    .iter()
+                    .filter(|v| v.owner == *name)
+                    .cloned()
+                    .collect();
                 (!members.is_empty()).then(|| OwnerGroup {
                     name: name.clone(),
                     slug: s.clone(),
@@ -260,7 +276,11 @@ impl RhythmIndex {
             CALENDAR_PATH.to_string(),
             OWNERS_PATH.to_string(),
         ];
-        paths.extend(self.cadences.iter().map(|(key, _)| format!("{INDEX_PATH}{key}/")));
+        paths.extend(
+            self.cadences
+                .iter()
+                .map(|(key, _)| format!("{INDEX_PATH}{key}/")),
+        );
         paths.extend(self.owner_slugs.values().map(|s| owner_path(s)));
         paths
     }
@@ -301,9 +321,10 @@ impl tera::Function for TemplateFunction {
     fn call(&self, args: &HashMap<String, serde_json::Value>) -> tera::Result<serde_json::Value> {
         let mut filter = Filter::default();
         for (name, value) in args {
-            let text = value.as_str().map(str::to_string).ok_or_else(|| {
-                tera::Error::msg(format!("cadence(): `{name}` must be text"))
-            })?;
+            let text = value
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| tera::Error::msg(format!("cadence(): `{name}` must be text")))?;
             match name.as_str() {
                 "every" => {
                     let key = self.index.cadence_key(&text).ok_or_else(|| {
@@ -393,7 +414,10 @@ fn activity_view(
             .collect(),
         when: when(a, scheduled, vocabulary),
         day: a.day.map(day_text).unwrap_or_default(),
-        time: a.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+        time: a
+            .time
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default(),
         owner: a.owner.clone(),
         owner_url: owner_slugs
             .get(&a.owner)
@@ -415,7 +439,9 @@ fn activity_view(
             (Some(plan), Some(first)) => plan.rrule(first),
             _ => String::new(),
         },
-        first: first.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        first: first
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -423,8 +449,13 @@ fn day_text(day: Day) -> String {
     match day {
         Day::Weekday(w) => weekday_name(w).to_lowercase(),
         Day::MonthDay(d) => d.to_string(),
-        Day::Week { week, weekday: Weekday::Mon } => format!("week {week}"),
-        Day::Week { week, weekday } => format!("week {week} {}", weekday_name(weekday).to_lowercase()),
+        Day::Week {
+            week,
+            weekday: Weekday::Mon,
+        } => format!("week {week}"),
+        Day::Week { week, weekday } => {
+            format!("week {week} {}", weekday_name(weekday).to_lowercase())
+        }
     }
 }
 
@@ -487,13 +518,19 @@ fn when(a: &Activity, scheduled: Option<&CadenceDef>, vocabulary: &Vocabulary) -
             } else {
                 "Every day".into()
             };
-            let working = weekdays.len() == 5 && !weekdays.contains(&Weekday::Sat) && !weekdays.contains(&Weekday::Sun);
+            let working = weekdays.len() == 5
+                && !weekdays.contains(&Weekday::Sat)
+                && !weekdays.contains(&Weekday::Sun);
             match (weekdays.is_empty(), working, *interval) {
                 (true, _, _) => every,
                 (false, true, 1) => "Every working day".into(),
                 _ => format!(
                     "{every} ({})",
-                    weekdays.iter().map(|w| &weekday_name(*w)[..3]).collect::<Vec<_>>().join(", ")
+                    weekdays
+                        .iter()
+                        .map(|w| &weekday_name(*w)[..3])
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             }
         }
@@ -583,13 +620,13 @@ impl RhythmIndex {
             .activities
             .iter()
             .filter_map(|a| {
-                let key = a.scheduled_by(vocabulary).map(|i| vocabulary.get(i).key.clone())?;
+                let key = a
+                    .scheduled_by(vocabulary)
+                    .map(|i| vocabulary.get(i).key.clone())?;
                 Some((a.id.as_str(), (a.plan.as_ref()?, key)))
             })
             .collect();
-        let quarters = (0..4)
-            .map(|q| self.quarter(q, &plans))
-            .collect();
+        let quarters = (0..4).map(|q| self.quarter(q, &plans)).collect();
         let unscheduled = self
             .views
             .iter()
@@ -651,7 +688,11 @@ impl RhythmIndex {
             .collect();
         QuarterView {
             label: format!("Q{}", q + 1),
-            range: format!("{} – {}", first.format("%-d %b %Y"), last.format("%-d %b %Y")),
+            range: format!(
+                "{} – {}",
+                first.format("%-d %b %Y"),
+                last.format("%-d %b %Y")
+            ),
             months,
             weeks: weeks
                 .iter()

@@ -117,7 +117,9 @@ impl<'a> Locator<'a> {
         let mut end = line_stop;
         for (start, line) in Lines::new(self.text, line_stop, region.end) {
             let indent = line.len() - line.trim_start().len();
-            if !line.trim().is_empty() && indent <= key_indent && !line.trim_start().starts_with('-')
+            if !line.trim().is_empty()
+                && indent <= key_indent
+                && !line.trim_start().starts_with('-')
             {
                 break;
             }
@@ -136,7 +138,12 @@ impl<'a> Locator<'a> {
 
     /// Best place for a problem with `needle` in `field` of `item`: the needle
     /// inside the value, else the value, else the field, else the item.
-    pub fn point(&self, item: Option<usize>, field: Option<&str>, needle: Option<&str>) -> Range<usize> {
+    pub fn point(
+        &self,
+        item: Option<usize>,
+        field: Option<&str>,
+        needle: Option<&str>,
+    ) -> Range<usize> {
         let value = field.and_then(|f| self.value(item, f));
         if let Some(needle) = needle.filter(|n| !n.is_empty()) {
             let region = value.clone().unwrap_or_else(|| self.region(item));
@@ -240,12 +247,18 @@ mod tests {
         assert_eq!(&TEXT[l.key()], "cadence");
         assert_eq!(&TEXT[l.item(1)], "- activity: Review");
         assert_eq!(&TEXT[l.value(Some(0), "every").unwrap()], "weekly");
-        assert_eq!(&TEXT[l.value(Some(0), "attendees").unwrap()], "- A\n      - B");
+        assert_eq!(
+            &TEXT[l.value(Some(0), "attendees").unwrap()],
+            "- A\n      - B"
+        );
         assert_eq!(
             &TEXT[l.point(Some(1), Some("every"), Some("quartely"))],
             "quartely"
         );
-        assert_eq!(&TEXT[l.point(Some(1), Some("owner"), None)], "- activity: Review");
+        assert_eq!(
+            &TEXT[l.point(Some(1), Some("owner"), None)],
+            "- activity: Review"
+        );
         assert_eq!(&TEXT[l.field(Some(1), "activity").unwrap()], "activity");
     }
 

@@ -40,7 +40,10 @@ pub enum Day {
     /// Day of the month (of the period's first month).
     MonthDay(u32),
     /// Week N of the period, on a weekday (Monday unless given).
-    Week { week: u32, weekday: Weekday },
+    Week {
+        week: u32,
+        weekday: Weekday,
+    },
 }
 
 /// One recurring activity of the site.
@@ -109,7 +112,12 @@ struct PageRhythm {
 
 /// Collects the rhythm of every page. `titles` are the pages' titles (the
 /// activity name of the `cadence: quarterly` shorthand).
-pub fn collect(config: &Config, pages: &[Page], rendered: &[Rendered], titles: &[String]) -> Rhythm {
+pub fn collect(
+    config: &Config,
+    pages: &[Page],
+    rendered: &[Rendered],
+    titles: &[String],
+) -> Rhythm {
     let vocabulary = &config.vocabulary;
     let per_page: Vec<PageRhythm> = pages
         .par_iter()
@@ -209,7 +217,12 @@ fn page_rhythm(config: &Config, page: &Page, rendered: &Rendered, title: &str) -
 }
 
 /// A schema error as a diagnostic at its place in the front matter.
-pub fn schema_diagnostic(file: &str, text: &str, locator: &Locator, error: &SchemaError) -> Diagnostic {
+pub fn schema_diagnostic(
+    file: &str,
+    text: &str,
+    locator: &Locator,
+    error: &SchemaError,
+) -> Diagnostic {
     let (item, field, needle) = error.anchor();
     let span = locator.point(item, field, needle);
     let mut d = Diagnostic::error("cadence", error.to_string())
@@ -319,7 +332,9 @@ fn compare_prose(
                 .in_file(page.rel_path.clone())
                 .at(&page.text, prose.span.clone())
                 .with_label("prose cadence")
-                .with_help("make them agree: the front matter feeds the cadence index and calendar"),
+                .with_help(
+                    "make them agree: the front matter feeds the cadence index and calendar",
+                ),
             );
         }
     }

@@ -20,8 +20,7 @@ static PROSE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ATX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<title>.*?)\s*$")
-        .expect("the pattern is valid")
+    Regex::new(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<title>.*?)\s*$").expect("the pattern is valid")
 });
 
 /// One prose cadence line.
@@ -53,7 +52,9 @@ pub fn scan(
     }
     let mut found = Vec::new();
     let mut heading: Option<(String, String)> = None;
-    let mut rendered = headings.iter().filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)));
+    let mut rendered = headings
+        .iter()
+        .filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)));
     let mut fence: Option<&str> = None;
     let mut offset = body_start;
     for line in body.split_inclusive('\n') {
@@ -147,10 +148,8 @@ fn heading_id<'a>(
 /// Heading source text without Markdown: links to their text, emphasis and
 /// code marks removed.
 fn plain_text(title: &str) -> String {
-    static LINK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"!?\[([^\]]*)\]\([^)]*\)")
-            .expect("the pattern is valid")
-    });
+    static LINK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").expect("the pattern is valid"));
     LINK.replace_all(title, "$1")
         .chars()
         .filter(|c| !matches!(c, '*' | '`'))
@@ -232,9 +231,16 @@ mod tests {
             found[0].heading,
             Some(("Account Reviews".into(), "account-reviews".into()))
         );
-        let keys: Vec<&str> = found[0].every.iter().map(|&i| v.get(i).key.as_str()).collect();
+        let keys: Vec<&str> = found[0]
+            .every
+            .iter()
+            .map(|&i| v.get(i).key.as_str())
+            .collect();
         assert_eq!(keys, ["monthly", "ad-hoc"]);
-        assert_eq!(found[1].heading, Some(("Q&A: Calls".into(), "calls".into())));
+        assert_eq!(
+            found[1].heading,
+            Some(("Q&A: Calls".into(), "calls".into()))
+        );
         assert_eq!(v.get(found[1].every[0]).key, "bi-weekly");
     }
 

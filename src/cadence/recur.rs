@@ -114,7 +114,7 @@ pub fn plan(rule: &Rule, day: Option<&Day>, cadence_label: &str) -> Result<Plan,
 
 /// Number of weeks `week N` may name in a period of `months` months.
 pub fn weeks_in_period(months: u32) -> u32 {
-    if months % 3 == 0 {
+    if months.is_multiple_of(3) {
         13 * months / 3
     } else {
         4 * months + 1
@@ -126,7 +126,7 @@ fn week_of_period(week: u32, months: u32) -> Option<(u32, i32)> {
     if week == 0 || week > weeks_in_period(months) {
         return None;
     }
-    let (month, nth) = if months % 3 == 0 {
+    let (month, nth) = if months.is_multiple_of(3) {
         let quarter = (week - 1) / 13;
         let in_quarter = (week - 1) % 13 + 1;
         let month = match in_quarter {
@@ -274,9 +274,7 @@ fn fits(weekdays: &[Weekday], day: NaiveDate) -> bool {
 }
 
 fn first_matching(start: NaiveDate, ok: impl Fn(NaiveDate) -> bool) -> Option<NaiveDate> {
-    (0..7)
-        .map(|i| start + Days::new(i))
-        .find(|d| ok(*d))
+    (0..7).map(|i| start + Days::new(i)).find(|d| ok(*d))
 }
 
 fn month_start(day: NaiveDate) -> NaiveDate {
@@ -331,17 +329,72 @@ mod tests {
     fn rrules_per_cadence() {
         let start = date(2025, 2, 1);
         let cases: Vec<(&str, Option<Day>, &str, NaiveDate)> = vec![
-            ("daily", None, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", date(2025, 2, 3)),
-            ("weekly", Some(Day::Weekday(Weekday::Thu)), "FREQ=WEEKLY;BYDAY=TH", date(2025, 2, 6)),
-            ("bi-weekly", None, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", date(2025, 2, 3)),
-            ("monthly", Some(Day::MonthDay(15)), "FREQ=MONTHLY;BYMONTHDAY=15", date(2025, 2, 15)),
-            ("monthly", Some(week(2)), "FREQ=MONTHLY;BYDAY=2MO", date(2025, 2, 10)),
-            ("monthly", None, "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1", date(2025, 2, 3)),
-            ("quarterly", Some(week(1)), "FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO", date(2025, 2, 3)),
-            ("quarterly", Some(week(6)), "FREQ=MONTHLY;INTERVAL=3;BYDAY=2MO", date(2025, 3, 10)),
-            ("quarterly", Some(week(13)), "FREQ=MONTHLY;INTERVAL=3;BYDAY=-1MO", date(2025, 4, 28)),
-            ("semi-annual", None, "FREQ=MONTHLY;INTERVAL=6;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1", date(2025, 2, 3)),
-            ("annual", Some(Day::Weekday(Weekday::Fri)), "FREQ=YEARLY;BYMONTH=2;BYDAY=1FR", date(2025, 2, 7)),
+            (
+                "daily",
+                None,
+                "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+                date(2025, 2, 3),
+            ),
+            (
+                "weekly",
+                Some(Day::Weekday(Weekday::Thu)),
+                "FREQ=WEEKLY;BYDAY=TH",
+                date(2025, 2, 6),
+            ),
+            (
+                "bi-weekly",
+                None,
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+                date(2025, 2, 3),
+            ),
+            (
+                "monthly",
+                Some(Day::MonthDay(15)),
+                "FREQ=MONTHLY;BYMONTHDAY=15",
+                date(2025, 2, 15),
+            ),
+            (
+                "monthly",
+                Some(week(2)),
+                "FREQ=MONTHLY;BYDAY=2MO",
+                date(2025, 2, 10),
+            ),
+            (
+                "monthly",
+                None,
+                "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1",
+                date(2025, 2, 3),
+            ),
+            (
+                "quarterly",
+                Some(week(1)),
+                "FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO",
+                date(2025, 2, 3),
+            ),
+            (
+                "quarterly",
+                Some(week(6)),
+                "FREQ=MONTHLY;INTERVAL=3;BYDAY=2MO",
+                date(2025, 3, 10),
+            ),
+            (
+                "quarterly",
+                Some(week(13)),
+                "FREQ=MONTHLY;INTERVAL=3;BYDAY=-1MO",
+                date(2025, 4, 28),
+            ),
+            (
+                "semi-annual",
+                None,
+                "FREQ=MONTHLY;INTERVAL=6;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1",
+                date(2025, 2, 3),
+            ),
+            (
+                "annual",
+                Some(Day::Weekday(Weekday::Fri)),
+                "FREQ=YEARLY;BYMONTH=2;BYDAY=1FR",
+                date(2025, 2, 7),
+            ),
         ];
         for (key, day, rrule, first) in cases {
             let p = plan(&rule(key), day.as_ref(), key).unwrap();
@@ -369,7 +422,12 @@ mod tests {
         let dates = p.occurrences(start, date(2025, 2, 1), date(2025, 3, 31));
         assert_eq!(
             dates,
-            [date(2025, 2, 4), date(2025, 2, 18), date(2025, 3, 4), date(2025, 3, 18)]
+            [
+                date(2025, 2, 4),
+                date(2025, 2, 18),
+                date(2025, 3, 4),
+                date(2025, 3, 18)
+            ]
         );
         // A day before start in the first month moves to the next period.
         let p = plan(&rule("quarterly"), Some(&Day::MonthDay(1)), "x").unwrap();

@@ -122,9 +122,7 @@ impl SchemaError {
             }
             SchemaError::MissingActivity { item }
             | SchemaError::MissingEvery { item, .. }
-            | SchemaError::NotAnActivity { item, .. } => {
-                (Some(*item), None, None)
-            }
+            | SchemaError::NotAnActivity { item, .. } => (Some(*item), None, None),
             SchemaError::WrongType { item, field, .. } => (*item, Some(field), None),
             SchemaError::UnknownField { item, field, .. } => (Some(*item), None, Some(field)),
             SchemaError::NoSuchSection { item, id, .. } => (Some(*item), Some("section"), Some(id)),
@@ -372,7 +370,12 @@ fn entry(
                 None
             }
             None => {
-                errors.push(wrong_type(item, "day", "a weekday, a day of the month or `week N`", v));
+                errors.push(wrong_type(
+                    item,
+                    "day",
+                    "a weekday, a day of the month or `week N`",
+                    v,
+                ));
                 None
             }
         }
@@ -380,19 +383,22 @@ fn entry(
     if let (Some(day), Some(&first)) = (&day, every.first()) {
         check_day_fits(item, map, day, &every, first, vocabulary, errors);
     }
-    let time = map.get("time").filter(|v| !v.is_null()).and_then(|v| match scalar(v) {
-        Some(text) => {
-            let parsed = parse_time(&text);
-            if parsed.is_none() {
-                errors.push(SchemaError::BadTime { item, text });
+    let time = map
+        .get("time")
+        .filter(|v| !v.is_null())
+        .and_then(|v| match scalar(v) {
+            Some(text) => {
+                let parsed = parse_time(&text);
+                if parsed.is_none() {
+                    errors.push(SchemaError::BadTime { item, text });
+                }
+                parsed
             }
-            parsed
-        }
-        None => {
-            errors.push(wrong_type(item, "time", "a time such as \"09:30\"", v));
-            None
-        }
-    });
+            None => {
+                errors.push(wrong_type(item, "time", "a time such as \"09:30\"", v));
+                None
+            }
+        });
     let owner = match map.get("owner") {
         None | Some(Value::Null) => String::new(),
         Some(v) => scalar(v).unwrap_or_else(|| {
@@ -423,7 +429,10 @@ fn entry(
     let duration = map.get("duration").filter(|v| !v.is_null()).and_then(|v| {
         let text = scalar(v);
         let parsed = match v {
-            Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0),
+            Value::Number(n) => n
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|n| *n > 0),
             _ => text.as_deref().and_then(parse_duration),
         };
         if parsed.is_none() {
@@ -444,8 +453,12 @@ fn entry(
                     let headings = if suggestion.is_some() {
                         Vec::new()
                     } else {
-                        let mut shown: Vec<String> =
-                            page.heading_ids.iter().take(6).map(|h| format!("`{h}`")).collect();
+                        let mut shown: Vec<String> = page
+                            .heading_ids
+                            .iter()
+                            .take(6)
+                            .map(|h| format!("`{h}`"))
+                            .collect();
                         if page.heading_ids.len() > 6 {
                             shown.push("...".into());
                         }
@@ -573,7 +586,10 @@ pub fn parse_day(text: &str) -> Option<Day> {
 
 pub fn parse_weekday(text: &str) -> Option<Weekday> {
     let word = text.trim().to_lowercase();
-    let word = word.strip_suffix('s').filter(|w| w.ends_with("day")).unwrap_or(&word);
+    let word = word
+        .strip_suffix('s')
+        .filter(|w| w.ends_with("day"))
+        .unwrap_or(&word);
     Some(match word {
         "monday" | "mon" => Weekday::Mon,
         "tuesday" | "tue" | "tues" => Weekday::Tue,
@@ -622,7 +638,7 @@ pub fn parse_duration(text: &str) -> Option<u32> {
         total += value * factor;
         any = true;
     }
-    if !number.is_empty() || !any || total < 1.0 || total > 60.0 * 24.0 * 7.0 {
+    if !number.is_empty() || !any || !(1.0..=60.0 * 24.0 * 7.0).contains(&total) {
         return None;
     }
     Some(total.round() as u32)
@@ -635,7 +651,9 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
 
 fn suggest_heading(id: &str, heading_ids: &[&str]) -> Option<String> {
     // A shortened id (`timing` for `timing-and-format`) is the likeliest slip.
-    let mut extended = heading_ids.iter().filter(|h| !id.is_empty() && h.starts_with(id));
+    let mut extended = heading_ids
+        .iter()
+        .filter(|h| !id.is_empty() && h.starts_with(id));
     if let (Some(only), None) = (extended.next(), extended.next()) {
         return Some(only.to_string());
     }

@@ -32,7 +32,11 @@ fn diagnose(front: &str, body: &str) -> String {
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let anchors: HashSet<&str> = rendered.anchors.iter().map(String::as_str).collect();
-    let ids: Vec<&str> = rendered.headings.iter().filter_map(|h| h.id.as_deref()).collect();
+    let ids: Vec<&str> = rendered
+        .headings
+        .iter()
+        .filter_map(|h| h.id.as_deref())
+        .collect();
     let facts = PageFacts {
         title: "Planning",
         anchors: &anchors,
@@ -75,8 +79,15 @@ fn valid_entries_parse() {
     assert_eq!(list[0].duration, Some(60));
     assert_eq!(list[0].attendees, ["SAEs", "Solutions Architects"]);
     assert_eq!(list[0].section.as_deref(), Some("in-quarter-forecast-call"));
-    assert_eq!(list[0].time.map(|t| t.to_string()).as_deref(), Some("10:00:00"));
-    let keys: Vec<&str> = list[1].every.iter().map(|&i| v.get(i).key.as_str()).collect();
+    assert_eq!(
+        list[0].time.map(|t| t.to_string()).as_deref(),
+        Some("10:00:00")
+    );
+    let keys: Vec<&str> = list[1]
+        .every
+        .iter()
+        .map(|&i| v.get(i).key.as_str())
+        .collect();
     assert_eq!(keys, ["bi-weekly", "ad-hoc"]);
 }
 
@@ -86,7 +97,10 @@ fn shorthand_names_the_page() {
     assert_eq!(list.len(), 1);
     assert!(list[0].whole_page);
     assert_eq!(list[0].name, "Planning");
-    assert_eq!(Vocabulary::default().get(list[0].every[0]).key, "semi-annual");
+    assert_eq!(
+        Vocabulary::default().get(list[0].every[0]).key,
+        "semi-annual"
+    );
 }
 
 #[test]

@@ -251,7 +251,12 @@ const DEFAULTS: &[(&str, &str, i64, &str, &[&str])] = &[
         "Daily",
         10,
         "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
-        &["every day", "each day", "every working day", "every business day"],
+        &[
+            "every day",
+            "each day",
+            "every working day",
+            "every business day",
+        ],
     ),
     (
         "weekly",
@@ -342,7 +347,9 @@ pub enum VocabularyError {
         first: String,
         second: String,
     },
-    #[error("[cadence] defaults = false and no [cadence.vocabulary.KEY] tables: no cadence is left")]
+    #[error(
+        "[cadence] defaults = false and no [cadence.vocabulary.KEY] tables: no cadence is left"
+    )]
     Empty,
 }
 
@@ -625,9 +632,14 @@ mod tests {
         let err = toml::from_str::<CadenceConfig>("[vocabulary.x]\nrule = \"FREQ=HOURLY\"\n")
             .unwrap_err();
         assert!(err.message().contains("HOURLY"), "{}", err.message());
-        let err = toml::from_str::<CadenceConfig>("[vocabulary.x]\nrule = \"FREQ=WEEKLY;BYDAY=MO\"\n")
-            .unwrap_err();
-        assert!(err.message().contains("only allowed in daily"), "{}", err.message());
+        let err =
+            toml::from_str::<CadenceConfig>("[vocabulary.x]\nrule = \"FREQ=WEEKLY;BYDAY=MO\"\n")
+                .unwrap_err();
+        assert!(
+            err.message().contains("only allowed in daily"),
+            "{}",
+            err.message()
+        );
     }
 
     #[test]
@@ -638,7 +650,11 @@ mod tests {
         assert_eq!(start_date(&a), NaiveDate::from_ymd_opt(2025, 2, 1).unwrap());
         let text = "start = \"first of feb\"";
         let err = toml::from_str::<CadenceConfig>(text).unwrap_err();
-        assert!(err.message().contains("must be a date"), "{}", err.message());
+        assert!(
+            err.message().contains("must be a date"),
+            "{}",
+            err.message()
+        );
         assert_eq!(err.span().map(|s| &text[s]), Some("\"first of feb\""));
     }
 }
