@@ -47,7 +47,7 @@ pub fn scan(
     vocabulary: &Vocabulary,
 ) -> Vec<ProseCadence> {
     let body = &text[body_start.min(text.len())..];
-    if memchr::memmem::find(body.as_bytes(), b"adence").is_none() {
+    if !has_prose_cadence(body) {
         return Vec::new();
     }
     let mut found = Vec::new();
@@ -72,9 +72,15 @@ pub fn scan(
             continue;
         }
         let line = line.trim_end_matches(['\n', '\r']);
-        if let Some(caps) = ATX.captures(line) {
-            let title = caps.name("title").map_or("", |m| m.as_str());
-            heading = Some(heading_id(title, &mut rendered, flavor));
+        // Cheap byte checks first: the regexes run on few lines.
+        if trimmed.starts_with('#') {
+            if let Some(caps) = ATX.captures(line) {
+                let title = caps.name("title").map_or("", |m| m.as_str());
+                heading = Some(heading_id(title, &mut rendered, flavor));
+            }
+            continue;
+        }
+        if !may_be_prose_cadence(trimmed) {
             continue;
         }
         let Some(caps) = PROSE.captures(line) else {
@@ -96,6 +102,33 @@ pub fn scan(
         });
     }
     found
+}
+
+/// Whether any line of `body` may be a prose cadence: a byte search, so
+/// pages without one (nearly all) skip the line-by-line scan.
+fn has_prose_cadence(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    memchr::memmem::find_iter(bytes, b"adence").any(|at| {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let line = &body[start..];
+        let line = &line[..memchr::memchr(b'\n', line.as_bytes()).unwrap_or(line.len())];
+        may_be_prose_cadence(line.trim_start())
+    })
+}
+
+/// Whether a (left-trimmed) line can be a prose cadence: an optional list
+/// marker, then `_` or `*` and `cadence` within a few characters. Keeps the
+/// regex off the long lines of large pages.
+fn may_be_prose_cadence(trimmed: &str) -> bool {
+    let rest = trimmed
+        .strip_prefix(['-', '*', '+'])
+        .filter(|r| r.starts_with([' ', '\t']))
+        .map_or(trimmed, str::trim_start);
+    if !rest.starts_with(['_', '*']) {
+        return false;
+    }
+    let head = &rest.as_bytes()[..rest.len().min(12)];
+    head.windows(7).any(|w| w.eq_ignore_ascii_case(b"cadence"))
 }
 
 /// The cadences a prose value names: `Monthly / Ad-hoc`, `25min, bi-weekly`.

@@ -146,7 +146,7 @@ fn week_of_period(week: u32, months: u32) -> Option<(u32, i32)> {
 impl Plan {
     /// The first occurrence on or after `start`.
     pub fn first(&self, start: NaiveDate) -> Option<NaiveDate> {
-        self.occurrences(start, start, start + Days::new(366 * 11))
+        self.expand(start, start, start + Days::new(366 * 11), 1)
             .into_iter()
             .next()
     }
@@ -154,6 +154,17 @@ impl Plan {
     /// Every occurrence from `from` to `to` (inclusive) of the schedule that
     /// begins at its first occurrence on or after `start`.
     pub fn occurrences(&self, start: NaiveDate, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        self.expand(start, from, to, usize::MAX)
+    }
+
+    /// At most `limit` occurrences from `from` to `to`.
+    fn expand(
+        &self,
+        start: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: usize,
+    ) -> Vec<NaiveDate> {
         let mut out = Vec::new();
         match self {
             Plan::Days { interval, weekdays } => {
@@ -161,7 +172,7 @@ impl Plan {
                     return out;
                 };
                 let mut day = first;
-                while day <= to {
+                while day <= to && out.len() < limit {
                     if day >= from && fits(weekdays, day) {
                         out.push(day);
                     }
@@ -173,7 +184,7 @@ impl Plan {
                     return out;
                 };
                 let mut day = first;
-                while day <= to {
+                while day <= to && out.len() < limit {
                     if day >= from {
                         out.push(day);
                     }
@@ -191,7 +202,7 @@ impl Plan {
                 // later periods count from there.
                 let mut k = 0u32;
                 let mut began = false;
-                while k < 10_000 {
+                while k < 10_000 && out.len() < limit {
                     let month = first_month + Months::new(k * period + offset);
                     if month > to {
                         break;
