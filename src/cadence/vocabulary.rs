@@ -354,9 +354,9 @@ pub enum VocabularyError {
 }
 
 impl Default for Vocabulary {
+    /// The built-in vocabulary (which is always valid).
     fn default() -> Self {
-        Vocabulary::from_config(&CadenceConfig::default())
-            .unwrap_or_else(|_| Vocabulary::from_defs(Vec::new()).unwrap_or(Vocabulary::empty()))
+        Vocabulary::from_config(&CadenceConfig::default()).unwrap_or_else(|_| Vocabulary::empty())
     }
 }
 
