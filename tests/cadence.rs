@@ -6,19 +6,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use common::{handbook, site};
+
+mod common;
 
 fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    common::project_root()
 }
 
 fn fixture_site() -> PathBuf {
     project().join("tests/fixtures/cadence-site")
-}
-
-fn handbook() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("handbook").expect("binary");
-    cmd.env("NO_COLOR", "1");
-    cmd
 }
 
 /// Builds the site at `root` into a new temporary folder.
@@ -39,17 +36,6 @@ fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Writes `files` (path, contents) under a new temporary folder.
-fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        std::fs::write(full, text).expect("write");
-    }
-    dir
 }
 
 fn date(text: &str) -> NaiveDate {

@@ -14,7 +14,7 @@ use regex::RegexSet;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::content::{Asset, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::{Link, LinkKind, Rendered};
 
@@ -59,41 +59,82 @@ pub enum Resolution {
     },
 }
 
-/// Source path -> page, for links written to Markdown files (`../x.md`).
+/// Source path -> page, for links written to Markdown files (`../x.md`), and
+/// the content's assets, for images written relative to the source file.
 /// Available right after loading, so the renderer can rewrite such links.
 pub struct SourceIndex<'a> {
     pages: &'a [Page],
     by_source: HashMap<&'a str, usize>,
+    assets: HashSet<&'a str>,
     base_path: &'a str,
 }
 
 impl<'a> SourceIndex<'a> {
-    pub fn new(pages: &'a [Page], base_path: &'a str) -> Self {
+    pub fn new(pages: &'a [Page], assets: &'a [Asset], base_path: &'a str) -> Self {
         let by_source = pages
             .iter()
             .enumerate()
             .map(|(i, p)| (p.rel_path.as_str(), i))
             .collect();
+        let assets = assets.iter().map(|a| a.rel_path.as_str()).collect();
         SourceIndex {
             pages,
             by_source,
+            assets,
             base_path,
         }
     }
 
-    /// The page URL a link to a source file (`../x.md#a`) should point at.
-    pub fn rewrite(&self, from_source_dir: &str, target: &str) -> Option<String> {
+    /// The site URL a link written on `page` should point at, when it differs
+    /// from what was written: links to source files (`../x.md#a`) become page
+    /// URLs; a relative link to a file beside the source (GitHub style,
+    /// `images/a.png` from `docs/setup.md`, published at `/docs/setup/`)
+    /// becomes the file's URL.
+    pub fn rewrite(&self, page: &Page, target: &str) -> Option<String> {
         let (path, fragment) = split_fragment(target);
-        if !is_source_link(path) || path.contains("://") {
+        if path.is_empty()
+            || path.starts_with('/')
+            || split_scheme(path).is_some()
+            || path.starts_with("//")
+        {
+            return self.rewrite_rooted_source(path, fragment);
+        }
+        if is_source_link(path) {
+            let target_page = self.page(page.dir(), path)?;
+            return Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment));
+        }
+        let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
+        let source_dir = format!("/{}", page.dir());
+        if url_dir.trim_end_matches('/') == source_dir.trim_end_matches('/') {
+            return None; // relative links resolve the same from the URL
+        }
+        let (file, query) = match path.find('?') {
+            Some(i) => (&path[..i], &path[i..]),
+            None => (path, ""),
+        };
+        let decoded = percent_decode_str(file).decode_utf8_lossy();
+        let joined = normalize(&format!("{source_dir}/{decoded}"))?;
+        if !self.assets.contains(joined.trim_start_matches('/')) {
             return None;
         }
-        let page = self.page(from_source_dir, path)?;
-        let mut url = format!("{}{}", self.base_path, self.pages[page].url.path);
+        Some(self.with_fragment(format!("{joined}{query}"), fragment))
+    }
+
+    fn rewrite_rooted_source(&self, path: &str, fragment: Option<&str>) -> Option<String> {
+        if !path.starts_with('/') || path.starts_with("//") || !is_source_link(path) {
+            return None;
+        }
+        let target_page = self.page("", path)?;
+        Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment))
+    }
+
+    fn with_fragment(&self, path: String, fragment: Option<&str>) -> String {
+        let mut url = format!("{}{path}", self.base_path);
         if let Some(f) = fragment {
             url.push('#');
             url.push_str(f);
         }
-        Some(url)
+        url
     }
 
     fn page(&self, from_source_dir: &str, path: &str) -> Option<usize> {
@@ -153,7 +194,7 @@ impl<'a> LinkIndex<'a> {
         LinkIndex {
             pages,
             by_path,
-            sources: SourceIndex::new(pages, &config.base_path),
+            sources: SourceIndex::new(pages, &[], &config.base_path),
             anchors,
             assets: assets.into_iter().collect(),
             generated: generated.into_iter().collect(),
@@ -218,7 +259,11 @@ impl<'a> LinkIndex<'a> {
                 Some(target_page) => self.check_fragment(target_page, fragment),
                 None => Resolution::Broken {
                     reason: Reason::MissingPage,
-                    message: format!("no source file `{path_part}` from `{}`", page.rel_path),
+                    message: format!(
+                        "no source file `{}` from `{}`",
+                        shown(path_part),
+                        page.rel_path
+                    ),
                     help: None,
                 },
             };
@@ -234,7 +279,7 @@ impl<'a> LinkIndex<'a> {
         let Some(mut path) = normalize(&decoded) else {
             return Resolution::Broken {
                 reason: Reason::MissingPage,
-                message: format!("`{target}` points above the site root"),
+                message: format!("`{}` points above the site root", shown(target)),
                 help: None,
             };
         };
@@ -275,9 +320,9 @@ impl<'a> LinkIndex<'a> {
                 Reason::MissingPage
             },
             message: if looks_like_asset {
-                format!("no file at `{path}`")
+                format!("no file at `{}`", shown(&path))
             } else {
-                format!("no page at `{path}`")
+                format!("no page at `{}`", shown(&path))
             },
             help: self
                 .suggest_page(&path)
@@ -334,7 +379,11 @@ impl<'a> LinkIndex<'a> {
             });
         Resolution::Broken {
             reason: Reason::MissingAnchor,
-            message: format!("no heading or id `#{fragment}` in `{}`", target.rel_path),
+            message: format!(
+                "no heading or id `#{}` in `{}`",
+                shown(&fragment),
+                target.rel_path
+            ),
             help,
         }
     }
@@ -371,6 +420,16 @@ fn closest<'s>(wanted: &str, candidates: impl Iterator<Item = &'s str>) -> Optio
         }
     }
     best.map(|(c, _)| c)
+}
+
+/// A target as shown in a message: long ones are cut.
+fn shown(target: &str) -> String {
+    const MAX: usize = 120;
+    if target.len() <= MAX {
+        return target.to_string();
+    }
+    let cut = crate::diagnostics::floor_char_boundary(target, MAX);
+    format!("{}…", &target[..cut])
 }
 
 fn last_segment(path: &str) -> &str {
@@ -495,7 +554,7 @@ pub fn check_all(
             let results = r
                 .links
                 .iter()
-                .map(|link| (link.clone(), index.resolve(i, &link.target)))
+                .map(|link| (link.clone(), index.resolve(i, &link.href)))
                 .collect();
             (i, results)
         })

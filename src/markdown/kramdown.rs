@@ -260,6 +260,8 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         ..Prepared::default()
     };
     let mut parse_block_html = options.parse_block_html;
+    // Open elements that asked for Markdown with `markdown="1"`.
+    let mut markdown_blocks = 0usize;
     let mut state = State::Normal;
     let mut raw_buffer = String::new();
     let all = lines(body);
@@ -470,8 +472,29 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
             continue;
         }
 
-        if parse_block_html || content.contains("markdown=") {
-            if let Some(kind) = block_html_line(trimmed) {
+        if let Some(kind) = block_html_line(trimmed) {
+            // `markdown="0"` keeps an element raw even under parse_block_html;
+            // `markdown="1"` parses it even without.
+            let parse_here = match (kind_of_markdown_attr(trimmed), &kind) {
+                (Some(false), _) => false,
+                (Some(true), _) => {
+                    markdown_blocks += 1;
+                    true
+                }
+                (None, BlockHtml::Close) if markdown_blocks > 0 => {
+                    markdown_blocks -= 1;
+                    true
+                }
+                (None, _) => parse_block_html,
+            };
+            // Content that is itself HTML stays one HTML block: splitting it
+            // would turn indented tags into a code block.
+            let next_is_html = all[i..]
+                .iter()
+                .map(|r| body[r.clone()].trim())
+                .find(|l| !l.is_empty())
+                .is_some_and(|l| l.starts_with('<') && !l.starts_with("</"));
+            if parse_here && !(matches!(kind, BlockHtml::Open) && next_is_html) {
                 match kind {
                     BlockHtml::Open | BlockHtml::Summary => {
                         b.copy(range.clone());
@@ -784,6 +807,13 @@ fn heading_attr_start(content: &str) -> Option<usize> {
     looks_like_attrs.then_some(open)
 }
 
+/// `markdown="0"` -> Some(false); `markdown="1"`, `"block"`, `"span"` -> Some(true).
+fn kind_of_markdown_attr(tag_line: &str) -> Option<bool> {
+    let at = tag_line.find("markdown=")?;
+    let value = tag_line[at + 9..].trim_start_matches(['"', '\'']);
+    Some(!value.starts_with('0'))
+}
+
 enum BlockHtml {
     Open,
     Close,
@@ -893,6 +923,38 @@ mod tests {
         assert!(!p.text.contains("secret"));
         assert!(!p.text.contains("{::"));
         assert!(p.text.contains("<div>\n\n**b**\n\n</div>"), "{:?}", p.text);
+    }
+
+    #[test]
+    fn markdown_attribute_decides_per_element() {
+        let p = prepare("<div markdown=\"0\">\n    <a href=\"/x/\">x</a>\n</div>\n<div markdown=\"1\">\n*y*\n</div>\n", &opts());
+        assert!(
+            p.text.starts_with("<div markdown=\"0\">\n    <a"),
+            "{:?}",
+            p.text
+        );
+        assert!(
+            p.text.contains("<div markdown=\"1\">\n\n*y*\n\n</div>"),
+            "{:?}",
+            p.text
+        );
+    }
+
+    #[test]
+    fn html_content_is_not_split_into_code() {
+        let o = PrepareOptions {
+            parse_block_html: true,
+            ..opts()
+        };
+        let p = prepare(
+            "<div class=\"row\">\n    <a href=\"/x/\">x</a>\n</div>\n",
+            &o,
+        );
+        assert!(
+            p.text.starts_with("<div class=\"row\">\n    <a"),
+            "{:?}",
+            p.text
+        );
     }
 
     #[test]

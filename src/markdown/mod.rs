@@ -46,6 +46,9 @@ pub enum LinkKind {
 pub struct Link {
     /// The target as written (entities and escapes decoded).
     pub target: String,
+    /// What the page links to after rewriting (links to `.md` sources and
+    /// source-relative assets become site URLs): what the checker resolves.
+    pub href: String,
     /// Byte range of the target in the page's file text.
     pub span: Range<usize>,
     pub kind: LinkKind,
@@ -168,7 +171,13 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
         }
     }
     for (offset, raw) in &prepared.raw_blocks {
-        scan_html(raw, offset + body_offset, &mut out.links, &mut out.anchors);
+        scan_html(
+            raw,
+            offset + body_offset,
+            options.rewrite_link,
+            &mut out.links,
+            &mut out.anchors,
+        );
     }
 
     let mut html = String::with_capacity(text.len() * 3 / 2);
@@ -260,10 +269,26 @@ fn apply_block_attrs(
     for block_attr in &prepared.block_attrs {
         let at = block_attr.at;
         let chosen = match block_attr.target {
+            // The outermost block that ends on the line before the IAL (block
+            // ranges may or may not include trailing blank lines);
+            // a container that goes on after the IAL holds it, and is not it.
             AttrTarget::Previous => spans
                 .iter()
-                .filter(|s| s.range.end <= at)
-                .max_by(|a, b| a.range.end.cmp(&b.range.end).then(b.depth.cmp(&a.depth))),
+                .filter(|s| {
+                    s.range.start < at
+                        && s.range.end + 1 >= at
+                        && prepared
+                            .text
+                            .get(at.min(s.range.end)..s.range.end)
+                            .is_some_and(|t| t.trim().is_empty())
+                })
+                .min_by_key(|s| s.depth)
+                .or_else(|| {
+                    spans
+                        .iter()
+                        .filter(|s| s.range.end <= at)
+                        .max_by(|a, b| a.range.end.cmp(&b.range.end).then(b.depth.cmp(&a.depth)))
+                }),
             AttrTarget::Next => spans.iter().filter(|s| s.range.start >= at).min_by(|a, b| {
                 a.range
                     .start
@@ -606,11 +631,16 @@ fn collect_links(
                     link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
                 let target = dest_url.to_string();
                 let file_span = to_file(span.start)..to_file(span.start) + target.len().max(1);
-                if let Some(rewritten) = (options.rewrite_link)(&target) {
-                    *dest_url = CowStr::from(rewritten);
-                }
+                let href = match (options.rewrite_link)(&target) {
+                    Some(rewritten) => {
+                        *dest_url = CowStr::from(rewritten.clone());
+                        rewritten
+                    }
+                    None => target.clone(),
+                };
                 out.links.push(Link {
                     target,
+                    href,
                     span: file_span,
                     kind: if is_image {
                         LinkKind::Image
@@ -630,8 +660,14 @@ fn collect_links(
                 } else {
                     to_file(range.start)
                 };
-                scan_html(html, base, &mut out.links, &mut out.anchors);
-                if html.contains(".md") {
+                scan_html(
+                    html,
+                    base,
+                    options.rewrite_link,
+                    &mut out.links,
+                    &mut out.anchors,
+                );
+                if html.contains(".md") || html.contains("=\"/") {
                     if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
                         *html = CowStr::from(rewritten);
                     }
@@ -692,7 +728,13 @@ fn link_target_span(
 }
 
 /// `href`, `src`, `id` and `name` attributes in raw HTML.
-fn scan_html(html: &str, offset: usize, links: &mut Vec<Link>, anchors: &mut Vec<String>) {
+fn scan_html(
+    html: &str,
+    offset: usize,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
+    links: &mut Vec<Link>,
+    anchors: &mut Vec<String>,
+) {
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(eq) = memchr::memchr(b'=', &bytes[i..]).map(|p| p + i) {
@@ -734,6 +776,7 @@ fn scan_html(html: &str, offset: usize, links: &mut Vec<Link>, anchors: &mut Vec
         let value_decoded = decode_entities(value);
         match kind {
             Some(kind) => links.push(Link {
+                href: rewrite(&value_decoded).unwrap_or_else(|| value_decoded.clone()),
                 target: value_decoded,
                 span: offset + value_start..offset + value_start + value.len().max(1),
                 kind,
@@ -751,28 +794,31 @@ fn rewrite_html_links(
     html: &str,
     rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Option<String> {
-    let mut out = String::with_capacity(html.len());
-    let mut last = 0;
-    let mut changed = false;
+    // (value start, value end, replacement), in document order.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for attr in ["href=\"", "src=\""] {
-        let _ = attr;
-    }
-    let mut search = 0;
-    while let Some(p) = html[search..].find("href=\"").map(|p| p + search) {
-        let start = p + 6;
-        let Some(end) = html[start..].find('"').map(|e| e + start) else {
-            break;
-        };
-        if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
-            out.push_str(&html[last..start]);
-            escape_into(&new, &mut out);
-            last = end;
-            changed = true;
+        let mut search = 0;
+        while let Some(p) = html[search..].find(attr).map(|p| p + search) {
+            let start = p + attr.len();
+            let Some(end) = html[start..].find('"').map(|e| e + start) else {
+                break;
+            };
+            if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
+                edits.push((start, end, new));
+            }
+            search = end;
         }
-        search = end;
     }
-    if !changed {
+    if edits.is_empty() {
         return None;
+    }
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut last = 0;
+    for (start, end, new) in edits {
+        out.push_str(&html[last..start]);
+        escape_into(&new, &mut out);
+        last = end;
     }
     out.push_str(&html[last..]);
     Some(out)
@@ -819,6 +865,7 @@ fn autolink(
                     };
                     links.push(Link {
                         target: url.clone(),
+                        href: url.clone(),
                         span: to_file(at)..to_file(at) + url.len(),
                         kind: LinkKind::Link,
                     });
