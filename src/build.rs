@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config, ErbMode};
 use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::{Diagnostic, Report, Severity};
@@ -50,6 +51,8 @@ pub struct Loaded {
     pub content: Content,
     pub rendered: Vec<Rendered>,
     pub site: Site,
+    /// The operating rhythm: every page's `cadence` activities.
+    pub rhythm: Rhythm,
     pub links: LinkReport,
     pub report: Report,
 }
@@ -108,6 +111,8 @@ pub fn load(
         }
     }
     let site = Site::build(&content.pages, &rendered);
+    let rhythm = cadence::collect(config, &content.pages, &rendered, &site.titles);
+    report.extend(rhythm.diagnostics.iter().cloned());
 
     let mut asset_paths: Vec<String> = content
         .assets
@@ -116,7 +121,11 @@ pub fn load(
         .collect();
     asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
     asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
-    let generated_pages = site.sections_without_index().map(|s| s.path.clone());
+    asset_paths.extend(rhythm.index.file_paths());
+    let generated_pages = site
+        .sections_without_index()
+        .map(|s| s.path.clone())
+        .chain(rhythm.index.page_paths());
     let index = LinkIndex::new(
         config,
         &content.pages,
@@ -130,6 +139,7 @@ pub fn load(
         content,
         rendered,
         site,
+        rhythm,
         links,
         report,
     }
@@ -153,14 +163,20 @@ pub enum BuildError {
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error("{}", .0.message)]
-    Diagnostic(Diagnostic),
+    Diagnostic(Box<Diagnostic>),
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError::Diagnostic(Box::new(d))
+    }
 }
 
 impl BuildError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         match self {
             BuildError::Output(e) => Diagnostic::error("output", e.to_string()),
-            BuildError::Diagnostic(d) => d.clone(),
+            BuildError::Diagnostic(d) => (**d).clone(),
         }
     }
 }
@@ -170,8 +186,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let theme = Theme::load(config)
-        .map_err(|e| BuildError::Diagnostic(Diagnostic::error("theme", e.to_string())))?;
-    let renderer = Renderer::new(&theme).map_err(BuildError::Diagnostic)?;
+        .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
+    let mut renderer = Renderer::new(&theme).map_err(BuildError::from)?;
     let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
     let severity = if options.strict || config.site.links.broken == BrokenLinks::Error {
         Severity::Error
@@ -179,6 +195,10 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         Severity::Warning
     };
     let loaded = load(config, true, severity, &static_paths);
+    renderer.register_function(
+        "cadence",
+        cadence::index::TemplateFunction::new(std::sync::Arc::new(loaded.rhythm.index.clone())),
+    );
     let mut summary = BuildSummary {
         pages: loaded.content.pages.len(),
         assets: loaded.content.assets.len(),
@@ -197,6 +217,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         &loaded.content,
         &loaded.rendered,
         &loaded.site,
+        &loaded.rhythm,
         &stage,
         options.progress,
     )?;
@@ -223,6 +244,7 @@ pub fn write_site(
     content: &Content,
     rendered: &[Rendered],
     site: &Site,
+    rhythm: &Rhythm,
     sink: &dyn Sink,
     progress: bool,
 ) -> Result<Vec<Diagnostic>, BuildError> {
@@ -247,11 +269,12 @@ pub fn write_site(
                 content,
                 rendered,
                 site,
+                rhythm,
                 i,
                 nav,
             );
             let html = renderer.render(&template, &context.to_tera()).map_err(|d| {
-                BuildError::Diagnostic(Diagnostic {
+                BuildError::from(Diagnostic {
                     message: format!("{} (rendering {})", d.message, page.rel_path),
                     ..d
                 })
@@ -283,7 +306,7 @@ pub fn write_site(
                 entry.1 += 1;
             }
             Ok(None) => {}
-            Err(BuildError::Diagnostic(d)) => diagnostics.push(d),
+            Err(BuildError::Diagnostic(d)) => diagnostics.push(*d),
             Err(e) => return Err(e),
         }
     }
@@ -324,12 +347,22 @@ pub fn write_site(
         "/404.html",
     )?;
     sink.write("404.html", not_found.as_bytes())?;
+    let cadence_pages = write_cadence(
+        config,
+        renderer,
+        &config_value,
+        &site_view,
+        content,
+        site,
+        rhythm,
+        sink,
+    )?;
 
     let css = markdown::highlight::stylesheet(
         &config.site.markdown.highlight_theme,
         &config.site.markdown.highlight_theme_dark,
     )
-    .map_err(|e| BuildError::Diagnostic(Diagnostic::error("config", e)))?;
+    .map_err(|e| BuildError::from(Diagnostic::error("config", e)))?;
     sink.write("syntax.css", css.as_bytes())?;
 
     let entries: Vec<sitemap::SitemapEntry> = pages
@@ -338,6 +371,10 @@ pub fn write_site(
             permalink: format!("{}{}", config.base_url, p.url.path),
             lastmod: p.front.date.as_deref().unwrap_or(""),
         })
+        .chain(cadence_pages.iter().map(|path| sitemap::SitemapEntry {
+            permalink: format!("{}{path}", config.base_url),
+            lastmod: "",
+        }))
         .collect();
     sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())?;
 
@@ -489,9 +526,7 @@ impl SectionNavs {
             );
             renderer.render("nav.html", &context)
         });
-        let html = html
-            .as_ref()
-            .map_err(|d| BuildError::Diagnostic(d.clone()))?;
+        let html = html.as_ref().map_err(|d| BuildError::from(d.clone()))?;
         let url = format!("{}{}", config.base_path, content.pages[page].url.path);
         Ok(Nav::Html(mark_current(html, &url)))
     }
@@ -521,6 +556,7 @@ fn page_context<'a>(
     content: &'a Content,
     rendered: &'a [Rendered],
     site: &'a Site,
+    rhythm: &'a Rhythm,
     i: usize,
     nav: Nav,
 ) -> PageContext<'a> {
@@ -558,7 +594,7 @@ fn page_context<'a>(
             word_count: r.word_count,
             reading_time: context::reading_time(r.word_count),
             is_section,
-            cadence: Vec::new(),
+            cadence: cadence_badges(config, rhythm, i),
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),
@@ -622,7 +658,7 @@ fn render_listing(
     };
     renderer
         .render("section.html", &context.to_tera())
-        .map_err(BuildError::Diagnostic)
+        .map_err(BuildError::from)
 }
 
 fn render_generated(
@@ -652,5 +688,216 @@ fn render_generated(
     };
     renderer
         .render(template, &context.to_tera())
-        .map_err(BuildError::Diagnostic)
+        .map_err(BuildError::from)
+}
+
+/// The cadence badges of page `i`: one per activity it declares.
+fn cadence_badges(config: &Config, rhythm: &Rhythm, i: usize) -> Vec<context::CadenceBadge> {
+    rhythm
+        .of_page(i)
+        .iter()
+        .map(|a| context::CadenceBadge {
+            activity: a.name.clone(),
+            owner: a.owner.clone(),
+            every: a
+                .every
+                .iter()
+                .map(|&c| context::CadenceLabel {
+                    key: config.vocabulary.get(c).key.clone(),
+                    label: config.vocabulary.get(c).label.clone(),
+                })
+                .collect(),
+            anchor: a.section.clone(),
+        })
+        .collect()
+}
+
+/// `/cadence/` -> `cadence/index.html`; `/cadence.ics` -> `cadence.ics`.
+fn output_file(site_path: &str) -> String {
+    let rel = site_path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// Renders the cadence pages and writes the feeds and `cadence.json`.
+/// Returns the site paths of the pages written. A content page at one of
+/// these paths wins over the generated one.
+#[allow(clippy::too_many_arguments)]
+fn write_cadence(
+    config: &Config,
+    renderer: &Renderer,
+    config_value: &Value,
+    site_view: &SiteView,
+    content: &Content,
+    site: &Site,
+    rhythm: &Rhythm,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, BuildError> {
+    use cadence::index::{self as cadence_index, Filter};
+    let index = &rhythm.index;
+    let vocabulary = &config.vocabulary;
+    let taken: std::collections::HashSet<&str> =
+        content.pages.iter().map(|p| p.url.path.as_str()).collect();
+    let urls = index.urls();
+    let full = serde_json::to_value(index.view(&Filter::default())).unwrap_or(Value::Null);
+    let home = content.pages.iter().position(|p| p.url.path == "/");
+    // The sidebar of the top of the site, as on a listing page.
+    let nav = match site.sections.iter().position(|s| s.dir.is_empty()) {
+        Some(top) => site.section_nav(top, &content.pages, &config.base_path),
+        None => Vec::new(),
+    };
+    let home_link = NavLink {
+        title: home.map_or_else(|| config.site.title.clone(), |p| site.titles[p].clone()),
+        url: format!("{}/", config.base_path),
+    };
+    let rhythm_link = NavLink {
+        title: "Operating rhythm".into(),
+        url: urls.index.clone(),
+    };
+    let mut written = Vec::new();
+    let mut render_page = |path: &str,
+                           template: &str,
+                           title: &str,
+                           description: &str,
+                           breadcrumbs: Vec<NavLink>,
+                           extra: Option<(&str, Value)>|
+     -> Result<(), BuildError> {
+        if taken.contains(path) {
+            return Ok(());
+        }
+        let context = PageContext {
+            config: config_value,
+            page: PageView {
+                title,
+                description,
+                path,
+                url: format!("{}{path}", config.base_path),
+                permalink: format!("{}{path}", config.base_url),
+                ..PageView::default()
+            },
+            section: None,
+            breadcrumbs,
+            nav: Nav::Tree(nav.clone()),
+            prev: None,
+            next: None,
+            site: site_view,
+        };
+        let mut tera_context = context.to_tera();
+        tera_context.insert("rhythm", &full);
+        if let Some((name, value)) = extra {
+            tera_context.insert(name, &value);
+        }
+        let html = renderer.render(template, &tera_context).map_err(|d| {
+            BuildError::from(Diagnostic {
+                message: format!("{} (rendering {path})", d.message),
+                ..d
+            })
+        })?;
+        sink.write(&output_file(path), html.as_bytes())?;
+        written.push(path.to_string());
+        Ok(())
+    };
+
+    render_page(
+        cadence_index::INDEX_PATH,
+        "cadence/index.html",
+        "Operating rhythm",
+        "Every recurring activity of the handbook, from the most to the least frequent.",
+        vec![home_link.clone()],
+        None,
+    )?;
+    for (key, label) in index.cadences() {
+        let view = index.view(&Filter {
+            every: Some(key.clone()),
+            ..Filter::default()
+        });
+        let group = view
+            .cadences
+            .into_iter()
+            .find(|g| g.key == *key)
+            .unwrap_or_else(|| cadence_index::CadenceGroup {
+                key: key.clone(),
+                label: label.clone(),
+                url: format!("{}{}{key}/", config.base_path, cadence_index::INDEX_PATH),
+                activities: Vec::new(),
+            });
+        render_page(
+            &format!("{}{key}/", cadence_index::INDEX_PATH),
+            "cadence/every.html",
+            &format!("{label} activities"),
+            "",
+            vec![home_link.clone(), rhythm_link.clone()],
+            Some(("group", serde_json::to_value(&group).unwrap_or(Value::Null))),
+        )?;
+    }
+    let calendar = index.calendar(rhythm, vocabulary);
+    render_page(
+        cadence_index::CALENDAR_PATH,
+        "cadence/calendar.html",
+        "Calendar",
+        "What lands in which week of each quarter.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        Some((
+            "calendar",
+            serde_json::to_value(&calendar).unwrap_or(Value::Null),
+        )),
+    )?;
+    render_page(
+        cadence_index::OWNERS_PATH,
+        "cadence/owners.html",
+        "Owners",
+        "Who runs which recurring activity, with a calendar feed per role.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        None,
+    )?;
+    let full_view = index.view(&Filter::default());
+    let owners_link = NavLink {
+        title: "Owners".into(),
+        url: urls.owners.clone(),
+    };
+    for owner in &full_view.owners {
+        render_page(
+            &cadence_index::owner_path(&owner.slug),
+            "cadence/owner.html",
+            &owner.name,
+            "",
+            vec![home_link.clone(), rhythm_link.clone(), owners_link.clone()],
+            Some(("owner", serde_json::to_value(owner).unwrap_or(Value::Null))),
+        )?;
+    }
+
+    let host = config
+        .internal_hosts
+        .first()
+        .map_or("handbook", String::as_str);
+    let feed_name = format!("{}: operating rhythm", config.site.title);
+    let info = cadence::ical::FeedInfo {
+        name: &feed_name,
+        description: &config.site.description,
+        host,
+        start: index.start,
+    };
+    sink.write(
+        &output_file(cadence_index::ICS_PATH),
+        cadence::ical::calendar(&info, &index.views).as_bytes(),
+    )?;
+    for owner in &full_view.owners {
+        let name = format!("{}: {}", config.site.title, owner.name);
+        let info = cadence::ical::FeedInfo {
+            name: &name,
+            ..info
+        };
+        sink.write(
+            &output_file(&cadence_index::owner_ics_path(&owner.slug)),
+            cadence::ical::calendar(&info, &owner.activities).as_bytes(),
+        )?;
+    }
+    sink.write(
+        &output_file(cadence_index::JSON_PATH),
+        cadence_index::to_json(index, vocabulary).as_bytes(),
+    )?;
+    Ok(written)
 }
