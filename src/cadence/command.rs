@@ -33,6 +33,7 @@ pub fn suggest(
         erb: shown.ends_with(".erb"),
         erb_show: false,
         base_path: "",
+        html: false,
         rewrite_link: &keep,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);

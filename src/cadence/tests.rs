@@ -28,6 +28,7 @@ fn diagnose(front: &str, body: &str) -> String {
         erb: false,
         erb_show: false,
         base_path: "",
+        html: true,
         rewrite_link: &keep,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);

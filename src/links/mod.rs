@@ -232,7 +232,7 @@ impl<'a> LinkIndex<'a> {
             }
             let host_end = rest.find('/').unwrap_or(rest.len());
             let host = rest[..host_end].to_ascii_lowercase();
-            if !self.internal_hosts.iter().any(|h| *h == host) {
+            if !self.internal_hosts.contains(&host) {
                 return Resolution::External;
             }
             let path = &rest[host_end..];

@@ -478,23 +478,20 @@ fn remove_leaked_ials(events: &mut Vec<(Event, Range<usize>)>, text: &str) {
         if source != t.as_ref() {
             // The event's text differs from its source (escapes, entities):
             // find the IAL in the source instead.
-            match source.find("{:") {
-                Some(spos) => {
-                    if let Some(end) = span_ial_at(text, range.start + spos) {
-                        let before = t[..pos].to_string();
-                        let range = range.clone();
-                        events[i] = (
-                            Event::Text(CowStr::from(before)),
-                            range.start..range.start + spos,
-                        );
-                        events.insert(
-                            i + 1,
-                            (Event::Text(CowStr::from("")), range.start + spos..range.end),
-                        );
-                        swallow_source(events, i + 1, text, end);
-                    }
+            if let Some(spos) = source.find("{:") {
+                if let Some(end) = span_ial_at(text, range.start + spos) {
+                    let before = t[..pos].to_string();
+                    let range = range.clone();
+                    events[i] = (
+                        Event::Text(CowStr::from(before)),
+                        range.start..range.start + spos,
+                    );
+                    events.insert(
+                        i + 1,
+                        (Event::Text(CowStr::from("")), range.start + spos..range.end),
+                    );
+                    swallow_source(events, i + 1, text, end);
                 }
-                None => {}
             }
             i += 1;
             continue;
