@@ -15,7 +15,7 @@ use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::output::{self, sitemap, OutputError, Sink, StagedDir};
 use crate::render::context::{
-    self, ConfigView, Listing, PageContext, PageView, SectionView, SiteView,
+    self, ConfigView, Listing, Nav, PageContext, PageView, SectionView, SiteView,
 };
 use crate::render::{Renderer, StaticSource, Theme};
 use crate::site::{NavLink, Site};
@@ -71,13 +71,16 @@ pub fn load(
     let content = content::load(config);
     report.extend(content.diagnostics.iter().cloned());
 
-    let sources = SourceIndex::new(&content.pages, &config.base_path);
+    let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
         .map(|page| {
-            let dir = page.dir();
-            let rewrite = |target: &str| sources.rewrite(dir, target);
+            let rewrite = |target: &str| {
+                sources
+                    .rewrite(page, target)
+                    .or_else(|| with_base_path(&config.base_path, target))
+            };
             let options = RenderOptions {
                 flavor: config.site.markdown.heading_ids,
                 highlight: highlight && config.site.markdown.highlight,
@@ -127,6 +130,19 @@ pub fn load(
         links,
         report,
     }
+}
+
+/// Root-relative links in content (`/sales/`) are written for a site at the
+/// domain root; a site published under a path (`base_url = ".../docs"`) gets
+/// the path prefixed, so the same content works in both places.
+fn with_base_path(base_path: &str, target: &str) -> Option<String> {
+    if base_path.is_empty() || !target.starts_with('/') || target.starts_with("//") {
+        return None;
+    }
+    if target == base_path || target.starts_with(&format!("{base_path}/")) {
+        return None;
+    }
+    Some(format!("{base_path}{target}"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -213,12 +229,14 @@ pub fn write_site(
     };
     let pages = &content.pages;
     let bar = progress_bar(progress, pages.len());
+    let section_navs = SectionNavs::new(renderer, site.sections.len());
 
     let results: Vec<Result<Option<Diagnostic>, BuildError>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
             let (template, warning) = choose_template(renderer, page, site, i);
+            let nav = section_navs.for_page(renderer, config, &config_value, content, site, i)?;
             let context = page_context(
                 config,
                 &config_value,
@@ -227,6 +245,7 @@ pub fn write_site(
                 rendered,
                 site,
                 i,
+                nav,
             );
             let html = renderer.render(&template, &context.to_tera()).map_err(|d| {
                 BuildError::Diagnostic(Diagnostic {
@@ -430,6 +449,68 @@ fn section_view(config: &Config, content: &Content, site: &Site, section: usize)
     }
 }
 
+/// Sidebars rendered once per section by the theme's `nav.html` (when it has
+/// one), so that navigation costs the same per page on 100 or 50,000 pages.
+struct SectionNavs {
+    enabled: bool,
+    rendered: Vec<std::sync::OnceLock<Result<String, Diagnostic>>>,
+}
+
+impl SectionNavs {
+    fn new(renderer: &Renderer, sections: usize) -> SectionNavs {
+        SectionNavs {
+            enabled: renderer.has_template("nav.html"),
+            rendered: (0..sections).map(|_| std::sync::OnceLock::new()).collect(),
+        }
+    }
+
+    fn for_page(
+        &self,
+        renderer: &Renderer,
+        config: &Config,
+        config_value: &Value,
+        content: &Content,
+        site: &Site,
+        page: usize,
+    ) -> Result<Nav, BuildError> {
+        if !self.enabled {
+            return Ok(Nav::Tree(site.nav(page, &content.pages, &config.base_path)));
+        }
+        let section = site.page_section[page];
+        let html = self.rendered[section].get_or_init(|| {
+            let mut context = tera::Context::new();
+            context.insert("config", config_value);
+            context.insert(
+                "nav",
+                &site.section_nav(section, &content.pages, &config.base_path),
+            );
+            renderer.render("nav.html", &context)
+        });
+        let html = html
+            .as_ref()
+            .map_err(|d| BuildError::Diagnostic(d.clone()))?;
+        let url = format!("{}{}", config.base_path, content.pages[page].url.path);
+        Ok(Nav::Html(mark_current(html, &url)))
+    }
+}
+
+/// Marks the link to `url` as the current page.
+fn mark_current(nav_html: &str, url: &str) -> String {
+    let needle = format!("href=\"{url}\"");
+    match nav_html.find(&needle) {
+        Some(at) => {
+            let end = at + needle.len();
+            let mut out = String::with_capacity(nav_html.len() + 24);
+            out.push_str(&nav_html[..end]);
+            out.push_str(" aria-current=\"page\"");
+            out.push_str(&nav_html[end..]);
+            out
+        }
+        None => nav_html.to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn page_context<'a>(
     config: &'a Config,
     config_value: &'a Value,
@@ -438,6 +519,7 @@ fn page_context<'a>(
     rendered: &'a [Rendered],
     site: &'a Site,
     i: usize,
+    nav: Nav,
 ) -> PageContext<'a> {
     let page = &content.pages[i];
     let r = &rendered[i];
@@ -461,7 +543,7 @@ fn page_context<'a>(
             path: &page.url.path,
             url: format!("{}{}", config.base_path, page.url.path),
             permalink: format!("{}{}", config.base_url, page.url.path),
-            content: &r.html,
+            content: body_without_title_heading(page, r),
             toc: markdown::toc_tree(&r.headings),
             layout: &page.front.layout,
             extra: Some(&page.front.extra),
@@ -477,10 +559,25 @@ fn page_context<'a>(
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),
-        nav: site.nav(i, &content.pages, &config.base_path),
+        nav,
         prev: prev.map(link),
         next: next.map(link),
         site: site_view,
+    }
+}
+
+/// A page without a `title` whose content opens with an `# h1` takes its title
+/// from it (as GitHub shows a README); the theme prints the title, so the
+/// heading is not repeated.
+fn body_without_title_heading<'a>(page: &content::Page, rendered: &'a Rendered) -> &'a str {
+    let html = rendered.html.as_str();
+    let trimmed = html.trim_start();
+    if page.front.title.is_some() || !trimmed.starts_with("<h1") {
+        return html;
+    }
+    match trimmed.find("</h1>") {
+        Some(end) => trimmed[end + 5..].trim_start_matches('\n'),
+        None => html,
     }
 }
 
@@ -515,7 +612,7 @@ fn render_listing(
         },
         section: Some(section_view(config, content, site, index)),
         breadcrumbs: Vec::new(),
-        nav: section_nav(site, content, config, index),
+        nav: Nav::Tree(site.section_nav(index, &content.pages, &config.base_path)),
         prev: None,
         next: None,
         site: site_view,
@@ -523,20 +620,6 @@ fn render_listing(
     renderer
         .render("section.html", &context.to_tera())
         .map_err(BuildError::Diagnostic)
-}
-
-/// The sidebar of a generated listing: that of its first page, if any.
-fn section_nav(
-    site: &Site,
-    content: &Content,
-    config: &Config,
-    section: usize,
-) -> Vec<crate::site::NavNode> {
-    match site.sections[section].pages.first() {
-        Some(&p) => site.nav(p, &content.pages, &config.base_path),
-        None if !content.pages.is_empty() => site.nav(0, &content.pages, &config.base_path),
-        None => Vec::new(),
-    }
 }
 
 fn render_generated(
@@ -559,7 +642,7 @@ fn render_generated(
         },
         section: None,
         breadcrumbs: Vec::new(),
-        nav: Vec::new(),
+        nav: Nav::Tree(Vec::new()),
         prev: None,
         next: None,
         site: site_view,

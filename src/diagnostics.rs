@@ -155,6 +155,16 @@ pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
+pub fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
+}
+
 /// Prints diagnostics the way rustc does: `file:line:col`, the source line, the
 /// span underlined, help below.
 pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
@@ -173,12 +183,15 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         (Some(file), Some(location)) => {
             let label = diagnostic.label.as_deref().unwrap_or("");
             let mut underline = location.underline.clone();
+            let line = location.source_line.as_str();
+            underline.start = floor_char_boundary(line, underline.start);
+            underline.end = ceil_char_boundary(line, underline.end.max(underline.start));
             if underline.is_empty() {
-                // annotate-snippets needs something to point at; an empty span
-                // at the end of a line points just past it.
-                underline.end = (underline.start + 1).min(location.source_line.len());
+                // annotate-snippets needs something to point at: the next
+                // character, or the last one at the end of a line.
+                underline.end = ceil_char_boundary(line, underline.start + 1);
                 if underline.is_empty() && underline.start > 0 {
-                    underline.start -= 1;
+                    underline.start = floor_char_boundary(line, underline.start - 1);
                 }
             }
             message = message.snippet(

@@ -250,13 +250,6 @@ enum State {
     HtmlComment,
     KramdownComment,
     NoMarkdown { start: usize },
-    /// Inside an element marked `markdown="0"`: raw HTML up to its end tag.
-    /// `tag` is the element name's range in the body.
-    RawHtml {
-        start: usize,
-        tag: (usize, usize),
-        depth: usize,
-    },
     LiquidComment,
     Erb,
 }
@@ -278,6 +271,8 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         ..Prepared::default()
     };
     let mut parse_block_html = options.parse_block_html;
+    // Open elements that asked for Markdown with `markdown="1"`.
+    let mut markdown_blocks = 0usize;
     let mut state = State::Normal;
     let mut raw_buffer = String::new();
     let all = lines(body);
@@ -327,22 +322,6 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                     b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n\n"), start);
                 } else {
                     raw_buffer.push_str(line);
-                }
-                continue;
-            }
-            State::RawHtml { start, tag, depth } => {
-                raw_buffer.push_str(line);
-                let depth = tag_depth(content, &body[tag.0..tag.1], depth);
-                if depth == 0 {
-                    state = State::Normal;
-                    let index = prepared.raw_blocks.len();
-                    prepared
-                        .raw_blocks
-                        .push((start, std::mem::take(&mut raw_buffer)));
-                    b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n\n"), start);
-                    previous_blank = true;
-                } else {
-                    state = State::RawHtml { start, tag, depth };
                 }
                 continue;
             }
@@ -506,30 +485,29 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
             continue;
         }
 
-        // `markdown="0"`: the element is raw HTML to its end tag, blank lines
-        // and indentation included, as kramdown reads it.
-        if markdown_attribute(content) == Some("0") {
-            if let Some(tag) = opening_tag_name(trimmed) {
-                let depth = tag_depth(content, tag, 0);
-                if depth > 0 {
-                    let tag_start = range.start + (content.len() - content.trim_start().len()) + 1;
-                    raw_buffer.clear();
-                    raw_buffer.push_str(line);
-                    state = State::RawHtml {
-                        start: range.start,
-                        tag: (tag_start, tag_start + tag.len()),
-                        depth,
-                    };
-                    continue;
+        if let Some(kind) = block_html_line(trimmed) {
+            // `markdown="0"` keeps an element raw even under parse_block_html;
+            // `markdown="1"` parses it even without.
+            let parse_here = match (kind_of_markdown_attr(trimmed), &kind) {
+                (Some(false), _) => false,
+                (Some(true), _) => {
+                    markdown_blocks += 1;
+                    true
                 }
-            }
-        }
-        let parse_this_html = match markdown_attribute(content) {
-            Some(value) => value != "0",
-            None => parse_block_html,
-        };
-        if parse_this_html {
-            if let Some(kind) = block_html_line(trimmed) {
+                (None, BlockHtml::Close) if markdown_blocks > 0 => {
+                    markdown_blocks -= 1;
+                    true
+                }
+                (None, _) => parse_block_html,
+            };
+            // Content that is itself HTML stays one HTML block: splitting it
+            // would turn indented tags into a code block.
+            let next_is_html = all[i..]
+                .iter()
+                .map(|r| body[r.clone()].trim())
+                .find(|l| !l.is_empty())
+                .is_some_and(|l| l.starts_with('<') && !l.starts_with("</"));
+            if parse_here && !(matches!(kind, BlockHtml::Open) && next_is_html) {
                 match kind {
                     BlockHtml::Open | BlockHtml::Summary => {
                         b.copy(range.clone());
@@ -552,7 +530,7 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         // CommonMark would run its HTML block on through the next lines and
         // show the Markdown in them as text.
         let indent = content.len() - content.trim_start().len();
-        if !parse_this_html && indent < 4 && line.ends_with('\n') && closes_block_element(trimmed) {
+        if indent < 4 && line.ends_with('\n') && closes_block_element(trimmed) {
             let next = all.get(i).map_or("", |r| body[r.clone()].trim());
             if !next.is_empty() && !next.starts_with('<') {
                 copy_line(&mut b, range.clone(), options, &mut state, &mut prepared.notes);
@@ -589,7 +567,7 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         }
         previous_blank = blank;
     }
-    if let State::NoMarkdown { start } | State::RawHtml { start, .. } = state {
+    if let State::NoMarkdown { start } = state {
         let index = prepared.raw_blocks.len();
         prepared.raw_blocks.push((start, raw_buffer));
         b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n"), start);
@@ -858,22 +836,17 @@ fn heading_attr_start(content: &str) -> Option<usize> {
     looks_like_attrs.then_some(open)
 }
 
+/// `markdown="0"` -> Some(false); `markdown="1"`, `"block"`, `"span"` -> Some(true).
+fn kind_of_markdown_attr(tag_line: &str) -> Option<bool> {
+    let at = tag_line.find("markdown=")?;
+    let value = tag_line[at + 9..].trim_start_matches(['"', '\'']);
+    Some(!value.starts_with('0'))
+}
+
 enum BlockHtml {
     Open,
     Close,
     Summary,
-}
-
-/// The value of a `markdown="..."` attribute on the line, if any: `0` keeps
-/// the element's content raw HTML even under `parse_block_html`.
-fn markdown_attribute(line: &str) -> Option<&str> {
-    let at = line.find("markdown=")?;
-    let value = &line[at + "markdown=".len()..];
-    let value = value.trim_start_matches(['"', '\'']);
-    let end = value
-        .find(|c: char| c == '"' || c == '\'' || c == '>' || c.is_whitespace())
-        .unwrap_or(value.len());
-    Some(&value[..end])
 }
 
 /// CommonMark's block-level tags (HTML block type 6).
@@ -1021,26 +994,9 @@ mod tests {
     }
 
     #[test]
-    fn markdown_zero_keeps_html_raw() {
-        let body = "<div markdown=\"0\" class=\"x\">\n    <a href=\"/a/\">A</a>\n</div>\n";
-        let p = prepare(body, &opts());
-        assert_eq!(p.raw_blocks, [(0, body.to_string())]);
-        let one_line = "<span markdown=\"0\">*x*</span>\n";
-        assert_eq!(prepare(one_line, &opts()).text, one_line);
-        let parsed = prepare("<div markdown=\"1\">\n**b**\n</div>\n", &opts());
-        assert!(parsed.text.starts_with("<div markdown=\"1\">\n\n"), "{:?}", parsed.text);
-    }
-
-    #[test]
-    fn markdown_zero_element_is_one_raw_block() {
-        let body = "{::options parse_block_html=\"true\" /}\n<div class=\"row\" markdown=\"0\">\n  <div>\n\n    <a href=\"/a/\">A</a>\n  </div>\n</div>\n\n[after](/b/)\n";
-        let p = prepare(body, &opts());
-        assert_eq!(p.raw_blocks.len(), 1, "{:?}", p.text);
-        let (start, raw) = &p.raw_blocks[0];
-        assert!(raw.ends_with("</div>\n"), "{raw:?}");
-        assert_eq!(start + raw.find("/a/").unwrap(), body.find("/a/").unwrap());
-        assert!(p.text.contains("[after](/b/)"));
+    fn tag_depth_counts_nesting() {
         assert_eq!(tag_depth("<div><div/></div><divx>", "div", 1), 1);
+        assert_eq!(tag_depth("<DIV class=a>x</div>", "div", 0), 0);
     }
 
     #[test]
@@ -1115,6 +1071,38 @@ mod tests {
         assert!(!p.text.contains("secret"));
         assert!(!p.text.contains("{::"));
         assert!(p.text.contains("<div>\n\n**b**\n\n</div>"), "{:?}", p.text);
+    }
+
+    #[test]
+    fn markdown_attribute_decides_per_element() {
+        let p = prepare("<div markdown=\"0\">\n    <a href=\"/x/\">x</a>\n</div>\n<div markdown=\"1\">\n*y*\n</div>\n", &opts());
+        assert!(
+            p.text.starts_with("<div markdown=\"0\">\n    <a"),
+            "{:?}",
+            p.text
+        );
+        assert!(
+            p.text.contains("<div markdown=\"1\">\n\n*y*\n\n</div>"),
+            "{:?}",
+            p.text
+        );
+    }
+
+    #[test]
+    fn html_content_is_not_split_into_code() {
+        let o = PrepareOptions {
+            parse_block_html: true,
+            ..opts()
+        };
+        let p = prepare(
+            "<div class=\"row\">\n    <a href=\"/x/\">x</a>\n</div>\n",
+            &o,
+        );
+        assert!(
+            p.text.starts_with("<div class=\"row\">\n    <a"),
+            "{:?}",
+            p.text
+        );
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub enum LinkKind {
 pub struct Link {
     /// The target as written (entities and escapes decoded).
     pub target: String,
+    /// What the page links to after rewriting (links to `.md` sources and
+    /// source-relative assets become site URLs): what the checker resolves.
+    pub href: String,
     /// Byte range of the target in the page's file text.
     pub span: Range<usize>,
     pub kind: LinkKind,
@@ -173,7 +176,11 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
         let mut found = Vec::new();
         HtmlScanner::default().scan(raw, &mut found);
         let base = offset + body_offset;
-        record_html_refs(found, &|p| base + p, &mut out.links, &mut out.anchors);
+        let refs = HtmlRefs {
+            to_file: &|p| base + p,
+            rewrite: options.rewrite_link,
+        };
+        refs.record(found, &mut out.links, &mut out.anchors);
     }
 
     let mut html = String::with_capacity(text.len() * 3 / 2);
@@ -265,10 +272,26 @@ fn apply_block_attrs(
     for block_attr in &prepared.block_attrs {
         let at = block_attr.at;
         let chosen = match block_attr.target {
+            // The outermost block that ends on the line before the IAL (block
+            // ranges may or may not include trailing blank lines);
+            // a container that goes on after the IAL holds it, and is not it.
             AttrTarget::Previous => spans
                 .iter()
-                .filter(|s| s.range.end <= at)
-                .max_by(|a, b| a.range.end.cmp(&b.range.end).then(b.depth.cmp(&a.depth))),
+                .filter(|s| {
+                    s.range.start < at
+                        && s.range.end + 1 >= at
+                        && prepared
+                            .text
+                            .get(at.min(s.range.end)..s.range.end)
+                            .is_some_and(|t| t.trim().is_empty())
+                })
+                .min_by_key(|s| s.depth)
+                .or_else(|| {
+                    spans
+                        .iter()
+                        .filter(|s| s.range.end <= at)
+                        .max_by(|a, b| a.range.end.cmp(&b.range.end).then(b.depth.cmp(&a.depth)))
+                }),
             AttrTarget::Next => spans.iter().filter(|s| s.range.start >= at).min_by(|a, b| {
                 a.range
                     .start
@@ -589,7 +612,7 @@ fn collect_links(
     options: &RenderOptions,
     out: &mut Rendered,
 ) {
-    collect_html_links(events, text, to_file, out);
+    collect_html_links(events, text, to_file, options.rewrite_link, out);
     let mut used_definitions: HashSet<String> = HashSet::new();
     let mut in_code_block = false;
     for (event, range) in events.iter_mut() {
@@ -616,11 +639,16 @@ fn collect_links(
                     link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
                 let target = dest_url.to_string();
                 let file_span = to_file(span.start)..to_file(span.start) + target.len().max(1);
-                if let Some(rewritten) = (options.rewrite_link)(&target) {
-                    *dest_url = CowStr::from(rewritten);
-                }
+                let href = match (options.rewrite_link)(&target) {
+                    Some(rewritten) => {
+                        *dest_url = CowStr::from(rewritten.clone());
+                        rewritten
+                    }
+                    None => target.clone(),
+                };
                 out.links.push(Link {
                     target,
+                    href,
                     span: file_span,
                     kind: if is_image {
                         LinkKind::Image
@@ -630,7 +658,7 @@ fn collect_links(
                 });
             }
             Event::Html(html) | Event::InlineHtml(html) if !in_code_block => {
-                if html.contains(".md") {
+                if html.contains(".md") || html.contains("=\"/") {
                     if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
                         *html = CowStr::from(rewritten);
                     }
@@ -639,7 +667,14 @@ fn collect_links(
             _ => {}
         }
     }
-    check_unused_definitions(definitions, &used_definitions, text, to_file, &mut out.links);
+    check_unused_definitions(
+        definitions,
+        &used_definitions,
+        text,
+        to_file,
+        options.rewrite_link,
+        &mut out.links,
+    );
 }
 
 /// A reference definition no link uses is not on the page, but it is still a
@@ -649,6 +684,7 @@ fn check_unused_definitions(
     used: &HashSet<String>,
     text: &str,
     to_file: &dyn Fn(usize) -> usize,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
     links: &mut Vec<Link>,
 ) {
     let mut unused: Vec<(&String, &Range<usize>)> = definitions
@@ -658,12 +694,44 @@ fn check_unused_definitions(
         .collect();
     unused.sort_by_key(|(_, span)| span.start);
     for (dest, span) in unused {
-        let start = definition_target_start(text, span);
+        let start = to_file(definition_target_start(text, span));
         links.push(Link {
             target: dest.clone(),
-            span: to_file(start)..to_file(start) + dest.len().max(1),
+            href: rewrite(dest).unwrap_or_else(|| dest.clone()),
+            span: start..start + dest.len().max(1),
             kind: LinkKind::Link,
         });
+    }
+}
+
+/// Turns what the HTML scanner found into links and anchors of the page.
+struct HtmlRefs<'a> {
+    /// Offset in the scanned text -> offset in the file.
+    to_file: &'a dyn Fn(usize) -> usize,
+    rewrite: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl HtmlRefs<'_> {
+    fn record(&self, found: Vec<html_links::HtmlRef>, links: &mut Vec<Link>, anchors: &mut Vec<String>) {
+        for r in found {
+            let kind = match r.kind {
+                HtmlRefKind::Href => LinkKind::HtmlHref,
+                HtmlRefKind::Src => LinkKind::HtmlSrc,
+                HtmlRefKind::Anchor => {
+                    if !r.value.is_empty() {
+                        anchors.push(r.value);
+                    }
+                    continue;
+                }
+            };
+            let start = (self.to_file)(r.offset);
+            links.push(Link {
+                href: (self.rewrite)(&r.value).unwrap_or_else(|| r.value.clone()),
+                target: r.value,
+                span: start..start + r.len.max(1),
+                kind,
+            });
+        }
     }
 }
 
@@ -674,6 +742,7 @@ fn collect_html_links(
     events: &[(Event, Range<usize>)],
     text: &str,
     to_file: &dyn Fn(usize) -> usize,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
     out: &mut Rendered,
 ) {
     let mut inline_scanner = HtmlScanner::default();
@@ -688,7 +757,7 @@ fn collect_html_links(
                     .iter()
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
                     .map_or(events.len(), |p| i + p);
-                scan_html_block(&events[i + 1..end], text, to_file, out);
+                scan_html_block(&events[i + 1..end], text, to_file, rewrite, out);
                 i = end;
             }
             Event::InlineHtml(html) if !in_code_block => {
@@ -697,8 +766,11 @@ fn collect_html_links(
                 inline_scanner.scan(html, &mut found);
                 let exact = text.get(range.clone()) == Some(html.as_ref());
                 let start = range.start;
-                let map = |p: usize| to_file(if exact { start + p } else { start });
-                record_html_refs(found, &map, &mut out.links, &mut out.anchors);
+                let refs = HtmlRefs {
+                    to_file: &|p| to_file(if exact { start + p } else { start }),
+                    rewrite,
+                };
+                refs.record(found, &mut out.links, &mut out.anchors);
             }
             Event::End(tag) if is_block_end(tag) => inline_scanner = HtmlScanner::default(),
             _ => {}
@@ -711,6 +783,7 @@ fn scan_html_block(
     block: &[(Event, Range<usize>)],
     text: &str,
     to_file: &dyn Fn(usize) -> usize,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
     out: &mut Rendered,
 ) {
     let lines: Vec<(&str, &Range<usize>)> = block
@@ -728,45 +801,26 @@ fn scan_html_block(
     if lines.iter().all(|(h, r)| text.get((*r).clone()) == Some(*h)) {
         // The source of the block (container markers between lines are only text).
         HtmlScanner::default().scan(&text[whole.clone()], &mut found);
-        record_html_refs(found, &|p| to_file(whole.start + p), &mut out.links, &mut out.anchors);
+        let refs = HtmlRefs {
+            to_file: &|p| to_file(whole.start + p),
+            rewrite,
+        };
+        refs.record(found, &mut out.links, &mut out.anchors);
     } else {
         // The event text differs from its source (an attribute list was
         // removed): scan the text, positions as near as we can.
         let mut scanner = HtmlScanner::default();
         for (html, range) in lines {
-            found.clear();
+            let mut found = Vec::new();
             scanner.scan(html, &mut found);
             let exact = text.get(range.clone()) == Some(html);
             let start = range.start;
-            let map = |p: usize| to_file(if exact { start + p } else { start });
-            record_html_refs(std::mem::take(&mut found), &map, &mut out.links, &mut out.anchors);
+            let refs = HtmlRefs {
+                to_file: &|p| to_file(if exact { start + p } else { start }),
+                rewrite,
+            };
+            refs.record(found, &mut out.links, &mut out.anchors);
         }
-    }
-}
-
-fn record_html_refs(
-    found: Vec<html_links::HtmlRef>,
-    to_file: &dyn Fn(usize) -> usize,
-    links: &mut Vec<Link>,
-    anchors: &mut Vec<String>,
-) {
-    for r in found {
-        let kind = match r.kind {
-            HtmlRefKind::Href => LinkKind::HtmlHref,
-            HtmlRefKind::Src => LinkKind::HtmlSrc,
-            HtmlRefKind::Anchor => {
-                if !r.value.is_empty() {
-                    anchors.push(r.value);
-                }
-                continue;
-            }
-        };
-        let start = to_file(r.offset);
-        links.push(Link {
-            target: r.value,
-            span: start..start + r.len.max(1),
-            kind,
-        });
     }
 }
 
@@ -833,28 +887,31 @@ fn rewrite_html_links(
     html: &str,
     rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Option<String> {
-    let mut out = String::with_capacity(html.len());
-    let mut last = 0;
-    let mut changed = false;
+    // (value start, value end, replacement), in document order.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for attr in ["href=\"", "src=\""] {
-        let _ = attr;
-    }
-    let mut search = 0;
-    while let Some(p) = html[search..].find("href=\"").map(|p| p + search) {
-        let start = p + 6;
-        let Some(end) = html[start..].find('"').map(|e| e + start) else {
-            break;
-        };
-        if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
-            out.push_str(&html[last..start]);
-            escape_into(&new, &mut out);
-            last = end;
-            changed = true;
+        let mut search = 0;
+        while let Some(p) = html[search..].find(attr).map(|p| p + search) {
+            let start = p + attr.len();
+            let Some(end) = html[start..].find('"').map(|e| e + start) else {
+                break;
+            };
+            if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
+                edits.push((start, end, new));
+            }
+            search = end;
         }
-        search = end;
     }
-    if !changed {
+    if edits.is_empty() {
         return None;
+    }
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut last = 0;
+    for (start, end, new) in edits {
+        out.push_str(&html[last..start]);
+        escape_into(&new, &mut out);
+        last = end;
     }
     out.push_str(&html[last..]);
     Some(out)
@@ -888,6 +945,13 @@ fn autolink(
             Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            // The text of a raw `<a href>` is already a link.
+            Event::InlineHtml(html) => match html_anchor_tag(html) {
+                Some(true) => link_depth += 1,
+                Some(false) => link_depth = link_depth.saturating_sub(1),
+                None => {}
+            },
+            Event::End(TagEnd::Paragraph) => link_depth = 0,
             Event::Text(t) if link_depth == 0 && code_depth == 0 && t.contains("://") => {
                 let t = t.to_string();
                 let range = events[i].1.clone();
@@ -901,6 +965,7 @@ fn autolink(
                     };
                     links.push(Link {
                         target: url.clone(),
+                        href: url.clone(),
                         span: to_file(at)..to_file(at) + url.len(),
                         kind: LinkKind::Link,
                     });
@@ -937,6 +1002,21 @@ fn autolink(
         }
         i += 1;
     }
+}
+
+/// `Some(true)` for an `<a ...>` start tag, `Some(false)` for `</a>`.
+fn html_anchor_tag(html: &str) -> Option<bool> {
+    let bytes = html.as_bytes();
+    let (closing, name_at) = match bytes.get(1) {
+        Some(b'/') => (true, 2),
+        _ => (false, 1),
+    };
+    let is_a = bytes.first() == Some(&b'<')
+        && bytes.get(name_at).is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+        && bytes
+            .get(name_at + 1)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>');
+    is_a.then_some(!closing)
 }
 
 fn find_url(text: &str) -> Option<(usize, usize)> {
@@ -1261,4 +1341,69 @@ pub fn toc_tree(headings: &[Heading]) -> Vec<TocEntry> {
         list.push(entry);
     }
     roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(body: &str) -> Rendered {
+        let keep = |_: &str| None;
+        let options = RenderOptions {
+            flavor: HeadingIdFlavor::KramdownGfm,
+            highlight: false,
+            smart_punctuation: true,
+            parse_block_html: false,
+            erb: false,
+            erb_show: false,
+            base_path: "",
+            rewrite_link: &keep,
+        };
+        render(body, 0, &options)
+    }
+
+    /// (target, the source text at the link's span) for every link.
+    fn links(body: &str) -> Vec<(String, String)> {
+        rendered(body)
+            .links
+            .iter()
+            .map(|l| (l.target.clone(), body.get(l.span.clone()).unwrap_or("").to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn bare_urls_inside_raw_anchors_are_not_linked_twice() {
+        let body = "See <a href=\"https://x.test/a/\">https://x.test/a/</a> and https://x.test/b/.\n";
+        let found: Vec<String> = links(body).into_iter().map(|l| l.0).collect();
+        assert_eq!(found, ["https://x.test/a/", "https://x.test/b/"]);
+    }
+
+    #[test]
+    fn what_is_not_a_link() {
+        let body = "`[code](/a/)` <!-- [c](/b/) <a href=\"/c/\"> -->\n\n    [indented](/d/)\n\n```\n[fenced](/e/)\n```\n\n<script>\nx = '<img src=\"/f/\">';\n</script>\n";
+        assert_eq!(links(body), []);
+    }
+
+    #[test]
+    fn spans_point_at_the_target_in_every_syntax() {
+        let body = "[a](/inline/ \"t\") ![i](</with space.png>) [r][] <https://auto.test/x/>\n\n\
+                    * item <a href='/html/'>h</a>\n\n> <img src=\"/quoted.png\">\n\n[r]:\n  /ref/\n";
+        let found = links(body);
+        for (target, at_span) in &found {
+            assert_eq!(target, at_span, "{found:?}");
+        }
+        assert_eq!(found.len(), 6, "{found:?}");
+    }
+
+    #[test]
+    fn unused_reference_definitions_are_links() {
+        let body = "[r]: /used/ \"Title\"\n[unused]: </not used/>\n\n[x][R]\n";
+        assert_eq!(
+            links(body),
+            [
+                ("/used/".to_string(), "/used/".to_string()),
+                ("/not used/".to_string(), "/not used/".to_string())
+            ]
+        );
+    }
 }
