@@ -1,6 +1,7 @@
 //! `handbook check`: parse and resolve without rendering or writing, and report
 //! broken links in the format CI wants.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -8,8 +9,8 @@ use serde::Serialize;
 
 use crate::build::{self, Loaded};
 use crate::config::Config;
-use crate::diagnostics::{Report, Severity};
-use crate::links::BrokenLink;
+use crate::diagnostics::{LineIndex, Report, Severity};
+use crate::links::{self, external, BrokenLink, Reason};
 use crate::render::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,6 +26,25 @@ pub struct CheckResult {
     pub elapsed: Duration,
     /// Pages no other page links to (with `--orphans`).
     pub orphans: Vec<String>,
+    /// What `--external` did, when asked.
+    pub external: Option<ExternalSummary>,
+}
+
+/// Counts for the summary line of `--external`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExternalSummary {
+    pub urls: usize,
+    pub from_cache: usize,
+    pub broken_links: usize,
+}
+
+/// What `handbook check` does besides resolving internal links.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// List pages no other page links to.
+    pub orphans: bool,
+    /// Fetch http(s) links.
+    pub external: bool,
 }
 
 impl CheckResult {
@@ -40,14 +60,24 @@ impl CheckResult {
 }
 
 pub fn check(config: &Config, orphans: bool) -> CheckResult {
+    check_with(
+        config,
+        &CheckOptions {
+            orphans,
+            external: false,
+        },
+    )
+}
+
+pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
     let started = Instant::now();
     // Theme static files are link targets too (`/css/...`); a missing theme is
     // reported by build, not here.
     let static_paths: Vec<String> = Theme::load(config)
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
-    let loaded = build::load(config, false, Severity::Error, &static_paths);
-    let orphans = if orphans {
+    let mut loaded = build::load(config, false, Severity::Error, &static_paths);
+    let orphans = if options.orphans {
         loaded
             .content
             .pages
@@ -59,10 +89,57 @@ pub fn check(config: &Config, orphans: bool) -> CheckResult {
     } else {
         Vec::new()
     };
+    let external = options.external.then(|| check_external_links(config, &mut loaded));
     CheckResult {
         loaded,
         elapsed: started.elapsed(),
         orphans,
+        external,
+    }
+}
+
+/// Fetches the external links and adds the broken ones to the report, at the
+/// link's position like any other broken link.
+fn check_external_links(config: &Config, loaded: &mut Loaded) -> ExternalSummary {
+    let found = external::check_external(config, &loaded.links.external);
+    let pages = &loaded.content.pages;
+    let mut lines: HashMap<usize, LineIndex> = HashMap::new();
+    for (page, link, message) in &found.broken {
+        let page_index = *page;
+        let page = &pages[page_index];
+        let lines = lines
+            .entry(page_index)
+            .or_insert_with(|| LineIndex::new(&page.text));
+        let (broken, diagnostic) = links::broken_link(
+            page,
+            link,
+            lines,
+            Severity::Error,
+            Reason::External,
+            message.clone(),
+            None,
+        );
+        loaded.links.broken.push(broken);
+        loaded.links.diagnostics.push(diagnostic.clone());
+        loaded.report.push(diagnostic);
+    }
+    loaded.report.extend(found.warnings);
+    let page_order: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel_path.as_str(), i))
+        .collect();
+    loaded.links.broken.sort_by_key(|b| {
+        (
+            page_order.get(b.file.as_str()).copied().unwrap_or(usize::MAX),
+            b.line,
+            b.column,
+        )
+    });
+    ExternalSummary {
+        urls: found.urls,
+        from_cache: found.from_cache,
+        broken_links: found.broken.len(),
     }
 }
 

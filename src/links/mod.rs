@@ -6,6 +6,8 @@
 //! the site's own domains are internal. Links to source files (`x.md`) resolve
 //! against the source file's folder.
 
+pub mod external;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
@@ -15,7 +17,7 @@ use regex::RegexSet;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Asset, Page};
+use crate::content::{Asset, Page, SourceKind};
 use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 use crate::markdown::{Link, LinkKind, Rendered};
 
@@ -391,6 +393,17 @@ impl<'a> LinkIndex<'a> {
                 (self.anchors[page].is_empty())
                     .then(|| format!("`{}` has no headings or ids", target.url.path))
             });
+        // ERB output (`<%= partial ... %>`) is not run, so ids it would make
+        // are missing from the built page too; say so.
+        let help = if target.kind == SourceKind::MarkdownErb && target.body().contains("<%=") {
+            let erb = format!(
+                "`{}` has ERB output tags, which handbook does not run; the id may have come from one",
+                target.rel_path
+            );
+            Some(help.map_or(erb.clone(), |h| format!("{h}; {erb}")))
+        } else {
+            help
+        };
         Resolution::Broken {
             reason: Reason::MissingAnchor,
             message: format!("no heading or id `#{fragment}` in `{}`", target.rel_path),
@@ -628,7 +641,8 @@ fn check_page(
     out
 }
 
-fn broken_link(
+/// A broken link as both the JSON record and the diagnostic.
+pub fn broken_link(
     page: &Page,
     link: &Link,
     lines: &LineIndex,
