@@ -250,7 +250,12 @@ struct CodeQualityLines {
 
 /// GitLab Code Quality report: a JSON array of issues. `path_prefix` turns
 /// content-relative paths into repository-relative ones.
+///
+/// The fingerprint is what GitLab compares between a merge request and its
+/// target branch, so it leaves out the line: a broken link that moves down
+/// the page when text is added above it is the same issue, not a new one.
 pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
+    let mut occurrences: HashMap<(&str, &str, &str), usize> = HashMap::new();
     let issues: Vec<CodeQualityIssue> = result
         .broken()
         .iter()
@@ -260,12 +265,15 @@ pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
             } else {
                 format!("{}/{}", path_prefix.trim_end_matches('/'), b.file)
             };
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&(&b.file, &b.target, b.line, b.column), &mut hasher);
+            let nth = occurrences
+                .entry((&b.file, &b.target, b.reason.as_str()))
+                .or_insert(0);
+            *nth += 1;
+            let identity = format!("{}\0{}\0{}\0{}", b.file, b.target, b.reason.as_str(), nth);
             CodeQualityIssue {
                 description: format!("{} ({})", b.message, b.target),
                 check_name: b.reason.as_str(),
-                fingerprint: format!("{:016x}", std::hash::Hasher::finish(&hasher)),
+                fingerprint: format!("{:016x}", fnv1a_64(identity.as_bytes())),
                 severity: "major",
                 location: CodeQualityLocation {
                     path,
@@ -275,4 +283,53 @@ pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into())
+}
+
+/// FNV-1a: a fingerprint that stays the same across runs, machines and
+/// compiler versions (the standard library's hasher promises none of that).
+fn fnv1a_64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The content folder as a path relative to the working folder (the
+/// repository root in CI), for the paths in a Code Quality report.
+pub fn repository_relative(content_dir: &std::path::Path) -> String {
+    let relative = if content_dir.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| content_dir.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+            .unwrap_or_else(|| content_dir.to_path_buf())
+    } else {
+        content_dir.to_path_buf()
+    };
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let mut text = text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    if text == "." {
+        text = "";
+    }
+    text.trim_end_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable() {
+        // Fixed values: a change here changes every fingerprint GitLab has stored.
+        assert_eq!(fnv1a_64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a_64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn content_paths_relative_to_the_repository() {
+        assert_eq!(repository_relative(std::path::Path::new("./content")), "content");
+        assert_eq!(repository_relative(std::path::Path::new(".")), "");
+        assert_eq!(repository_relative(std::path::Path::new("docs/hb/")), "docs/hb");
+    }
 }

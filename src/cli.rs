@@ -251,12 +251,7 @@ fn run_check(args: CheckArgs) -> i32 {
         Format::Json => println!("{}", check::to_json(&result, args.orphans)),
         Format::Junit => print!("{}", check::to_junit(&result)),
         Format::Codequality => {
-            let prefix = config
-                .content_dir
-                .strip_prefix(".")
-                .unwrap_or(&config.content_dir)
-                .to_string_lossy()
-                .into_owned();
+            let prefix = check::repository_relative(&config.content_dir);
             println!("{}", check::to_codequality(&result, &prefix))
         }
     }

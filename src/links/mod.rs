@@ -612,6 +612,8 @@ fn check_page(
 ) -> PageLinks {
     let mut links: Vec<&Link> = rendered.links.iter().collect();
     links.sort_by_key(|l| l.span.start);
+    // A reference definition used by several links is one link in the source.
+    links.dedup_by(|a, b| a.span.start == b.span.start && a.href == b.href);
     let mut out = PageLinks {
         checked: links.len(),
         ..PageLinks::default()
