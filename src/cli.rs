@@ -88,6 +88,10 @@ pub struct CheckArgs {
     /// Also list pages that no other page links to.
     #[arg(long)]
     pub orphans: bool,
+    /// Also fetch http(s) links and report the ones that do not answer
+    /// (limits and the cache are in `[links.external]` of site.toml).
+    #[arg(long)]
+    pub external: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -233,7 +237,11 @@ fn run_check(args: CheckArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let result = check::check(&config, args.orphans);
+    let options = check::CheckOptions {
+        orphans: args.orphans,
+        external: args.external,
+    };
+    let result = check::check_with(&config, &options);
     let broken = result.broken().len();
     let errors = result.report().errors();
     match args.format {
@@ -260,17 +268,18 @@ fn run_check(args: CheckArgs) -> i32 {
                     result.report().warnings(),
                     if args.orphans { format!(", {} orphan page(s)", result.orphans.len()) } else { String::new() }
                 );
+                if let Some(external) = &result.external {
+                    eprintln!(
+                        "External: {} URL(s), {} from the cache: {} broken link(s)",
+                        external.urls, external.from_cache, external.broken_links
+                    );
+                }
             }
         }
         Format::Json => println!("{}", check::to_json(&result, args.orphans)),
         Format::Junit => print!("{}", check::to_junit(&result)),
         Format::Codequality => {
-            let prefix = config
-                .content_dir
-                .strip_prefix(".")
-                .unwrap_or(&config.content_dir)
-                .to_string_lossy()
-                .into_owned();
+            let prefix = check::repository_relative(&config.content_dir);
             println!("{}", check::to_codequality(&result, &prefix))
         }
     }

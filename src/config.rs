@@ -114,6 +114,52 @@ pub struct LinksConfig {
     pub external_ignore: Vec<String>,
     /// What a broken internal link is in `handbook build`.
     pub broken: BrokenLinks,
+    /// How `handbook check --external` fetches external links.
+    pub external: ExternalConfig,
+}
+
+/// `[links.external]`: limits and the cache of `handbook check --external`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExternalConfig {
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Seconds before a request (connect, send, first bytes) is given up.
+    pub timeout_secs: u64,
+    /// Tries after the first for timeouts, connection errors, 429 and 5xx.
+    pub retries: u32,
+    /// Redirects followed before a link counts as broken.
+    pub max_redirects: u32,
+    /// Longest wait a `Retry-After` header may ask for, in seconds.
+    pub max_retry_after_secs: u64,
+    /// Statuses that count as working besides 2xx (e.g. 403 from sites that
+    /// turn robots away).
+    pub accept_status: Vec<u16>,
+    /// Cache file, relative to the site root; `""` turns the cache off.
+    pub cache: PathBuf,
+    /// How long a cached result is trusted, in hours.
+    pub cache_ttl_hours: f64,
+    /// `User-Agent` sent with every request.
+    pub user_agent: String,
+}
+
+impl Default for ExternalConfig {
+    fn default() -> Self {
+        ExternalConfig {
+            concurrency: 16,
+            per_host: 2,
+            timeout_secs: 15,
+            retries: 2,
+            max_redirects: 5,
+            max_retry_after_secs: 30,
+            accept_status: Vec::new(),
+            cache: PathBuf::from(".handbook-cache/external.json"),
+            cache_ttl_hours: 24.0,
+            user_agent: concat!("handbook/", env!("CARGO_PKG_VERSION"), " (link checker)").into(),
+        }
+    }
 }
 
 /// `[cadence]`: the operating rhythm's settings (see `docs/cadence.md`).
