@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config, ErbMode};
 use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::{Diagnostic, Report, Severity};
@@ -15,7 +16,7 @@ use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::output::{self, sitemap, OutputError, Sink, StagedDir};
 use crate::render::context::{
-    self, ConfigView, Listing, PageContext, PageView, SectionView, SiteView,
+    self, ConfigView, Listing, Nav, PageContext, PageView, SectionView, SiteView,
 };
 use crate::render::{Renderer, StaticSource, Theme};
 use crate::site::{NavLink, Site};
@@ -50,6 +51,8 @@ pub struct Loaded {
     pub content: Content,
     pub rendered: Vec<Rendered>,
     pub site: Site,
+    /// The operating rhythm: every page's `cadence` activities.
+    pub rhythm: Rhythm,
     pub links: LinkReport,
     pub report: Report,
 }
@@ -57,35 +60,40 @@ pub struct Loaded {
 /// Files `handbook` generates besides the pages.
 const GENERATED_FILES: &[&str] = &["sitemap.xml", "search-index.json", "syntax.css", "404.html"];
 
-/// Loads, renders the Markdown and resolves links: everything but templates and output.
+/// Loads, renders the Markdown and resolves links: everything but templates and
+/// output. `render_html` false (for `check`) skips highlighting and HTML: only
+/// ids and links are needed.
 pub fn load(
     config: &Config,
-    highlight: bool,
+    render_html: bool,
     link_severity: Severity,
     static_paths: &[String],
 ) -> Loaded {
-    if highlight {
+    if render_html {
         markdown::highlight::preload();
     }
     let mut report = Report::default();
     let content = content::load(config);
     report.extend(content.diagnostics.iter().cloned());
 
-    let sources = SourceIndex::new(&content.pages, &config.base_path);
+    let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
-        .map(|page| render_markdown(config, &sources, page, highlight))
+        .map(|page| render_markdown(config, &sources, page, render_html))
         .collect();
     for (page, r) in content.pages.iter().zip(&rendered) {
         report.extend(note_diagnostics(page, r));
     }
     let site = Site::build(&content.pages, &rendered);
+    let rhythm = cadence::collect(config, &content.pages, &rendered, &site.titles);
+    report.extend(rhythm.diagnostics.iter().cloned());
     let links = check_links(
         config,
         &content,
         &rendered,
         &site,
+        &rhythm,
         static_paths,
         link_severity,
         None,
@@ -95,29 +103,48 @@ pub fn load(
         content,
         rendered,
         site,
+        rhythm,
         links,
         report,
     }
 }
 
-/// Renders one page's Markdown with the site's options. `sources` rewrites
-/// links to `.md` files into page URLs.
+/// Root-relative links in content (`/sales/`) are written for a site at the
+/// domain root; a site published under a path (`base_url = ".../docs"`) gets
+/// the path prefixed, so the same content works in both places.
+fn with_base_path(base_path: &str, target: &str) -> Option<String> {
+    if base_path.is_empty() || !target.starts_with('/') || target.starts_with("//") {
+        return None;
+    }
+    if target == base_path || target.starts_with(&format!("{base_path}/")) {
+        return None;
+    }
+    Some(format!("{base_path}{target}"))
+}
+
+/// Renders one page's Markdown with the site's options (shared by `load`
+/// and `serve`). `sources` rewrites links to `.md` files into page URLs;
+/// `render_html` false skips highlighting and HTML.
 pub fn render_markdown(
     config: &Config,
     sources: &SourceIndex,
     page: &content::Page,
-    highlight: bool,
+    render_html: bool,
 ) -> Rendered {
-    let dir = page.dir();
-    let rewrite = |target: &str| sources.rewrite(dir, target);
+    let rewrite = |target: &str| {
+        sources
+            .rewrite(page, target)
+            .or_else(|| with_base_path(&config.base_path, target))
+    };
     let options = RenderOptions {
         flavor: config.site.markdown.heading_ids,
-        highlight: highlight && config.site.markdown.highlight,
+        highlight: render_html && config.site.markdown.highlight,
         smart_punctuation: config.site.markdown.smart_punctuation,
         parse_block_html: config.site.markdown.parse_block_html,
         erb: page.kind == SourceKind::MarkdownErb,
         erb_show: config.site.markdown.erb == ErbMode::Show,
         base_path: &config.base_path,
+        html: render_html,
         rewrite_link: &rewrite,
     };
     markdown::render(page.body(), page.split.body_start, &options)
@@ -137,16 +164,18 @@ pub fn note_diagnostics<'a>(
 }
 
 /// Resolves the links of the pages in `only` (every page when `None`).
+#[allow(clippy::too_many_arguments)]
 pub fn check_links(
     config: &Config,
     content: &Content,
     rendered: &[Rendered],
     site: &Site,
+    rhythm: &Rhythm,
     static_paths: &[String],
     severity: Severity,
     only: Option<&[usize]>,
 ) -> LinkReport {
-    let index = link_index(config, content, rendered, site, static_paths);
+    let index = link_index(config, content, rendered, site, rhythm, static_paths);
     match only {
         None => links::check_all(&index, &content.pages, rendered, severity),
         Some(pages) => links::check_pages(&index, &content.pages, rendered, severity, pages),
@@ -154,12 +183,13 @@ pub fn check_links(
 }
 
 /// What links can point at: every page, asset, theme static file and
-/// generated file.
+/// generated page or file.
 pub fn link_index<'a>(
     config: &'a Config,
     content: &'a Content,
     rendered: &'a [Rendered],
     site: &Site,
+    rhythm: &Rhythm,
     static_paths: &[String],
 ) -> LinkIndex<'a> {
     let mut asset_paths: Vec<String> = content
@@ -169,7 +199,11 @@ pub fn link_index<'a>(
         .collect();
     asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
     asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
-    let generated_pages = site.sections_without_index().map(|s| s.path.clone());
+    asset_paths.extend(rhythm.index.file_paths());
+    let generated_pages = site
+        .sections_without_index()
+        .map(|s| s.path.clone())
+        .chain(rhythm.index.page_paths());
     LinkIndex::new(
         config,
         &content.pages,
@@ -179,19 +213,33 @@ pub fn link_index<'a>(
     )
 }
 
+/// Makes the rhythm available to templates as `cadence(...)`.
+pub fn register_rhythm(renderer: &mut Renderer, rhythm: &Rhythm) {
+    renderer.register_function(
+        "cadence",
+        cadence::index::TemplateFunction::new(std::sync::Arc::new(rhythm.index.clone())),
+    );
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error("{}", .0.message)]
-    Diagnostic(Diagnostic),
+    Diagnostic(Box<Diagnostic>),
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError::Diagnostic(Box::new(d))
+    }
 }
 
 impl BuildError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         match self {
             BuildError::Output(e) => Diagnostic::error("output", e.to_string()),
-            BuildError::Diagnostic(d) => d.clone(),
+            BuildError::Diagnostic(d) => (**d).clone(),
         }
     }
 }
@@ -201,8 +249,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let theme = Theme::load(config)
-        .map_err(|e| BuildError::Diagnostic(Diagnostic::error("theme", e.to_string())))?;
-    let renderer = Renderer::new(&theme).map_err(BuildError::Diagnostic)?;
+        .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
+    let mut renderer = Renderer::new(&theme).map_err(BuildError::from)?;
     let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
     let severity = if options.strict || config.site.links.broken == BrokenLinks::Error {
         Severity::Error
@@ -210,6 +258,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         Severity::Warning
     };
     let loaded = load(config, true, severity, &static_paths);
+    register_rhythm(&mut renderer, &loaded.rhythm);
     let mut summary = BuildSummary {
         pages: loaded.content.pages.len(),
         assets: loaded.content.assets.len(),
@@ -228,6 +277,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         &loaded.content,
         &loaded.rendered,
         &loaded.site,
+        &loaded.rhythm,
         &stage,
         options.progress,
     )?;
@@ -254,15 +304,16 @@ pub fn write_site(
     content: &Content,
     rendered: &[Rendered],
     site: &Site,
+    rhythm: &Rhythm,
     sink: &dyn Sink,
     progress: bool,
 ) -> Result<Vec<Diagnostic>, BuildError> {
-    let render = SiteRender::new(config, renderer, content, rendered, site);
+    let render = SiteRender::new(config, renderer, content, rendered, site, rhythm);
     let all: Vec<usize> = (0..content.pages.len()).collect();
     let diagnostics = render.pages(&all, sink, progress)?;
-    render.generated_pages(sink)?;
+    let cadence_pages = render.generated_pages(sink)?;
     render.fixed_files(sink)?;
-    render.indexes(sink)?;
+    render.indexes(sink, &cadence_pages)?;
     copy_static(theme, content, sink)?;
     Ok(diagnostics)
 }
@@ -275,9 +326,11 @@ pub struct SiteRender<'a> {
     pub content: &'a Content,
     pub rendered: &'a [Rendered],
     pub site: &'a Site,
+    pub rhythm: &'a Rhythm,
     /// The template views shared by every page, serialized once.
     config_value: Value,
     site_view: SiteView,
+    section_navs: SectionNavs,
 }
 
 impl<'a> SiteRender<'a> {
@@ -287,6 +340,7 @@ impl<'a> SiteRender<'a> {
         content: &'a Content,
         rendered: &'a [Rendered],
         site: &'a Site,
+        rhythm: &'a Rhythm,
     ) -> Self {
         SiteRender {
             config,
@@ -294,10 +348,12 @@ impl<'a> SiteRender<'a> {
             content,
             rendered,
             site,
+            rhythm,
             config_value: serde_json::to_value(ConfigView::new(config)).unwrap_or(Value::Null),
             site_view: SiteView {
                 page_count: content.pages.len(),
             },
+            section_navs: SectionNavs::new(renderer, site.sections.len()),
         }
     }
 
@@ -320,7 +376,7 @@ impl<'a> SiteRender<'a> {
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
-                let (html, warning) = rendered.map_err(BuildError::Diagnostic)?;
+                let (html, warning) = rendered?;
                 sink.write(&pages[i].url.output, html.as_bytes())?;
                 Ok(warning)
             })
@@ -340,7 +396,7 @@ impl<'a> SiteRender<'a> {
                     entry.1 += 1;
                 }
                 Ok(None) => {}
-                Err(BuildError::Diagnostic(d)) => diagnostics.push(d),
+                Err(BuildError::Diagnostic(d)) => diagnostics.push(*d),
                 Err(e) => return Err(e),
             }
         }
@@ -361,36 +417,50 @@ impl<'a> SiteRender<'a> {
 
     /// Renders page `i` (which must exist): its HTML, and a warning when its
     /// layout is unknown; a template error names the page.
-    pub fn render_page(&self, i: usize) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    pub fn render_page(&self, i: usize) -> Result<(String, Option<Diagnostic>), BuildError> {
         let page = &self.content.pages[i];
         let (template, warning) = choose_template(self.renderer, page, self.site, i);
-        let context = self.page_context(i);
+        let context = self.page_context(i)?;
         let html = self
             .renderer
             .render(&template, &context.to_tera())
-            .map_err(|d| Diagnostic {
-                message: format!("{} (rendering {})", d.message, page.rel_path),
-                ..d
+            .map_err(|d| {
+                BuildError::from(Diagnostic {
+                    message: format!("{} (rendering {})", d.message, page.rel_path),
+                    ..d
+                })
             })?;
         Ok((html, warning))
     }
 
-    /// Pages `handbook` makes itself: listings for folders without an index page.
-    pub fn generated_pages(&self, sink: &dyn Sink) -> Result<(), BuildError> {
-        for section in self.site.sections_without_index() {
+    /// Pages `handbook` makes itself: listings for folders without an index
+    /// page, and the cadence pages and feeds. Returns the site paths of the
+    /// cadence pages written.
+    pub fn generated_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
+        let (config, content, site) = (self.config, self.content, self.site);
+        for section in site.sections_without_index() {
             let html = render_listing(
-                self.config,
+                config,
                 self.renderer,
                 &self.config_value,
                 &self.site_view,
-                self.content,
-                self.site,
+                content,
+                site,
                 section,
             )?;
             let output = format!("{}index.html", section.path.trim_start_matches('/'));
             sink.write(&output, html.as_bytes())?;
         }
-        Ok(())
+        write_cadence(
+            config,
+            self.renderer,
+            &self.config_value,
+            &self.site_view,
+            content,
+            site,
+            self.rhythm,
+            sink,
+        )
     }
 
     /// Files that depend on the configuration and templates only: the 404
@@ -410,13 +480,14 @@ impl<'a> SiteRender<'a> {
             &self.config.site.markdown.highlight_theme,
             &self.config.site.markdown.highlight_theme_dark,
         )
-        .map_err(|e| BuildError::Diagnostic(Diagnostic::error("config", e)))?;
+        .map_err(|e| BuildError::from(Diagnostic::error("config", e)))?;
         sink.write("syntax.css", css.as_bytes())?;
         Ok(())
     }
 
     /// Files that list every page: the sitemap and the search index.
-    pub fn indexes(&self, sink: &dyn Sink) -> Result<(), BuildError> {
+    /// `cadence_pages`: what [`SiteRender::generated_pages`] returned.
+    pub fn indexes(&self, sink: &dyn Sink, cadence_pages: &[String]) -> Result<(), BuildError> {
         let (config, pages, site) = (self.config, &self.content.pages, self.site);
         let entries: Vec<sitemap::SitemapEntry> = pages
             .iter()
@@ -424,6 +495,10 @@ impl<'a> SiteRender<'a> {
                 permalink: format!("{}{}", config.base_url, p.url.path),
                 lastmod: p.front.date.as_deref().unwrap_or(""),
             })
+            .chain(cadence_pages.iter().map(|path| sitemap::SitemapEntry {
+                permalink: format!("{}{path}", config.base_url),
+                lastmod: "",
+            }))
             .collect();
         sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())?;
 
@@ -451,40 +526,58 @@ impl<'a> SiteRender<'a> {
     }
 
     /// A fingerprint of everything page `i`'s template sees except the page's
-    /// own Markdown output: its navigation, breadcrumbs, neighbours, section
-    /// listing and the site-wide views. `serve` re-renders a page whose
-    /// fingerprint changed after an edit to another page.
+    /// own Markdown output: its template, navigation, breadcrumbs,
+    /// neighbours, section listing and the site-wide views. `serve`
+    /// re-renders a page whose fingerprint changed after an edit to another
+    /// page.
     pub fn frame_fingerprint(&self, i: usize) -> u64 {
         use std::hash::Hasher;
         let Some(page) = self.content.pages.get(i) else {
             return 0;
         };
         let (template, _) = choose_template(self.renderer, page, self.site, i);
-        let mut context = self.page_context(i);
-        context.page.content = "";
-        context.page.toc = Vec::new();
         let mut hasher = HashWriter(std::collections::hash_map::DefaultHasher::new());
         hasher.0.write(template.as_bytes());
+        let Ok(mut context) = self.page_context(i) else {
+            return 0;
+        };
+        context.page.content = "";
+        context.page.toc = Vec::new();
         let _ = serde_json::to_writer(&mut hasher, &context.page);
         let _ = serde_json::to_writer(&mut hasher, &context.section);
         let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
-        let _ = serde_json::to_writer(&mut hasher, &context.nav);
+        match &context.nav {
+            Nav::Tree(nav) => {
+                let _ = serde_json::to_writer(&mut hasher, nav);
+            }
+            Nav::Html(html) => hasher.0.write(html.as_bytes()),
+        }
         let _ = serde_json::to_writer(&mut hasher, &context.prev);
         let _ = serde_json::to_writer(&mut hasher, &context.next);
         let _ = serde_json::to_writer(&mut hasher, context.site);
         hasher.0.finish()
     }
 
-    fn page_context(&self, i: usize) -> PageContext<'_> {
-        page_context(
+    fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
+        let nav = self.section_navs.for_page(
+            self.renderer,
+            self.config,
+            &self.config_value,
+            self.content,
+            self.site,
+            i,
+        )?;
+        Ok(page_context(
             self.config,
             &self.config_value,
             &self.site_view,
             self.content,
             self.rendered,
             self.site,
+            self.rhythm,
             i,
-        )
+            nav,
+        ))
     }
 }
 
@@ -596,6 +689,66 @@ fn section_view(config: &Config, content: &Content, site: &Site, section: usize)
     }
 }
 
+/// Sidebars rendered once per section by the theme's `nav.html` (when it has
+/// one), so that navigation costs the same per page on 100 or 50,000 pages.
+struct SectionNavs {
+    enabled: bool,
+    rendered: Vec<std::sync::OnceLock<Result<String, Diagnostic>>>,
+}
+
+impl SectionNavs {
+    fn new(renderer: &Renderer, sections: usize) -> SectionNavs {
+        SectionNavs {
+            enabled: renderer.has_template("nav.html"),
+            rendered: (0..sections).map(|_| std::sync::OnceLock::new()).collect(),
+        }
+    }
+
+    fn for_page(
+        &self,
+        renderer: &Renderer,
+        config: &Config,
+        config_value: &Value,
+        content: &Content,
+        site: &Site,
+        page: usize,
+    ) -> Result<Nav, BuildError> {
+        if !self.enabled {
+            return Ok(Nav::Tree(site.nav(page, &content.pages, &config.base_path)));
+        }
+        let section = site.page_section[page];
+        let html = self.rendered[section].get_or_init(|| {
+            let mut context = tera::Context::new();
+            context.insert("config", config_value);
+            context.insert(
+                "nav",
+                &site.section_nav(section, &content.pages, &config.base_path),
+            );
+            renderer.render("nav.html", &context)
+        });
+        let html = html.as_ref().map_err(|d| BuildError::from(d.clone()))?;
+        let url = format!("{}{}", config.base_path, content.pages[page].url.path);
+        Ok(Nav::Html(mark_current(html, &url)))
+    }
+}
+
+/// Marks the link to `url` as the current page.
+fn mark_current(nav_html: &str, url: &str) -> String {
+    let needle = format!("href=\"{url}\"");
+    match nav_html.find(&needle) {
+        Some(at) => {
+            let end = at + needle.len();
+            let mut out = String::with_capacity(nav_html.len() + 24);
+            out.push_str(&nav_html[..end]);
+            out.push_str(" aria-current=\"page\"");
+            out.push_str(&nav_html[end..]);
+            out
+        }
+        None => nav_html.to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn page_context<'a>(
     config: &'a Config,
     config_value: &'a Value,
@@ -603,7 +756,9 @@ fn page_context<'a>(
     content: &'a Content,
     rendered: &'a [Rendered],
     site: &'a Site,
+    rhythm: &'a Rhythm,
     i: usize,
+    nav: Nav,
 ) -> PageContext<'a> {
     let page = &content.pages[i];
     let r = &rendered[i];
@@ -627,7 +782,7 @@ fn page_context<'a>(
             path: &page.url.path,
             url: format!("{}{}", config.base_path, page.url.path),
             permalink: format!("{}{}", config.base_url, page.url.path),
-            content: &r.html,
+            content: body_without_title_heading(page, r),
             toc: markdown::toc_tree(&r.headings),
             layout: &page.front.layout,
             extra: Some(&page.front.extra),
@@ -639,14 +794,29 @@ fn page_context<'a>(
             word_count: r.word_count,
             reading_time: context::reading_time(r.word_count),
             is_section,
-            cadence: Vec::new(),
+            cadence: cadence_badges(config, rhythm, i),
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),
-        nav: site.nav(i, &content.pages, &config.base_path),
+        nav,
         prev: prev.map(link),
         next: next.map(link),
         site: site_view,
+    }
+}
+
+/// A page without a `title` whose content opens with an `# h1` takes its title
+/// from it (as GitHub shows a README); the theme prints the title, so the
+/// heading is not repeated.
+fn body_without_title_heading<'a>(page: &content::Page, rendered: &'a Rendered) -> &'a str {
+    let html = rendered.html.as_str();
+    let trimmed = html.trim_start();
+    if page.front.title.is_some() || !trimmed.starts_with("<h1") {
+        return html;
+    }
+    match trimmed.find("</h1>") {
+        Some(end) => trimmed[end + 5..].trim_start_matches('\n'),
+        None => html,
     }
 }
 
@@ -681,28 +851,14 @@ fn render_listing(
         },
         section: Some(section_view(config, content, site, index)),
         breadcrumbs: Vec::new(),
-        nav: section_nav(site, content, config, index),
+        nav: Nav::Tree(site.section_nav(index, &content.pages, &config.base_path)),
         prev: None,
         next: None,
         site: site_view,
     };
     renderer
         .render("section.html", &context.to_tera())
-        .map_err(BuildError::Diagnostic)
-}
-
-/// The sidebar of a generated listing: that of its first page, if any.
-fn section_nav(
-    site: &Site,
-    content: &Content,
-    config: &Config,
-    section: usize,
-) -> Vec<crate::site::NavNode> {
-    match site.sections[section].pages.first() {
-        Some(&p) => site.nav(p, &content.pages, &config.base_path),
-        None if !content.pages.is_empty() => site.nav(0, &content.pages, &config.base_path),
-        None => Vec::new(),
-    }
+        .map_err(BuildError::from)
 }
 
 fn render_generated(
@@ -725,12 +881,223 @@ fn render_generated(
         },
         section: None,
         breadcrumbs: Vec::new(),
-        nav: Vec::new(),
+        nav: Nav::Tree(Vec::new()),
         prev: None,
         next: None,
         site: site_view,
     };
     renderer
         .render(template, &context.to_tera())
-        .map_err(BuildError::Diagnostic)
+        .map_err(BuildError::from)
+}
+
+/// The cadence badges of page `i`: one per activity it declares.
+fn cadence_badges(config: &Config, rhythm: &Rhythm, i: usize) -> Vec<context::CadenceBadge> {
+    rhythm
+        .of_page(i)
+        .iter()
+        .map(|a| context::CadenceBadge {
+            activity: a.name.clone(),
+            owner: a.owner.clone(),
+            every: a
+                .every
+                .iter()
+                .map(|&c| context::CadenceLabel {
+                    key: config.vocabulary.get(c).key.clone(),
+                    label: config.vocabulary.get(c).label.clone(),
+                })
+                .collect(),
+            anchor: a.section.clone(),
+        })
+        .collect()
+}
+
+/// `/cadence/` -> `cadence/index.html`; `/cadence.ics` -> `cadence.ics`.
+fn output_file(site_path: &str) -> String {
+    let rel = site_path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// Renders the cadence pages and writes the feeds and `cadence.json`.
+/// Returns the site paths of the pages written. A content page at one of
+/// these paths wins over the generated one.
+#[allow(clippy::too_many_arguments)]
+fn write_cadence(
+    config: &Config,
+    renderer: &Renderer,
+    config_value: &Value,
+    site_view: &SiteView,
+    content: &Content,
+    site: &Site,
+    rhythm: &Rhythm,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, BuildError> {
+    use cadence::index::{self as cadence_index, Filter};
+    let index = &rhythm.index;
+    let vocabulary = &config.vocabulary;
+    let taken: std::collections::HashSet<&str> =
+        content.pages.iter().map(|p| p.url.path.as_str()).collect();
+    let urls = index.urls();
+    let full = serde_json::to_value(index.view(&Filter::default())).unwrap_or(Value::Null);
+    let home = content.pages.iter().position(|p| p.url.path == "/");
+    // The sidebar of the top of the site, as on a listing page.
+    let nav = match site.sections.iter().position(|s| s.dir.is_empty()) {
+        Some(top) => site.section_nav(top, &content.pages, &config.base_path),
+        None => Vec::new(),
+    };
+    let home_link = NavLink {
+        title: home.map_or_else(|| config.site.title.clone(), |p| site.titles[p].clone()),
+        url: format!("{}/", config.base_path),
+    };
+    let rhythm_link = NavLink {
+        title: "Operating rhythm".into(),
+        url: urls.index.clone(),
+    };
+    let mut written = Vec::new();
+    let mut render_page = |path: &str,
+                           template: &str,
+                           title: &str,
+                           description: &str,
+                           breadcrumbs: Vec<NavLink>,
+                           extra: Option<(&str, Value)>|
+     -> Result<(), BuildError> {
+        if taken.contains(path) {
+            return Ok(());
+        }
+        let context = PageContext {
+            config: config_value,
+            page: PageView {
+                title,
+                description,
+                path,
+                url: format!("{}{path}", config.base_path),
+                permalink: format!("{}{path}", config.base_url),
+                ..PageView::default()
+            },
+            section: None,
+            breadcrumbs,
+            nav: Nav::Tree(nav.clone()),
+            prev: None,
+            next: None,
+            site: site_view,
+        };
+        let mut tera_context = context.to_tera();
+        tera_context.insert("rhythm", &full);
+        if let Some((name, value)) = extra {
+            tera_context.insert(name, &value);
+        }
+        let html = renderer.render(template, &tera_context).map_err(|d| {
+            BuildError::from(Diagnostic {
+                message: format!("{} (rendering {path})", d.message),
+                ..d
+            })
+        })?;
+        sink.write(&output_file(path), html.as_bytes())?;
+        written.push(path.to_string());
+        Ok(())
+    };
+
+    render_page(
+        cadence_index::INDEX_PATH,
+        "cadence/index.html",
+        "Operating rhythm",
+        "Every recurring activity of the handbook, from the most to the least frequent.",
+        vec![home_link.clone()],
+        None,
+    )?;
+    for (key, label) in index.cadences() {
+        let view = index.view(&Filter {
+            every: Some(key.clone()),
+            ..Filter::default()
+        });
+        let group = view
+            .cadences
+            .into_iter()
+            .find(|g| g.key == *key)
+            .unwrap_or_else(|| cadence_index::CadenceGroup {
+                key: key.clone(),
+                label: label.clone(),
+                url: format!("{}{}{key}/", config.base_path, cadence_index::INDEX_PATH),
+                activities: Vec::new(),
+            });
+        render_page(
+            &format!("{}{key}/", cadence_index::INDEX_PATH),
+            "cadence/every.html",
+            &format!("{label} activities"),
+            "",
+            vec![home_link.clone(), rhythm_link.clone()],
+            Some(("group", serde_json::to_value(&group).unwrap_or(Value::Null))),
+        )?;
+    }
+    let calendar = index.calendar(rhythm, vocabulary);
+    render_page(
+        cadence_index::CALENDAR_PATH,
+        "cadence/calendar.html",
+        "Calendar",
+        "What lands in which week of each quarter.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        Some((
+            "calendar",
+            serde_json::to_value(&calendar).unwrap_or(Value::Null),
+        )),
+    )?;
+    render_page(
+        cadence_index::OWNERS_PATH,
+        "cadence/owners.html",
+        "Owners",
+        "Who runs which recurring activity, with a calendar feed per role.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        None,
+    )?;
+    let full_view = index.view(&Filter::default());
+    let owners_link = NavLink {
+        title: "Owners".into(),
+        url: urls.owners.clone(),
+    };
+    for owner in &full_view.owners {
+        render_page(
+            &cadence_index::owner_path(&owner.slug),
+            "cadence/owner.html",
+            &owner.name,
+            "",
+            vec![home_link.clone(), rhythm_link.clone(), owners_link.clone()],
+            Some(("owner", serde_json::to_value(owner).unwrap_or(Value::Null))),
+        )?;
+    }
+
+    let host = config
+        .internal_hosts
+        .first()
+        .map_or("handbook", String::as_str);
+    let feed_name = format!("{}: operating rhythm", config.site.title);
+    let info = cadence::ical::FeedInfo {
+        name: &feed_name,
+        description: &config.site.description,
+        host,
+        start: index.start,
+    };
+    sink.write(
+        &output_file(cadence_index::ICS_PATH),
+        cadence::ical::calendar(&info, &index.views).as_bytes(),
+    )?;
+    for owner in &full_view.owners {
+        let name = format!("{}: {}", config.site.title, owner.name);
+        let info = cadence::ical::FeedInfo {
+            name: &name,
+            ..info
+        };
+        sink.write(
+            &output_file(&cadence_index::owner_ics_path(&owner.slug)),
+            cadence::ical::calendar(&info, &owner.activities).as_bytes(),
+        )?;
+    }
+    sink.write(
+        &output_file(cadence_index::JSON_PATH),
+        cadence_index::to_json(index, vocabulary).as_bytes(),
+    )?;
+    Ok(written)
 }

@@ -136,13 +136,37 @@ impl LineIndex {
         let underline_start = (start - line_start).min(source_line.len());
         let underline_end =
             (end.min(line_end) - line_start).clamp(underline_start, source_line.len());
+        let (shown, underline) = window(source_line, underline_start..underline_end);
         Location {
             line: line + 1,
             column,
-            source_line: source_line.to_string(),
-            underline: underline_start..underline_end,
+            source_line: shown,
+            underline,
         }
     }
+}
+
+/// Longest source line shown in full; longer ones are cut around the span.
+const MAX_SHOWN_LINE: usize = 240;
+
+/// A long line cut to a window around `span` (`…` marks the cuts), with the
+/// span moved into the window and shortened to fit.
+fn window(line: &str, span: Range<usize>) -> (String, Range<usize>) {
+    if line.len() <= MAX_SHOWN_LINE {
+        return (line.to_string(), span);
+    }
+    let start = floor_char_boundary(line, span.start.saturating_sub(60));
+    let span_end = ceil_char_boundary(line, span.end.min(span.start + MAX_SHOWN_LINE / 2));
+    let end = ceil_char_boundary(line, (span_end + 60).min(line.len()));
+    let prefix = if start > 0 { "…" } else { "" };
+    let mut shown = String::with_capacity(end - start + 8);
+    shown.push_str(prefix);
+    shown.push_str(&line[start..end]);
+    if end < line.len() {
+        shown.push('…');
+    }
+    let offset = prefix.len() + span.start - start;
+    (shown, offset..offset + (span_end - span.start))
 }
 
 pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -151,6 +175,16 @@ pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     }
     while !text.is_char_boundary(index) {
         index -= 1;
+    }
+    index
+}
+
+pub fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(index) {
+        index += 1;
     }
     index
 }
@@ -173,12 +207,15 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         (Some(file), Some(location)) => {
             let label = diagnostic.label.as_deref().unwrap_or("");
             let mut underline = location.underline.clone();
+            let line = location.source_line.as_str();
+            underline.start = floor_char_boundary(line, underline.start);
+            underline.end = ceil_char_boundary(line, underline.end.max(underline.start));
             if underline.is_empty() {
-                // annotate-snippets needs something to point at; an empty span
-                // at the end of a line points just past it.
-                underline.end = (underline.start + 1).min(location.source_line.len());
+                // annotate-snippets needs something to point at: the next
+                // character, or the last one at the end of a line.
+                underline.end = ceil_char_boundary(line, underline.start + 1);
                 if underline.is_empty() && underline.start > 0 {
-                    underline.start -= 1;
+                    underline.start = floor_char_boundary(line, underline.start - 1);
                 }
             }
             message = message.snippet(
@@ -245,6 +282,16 @@ mod tests {
         assert_eq!((loc.line, loc.column), (2, 8));
         assert_eq!(loc.source_line, "sé [x](/y/)");
         assert_eq!(&loc.source_line[loc.underline.clone()], "/y/");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let text = format!("{}[x](/target/){}", "a".repeat(5000), "b".repeat(5000));
+        let at = text.find("/target/").unwrap();
+        let loc = LineIndex::new(&text).location(&text, at..at + 8);
+        assert!(loc.source_line.len() < 300, "{}", loc.source_line.len());
+        assert_eq!(&loc.source_line[loc.underline.clone()], "/target/");
+        assert_eq!(loc.column, 5005);
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn parse_yaml(front: &str, base: usize) -> Result<Parsed, FrontMatterError> {
         let span = e
             .location()
             .map(|l| {
-                let at = offset_of(front, l.line(), l.column());
+                let at = error_offset(front, offset_of(front, l.line(), l.column()));
                 base + at..base + at
             })
             .unwrap_or(base..base);
@@ -195,6 +195,19 @@ fn parse_yaml(front: &str, base: usize) -> Result<Parsed, FrontMatterError> {
             span: base..base + front.trim_end().len(),
         }),
     }
+}
+
+/// The parser reports an unclosed `[` or `{` where the text ends (the closing
+/// fence); the last line with content is where the author must look.
+fn error_offset(front: &str, at: usize) -> usize {
+    let content_end = front.trim_end().len();
+    if at < content_end {
+        return at;
+    }
+    let line_start = front[..content_end].rfind('\n').map_or(0, |i| i + 1);
+    let indent =
+        front[line_start..content_end].len() - front[line_start..content_end].trim_start().len();
+    line_start + indent
 }
 
 /// serde_yaml appends " at line X column Y"; we show the position ourselves.

@@ -402,6 +402,16 @@ fn interpret(
             other => type_error("weight", "a whole number", other),
         }
     }
+    // Other generators' ordering keys (Docusaurus, Just the Docs) stand in
+    // for `weight` when it is absent.
+    if !map.contains_key("weight") {
+        let other = ["sidebar_position", "nav_order"]
+            .iter()
+            .find_map(|k| map.get(*k));
+        if let Some(n) = other.and_then(Value::as_f64) {
+            front.weight = n as i64;
+        }
+    }
     if let Some(v) = map.get("date") {
         front.date = scalar_string(v);
     }

@@ -6,7 +6,10 @@
 //! the site's own domains are internal. Links to source files (`x.md`) resolve
 //! against the source file's folder.
 
+pub mod external;
+
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
@@ -14,8 +17,8 @@ use regex::RegexSet;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::Page;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::content::{Asset, Page, SourceKind};
+use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 use crate::markdown::{Link, LinkKind, Rendered};
 
 /// Why a link is broken. The names are part of `check --format json`.
@@ -59,41 +62,82 @@ pub enum Resolution {
     },
 }
 
-/// Source path -> page, for links written to Markdown files (`../x.md`).
+/// Source path -> page, for links written to Markdown files (`../x.md`), and
+/// the content's assets, for images written relative to the source file.
 /// Available right after loading, so the renderer can rewrite such links.
 pub struct SourceIndex<'a> {
     pages: &'a [Page],
     by_source: HashMap<&'a str, usize>,
+    assets: HashSet<&'a str>,
     base_path: &'a str,
 }
 
 impl<'a> SourceIndex<'a> {
-    pub fn new(pages: &'a [Page], base_path: &'a str) -> Self {
+    pub fn new(pages: &'a [Page], assets: &'a [Asset], base_path: &'a str) -> Self {
         let by_source = pages
             .iter()
             .enumerate()
             .map(|(i, p)| (p.rel_path.as_str(), i))
             .collect();
+        let assets = assets.iter().map(|a| a.rel_path.as_str()).collect();
         SourceIndex {
             pages,
             by_source,
+            assets,
             base_path,
         }
     }
 
-    /// The page URL a link to a source file (`../x.md#a`) should point at.
-    pub fn rewrite(&self, from_source_dir: &str, target: &str) -> Option<String> {
+    /// The site URL a link written on `page` should point at, when it differs
+    /// from what was written: links to source files (`../x.md#a`) become page
+    /// URLs; a relative link to a file beside the source (GitHub style,
+    /// `images/a.png` from `docs/setup.md`, published at `/docs/setup/`)
+    /// becomes the file's URL.
+    pub fn rewrite(&self, page: &Page, target: &str) -> Option<String> {
         let (path, fragment) = split_fragment(target);
-        if !is_source_link(path) || path.contains("://") {
+        if path.is_empty()
+            || path.starts_with('/')
+            || split_scheme(path).is_some()
+            || path.starts_with("//")
+        {
+            return self.rewrite_rooted_source(path, fragment);
+        }
+        if is_source_link(path) {
+            let target_page = self.page(page.dir(), path)?;
+            return Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment));
+        }
+        let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
+        let source_dir = format!("/{}", page.dir());
+        if url_dir.trim_end_matches('/') == source_dir.trim_end_matches('/') {
+            return None; // relative links resolve the same from the URL
+        }
+        let (file, query) = match path.find('?') {
+            Some(i) => (&path[..i], &path[i..]),
+            None => (path, ""),
+        };
+        let decoded = percent_decode_str(file).decode_utf8_lossy();
+        let joined = normalize(&format!("{source_dir}/{decoded}"))?;
+        if !self.assets.contains(joined.trim_start_matches('/')) {
             return None;
         }
-        let page = self.page(from_source_dir, path)?;
-        let mut url = format!("{}{}", self.base_path, self.pages[page].url.path);
+        Some(self.with_fragment(format!("{joined}{query}"), fragment))
+    }
+
+    fn rewrite_rooted_source(&self, path: &str, fragment: Option<&str>) -> Option<String> {
+        if !path.starts_with('/') || path.starts_with("//") || !is_source_link(path) {
+            return None;
+        }
+        let target_page = self.page("", path)?;
+        Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment))
+    }
+
+    fn with_fragment(&self, path: String, fragment: Option<&str>) -> String {
+        let mut url = format!("{}{path}", self.base_path);
         if let Some(f) = fragment {
             url.push('#');
             url.push_str(f);
         }
-        Some(url)
+        url
     }
 
     fn page(&self, from_source_dir: &str, path: &str) -> Option<usize> {
@@ -118,6 +162,10 @@ pub struct LinkIndex<'a> {
     generated: HashSet<String>,
     /// Last path segment -> page paths, for "did you mean" on moved pages.
     by_last_segment: HashMap<&'a str, Vec<&'a str>>,
+    /// Parent path -> page paths, for "did you mean" on typos.
+    by_parent: HashMap<&'a str, Vec<&'a str>>,
+    /// Suggestions already worked out: a missing page is often linked many times.
+    suggestions: Mutex<HashMap<String, Option<String>>>,
     internal_hosts: &'a [String],
     base_path: &'a str,
     ignore: Option<RegexSet>,
@@ -141,11 +189,16 @@ impl<'a> LinkIndex<'a> {
             .map(|r| r.anchors.iter().map(String::as_str).collect())
             .collect();
         let mut by_last_segment: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_parent: HashMap<&str, Vec<&str>> = HashMap::new();
         for page in pages {
+            let path = page.url.path.as_str();
             by_last_segment
-                .entry(last_segment(&page.url.path))
+                .entry(last_segment(path))
                 .or_default()
-                .push(page.url.path.as_str());
+                .push(path);
+            if parent_path(path) != path {
+                by_parent.entry(parent_path(path)).or_default().push(path);
+            }
         }
         let ignore = (!config.site.links.ignore.is_empty())
             .then(|| RegexSet::new(&config.site.links.ignore).ok())
@@ -153,11 +206,13 @@ impl<'a> LinkIndex<'a> {
         LinkIndex {
             pages,
             by_path,
-            sources: SourceIndex::new(pages, &config.base_path),
+            sources: SourceIndex::new(pages, &[], &config.base_path),
             anchors,
             assets: assets.into_iter().collect(),
             generated: generated.into_iter().collect(),
             by_last_segment,
+            by_parent,
+            suggestions: Mutex::default(),
             internal_hosts: &config.internal_hosts,
             base_path: &config.base_path,
             ignore,
@@ -191,7 +246,7 @@ impl<'a> LinkIndex<'a> {
             }
             let host_end = rest.find('/').unwrap_or(rest.len());
             let host = rest[..host_end].to_ascii_lowercase();
-            if !self.internal_hosts.iter().any(|h| *h == host) {
+            if !self.internal_hosts.contains(&host) {
                 return Resolution::External;
             }
             let path = &rest[host_end..];
@@ -218,7 +273,11 @@ impl<'a> LinkIndex<'a> {
                 Some(target_page) => self.check_fragment(target_page, fragment),
                 None => Resolution::Broken {
                     reason: Reason::MissingPage,
-                    message: format!("no source file `{path_part}` from `{}`", page.rel_path),
+                    message: format!(
+                        "no source file `{}` from `{}`",
+                        shown(path_part),
+                        page.rel_path
+                    ),
                     help: None,
                 },
             };
@@ -234,7 +293,7 @@ impl<'a> LinkIndex<'a> {
         let Some(mut path) = normalize(&decoded) else {
             return Resolution::Broken {
                 reason: Reason::MissingPage,
-                message: format!("`{target}` points above the site root"),
+                message: format!("`{}` points above the site root", shown(target)),
                 help: None,
             };
         };
@@ -275,9 +334,9 @@ impl<'a> LinkIndex<'a> {
                 Reason::MissingPage
             },
             message: if looks_like_asset {
-                format!("no file at `{path}`")
+                format!("no file at `{}`", shown(&path))
             } else {
-                format!("no page at `{path}`")
+                format!("no page at `{}`", shown(&path))
             },
             help: self
                 .suggest_page(&path)
@@ -319,7 +378,13 @@ impl<'a> LinkIndex<'a> {
             return Resolution::Page(page);
         };
         let fragment = percent_decode_str(fragment).decode_utf8_lossy();
-        if fragment.is_empty() || fragment == "top" || fragment.starts_with(":~:") {
+        // `#top` scrolls to the top; `#:~:text=` (and Chrome's older
+        // `#sts=`) are text fragments, not ids.
+        if fragment.is_empty()
+            || fragment == "top"
+            || fragment.starts_with(":~:")
+            || fragment.starts_with("sts=")
+        {
             return Resolution::Page(page);
         }
         if self.anchors[page].contains(fragment.as_ref()) {
@@ -332,14 +397,42 @@ impl<'a> LinkIndex<'a> {
                 (self.anchors[page].is_empty())
                     .then(|| format!("`{}` has no headings or ids", target.url.path))
             });
+        // ERB output (`<%= partial ... %>`) is not run, so ids it would make
+        // are missing from the built page too; say so.
+        let help = if target.kind == SourceKind::MarkdownErb && target.body().contains("<%=") {
+            let erb = format!(
+                "`{}` has ERB output tags, which handbook does not run; the id may have come from one",
+                target.rel_path
+            );
+            Some(help.map_or(erb.clone(), |h| format!("{h}; {erb}")))
+        } else {
+            help
+        };
         Resolution::Broken {
             reason: Reason::MissingAnchor,
-            message: format!("no heading or id `#{fragment}` in `{}`", target.rel_path),
+            message: format!(
+                "no heading or id `#{}` in `{}`",
+                shown(&fragment),
+                target.rel_path
+            ),
             help,
         }
     }
 
     fn suggest_page(&self, path: &str) -> Option<String> {
+        if let Ok(cache) = self.suggestions.lock() {
+            if let Some(known) = cache.get(path) {
+                return known.clone();
+            }
+        }
+        let suggestion = self.work_out_suggestion(path);
+        if let Ok(mut cache) = self.suggestions.lock() {
+            cache.insert(path.to_string(), suggestion.clone());
+        }
+        suggestion
+    }
+
+    fn work_out_suggestion(&self, path: &str) -> Option<String> {
         let last = last_segment(path);
         // A page that moved keeps its last segment.
         if let Some(candidates) = self.by_last_segment.get(last) {
@@ -351,13 +444,8 @@ impl<'a> LinkIndex<'a> {
             }
         }
         // A typo in the last segment: compare with the siblings.
-        let parent = parent_path(path);
-        let siblings = self
-            .by_path
-            .keys()
-            .copied()
-            .filter(|p| parent_path(p) == parent && *p != parent);
-        closest(path, siblings).map(str::to_string)
+        let siblings = self.by_parent.get(parent_path(path))?;
+        closest(path, siblings.iter().copied()).map(str::to_string)
     }
 }
 
@@ -371,6 +459,16 @@ fn closest<'s>(wanted: &str, candidates: impl Iterator<Item = &'s str>) -> Optio
         }
     }
     best.map(|(c, _)| c)
+}
+
+/// A target as shown in a message: long ones are cut.
+fn shown(target: &str) -> String {
+    const MAX: usize = 120;
+    if target.len() <= MAX {
+        return target.to_string();
+    }
+    let cut = crate::diagnostics::floor_char_boundary(target, MAX);
+    format!("{}…", &target[..cut])
 }
 
 fn last_segment(path: &str) -> &str {
@@ -481,6 +579,16 @@ pub struct LinkReport {
     pub inbound: Vec<usize>,
 }
 
+/// What checking one page's links found.
+#[derive(Default)]
+struct PageLinks {
+    checked: usize,
+    /// Other pages this page links to.
+    targets: HashSet<usize>,
+    external: Vec<Link>,
+    broken: Vec<(BrokenLink, Diagnostic)>,
+}
+
 /// Checks every link on every page.
 pub fn check_all(
     index: &LinkIndex,
@@ -501,71 +609,109 @@ pub fn check_pages(
     severity: Severity,
     which: &[usize],
 ) -> LinkReport {
-    let per_page: Vec<(usize, Vec<(Link, Resolution)>)> = which
+    let per_page: Vec<(usize, PageLinks)> = which
         .par_iter()
-        .filter(|&&i| i < rendered.len())
-        .map(|&i| {
-            let results = rendered[i]
-                .links
-                .iter()
-                .map(|link| (link.clone(), index.resolve(i, &link.target)))
-                .collect();
-            (i, results)
-        })
+        .filter(|&&i| i < rendered.len() && i < pages.len())
+        .map(|&i| (i, check_page(index, i, &pages[i], &rendered[i], severity)))
         .collect();
     let mut report = LinkReport {
         inbound: vec![0; pages.len()],
         ..LinkReport::default()
     };
-    let mut seen_inbound: HashSet<(usize, usize)> = HashSet::new();
-    for (i, results) in per_page {
-        let page = &pages[i];
-        for (link, resolution) in results {
-            report.links_checked += 1;
-            match resolution {
-                Resolution::Page(target) => {
-                    if target != i && seen_inbound.insert((i, target)) {
-                        report.inbound[target] += 1;
-                    }
-                }
-                Resolution::External => report.external.push((i, link)),
-                Resolution::Broken {
-                    reason,
-                    message,
-                    help,
-                } => {
-                    let what = match link.kind {
-                        LinkKind::Image | LinkKind::HtmlSrc => "broken image",
-                        _ => "broken link",
-                    };
-                    let mut d =
-                        Diagnostic::new(severity, reason.as_str(), format!("{what}: {message}"))
-                            .in_file(page.rel_path.clone())
-                            .at(&page.text, link.span.clone())
-                            .with_label(match reason {
-                                Reason::MissingAnchor => "no such anchor",
-                                Reason::MissingAsset => "no such file",
-                                _ => "no such page",
-                            })
-                            .with_target(link.target.clone());
-                    if let Some(help) = help {
-                        d = d.with_help(help);
-                    }
-                    report.broken.push(BrokenLink {
-                        file: page.rel_path.clone(),
-                        line: d.line(),
-                        column: d.column(),
-                        target: link.target.clone(),
-                        reason,
-                        message: d.message.clone(),
-                    });
-                    report.diagnostics.push(d);
-                }
-                Resolution::Asset | Resolution::Generated | Resolution::Ignored => {}
-            }
+    for (i, page_links) in per_page {
+        report.links_checked += page_links.checked;
+        for target in page_links.targets {
+            report.inbound[target] += 1;
+        }
+        report
+            .external
+            .extend(page_links.external.into_iter().map(|link| (i, link)));
+        for (broken, diagnostic) in page_links.broken {
+            report.broken.push(broken);
+            report.diagnostics.push(diagnostic);
         }
     }
     report
+}
+
+fn check_page(
+    index: &LinkIndex,
+    i: usize,
+    page: &Page,
+    rendered: &Rendered,
+    severity: Severity,
+) -> PageLinks {
+    let mut links: Vec<&Link> = rendered.links.iter().collect();
+    links.sort_by_key(|l| l.span.start);
+    // A reference definition used by several links is one link in the source.
+    links.dedup_by(|a, b| a.span.start == b.span.start && a.href == b.href);
+    let mut out = PageLinks {
+        checked: links.len(),
+        ..PageLinks::default()
+    };
+    let mut lines: Option<LineIndex> = None;
+    for link in links {
+        match index.resolve(i, &link.href) {
+            Resolution::Page(target) if target != i => {
+                out.targets.insert(target);
+            }
+            Resolution::External => out.external.push(link.clone()),
+            Resolution::Broken {
+                reason,
+                message,
+                help,
+            } => {
+                let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
+                out.broken.push(broken_link(
+                    page, link, lines, severity, reason, message, help,
+                ));
+            }
+            Resolution::Page(_)
+            | Resolution::Asset
+            | Resolution::Generated
+            | Resolution::Ignored => {}
+        }
+    }
+    out
+}
+
+/// A broken link as both the JSON record and the diagnostic.
+pub fn broken_link(
+    page: &Page,
+    link: &Link,
+    lines: &LineIndex,
+    severity: Severity,
+    reason: Reason,
+    message: String,
+    help: Option<String>,
+) -> (BrokenLink, Diagnostic) {
+    let what = match link.kind {
+        LinkKind::Image | LinkKind::HtmlSrc => "broken image",
+        _ => "broken link",
+    };
+    let location = lines.location(&page.text, link.span.clone());
+    let mut d = Diagnostic::new(severity, reason.as_str(), format!("{what}: {message}"))
+        .in_file(page.rel_path.clone())
+        .at_location(location)
+        .with_label(match reason {
+            Reason::MissingAnchor => "no such anchor",
+            Reason::MissingAsset => "no such file",
+            Reason::External => "unreachable",
+            _ => "no such page",
+        })
+        .with_target(link.target.clone());
+    if let Some(help) = help {
+        d = d.with_help(help);
+    }
+    let broken = BrokenLink {
+        file: page.rel_path.clone(),
+        line: d.line(),
+        column: d.column(),
+        target: link.target.clone(),
+        reason,
+        message: d.message.clone(),
+    };
+    (broken, d)
 }
 
 #[cfg(test)]

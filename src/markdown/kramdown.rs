@@ -71,14 +71,13 @@ pub fn parse_attrs(inner: &str) -> Attrs {
             i += 1;
         }
         let word = &inner[start..i];
-        if let Some(rest) = word.strip_prefix('#') {
-            if !rest.is_empty() {
-                attrs.id = Some(rest.to_string());
-            }
-        } else if word.starts_with('.') {
-            for class in word.split('.').filter(|c| !c.is_empty()) {
-                if !attrs.classes.iter().any(|c| c == class) {
-                    attrs.classes.push(class.to_string());
+        if word.starts_with(['#', '.']) {
+            // kramdown allows ids and classes run together: `#id.a.b`, `.a#id`.
+            for (marker, name) in id_and_class_parts(word) {
+                if marker == '#' {
+                    attrs.id = Some(name.to_string());
+                } else if !attrs.classes.iter().any(|c| c == name) {
+                    attrs.classes.push(name.to_string());
                 }
             }
         } else if let Some(eq) = word.find('=') {
@@ -94,6 +93,17 @@ pub fn parse_attrs(inner: &str) -> Attrs {
         }
     }
     attrs
+}
+
+/// Splits `#id.a.b` into `('#', "id"), ('.', "a"), ('.', "b")`; empty names are skipped.
+fn id_and_class_parts(word: &str) -> impl Iterator<Item = (char, &str)> {
+    let starts: Vec<usize> = word.match_indices(['#', '.']).map(|(i, _)| i).collect();
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([word.len()]).collect();
+    starts
+        .into_iter()
+        .zip(ends)
+        .filter(|(start, end)| end - start > 1)
+        .map(move |(start, end)| (char::from(word.as_bytes()[start]), &word[start + 1..end]))
 }
 
 /// Where a block IAL applies.
@@ -230,6 +240,7 @@ fn needs_pass(body: &str, options: &PrepareOptions) -> bool {
         || memchr::memmem::find(b, b"markdown=").is_some()
         || (options.parse_block_html && memchr::memchr(b'<', b).is_some())
         || memchr::memmem::find(b, b"{.").is_some()
+        || memchr::memmem::find(b, b"</").is_some()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -260,6 +271,8 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         ..Prepared::default()
     };
     let mut parse_block_html = options.parse_block_html;
+    // Open elements that asked for Markdown with `markdown="1"`.
+    let mut markdown_blocks = 0usize;
     let mut state = State::Normal;
     let mut raw_buffer = String::new();
     let all = lines(body);
@@ -377,14 +390,16 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                                 .push((range.start + open_end, after[..close].to_string()));
                             b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n\n"), range.start);
                         } else {
+                            // The buffer is a verbatim slice of the body from
+                            // `start`, so offsets into it map back by addition.
                             raw_buffer.clear();
-                            if !after.trim().is_empty() {
-                                raw_buffer.push_str(after);
-                                raw_buffer.push('\n');
-                            }
-                            state = State::NoMarkdown {
-                                start: range.start + open_end,
+                            let start = if after.trim().is_empty() {
+                                range.end
+                            } else {
+                                raw_buffer.push_str(&line[open_end..]);
+                                range.start + open_end
                             };
+                            state = State::NoMarkdown { start };
                         }
                         previous_blank = true;
                         continue;
@@ -470,8 +485,29 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
             continue;
         }
 
-        if parse_block_html || content.contains("markdown=") {
-            if let Some(kind) = block_html_line(trimmed) {
+        if let Some(kind) = block_html_line(trimmed) {
+            // `markdown="0"` keeps an element raw even under parse_block_html;
+            // `markdown="1"` parses it even without.
+            let parse_here = match (kind_of_markdown_attr(trimmed), &kind) {
+                (Some(false), _) => false,
+                (Some(true), _) => {
+                    markdown_blocks += 1;
+                    true
+                }
+                (None, BlockHtml::Close) if markdown_blocks > 0 => {
+                    markdown_blocks -= 1;
+                    true
+                }
+                (None, _) => parse_block_html,
+            };
+            // Content that is itself HTML stays one HTML block: splitting it
+            // would turn indented tags into a code block.
+            let next_is_html = all[i..]
+                .iter()
+                .map(|r| body[r.clone()].trim())
+                .find(|l| !l.is_empty())
+                .is_some_and(|l| l.starts_with('<') && !l.starts_with("</"));
+            if parse_here && !(matches!(kind, BlockHtml::Open) && next_is_html) {
                 match kind {
                     BlockHtml::Open | BlockHtml::Summary => {
                         b.copy(range.clone());
@@ -484,6 +520,28 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                         b.insert("\n", range.start);
                         b.copy(range);
                     }
+                }
+                previous_blank = true;
+                continue;
+            }
+        }
+
+        // A block element that ends on its own line ends there, as in kramdown:
+        // CommonMark would run its HTML block on through the next lines and
+        // show the Markdown in them as text.
+        let indent = content.len() - content.trim_start().len();
+        if indent < 4 && line.ends_with('\n') && closes_block_element(trimmed) {
+            let next = all.get(i).map_or("", |r| body[r.clone()].trim());
+            if !next.is_empty() && !next.starts_with('<') {
+                copy_line(
+                    &mut b,
+                    range.clone(),
+                    options,
+                    &mut state,
+                    &mut prepared.notes,
+                );
+                if state == State::Normal {
+                    b.insert("\n", range.end);
                 }
                 previous_blank = true;
                 continue;
@@ -784,10 +842,148 @@ fn heading_attr_start(content: &str) -> Option<usize> {
     looks_like_attrs.then_some(open)
 }
 
+/// `markdown="0"` -> Some(false); `markdown="1"`, `"block"`, `"span"` -> Some(true).
+fn kind_of_markdown_attr(tag_line: &str) -> Option<bool> {
+    let at = tag_line.find("markdown=")?;
+    let value = tag_line[at + 9..].trim_start_matches(['"', '\'']);
+    Some(!value.starts_with('0'))
+}
+
 enum BlockHtml {
     Open,
     Close,
     Summary,
+}
+
+/// CommonMark's block-level tags (HTML block type 6).
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+const VOID_BLOCK_TAGS: &[&str] = &[
+    "base", "basefont", "col", "frame", "hr", "link", "param", "track",
+];
+
+/// A line that is one whole block-level element (`<iframe ...></iframe>`,
+/// `<hr>`) or the end tag of one (`</div>`).
+fn closes_block_element(trimmed: &str) -> bool {
+    if let Some(name) = trimmed.strip_prefix("</").and_then(|r| r.strip_suffix('>')) {
+        return BLOCK_TAGS
+            .iter()
+            .any(|t| name.trim().eq_ignore_ascii_case(t));
+    }
+    let Some(tag) = opening_tag_name(trimmed) else {
+        return false;
+    };
+    if !BLOCK_TAGS.iter().any(|t| tag.eq_ignore_ascii_case(t)) || !trimmed.ends_with('>') {
+        return false;
+    }
+    VOID_BLOCK_TAGS.iter().any(|t| tag.eq_ignore_ascii_case(t)) || tag_depth(trimmed, tag, 0) == 0
+}
+
+/// `div` in `<div class="x">`.
+fn opening_tag_name(trimmed: &str) -> Option<&str> {
+    let rest = trimmed.strip_prefix('<')?;
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    (len > 0 && rest.as_bytes()[0].is_ascii_alphabetic()).then(|| &rest[..len])
+}
+
+/// How many `tag` elements are open after `line`, given `depth` before it.
+fn tag_depth(line: &str, tag: &str, mut depth: usize) -> usize {
+    let lower = line.to_ascii_lowercase();
+    let tag = tag.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = lower[i..].find('<').map(|p| p + i) {
+        i = lt + 1;
+        let (closing, name_start) = match bytes.get(lt + 1) {
+            Some(b'/') => (true, lt + 2),
+            _ => (false, lt + 1),
+        };
+        let after = name_start + tag.len();
+        let is_tag = lower[name_start..].starts_with(&tag)
+            && bytes
+                .get(after)
+                .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'));
+        if !is_tag {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !lower[after..]
+            .split('>')
+            .next()
+            .unwrap_or("")
+            .ends_with('/')
+        {
+            depth += 1;
+        }
+    }
+    depth
 }
 
 const PARSED_BLOCK_TAGS: &[&str] = &[
@@ -807,8 +1003,12 @@ fn block_html_line(trimmed: &str) -> Option<BlockHtml> {
     }
     let rest = trimmed.strip_prefix('<')?;
     if rest.starts_with("summary") || rest.starts_with("SUMMARY") {
-        return (trimmed.ends_with("</summary>") || trimmed.ends_with("</SUMMARY>"))
-            .then_some(BlockHtml::Summary);
+        if trimmed.ends_with("</summary>") || trimmed.ends_with("</SUMMARY>") {
+            return Some(BlockHtml::Summary);
+        }
+        // `<summary markdown="span">` alone on its line: its content follows.
+        let tag_end = rest.find('>')?;
+        return (tag_end == rest.len() - 1).then_some(BlockHtml::Open);
     }
     let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
     let name = &rest[..name_len];
@@ -855,6 +1055,59 @@ mod tests {
     }
 
     #[test]
+    fn ids_and_classes_run_together() {
+        let a = parse_attrs("#iteration-competency.no_toc");
+        assert_eq!(a.id.as_deref(), Some("iteration-competency"));
+        assert_eq!(a.classes, ["no_toc"]);
+        let b = parse_attrs(".a#b.c");
+        assert_eq!(b.id.as_deref(), Some("b"));
+        assert_eq!(b.classes, ["a", "c"]);
+    }
+
+    #[test]
+    fn tag_depth_counts_nesting() {
+        assert_eq!(tag_depth("<div><div/></div><divx>", "div", 1), 1);
+        assert_eq!(tag_depth("<DIV class=a>x</div>", "div", 0), 0);
+    }
+
+    #[test]
+    fn a_whole_element_on_its_line_ends_the_html_block() {
+        let p = prepare(
+            "<iframe src=\"https://x/\"></iframe>\n[slides](/s/)\n<div>\n[raw](/r/)\n</div>\n<hr>\nafter\n</div>\ntext\n",
+            &opts(),
+        );
+        assert_eq!(
+            p.text,
+            "<iframe src=\"https://x/\"></iframe>\n\n[slides](/s/)\n<div>\n[raw](/r/)\n</div>\n<hr>\n\nafter\n</div>\n\ntext\n"
+        );
+    }
+
+    #[test]
+    fn summary_with_markdown_span_on_its_own_line() {
+        let p = prepare(
+            "<details>\n<summary markdown='span'>\n[x](/y/)\n</summary>\n</details>\n",
+            &opts(),
+        );
+        assert!(
+            p.text.contains("<summary markdown='span'>\n\n[x](/y/)"),
+            "{:?}",
+            p.text
+        );
+    }
+
+    #[test]
+    fn multi_line_nomarkdown_keeps_offsets() {
+        let body = "text\n{::nomarkdown}\n<p>\n<a href=\"/x/\">x</a>\n</p>\n{:/nomarkdown}\n";
+        let p = prepare(body, &opts());
+        let (start, raw) = &p.raw_blocks[0];
+        let in_raw = raw.find("/x/").unwrap();
+        assert_eq!(start + in_raw, body.find("/x/").unwrap());
+        let body = "{::nomarkdown}<p>\r\n<a href=\"/y/\">y</a>{:/nomarkdown}\n";
+        let (start, raw) = &prepare(body, &opts()).raw_blocks[0];
+        assert_eq!(start + raw.find("/y/").unwrap(), body.find("/y/").unwrap());
+    }
+
+    #[test]
     fn toc_list_becomes_a_placeholder() {
         let p = prepare(
             "## On this page\n{:.no_toc}\n\n- TOC\n{:toc .hidden-md}\n\n## A\n",
@@ -893,6 +1146,38 @@ mod tests {
         assert!(!p.text.contains("secret"));
         assert!(!p.text.contains("{::"));
         assert!(p.text.contains("<div>\n\n**b**\n\n</div>"), "{:?}", p.text);
+    }
+
+    #[test]
+    fn markdown_attribute_decides_per_element() {
+        let p = prepare("<div markdown=\"0\">\n    <a href=\"/x/\">x</a>\n</div>\n<div markdown=\"1\">\n*y*\n</div>\n", &opts());
+        assert!(
+            p.text.starts_with("<div markdown=\"0\">\n    <a"),
+            "{:?}",
+            p.text
+        );
+        assert!(
+            p.text.contains("<div markdown=\"1\">\n\n*y*\n\n</div>"),
+            "{:?}",
+            p.text
+        );
+    }
+
+    #[test]
+    fn html_content_is_not_split_into_code() {
+        let o = PrepareOptions {
+            parse_block_html: true,
+            ..opts()
+        };
+        let p = prepare(
+            "<div class=\"row\">\n    <a href=\"/x/\">x</a>\n</div>\n",
+            &o,
+        );
+        assert!(
+            p.text.starts_with("<div class=\"row\">\n    <a"),
+            "{:?}",
+            p.text
+        );
     }
 
     #[test]

@@ -85,13 +85,20 @@ pub struct SiteView {
     pub page_count: usize,
 }
 
+/// The sidebar: as data for the templates, or already rendered by the
+/// theme's `nav.html` (once per section, the current page marked).
+pub enum Nav {
+    Tree(Vec<NavNode>),
+    Html(String),
+}
+
 /// Everything one page template gets.
 pub struct PageContext<'a> {
     pub config: &'a Value,
     pub page: PageView<'a>,
     pub section: Option<SectionView>,
     pub breadcrumbs: Vec<NavLink>,
-    pub nav: Vec<NavNode>,
+    pub nav: Nav,
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,
     pub site: &'a SiteView,
@@ -106,7 +113,10 @@ impl PageContext<'_> {
             context.insert("section", section);
         }
         context.insert("breadcrumbs", &self.breadcrumbs);
-        context.insert("nav", &self.nav);
+        match &self.nav {
+            Nav::Tree(nav) => context.insert("nav", nav),
+            Nav::Html(html) => context.insert("nav_html", html),
+        }
         if let Some(prev) = &self.prev {
             context.insert("prev", prev);
         }

@@ -225,8 +225,10 @@ impl Watcher {
         let config = notify_debouncer_mini::Config::default()
             .with_timeout(DEBOUNCE)
             .with_batch_mode(true);
-        let handler = move |result: DebounceEventResult| match result {
-            Ok(events) => {
+        // Errors (a watch limit reached, a folder gone) surface as a missed
+        // change, which the next change of the same file repairs.
+        let handler = move |result: DebounceEventResult| {
+            if let Ok(events) = result {
                 // `AnyContinuous` reports a path still being written; the
                 // final `Any` follows once it is quiet.
                 let paths: Vec<PathBuf> = events
@@ -238,9 +240,6 @@ impl Watcher {
                     let _ = tx.send(paths);
                 }
             }
-            // Errors (a watch limit reached, a folder gone) surface as a
-            // missed change, which the next change of the same file repairs.
-            Err(_) => {}
         };
         let debouncer = new_debouncer_opt::<_, ChangesOnly>(config, handler)?;
         let mut watcher = Watcher {

@@ -40,6 +40,7 @@ use super::http::Snapshot;
 use super::reload::Change;
 use super::watch::{Changed, Layout};
 use crate::build::{self, SiteRender};
+use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config, Overrides};
 use crate::content::{self, url, Content, Page};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -65,6 +66,8 @@ struct Diagnostics {
     notes: BTreeMap<String, Vec<Diagnostic>>,
     /// Broken links, by source file.
     links: BTreeMap<String, Vec<Diagnostic>>,
+    /// Cadence declarations and the prose about them.
+    cadence: Vec<Diagnostic>,
     /// Template errors and unknown layouts, by source file.
     render: BTreeMap<String, Vec<Diagnostic>>,
 }
@@ -76,6 +79,7 @@ impl Diagnostics {
             .chain(self.files.values().flatten())
             .chain(self.notes.values().flatten())
             .chain(self.links.values().flatten())
+            .chain(self.cadence.iter())
             .chain(self.render.values().flatten())
     }
 }
@@ -123,6 +127,9 @@ struct Deferred {
     /// Pages came, went or changed what others show of them: render the
     /// pages whose frame changed, the listings and the sitemap.
     frames: bool,
+    /// The rhythm changed: every page is rendered again (templates may
+    /// call `cadence()` anywhere).
+    rhythm: bool,
     /// Outputs the first pass rendered already.
     done: HashSet<String>,
     /// Pages whose Markdown was rendered again: their links are checked again.
@@ -148,8 +155,13 @@ pub struct Workspace {
     site: Site,
     /// The frame fingerprint of every page, by output path.
     frames: HashMap<String, u64>,
-    /// The outputs of generated listing pages.
-    listings: HashSet<String>,
+    /// The operating rhythm: every page's cadence activities.
+    rhythm: Rhythm,
+    /// Outputs of the pages and files `handbook` generates (listings,
+    /// cadence pages and feeds).
+    generated: HashSet<String>,
+    /// Site paths of the cadence pages, for the sitemap.
+    cadence_pages: Vec<String>,
     files: HashMap<String, Bytes>,
     /// Outputs that the deferred pass may still change.
     stale: HashSet<String>,
@@ -176,13 +188,16 @@ impl Workspace {
             rendered: Vec::new(),
             site: Site::build(&[], &[]),
             frames: HashMap::new(),
-            listings: HashSet::new(),
+            rhythm: Rhythm::default(),
+            generated: HashSet::new(),
+            cadence_pages: Vec::new(),
             files: HashMap::new(),
             stale: HashSet::new(),
             deferred: None,
             diagnostics: Diagnostics::default(),
         };
         workspace.load_content();
+        build::register_rhythm(&mut workspace.renderer, &workspace.rhythm);
         workspace.render_everything().map_err(|errors| {
             errors
                 .into_iter()
@@ -293,6 +308,7 @@ impl Workspace {
             &self.content,
             &self.rendered,
             &self.site,
+            &self.rhythm,
         );
         let mut written: BTreeMap<String, Bytes> = BTreeMap::new();
         let mut removed: Vec<String> = Vec::new();
@@ -302,6 +318,7 @@ impl Workspace {
         if deferred.frames {
             let new_frames = frames(&render);
             clock.lap("frames");
+            // A new rhythm shows wherever templates call `cadence()`.
             let which: Vec<usize> = self
                 .content
                 .pages
@@ -309,7 +326,8 @@ impl Workspace {
                 .enumerate()
                 .filter(|(_, p)| {
                     !deferred.done.contains(&p.url.output)
-                        && self.frames.get(&p.url.output) != new_frames.get(&p.url.output)
+                        && (deferred.rhythm
+                            || self.frames.get(&p.url.output) != new_frames.get(&p.url.output))
                 })
                 .map(|(i, _)| i)
                 .collect();
@@ -319,28 +337,37 @@ impl Workspace {
             urls = pages.urls;
             written.extend(pages.written);
             self.diagnostics.render.extend(pages.diagnostics);
-            let listings = listing_outputs(&self.site);
-            removed.extend(self.listings.difference(&listings).cloned());
-            if let Err(e) = render.generated_pages(&sink) {
-                self.diagnostics
-                    .render
-                    .insert(String::new(), vec![e.to_diagnostic()]);
+            let generated = MemorySink::default();
+            match render.generated_pages(&generated) {
+                Ok(cadence_pages) => self.cadence_pages = cadence_pages,
+                Err(e) => {
+                    self.diagnostics
+                        .render
+                        .insert(String::new(), vec![e.to_diagnostic()]);
+                }
             }
+            let generated = generated.files.into_inner().unwrap_or_default();
+            let outputs: HashSet<String> = generated.keys().cloned().collect();
+            removed.extend(self.generated.difference(&outputs).cloned());
             urls.extend(
-                listings
+                outputs
                     .iter()
-                    .map(|l| format!("/{}", l.trim_end_matches("index.html"))),
+                    .filter_map(|o| o.strip_suffix("index.html"))
+                    .map(|dir| format!("/{dir}")),
             );
-            self.listings = listings;
+            self.generated = outputs;
+            for (rel, bytes) in generated {
+                written.insert(rel, Bytes::from(bytes));
+            }
             self.frames = new_frames;
         }
         // The 404 page shows the page count too.
         let rest = if deferred.frames {
             render
                 .fixed_files(&sink)
-                .and_then(|()| render.indexes(&sink))
+                .and_then(|()| render.indexes(&sink, &self.cadence_pages))
         } else {
-            render.indexes(&sink)
+            render.indexes(&sink, &self.cadence_pages)
         };
         if let Err(e) = rest {
             self.diagnostics
@@ -401,9 +428,11 @@ impl Workspace {
             .collect();
         self.diagnostics.files = files;
         self.diagnostics.links = by_file(loaded.links.diagnostics);
+        self.diagnostics.cadence = loaded.rhythm.diagnostics.clone();
         self.content = loaded.content;
         self.rendered = loaded.rendered;
         self.site = loaded.site;
+        self.rhythm = loaded.rhythm;
     }
 
     /// Renders the whole site into memory and publishes it, unless a page
@@ -416,20 +445,29 @@ impl Workspace {
             &self.content,
             &self.rendered,
             &self.site,
+            &self.rhythm,
         );
         let all: Vec<usize> = (0..self.content.pages.len()).collect();
         let mut pages = render_pages(&render, &all);
         let sink = MemorySink::default();
+        let generated = MemorySink::default();
         let rest = render
-            .generated_pages(&sink)
-            .and_then(|()| render.fixed_files(&sink))
-            .and_then(|()| render.indexes(&sink))
-            .and_then(|()| build::copy_static(&self.theme, &self.content, &sink));
-        if let Err(e) = rest {
-            pages
-                .diagnostics
-                .insert(String::new(), vec![e.to_diagnostic()]);
-        }
+            .generated_pages(&generated)
+            .and_then(|cadence_pages| {
+                render.fixed_files(&sink)?;
+                render.indexes(&sink, &cadence_pages)?;
+                build::copy_static(&self.theme, &self.content, &sink)?;
+                Ok(cadence_pages)
+            });
+        let cadence_pages = match rest {
+            Ok(paths) => paths,
+            Err(e) => {
+                pages
+                    .diagnostics
+                    .insert(String::new(), vec![e.to_diagnostic()]);
+                Vec::new()
+            }
+        };
         let errors: Vec<Diagnostic> = pages
             .diagnostics
             .values()
@@ -441,13 +479,18 @@ impl Workspace {
         if !errors.is_empty() && !self.files.is_empty() {
             return Err(errors);
         }
+        let generated = generated.files.into_inner().unwrap_or_default();
+        self.generated = generated.keys().cloned().collect();
+        self.cadence_pages = cadence_pages;
         let mut files: HashMap<String, Bytes> = pages.written.into_iter().collect();
-        for (rel, bytes) in sink.files.into_inner().unwrap_or_default() {
+        for (rel, bytes) in generated
+            .into_iter()
+            .chain(sink.files.into_inner().unwrap_or_default())
+        {
             files.insert(rel, Bytes::from(bytes));
         }
         self.files = files;
         self.frames = frames(&render);
-        self.listings = listing_outputs(&self.site);
         Ok(self.content.pages.len())
     }
 
@@ -499,6 +542,7 @@ impl Workspace {
         self.theme = theme;
         self.renderer = renderer;
         self.load_content();
+        build::register_rhythm(&mut self.renderer, &self.rhythm);
         self.everything("everything (site.toml changed)")
     }
 
@@ -521,6 +565,7 @@ impl Workspace {
         let statics_changed = static_paths != self.static_paths;
         self.theme = theme;
         self.renderer = renderer;
+        build::register_rhythm(&mut self.renderer, &self.rhythm);
         self.static_paths = static_paths;
         let what = "everything (templates changed)".to_string();
         let which: Vec<usize> = self
@@ -538,6 +583,7 @@ impl Workspace {
                 &self.content,
                 &self.rendered,
                 &self.site,
+                &self.rhythm,
             );
             render_pages(&render, &which)
         };
@@ -615,6 +661,7 @@ impl Workspace {
             &self.content,
             &self.rendered,
             &self.site,
+            &self.rhythm,
             &self.static_paths,
             self.severity(),
             None,
@@ -681,6 +728,7 @@ impl Workspace {
             self.deferred = Some(Deferred {
                 everything: false,
                 frames: delta.frames,
+                rhythm: delta.rhythm,
                 done: delta.done,
                 dirty: delta.dirty,
                 anchors_changed: delta.anchors_changed,
@@ -804,7 +852,15 @@ impl Workspace {
             let i = self.index_of(rel);
             i.and_then(|i| self.site.titles.get(i)) != old_titles.get(rel)
         });
-        self.render_first(&dirty, viewed, page_set_changed || shown_changed, delta);
+        let rhythm_changed = self.update_rhythm();
+        delta.clock.lap("rhythm");
+        self.render_first(
+            &dirty,
+            viewed,
+            page_set_changed || shown_changed || rhythm_changed,
+            delta,
+        );
+        delta.rhythm |= rhythm_changed;
         // Links resolve against URLs and anchors: when pages came or went,
         // every link is checked again; when anchors changed, the links that
         // point at the edited pages are.
@@ -812,6 +868,26 @@ impl Workspace {
         delta.anchors_changed.extend(anchors_changed);
         delta.dirty.extend(dirty);
         Ok(())
+    }
+
+    /// Collects the rhythm again (cadence declarations, and the prose that
+    /// mentions cadences, on every page). Returns whether what templates and
+    /// badges show of it changed.
+    fn update_rhythm(&mut self) -> bool {
+        let rhythm = cadence::collect(
+            &self.config,
+            &self.content.pages,
+            &self.rendered,
+            &self.site.titles,
+        );
+        self.diagnostics.cadence = rhythm.diagnostics.clone();
+        let changed = rhythm_fingerprint(&self.config, &rhythm)
+            != rhythm_fingerprint(&self.config, &self.rhythm);
+        self.rhythm = rhythm;
+        if changed {
+            build::register_rhythm(&mut self.renderer, &self.rhythm);
+        }
+        changed
     }
 
     fn index_of(&self, rel: &str) -> Option<usize> {
@@ -846,7 +922,11 @@ impl Workspace {
     /// Renders the Markdown of `dirty` pages again. Returns the pages that
     /// gained or lost an anchor.
     fn render_markdown(&mut self, dirty: &BTreeSet<String>) -> BTreeSet<String> {
-        let sources = SourceIndex::new(&self.content.pages, &self.config.base_path);
+        let sources = SourceIndex::new(
+            &self.content.pages,
+            &self.content.assets,
+            &self.config.base_path,
+        );
         let config = &self.config;
         let fresh: Vec<(usize, Rendered)> = self
             .content
@@ -891,6 +971,7 @@ impl Workspace {
             &self.content,
             &self.rendered,
             &self.site,
+            &self.rhythm,
         );
         let which: Vec<usize> = self
             .content
@@ -919,7 +1000,7 @@ impl Workspace {
                     .pages
                     .iter()
                     .map(|p| p.url.output.clone())
-                    .chain(self.listings.iter().cloned())
+                    .chain(self.generated.iter().cloned())
                     .chain(listing_outputs(&self.site))
                     .filter(|output| !delta.done.contains(output)),
             );
@@ -934,6 +1015,7 @@ impl Workspace {
             &self.content,
             &self.rendered,
             &self.site,
+            &self.rhythm,
             &self.static_paths,
         );
         let targets: Vec<usize> = anchors_changed
@@ -1054,6 +1136,8 @@ struct Delta {
     frames: bool,
     /// Write the sitemap and search index again.
     indexes: bool,
+    /// The rhythm changed: render every page again.
+    rhythm: bool,
     /// Pages whose Markdown was rendered again: their links are checked again.
     dirty: BTreeSet<String>,
     /// Check the links of every page again.
@@ -1134,10 +1218,13 @@ struct PageResults {
     urls: Vec<String>,
 }
 
+/// A page's HTML and layout warning, or its template error.
+type PageResult = Result<(String, Option<Diagnostic>), Diagnostic>;
+
 fn render_pages(render: &SiteRender, which: &[usize]) -> PageResults {
-    let results: Vec<(usize, Result<(String, Option<Diagnostic>), Diagnostic>)> = which
+    let results: Vec<(usize, PageResult)> = which
         .par_iter()
-        .map(|&i| (i, render.render_page(i)))
+        .map(|&i| (i, render.render_page(i).map_err(|e| e.to_diagnostic())))
         .collect();
     let mut out = PageResults {
         written: BTreeMap::new(),
@@ -1180,6 +1267,22 @@ fn frames(render: &SiteRender) -> HashMap<String, u64> {
         .enumerate()
         .map(|(i, p)| (p.url.output.clone(), render.frame_fingerprint(i)))
         .collect()
+}
+
+/// What pages and cadence pages show of the rhythm: its export and which
+/// activities each page declares.
+fn rhythm_fingerprint(config: &Config, rhythm: &Rhythm) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    cadence::index::to_json(&rhythm.index, &config.vocabulary).hash(&mut hasher);
+    let mut by_page: Vec<(usize, usize, usize)> = rhythm
+        .by_page
+        .iter()
+        .map(|(page, range)| (*page, range.start, range.end))
+        .collect();
+    by_page.sort_unstable();
+    by_page.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn listing_outputs(site: &Site) -> HashSet<String> {

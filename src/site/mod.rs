@@ -195,6 +195,18 @@ impl Site {
         self.section_children(0, page, &open_sections, pages, base_path)
     }
 
+    /// The sidebar shared by every page of a section: the branch to the
+    /// section open, no page marked current.
+    pub fn section_nav(&self, section: usize, pages: &[Page], base_path: &str) -> Vec<NavNode> {
+        let mut open_sections = Vec::new();
+        let mut s = Some(section);
+        while let Some(i) = s {
+            open_sections.push(i);
+            s = self.sections[i].parent;
+        }
+        self.section_children(0, usize::MAX, &open_sections, pages, base_path)
+    }
+
     fn section_children(
         &self,
         section: usize,

@@ -125,7 +125,7 @@
 
   function initMenu() {
     var button = document.querySelector('.menu-toggle');
-    var sidebar = document.getElementById('sidebar');
+    var sidebar = document.getElementById('site-sidebar');
     if (!sidebar) return;
     var current = sidebar.querySelector('[aria-current="page"]');
     var wide = media('(min-width: 992px)');

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Generate a synthetic handbook of N pages, as a handbook site and as a Hugo site.
+
+    bench/generate.py N OUT_DIR [--seed S]
+
+writes OUT_DIR/handbook (site.toml + content/) and OUT_DIR/hugo (hugo.toml +
+content/ + a minimal layout with a sidebar of the page's section), both from the
+same pages: nested sections, front matter (some with cadence), 600-1,500 words a
+page, headings, lists, tables, code blocks and 5-20 internal links a page, most
+with an anchor that exists.
+"""
+import os
+import random
+import sys
+
+WORDS = (
+    "account plan pipeline forecast commit quarter review territory partner coach "
+    "customer renewal opportunity stage close deal manager team weekly monthly "
+    "quarterly goal metric owner process handbook agenda outcome risk signal "
+    "expansion enablement onboarding hiring career growth feedback priority"
+).split()
+CADENCES = ["daily", "weekly", "bi-weekly", "monthly", "quarterly", "semi-annual", "annual", "ad-hoc", "ongoing"]
+
+
+def sentence(rng, n=None):
+    n = n or rng.randint(8, 18)
+    words = [rng.choice(WORDS) for _ in range(n)]
+    words[0] = words[0].capitalize()
+    return " ".join(words) + "."
+
+
+def heading_id(text):
+    out = []
+    for c in text.lower():
+        if c.isalnum() or c in "_-":
+            out.append(c)
+        elif c in " \t":
+            out.append("-")
+    return "".join(out)
+
+
+def plan(n, rng):
+    """Page paths and their headings, in sections of about 10 pages, 10 sections per area."""
+    pages = []
+    area_count = max(1, n // 100)
+    i = 0
+    while len(pages) < n:
+        area = f"area-{i // 100:03d}"
+        section = f"section-{(i // 10) % 10:02d}"
+        path = f"{area}/{section}/page-{i % 10:02d}"
+        headings = [f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {k}" for k in range(rng.randint(4, 9))]
+        pages.append((path, headings))
+        i += 1
+    return pages, area_count
+
+
+def body(rng, page_index, pages, hugo):
+    path, headings = pages[page_index]
+    parts = []
+    link_budget = rng.randint(5, 20)
+    for k, heading in enumerate(headings):
+        parts.append(f"## {heading}\n")
+        for _ in range(rng.randint(1, 3)):
+            para = [sentence(rng) for _ in range(rng.randint(3, 6))]
+            if link_budget > 0:
+                target_path, target_headings = pages[rng.randrange(len(pages))]
+                anchor = heading_id(rng.choice(target_headings))
+                url = f"/{target_path}/#{anchor}"
+                para.insert(1, f"See [{rng.choice(WORDS)} {rng.choice(WORDS)}]({url}).")
+                link_budget -= 1
+            parts.append(" ".join(para) + "\n")
+        kind = k % 4
+        if kind == 0:
+            parts.append("\n".join(f"- {sentence(rng, 6)}" for _ in range(rng.randint(3, 6))) + "\n")
+        elif kind == 1:
+            rows = ["| Activity | Owner | Cadence |", "|---|---|---|"]
+            rows += [f"| {rng.choice(WORDS)} | {rng.choice(WORDS)} | {rng.choice(CADENCES)} |" for _ in range(4)]
+            parts.append("\n".join(rows) + "\n")
+        elif kind == 2:
+            parts.append("```yaml\nreview:\n  owner: manager\n  every: weekly\n  items: [pipeline, forecast]\n```\n")
+        else:
+            parts.append("> " + sentence(rng) + "\n")
+    return "\n".join(parts)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    n = int(sys.argv[1])
+    out = sys.argv[2]
+    seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 1
+    rng = random.Random(seed)
+    pages, _ = plan(n, rng)
+    write(f"{out}/handbook/site.toml", 'title = "Synthetic handbook"\nbase_url = "https://bench.example.com"\n')
+    write(f"{out}/hugo/hugo.toml", 'title = "Synthetic handbook"\nbaseURL = "https://bench.example.com/"\ndisableKinds = ["taxonomy", "term", "RSS"]\n[markup.goldmark.parser.attribute]\n  block = true\n[markup.highlight]\n  noClasses = false\n')
+    write(f"{out}/hugo/layouts/_default/baseof.html", HUGO_BASEOF)
+    write(f"{out}/hugo/layouts/_default/single.html", HUGO_SINGLE)
+    write(f"{out}/hugo/layouts/_default/list.html", HUGO_LIST)
+    sections = set()
+    for i, (path, headings) in enumerate(pages):
+        front = [f'title: "{headings[0]} {i}"', f"weight: {i % 10}"]
+        if i % 7 == 0:
+            front.append(f"cadence:\n  - activity: {headings[0]}\n    every: {CADENCES[i % len(CADENCES)]}\n    owner: Owner {i % 5}\n    section: {heading_id(headings[0])}")
+        fm = "---\n" + "\n".join(front) + "\n---\n\n"
+        text = body(rng, i, pages, False)
+        write(f"{out}/handbook/content/{path}.md", fm + text)
+        write(f"{out}/hugo/content/{path}.md", fm + text)
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            sections.add("/".join(parts[:depth]))
+    for section in sorted(sections):
+        fm = f'---\ntitle: "{section}"\n---\n\nThe {section} section.\n'
+        write(f"{out}/handbook/content/{section}/_index.md", fm)
+        write(f"{out}/hugo/content/{section}/_index.md", fm)
+    fm = '---\ntitle: "Home"\n---\n\nThe synthetic handbook.\n'
+    write(f"{out}/handbook/content/_index.md", fm)
+    write(f"{out}/hugo/content/_index.md", fm)
+
+
+HUGO_BASEOF = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title>
+<meta name="description" content="{{ .Description }}"><link rel="canonical" href="{{ .Permalink }}"></head>
+<body><nav><ul>{{ with .Parent }}{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul></nav>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+"""
+HUGO_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+"""
+
+if __name__ == "__main__":
+    main()

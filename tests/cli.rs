@@ -1,0 +1,379 @@
+//! End-to-end tests of `handbook build` and `handbook init` on the real binary.
+
+mod common;
+
+use common::{handbook, site};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn read(dir: &std::path::Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn builds_a_folder_of_markdown_without_site_toml() {
+    let dir = site(&[
+        ("docs/index.md", "# Welcome\n\nSee [the guide](guide/).\n"),
+        ("docs/guide.md", "---\ntitle: The guide\n---\n## Steps\n"),
+        ("docs/a/b.html.md", "---\ntitle: Legacy\n---\nOld URL.\n"),
+        ("docs/img/logo.svg", "<svg/>"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--content", "docs"])
+        .assert()
+        .success()
+        .stderr(contains("Built 3 pages and 1 assets"));
+    let out = dir.path().join("public");
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("<h1>Welcome</h1>") && home.matches("Welcome</h1>").count() == 1,
+        "the first heading is the title, shown once"
+    );
+    assert!(read(&out, "guide/index.html").contains("id=\"steps\""));
+    assert!(read(&out, "a/b.html").contains("Old URL."));
+    assert_eq!(read(&out, "img/logo.svg"), "<svg/>");
+    assert!(read(&out, "sitemap.xml").contains("<loc>http://localhost/guide/</loc>"));
+    assert!(out.join("404.html").is_file());
+    assert!(out.join("syntax.css").is_file());
+}
+
+#[test]
+fn overrides_win_over_site_toml() {
+    let dir = site(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://a.example\"\noutput_dir = \"out\"\n",
+        ),
+        ("content/index.md", "Home\n"),
+        ("other/index.md", "Other home\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args([
+            "build",
+            "--content",
+            "other",
+            "--output",
+            "dest",
+            "--base-url",
+            "https://b.example/docs/",
+            "--quiet",
+        ])
+        .assert()
+        .success()
+        .stderr("");
+    let html = read(&dir.path().join("dest"), "index.html");
+    assert!(html.contains("Other home"));
+    assert!(
+        html.contains("https://b.example/docs/"),
+        "canonical uses the base URL"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn invalid_front_matter_names_file_line_and_column_and_keeps_the_old_site() {
+    let dir = site(&[
+        ("content/index.md", "Home\n"),
+        ("content/bad.md", "---\ntitle: ok\ntags: [a, b\n---\nBody\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .code(1)
+        .stderr(
+            contains("error: invalid YAML in front matter")
+                .and(contains("--> bad.md:"))
+                .and(contains("tags: [a, b")),
+        );
+    assert!(
+        !dir.path().join("public").exists(),
+        "nothing is written when the build fails"
+    );
+
+    // A good build, then a bad one: the good site stays.
+    std::fs::write(
+        dir.path().join("content/bad.md"),
+        "---\ntitle: ok\n---\nGood\n",
+    )
+    .unwrap();
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    std::fs::write(
+        dir.path().join("content/bad.md"),
+        "---\ntitle: [unclosed\n---\n",
+    )
+    .unwrap();
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .code(1);
+    assert!(read(&dir.path().join("public"), "bad/index.html").contains("Good"));
+
+    // --keep-going writes the rest of the site and still fails.
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--keep-going"])
+        .assert()
+        .code(1);
+    assert!(!dir.path().join("public/bad/index.html").exists());
+    assert!(dir.path().join("public/index.html").exists());
+}
+
+#[test]
+fn unclosed_front_matter_and_wrong_types_are_errors() {
+    let dir = site(&[
+        ("content/a.md", "---\ntitle: never closed\n\n# Body\n"),
+        ("content/b.md", "---\ntitle: [a, b]\nweight: \"x\"\n---\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .code(1)
+        .stderr(
+            contains("--> a.md:1:1")
+                .and(contains("never closed"))
+                .and(contains("--> b.md:2:1"))
+                .and(contains("`title` must be text, found a list"))
+                .and(contains("--> b.md:3:1"))
+                .and(contains("`weight` must be a whole number")),
+        );
+}
+
+#[test]
+fn duplicate_keys_warn_and_two_sources_for_one_url_are_an_error() {
+    let dir = site(&[
+        ("content/a.md", "---\ntitle: One\ntitle: Two\n---\n"),
+        ("content/b/index.md", "B\n"),
+        ("content/b.md", "B again\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .code(1)
+        .stderr(
+            contains("warning: duplicate front matter key `title`; the last one wins").and(
+                contains("`b/index.md` and `b.md` both map to the URL /b/")
+                    .or(contains("`b.md` and `b/index.md` both map to the URL /b/")),
+            ),
+        );
+}
+
+#[test]
+fn bad_site_toml_is_a_usage_error_with_position() {
+    let dir = site(&[
+        ("site.toml", "title = \"x\"\ntitel = \"typo\"\n"),
+        ("content/index.md", "x\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("--> ")
+                .and(contains("site.toml:2:1"))
+                .and(contains("unknown field `titel`")),
+        );
+    handbook()
+        .args(["build", "--no-such-flag"])
+        .assert()
+        .code(2);
+    handbook()
+        .args(["build", "--content", "/no/such/folder"])
+        .assert()
+        .code(2)
+        .stderr(contains("does not exist"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let dir = site(&[
+        ("content/index.md", "Home\n"),
+        ("content/wip.md", "---\ndraft: true\n---\nWIP\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    assert!(!dir.path().join("public/wip/index.html").exists());
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet", "--drafts"])
+        .assert()
+        .success();
+    assert!(dir.path().join("public/wip/index.html").exists());
+}
+
+#[test]
+fn layouts_pick_templates_and_sites_override_them() {
+    let dir = site(&[
+        (
+            "content/index.md",
+            "---\nlayout: handbook-page-toc\n---\n## One\n## Two\n",
+        ),
+        ("content/odd.md", "---\nlayout: no-such-layout\n---\nOdd\n"),
+        ("content/custom.md", "---\nlayout: mine\n---\nMine\n"),
+        (
+            "templates/mine.html",
+            "<html>CUSTOM {{ page.title }} {{ page.content | safe }}</html>",
+        ),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .success()
+        .stderr(contains("warning: unknown layout `no-such-layout`"));
+    let out = dir.path().join("public");
+    assert!(read(&out, "custom/index.html").starts_with("<html>CUSTOM Custom"));
+    let toc_page = read(&out, "index.html");
+    assert!(
+        toc_page.contains("href=\"#one\""),
+        "the TOC column lists headings"
+    );
+    assert!(read(&out, "odd/index.html").contains("Odd"));
+}
+
+#[test]
+fn template_errors_name_the_template() {
+    let dir = site(&[
+        ("content/index.md", "x\n"),
+        ("templates/page.html", "{{ page.title | no_such_filter }}"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .code(1)
+        .stderr(contains("page.html").and(contains("no_such_filter")));
+}
+
+#[test]
+fn erb_pages_build_with_one_warning_each() {
+    let dir = site(&[(
+        "content/tools.html.md.erb",
+        "# Tools\n<% data.each do |t| %>\n- <%= t %>\n<% end %>\nDone.\n",
+    )]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .success()
+        .stderr(contains("warning: ERB tags are not executed").count(1));
+    let html = read(&dir.path().join("public"), "tools.html");
+    assert!(html.contains("Done.") && !html.contains("<%"));
+}
+
+#[test]
+fn output_folder_safety() {
+    let dir = site(&[("content/index.md", "x\n"), ("mine/notes.txt", "precious")]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "content"])
+        .assert()
+        .code(2)
+        .stderr(contains("content folder"));
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "."])
+        .assert()
+        .code(2);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "mine"])
+        .assert()
+        .code(2)
+        .stderr(contains("not made by handbook"));
+    assert_eq!(read(dir.path(), "mine/notes.txt"), "precious");
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "mine", "--force", "--quiet"])
+        .assert()
+        .success();
+    assert!(!dir.path().join("mine/notes.txt").exists());
+}
+
+#[test]
+fn unchanged_outputs_keep_their_modification_time() {
+    let dir = site(&[("content/index.md", "Home\n"), ("content/a.md", "A\n")]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    let a = dir.path().join("public/a/index.html");
+    let before = std::fs::metadata(&a).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(dir.path().join("content/index.md"), "Home changed\n").unwrap();
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), before);
+    assert!(read(&dir.path().join("public"), "index.html").contains("Home changed"));
+}
+
+#[test]
+fn non_utf8_and_binary_pages_are_reported_and_the_rest_builds_with_keep_going() {
+    let dir = site(&[("content/index.md", "Home\n")]);
+    std::fs::write(dir.path().join("content/latin1.md"), b"caf\xe9\n").unwrap();
+    std::fs::write(dir.path().join("content/image.md"), b"\x89PNG\0\0").unwrap();
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--keep-going"])
+        .assert()
+        .code(1)
+        .stderr(
+            contains("--> latin1.md:1:4")
+                .and(contains("not valid UTF-8"))
+                .and(contains("binary file")),
+        );
+    assert!(dir.path().join("public/index.html").exists());
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("hb");
+    handbook().arg("init").arg(&new).assert().success();
+    assert!(new.join("site.toml").is_file());
+    handbook()
+        .arg("build")
+        .arg("--root")
+        .arg(&new)
+        .arg("--quiet")
+        .current_dir(&new)
+        .assert()
+        .success();
+    assert!(new.join("public/index.html").is_file());
+    handbook()
+        .arg("init")
+        .arg(&new)
+        .assert()
+        .code(2)
+        .stderr(contains("not empty"));
+}
+
+#[test]
+fn sample_handbook_builds() {
+    let out = tempfile::tempdir().unwrap();
+    handbook()
+        .current_dir(common::project_root())
+        .args(["build", "--quiet", "--output"])
+        .arg(out.path().join("public"))
+        .assert()
+        .success();
+    let html = read(&out.path().join("public"), "index.html");
+    assert!(html.contains("Northwind"));
+}

@@ -1,0 +1,113 @@
+//! Rendered HTML of every kramdown construct the handbook dialect uses.
+//! Each snapshot is reviewed by hand; a change in rendering shows up as a diff.
+
+use handbook::config::HeadingIdFlavor;
+use handbook::markdown::{render, RenderOptions, Rendered};
+
+fn no_rewrite(_: &str) -> Option<String> {
+    None
+}
+
+fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
+    let options = RenderOptions {
+        flavor: HeadingIdFlavor::KramdownGfm,
+        highlight,
+        smart_punctuation: true,
+        parse_block_html: false,
+        erb,
+        erb_show: false,
+        base_path: "",
+        html: true,
+        rewrite_link: &no_rewrite,
+    };
+    render(body, 0, &options)
+}
+
+fn html(body: &str) -> String {
+    html_with(body, false, false).html
+}
+
+#[test]
+fn toc_list_becomes_the_table_of_contents() {
+    insta::assert_snapshot!(html(
+        "## On this page\n{:.no_toc .hidden-md .hidden-lg}\n\n- TOC\n{:toc .hidden-md .hidden-lg}\n\n## Planning\n\n### Territory plans\n\n### Account plans\n\n## Reviews\n\n#### Deep\n\n## Skipped\n{:.no_toc}\n"
+    ));
+}
+
+#[test]
+fn block_attribute_lists_apply_to_the_block_before() {
+    insta::assert_snapshot!(html(
+        "Read this first.\n{: .alert .alert-info}\n\n> quoted\n{: .note #q}\n\n- a\n- b\n{: .list}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n{: .table}\n"
+    ));
+}
+
+#[test]
+fn block_attribute_list_before_a_block_applies_to_it() {
+    insta::assert_snapshot!(html("Intro.\n\n{: .lead}\nThe lead paragraph.\n"));
+}
+
+#[test]
+fn span_attribute_lists_apply_to_links_images_and_emphasis() {
+    insta::assert_snapshot!(html(
+        "[Open](/x/){:target=\"_blank\"} and ![Logo](/logo.png){: .shadow.medium.center} and **bold**{: .hl} and `code`{: .c}.\n"
+    ));
+}
+
+#[test]
+fn heading_ids_explicit_and_automatic() {
+    insta::assert_snapshot!(html(
+        "## Title {#custom}\n## Other\n{: #from-ial .x}\n## The Performance/Growth Matrix\n#### 1. Deal Desk  Case SLAs\n## See [the guide](/x/)\n## <i class=\"fas fa-users\"></i>The team\n## The `max_size` key\n## _Why_ we do it\n## Q&A -- process\n## Other\n## Other\n"
+    ));
+}
+
+#[test]
+fn options_comment_and_nomarkdown() {
+    insta::assert_snapshot!(html(
+        "{::options parse_block_html=\"true\" /}\n\n<div class=\"panel\">\n**Inside** a div, [linked](/a/).\n</div>\n\n<details>\n<summary>More</summary>\n- one\n- two\n</details>\n\n{::comment}\nThis is hidden.\n{:/comment}\n\n{::nomarkdown}\n<span>*not emphasis*</span>\n{:/nomarkdown}\n\nAfter | a {::comment} inline {:/comment} b\n"
+    ));
+}
+
+#[test]
+fn erb_tags_are_dropped_in_erb_pages() {
+    let r = html_with("| Tool | Owner |\n|---|---|\n<% data.each do |x| %>\n| <%= x.name %> | <%= x.owner %> |\n<% end %>\n\nText <%= 1 + 1 %> stays.\n", true, false);
+    insta::assert_snapshot!(r.html);
+}
+
+#[test]
+fn commonmark_and_gfm_extensions() {
+    insta::assert_snapshot!(html(
+        "Footnote[^1] and ~~struck~~ and \"quotes\" -- dashes --- and...\n\n- [x] done\n- [ ] todo\n\nhttps://example.com/path. and <https://example.org>\n\n{{ page.title }} stays literal.\n\n[^1]: The note.\n"
+    ));
+}
+
+#[test]
+fn code_blocks_highlight_and_mermaid() {
+    let r = html_with("```ruby\nputs \"hi\"\n```\n\n```mermaid\ngraph TD; A-->B\n```\n\n```nosuchlang\n<b>\n```\n\n    indented\n", false, true);
+    insta::assert_snapshot!(r.html);
+}
+
+#[test]
+fn liquid_and_hugo_forms_render_or_are_reported() {
+    let r = html_with("[Docs]({{ site.baseurl }}/docs/) and {{< ref \"other.md\" >}}\n\n{% include note.html %}\n\n{% highlight ruby %}\nx = 1\n{% endhighlight %}\n", false, false);
+    assert_eq!(r.notes.len(), 1, "the include is reported");
+    insta::assert_snapshot!(r.html);
+}
+
+#[test]
+fn links_carry_their_source_positions() {
+    let body = "Intro [a](/one/#x) and [b][ref].\n\n<a href=\"/two/\">two</a>\n\n`[not](/a-link/)`\n\n[ref]: /three/ \"Title\"\n";
+    let r = html_with(body, false, false);
+    let found: Vec<(String, &str)> = r
+        .links
+        .iter()
+        .map(|l| (l.target.clone(), &body[l.span.clone()]))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("/one/#x".to_string(), "/one/#x"),
+            ("/three/".to_string(), "/three/"),
+            ("/two/".to_string(), "/two/"),
+        ]
+    );
+}

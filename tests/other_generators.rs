@@ -1,0 +1,99 @@
+//! Handbooks written for other generators build, with their links intact:
+//! GitHub-style Markdown that links `.md` files, and Jekyll sites with Liquid.
+
+mod common;
+
+use common::{handbook, site};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn read(dir: &std::path::Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn github_style_readmes_and_md_links() {
+    let dir = site(&[
+        ("README.md", "# Team handbook\n\nStart with [setup](docs/setup.md) and the [values](docs/values.md#how-we-decide).\n"),
+        ("docs/README.md", "# Docs\n\n- [Setup](setup.md)\n- [Home](../README.md)\n"),
+        ("docs/setup.md", "# Setup\n\n![Diagram](images/flow.png)\n\nSee [values](./values.md \"Values\") and <a href=\"values.md#how-we-decide\">this</a>.\n"),
+        ("docs/values.md", "# Values\n\n## How we decide\n\nText.\n"),
+        ("docs/images/flow.png", "PNG"),
+    ]);
+    handbook()
+        .args(["check", "--content"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stderr(contains("0 broken"));
+    let out = dir.path().join("out");
+    handbook()
+        .args(["build", "--quiet", "--content"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(&out)
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("href=\"/docs/setup/\""),
+        "README links to .md files are rewritten"
+    );
+    assert!(home.contains("href=\"/docs/values/#how-we-decide\""));
+    let setup = read(&out, "docs/setup/index.html");
+    assert!(
+        setup.contains("src=\"/docs/images/flow.png\""),
+        "source-relative images still load"
+    );
+    assert!(
+        setup.contains("href=\"/docs/values/#how-we-decide\""),
+        "raw HTML links are rewritten too"
+    );
+    assert!(read(&out, "docs/index.html").contains("href=\"/\""));
+}
+
+#[test]
+fn broken_md_links_are_reported_at_their_position() {
+    let dir = site(&[("README.md", "# Home\n\nA [missing](docs/nope.md) link.\n")]);
+    handbook()
+        .args(["check", "--content"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(contains("--> README.md:3:13").and(contains("docs/nope.md")));
+}
+
+#[test]
+fn jekyll_site_with_liquid_builds_and_reports_what_it_cannot_render() {
+    let dir = site(&[
+        ("site.toml", "base_url = \"https://example.com/team\"\n"),
+        ("content/index.md", "---\nlayout: home\ntitle: Home\npermalink: /\n---\n\nRead [the guide]({{ site.baseurl }}/guide/) and [about]({% link about.md %}).\n\n{% include footer.html %}\n"),
+        ("content/guide.md", "---\ntitle: Guide\ncategories: [a, b]\ntags: handbook\n---\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n\n{% raw %}{{ not liquid }}{% endraw %}\n"),
+        ("content/about.md", "---\ntitle: About\n---\n\n{% comment %}\nsecretnote\n{% endcomment %}\nAbout us.\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .success()
+        .stderr(
+            contains("Liquid tag `{% include %}` is not executed")
+                .and(contains("--> index.md:9:1")),
+        );
+    let out = dir.path().join("public");
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("href=\"/team/guide/\""),
+        "{{{{ site.baseurl }}}} is the base path"
+    );
+    assert!(
+        home.contains("href=\"/team/about/\""),
+        "{{% link %}} resolves to the page"
+    );
+    let guide = read(&out, "guide/index.html");
+    assert!(guide.contains("data-lang=\"ruby\""));
+    assert!(guide.contains("{{ not liquid }}"));
+    let about = read(&out, "about/index.html");
+    assert!(about.contains("About us.") && !about.contains("secretnote"));
+}
