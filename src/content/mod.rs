@@ -381,7 +381,9 @@ fn interpret(
     // Other generators' ordering keys (Docusaurus, Just the Docs) stand in
     // for `weight` when it is absent.
     if !map.contains_key("weight") {
-        let other = ["sidebar_position", "nav_order"].iter().find_map(|k| map.get(*k));
+        let other = ["sidebar_position", "nav_order"]
+            .iter()
+            .find_map(|k| map.get(*k));
         if let Some(n) = other.and_then(Value::as_f64) {
             front.weight = n as i64;
         }

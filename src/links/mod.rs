@@ -649,8 +649,9 @@ fn check_page(
                 help,
             } => {
                 let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
-                out.broken
-                    .push(broken_link(page, link, lines, severity, reason, message, help));
+                out.broken.push(broken_link(
+                    page, link, lines, severity, reason, message, help,
+                ));
             }
             Resolution::Page(_)
             | Resolution::Asset

@@ -715,7 +715,12 @@ struct HtmlRefs<'a> {
 }
 
 impl HtmlRefs<'_> {
-    fn record(&self, found: Vec<html_links::HtmlRef>, links: &mut Vec<Link>, anchors: &mut Vec<String>) {
+    fn record(
+        &self,
+        found: Vec<html_links::HtmlRef>,
+        links: &mut Vec<Link>,
+        anchors: &mut Vec<String>,
+    ) {
         for r in found {
             let kind = match r.kind {
                 HtmlRefKind::Href => LinkKind::HtmlHref,
@@ -801,7 +806,10 @@ fn scan_html_block(
     };
     let whole = first.1.start..last.1.end;
     let mut found = Vec::new();
-    if lines.iter().all(|(h, r)| text.get((*r).clone()) == Some(*h)) {
+    if lines
+        .iter()
+        .all(|(h, r)| text.get((*r).clone()) == Some(*h))
+    {
         // The source of the block (container markers between lines are only text).
         HtmlScanner::default().scan(&text[whole.clone()], &mut found);
         let refs = HtmlRefs {
@@ -829,7 +837,11 @@ fn scan_html_block(
 
 /// Reference labels match case-insensitively, with runs of whitespace as one space.
 fn label_key(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Where the destination of a reference definition (`[a]: <dest> "title"`) starts.
@@ -1015,7 +1027,9 @@ fn html_anchor_tag(html: &str) -> Option<bool> {
         _ => (false, 1),
     };
     let is_a = bytes.first() == Some(&b'<')
-        && bytes.get(name_at).is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+        && bytes
+            .get(name_at)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
         && bytes
             .get(name_at + 1)
             .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>');
@@ -1360,6 +1374,7 @@ mod tests {
             erb: false,
             erb_show: false,
             base_path: "",
+            html: true,
             rewrite_link: &keep,
         };
         render(body, 0, &options)
@@ -1370,13 +1385,19 @@ mod tests {
         rendered(body)
             .links
             .iter()
-            .map(|l| (l.target.clone(), body.get(l.span.clone()).unwrap_or("").to_string()))
+            .map(|l| {
+                (
+                    l.target.clone(),
+                    body.get(l.span.clone()).unwrap_or("").to_string(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn bare_urls_inside_raw_anchors_are_not_linked_twice() {
-        let body = "See <a href=\"https://x.test/a/\">https://x.test/a/</a> and https://x.test/b/.\n";
+        let body =
+            "See <a href=\"https://x.test/a/\">https://x.test/a/</a> and https://x.test/b/.\n";
         let found: Vec<String> = links(body).into_iter().map(|l| l.0).collect();
         assert_eq!(found, ["https://x.test/a/", "https://x.test/b/"]);
     }
