@@ -660,11 +660,11 @@ fn collect_links(
                     },
                 });
             }
-            Event::Html(html) | Event::InlineHtml(html) if !in_code_block => {
-                if html.contains(".md") || html.contains("=\"/") {
-                    if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
-                        *html = CowStr::from(rewritten);
-                    }
+            Event::Html(html) | Event::InlineHtml(html)
+                if !in_code_block && (html.contains(".md") || html.contains("=\"/")) =>
+            {
+                if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
+                    *html = CowStr::from(rewritten);
                 }
             }
             _ => {}
