@@ -89,7 +89,9 @@ pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
     } else {
         Vec::new()
     };
-    let external = options.external.then(|| check_external_links(config, &mut loaded));
+    let external = options
+        .external
+        .then(|| check_external_links(config, &mut loaded));
     CheckResult {
         loaded,
         elapsed: started.elapsed(),
@@ -131,7 +133,10 @@ fn check_external_links(config: &Config, loaded: &mut Loaded) -> ExternalSummary
         .collect();
     loaded.links.broken.sort_by_key(|b| {
         (
-            page_order.get(b.file.as_str()).copied().unwrap_or(usize::MAX),
+            page_order
+                .get(b.file.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
             b.line,
             b.column,
         )
@@ -328,8 +333,14 @@ mod tests {
 
     #[test]
     fn content_paths_relative_to_the_repository() {
-        assert_eq!(repository_relative(std::path::Path::new("./content")), "content");
+        assert_eq!(
+            repository_relative(std::path::Path::new("./content")),
+            "content"
+        );
         assert_eq!(repository_relative(std::path::Path::new(".")), "");
-        assert_eq!(repository_relative(std::path::Path::new("docs/hb/")), "docs/hb");
+        assert_eq!(
+            repository_relative(std::path::Path::new("docs/hb/")),
+            "docs/hb"
+        );
     }
 }

@@ -35,7 +35,13 @@ fn run(args: &[&str], cwd: &Path) -> Run {
 
 fn check_fixture(format: &str) -> Run {
     run(
-        &["check", "--root", "tests/fixtures/links-site", "--format", format],
+        &[
+            "check",
+            "--root",
+            "tests/fixtures/links-site",
+            "--format",
+            format,
+        ],
         &common::project_root(),
     )
 }
@@ -86,21 +92,62 @@ fn json_reports_exactly_the_broken_links_at_their_targets() {
         ("](/guide/instal/)", 2, "/guide/instal/", "missing-page"),
         ("](guide/nothing/)", 2, "guide/nothing/", "missing-page"),
         ("](guide/nothing.md)", 2, "guide/nothing.md", "missing-page"),
-        ("](https://docs.example.com/nowhere/)", 2, "https://docs.example.com/nowhere/", "missing-page"),
+        (
+            "](https://docs.example.com/nowhere/)",
+            2,
+            "https://docs.example.com/nowhere/",
+            "missing-page",
+        ),
         ("](../../outside/)", 2, "../../outside/", "missing-page"),
-        ("](/guide/#getting-startd)", 2, "/guide/#getting-startd", "missing-anchor"),
+        (
+            "](/guide/#getting-startd)",
+            2,
+            "/guide/#getting-startd",
+            "missing-anchor",
+        ),
         ("](#nowhere)", 2, "#nowhere", "missing-anchor"),
-        ("\"/guide/#no-such-id\"", 1, "/guide/#no-such-id", "missing-anchor"),
-        ("](/images/missing.png)", 2, "/images/missing.png", "missing-asset"),
-        ("](files/missing.pdf)", 2, "files/missing.pdf", "missing-asset"),
-        ("\"/images/nope.png\"", 1, "/images/nope.png", "missing-asset"),
-        ("[bad-ref]: /guide/gone/", 11, "/guide/gone/", "missing-page"),
+        (
+            "\"/guide/#no-such-id\"",
+            1,
+            "/guide/#no-such-id",
+            "missing-anchor",
+        ),
+        (
+            "](/images/missing.png)",
+            2,
+            "/images/missing.png",
+            "missing-asset",
+        ),
+        (
+            "](files/missing.pdf)",
+            2,
+            "files/missing.pdf",
+            "missing-asset",
+        ),
+        (
+            "\"/images/nope.png\"",
+            1,
+            "/images/nope.png",
+            "missing-asset",
+        ),
+        (
+            "[bad-ref]: /guide/gone/",
+            11,
+            "/guide/gone/",
+            "missing-page",
+        ),
     ];
     let expected: Vec<(String, u64, u64, String, String)> = expected_at
         .iter()
         .map(|(needle, skip, target, reason)| {
             let (line, column) = position(&text, needle, *skip);
-            ("links.md".into(), line, column, target.to_string(), reason.to_string())
+            (
+                "links.md".into(),
+                line,
+                column,
+                target.to_string(),
+                reason.to_string(),
+            )
         })
         .collect();
     assert_eq!(broken_set(&json), expected);
@@ -123,8 +170,14 @@ fn human_output_points_at_each_target_with_suggestions() {
         .expect("regex")
         .replace_all(&run.stderr, "in <time>")
         .into_owned();
-    assert!(stderr.contains("did you mean `/guide/install/`?"), "{stderr}");
-    assert!(stderr.contains("`/guide/` has `#getting-started`"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `/guide/install/`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`/guide/` has `#getting-started`"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("\u{1b}["), "no colours off a terminal");
     insta::assert_snapshot!("check_human_links_site", stderr);
 }
@@ -136,7 +189,11 @@ fn junit_output_is_a_valid_junit_report() {
     let report = validate_junit(&run.stdout);
     assert_eq!(report.testcases, 7, "one test case per page");
     assert_eq!(report.failed_cases, vec!["links.md".to_string()]);
-    assert!(report.failure_text.contains("links.md:"), "{}", report.failure_text);
+    assert!(
+        report.failure_text.contains("links.md:"),
+        "{}",
+        report.failure_text
+    );
     assert!(report.failure_text.contains("/guide/missing/"));
 
     let clean = run_clean_site("junit");
@@ -170,17 +227,25 @@ fn codequality_output_has_every_required_field() {
             common::project_root().join(path).is_file(),
             "location.path `{path}` is relative to the repository (the working folder)"
         );
-        let begin = issue["location"]["lines"]["begin"].as_u64().expect("location.lines.begin");
+        let begin = issue["location"]["lines"]["begin"]
+            .as_u64()
+            .expect("location.lines.begin");
         assert!(begin >= 1);
         assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap_or("").to_string()));
     }
-    assert_eq!(issues[0]["location"]["path"], "tests/fixtures/links-site/content/links.md");
+    assert_eq!(
+        issues[0]["location"]["path"],
+        "tests/fixtures/links-site/content/links.md"
+    );
 
     // The fingerprint does not change when the link moves to another line.
     let first = run_codequality_on("[x](/nowhere/)\n");
     let moved = run_codequality_on("Some new text.\n\nMore.\n\n[x](/nowhere/)\n");
     assert_eq!(first[0]["fingerprint"], moved[0]["fingerprint"]);
-    assert_ne!(first[0]["location"]["lines"]["begin"], moved[0]["location"]["lines"]["begin"]);
+    assert_ne!(
+        first[0]["location"]["lines"]["begin"],
+        moved[0]["location"]["lines"]["begin"]
+    );
 
     assert_eq!(run_clean_site("codequality").stdout.trim(), "[]");
 }
@@ -195,8 +260,14 @@ fn run_codequality_on(page: &str) -> Vec<Value> {
 
 fn run_clean_site(format: &str) -> Run {
     let site = common::site(&[
-        ("content/index.md", "# Home\n\nSee [the other page](other/).\n"),
-        ("content/other.md", "# Other\n\n[Home](../) and [its heading](/#home).\n"),
+        (
+            "content/index.md",
+            "# Home\n\nSee [the other page](other/).\n",
+        ),
+        (
+            "content/other.md",
+            "# Other\n\n[Home](../) and [its heading](/#home).\n",
+        ),
     ]);
     let run = run(&["check", "--format", format], site.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -214,14 +285,21 @@ fn exit_codes() {
     let root = common::project_root();
     assert_eq!(run(&["check", "--format", "xml"], &root).code, 2);
     assert_eq!(run(&["check", "--no-such-flag"], &root).code, 2);
-    assert_eq!(run(&["check", "--content", "no/such/folder"], &root).code, 2);
+    assert_eq!(
+        run(&["check", "--content", "no/such/folder"], &root).code,
+        2
+    );
     let bad_regex = common::site(&[
         ("site.toml", "[links]\nignore = [\"(unclosed\"]\n"),
         ("content/index.md", "# Home\n"),
     ]);
     let run_bad = run(&["check"], bad_regex.path());
     assert_eq!(run_bad.code, 2);
-    assert!(run_bad.stderr.contains("invalid regex"), "{}", run_bad.stderr);
+    assert!(
+        run_bad.stderr.contains("invalid regex"),
+        "{}",
+        run_bad.stderr
+    );
     let bad_toml = common::site(&[
         ("site.toml", "[links.external]\nretries = \"many\"\n"),
         ("content/index.md", "# Home\n"),
@@ -231,21 +309,31 @@ fn exit_codes() {
 
 #[test]
 fn build_warns_about_broken_links_or_fails_when_strict() {
-    let site = common::site(&[
-        ("content/index.md", "# Home\n\n[gone](/gone/)\n"),
-    ]);
+    let site = common::site(&[("content/index.md", "# Home\n\n[gone](/gone/)\n")]);
     let out = site.path().join("public");
     let out_arg = out.to_string_lossy().into_owned();
     let warned = run(&["build", "--output", &out_arg], site.path());
     assert_eq!(warned.code, 0, "{}", warned.stderr);
-    assert!(warned.stderr.contains("warning: broken link"), "{}", warned.stderr);
+    assert!(
+        warned.stderr.contains("warning: broken link"),
+        "{}",
+        warned.stderr
+    );
     assert!(out.join("index.html").is_file());
 
     let strict = run(&["build", "--strict", "--output", &out_arg], site.path());
     assert_eq!(strict.code, 1);
-    assert!(strict.stderr.contains("error: broken link"), "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("error: broken link"),
+        "{}",
+        strict.stderr
+    );
 
-    std::fs::write(site.path().join("site.toml"), "[links]\nbroken = \"error\"\n").expect("write");
+    std::fs::write(
+        site.path().join("site.toml"),
+        "[links]\nbroken = \"error\"\n",
+    )
+    .expect("write");
     assert_eq!(run(&["build", "--output", &out_arg], site.path()).code, 1);
 }
 
@@ -261,7 +349,11 @@ fn orphans_are_pages_nothing_links_to() {
     let json: Value = serde_json::from_str(&run_json.stdout).expect("JSON");
     assert_eq!(json["orphans"], serde_json::json!(["lonely.md"]));
     let human = run(&["check", "--orphans"], site.path());
-    assert!(human.stderr.contains("orphan: lonely.md"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains("orphan: lonely.md"),
+        "{}",
+        human.stderr
+    );
 }
 
 #[test]

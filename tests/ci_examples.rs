@@ -25,7 +25,10 @@ fn load_yaml(name: &str) -> (String, Yaml) {
 
 fn strings(yaml: &Yaml) -> Vec<String> {
     match yaml {
-        Yaml::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        Yaml::Array(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
         Yaml::String(s) => s.lines().map(str::to_string).collect(),
         _ => Vec::new(),
     }
@@ -100,7 +103,14 @@ fn invocations(lines: &[String], vars: &HashMap<&str, &str>) -> Vec<Invocation> 
             let (words, _) = shell_words(trimmed.rsplit("||").next().unwrap_or(trimmed), vars);
             assert_eq!(
                 words,
-                ["cargo", "install", "--locked", "handbook", "--version", env!("CARGO_PKG_VERSION")],
+                [
+                    "cargo",
+                    "install",
+                    "--locked",
+                    "handbook",
+                    "--version",
+                    env!("CARGO_PKG_VERSION")
+                ],
                 "install the released binary, pinned to this version: `{line}`"
             );
             continue;
@@ -140,9 +150,15 @@ fn sample_site() -> tempfile::TempDir {
 /// needs no network).
 fn clean_site() -> tempfile::TempDir {
     common::site(&[
-        ("site.toml", "title = \"CI\"\nbase_url = \"https://handbook.example.com\"\n"),
+        (
+            "site.toml",
+            "title = \"CI\"\nbase_url = \"https://handbook.example.com\"\n",
+        ),
         ("content/index.md", "# Home\n\nRead the [guide](guide/).\n"),
-        ("content/guide.md", "# Guide\n\n## Start\n\nBack [home](../), or [start](#start).\n"),
+        (
+            "content/guide.md",
+            "# Guide\n\n## Start\n\nBack [home](../), or [start](#start).\n",
+        ),
     ])
 }
 
@@ -182,7 +198,10 @@ fn run_all(pipeline: &str, found: &[Invocation]) -> HashMap<String, String> {
             String::from_utf8_lossy(&output.stderr)
         );
         if let Some(file) = &invocation.stdout_to {
-            written.insert(file.clone(), String::from_utf8_lossy(&output.stdout).into_owned());
+            written.insert(
+                file.clone(),
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+            );
         }
         if invocation.args.first().map(String::as_str) == Some("build") {
             let out = invocation
@@ -240,7 +259,15 @@ fn gitlab_pipeline_builds_checks_with_reports_and_publishes_pages() {
     doc_includes("gitlab-ci.yml", &text);
     let root = yaml.as_hash().expect("a mapping of jobs");
     let stages = strings(&yaml["stages"]);
-    let keywords = ["variables", "default", "stages", "workflow", "include", "image", "cache"];
+    let keywords = [
+        "variables",
+        "default",
+        "stages",
+        "workflow",
+        "include",
+        "image",
+        "cache",
+    ];
     let jobs: Vec<(&str, &Yaml)> = root
         .iter()
         .filter_map(|(k, v)| k.as_str().map(|k| (k, v)))
@@ -261,8 +288,13 @@ fn gitlab_pipeline_builds_checks_with_reports_and_publishes_pages() {
     let mut lines = strings(&yaml["default"]["before_script"]);
     let mut reports: Vec<(String, String)> = Vec::new(); // (kind, file)
     for (name, job) in &jobs {
-        let stage = job["stage"].as_str().unwrap_or_else(|| panic!("{name} has a stage"));
-        assert!(stages.iter().any(|s| s == stage), "{name}: stage {stage} is declared");
+        let stage = job["stage"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} has a stage"));
+        assert!(
+            stages.iter().any(|s| s == stage),
+            "{name}: stage {stage} is declared"
+        );
         lines.extend(strings(&job["before_script"]));
         lines.extend(strings(&job["script"]));
         if let Some(r) = job["artifacts"]["reports"].as_hash() {
@@ -275,13 +307,21 @@ fn gitlab_pipeline_builds_checks_with_reports_and_publishes_pages() {
         }
     }
     let kinds: Vec<&str> = reports.iter().map(|(k, _)| k.as_str()).collect();
-    assert!(kinds.contains(&"junit") && kinds.contains(&"codequality"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"junit") && kinds.contains(&"codequality"),
+        "{kinds:?}"
+    );
     let pages = &yaml["pages"];
     assert_eq!(pages["stage"].as_str(), Some("deploy"));
-    assert!(strings(&pages["artifacts"]["paths"]).iter().any(|p| p.trim_end_matches('/') == "public"));
+    assert!(strings(&pages["artifacts"]["paths"])
+        .iter()
+        .any(|p| p.trim_end_matches('/') == "public"));
 
     let found = invocations(&lines, &variables);
-    let subcommands: Vec<&str> = found.iter().filter_map(|i| i.args.first().map(String::as_str)).collect();
+    let subcommands: Vec<&str> = found
+        .iter()
+        .filter_map(|i| i.args.first().map(String::as_str))
+        .collect();
     assert!(subcommands.contains(&"build") && subcommands.contains(&"check"));
     let written = run_all("gitlab-ci.yml", &found);
     for (kind, file) in &reports {
@@ -290,7 +330,10 @@ fn gitlab_pipeline_builds_checks_with_reports_and_publishes_pages() {
             .unwrap_or_else(|| panic!("report {file} is written by a handbook command"));
         assert_is_report(file, text, kind);
     }
-    assert!(written.contains_key("public/"), "the build writes the folder Pages publishes");
+    assert!(
+        written.contains_key("public/"),
+        "the build writes the folder Pages publishes"
+    );
 }
 
 #[test]
@@ -309,7 +352,12 @@ fn github_workflow_builds_checks_and_deploys_pages() {
             }
         }
     }
-    for action in ["actions/checkout@", "actions/configure-pages@", "actions/upload-pages-artifact@", "actions/deploy-pages@"] {
+    for action in [
+        "actions/checkout@",
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+    ] {
         assert!(uses.iter().any(|u| u.starts_with(action)), "uses {action}");
     }
     let deploy = &yaml["jobs"]["deploy"];
@@ -322,7 +370,10 @@ fn github_workflow_builds_checks_and_deploys_pages() {
         .expect("env")
         .iter()
         .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
-        .chain([("steps.pages.outputs.base_url", "https://org.github.io/handbook")])
+        .chain([(
+            "steps.pages.outputs.base_url",
+            "https://org.github.io/handbook",
+        )])
         .collect();
     let found = invocations(&lines, &variables);
     let written = run_all("github-pages.yml", &found);
@@ -330,12 +381,23 @@ fn github_workflow_builds_checks_and_deploys_pages() {
         .as_vec()
         .expect("steps")
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/upload-pages-artifact@")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
+        })
         .expect("upload step");
     let path = upload["with"]["path"].as_str().expect("path");
-    assert!(written.contains_key(&format!("{path}/")), "the build writes the uploaded folder");
+    assert!(
+        written.contains_key(&format!("{path}/")),
+        "the build writes the uploaded folder"
+    );
     assert!(written.contains_key("handbook-links.xml"));
-    assert_is_report("handbook-links.xml", &written["handbook-links.xml"], "junit");
+    assert_is_report(
+        "handbook-links.xml",
+        &written["handbook-links.xml"],
+        "junit",
+    );
 }
 
 #[test]

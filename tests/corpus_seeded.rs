@@ -42,7 +42,10 @@ fn check(content: &Path) -> Vec<Report> {
         .output()
         .expect("run handbook");
     let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stderr))
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
     });
     let mut reports: Vec<Report> = json["broken"]
         .as_array()
@@ -77,17 +80,19 @@ fn syntax_of(text: &str, start: usize, target: &str) -> Option<Syntax> {
     let before = &text[..start];
     let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
     if before.ends_with("](") {
-        return Some(if target.starts_with("https://about.gitlab.com/handbook/") {
-            Syntax::InlineOwnDomain
-        } else if target.starts_with("/handbook/") {
-            Syntax::InlineRooted
-        } else if target.starts_with('#') {
-            Syntax::InlineSamePage
-        } else if !target.is_empty() && !target.contains(':') {
-            Syntax::InlineRelative
-        } else {
-            return None;
-        });
+        return Some(
+            if target.starts_with("https://about.gitlab.com/handbook/") {
+                Syntax::InlineOwnDomain
+            } else if target.starts_with("/handbook/") {
+                Syntax::InlineRooted
+            } else if target.starts_with('#') {
+                Syntax::InlineSamePage
+            } else if !target.is_empty() && !target.contains(':') {
+                Syntax::InlineRelative
+            } else {
+                return None;
+            },
+        );
     }
     let is_definition = line.trim_start().starts_with('[')
         && line.trim_end().ends_with("]:")
@@ -115,7 +120,10 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
     let copy = temp.path().join("corpus");
     copy_tree(&corpus, &copy);
     let pristine = check(&copy);
-    assert!(pristine.len() > 100, "the slice links to sections it does not have");
+    assert!(
+        pristine.len() > 100,
+        "the slice links to sections it does not have"
+    );
 
     let overrides = Overrides {
         content_dir: Some(copy.clone()),
@@ -178,7 +186,11 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
                     }
                 };
                 let location = lines.location(&page.text, link.span.clone());
-                if pristine_at.contains(&(page.rel_path.clone(), location.line as u64, location.column as u64)) {
+                if pristine_at.contains(&(
+                    page.rel_path.clone(),
+                    location.line as u64,
+                    location.column as u64,
+                )) {
                     continue;
                 }
                 found = Some((page, start, link.target.clone(), new_target, location));
@@ -227,7 +239,13 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
         };
         // The link's line starts after the inserted text's first newline.
         let column = text.find("](").expect("a link") + 2;
-        injected.push((page.rel_path.clone(), line, column as u64, target.into(), reason.into()));
+        injected.push((
+            page.rel_path.clone(),
+            line,
+            column as u64,
+            target.into(),
+            reason.into(),
+        ));
         used_files.insert(page.rel_path.clone());
         edits.push(Edit {
             file: page.rel_path.clone(),
@@ -245,7 +263,10 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
     let expected = apply_edits(&copy, &edits, &pristine, &injected);
     let after = check(&copy);
     let missing: Vec<&Report> = injected.iter().filter(|r| !after.contains(r)).collect();
-    assert!(missing.is_empty(), "seeded links not reported exactly: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "seeded links not reported exactly: {missing:#?}"
+    );
     let unexpected: Vec<&Report> = after.iter().filter(|r| !expected.contains(r)).collect();
     let vanished: Vec<&Report> = expected.iter().filter(|r| !after.contains(r)).collect();
     assert!(
@@ -262,7 +283,12 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
 
 /// Writes the edits into the copy and returns the reports to expect: the
 /// pristine ones, moved by the edits, plus the injected ones.
-fn apply_edits(copy: &Path, edits: &[Edit], pristine: &[Report], injected: &[Report]) -> Vec<Report> {
+fn apply_edits(
+    copy: &Path,
+    edits: &[Edit],
+    pristine: &[Report],
+    injected: &[Report],
+) -> Vec<Report> {
     let mut by_file: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for edit in edits {
         by_file.entry(edit.file.as_str()).or_default().push(edit);

@@ -97,7 +97,10 @@ fn serve(stream: TcpStream, seen: &Seen) {
         "/r3" => ("302 Found", vec!["Location: /ok".into()]),
         p if p.starts_with("/loop/") => {
             let n: usize = p[6..].parse().unwrap_or(0);
-            ("301 Moved Permanently", vec![format!("Location: /loop/{}", n + 1)])
+            (
+                "301 Moved Permanently",
+                vec![format!("Location: /loop/{}", n + 1)],
+            )
         }
         "/slow" => {
             std::thread::sleep(Duration::from_secs(4));
@@ -148,17 +151,17 @@ cache_ttl_hours = 1
 fn page(server: &Server) -> String {
     let mut text = String::from("---\ntitle: Links\n---\n# Links\n\n"); // lines 1-5
     let lines = [
-        format!("[ok]({})", server.url("/ok")),                     // 6
-        format!("[missing]({})", server.url("/missing")),           // 7
-        format!("[chain]({})", server.url("/r1")),                  // 8
-        format!("[loop]({})", server.url("/loop/0")),               // 9
-        format!("[slow]({})", server.url("/slow")),                 // 10
-        format!("[busy]({})", server.url("/busy")),                 // 11
-        format!("[flaky]({})", server.url("/flaky")),               // 12
-        format!("[head]({})", server.url("/head-refused")),         // 13
-        format!("[ignored]({})", server.url("/ignored")),           // 14
-        format!("Again: <{}#part>", server.url("/missing")),        // 15
-        format!("<a href=\"{}\">raw</a>", server.url("/missing")),  // 16
+        format!("[ok]({})", server.url("/ok")),                    // 6
+        format!("[missing]({})", server.url("/missing")),          // 7
+        format!("[chain]({})", server.url("/r1")),                 // 8
+        format!("[loop]({})", server.url("/loop/0")),              // 9
+        format!("[slow]({})", server.url("/slow")),                // 10
+        format!("[busy]({})", server.url("/busy")),                // 11
+        format!("[flaky]({})", server.url("/flaky")),              // 12
+        format!("[head]({})", server.url("/head-refused")),        // 13
+        format!("[ignored]({})", server.url("/ignored")),          // 14
+        format!("Again: <{}#part>", server.url("/missing")),       // 15
+        format!("<a href=\"{}\">raw</a>", server.url("/missing")), // 16
     ];
     for line in lines {
         text.push_str(&line);
@@ -209,14 +212,20 @@ fn broken(json: &Value) -> Vec<(u64, u64, String, String)> {
 #[test]
 fn external_links_are_fetched_retried_cached_and_reported_in_place() {
     let server = Server::start();
-    let site = common::site(&[("site.toml", SITE_TOML), ("content/index.md", &page(&server))]);
+    let site = common::site(&[
+        ("site.toml", SITE_TOML),
+        ("content/index.md", &page(&server)),
+    ]);
 
     let started = Instant::now();
     let (code, json) = check_json(site.path());
     let first_run = started.elapsed();
     assert_eq!(code, 1, "broken external links fail the check: {json}");
     let found = broken(&json);
-    let at: Vec<(u64, u64, &str)> = found.iter().map(|(l, c, r, _)| (*l, *c, r.as_str())).collect();
+    let at: Vec<(u64, u64, &str)> = found
+        .iter()
+        .map(|(l, c, r, _)| (*l, *c, r.as_str()))
+        .collect();
     assert_eq!(
         at,
         [
@@ -229,7 +238,11 @@ fn external_links_are_fetched_retried_cached_and_reported_in_place() {
         "{found:#?}"
     );
     assert!(found[0].3.contains("404"), "{}", found[0].3);
-    assert!(found[1].3.contains("redirects more than 5 times"), "{}", found[1].3);
+    assert!(
+        found[1].3.contains("redirects more than 5 times"),
+        "{}",
+        found[1].3
+    );
     assert!(found[2].3.contains("timed out"), "{}", found[2].3);
     assert!(found[2].3.contains("tried 2 times"), "{}", found[2].3);
 
@@ -238,10 +251,16 @@ fn external_links_are_fetched_retried_cached_and_reported_in_place() {
     assert_eq!(seen.total("/missing"), 2, "HEAD then GET, once for 3 links");
     // The chain was followed to its end.
     assert_eq!(seen.total("/r3"), 1);
-    assert!(seen.total("/ok") >= 2, "linked directly and at the end of the chain");
+    assert!(
+        seen.total("/ok") >= 2,
+        "linked directly and at the end of the chain"
+    );
     // 429 then 200: retried after Retry-After, and it works.
     assert_eq!(seen.total("/busy"), 2);
-    assert!(first_run >= Duration::from_secs(1), "Retry-After: 1 was honoured");
+    assert!(
+        first_run >= Duration::from_secs(1),
+        "Retry-After: 1 was honoured"
+    );
     // 503 then 200: retried.
     assert_eq!(seen.total("/flaky"), 2);
     // HEAD refused, GET works.
@@ -260,7 +279,11 @@ fn external_links_are_fetched_retried_cached_and_reported_in_place() {
     let (code, json) = check_json(site.path());
     assert_eq!(code, 1);
     assert_eq!(broken(&json), found, "the cached run reports the same");
-    assert_eq!(seen.total("/ok"), ok_before, "a working URL comes from the cache");
+    assert_eq!(
+        seen.total("/ok"),
+        ok_before,
+        "a working URL comes from the cache"
+    );
     assert_eq!(seen.total("/missing"), missing_before, "so does a 404");
     assert_eq!(seen.total("/slow"), 4, "a timeout is tried again");
 }
@@ -273,7 +296,10 @@ fn the_cache_ttl_expires_and_the_cache_can_be_turned_off() {
     let site = common::site(&[("site.toml", toml), ("content/index.md", &text)]);
     let (code, _) = check_json(site.path());
     assert_eq!(code, 0);
-    assert!(site.path().join("ci-cache/links.json").is_file(), "configurable cache path");
+    assert!(
+        site.path().join("ci-cache/links.json").is_file(),
+        "configurable cache path"
+    );
     let (code, _) = check_json(site.path());
     assert_eq!(code, 0);
     assert_eq!(server.seen.total("/ok"), 2, "a zero TTL trusts nothing");
@@ -282,7 +308,10 @@ fn the_cache_ttl_expires_and_the_cache_can_be_turned_off() {
     let site = common::site(&[("site.toml", toml), ("content/index.md", &text)]);
     let (code, _) = check_json(site.path());
     assert_eq!(code, 0);
-    assert!(!site.path().join(".handbook-cache").exists(), "no cache when turned off");
+    assert!(
+        !site.path().join(".handbook-cache").exists(),
+        "no cache when turned off"
+    );
 }
 
 #[test]
@@ -290,7 +319,10 @@ fn requests_to_one_host_are_limited() {
     let server = Server::start();
     let mut text = String::new();
     for i in 0..8 {
-        text.push_str(&format!("[s{i}]({})\n\n", server.url(&format!("/slowish/{i}"))));
+        text.push_str(&format!(
+            "[s{i}]({})\n\n",
+            server.url(&format!("/slowish/{i}"))
+        ));
     }
     let toml = "base_url = \"https://docs.example.com\"\n[links.external]\nconcurrency = 8\nper_host = 2\ncache = \"\"\n";
     let site = common::site(&[("site.toml", toml), ("content/index.md", &text)]);

@@ -185,7 +185,10 @@ impl Cache {
                 warnings.push(
                     Diagnostic::warning(
                         "external-cache",
-                        format!("the link cache {} is not readable; starting afresh", path.display()),
+                        format!(
+                            "the link cache {} is not readable; starting afresh",
+                            path.display()
+                        ),
                     )
                     .in_file(path.display().to_string()),
                 );
@@ -257,7 +260,13 @@ struct Queue {
 fn host_of(url: &str) -> String {
     Url::parse(url)
         .ok()
-        .map(|u| format!("{}:{}", u.host_str().unwrap_or(""), u.port_or_known_default().unwrap_or(0)))
+        .map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -302,7 +311,11 @@ fn worker(
             return;
         }
         let free = q.waiting.iter().position(|url| {
-            q.in_flight_per_host.get(&host_of(url)).copied().unwrap_or(0) < per_host
+            q.in_flight_per_host
+                .get(&host_of(url))
+                .copied()
+                .unwrap_or(0)
+                < per_host
         });
         let Some(index) = free else {
             // Every waiting URL's host is busy: wait for a slot.
@@ -348,7 +361,11 @@ fn check_url(agent: &ureq::Agent, settings: &ExternalConfig, url: &str) -> Outco
                 if tries >= settings.retries {
                     let tried = tries + 1;
                     let times = if tried == 1 { "once" } else { "times" };
-                    let count = if tried == 1 { String::new() } else { format!("{tried} ") };
+                    let count = if tried == 1 {
+                        String::new()
+                    } else {
+                        format!("{tried} ")
+                    };
                     return Outcome::Unreachable(format!("{why} (tried {count}{times})"));
                 }
                 let backoff = Duration::from_millis(500u64.saturating_mul(1 << tries.min(10)));
@@ -376,7 +393,12 @@ fn fetch_following_redirects(agent: &ureq::Agent, settings: &ExternalConfig, url
         };
         match response {
             Response::Failed(e) => return e,
-            Response::Status { code, location, retry_after, reason } => match code {
+            Response::Status {
+                code,
+                location,
+                retry_after,
+                reason,
+            } => match code {
                 200..=299 => return Attempt::Done(Outcome::Works),
                 300..=399 => {
                     let next = location.and_then(|l| current.join(&l).ok());
@@ -429,7 +451,9 @@ fn request(agent: &ureq::Agent, method: &str, url: &Url) -> Response {
     let response = match result {
         Ok(response) => response,
         Err(ureq::Error::Status(_, response)) => response,
-        Err(ureq::Error::Transport(transport)) => return Response::Failed(transport_failure(&transport)),
+        Err(ureq::Error::Transport(transport)) => {
+            return Response::Failed(transport_failure(&transport))
+        }
     };
     Response::Status {
         code: response.status(),
@@ -446,7 +470,8 @@ fn transport_failure(transport: &ureq::Transport) -> Attempt {
     use ureq::ErrorKind;
     // The innermost cause says most ("Connection refused"), ureq's own
     // message least ("Connect error").
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(transport);
+    let mut cause: Option<&(dyn std::error::Error + 'static)> =
+        std::error::Error::source(transport);
     let mut detail = transport
         .message()
         .map(str::to_string)
@@ -475,10 +500,14 @@ fn transport_failure(transport: &ureq::Transport) -> Attempt {
 }
 
 fn is_timeout(transport: &ureq::Transport) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(transport);
+    let mut source: Option<&(dyn std::error::Error + 'static)> =
+        std::error::Error::source(transport);
     while let Some(e) = source {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) {
                 return true;
             }
         }
@@ -509,10 +538,21 @@ mod tests {
     fn the_cache_keeps_definite_answers_for_the_ttl() {
         let mut cache = Cache::default();
         cache.record("https://a.test/", &Outcome::Works, 1000);
-        cache.record("https://b.test/", &Outcome::Broken("answered 404".into()), 1000);
-        cache.record("https://c.test/", &Outcome::Unreachable("timed out".into()), 1000);
+        cache.record(
+            "https://b.test/",
+            &Outcome::Broken("answered 404".into()),
+            1000,
+        );
+        cache.record(
+            "https://c.test/",
+            &Outcome::Unreachable("timed out".into()),
+            1000,
+        );
         let ttl = Duration::from_secs(60);
-        assert_eq!(cache.fresh("https://a.test/", 1030, ttl), Some(Outcome::Works));
+        assert_eq!(
+            cache.fresh("https://a.test/", 1030, ttl),
+            Some(Outcome::Works)
+        );
         assert_eq!(
             cache.fresh("https://b.test/", 1030, ttl),
             Some(Outcome::Broken("answered 404".into()))

@@ -246,7 +246,7 @@ impl<'a> LinkIndex<'a> {
             }
             let host_end = rest.find('/').unwrap_or(rest.len());
             let host = rest[..host_end].to_ascii_lowercase();
-            if !self.internal_hosts.iter().any(|h| *h == host) {
+            if !self.internal_hosts.contains(&host) {
                 return Resolution::External;
             }
             let path = &rest[host_end..];
@@ -631,8 +631,9 @@ fn check_page(
                 help,
             } => {
                 let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
-                out.broken
-                    .push(broken_link(page, link, lines, severity, reason, message, help));
+                out.broken.push(broken_link(
+                    page, link, lines, severity, reason, message, help,
+                ));
             }
             Resolution::Page(_)
             | Resolution::Asset

@@ -72,7 +72,10 @@ impl HtmlScanner {
                     if rest.starts_with("<!--") {
                         *self = HtmlScanner::Comment;
                         i += 4;
-                    } else if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
+                    } else if rest.starts_with("<!")
+                        || rest.starts_with("<?")
+                        || rest.starts_with("</")
+                    {
                         i += rest.find('>').map_or(rest.len(), |e| e + 1);
                     } else {
                         i += self.scan_tag(html, i, out);
@@ -196,10 +199,13 @@ pub fn decode_character_references(value: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let decoded = rest[1..].find(';').filter(|&end| end <= 10).and_then(|end| {
-            let name = &rest[1..1 + end];
-            decode_reference(name).map(|c| (c, end + 2))
-        });
+        let decoded = rest[1..]
+            .find(';')
+            .filter(|&end| end <= 10)
+            .and_then(|end| {
+                let name = &rest[1..1 + end];
+                decode_reference(name).map(|c| (c, end + 2))
+            });
         match decoded {
             Some((c, len)) => {
                 out.push(c);
@@ -241,7 +247,9 @@ mod tests {
     fn scan(html: &str) -> Vec<(HtmlRefKind, String, usize)> {
         let mut out = Vec::new();
         HtmlScanner::default().scan(html, &mut out);
-        out.into_iter().map(|r| (r.kind, r.value, r.offset)).collect()
+        out.into_iter()
+            .map(|r| (r.kind, r.value, r.offset))
+            .collect()
     }
 
     #[test]
@@ -288,13 +296,26 @@ mod tests {
 
     #[test]
     fn character_references() {
-        assert_eq!(decode_character_references("a&amp;b&#x2F;c&#47;&bogus;"), "a&b/c/&bogus;");
+        assert_eq!(
+            decode_character_references("a&amp;b&#x2F;c&#47;&bogus;"),
+            "a&b/c/&bogus;"
+        );
         assert_eq!(scan("<a href=\"?a=1&amp;b=2\">")[0].1, "?a=1&b=2");
     }
 
     #[test]
     fn broken_markup_does_not_panic() {
-        for html in ["<", "<a", "<a href", "<a href=", "<a href=\"x", "<1>", "<a =x>", "<!--", "<script>"] {
+        for html in [
+            "<",
+            "<a",
+            "<a href",
+            "<a href=",
+            "<a href=\"x",
+            "<1>",
+            "<a =x>",
+            "<!--",
+            "<script>",
+        ] {
             let _ = scan(html);
         }
     }

@@ -533,7 +533,13 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         if indent < 4 && line.ends_with('\n') && closes_block_element(trimmed) {
             let next = all.get(i).map_or("", |r| body[r.clone()].trim());
             if !next.is_empty() && !next.starts_with('<') {
-                copy_line(&mut b, range.clone(), options, &mut state, &mut prepared.notes);
+                copy_line(
+                    &mut b,
+                    range.clone(),
+                    options,
+                    &mut state,
+                    &mut prepared.notes,
+                );
                 if state == State::Normal {
                     b.insert("\n", range.end);
                 }
@@ -851,21 +857,81 @@ enum BlockHtml {
 
 /// CommonMark's block-level tags (HTML block type 6).
 const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center",
-    "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5",
-    "h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu",
-    "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "search", "section",
-    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
 ];
 
-const VOID_BLOCK_TAGS: &[&str] = &["base", "basefont", "col", "frame", "hr", "link", "param", "track"];
+const VOID_BLOCK_TAGS: &[&str] = &[
+    "base", "basefont", "col", "frame", "hr", "link", "param", "track",
+];
 
 /// A line that is one whole block-level element (`<iframe ...></iframe>`,
 /// `<hr>`) or the end tag of one (`</div>`).
 fn closes_block_element(trimmed: &str) -> bool {
     if let Some(name) = trimmed.strip_prefix("</").and_then(|r| r.strip_suffix('>')) {
-        return BLOCK_TAGS.iter().any(|t| name.trim().eq_ignore_ascii_case(t));
+        return BLOCK_TAGS
+            .iter()
+            .any(|t| name.trim().eq_ignore_ascii_case(t));
     }
     let Some(tag) = opening_tag_name(trimmed) else {
         return false;
@@ -908,7 +974,12 @@ fn tag_depth(line: &str, tag: &str, mut depth: usize) -> usize {
         }
         if closing {
             depth = depth.saturating_sub(1);
-        } else if !lower[after..].split('>').next().unwrap_or("").ends_with('/') {
+        } else if !lower[after..]
+            .split('>')
+            .next()
+            .unwrap_or("")
+            .ends_with('/')
+        {
             depth += 1;
         }
     }
@@ -1017,7 +1088,11 @@ mod tests {
             "<details>\n<summary markdown='span'>\n[x](/y/)\n</summary>\n</details>\n",
             &opts(),
         );
-        assert!(p.text.contains("<summary markdown='span'>\n\n[x](/y/)"), "{:?}", p.text);
+        assert!(
+            p.text.contains("<summary markdown='span'>\n\n[x](/y/)"),
+            "{:?}",
+            p.text
+        );
     }
 
     #[test]

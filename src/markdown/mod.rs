@@ -475,23 +475,20 @@ fn remove_leaked_ials(events: &mut Vec<(Event, Range<usize>)>, text: &str) {
         if source != t.as_ref() {
             // The event's text differs from its source (escapes, entities):
             // find the IAL in the source instead.
-            match source.find("{:") {
-                Some(spos) => {
-                    if let Some(end) = span_ial_at(text, range.start + spos) {
-                        let before = t[..pos].to_string();
-                        let range = range.clone();
-                        events[i] = (
-                            Event::Text(CowStr::from(before)),
-                            range.start..range.start + spos,
-                        );
-                        events.insert(
-                            i + 1,
-                            (Event::Text(CowStr::from("")), range.start + spos..range.end),
-                        );
-                        swallow_source(events, i + 1, text, end);
-                    }
+            if let Some(spos) = source.find("{:") {
+                if let Some(end) = span_ial_at(text, range.start + spos) {
+                    let before = t[..pos].to_string();
+                    let range = range.clone();
+                    events[i] = (
+                        Event::Text(CowStr::from(before)),
+                        range.start..range.start + spos,
+                    );
+                    events.insert(
+                        i + 1,
+                        (Event::Text(CowStr::from("")), range.start + spos..range.end),
+                    );
+                    swallow_source(events, i + 1, text, end);
                 }
-                None => {}
             }
             i += 1;
             continue;
@@ -612,10 +609,13 @@ fn collect_links(
     options: &RenderOptions,
     out: &mut Rendered,
 ) {
-    collect_html_links(events, text, to_file, options.rewrite_link, out);
+    // Links in document (event) order: raw HTML ones are found first, then
+    // merged in where their event is.
+    let html_links = collect_html_links(events, text, to_file, options.rewrite_link, out);
+    let mut markdown_links: Vec<(usize, Link)> = Vec::new();
     let mut used_definitions: HashSet<String> = HashSet::new();
     let mut in_code_block = false;
-    for (event, range) in events.iter_mut() {
+    for (event_index, (event, range)) in events.iter_mut().enumerate() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -646,27 +646,33 @@ fn collect_links(
                     }
                     None => target.clone(),
                 };
-                out.links.push(Link {
-                    target,
-                    href,
-                    span: file_span,
-                    kind: if is_image {
-                        LinkKind::Image
-                    } else {
-                        LinkKind::Link
+                markdown_links.push((
+                    event_index,
+                    Link {
+                        target,
+                        href,
+                        span: file_span,
+                        kind: if is_image {
+                            LinkKind::Image
+                        } else {
+                            LinkKind::Link
+                        },
                     },
-                });
+                ));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !in_code_block => {
-                if html.contains(".md") || html.contains("=\"/") {
-                    if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
-                        *html = CowStr::from(rewritten);
-                    }
+            Event::Html(html) | Event::InlineHtml(html)
+                if !in_code_block && (html.contains(".md") || html.contains("=\"/")) =>
+            {
+                if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
+                    *html = CowStr::from(rewritten);
                 }
             }
             _ => {}
         }
     }
+    let mut ordered: Vec<(usize, Link)> = markdown_links.into_iter().chain(html_links).collect();
+    ordered.sort_by_key(|(event_index, _)| *event_index);
+    out.links.extend(ordered.into_iter().map(|(_, link)| link));
     check_unused_definitions(
         definitions,
         &used_definitions,
@@ -712,7 +718,12 @@ struct HtmlRefs<'a> {
 }
 
 impl HtmlRefs<'_> {
-    fn record(&self, found: Vec<html_links::HtmlRef>, links: &mut Vec<Link>, anchors: &mut Vec<String>) {
+    fn record(
+        &self,
+        found: Vec<html_links::HtmlRef>,
+        links: &mut Vec<Link>,
+        anchors: &mut Vec<String>,
+    ) {
         for r in found {
             let kind = match r.kind {
                 HtmlRefKind::Href => LinkKind::HtmlHref,
@@ -744,7 +755,8 @@ fn collect_html_links(
     to_file: &dyn Fn(usize) -> usize,
     rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
     out: &mut Rendered,
-) {
+) -> Vec<(usize, Link)> {
+    let mut found_links: Vec<(usize, Link)> = Vec::new();
     let mut inline_scanner = HtmlScanner::default();
     let mut in_code_block = false;
     let mut i = 0;
@@ -757,7 +769,16 @@ fn collect_html_links(
                     .iter()
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
                     .map_or(events.len(), |p| i + p);
-                scan_html_block(&events[i + 1..end], text, to_file, rewrite, out);
+                let mut links = Vec::new();
+                scan_html_block(
+                    &events[i + 1..end],
+                    text,
+                    to_file,
+                    rewrite,
+                    &mut links,
+                    &mut out.anchors,
+                );
+                found_links.extend(links.into_iter().map(|l| (i, l)));
                 i = end;
             }
             Event::InlineHtml(html) if !in_code_block => {
@@ -770,13 +791,16 @@ fn collect_html_links(
                     to_file: &|p| to_file(if exact { start + p } else { start }),
                     rewrite,
                 };
-                refs.record(found, &mut out.links, &mut out.anchors);
+                let mut links = Vec::new();
+                refs.record(found, &mut links, &mut out.anchors);
+                found_links.extend(links.into_iter().map(|l| (i, l)));
             }
             Event::End(tag) if is_block_end(tag) => inline_scanner = HtmlScanner::default(),
             _ => {}
         }
         i += 1;
     }
+    found_links
 }
 
 fn scan_html_block(
@@ -784,7 +808,8 @@ fn scan_html_block(
     text: &str,
     to_file: &dyn Fn(usize) -> usize,
     rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
-    out: &mut Rendered,
+    links: &mut Vec<Link>,
+    anchors: &mut Vec<String>,
 ) {
     let lines: Vec<(&str, &Range<usize>)> = block
         .iter()
@@ -798,14 +823,17 @@ fn scan_html_block(
     };
     let whole = first.1.start..last.1.end;
     let mut found = Vec::new();
-    if lines.iter().all(|(h, r)| text.get((*r).clone()) == Some(*h)) {
+    if lines
+        .iter()
+        .all(|(h, r)| text.get((*r).clone()) == Some(*h))
+    {
         // The source of the block (container markers between lines are only text).
         HtmlScanner::default().scan(&text[whole.clone()], &mut found);
         let refs = HtmlRefs {
             to_file: &|p| to_file(whole.start + p),
             rewrite,
         };
-        refs.record(found, &mut out.links, &mut out.anchors);
+        refs.record(found, links, anchors);
     } else {
         // The event text differs from its source (an attribute list was
         // removed): scan the text, positions as near as we can.
@@ -819,14 +847,18 @@ fn scan_html_block(
                 to_file: &|p| to_file(if exact { start + p } else { start }),
                 rewrite,
             };
-            refs.record(found, &mut out.links, &mut out.anchors);
+            refs.record(found, links, anchors);
         }
     }
 }
 
 /// Reference labels match case-insensitively, with runs of whitespace as one space.
 fn label_key(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Where the destination of a reference definition (`[a]: <dest> "title"`) starts.
@@ -1012,7 +1044,9 @@ fn html_anchor_tag(html: &str) -> Option<bool> {
         _ => (false, 1),
     };
     let is_a = bytes.first() == Some(&b'<')
-        && bytes.get(name_at).is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+        && bytes
+            .get(name_at)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
         && bytes
             .get(name_at + 1)
             .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>');
@@ -1367,13 +1401,19 @@ mod tests {
         rendered(body)
             .links
             .iter()
-            .map(|l| (l.target.clone(), body.get(l.span.clone()).unwrap_or("").to_string()))
+            .map(|l| {
+                (
+                    l.target.clone(),
+                    body.get(l.span.clone()).unwrap_or("").to_string(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn bare_urls_inside_raw_anchors_are_not_linked_twice() {
-        let body = "See <a href=\"https://x.test/a/\">https://x.test/a/</a> and https://x.test/b/.\n";
+        let body =
+            "See <a href=\"https://x.test/a/\">https://x.test/a/</a> and https://x.test/b/.\n";
         let found: Vec<String> = links(body).into_iter().map(|l| l.0).collect();
         assert_eq!(found, ["https://x.test/a/", "https://x.test/b/"]);
     }
