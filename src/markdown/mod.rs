@@ -150,6 +150,7 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     let mut marker_attrs: Vec<Attrs> = Vec::new();
     apply_block_attrs(&mut events, &prepared, &mut marker_attrs, &mut out.anchors);
     apply_span_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
+    apply_list_item_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
     remove_leaked_ials(&mut events, text);
     remove_ials_in_html(&mut events);
     assign_heading_ids(&mut events, options.flavor, &mut out.headings);
@@ -399,6 +400,53 @@ fn apply_span_attrs(
             start_index,
             (
                 Event::InlineHtml(CowStr::from(format!("<!--hb:ial:{n}-->"))),
+                at..at,
+            ),
+        );
+        i += 2;
+    }
+}
+
+/// `- {:#id .class} text`: an attribute list at the start of a list item's
+/// text belongs to the item (kramdown), so `#id` links land on it.
+fn apply_list_item_attrs(
+    events: &mut Vec<(Event, Range<usize>)>,
+    text: &str,
+    marker_attrs: &mut Vec<Attrs>,
+    anchors: &mut Vec<String>,
+) {
+    let mut i = 0;
+    while i < events.len() {
+        if !matches!(events[i].0, Event::Start(Tag::Item)) {
+            i += 1;
+            continue;
+        }
+        let mut first = i + 1;
+        if matches!(events.get(first), Some((Event::Start(Tag::Paragraph), _))) {
+            first += 1;
+        }
+        let Some((Event::Text(_), range)) = events.get(first) else {
+            i += 1;
+            continue;
+        };
+        let Some(ial_end) = span_ial_at(text, range.start) else {
+            i += 1;
+            continue;
+        };
+        let attrs = kramdown::parse_attrs(&text[range.start + 2..ial_end - 1]);
+        if let Some(id) = &attrs.id {
+            anchors.push(id.clone());
+        }
+        let rest = &text[ial_end..];
+        let end = ial_end + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        swallow_source(events, first, text, end);
+        let n = marker_attrs.len();
+        marker_attrs.push(attrs);
+        let at = events[i].1.start;
+        events.insert(
+            i,
+            (
+                Event::Html(CowStr::from(format!("<!--hb:ial:{n}-->"))),
                 at..at,
             ),
         );
@@ -1433,6 +1481,23 @@ mod tests {
             assert_eq!(target, at_span, "{found:?}");
         }
         assert_eq!(found.len(), 6, "{found:?}");
+    }
+
+    #[test]
+    fn an_attribute_list_opening_a_list_item_is_the_items() {
+        let r = rendered("- {:#jump-a-line} Always leave a blank line.\n- {: .x} Other\n");
+        assert!(
+            r.anchors.contains(&"jump-a-line".to_string()),
+            "{:?}",
+            r.anchors
+        );
+        assert!(
+            r.html.contains("<li id=\"jump-a-line\">Always leave"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<li class=\"x\">Other"), "{}", r.html);
+        assert!(!r.html.contains("{:"), "{}", r.html);
     }
 
     #[test]
