@@ -97,11 +97,12 @@ fn liquid_and_hugo_forms_render_or_are_reported() {
 fn links_carry_their_source_positions() {
     let body = "Intro [a](/one/#x) and [b][ref].\n\n<a href=\"/two/\">two</a>\n\n`[not](/a-link/)`\n\n[ref]: /three/ \"Title\"\n";
     let r = html_with(body, false, false);
-    let found: Vec<(String, &str)> = r
+    let mut found: Vec<(String, &str)> = r
         .links
         .iter()
         .map(|l| (l.target.clone(), &body[l.span.clone()]))
         .collect();
+    found.sort();
     assert_eq!(
         found,
         vec![

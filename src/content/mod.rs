@@ -214,21 +214,32 @@ fn load_page(
     readme_is_index: bool,
     drafts: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
     let bytes = match std::fs::read(abs) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel));
-            return (None, diagnostics);
+            let d = Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel);
+            return (None, vec![d]);
         }
     };
     let text = match decode(rel, bytes) {
         Ok(text) => text,
-        Err(d) => {
-            diagnostics.push(d);
-            return (None, diagnostics);
-        }
+        Err(d) => return (None, vec![d]),
     };
+    page_from_text(rel, abs, text, kind, readme_is_index, drafts)
+}
+
+/// Makes a page from its decoded text: front matter, URL, diagnostics. Split
+/// from reading the file so that tests and fuzz targets can build pages in
+/// memory through the same path as `build`.
+pub fn page_from_text(
+    rel: &str,
+    abs: &Path,
+    text: String,
+    kind: SourceKind,
+    readme_is_index: bool,
+    drafts: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
     let (split, parsed) = match front_matter::split(&text)
         .and_then(|split| front_matter::parse(&text, &split).map(|parsed| (split, parsed)))
     {
@@ -318,7 +329,7 @@ fn key_span(text: &str, split: &Split, keys: &[&str]) -> std::ops::Range<usize> 
 
 /// UTF-8 with an optional byte-order mark; anything else is an error that
 /// points at the first bad byte.
-fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }

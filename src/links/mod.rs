@@ -164,6 +164,8 @@ pub struct LinkIndex<'a> {
     by_last_segment: HashMap<&'a str, Vec<&'a str>>,
     /// Parent path -> page paths, for "did you mean" on typos.
     by_parent: HashMap<&'a str, Vec<&'a str>>,
+    /// Lowercased page path -> page path, for links with the wrong case.
+    by_lowercase_path: HashMap<String, &'a str>,
     /// Suggestions already worked out: a missing page is often linked many times.
     suggestions: Mutex<HashMap<String, Option<String>>>,
     internal_hosts: &'a [String],
@@ -212,6 +214,10 @@ impl<'a> LinkIndex<'a> {
             generated: generated.into_iter().collect(),
             by_last_segment,
             by_parent,
+            by_lowercase_path: pages
+                .iter()
+                .map(|p| (p.url.path.to_lowercase(), p.url.path.as_str()))
+                .collect(),
             suggestions: Mutex::default(),
             internal_hosts: &config.internal_hosts,
             base_path: &config.base_path,
@@ -433,6 +439,15 @@ impl<'a> LinkIndex<'a> {
     }
 
     fn work_out_suggestion(&self, path: &str) -> Option<String> {
+        // Servers are case-sensitive; people are not.
+        let wanted = path.to_lowercase();
+        let same_but_case = self
+            .by_lowercase_path
+            .get(&wanted)
+            .or_else(|| self.by_lowercase_path.get(&format!("{wanted}/")));
+        if let Some(same) = same_but_case {
+            return Some(same.to_string());
+        }
         let last = last_segment(path);
         // A page that moved keeps its last segment.
         if let Some(candidates) = self.by_last_segment.get(last) {

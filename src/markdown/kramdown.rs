@@ -240,7 +240,8 @@ fn needs_pass(body: &str, options: &PrepareOptions) -> bool {
         || memchr::memmem::find(b, b"markdown=").is_some()
         || (options.parse_block_html && memchr::memchr(b'<', b).is_some())
         || memchr::memmem::find(b, b"{.").is_some()
-        || memchr::memmem::find(b, b"</").is_some()
+        || memchr::memmem::find(b, b"\n<").is_some()
+        || b.first() == Some(&b'<')
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -435,8 +436,9 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                     previous_blank = true;
                     continue;
                 }
-                let next_blank = all.get(i).is_none_or(|r| body[r.clone()].trim().is_empty());
-                let target = if previous_blank && !next_blank {
+                // kramdown: after a blank line the IAL waits for the next block
+                // (even past another blank line); otherwise it is the previous one's.
+                let target = if previous_blank {
                     AttrTarget::Next
                 } else {
                     AttrTarget::Previous
@@ -529,8 +531,13 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         // A block element that ends on its own line ends there, as in kramdown:
         // CommonMark would run its HTML block on through the next lines and
         // show the Markdown in them as text.
+        // So does a lone inline tag starting a block (`<br>` before a heading):
+        // kramdown reads it as part of a paragraph, CommonMark as an HTML block
+        // that swallows the heading.
         let indent = content.len() - content.trim_start().len();
-        if indent < 4 && line.ends_with('\n') && closes_block_element(trimmed) {
+        let ends_html_block =
+            closes_block_element(trimmed) || (previous_blank && is_lone_inline_tag(trimmed));
+        if indent < 4 && line.ends_with('\n') && ends_html_block {
             let next = all.get(i).map_or("", |r| body[r.clone()].trim());
             if !next.is_empty() && !next.starts_with('<') {
                 copy_line(
@@ -942,6 +949,25 @@ fn closes_block_element(trimmed: &str) -> bool {
     VOID_BLOCK_TAGS.iter().any(|t| tag.eq_ignore_ascii_case(t)) || tag_depth(trimmed, tag, 0) == 0
 }
 
+/// A line that is one start or end tag of an inline element (`<br>`,
+/// `<span class="x">`, `</a>`): CommonMark's HTML block type 7.
+fn is_lone_inline_tag(trimmed: &str) -> bool {
+    let name = match trimmed.strip_prefix("</") {
+        Some(rest) => rest.trim_end_matches('>').trim(),
+        None => match opening_tag_name(trimmed) {
+            Some(name) => name,
+            None => return false,
+        },
+    };
+    let is_one_tag = trimmed.ends_with('>') && trimmed[1..].find('<').is_none();
+    let raw_text = ["script", "style", "pre", "textarea"];
+    is_one_tag
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !BLOCK_TAGS.iter().any(|t| name.eq_ignore_ascii_case(t))
+        && !raw_text.iter().any(|t| name.eq_ignore_ascii_case(t))
+}
+
 /// `div` in `<div class="x">`.
 fn opening_tag_name(trimmed: &str) -> Option<&str> {
     let rest = trimmed.strip_prefix('<')?;
@@ -1065,6 +1091,16 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_inline_tag_does_not_swallow_the_next_lines() {
+        let p = prepare("text\n\n<br>\n## Heading\n\nsee\n<br>\nmore\n", &opts());
+        assert_eq!(p.text, "text\n\n<br>\n\n## Heading\n\nsee\n<br>\nmore\n");
+        assert!(is_lone_inline_tag("<span class=\"a\">"));
+        assert!(is_lone_inline_tag("</a>"));
+        assert!(!is_lone_inline_tag("<div>"));
+        assert!(!is_lone_inline_tag("<b>x</b>"));
+    }
+
+    #[test]
     fn tag_depth_counts_nesting() {
         assert_eq!(tag_depth("<div><div/></div><divx>", "div", 1), 1);
         assert_eq!(tag_depth("<DIV class=a>x</div>", "div", 0), 0);
@@ -1124,6 +1160,11 @@ mod tests {
     fn ial_before_a_block_targets_the_next_one() {
         let p = prepare("para\n\n{: .note}\nnext para\n", &opts());
         assert_eq!(p.block_attrs[0].target, AttrTarget::Next);
+        // Between blank lines too: the heading keeps its own id.
+        let p = prepare("## Heading\n\n{: #other}\n\nnext para\n", &opts());
+        assert_eq!(p.block_attrs[0].target, AttrTarget::Next);
+        let p = prepare("## Heading\n{: #mine}\n\nnext para\n", &opts());
+        assert_eq!(p.block_attrs[0].target, AttrTarget::Previous);
     }
 
     #[test]

@@ -152,6 +152,7 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     let mut marker_attrs: Vec<Attrs> = Vec::new();
     apply_block_attrs(&mut events, &prepared, &mut marker_attrs, &mut out.anchors);
     apply_span_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
+    apply_list_item_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
     remove_leaked_ials(&mut events, text);
     remove_ials_in_html(&mut events);
     assign_heading_ids(&mut events, options.flavor, &mut out.headings);
@@ -412,6 +413,53 @@ fn apply_span_attrs(
     }
 }
 
+/// `- {:#id .class} text`: an attribute list at the start of a list item's
+/// text belongs to the item (kramdown), so `#id` links land on it.
+fn apply_list_item_attrs(
+    events: &mut Vec<(Event, Range<usize>)>,
+    text: &str,
+    marker_attrs: &mut Vec<Attrs>,
+    anchors: &mut Vec<String>,
+) {
+    let mut i = 0;
+    while i < events.len() {
+        if !matches!(events[i].0, Event::Start(Tag::Item)) {
+            i += 1;
+            continue;
+        }
+        let mut first = i + 1;
+        if matches!(events.get(first), Some((Event::Start(Tag::Paragraph), _))) {
+            first += 1;
+        }
+        let Some((Event::Text(_), range)) = events.get(first) else {
+            i += 1;
+            continue;
+        };
+        let Some(ial_end) = span_ial_at(text, range.start) else {
+            i += 1;
+            continue;
+        };
+        let attrs = kramdown::parse_attrs(&text[range.start + 2..ial_end - 1]);
+        if let Some(id) = &attrs.id {
+            anchors.push(id.clone());
+        }
+        let rest = &text[ial_end..];
+        let end = ial_end + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        swallow_source(events, first, text, end);
+        let n = marker_attrs.len();
+        marker_attrs.push(attrs);
+        let at = events[i].1.start;
+        events.insert(
+            i,
+            (
+                Event::Html(CowStr::from(format!("<!--hb:ial:{n}-->"))),
+                at..at,
+            ),
+        );
+        i += 2;
+    }
+}
+
 fn find_start(events: &[(Event, Range<usize>)], end_index: usize, end: TagEnd) -> usize {
     let mut depth = 0;
     for j in (0..end_index).rev() {
@@ -615,10 +663,13 @@ fn collect_links(
     options: &RenderOptions,
     out: &mut Rendered,
 ) {
-    collect_html_links(events, text, to_file, options.rewrite_link, out);
+    // Links in document (event) order: raw HTML ones are found first, then
+    // merged in where their event is.
+    let html_links = collect_html_links(events, text, to_file, options.rewrite_link, out);
+    let mut markdown_links: Vec<(usize, Link)> = Vec::new();
     let mut used_definitions: HashSet<String> = HashSet::new();
     let mut in_code_block = false;
-    for (event, range) in events.iter_mut() {
+    for (event_index, (event, range)) in events.iter_mut().enumerate() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -649,16 +700,19 @@ fn collect_links(
                     }
                     None => target.clone(),
                 };
-                out.links.push(Link {
-                    target,
-                    href,
-                    span: file_span,
-                    kind: if is_image {
-                        LinkKind::Image
-                    } else {
-                        LinkKind::Link
+                markdown_links.push((
+                    event_index,
+                    Link {
+                        target,
+                        href,
+                        span: file_span,
+                        kind: if is_image {
+                            LinkKind::Image
+                        } else {
+                            LinkKind::Link
+                        },
                     },
-                });
+                ));
             }
             Event::Html(html) | Event::InlineHtml(html)
                 if !in_code_block && (html.contains(".md") || html.contains("=\"/")) =>
@@ -670,6 +724,9 @@ fn collect_links(
             _ => {}
         }
     }
+    let mut ordered: Vec<(usize, Link)> = markdown_links.into_iter().chain(html_links).collect();
+    ordered.sort_by_key(|(event_index, _)| *event_index);
+    out.links.extend(ordered.into_iter().map(|(_, link)| link));
     check_unused_definitions(
         definitions,
         &used_definitions,
@@ -752,7 +809,8 @@ fn collect_html_links(
     to_file: &dyn Fn(usize) -> usize,
     rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
     out: &mut Rendered,
-) {
+) -> Vec<(usize, Link)> {
+    let mut found_links: Vec<(usize, Link)> = Vec::new();
     let mut inline_scanner = HtmlScanner::default();
     let mut in_code_block = false;
     let mut i = 0;
@@ -765,7 +823,16 @@ fn collect_html_links(
                     .iter()
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
                     .map_or(events.len(), |p| i + p);
-                scan_html_block(&events[i + 1..end], text, to_file, rewrite, out);
+                let mut links = Vec::new();
+                scan_html_block(
+                    &events[i + 1..end],
+                    text,
+                    to_file,
+                    rewrite,
+                    &mut links,
+                    &mut out.anchors,
+                );
+                found_links.extend(links.into_iter().map(|l| (i, l)));
                 i = end;
             }
             Event::InlineHtml(html) if !in_code_block => {
@@ -778,13 +845,16 @@ fn collect_html_links(
                     to_file: &|p| to_file(if exact { start + p } else { start }),
                     rewrite,
                 };
-                refs.record(found, &mut out.links, &mut out.anchors);
+                let mut links = Vec::new();
+                refs.record(found, &mut links, &mut out.anchors);
+                found_links.extend(links.into_iter().map(|l| (i, l)));
             }
             Event::End(tag) if is_block_end(tag) => inline_scanner = HtmlScanner::default(),
             _ => {}
         }
         i += 1;
     }
+    found_links
 }
 
 fn scan_html_block(
@@ -792,7 +862,8 @@ fn scan_html_block(
     text: &str,
     to_file: &dyn Fn(usize) -> usize,
     rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
-    out: &mut Rendered,
+    links: &mut Vec<Link>,
+    anchors: &mut Vec<String>,
 ) {
     let lines: Vec<(&str, &Range<usize>)> = block
         .iter()
@@ -816,7 +887,7 @@ fn scan_html_block(
             to_file: &|p| to_file(whole.start + p),
             rewrite,
         };
-        refs.record(found, &mut out.links, &mut out.anchors);
+        refs.record(found, links, anchors);
     } else {
         // The event text differs from its source (an attribute list was
         // removed): scan the text, positions as near as we can.
@@ -830,7 +901,7 @@ fn scan_html_block(
                 to_file: &|p| to_file(if exact { start + p } else { start }),
                 rewrite,
             };
-            refs.record(found, &mut out.links, &mut out.anchors);
+            refs.record(found, links, anchors);
         }
     }
 }
@@ -1417,6 +1488,23 @@ mod tests {
             assert_eq!(target, at_span, "{found:?}");
         }
         assert_eq!(found.len(), 6, "{found:?}");
+    }
+
+    #[test]
+    fn an_attribute_list_opening_a_list_item_is_the_items() {
+        let r = rendered("- {:#jump-a-line} Always leave a blank line.\n- {: .x} Other\n");
+        assert!(
+            r.anchors.contains(&"jump-a-line".to_string()),
+            "{:?}",
+            r.anchors
+        );
+        assert!(
+            r.html.contains("<li id=\"jump-a-line\">Always leave"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<li class=\"x\">Other"), "{}", r.html);
+        assert!(!r.html.contains("{:"), "{}", r.html);
     }
 
     #[test]
