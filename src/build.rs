@@ -2,13 +2,15 @@
 //!
 //! config -> content -> markdown -> links -> site -> render -> output
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config, ErbMode};
+use crate::content::history::LastChange;
 use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
@@ -51,6 +53,8 @@ pub struct Loaded {
     pub content: Content,
     pub rendered: Vec<Rendered>,
     pub site: Site,
+    /// The operating rhythm: every page's `cadence` activities.
+    pub rhythm: Rhythm,
     pub links: LinkReport,
     pub report: Report,
 }
@@ -65,14 +69,16 @@ const GENERATED_FILES: &[&str] = &[
     "404.html",
 ];
 
-/// Loads, renders the Markdown and resolves links: everything but templates and output.
+/// Loads, renders the Markdown and resolves links: everything but templates and
+/// output. `render_html` false (for `check`) skips highlighting and HTML: only
+/// ids and links are needed.
 pub fn load(
     config: &Config,
-    highlight: bool,
+    render_html: bool,
     link_severity: Severity,
     static_paths: &[String],
 ) -> Loaded {
-    if highlight {
+    if render_html {
         markdown::highlight::preload();
     }
     let mut report = Report::default();
@@ -83,97 +89,38 @@ pub fn load(
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
-        .map(|page| {
-            let rewrite = |target: &str| {
-                sources
-                    .rewrite(page, target)
-                    .or_else(|| with_base_path(&config.base_path, target))
-            };
-            let options = RenderOptions {
-                flavor: config.site.markdown.heading_ids,
-                highlight: highlight && config.site.markdown.highlight,
-                smart_punctuation: config.site.markdown.smart_punctuation,
-                parse_block_html: config.site.markdown.parse_block_html,
-                erb: page.kind == SourceKind::MarkdownErb,
-                erb_show: config.site.markdown.erb == ErbMode::Show,
-                base_path: &config.base_path,
-                rewrite_link: &rewrite,
-            };
-            markdown::render(page.body(), page.split.body_start, &options)
-        })
+        .map(|page| render_markdown(config, &sources, page, render_html))
         .collect();
     for (page, r) in content.pages.iter().zip(&rendered) {
-        for note in &r.notes {
-            report.push(
-                Diagnostic::warning("unsupported", note.message.clone())
-                    .in_file(page.rel_path.clone())
-                    .at(&page.text, note.span.clone())
-                    .with_help(note.help),
-            );
-        }
+        report.extend(note_diagnostics(page, r));
     }
     let site = Site::build(&content.pages, &rendered);
-
-    let index = link_index(config, &content, &rendered, &site, static_paths);
-    let links = links::check_all(&index, &content.pages, &rendered, link_severity);
+    let rhythm = cadence::collect(config, &content.pages, &rendered, &site.titles);
+    report.extend(rhythm.diagnostics.iter().cloned());
+    let links = check_links(
+        config,
+        &content,
+        &rendered,
+        &site,
+        &rhythm,
+        static_paths,
+        link_severity,
+        None,
+    );
     report.extend(links.diagnostics.iter().cloned());
     if redirects::any_declared(&content.pages) {
+        let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
         let plan = redirects::plan(config, &content.pages, &index, link_severity);
         report.extend(plan.diagnostics);
     }
-    drop(index);
     Loaded {
         content,
         rendered,
         site,
+        rhythm,
         links,
         report,
     }
-}
-
-/// Everything a link can point at: pages, assets, theme files, generated
-/// files and pages (folder listings, redirect aliases).
-fn link_index<'a>(
-    config: &'a Config,
-    content: &'a Content,
-    rendered: &'a [Rendered],
-    site: &Site,
-    static_paths: &[String],
-) -> LinkIndex<'a> {
-    let mut asset_paths: Vec<String> = content
-        .assets
-        .iter()
-        .map(|a| format!("/{}", a.rel_path))
-        .collect();
-    asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
-    asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
-    let generated_pages = site
-        .sections_without_index()
-        .map(|s| s.path.clone())
-        .chain(redirects::alias_paths(&content.pages));
-    LinkIndex::new(
-        config,
-        &content.pages,
-        rendered,
-        asset_paths,
-        generated_pages,
-    )
-}
-
-/// The redirects to write (none, cheaply, when no page declares one).
-fn plan_redirects(
-    config: &Config,
-    theme: &Theme,
-    content: &Content,
-    rendered: &[Rendered],
-    site: &Site,
-) -> redirects::Plan {
-    if !redirects::any_declared(&content.pages) {
-        return redirects::Plan::default();
-    }
-    let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
-    let index = link_index(config, content, rendered, site, &static_paths);
-    redirects::plan(config, &content.pages, &index, Severity::Warning)
 }
 
 /// Root-relative links in content (`/sales/`) are written for a site at the
@@ -189,19 +136,125 @@ fn with_base_path(base_path: &str, target: &str) -> Option<String> {
     Some(format!("{base_path}{target}"))
 }
 
+/// Renders one page's Markdown with the site's options (shared by `load`
+/// and `serve`). `sources` rewrites links to `.md` files into page URLs;
+/// `render_html` false skips highlighting and HTML.
+pub fn render_markdown(
+    config: &Config,
+    sources: &SourceIndex,
+    page: &content::Page,
+    render_html: bool,
+) -> Rendered {
+    let rewrite = |target: &str| {
+        sources
+            .rewrite(page, target)
+            .or_else(|| with_base_path(&config.base_path, target))
+    };
+    let options = RenderOptions {
+        flavor: config.site.markdown.heading_ids,
+        highlight: render_html && config.site.markdown.highlight,
+        smart_punctuation: config.site.markdown.smart_punctuation,
+        parse_block_html: config.site.markdown.parse_block_html,
+        erb: page.kind == SourceKind::MarkdownErb,
+        erb_show: config.site.markdown.erb == ErbMode::Show,
+        base_path: &config.base_path,
+        html: render_html,
+        rewrite_link: &rewrite,
+    };
+    markdown::render(page.body(), page.split.body_start, &options)
+}
+
+/// What the Markdown renderer noticed on a page (unsupported syntax), as warnings.
+pub fn note_diagnostics<'a>(
+    page: &'a content::Page,
+    rendered: &'a Rendered,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    rendered.notes.iter().map(move |note| {
+        Diagnostic::warning("unsupported", note.message.clone())
+            .in_file(page.rel_path.clone())
+            .at(&page.text, note.span.clone())
+            .with_help(note.help)
+    })
+}
+
+/// Resolves the links of the pages in `only` (every page when `None`).
+#[allow(clippy::too_many_arguments)]
+pub fn check_links(
+    config: &Config,
+    content: &Content,
+    rendered: &[Rendered],
+    site: &Site,
+    rhythm: &Rhythm,
+    static_paths: &[String],
+    severity: Severity,
+    only: Option<&[usize]>,
+) -> LinkReport {
+    let index = link_index(config, content, rendered, site, rhythm, static_paths);
+    match only {
+        None => links::check_all(&index, &content.pages, rendered, severity),
+        Some(pages) => links::check_pages(&index, &content.pages, rendered, severity, pages),
+    }
+}
+
+/// What links can point at: every page, asset, theme static file and
+/// generated page or file.
+pub fn link_index<'a>(
+    config: &'a Config,
+    content: &'a Content,
+    rendered: &'a [Rendered],
+    site: &Site,
+    rhythm: &Rhythm,
+    static_paths: &[String],
+) -> LinkIndex<'a> {
+    let mut asset_paths: Vec<String> = content
+        .assets
+        .iter()
+        .map(|a| format!("/{}", a.rel_path))
+        .collect();
+    asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
+    asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
+    asset_paths.extend(rhythm.index.file_paths());
+    let generated_pages = site
+        .sections_without_index()
+        .map(|s| s.path.clone())
+        .chain(rhythm.index.page_paths())
+        .chain(redirects::alias_paths(&content.pages));
+    LinkIndex::new(
+        config,
+        &content.pages,
+        rendered,
+        asset_paths,
+        generated_pages,
+    )
+}
+
+/// Makes the rhythm available to templates as `cadence(...)`.
+pub fn register_rhythm(renderer: &mut Renderer, rhythm: &Rhythm) {
+    renderer.register_function(
+        "cadence",
+        cadence::index::TemplateFunction::new(std::sync::Arc::new(rhythm.index.clone())),
+    );
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error("{}", .0.message)]
-    Diagnostic(Diagnostic),
+    Diagnostic(Box<Diagnostic>),
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError::Diagnostic(Box::new(d))
+    }
 }
 
 impl BuildError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         match self {
             BuildError::Output(e) => Diagnostic::error("output", e.to_string()),
-            BuildError::Diagnostic(d) => d.clone(),
+            BuildError::Diagnostic(d) => (**d).clone(),
         }
     }
 }
@@ -211,8 +264,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let theme = Theme::load(config)
-        .map_err(|e| BuildError::Diagnostic(Diagnostic::error("theme", e.to_string())))?;
-    let renderer = Renderer::new(&theme).map_err(BuildError::Diagnostic)?;
+        .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
+    let mut renderer = Renderer::new(&theme).map_err(BuildError::from)?;
     let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
     let severity = if options.strict || config.site.links.broken == BrokenLinks::Error {
         Severity::Error
@@ -220,6 +273,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         Severity::Warning
     };
     let loaded = load(config, true, severity, &static_paths);
+    register_rhythm(&mut renderer, &loaded.rhythm);
     let mut summary = BuildSummary {
         pages: loaded.content.pages.len(),
         assets: loaded.content.assets.len(),
@@ -231,6 +285,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         return Ok(summary);
     }
     let stage = StagedDir::begin(&config.output_dir)?;
+    let history = read_history(config, &loaded.content);
     let render_errors = write_site(
         config,
         &renderer,
@@ -238,6 +293,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         &loaded.content,
         &loaded.rendered,
         &loaded.site,
+        &loaded.rhythm,
+        &history,
         &stage,
         options.progress,
     )?;
@@ -264,150 +321,339 @@ pub fn write_site(
     content: &Content,
     rendered: &[Rendered],
     site: &Site,
+    rhythm: &Rhythm,
+    history: &History,
     sink: &dyn Sink,
     progress: bool,
 ) -> Result<Vec<Diagnostic>, BuildError> {
-    let config_value = serde_json::to_value(ConfigView::new(config)).unwrap_or(Value::Null);
-    let site_view = SiteView {
-        page_count: content.pages.len(),
-    };
-    let pages = &content.pages;
-    let bar = progress_bar(progress, pages.len());
-    let section_navs = SectionNavs::new(renderer, site.sections.len());
-    let history = crate::content::history::last_changes(&config.content_dir, pages);
-    let lastmods: Vec<(String, String)> = history
-        .iter()
-        .map(|c| c.as_ref().map(|c| (c.date(), c.rfc3339())).unwrap_or_default())
-        .collect();
-    let redirects = plan_redirects(config, theme, content, rendered, site);
+    let render = SiteRender::new(config, renderer, content, rendered, site, rhythm, history);
+    let all: Vec<usize> = (0..content.pages.len()).collect();
+    let diagnostics = render.pages(&all, sink, progress)?;
+    let cadence_pages = render.generated_pages(sink)?;
+    render.fixed_files(sink)?;
+    render.indexes(sink, &cadence_pages)?;
+    copy_static(theme, content, sink)?;
+    Ok(diagnostics)
+}
 
-    let results: Vec<Result<Option<Diagnostic>, BuildError>> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            if redirects.replaced.contains(&i) {
-                return Ok(None); // written as a redirect with the extras
+/// When each page last changed, by source path (see [`content::history`]).
+pub type History = HashMap<String, LastChange>;
+
+/// Reads the last change of every page: one pass over git history per build
+/// (and once per `serve` session, not per edit).
+pub fn read_history(config: &Config, content: &Content) -> History {
+    content::history::last_changes(&config.content_dir, &content.pages)
+        .into_iter()
+        .zip(&content.pages)
+        .filter_map(|(change, page)| Some((page.rel_path.clone(), change?)))
+        .collect()
+}
+
+/// Renders a loaded site: the whole of it for `build`, or the parts an edit
+/// changed for `serve`.
+pub struct SiteRender<'a> {
+    pub config: &'a Config,
+    pub renderer: &'a Renderer,
+    pub content: &'a Content,
+    pub rendered: &'a [Rendered],
+    pub site: &'a Site,
+    pub rhythm: &'a Rhythm,
+    /// Each page's last change, in page order.
+    history: Vec<Option<LastChange>>,
+    /// `(date, RFC 3339)` of each page's last change, for templates.
+    lastmods: Vec<(String, String)>,
+    /// The redirects to write; pages replaced by one are not rendered.
+    redirects: redirects::Plan,
+    /// The template views shared by every page, serialized once.
+    config_value: Value,
+    site_view: SiteView,
+    section_navs: SectionNavs,
+}
+
+impl<'a> SiteRender<'a> {
+    pub fn new(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        content: &'a Content,
+        rendered: &'a [Rendered],
+        site: &'a Site,
+        rhythm: &'a Rhythm,
+        history: &History,
+    ) -> Self {
+        let history: Vec<Option<LastChange>> = content
+            .pages
+            .iter()
+            .map(|p| history.get(&p.rel_path).cloned())
+            .collect();
+        let lastmods = history
+            .iter()
+            .map(|c| c.as_ref().map(|c| (c.date(), c.rfc3339())).unwrap_or_default())
+            .collect();
+        let redirects = if redirects::any_declared(&content.pages) {
+            let index = link_index(config, content, rendered, site, rhythm, &[]);
+            redirects::plan(config, &content.pages, &index, Severity::Warning)
+        } else {
+            redirects::Plan::default()
+        };
+        SiteRender {
+            config,
+            renderer,
+            content,
+            rendered,
+            site,
+            rhythm,
+            history,
+            lastmods,
+            redirects,
+            config_value: serde_json::to_value(ConfigView::new(config)).unwrap_or(Value::Null),
+            site_view: SiteView {
+                page_count: content.pages.len(),
+            },
+            section_navs: SectionNavs::new(renderer, site.sections.len()),
+        }
+    }
+
+    /// Renders and writes the pages at the indices `which`. Returns template
+    /// errors and one warning per unknown layout; a page whose template fails
+    /// is not written.
+    pub fn pages(
+        &self,
+        which: &[usize],
+        sink: &dyn Sink,
+        progress: bool,
+    ) -> Result<Vec<Diagnostic>, BuildError> {
+        let pages = &self.content.pages;
+        let bar = progress_bar(progress, which.len());
+        let results: Vec<Result<Option<Diagnostic>, BuildError>> = which
+            .par_iter()
+            .filter(|&&i| i < pages.len())
+            .map(|&i| {
+                if self.redirects.replaced.contains(&i) {
+                    return Ok(None); // written as a redirect by `indexes`
+                }
+                let rendered = self.render_page(i);
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                let (html, warning) = rendered?;
+                sink.write(&pages[i].url.output, html.as_bytes())?;
+                Ok(warning)
+            })
+            .collect();
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let mut diagnostics = Vec::new();
+        let mut unknown_layouts: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for result in results {
+            match result {
+                Ok(Some(d)) => {
+                    let layout = d.target.clone().unwrap_or_default();
+                    let entry = unknown_layouts
+                        .entry(layout)
+                        .or_insert((d.file.clone().unwrap_or_default(), 0));
+                    entry.1 += 1;
+                }
+                Ok(None) => {}
+                Err(BuildError::Diagnostic(d)) => diagnostics.push(*d),
+                Err(e) => return Err(e),
             }
-            let (template, warning) = choose_template(renderer, page, site, i);
-            let nav = section_navs.for_page(renderer, config, &config_value, content, site, i)?;
-            let mut context = page_context(
-                config,
-                &config_value,
-                &site_view,
-                content,
-                rendered,
-                site,
-                i,
-                nav,
+        }
+        for (layout, (file, count)) in unknown_layouts {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "layout",
+                    format!("unknown layout `{layout}` on {count} page(s); using page.html"),
+                )
+                .in_file(file)
+                .with_help(format!(
+                    "add templates/{layout}.html to the site to give these pages their own layout"
+                )),
             );
-            context.page.lastmod = &lastmods[i].0;
-            context.page.lastmod_datetime = &lastmods[i].1;
-            let html = renderer.render(&template, &context.to_tera()).map_err(|d| {
-                BuildError::Diagnostic(Diagnostic {
+        }
+        Ok(diagnostics)
+    }
+
+    /// Renders page `i` (which must exist): its HTML, and a warning when its
+    /// layout is unknown; a template error names the page.
+    pub fn render_page(&self, i: usize) -> Result<(String, Option<Diagnostic>), BuildError> {
+        let page = &self.content.pages[i];
+        let (template, warning) = choose_template(self.renderer, page, self.site, i);
+        let context = self.page_context(i)?;
+        let html = self
+            .renderer
+            .render(&template, &context.to_tera())
+            .map_err(|d| {
+                BuildError::from(Diagnostic {
                     message: format!("{} (rendering {})", d.message, page.rel_path),
                     ..d
                 })
-            });
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-            match html {
-                Ok(html) => {
-                    sink.write(&page.url.output, html.as_bytes())?;
-                    Ok(warning)
-                }
-                Err(e) => Err(e),
-            }
-        })
-        .collect();
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let mut diagnostics = Vec::new();
-    let mut unknown_layouts: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for result in results {
-        match result {
-            Ok(Some(d)) => {
-                let layout = d.target.clone().unwrap_or_default();
-                let entry = unknown_layouts
-                    .entry(layout)
-                    .or_insert((d.file.clone().unwrap_or_default(), 0));
-                entry.1 += 1;
-            }
-            Ok(None) => {}
-            Err(BuildError::Diagnostic(d)) => diagnostics.push(d),
-            Err(e) => return Err(e),
-        }
-    }
-    for (layout, (file, count)) in unknown_layouts {
-        diagnostics.push(
-            Diagnostic::warning(
-                "layout",
-                format!("unknown layout `{layout}` on {count} page(s); using page.html"),
-            )
-            .in_file(file)
-            .with_help(format!(
-                "add templates/{layout}.html to the site to give these pages their own layout"
-            )),
-        );
+            })?;
+        Ok((html, warning))
     }
 
-    // Listing pages for folders without an index page.
-    for section in site.sections_without_index() {
-        let html = render_listing(
+    /// Pages `handbook` makes itself: listings for folders without an index
+    /// page, and the cadence pages and feeds. Returns the site paths of the
+    /// cadence pages written.
+    pub fn generated_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
+        let (config, content, site) = (self.config, self.content, self.site);
+        for section in site.sections_without_index() {
+            let html = render_listing(
+                config,
+                self.renderer,
+                &self.config_value,
+                &self.site_view,
+                content,
+                site,
+                section,
+            )?;
+            let output = format!("{}index.html", section.path.trim_start_matches('/'));
+            sink.write(&output, html.as_bytes())?;
+        }
+        write_cadence(
             config,
-            renderer,
-            &config_value,
-            &site_view,
+            self.renderer,
+            &self.config_value,
+            &self.site_view,
             content,
             site,
-            section,
+            self.rhythm,
+            sink,
+        )
+    }
+
+    /// Files that depend on the configuration and templates only: the 404
+    /// page and the highlighting stylesheet.
+    pub fn fixed_files(&self, sink: &dyn Sink) -> Result<(), BuildError> {
+        let not_found = render_generated(
+            self.renderer,
+            "404.html",
+            &self.config_value,
+            &self.site_view,
+            self.config,
+            "Page not found",
+            "/404.html",
         )?;
-        let output = format!("{}index.html", section.path.trim_start_matches('/'));
-        sink.write(&output, html.as_bytes())?;
+        sink.write("404.html", not_found.as_bytes())?;
+        let css = markdown::highlight::stylesheet(
+            &self.config.site.markdown.highlight_theme,
+            &self.config.site.markdown.highlight_theme_dark,
+        )
+        .map_err(|e| BuildError::from(Diagnostic::error("config", e)))?;
+        sink.write("syntax.css", css.as_bytes())?;
+        Ok(())
     }
-    let not_found = render_generated(
-        renderer,
-        "404.html",
-        &config_value,
-        &site_view,
-        config,
-        "Page not found",
-        "/404.html",
-    )?;
-    sink.write("404.html", not_found.as_bytes())?;
 
-    let css = markdown::highlight::stylesheet(
-        &config.site.markdown.highlight_theme,
-        &config.site.markdown.highlight_theme_dark,
-    )
-    .map_err(|e| BuildError::Diagnostic(Diagnostic::error("config", e)))?;
-    sink.write("syntax.css", css.as_bytes())?;
-
-    Extras {
-        config,
-        content,
-        rendered,
-        site,
-        history: &history,
-        redirects: &redirects,
+    /// Files that list every page (the sitemap, the search index, the Atom
+    /// feed) and the redirects. `cadence_pages`: what
+    /// [`SiteRender::generated_pages`] returned.
+    pub fn indexes(&self, sink: &dyn Sink, cadence_pages: &[String]) -> Result<(), BuildError> {
+        Extras {
+            config: self.config,
+            content: self.content,
+            rendered: self.rendered,
+            site: self.site,
+            history: &self.history,
+            redirects: &self.redirects,
+            cadence_pages,
+        }
+        .write(sink)?;
+        Ok(())
     }
-    .write(sink)?;
 
+    /// A fingerprint of everything page `i`'s template sees except the page's
+    /// own Markdown output: its template, navigation, breadcrumbs,
+    /// neighbours, section listing and the site-wide views. `serve`
+    /// re-renders a page whose fingerprint changed after an edit to another
+    /// page.
+    pub fn frame_fingerprint(&self, i: usize) -> u64 {
+        use std::hash::Hasher;
+        let Some(page) = self.content.pages.get(i) else {
+            return 0;
+        };
+        let (template, _) = choose_template(self.renderer, page, self.site, i);
+        let mut hasher = HashWriter(std::collections::hash_map::DefaultHasher::new());
+        hasher.0.write(template.as_bytes());
+        let Ok(mut context) = self.page_context(i) else {
+            return 0;
+        };
+        context.page.content = "";
+        context.page.toc = Vec::new();
+        let _ = serde_json::to_writer(&mut hasher, &context.page);
+        let _ = serde_json::to_writer(&mut hasher, &context.section);
+        let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
+        match &context.nav {
+            Nav::Tree(nav) => {
+                let _ = serde_json::to_writer(&mut hasher, nav);
+            }
+            Nav::Html(html) => hasher.0.write(html.as_bytes()),
+        }
+        let _ = serde_json::to_writer(&mut hasher, &context.prev);
+        let _ = serde_json::to_writer(&mut hasher, &context.next);
+        let _ = serde_json::to_writer(&mut hasher, context.site);
+        hasher.0.finish()
+    }
+
+    fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
+        let nav = self.section_navs.for_page(
+            self.renderer,
+            self.config,
+            &self.config_value,
+            self.content,
+            self.site,
+            i,
+        )?;
+        let mut context = page_context(
+            self.config,
+            &self.config_value,
+            &self.site_view,
+            self.content,
+            self.rendered,
+            self.site,
+            self.rhythm,
+            i,
+            nav,
+        );
+        if let Some((date, datetime)) = self.lastmods.get(i).filter(|(d, _)| !d.is_empty()) {
+            context.page.lastmod = date;
+            context.page.lastmod_datetime = datetime;
+        }
+        Ok(context)
+    }
+}
+
+/// Feeds serialized bytes to a hasher without building a string.
+struct HashWriter<H>(H);
+
+impl<H: std::hash::Hasher> std::io::Write for HashWriter<H> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Copies the theme's static files and the content's assets.
+pub fn copy_static(theme: &Theme, content: &Content, sink: &dyn Sink) -> Result<(), BuildError> {
     for (rel, source) in &theme.static_files {
         match source {
             StaticSource::Embedded(bytes) => sink.write(rel, bytes)?,
             StaticSource::File(path) => sink.copy(rel, path)?,
         }
     }
-    let page_outputs: std::collections::HashSet<&str> =
-        pages.iter().map(|p| p.url.output.as_str()).collect();
+    let page_outputs: std::collections::HashSet<&str> = content
+        .pages
+        .iter()
+        .map(|p| p.url.output.as_str())
+        .collect();
     content
         .assets
         .par_iter()
         .filter(|a| !page_outputs.contains(a.rel_path.as_str()))
         .try_for_each(|asset| sink.copy(&asset.rel_path, &asset.abs_path))?;
-    Ok(diagnostics)
+    Ok(())
 }
 
 fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
@@ -521,9 +767,7 @@ impl SectionNavs {
             );
             renderer.render("nav.html", &context)
         });
-        let html = html
-            .as_ref()
-            .map_err(|d| BuildError::Diagnostic(d.clone()))?;
+        let html = html.as_ref().map_err(|d| BuildError::from(d.clone()))?;
         let url = format!("{}{}", config.base_path, content.pages[page].url.path);
         Ok(Nav::Html(mark_current(html, &url)))
     }
@@ -553,6 +797,7 @@ fn page_context<'a>(
     content: &'a Content,
     rendered: &'a [Rendered],
     site: &'a Site,
+    rhythm: &'a Rhythm,
     i: usize,
     nav: Nav,
 ) -> PageContext<'a> {
@@ -586,14 +831,14 @@ fn page_context<'a>(
             source_url: context::source_url(&config.site, &page.rel_path),
             edit_url,
             date: page.front.date.as_deref().unwrap_or(""),
-            // Filled from the history by `write_site`.
-            lastmod: "",
-            lastmod_datetime: "",
+            // The front matter date until the history gives a later one.
+            lastmod: page.front.date.as_deref().unwrap_or(""),
+            lastmod_datetime: page.front.date.as_deref().unwrap_or(""),
             weight: page.front.weight,
             word_count: r.word_count,
             reading_time: context::reading_time(r.word_count),
             is_section,
-            cadence: Vec::new(),
+            cadence: cadence_badges(config, rhythm, i),
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),
@@ -657,7 +902,7 @@ fn render_listing(
     };
     renderer
         .render("section.html", &context.to_tera())
-        .map_err(BuildError::Diagnostic)
+        .map_err(BuildError::from)
 }
 
 fn render_generated(
@@ -687,5 +932,216 @@ fn render_generated(
     };
     renderer
         .render(template, &context.to_tera())
-        .map_err(BuildError::Diagnostic)
+        .map_err(BuildError::from)
+}
+
+/// The cadence badges of page `i`: one per activity it declares.
+fn cadence_badges(config: &Config, rhythm: &Rhythm, i: usize) -> Vec<context::CadenceBadge> {
+    rhythm
+        .of_page(i)
+        .iter()
+        .map(|a| context::CadenceBadge {
+            activity: a.name.clone(),
+            owner: a.owner.clone(),
+            every: a
+                .every
+                .iter()
+                .map(|&c| context::CadenceLabel {
+                    key: config.vocabulary.get(c).key.clone(),
+                    label: config.vocabulary.get(c).label.clone(),
+                })
+                .collect(),
+            anchor: a.section.clone(),
+        })
+        .collect()
+}
+
+/// `/cadence/` -> `cadence/index.html`; `/cadence.ics` -> `cadence.ics`.
+fn output_file(site_path: &str) -> String {
+    let rel = site_path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// Renders the cadence pages and writes the feeds and `cadence.json`.
+/// Returns the site paths of the pages written. A content page at one of
+/// these paths wins over the generated one.
+#[allow(clippy::too_many_arguments)]
+fn write_cadence(
+    config: &Config,
+    renderer: &Renderer,
+    config_value: &Value,
+    site_view: &SiteView,
+    content: &Content,
+    site: &Site,
+    rhythm: &Rhythm,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, BuildError> {
+    use cadence::index::{self as cadence_index, Filter};
+    let index = &rhythm.index;
+    let vocabulary = &config.vocabulary;
+    let taken: std::collections::HashSet<&str> =
+        content.pages.iter().map(|p| p.url.path.as_str()).collect();
+    let urls = index.urls();
+    let full = serde_json::to_value(index.view(&Filter::default())).unwrap_or(Value::Null);
+    let home = content.pages.iter().position(|p| p.url.path == "/");
+    // The sidebar of the top of the site, as on a listing page.
+    let nav = match site.sections.iter().position(|s| s.dir.is_empty()) {
+        Some(top) => site.section_nav(top, &content.pages, &config.base_path),
+        None => Vec::new(),
+    };
+    let home_link = NavLink {
+        title: home.map_or_else(|| config.site.title.clone(), |p| site.titles[p].clone()),
+        url: format!("{}/", config.base_path),
+    };
+    let rhythm_link = NavLink {
+        title: "Operating rhythm".into(),
+        url: urls.index.clone(),
+    };
+    let mut written = Vec::new();
+    let mut render_page = |path: &str,
+                           template: &str,
+                           title: &str,
+                           description: &str,
+                           breadcrumbs: Vec<NavLink>,
+                           extra: Option<(&str, Value)>|
+     -> Result<(), BuildError> {
+        if taken.contains(path) {
+            return Ok(());
+        }
+        let context = PageContext {
+            config: config_value,
+            page: PageView {
+                title,
+                description,
+                path,
+                url: format!("{}{path}", config.base_path),
+                permalink: format!("{}{path}", config.base_url),
+                ..PageView::default()
+            },
+            section: None,
+            breadcrumbs,
+            nav: Nav::Tree(nav.clone()),
+            prev: None,
+            next: None,
+            site: site_view,
+        };
+        let mut tera_context = context.to_tera();
+        tera_context.insert("rhythm", &full);
+        if let Some((name, value)) = extra {
+            tera_context.insert(name, &value);
+        }
+        let html = renderer.render(template, &tera_context).map_err(|d| {
+            BuildError::from(Diagnostic {
+                message: format!("{} (rendering {path})", d.message),
+                ..d
+            })
+        })?;
+        sink.write(&output_file(path), html.as_bytes())?;
+        written.push(path.to_string());
+        Ok(())
+    };
+
+    render_page(
+        cadence_index::INDEX_PATH,
+        "cadence/index.html",
+        "Operating rhythm",
+        "Every recurring activity of the handbook, from the most to the least frequent.",
+        vec![home_link.clone()],
+        None,
+    )?;
+    for (key, label) in index.cadences() {
+        let view = index.view(&Filter {
+            every: Some(key.clone()),
+            ..Filter::default()
+        });
+        let group = view
+            .cadences
+            .into_iter()
+            .find(|g| g.key == *key)
+            .unwrap_or_else(|| cadence_index::CadenceGroup {
+                key: key.clone(),
+                label: label.clone(),
+                url: format!("{}{}{key}/", config.base_path, cadence_index::INDEX_PATH),
+                activities: Vec::new(),
+            });
+        render_page(
+            &format!("{}{key}/", cadence_index::INDEX_PATH),
+            "cadence/every.html",
+            &format!("{label} activities"),
+            "",
+            vec![home_link.clone(), rhythm_link.clone()],
+            Some(("group", serde_json::to_value(&group).unwrap_or(Value::Null))),
+        )?;
+    }
+    let calendar = index.calendar(rhythm, vocabulary);
+    render_page(
+        cadence_index::CALENDAR_PATH,
+        "cadence/calendar.html",
+        "Calendar",
+        "What lands in which week of each quarter.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        Some((
+            "calendar",
+            serde_json::to_value(&calendar).unwrap_or(Value::Null),
+        )),
+    )?;
+    render_page(
+        cadence_index::OWNERS_PATH,
+        "cadence/owners.html",
+        "Owners",
+        "Who runs which recurring activity, with a calendar feed per role.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        None,
+    )?;
+    let full_view = index.view(&Filter::default());
+    let owners_link = NavLink {
+        title: "Owners".into(),
+        url: urls.owners.clone(),
+    };
+    for owner in &full_view.owners {
+        render_page(
+            &cadence_index::owner_path(&owner.slug),
+            "cadence/owner.html",
+            &owner.name,
+            "",
+            vec![home_link.clone(), rhythm_link.clone(), owners_link.clone()],
+            Some(("owner", serde_json::to_value(owner).unwrap_or(Value::Null))),
+        )?;
+    }
+
+    let host = config
+        .internal_hosts
+        .first()
+        .map_or("handbook", String::as_str);
+    let feed_name = format!("{}: operating rhythm", config.site.title);
+    let info = cadence::ical::FeedInfo {
+        name: &feed_name,
+        description: &config.site.description,
+        host,
+        start: index.start,
+    };
+    sink.write(
+        &output_file(cadence_index::ICS_PATH),
+        cadence::ical::calendar(&info, &index.views).as_bytes(),
+    )?;
+    for owner in &full_view.owners {
+        let name = format!("{}: {}", config.site.title, owner.name);
+        let info = cadence::ical::FeedInfo {
+            name: &name,
+            ..info
+        };
+        sink.write(
+            &output_file(&cadence_index::owner_ics_path(&owner.slug)),
+            cadence::ical::calendar(&info, &owner.activities).as_bytes(),
+        )?;
+    }
+    sink.write(
+        &output_file(cadence_index::JSON_PATH),
+        cadence_index::to_json(index, vocabulary).as_bytes(),
+    )?;
+    Ok(written)
 }

@@ -1,6 +1,7 @@
 //! `handbook check`: parse and resolve without rendering or writing, and report
 //! broken links in the format CI wants.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -8,8 +9,8 @@ use serde::Serialize;
 
 use crate::build::{self, Loaded};
 use crate::config::Config;
-use crate::diagnostics::{Report, Severity};
-use crate::links::BrokenLink;
+use crate::diagnostics::{LineIndex, Report, Severity};
+use crate::links::{self, external, BrokenLink, Reason};
 use crate::render::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,6 +26,25 @@ pub struct CheckResult {
     pub elapsed: Duration,
     /// Pages no other page links to (with `--orphans`).
     pub orphans: Vec<String>,
+    /// What `--external` did, when asked.
+    pub external: Option<ExternalSummary>,
+}
+
+/// Counts for the summary line of `--external`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExternalSummary {
+    pub urls: usize,
+    pub from_cache: usize,
+    pub broken_links: usize,
+}
+
+/// What `handbook check` does besides resolving internal links.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// List pages no other page links to.
+    pub orphans: bool,
+    /// Fetch http(s) links.
+    pub external: bool,
 }
 
 impl CheckResult {
@@ -40,14 +60,24 @@ impl CheckResult {
 }
 
 pub fn check(config: &Config, orphans: bool) -> CheckResult {
+    check_with(
+        config,
+        &CheckOptions {
+            orphans,
+            external: false,
+        },
+    )
+}
+
+pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
     let started = Instant::now();
     // Theme static files are link targets too (`/css/...`); a missing theme is
     // reported by build, not here.
     let static_paths: Vec<String> = Theme::load(config)
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
-    let loaded = build::load(config, false, Severity::Error, &static_paths);
-    let orphans = if orphans {
+    let mut loaded = build::load(config, false, Severity::Error, &static_paths);
+    let orphans = if options.orphans {
         loaded
             .content
             .pages
@@ -59,10 +89,62 @@ pub fn check(config: &Config, orphans: bool) -> CheckResult {
     } else {
         Vec::new()
     };
+    let external = options
+        .external
+        .then(|| check_external_links(config, &mut loaded));
     CheckResult {
         loaded,
         elapsed: started.elapsed(),
         orphans,
+        external,
+    }
+}
+
+/// Fetches the external links and adds the broken ones to the report, at the
+/// link's position like any other broken link.
+fn check_external_links(config: &Config, loaded: &mut Loaded) -> ExternalSummary {
+    let found = external::check_external(config, &loaded.links.external);
+    let pages = &loaded.content.pages;
+    let mut lines: HashMap<usize, LineIndex> = HashMap::new();
+    for (page, link, message) in &found.broken {
+        let page_index = *page;
+        let page = &pages[page_index];
+        let lines = lines
+            .entry(page_index)
+            .or_insert_with(|| LineIndex::new(&page.text));
+        let (broken, diagnostic) = links::broken_link(
+            page,
+            link,
+            lines,
+            Severity::Error,
+            Reason::External,
+            message.clone(),
+            None,
+        );
+        loaded.links.broken.push(broken);
+        loaded.links.diagnostics.push(diagnostic.clone());
+        loaded.report.push(diagnostic);
+    }
+    loaded.report.extend(found.warnings);
+    let page_order: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel_path.as_str(), i))
+        .collect();
+    loaded.links.broken.sort_by_key(|b| {
+        (
+            page_order
+                .get(b.file.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
+            b.line,
+            b.column,
+        )
+    });
+    ExternalSummary {
+        urls: found.urls,
+        from_cache: found.from_cache,
+        broken_links: found.broken.len(),
     }
 }
 
@@ -173,7 +255,12 @@ struct CodeQualityLines {
 
 /// GitLab Code Quality report: a JSON array of issues. `path_prefix` turns
 /// content-relative paths into repository-relative ones.
+///
+/// The fingerprint is what GitLab compares between a merge request and its
+/// target branch, so it leaves out the line: a broken link that moves down
+/// the page when text is added above it is the same issue, not a new one.
 pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
+    let mut occurrences: HashMap<(&str, &str, &str), usize> = HashMap::new();
     let issues: Vec<CodeQualityIssue> = result
         .broken()
         .iter()
@@ -183,12 +270,15 @@ pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
             } else {
                 format!("{}/{}", path_prefix.trim_end_matches('/'), b.file)
             };
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&(&b.file, &b.target, b.line, b.column), &mut hasher);
+            let nth = occurrences
+                .entry((&b.file, &b.target, b.reason.as_str()))
+                .or_insert(0);
+            *nth += 1;
+            let identity = format!("{}\0{}\0{}\0{}", b.file, b.target, b.reason.as_str(), nth);
             CodeQualityIssue {
                 description: format!("{} ({})", b.message, b.target),
                 check_name: b.reason.as_str(),
-                fingerprint: format!("{:016x}", std::hash::Hasher::finish(&hasher)),
+                fingerprint: format!("{:016x}", fnv1a_64(identity.as_bytes())),
                 severity: "major",
                 location: CodeQualityLocation {
                     path,
@@ -198,4 +288,59 @@ pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into())
+}
+
+/// FNV-1a: a fingerprint that stays the same across runs, machines and
+/// compiler versions (the standard library's hasher promises none of that).
+fn fnv1a_64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The content folder as a path relative to the working folder (the
+/// repository root in CI), for the paths in a Code Quality report.
+pub fn repository_relative(content_dir: &std::path::Path) -> String {
+    let relative = if content_dir.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| content_dir.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+            .unwrap_or_else(|| content_dir.to_path_buf())
+    } else {
+        content_dir.to_path_buf()
+    };
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let mut text = text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    if text == "." {
+        text = "";
+    }
+    text.trim_end_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable() {
+        // Fixed values: a change here changes every fingerprint GitLab has stored.
+        assert_eq!(fnv1a_64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a_64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn content_paths_relative_to_the_repository() {
+        assert_eq!(
+            repository_relative(std::path::Path::new("./content")),
+            "content"
+        );
+        assert_eq!(repository_relative(std::path::Path::new(".")), "");
+        assert_eq!(
+            repository_relative(std::path::Path::new("docs/hb/")),
+            "docs/hb"
+        );
+    }
 }

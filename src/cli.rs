@@ -32,6 +32,11 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every link and anchor without writing a site (the CI gate).
     Check(CheckArgs),
+    /// Print the operating rhythm: every recurring activity, by cadence.
+    Cadence(CadenceArgs),
+    /// Preview the site: build it in memory, serve it, and rebuild and reload
+    /// the browser on every change.
+    Serve(ServeArgs),
     /// Create a new handbook in DIR.
     Init {
         /// Folder to create (must not exist, or be empty).
@@ -86,6 +91,50 @@ pub struct CheckArgs {
     /// Also list pages that no other page links to.
     #[arg(long)]
     pub orphans: bool,
+    /// Also fetch http(s) links and report the ones that do not answer
+    /// (limits and the cache are in `[links.external]` of site.toml).
+    #[arg(long)]
+    pub external: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CadenceFormat {
+    Table,
+    Json,
+    Ics,
+}
+
+#[derive(Args, Debug)]
+pub struct CadenceArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Only activities of this cadence (weekly, bi-weekly, quarterly ...).
+    #[arg(long)]
+    pub every: Option<String>,
+    /// Only activities this role owns.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CadenceFormat,
+    /// Print front matter for the prose cadences (`- _Cadence: Monthly_`) of FILE.
+    #[arg(long, value_name = "FILE")]
+    pub suggest: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on [default: 1111, or the next free port]; 0 picks any free port.
+    #[arg(long, short)]
+    pub port: Option<u16>,
+    /// Address to listen on; the default only accepts connections from this computer.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 pub fn main() -> i32 {
@@ -104,6 +153,8 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::Cadence(args) => run_cadence(args),
+        Command::Serve(args) => run_serve(args),
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(()) => {
                 eprintln!("Created a new handbook in {}.", dir.display());
@@ -200,12 +251,40 @@ fn run_build(args: BuildArgs) -> i32 {
     }
 }
 
+fn run_serve(args: ServeArgs) -> i32 {
+    let options = crate::serve::ServeOptions {
+        root: args.site.root.clone(),
+        overrides: Overrides {
+            content_dir: args.site.content.clone(),
+            output_dir: None,
+            base_url: args.site.base_url.clone(),
+            drafts: args.site.drafts,
+        },
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        quiet: args.site.quiet,
+        color: color(),
+    };
+    match crate::serve::serve(&options) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            print_diagnostic(&e.to_diagnostic());
+            EXIT_USAGE
+        }
+    }
+}
+
 fn run_check(args: CheckArgs) -> i32 {
     let config = match load_config(&args.site, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let result = check::check(&config, args.orphans);
+    let options = check::CheckOptions {
+        orphans: args.orphans,
+        external: args.external,
+    };
+    let result = check::check_with(&config, &options);
     let broken = result.broken().len();
     let errors = result.report().errors();
     match args.format {
@@ -232,17 +311,18 @@ fn run_check(args: CheckArgs) -> i32 {
                     result.report().warnings(),
                     if args.orphans { format!(", {} orphan page(s)", result.orphans.len()) } else { String::new() }
                 );
+                if let Some(external) = &result.external {
+                    eprintln!(
+                        "External: {} URL(s), {} from the cache: {} broken link(s)",
+                        external.urls, external.from_cache, external.broken_links
+                    );
+                }
             }
         }
         Format::Json => println!("{}", check::to_json(&result, args.orphans)),
         Format::Junit => print!("{}", check::to_junit(&result)),
         Format::Codequality => {
-            let prefix = config
-                .content_dir
-                .strip_prefix(".")
-                .unwrap_or(&config.content_dir)
-                .to_string_lossy()
-                .into_owned();
+            let prefix = check::repository_relative(&config.content_dir);
             println!("{}", check::to_codequality(&result, &prefix))
         }
     }
@@ -250,5 +330,167 @@ fn run_check(args: CheckArgs) -> i32 {
         EXIT_CONTENT
     } else {
         EXIT_OK
+    }
+}
+
+fn run_cadence(args: CadenceArgs) -> i32 {
+    if let Some(file) = &args.suggest {
+        return run_suggest(&args.site, file);
+    }
+    let config = match load_config(&args.site, None) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let static_paths: Vec<String> = crate::render::Theme::load(&config)
+        .map(|t| t.static_files.keys().cloned().collect())
+        .unwrap_or_default();
+    let loaded = build::load(
+        &config,
+        false,
+        crate::diagnostics::Severity::Warning,
+        &static_paths,
+    );
+    let rhythm = &loaded.rhythm;
+    let mut report = Report {
+        diagnostics: rhythm.diagnostics.clone(),
+    };
+    report.sort();
+    print_report(&report);
+    let index = &rhythm.index;
+    let mut filter = crate::cadence::index::Filter::default();
+    if let Some(word) = &args.every {
+        match config.vocabulary.resolve(word) {
+            Some(i) => filter.every = Some(config.vocabulary.get(i).key.clone()),
+            None => {
+                let help = match config.vocabulary.suggest(word) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("use one of: {}", config.vocabulary.keys().join(", ")),
+                };
+                print_diagnostic(
+                    &Diagnostic::error("usage", format!("unknown cadence `{word}`"))
+                        .with_help(help),
+                );
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if let Some(wanted) = &args.owner {
+        match index.find_owner(wanted) {
+            Some(name) => filter.owner = Some(name.to_string()),
+            None => {
+                let names: Vec<&str> = index.owners().map(|(n, _)| n).collect();
+                let closest = names
+                    .iter()
+                    .map(|n| {
+                        (
+                            *n,
+                            strsim::jaro_winkler(&wanted.to_lowercase(), &n.to_lowercase()),
+                        )
+                    })
+                    .filter(|(_, s)| *s >= 0.8)
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(n, _)| n);
+                let help = match closest {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("the owners are: {}", names.join(", ")),
+                };
+                print_diagnostic(
+                    &Diagnostic::error("usage", format!("no activity is owned by `{wanted}`"))
+                        .with_help(help),
+                );
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let view = index.view(&filter);
+    let mut stdout = std::io::stdout().lock();
+    let written = match args.format {
+        CadenceFormat::Table => {
+            let text = crate::cadence::command::table(&view);
+            write!(stdout, "{text}")
+        }
+        CadenceFormat::Json => {
+            let text = serde_json::to_string_pretty(&view).unwrap_or_default();
+            writeln!(stdout, "{text}")
+        }
+        CadenceFormat::Ics => {
+            let name = format!("{}: operating rhythm", config.site.title);
+            let info = crate::cadence::ical::FeedInfo {
+                name: &name,
+                description: &config.site.description,
+                host: config
+                    .internal_hosts
+                    .first()
+                    .map_or("handbook", String::as_str),
+                start: index.start,
+            };
+            write!(
+                stdout,
+                "{}",
+                crate::cadence::ical::calendar(&info, &view.activities)
+            )
+        }
+    };
+    if written.is_err() {
+        return EXIT_OK;
+    }
+    if !args.site.quiet && args.format == CadenceFormat::Table {
+        eprintln!(
+            "{} activit{} over {} cadence(s); {} error(s), {} warning(s)",
+            view.activities.len(),
+            if view.activities.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            view.cadences.len(),
+            report.errors(),
+            report.warnings()
+        );
+    }
+    if report.errors() > 0 {
+        EXIT_CONTENT
+    } else {
+        EXIT_OK
+    }
+}
+
+fn run_suggest(site: &SiteArgs, file: &std::path::Path) -> i32 {
+    let settings = match Config::load_settings(&site.root) {
+        Ok(s) => s,
+        Err(e) => {
+            print_diagnostic(&e.to_diagnostic());
+            return EXIT_USAGE;
+        }
+    };
+    let vocabulary = match crate::cadence::Vocabulary::from_config(&settings.cadence) {
+        Ok(v) => v,
+        Err(e) => {
+            print_diagnostic(&Diagnostic::error("config", e.to_string()));
+            return EXIT_USAGE;
+        }
+    };
+    match crate::cadence::command::suggest(file, &settings, &vocabulary) {
+        Ok(Some((yaml, count))) => {
+            print!("{yaml}");
+            if !site.quiet {
+                eprintln!(
+                    "{count} prose cadence(s) in {}: paste the `cadence:` block above into its front matter, then add each owner",
+                    file.display()
+                );
+            }
+            EXIT_OK
+        }
+        Ok(None) => {
+            eprintln!(
+                "no prose cadences (lines such as `- _Cadence: Monthly_`) in {}",
+                file.display()
+            );
+            EXIT_CONTENT
+        }
+        Err(d) => {
+            print_diagnostic(&d);
+            EXIT_USAGE
+        }
     }
 }

@@ -3,10 +3,12 @@
 //! Every setting has a default, so a folder of Markdown builds with no
 //! `site.toml` at all.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cadence::vocabulary::{Recurrence, StartDate, Vocabulary};
 use crate::diagnostics::Diagnostic;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -35,8 +37,8 @@ pub struct SiteConfig {
     pub drafts: bool,
     pub markdown: MarkdownConfig,
     pub links: LinksConfig,
-    /// The cadence vocabulary and calendar settings; read by the cadence stage.
-    pub cadence: toml::Table,
+    /// The cadence vocabulary and the start of the rhythm (`docs/cadence.md`).
+    pub cadence: CadenceConfig,
     /// Free-form values for templates (`config.extra`).
     pub extra: toml::Table,
 }
@@ -115,6 +117,89 @@ pub struct LinksConfig {
     pub external_ignore: Vec<String>,
     /// What a broken internal link is in `handbook build`.
     pub broken: BrokenLinks,
+    /// How `handbook check --external` fetches external links.
+    pub external: ExternalConfig,
+}
+
+/// `[links.external]`: limits and the cache of `handbook check --external`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExternalConfig {
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Seconds before a request (connect, send, first bytes) is given up.
+    pub timeout_secs: u64,
+    /// Tries after the first for timeouts, connection errors, 429 and 5xx.
+    pub retries: u32,
+    /// Redirects followed before a link counts as broken.
+    pub max_redirects: u32,
+    /// Longest wait a `Retry-After` header may ask for, in seconds.
+    pub max_retry_after_secs: u64,
+    /// Statuses that count as working besides 2xx (e.g. 403 from sites that
+    /// turn robots away).
+    pub accept_status: Vec<u16>,
+    /// Cache file, relative to the site root; `""` turns the cache off.
+    pub cache: PathBuf,
+    /// How long a cached result is trusted, in hours.
+    pub cache_ttl_hours: f64,
+    /// `User-Agent` sent with every request.
+    pub user_agent: String,
+}
+
+impl Default for ExternalConfig {
+    fn default() -> Self {
+        ExternalConfig {
+            concurrency: 16,
+            per_host: 2,
+            timeout_secs: 15,
+            retries: 2,
+            max_redirects: 5,
+            max_retry_after_secs: 30,
+            accept_status: Vec::new(),
+            cache: PathBuf::from(".handbook-cache/external.json"),
+            cache_ttl_hours: 24.0,
+            user_agent: concat!("handbook/", env!("CARGO_PKG_VERSION"), " (link checker)").into(),
+        }
+    }
+}
+
+/// `[cadence]`: the operating rhythm's settings (see `docs/cadence.md`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadenceConfig {
+    /// First day of the (fiscal) year: anchors every recurrence, the quarters
+    /// and the calendar. Default: January 1 of the current year.
+    pub start: Option<StartDate>,
+    /// Keep the built-in cadences (daily ... ongoing); `false` starts from none.
+    pub defaults: bool,
+    /// Cadences to change or add, by key (`[cadence.vocabulary.bi-weekly]`).
+    pub vocabulary: BTreeMap<String, CadenceSetting>,
+}
+
+impl Default for CadenceConfig {
+    fn default() -> Self {
+        CadenceConfig {
+            start: None,
+            defaults: true,
+            vocabulary: BTreeMap::new(),
+        }
+    }
+}
+
+/// One `[cadence.vocabulary.KEY]` table; every field is optional for a
+/// built-in cadence.
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadenceSetting {
+    pub label: Option<String>,
+    /// Listing order, most frequent first (the built-ins use 10, 20, ... 90).
+    pub order: Option<i64>,
+    /// `FREQ=...;INTERVAL=...` (an RRULE subset), or `none`.
+    pub rule: Option<Recurrence>,
+    /// More spellings `every:` accepts.
+    pub aliases: Vec<String>,
 }
 
 impl Default for SiteConfig {
@@ -132,7 +217,7 @@ impl Default for SiteConfig {
             drafts: false,
             markdown: MarkdownConfig::default(),
             links: LinksConfig::default(),
-            cadence: toml::Table::new(),
+            cadence: CadenceConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -162,6 +247,8 @@ pub struct Config {
     pub internal_hosts: Vec<String>,
     /// Whether the config came from a `site.toml`.
     pub from_file: bool,
+    /// The cadence vocabulary built from the defaults and `[cadence]`.
+    pub vocabulary: Vocabulary,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -226,6 +313,24 @@ impl Config {
         Config::from_site(root, site, overrides, from_file)
     }
 
+    /// Only `ROOT/site.toml` (or the defaults), without checking the folders:
+    /// for commands that read a single file.
+    pub fn load_settings(root: &Path) -> Result<SiteConfig, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        if !path.is_file() {
+            return Ok(SiteConfig::default());
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        toml::from_str::<SiteConfig>(&text).map_err(|error| ConfigError::Parse {
+            path,
+            text,
+            error,
+        })
+    }
+
     pub fn from_site(
         root: &Path,
         mut site: SiteConfig,
@@ -273,7 +378,10 @@ impl Config {
                 )));
             }
         }
+        let vocabulary = Vocabulary::from_config(&site.cadence)
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         Ok(Config {
+            vocabulary,
             root: root.to_path_buf(),
             site,
             content_dir,

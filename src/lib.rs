@@ -2,10 +2,11 @@
 //!
 //! The pipeline, one module per stage, data flowing one way:
 //! [`config`] -> [`content`] -> [`markdown`] -> [`links`] -> [`site`] ->
-//! [`render`] -> [`output`], with [`build`] and [`check`] driving it and
+//! [`cadence`] -> [`render`] -> [`output`], with [`build`] and [`check`] driving it and
 //! [`cli`] on top.
 
 pub mod build;
+pub mod cadence;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -16,4 +17,5 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;

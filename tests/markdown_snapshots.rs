@@ -17,6 +17,7 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         erb,
         erb_show: false,
         base_path: "",
+        html: true,
         rewrite_link: &no_rewrite,
     };
     render(body, 0, &options)
@@ -96,11 +97,12 @@ fn liquid_and_hugo_forms_render_or_are_reported() {
 fn links_carry_their_source_positions() {
     let body = "Intro [a](/one/#x) and [b][ref].\n\n<a href=\"/two/\">two</a>\n\n`[not](/a-link/)`\n\n[ref]: /three/ \"Title\"\n";
     let r = html_with(body, false, false);
-    let found: Vec<(String, &str)> = r
+    let mut found: Vec<(String, &str)> = r
         .links
         .iter()
         .map(|l| (l.target.clone(), &body[l.span.clone()]))
         .collect();
+    found.sort();
     assert_eq!(
         found,
         vec![

@@ -41,7 +41,7 @@ fn redirects_become_pages_and_a_redirects_file() {
         ),
         (
             "content/sales/moved.md",
-            "---\nredirect_to: forecasting/#calls\n---\nGone.\n",
+            "---\nredirect_to: ../forecasting/#calls\n---\nGone.\n",
         ),
         (
             "content/sales/elsewhere.md",
@@ -256,7 +256,8 @@ fn hits(list: &[u64]) -> Vec<(u64, Vec<u64>)> {
     let (mut i, mut page) = (0, 0);
     while i + 2 < list.len() {
         page += list[i];
-        let count = (list[i + 2] / 2) as usize;
+        // flags: sections listed (0..=3) + 4 x title information
+        let count = (list[i + 2] & 3) as usize;
         out.push((page, list[i + 3..i + 3 + count].to_vec()));
         i += 3 + count;
     }
@@ -333,7 +334,8 @@ fn the_corpus_index_is_small_and_sharded() {
     eprintln!("corpus search index: {total} bytes; largest file {largest:?}; manifest {manifest} bytes");
     assert!(manifest < 8 * 1024, "the manifest every search loads stays small");
     assert!(largest.0 < 64 * 1024, "no shard is large: {largest:?}");
-    assert!(total < 8 * 1024 * 1024, "{total} bytes in all");
+    // 12 MB for 20 MB of Markdown (3.9 MB gzipped); a query loads a few shards of it.
+    assert!(total < 16 * 1024 * 1024, "{total} bytes in all");
 
     // A word from deep in a long page's body finds that page, at the right heading.
     let manifest = json(&output, "search/index.json");

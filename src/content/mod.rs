@@ -167,6 +167,30 @@ fn io_message(err: &walkdir::Error) -> String {
         .map_or_else(|| err.to_string(), |e| e.to_string())
 }
 
+/// Loads one page again (for `serve`, after an edit): the same reading, front
+/// matter and URL rules as [`load`]. `readme_is_index`: the page's folder has
+/// no `index` page, so a `README.md` there is the folder's page.
+pub fn load_page_file(
+    config: &Config,
+    rel: &str,
+    readme_is_index: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let abs = config.content_dir.join(rel);
+    load_page(
+        rel,
+        &abs,
+        url::source_kind(rel),
+        readme_is_index,
+        config.site.drafts,
+    )
+}
+
+/// Whether `load` skips this content-relative path (a hidden or partial file,
+/// or one inside a hidden or partial folder).
+pub fn is_skipped_path(rel: &str) -> bool {
+    rel.split('/').any(is_skipped_name)
+}
+
 /// Hidden files, and `_name` partials (Middleman, Jekyll) other than `_index.*`.
 fn is_skipped_name(name: &str) -> bool {
     name.starts_with('.') || (name.starts_with('_') && !name.starts_with("_index."))
@@ -191,21 +215,32 @@ fn load_page(
     readme_is_index: bool,
     drafts: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
     let bytes = match std::fs::read(abs) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel));
-            return (None, diagnostics);
+            let d = Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel);
+            return (None, vec![d]);
         }
     };
     let text = match decode(rel, bytes) {
         Ok(text) => text,
-        Err(d) => {
-            diagnostics.push(d);
-            return (None, diagnostics);
-        }
+        Err(d) => return (None, vec![d]),
     };
+    page_from_text(rel, abs, text, kind, readme_is_index, drafts)
+}
+
+/// Makes a page from its decoded text: front matter, URL, diagnostics. Split
+/// from reading the file so that tests and fuzz targets can build pages in
+/// memory through the same path as `build`.
+pub fn page_from_text(
+    rel: &str,
+    abs: &Path,
+    text: String,
+    kind: SourceKind,
+    readme_is_index: bool,
+    drafts: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
     let (split, parsed) = match front_matter::split(&text)
         .and_then(|split| front_matter::parse(&text, &split).map(|parsed| (split, parsed)))
     {
@@ -295,7 +330,7 @@ fn key_span(text: &str, split: &Split, keys: &[&str]) -> std::ops::Range<usize> 
 
 /// UTF-8 with an optional byte-order mark; anything else is an error that
 /// points at the first bad byte.
-fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
@@ -377,6 +412,16 @@ fn interpret(
             }
             Value::Null => {}
             other => type_error("weight", "a whole number", other),
+        }
+    }
+    // Other generators' ordering keys (Docusaurus, Just the Docs) stand in
+    // for `weight` when it is absent.
+    if !map.contains_key("weight") {
+        let other = ["sidebar_position", "nav_order"]
+            .iter()
+            .find_map(|k| map.get(*k));
+        if let Some(n) = other.and_then(Value::as_f64) {
+            front.weight = n as i64;
         }
     }
     if let Some(v) = map.get("date") {

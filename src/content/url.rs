@@ -162,9 +162,15 @@ pub fn custom_url(url: &str) -> Option<PageUrl> {
 }
 
 /// The URL of a page whose last segment is replaced by `slug`.
+/// A slug that starts with `/` is a whole site path (Docusaurus: `slug: /`);
+/// one with inner `/` is relative to the parent folder. Never above the root.
 pub fn with_slug(url: &PageUrl, slug: &str) -> Option<PageUrl> {
-    let slug = slug.trim().trim_matches('/');
-    if slug.is_empty() || slug.contains('/') || slug == ".." || slug == "." {
+    let slug = slug.trim();
+    if slug.starts_with('/') {
+        return custom_url(slug);
+    }
+    let slug = slug.trim_matches('/');
+    if slug.is_empty() || slug.split('/').any(|s| s == ".." || s == ".") {
         return None;
     }
     let trimmed = url.path.trim_end_matches('/');
@@ -232,6 +238,9 @@ mod tests {
         let url = page_url("a/b.md", false);
         assert_eq!(with_slug(&url, "c").unwrap().path, "/a/c/");
         assert!(with_slug(&url, "../x").is_none());
+        assert_eq!(with_slug(&url, "/").unwrap().path, "/");
+        assert_eq!(with_slug(&url, "/intro").unwrap().path, "/intro/");
+        assert_eq!(with_slug(&url, "c/d").unwrap().path, "/a/c/d/");
     }
 
     #[test]

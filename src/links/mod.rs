@@ -6,7 +6,10 @@
 //! the site's own domains are internal. Links to source files (`x.md`) resolve
 //! against the source file's folder.
 
+pub mod external;
+
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
@@ -14,8 +17,8 @@ use regex::RegexSet;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Asset, Page};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::content::{Asset, Page, SourceKind};
+use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 use crate::markdown::{Link, LinkKind, Rendered};
 
 /// Why a link is broken. The names are part of `check --format json`.
@@ -159,6 +162,12 @@ pub struct LinkIndex<'a> {
     generated: HashSet<String>,
     /// Last path segment -> page paths, for "did you mean" on moved pages.
     by_last_segment: HashMap<&'a str, Vec<&'a str>>,
+    /// Parent path -> page paths, for "did you mean" on typos.
+    by_parent: HashMap<&'a str, Vec<&'a str>>,
+    /// Lowercased page path -> page path, for links with the wrong case.
+    by_lowercase_path: HashMap<String, &'a str>,
+    /// Suggestions already worked out: a missing page is often linked many times.
+    suggestions: Mutex<HashMap<String, Option<String>>>,
     internal_hosts: &'a [String],
     base_path: &'a str,
     ignore: Option<RegexSet>,
@@ -182,11 +191,16 @@ impl<'a> LinkIndex<'a> {
             .map(|r| r.anchors.iter().map(String::as_str).collect())
             .collect();
         let mut by_last_segment: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_parent: HashMap<&str, Vec<&str>> = HashMap::new();
         for page in pages {
+            let path = page.url.path.as_str();
             by_last_segment
-                .entry(last_segment(&page.url.path))
+                .entry(last_segment(path))
                 .or_default()
-                .push(page.url.path.as_str());
+                .push(path);
+            if parent_path(path) != path {
+                by_parent.entry(parent_path(path)).or_default().push(path);
+            }
         }
         let ignore = (!config.site.links.ignore.is_empty())
             .then(|| RegexSet::new(&config.site.links.ignore).ok())
@@ -199,6 +213,12 @@ impl<'a> LinkIndex<'a> {
             assets: assets.into_iter().collect(),
             generated: generated.into_iter().collect(),
             by_last_segment,
+            by_parent,
+            by_lowercase_path: pages
+                .iter()
+                .map(|p| (p.url.path.to_lowercase(), p.url.path.as_str()))
+                .collect(),
+            suggestions: Mutex::default(),
             internal_hosts: &config.internal_hosts,
             base_path: &config.base_path,
             ignore,
@@ -232,7 +252,7 @@ impl<'a> LinkIndex<'a> {
             }
             let host_end = rest.find('/').unwrap_or(rest.len());
             let host = rest[..host_end].to_ascii_lowercase();
-            if !self.internal_hosts.iter().any(|h| *h == host) {
+            if !self.internal_hosts.contains(&host) {
                 return Resolution::External;
             }
             let path = &rest[host_end..];
@@ -364,7 +384,13 @@ impl<'a> LinkIndex<'a> {
             return Resolution::Page(page);
         };
         let fragment = percent_decode_str(fragment).decode_utf8_lossy();
-        if fragment.is_empty() || fragment == "top" || fragment.starts_with(":~:") {
+        // `#top` scrolls to the top; `#:~:text=` (and Chrome's older
+        // `#sts=`) are text fragments, not ids.
+        if fragment.is_empty()
+            || fragment == "top"
+            || fragment.starts_with(":~:")
+            || fragment.starts_with("sts=")
+        {
             return Resolution::Page(page);
         }
         if self.anchors[page].contains(fragment.as_ref()) {
@@ -377,6 +403,17 @@ impl<'a> LinkIndex<'a> {
                 (self.anchors[page].is_empty())
                     .then(|| format!("`{}` has no headings or ids", target.url.path))
             });
+        // ERB output (`<%= partial ... %>`) is not run, so ids it would make
+        // are missing from the built page too; say so.
+        let help = if target.kind == SourceKind::MarkdownErb && target.body().contains("<%=") {
+            let erb = format!(
+                "`{}` has ERB output tags, which handbook does not run; the id may have come from one",
+                target.rel_path
+            );
+            Some(help.map_or(erb.clone(), |h| format!("{h}; {erb}")))
+        } else {
+            help
+        };
         Resolution::Broken {
             reason: Reason::MissingAnchor,
             message: format!(
@@ -389,6 +426,28 @@ impl<'a> LinkIndex<'a> {
     }
 
     fn suggest_page(&self, path: &str) -> Option<String> {
+        if let Ok(cache) = self.suggestions.lock() {
+            if let Some(known) = cache.get(path) {
+                return known.clone();
+            }
+        }
+        let suggestion = self.work_out_suggestion(path);
+        if let Ok(mut cache) = self.suggestions.lock() {
+            cache.insert(path.to_string(), suggestion.clone());
+        }
+        suggestion
+    }
+
+    fn work_out_suggestion(&self, path: &str) -> Option<String> {
+        // Servers are case-sensitive; people are not.
+        let wanted = path.to_lowercase();
+        let same_but_case = self
+            .by_lowercase_path
+            .get(&wanted)
+            .or_else(|| self.by_lowercase_path.get(&format!("{wanted}/")));
+        if let Some(same) = same_but_case {
+            return Some(same.to_string());
+        }
         let last = last_segment(path);
         // A page that moved keeps its last segment.
         if let Some(candidates) = self.by_last_segment.get(last) {
@@ -400,13 +459,8 @@ impl<'a> LinkIndex<'a> {
             }
         }
         // A typo in the last segment: compare with the siblings.
-        let parent = parent_path(path);
-        let siblings = self
-            .by_path
-            .keys()
-            .copied()
-            .filter(|p| parent_path(p) == parent && *p != parent);
-        closest(path, siblings).map(str::to_string)
+        let siblings = self.by_parent.get(parent_path(path))?;
+        closest(path, siblings.iter().copied()).map(str::to_string)
     }
 }
 
@@ -540,6 +594,16 @@ pub struct LinkReport {
     pub inbound: Vec<usize>,
 }
 
+/// What checking one page's links found.
+#[derive(Default)]
+struct PageLinks {
+    checked: usize,
+    /// Other pages this page links to.
+    targets: HashSet<usize>,
+    external: Vec<Link>,
+    broken: Vec<(BrokenLink, Diagnostic)>,
+}
+
 /// Checks every link on every page.
 pub fn check_all(
     index: &LinkIndex,
@@ -547,71 +611,122 @@ pub fn check_all(
     rendered: &[Rendered],
     severity: Severity,
 ) -> LinkReport {
-    let per_page: Vec<(usize, Vec<(Link, Resolution)>)> = rendered
+    let all: Vec<usize> = (0..pages.len()).collect();
+    check_pages(index, pages, rendered, severity, &all)
+}
+
+/// Checks the links on some pages only (`serve` rechecks the pages an edit can
+/// affect); `inbound` then counts links from those pages only.
+pub fn check_pages(
+    index: &LinkIndex,
+    pages: &[Page],
+    rendered: &[Rendered],
+    severity: Severity,
+    which: &[usize],
+) -> LinkReport {
+    let per_page: Vec<(usize, PageLinks)> = which
         .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let results = r
-                .links
-                .iter()
-                .map(|link| (link.clone(), index.resolve(i, &link.href)))
-                .collect();
-            (i, results)
-        })
+        .filter(|&&i| i < rendered.len() && i < pages.len())
+        .map(|&i| (i, check_page(index, i, &pages[i], &rendered[i], severity)))
         .collect();
     let mut report = LinkReport {
         inbound: vec![0; pages.len()],
         ..LinkReport::default()
     };
-    let mut seen_inbound: HashSet<(usize, usize)> = HashSet::new();
-    for (i, results) in per_page {
-        let page = &pages[i];
-        for (link, resolution) in results {
-            report.links_checked += 1;
-            match resolution {
-                Resolution::Page(target) => {
-                    if target != i && seen_inbound.insert((i, target)) {
-                        report.inbound[target] += 1;
-                    }
-                }
-                Resolution::External => report.external.push((i, link)),
-                Resolution::Broken {
-                    reason,
-                    message,
-                    help,
-                } => {
-                    let what = match link.kind {
-                        LinkKind::Image | LinkKind::HtmlSrc => "broken image",
-                        _ => "broken link",
-                    };
-                    let mut d =
-                        Diagnostic::new(severity, reason.as_str(), format!("{what}: {message}"))
-                            .in_file(page.rel_path.clone())
-                            .at(&page.text, link.span.clone())
-                            .with_label(match reason {
-                                Reason::MissingAnchor => "no such anchor",
-                                Reason::MissingAsset => "no such file",
-                                _ => "no such page",
-                            })
-                            .with_target(link.target.clone());
-                    if let Some(help) = help {
-                        d = d.with_help(help);
-                    }
-                    report.broken.push(BrokenLink {
-                        file: page.rel_path.clone(),
-                        line: d.line(),
-                        column: d.column(),
-                        target: link.target.clone(),
-                        reason,
-                        message: d.message.clone(),
-                    });
-                    report.diagnostics.push(d);
-                }
-                Resolution::Asset | Resolution::Generated | Resolution::Ignored => {}
-            }
+    for (i, page_links) in per_page {
+        report.links_checked += page_links.checked;
+        for target in page_links.targets {
+            report.inbound[target] += 1;
+        }
+        report
+            .external
+            .extend(page_links.external.into_iter().map(|link| (i, link)));
+        for (broken, diagnostic) in page_links.broken {
+            report.broken.push(broken);
+            report.diagnostics.push(diagnostic);
         }
     }
     report
+}
+
+fn check_page(
+    index: &LinkIndex,
+    i: usize,
+    page: &Page,
+    rendered: &Rendered,
+    severity: Severity,
+) -> PageLinks {
+    let mut links: Vec<&Link> = rendered.links.iter().collect();
+    links.sort_by_key(|l| l.span.start);
+    // A reference definition used by several links is one link in the source.
+    links.dedup_by(|a, b| a.span.start == b.span.start && a.href == b.href);
+    let mut out = PageLinks {
+        checked: links.len(),
+        ..PageLinks::default()
+    };
+    let mut lines: Option<LineIndex> = None;
+    for link in links {
+        match index.resolve(i, &link.href) {
+            Resolution::Page(target) if target != i => {
+                out.targets.insert(target);
+            }
+            Resolution::External => out.external.push(link.clone()),
+            Resolution::Broken {
+                reason,
+                message,
+                help,
+            } => {
+                let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
+                out.broken.push(broken_link(
+                    page, link, lines, severity, reason, message, help,
+                ));
+            }
+            Resolution::Page(_)
+            | Resolution::Asset
+            | Resolution::Generated
+            | Resolution::Ignored => {}
+        }
+    }
+    out
+}
+
+/// A broken link as both the JSON record and the diagnostic.
+pub fn broken_link(
+    page: &Page,
+    link: &Link,
+    lines: &LineIndex,
+    severity: Severity,
+    reason: Reason,
+    message: String,
+    help: Option<String>,
+) -> (BrokenLink, Diagnostic) {
+    let what = match link.kind {
+        LinkKind::Image | LinkKind::HtmlSrc => "broken image",
+        _ => "broken link",
+    };
+    let location = lines.location(&page.text, link.span.clone());
+    let mut d = Diagnostic::new(severity, reason.as_str(), format!("{what}: {message}"))
+        .in_file(page.rel_path.clone())
+        .at_location(location)
+        .with_label(match reason {
+            Reason::MissingAnchor => "no such anchor",
+            Reason::MissingAsset => "no such file",
+            Reason::External => "unreachable",
+            _ => "no such page",
+        })
+        .with_target(link.target.clone());
+    if let Some(help) = help {
+        d = d.with_help(help);
+    }
+    let broken = BrokenLink {
+        file: page.rel_path.clone(),
+        line: d.line(),
+        column: d.column(),
+        target: link.target.clone(),
+        reason,
+        message: d.message.clone(),
+    };
+    (broken, d)
 }
 
 #[cfg(test)]

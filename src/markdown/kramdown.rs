@@ -71,14 +71,13 @@ pub fn parse_attrs(inner: &str) -> Attrs {
             i += 1;
         }
         let word = &inner[start..i];
-        if let Some(rest) = word.strip_prefix('#') {
-            if !rest.is_empty() {
-                attrs.id = Some(rest.to_string());
-            }
-        } else if word.starts_with('.') {
-            for class in word.split('.').filter(|c| !c.is_empty()) {
-                if !attrs.classes.iter().any(|c| c == class) {
-                    attrs.classes.push(class.to_string());
+        if word.starts_with(['#', '.']) {
+            // kramdown allows ids and classes run together: `#id.a.b`, `.a#id`.
+            for (marker, name) in id_and_class_parts(word) {
+                if marker == '#' {
+                    attrs.id = Some(name.to_string());
+                } else if !attrs.classes.iter().any(|c| c == name) {
+                    attrs.classes.push(name.to_string());
                 }
             }
         } else if let Some(eq) = word.find('=') {
@@ -94,6 +93,17 @@ pub fn parse_attrs(inner: &str) -> Attrs {
         }
     }
     attrs
+}
+
+/// Splits `#id.a.b` into `('#', "id"), ('.', "a"), ('.', "b")`; empty names are skipped.
+fn id_and_class_parts(word: &str) -> impl Iterator<Item = (char, &str)> {
+    let starts: Vec<usize> = word.match_indices(['#', '.']).map(|(i, _)| i).collect();
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([word.len()]).collect();
+    starts
+        .into_iter()
+        .zip(ends)
+        .filter(|(start, end)| end - start > 1)
+        .map(move |(start, end)| (char::from(word.as_bytes()[start]), &word[start + 1..end]))
 }
 
 /// Where a block IAL applies.
@@ -230,6 +240,8 @@ fn needs_pass(body: &str, options: &PrepareOptions) -> bool {
         || memchr::memmem::find(b, b"markdown=").is_some()
         || (options.parse_block_html && memchr::memchr(b'<', b).is_some())
         || memchr::memmem::find(b, b"{.").is_some()
+        || memchr::memmem::find(b, b"\n<").is_some()
+        || b.first() == Some(&b'<')
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -379,14 +391,16 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                                 .push((range.start + open_end, after[..close].to_string()));
                             b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n\n"), range.start);
                         } else {
+                            // The buffer is a verbatim slice of the body from
+                            // `start`, so offsets into it map back by addition.
                             raw_buffer.clear();
-                            if !after.trim().is_empty() {
-                                raw_buffer.push_str(after);
-                                raw_buffer.push('\n');
-                            }
-                            state = State::NoMarkdown {
-                                start: range.start + open_end,
+                            let start = if after.trim().is_empty() {
+                                range.end
+                            } else {
+                                raw_buffer.push_str(&line[open_end..]);
+                                range.start + open_end
                             };
+                            state = State::NoMarkdown { start };
                         }
                         previous_blank = true;
                         continue;
@@ -422,8 +436,9 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                     previous_blank = true;
                     continue;
                 }
-                let next_blank = all.get(i).is_none_or(|r| body[r.clone()].trim().is_empty());
-                let target = if previous_blank && !next_blank {
+                // kramdown: after a blank line the IAL waits for the next block
+                // (even past another blank line); otherwise it is the previous one's.
+                let target = if previous_blank {
                     AttrTarget::Next
                 } else {
                     AttrTarget::Previous
@@ -507,6 +522,33 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                         b.insert("\n", range.start);
                         b.copy(range);
                     }
+                }
+                previous_blank = true;
+                continue;
+            }
+        }
+
+        // A block element that ends on its own line ends there, as in kramdown:
+        // CommonMark would run its HTML block on through the next lines and
+        // show the Markdown in them as text.
+        // So does a lone inline tag starting a block (`<br>` before a heading):
+        // kramdown reads it as part of a paragraph, CommonMark as an HTML block
+        // that swallows the heading.
+        let indent = content.len() - content.trim_start().len();
+        let ends_html_block =
+            closes_block_element(trimmed) || (previous_blank && is_lone_inline_tag(trimmed));
+        if indent < 4 && line.ends_with('\n') && ends_html_block {
+            let next = all.get(i).map_or("", |r| body[r.clone()].trim());
+            if !next.is_empty() && !next.starts_with('<') {
+                copy_line(
+                    &mut b,
+                    range.clone(),
+                    options,
+                    &mut state,
+                    &mut prepared.notes,
+                );
+                if state == State::Normal {
+                    b.insert("\n", range.end);
                 }
                 previous_blank = true;
                 continue;
@@ -820,6 +862,156 @@ enum BlockHtml {
     Summary,
 }
 
+/// CommonMark's block-level tags (HTML block type 6).
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+const VOID_BLOCK_TAGS: &[&str] = &[
+    "base", "basefont", "col", "frame", "hr", "link", "param", "track",
+];
+
+/// A line that is one whole block-level element (`<iframe ...></iframe>`,
+/// `<hr>`) or the end tag of one (`</div>`).
+fn closes_block_element(trimmed: &str) -> bool {
+    if let Some(name) = trimmed.strip_prefix("</").and_then(|r| r.strip_suffix('>')) {
+        return BLOCK_TAGS
+            .iter()
+            .any(|t| name.trim().eq_ignore_ascii_case(t));
+    }
+    let Some(tag) = opening_tag_name(trimmed) else {
+        return false;
+    };
+    if !BLOCK_TAGS.iter().any(|t| tag.eq_ignore_ascii_case(t)) || !trimmed.ends_with('>') {
+        return false;
+    }
+    VOID_BLOCK_TAGS.iter().any(|t| tag.eq_ignore_ascii_case(t)) || tag_depth(trimmed, tag, 0) == 0
+}
+
+/// A line that is one start or end tag of an inline element (`<br>`,
+/// `<span class="x">`, `</a>`): CommonMark's HTML block type 7.
+fn is_lone_inline_tag(trimmed: &str) -> bool {
+    let name = match trimmed.strip_prefix("</") {
+        Some(rest) => rest.trim_end_matches('>').trim(),
+        None => match opening_tag_name(trimmed) {
+            Some(name) => name,
+            None => return false,
+        },
+    };
+    let is_one_tag = trimmed.ends_with('>') && trimmed[1..].find('<').is_none();
+    let raw_text = ["script", "style", "pre", "textarea"];
+    is_one_tag
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !BLOCK_TAGS.iter().any(|t| name.eq_ignore_ascii_case(t))
+        && !raw_text.iter().any(|t| name.eq_ignore_ascii_case(t))
+}
+
+/// `div` in `<div class="x">`.
+fn opening_tag_name(trimmed: &str) -> Option<&str> {
+    let rest = trimmed.strip_prefix('<')?;
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    (len > 0 && rest.as_bytes()[0].is_ascii_alphabetic()).then(|| &rest[..len])
+}
+
+/// How many `tag` elements are open after `line`, given `depth` before it.
+fn tag_depth(line: &str, tag: &str, mut depth: usize) -> usize {
+    let lower = line.to_ascii_lowercase();
+    let tag = tag.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = lower[i..].find('<').map(|p| p + i) {
+        i = lt + 1;
+        let (closing, name_start) = match bytes.get(lt + 1) {
+            Some(b'/') => (true, lt + 2),
+            _ => (false, lt + 1),
+        };
+        let after = name_start + tag.len();
+        let is_tag = lower[name_start..].starts_with(&tag)
+            && bytes
+                .get(after)
+                .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'));
+        if !is_tag {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !lower[after..]
+            .split('>')
+            .next()
+            .unwrap_or("")
+            .ends_with('/')
+        {
+            depth += 1;
+        }
+    }
+    depth
+}
+
 const PARSED_BLOCK_TAGS: &[&str] = &[
     "div", "details", "section", "article", "aside", "figure", "center", "main", "header",
     "footer", "nav",
@@ -837,8 +1029,12 @@ fn block_html_line(trimmed: &str) -> Option<BlockHtml> {
     }
     let rest = trimmed.strip_prefix('<')?;
     if rest.starts_with("summary") || rest.starts_with("SUMMARY") {
-        return (trimmed.ends_with("</summary>") || trimmed.ends_with("</SUMMARY>"))
-            .then_some(BlockHtml::Summary);
+        if trimmed.ends_with("</summary>") || trimmed.ends_with("</SUMMARY>") {
+            return Some(BlockHtml::Summary);
+        }
+        // `<summary markdown="span">` alone on its line: its content follows.
+        let tag_end = rest.find('>')?;
+        return (tag_end == rest.len() - 1).then_some(BlockHtml::Open);
     }
     let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
     let name = &rest[..name_len];
@@ -885,6 +1081,69 @@ mod tests {
     }
 
     #[test]
+    fn ids_and_classes_run_together() {
+        let a = parse_attrs("#iteration-competency.no_toc");
+        assert_eq!(a.id.as_deref(), Some("iteration-competency"));
+        assert_eq!(a.classes, ["no_toc"]);
+        let b = parse_attrs(".a#b.c");
+        assert_eq!(b.id.as_deref(), Some("b"));
+        assert_eq!(b.classes, ["a", "c"]);
+    }
+
+    #[test]
+    fn a_lone_inline_tag_does_not_swallow_the_next_lines() {
+        let p = prepare("text\n\n<br>\n## Heading\n\nsee\n<br>\nmore\n", &opts());
+        assert_eq!(p.text, "text\n\n<br>\n\n## Heading\n\nsee\n<br>\nmore\n");
+        assert!(is_lone_inline_tag("<span class=\"a\">"));
+        assert!(is_lone_inline_tag("</a>"));
+        assert!(!is_lone_inline_tag("<div>"));
+        assert!(!is_lone_inline_tag("<b>x</b>"));
+    }
+
+    #[test]
+    fn tag_depth_counts_nesting() {
+        assert_eq!(tag_depth("<div><div/></div><divx>", "div", 1), 1);
+        assert_eq!(tag_depth("<DIV class=a>x</div>", "div", 0), 0);
+    }
+
+    #[test]
+    fn a_whole_element_on_its_line_ends_the_html_block() {
+        let p = prepare(
+            "<iframe src=\"https://x/\"></iframe>\n[slides](/s/)\n<div>\n[raw](/r/)\n</div>\n<hr>\nafter\n</div>\ntext\n",
+            &opts(),
+        );
+        assert_eq!(
+            p.text,
+            "<iframe src=\"https://x/\"></iframe>\n\n[slides](/s/)\n<div>\n[raw](/r/)\n</div>\n<hr>\n\nafter\n</div>\n\ntext\n"
+        );
+    }
+
+    #[test]
+    fn summary_with_markdown_span_on_its_own_line() {
+        let p = prepare(
+            "<details>\n<summary markdown='span'>\n[x](/y/)\n</summary>\n</details>\n",
+            &opts(),
+        );
+        assert!(
+            p.text.contains("<summary markdown='span'>\n\n[x](/y/)"),
+            "{:?}",
+            p.text
+        );
+    }
+
+    #[test]
+    fn multi_line_nomarkdown_keeps_offsets() {
+        let body = "text\n{::nomarkdown}\n<p>\n<a href=\"/x/\">x</a>\n</p>\n{:/nomarkdown}\n";
+        let p = prepare(body, &opts());
+        let (start, raw) = &p.raw_blocks[0];
+        let in_raw = raw.find("/x/").unwrap();
+        assert_eq!(start + in_raw, body.find("/x/").unwrap());
+        let body = "{::nomarkdown}<p>\r\n<a href=\"/y/\">y</a>{:/nomarkdown}\n";
+        let (start, raw) = &prepare(body, &opts()).raw_blocks[0];
+        assert_eq!(start + raw.find("/y/").unwrap(), body.find("/y/").unwrap());
+    }
+
+    #[test]
     fn toc_list_becomes_a_placeholder() {
         let p = prepare(
             "## On this page\n{:.no_toc}\n\n- TOC\n{:toc .hidden-md}\n\n## A\n",
@@ -901,6 +1160,11 @@ mod tests {
     fn ial_before_a_block_targets_the_next_one() {
         let p = prepare("para\n\n{: .note}\nnext para\n", &opts());
         assert_eq!(p.block_attrs[0].target, AttrTarget::Next);
+        // Between blank lines too: the heading keeps its own id.
+        let p = prepare("## Heading\n\n{: #other}\n\nnext para\n", &opts());
+        assert_eq!(p.block_attrs[0].target, AttrTarget::Next);
+        let p = prepare("## Heading\n{: #mine}\n\nnext para\n", &opts());
+        assert_eq!(p.block_attrs[0].target, AttrTarget::Previous);
     }
 
     #[test]

@@ -6,16 +6,18 @@
 //! collect every link with its position in the source file.
 
 pub mod highlight;
+pub mod html_links;
 pub mod ids;
 pub mod kramdown;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::HeadingIdFlavor;
 use highlight::escape_into;
+use html_links::{HtmlRefKind, HtmlScanner};
 use ids::IdAllocator;
 use kramdown::{AttrTarget, Attrs, Prepared};
 
@@ -27,6 +29,8 @@ pub struct RenderOptions<'a> {
     pub erb: bool,
     pub erb_show: bool,
     pub base_path: &'a str,
+    /// Produce HTML and plain text; `check` needs only ids and links.
+    pub html: bool,
     /// Rewrites a link target (e.g. `../x.md#a`) to a page URL; `None` keeps it.
     pub rewrite_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
@@ -141,23 +145,26 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     };
 
     let parser = Parser::new_ext(text, parser_options(options.smart_punctuation));
-    let definitions: HashMap<String, Range<usize>> = parser
+    let definitions: HashMap<String, (String, Range<usize>)> = parser
         .reference_definitions()
         .iter()
-        .map(|(label, def)| (label.to_lowercase(), def.span.clone()))
+        .map(|(label, def)| (label_key(label), (def.dest.to_string(), def.span.clone())))
         .collect();
     let mut events: Vec<(Event, Range<usize>)> = parser.into_offset_iter().collect();
 
     let mut marker_attrs: Vec<Attrs> = Vec::new();
     apply_block_attrs(&mut events, &prepared, &mut marker_attrs, &mut out.anchors);
     apply_span_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
+    apply_list_item_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
     remove_leaked_ials(&mut events, text);
     remove_ials_in_html(&mut events);
     assign_heading_ids(&mut events, options.flavor, &mut out.headings);
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
-    render_code_blocks(&mut events, options.highlight);
-    collect_plain_text(&events, &mut out);
+    if options.html {
+        render_code_blocks(&mut events, options.highlight);
+        collect_plain_text(&events, &mut out);
+    }
 
     for (i, (event, _)) in events.iter().enumerate() {
         if let Event::FootnoteReference(label) = event {
@@ -174,18 +181,21 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
         }
     }
     for (offset, raw) in &prepared.raw_blocks {
-        scan_html(
-            raw,
-            offset + body_offset,
-            options.rewrite_link,
-            &mut out.links,
-            &mut out.anchors,
-        );
+        let mut found = Vec::new();
+        HtmlScanner::default().scan(raw, &mut found);
+        let base = offset + body_offset;
+        let refs = HtmlRefs {
+            to_file: &|p| base + p,
+            rewrite: options.rewrite_link,
+        };
+        refs.record(found, &mut out.links, &mut out.anchors);
     }
 
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    out.html = finish_html(html, &marker_attrs, &prepared, &out.headings);
+    if options.html {
+        let mut html = String::with_capacity(text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        out.html = finish_html(html, &marker_attrs, &prepared, &out.headings);
+    }
     out
 }
 
@@ -406,6 +416,53 @@ fn apply_span_attrs(
     }
 }
 
+/// `- {:#id .class} text`: an attribute list at the start of a list item's
+/// text belongs to the item (kramdown), so `#id` links land on it.
+fn apply_list_item_attrs(
+    events: &mut Vec<(Event, Range<usize>)>,
+    text: &str,
+    marker_attrs: &mut Vec<Attrs>,
+    anchors: &mut Vec<String>,
+) {
+    let mut i = 0;
+    while i < events.len() {
+        if !matches!(events[i].0, Event::Start(Tag::Item)) {
+            i += 1;
+            continue;
+        }
+        let mut first = i + 1;
+        if matches!(events.get(first), Some((Event::Start(Tag::Paragraph), _))) {
+            first += 1;
+        }
+        let Some((Event::Text(_), range)) = events.get(first) else {
+            i += 1;
+            continue;
+        };
+        let Some(ial_end) = span_ial_at(text, range.start) else {
+            i += 1;
+            continue;
+        };
+        let attrs = kramdown::parse_attrs(&text[range.start + 2..ial_end - 1]);
+        if let Some(id) = &attrs.id {
+            anchors.push(id.clone());
+        }
+        let rest = &text[ial_end..];
+        let end = ial_end + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        swallow_source(events, first, text, end);
+        let n = marker_attrs.len();
+        marker_attrs.push(attrs);
+        let at = events[i].1.start;
+        events.insert(
+            i,
+            (
+                Event::Html(CowStr::from(format!("<!--hb:ial:{n}-->"))),
+                at..at,
+            ),
+        );
+        i += 2;
+    }
+}
+
 fn find_start(events: &[(Event, Range<usize>)], end_index: usize, end: TagEnd) -> usize {
     let mut depth = 0;
     for j in (0..end_index).rev() {
@@ -475,23 +532,20 @@ fn remove_leaked_ials(events: &mut Vec<(Event, Range<usize>)>, text: &str) {
         if source != t.as_ref() {
             // The event's text differs from its source (escapes, entities):
             // find the IAL in the source instead.
-            match source.find("{:") {
-                Some(spos) => {
-                    if let Some(end) = span_ial_at(text, range.start + spos) {
-                        let before = t[..pos].to_string();
-                        let range = range.clone();
-                        events[i] = (
-                            Event::Text(CowStr::from(before)),
-                            range.start..range.start + spos,
-                        );
-                        events.insert(
-                            i + 1,
-                            (Event::Text(CowStr::from("")), range.start + spos..range.end),
-                        );
-                        swallow_source(events, i + 1, text, end);
-                    }
+            if let Some(spos) = source.find("{:") {
+                if let Some(end) = span_ial_at(text, range.start + spos) {
+                    let before = t[..pos].to_string();
+                    let range = range.clone();
+                    events[i] = (
+                        Event::Text(CowStr::from(before)),
+                        range.start..range.start + spos,
+                    );
+                    events.insert(
+                        i + 1,
+                        (Event::Text(CowStr::from("")), range.start + spos..range.end),
+                    );
+                    swallow_source(events, i + 1, text, end);
                 }
-                None => {}
             }
             i += 1;
             continue;
@@ -607,13 +661,18 @@ fn assign_heading_ids(
 fn collect_links(
     events: &mut [(Event, Range<usize>)],
     text: &str,
-    definitions: &HashMap<String, Range<usize>>,
+    definitions: &HashMap<String, (String, Range<usize>)>,
     to_file: &dyn Fn(usize) -> usize,
     options: &RenderOptions,
     out: &mut Rendered,
 ) {
+    // Links in document (event) order: raw HTML ones are found first, then
+    // merged in where their event is.
+    let html_links = collect_html_links(events, text, to_file, options.rewrite_link, out);
+    let mut markdown_links: Vec<(usize, Link)> = Vec::new();
+    let mut used_definitions: HashSet<String> = HashSet::new();
     let mut in_code_block = false;
-    for (event, range) in events.iter_mut() {
+    for (event_index, (event, range)) in events.iter_mut().enumerate() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -629,6 +688,9 @@ fn collect_links(
                 id,
                 ..
             }) => {
+                if !id.is_empty() {
+                    used_definitions.insert(label_key(id));
+                }
                 let is_image = text[range.clone()].starts_with('!');
                 let span =
                     link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
@@ -641,43 +703,232 @@ fn collect_links(
                     }
                     None => target.clone(),
                 };
-                out.links.push(Link {
-                    target,
-                    href,
-                    span: file_span,
-                    kind: if is_image {
-                        LinkKind::Image
-                    } else {
-                        LinkKind::Link
+                markdown_links.push((
+                    event_index,
+                    Link {
+                        target,
+                        href,
+                        span: file_span,
+                        kind: if is_image {
+                            LinkKind::Image
+                        } else {
+                            LinkKind::Link
+                        },
                     },
-                });
+                ));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !in_code_block => {
-                let offset = to_file(range.start);
-                let source = &text[range.clone()];
-                // Block HTML inside a container may differ from its source by the
-                // container's markers; positions are taken from the event text
-                // when the two differ.
-                let base = if source == html.as_ref() {
-                    offset
-                } else {
-                    to_file(range.start)
-                };
-                scan_html(
-                    html,
-                    base,
-                    options.rewrite_link,
-                    &mut out.links,
-                    &mut out.anchors,
-                );
-                if html.contains(".md") || html.contains("=\"/") {
-                    if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
-                        *html = CowStr::from(rewritten);
-                    }
+            Event::Html(html) | Event::InlineHtml(html)
+                if !in_code_block && (html.contains(".md") || html.contains("=\"/")) =>
+            {
+                if let Some(rewritten) = rewrite_html_links(html, options.rewrite_link) {
+                    *html = CowStr::from(rewritten);
                 }
             }
             _ => {}
         }
+    }
+    let mut ordered: Vec<(usize, Link)> = markdown_links.into_iter().chain(html_links).collect();
+    ordered.sort_by_key(|(event_index, _)| *event_index);
+    out.links.extend(ordered.into_iter().map(|(_, link)| link));
+    check_unused_definitions(
+        definitions,
+        &used_definitions,
+        text,
+        to_file,
+        options.rewrite_link,
+        &mut out.links,
+    );
+}
+
+/// A reference definition no link uses is not on the page, but it is still a
+/// link someone will use: it is checked like the others.
+fn check_unused_definitions(
+    definitions: &HashMap<String, (String, Range<usize>)>,
+    used: &HashSet<String>,
+    text: &str,
+    to_file: &dyn Fn(usize) -> usize,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
+    links: &mut Vec<Link>,
+) {
+    let mut unused: Vec<(&String, &Range<usize>)> = definitions
+        .iter()
+        .filter(|(label, _)| !used.contains(*label))
+        .map(|(_, (dest, span))| (dest, span))
+        .collect();
+    unused.sort_by_key(|(_, span)| span.start);
+    for (dest, span) in unused {
+        let start = to_file(definition_target_start(text, span));
+        links.push(Link {
+            target: dest.clone(),
+            href: rewrite(dest).unwrap_or_else(|| dest.clone()),
+            span: start..start + dest.len().max(1),
+            kind: LinkKind::Link,
+        });
+    }
+}
+
+/// Turns what the HTML scanner found into links and anchors of the page.
+struct HtmlRefs<'a> {
+    /// Offset in the scanned text -> offset in the file.
+    to_file: &'a dyn Fn(usize) -> usize,
+    rewrite: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl HtmlRefs<'_> {
+    fn record(
+        &self,
+        found: Vec<html_links::HtmlRef>,
+        links: &mut Vec<Link>,
+        anchors: &mut Vec<String>,
+    ) {
+        for r in found {
+            let kind = match r.kind {
+                HtmlRefKind::Href => LinkKind::HtmlHref,
+                HtmlRefKind::Src => LinkKind::HtmlSrc,
+                HtmlRefKind::Anchor => {
+                    if !r.value.is_empty() {
+                        anchors.push(r.value);
+                    }
+                    continue;
+                }
+            };
+            let start = (self.to_file)(r.offset);
+            links.push(Link {
+                href: (self.rewrite)(&r.value).unwrap_or_else(|| r.value.clone()),
+                target: r.value,
+                span: start..start + r.len.max(1),
+                kind,
+            });
+        }
+    }
+}
+
+/// Links and anchors in raw HTML, block by block: the lines of one HTML block
+/// are scanned together, so a comment or a tag spanning lines is understood,
+/// and every position is mapped back to the file on its own.
+fn collect_html_links(
+    events: &[(Event, Range<usize>)],
+    text: &str,
+    to_file: &dyn Fn(usize) -> usize,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
+    out: &mut Rendered,
+) -> Vec<(usize, Link)> {
+    let mut found_links: Vec<(usize, Link)> = Vec::new();
+    let mut inline_scanner = HtmlScanner::default();
+    let mut in_code_block = false;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::HtmlBlock) if !in_code_block => {
+                let end = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
+                    .map_or(events.len(), |p| i + p);
+                let mut links = Vec::new();
+                scan_html_block(
+                    &events[i + 1..end],
+                    text,
+                    to_file,
+                    rewrite,
+                    &mut links,
+                    &mut out.anchors,
+                );
+                found_links.extend(links.into_iter().map(|l| (i, l)));
+                i = end;
+            }
+            Event::InlineHtml(html) if !in_code_block => {
+                let range = &events[i].1;
+                let mut found = Vec::new();
+                inline_scanner.scan(html, &mut found);
+                let exact = text.get(range.clone()) == Some(html.as_ref());
+                let start = range.start;
+                let refs = HtmlRefs {
+                    to_file: &|p| to_file(if exact { start + p } else { start }),
+                    rewrite,
+                };
+                let mut links = Vec::new();
+                refs.record(found, &mut links, &mut out.anchors);
+                found_links.extend(links.into_iter().map(|l| (i, l)));
+            }
+            Event::End(tag) if is_block_end(tag) => inline_scanner = HtmlScanner::default(),
+            _ => {}
+        }
+        i += 1;
+    }
+    found_links
+}
+
+fn scan_html_block(
+    block: &[(Event, Range<usize>)],
+    text: &str,
+    to_file: &dyn Fn(usize) -> usize,
+    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
+    links: &mut Vec<Link>,
+    anchors: &mut Vec<String>,
+) {
+    let lines: Vec<(&str, &Range<usize>)> = block
+        .iter()
+        .filter_map(|(e, r)| match e {
+            Event::Html(h) if !r.is_empty() => Some((h.as_ref(), r)),
+            _ => None,
+        })
+        .collect();
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return;
+    };
+    let whole = first.1.start..last.1.end;
+    let mut found = Vec::new();
+    if lines
+        .iter()
+        .all(|(h, r)| text.get((*r).clone()) == Some(*h))
+    {
+        // The source of the block (container markers between lines are only text).
+        HtmlScanner::default().scan(&text[whole.clone()], &mut found);
+        let refs = HtmlRefs {
+            to_file: &|p| to_file(whole.start + p),
+            rewrite,
+        };
+        refs.record(found, links, anchors);
+    } else {
+        // The event text differs from its source (an attribute list was
+        // removed): scan the text, positions as near as we can.
+        let mut scanner = HtmlScanner::default();
+        for (html, range) in lines {
+            let mut found = Vec::new();
+            scanner.scan(html, &mut found);
+            let exact = text.get(range.clone()) == Some(html);
+            let start = range.start;
+            let refs = HtmlRefs {
+                to_file: &|p| to_file(if exact { start + p } else { start }),
+                rewrite,
+            };
+            refs.record(found, links, anchors);
+        }
+    }
+}
+
+/// Reference labels match case-insensitively, with runs of whitespace as one space.
+fn label_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Where the destination of a reference definition (`[a]: <dest> "title"`) starts.
+fn definition_target_start(text: &str, definition: &Range<usize>) -> usize {
+    let source = &text[definition.clone()];
+    match source.find("]:") {
+        Some(i) => {
+            let after = &source[i + 2..];
+            let trimmed = after.trim_start();
+            let skip = after.len() - trimmed.len() + usize::from(trimmed.starts_with('<'));
+            definition.start + i + 2 + skip
+        }
+        None => definition.start,
     }
 }
 
@@ -688,7 +939,7 @@ fn link_target_span(
     link_type: LinkType,
     id: &str,
     dest: &str,
-    definitions: &HashMap<String, Range<usize>>,
+    definitions: &HashMap<String, (String, Range<usize>)>,
 ) -> Range<usize> {
     match link_type {
         LinkType::Inline => {
@@ -709,87 +960,15 @@ fn link_target_span(
         | LinkType::Shortcut
         | LinkType::ReferenceUnknown
         | LinkType::CollapsedUnknown
-        | LinkType::ShortcutUnknown => match definitions.get(&id.to_lowercase()) {
-            Some(def) => {
-                let source = &text[def.clone()];
-                match source.find("]:") {
-                    Some(i) => {
-                        let after = &source[i + 2..];
-                        let skip = after.len() - after.trim_start().len();
-                        let skip = skip + usize::from(after.trim_start().starts_with('<'));
-                        let start = def.start + i + 2 + skip;
-                        start..start + dest.len()
-                    }
-                    None => def.clone(),
-                }
+        | LinkType::ShortcutUnknown => match definitions.get(&label_key(id)) {
+            Some((_, def)) => {
+                let start = definition_target_start(text, def);
+                start..start + dest.len()
             }
             None => range,
         },
         LinkType::Autolink | LinkType::Email => range.start + 1..range.end.saturating_sub(1),
         _ => range,
-    }
-}
-
-/// `href`, `src`, `id` and `name` attributes in raw HTML.
-fn scan_html(
-    html: &str,
-    offset: usize,
-    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
-    links: &mut Vec<Link>,
-    anchors: &mut Vec<String>,
-) {
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while let Some(eq) = memchr::memchr(b'=', &bytes[i..]).map(|p| p + i) {
-        i = eq + 1;
-        let name_end = html[..eq].trim_end().len();
-        let name_start = html[..name_end]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .map_or(0, |p| p + 1);
-        let name = &html[name_start..name_end];
-        let is_attr = name_start > 0 && html.as_bytes()[name_start - 1].is_ascii_whitespace();
-        if !is_attr {
-            continue;
-        }
-        let kind = if name.eq_ignore_ascii_case("href") {
-            Some(LinkKind::HtmlHref)
-        } else if name.eq_ignore_ascii_case("src") {
-            Some(LinkKind::HtmlSrc)
-        } else if name.eq_ignore_ascii_case("id") || name.eq_ignore_ascii_case("name") {
-            None
-        } else {
-            continue;
-        };
-        let rest = &html[eq + 1..];
-        let ws = rest.len() - rest.trim_start().len();
-        let rest = rest.trim_start();
-        let (value, value_start) = match rest.as_bytes().first() {
-            Some(&q @ (b'"' | b'\'')) => match rest[1..].find(q as char) {
-                Some(end) => (&rest[1..1 + end], eq + 1 + ws + 1),
-                None => continue,
-            },
-            Some(_) => {
-                let end = rest
-                    .find(|c: char| c.is_whitespace() || c == '>')
-                    .unwrap_or(rest.len());
-                (&rest[..end], eq + 1 + ws)
-            }
-            None => continue,
-        };
-        let value_decoded = decode_entities(value);
-        match kind {
-            Some(kind) => links.push(Link {
-                href: rewrite(&value_decoded).unwrap_or_else(|| value_decoded.clone()),
-                target: value_decoded,
-                span: offset + value_start..offset + value_start + value.len().max(1),
-                kind,
-            }),
-            None => {
-                if !value.is_empty() {
-                    anchors.push(value_decoded);
-                }
-            }
-        }
     }
 }
 
@@ -855,6 +1034,13 @@ fn autolink(
             Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            // The text of a raw `<a href>` is already a link.
+            Event::InlineHtml(html) => match html_anchor_tag(html) {
+                Some(true) => link_depth += 1,
+                Some(false) => link_depth = link_depth.saturating_sub(1),
+                None => {}
+            },
+            Event::End(TagEnd::Paragraph) => link_depth = 0,
             Event::Text(t) if link_depth == 0 && code_depth == 0 && t.contains("://") => {
                 let t = t.to_string();
                 let range = events[i].1.clone();
@@ -905,6 +1091,23 @@ fn autolink(
         }
         i += 1;
     }
+}
+
+/// `Some(true)` for an `<a ...>` start tag, `Some(false)` for `</a>`.
+fn html_anchor_tag(html: &str) -> Option<bool> {
+    let bytes = html.as_bytes();
+    let (closing, name_at) = match bytes.get(1) {
+        Some(b'/') => (true, 2),
+        _ => (false, 1),
+    };
+    let is_a = bytes.first() == Some(&b'<')
+        && bytes
+            .get(name_at)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+        && bytes
+            .get(name_at + 1)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>');
+    is_a.then_some(!closing)
 }
 
 fn find_url(text: &str) -> Option<(usize, usize)> {
@@ -1230,4 +1433,93 @@ pub fn toc_tree(headings: &[Heading]) -> Vec<TocEntry> {
         list.push(entry);
     }
     roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(body: &str) -> Rendered {
+        let keep = |_: &str| None;
+        let options = RenderOptions {
+            flavor: HeadingIdFlavor::KramdownGfm,
+            highlight: false,
+            smart_punctuation: true,
+            parse_block_html: false,
+            erb: false,
+            erb_show: false,
+            base_path: "",
+            html: true,
+            rewrite_link: &keep,
+        };
+        render(body, 0, &options)
+    }
+
+    /// (target, the source text at the link's span) for every link.
+    fn links(body: &str) -> Vec<(String, String)> {
+        rendered(body)
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.target.clone(),
+                    body.get(l.span.clone()).unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bare_urls_inside_raw_anchors_are_not_linked_twice() {
+        let body =
+            "See <a href=\"https://x.test/a/\">https://x.test/a/</a> and https://x.test/b/.\n";
+        let found: Vec<String> = links(body).into_iter().map(|l| l.0).collect();
+        assert_eq!(found, ["https://x.test/a/", "https://x.test/b/"]);
+    }
+
+    #[test]
+    fn what_is_not_a_link() {
+        let body = "`[code](/a/)` <!-- [c](/b/) <a href=\"/c/\"> -->\n\n    [indented](/d/)\n\n```\n[fenced](/e/)\n```\n\n<script>\nx = '<img src=\"/f/\">';\n</script>\n";
+        assert_eq!(links(body), []);
+    }
+
+    #[test]
+    fn spans_point_at_the_target_in_every_syntax() {
+        let body = "[a](/inline/ \"t\") ![i](</with space.png>) [r][] <https://auto.test/x/>\n\n\
+                    * item <a href='/html/'>h</a>\n\n> <img src=\"/quoted.png\">\n\n[r]:\n  /ref/\n";
+        let found = links(body);
+        for (target, at_span) in &found {
+            assert_eq!(target, at_span, "{found:?}");
+        }
+        assert_eq!(found.len(), 6, "{found:?}");
+    }
+
+    #[test]
+    fn an_attribute_list_opening_a_list_item_is_the_items() {
+        let r = rendered("- {:#jump-a-line} Always leave a blank line.\n- {: .x} Other\n");
+        assert!(
+            r.anchors.contains(&"jump-a-line".to_string()),
+            "{:?}",
+            r.anchors
+        );
+        assert!(
+            r.html.contains("<li id=\"jump-a-line\">Always leave"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<li class=\"x\">Other"), "{}", r.html);
+        assert!(!r.html.contains("{:"), "{}", r.html);
+    }
+
+    #[test]
+    fn unused_reference_definitions_are_links() {
+        let body = "[r]: /used/ \"Title\"\n[unused]: </not used/>\n\n[x][R]\n";
+        assert_eq!(
+            links(body),
+            [
+                ("/used/".to_string(), "/used/".to_string()),
+                ("/not used/".to_string(), "/not used/".to_string())
+            ]
+        );
+    }
 }

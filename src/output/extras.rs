@@ -22,6 +22,8 @@ pub struct Extras<'a> {
     /// The last change of each page, in page order.
     pub history: &'a [Option<LastChange>],
     pub redirects: &'a redirects::Plan,
+    /// Site paths of the generated cadence pages (listed in the sitemap).
+    pub cadence_pages: &'a [String],
 }
 
 impl Extras<'_> {
@@ -53,6 +55,10 @@ impl Extras<'_> {
                 permalink: format!("{}{}", self.config.base_url, p.url.path),
                 lastmod: &dates[i],
             })
+            .chain(self.cadence_pages.iter().map(|path| sitemap::SitemapEntry {
+                permalink: format!("{}{path}", self.config.base_url),
+                lastmod: "",
+            }))
             .collect();
         sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())
     }

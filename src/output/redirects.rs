@@ -297,8 +297,11 @@ fn alias_path(page: &Page, alias: &str) -> Result<(String, String), String> {
     let joined = if decoded.starts_with('/') {
         decoded.into_owned()
     } else {
-        let dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
-        format!("{dir}{decoded}")
+        // Relative to the page's source folder, as Hugo reads aliases:
+        // `legacy.html` on `sales/forecasting.md` is `/sales/legacy.html`.
+        let rel = &page.rel_path;
+        let dir = &rel[..rel.rfind('/').map_or(0, |i| i + 1)];
+        format!("/{dir}{decoded}")
     };
     let path = normalize(&joined).ok_or("climbs out of the site with `..`")?;
     if path == "/" {

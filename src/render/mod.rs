@@ -63,6 +63,9 @@ impl Theme {
                     .insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
                 Ok(())
             })?;
+            // A theme of its own that predates the cadence pages gets the
+            // built-in ones (they only extend `base.html`).
+            add_missing_cadence_templates(&mut theme);
         } else if config.site.theme == "default" {
             load_embedded(&DEFAULT_THEME, &mut theme);
         } else {
@@ -84,6 +87,19 @@ impl Theme {
             Ok(())
         })?;
         Ok(theme)
+    }
+}
+
+fn add_missing_cadence_templates(theme: &mut Theme) {
+    let mut builtin = Theme {
+        templates: BTreeMap::new(),
+        static_files: BTreeMap::new(),
+    };
+    load_embedded(&DEFAULT_THEME, &mut builtin);
+    for (name, template) in builtin.templates {
+        if name.starts_with("cadence/") && !theme.templates.contains_key(&name) {
+            theme.templates.insert(name, template);
+        }
     }
 }
 
@@ -174,7 +190,18 @@ impl Renderer {
                 ));
             }
         }
+        // Templates may always call `cadence()`; a build registers the
+        // site's rhythm over this empty one.
+        tera.register_function(
+            "cadence",
+            crate::cadence::index::TemplateFunction::new(Default::default()),
+        );
         Ok(Renderer { tera, origins })
+    }
+
+    /// Makes `name(...)` callable from every template.
+    pub fn register_function<F: tera::Function + 'static>(&mut self, name: &str, function: F) {
+        self.tera.register_function(name, function);
     }
 
     pub fn has_template(&self, name: &str) -> bool {

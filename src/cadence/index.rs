@@ -1,0 +1,767 @@
+//! The rhythm as data for templates, `cadence.json` and the terminal: every
+//! activity with its page, grouped by cadence (most frequent first) and by
+//! owner, and the calendar of the year's four quarters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use serde::Serialize;
+
+use super::recur::Plan;
+use super::vocabulary::{CadenceDef, Freq, Vocabulary};
+use super::{slug, Activity, Day, Rhythm};
+use crate::config::Config;
+use crate::content::Page;
+use crate::render::context::CadenceLabel;
+
+/// Where the generated files live (site paths, without `base_path`).
+pub const INDEX_PATH: &str = "/cadence/";
+pub const CALENDAR_PATH: &str = "/cadence/calendar/";
+pub const OWNERS_PATH: &str = "/cadence/owners/";
+pub const ICS_PATH: &str = "/cadence.ics";
+pub const JSON_PATH: &str = "/cadence.json";
+
+/// The page an activity is on.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRef {
+    pub title: String,
+    pub url: String,
+    pub path: String,
+    pub source: String,
+}
+
+/// One activity, ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityView {
+    /// Stable id (also the feed's UID before `@host`).
+    pub id: String,
+    pub activity: String,
+    pub every: Vec<CadenceLabel>,
+    /// When it happens, in words: `Every Monday`, `Week 3 of each quarter (Monday)`.
+    pub when: String,
+    /// The `day` as written, normalized (`monday`, `15`, `week 3`), or empty.
+    pub day: String,
+    /// `HH:MM`, or empty for all-day events.
+    pub time: String,
+    pub owner: String,
+    /// The owner's page, or empty.
+    pub owner_url: String,
+    pub attendees: Vec<String>,
+    /// `60 min`, `1 h 30 min`, or empty.
+    pub duration: String,
+    pub duration_minutes: Option<u32>,
+    pub page: PageRef,
+    /// Heading id on the page, or empty.
+    pub section: String,
+    /// Link to the page and heading.
+    pub url: String,
+    /// Absolute link to the page and heading.
+    pub permalink: String,
+    /// The RRULE of the feed, or empty for activities without a schedule.
+    pub rrule: String,
+    /// The first occurrence (`YYYY-MM-DD`) on or after the start, or empty.
+    pub first: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CadenceGroup {
+    pub key: String,
+    pub label: String,
+    pub url: String,
+    pub activities: Vec<ActivityView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerGroup {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub ics_url: String,
+    pub activities: Vec<ActivityView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Urls {
+    pub index: String,
+    pub calendar: String,
+    pub owners: String,
+    pub ics: String,
+    pub json: String,
+}
+
+/// The rhythm (or part of it) as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RhythmView {
+    /// First day of the rhythm's year.
+    pub start: String,
+    /// Cadences that have activities, most frequent first.
+    pub cadences: Vec<CadenceGroup>,
+    /// Named owners, alphabetically.
+    pub owners: Vec<OwnerGroup>,
+    /// Every activity, most frequent first.
+    pub activities: Vec<ActivityView>,
+    pub urls: Urls,
+}
+
+/// Which activities a view shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// A cadence key.
+    pub every: Option<String>,
+    /// An owner name (case-insensitive) or slug.
+    pub owner: Option<String>,
+    /// A site path: only pages at or below it.
+    pub section: Option<String>,
+}
+
+/// The views of every activity, built once per build.
+#[derive(Debug, Clone, Default)]
+pub struct RhythmIndex {
+    pub start: NaiveDate,
+    cadences: Vec<(String, String)>,
+    base_path: String,
+    /// Sorted most frequent first, then by activity name.
+    pub views: Vec<ActivityView>,
+    /// Owner name -> slug.
+    owner_slugs: BTreeMap<String, String>,
+}
+
+impl RhythmIndex {
+    pub fn new(config: &Config, rhythm: &Rhythm, pages: &[Page], titles: &[String]) -> Self {
+        let vocabulary = &config.vocabulary;
+        let owner_slugs = owner_slugs(&rhythm.activities);
+        let start = rhythm.start();
+        let mut order: Vec<usize> = (0..rhythm.activities.len()).collect();
+        let rank = |a: &Activity| a.every.first().copied().unwrap_or(usize::MAX);
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&rhythm.activities[a], &rhythm.activities[b]);
+            (rank(a), a.name.to_lowercase(), a.page).cmp(&(rank(b), b.name.to_lowercase(), b.page))
+        });
+        let views = order
+            .into_iter()
+            .map(|i| {
+                let a = &rhythm.activities[i];
+                activity_view(
+                    config,
+                    vocabulary,
+                    a,
+                    &pages[a.page],
+                    &titles[a.page],
+                    start,
+                    &owner_slugs,
+                )
+            })
+            .collect();
+        RhythmIndex {
+            start,
+            cadences: vocabulary
+                .defs()
+                .iter()
+                .map(|d| (d.key.clone(), d.label.clone()))
+                .collect(),
+            base_path: config.base_path.clone(),
+            views,
+            owner_slugs,
+        }
+    }
+
+    pub fn urls(&self) -> Urls {
+        let url = |p: &str| format!("{}{p}", self.base_path);
+        Urls {
+            index: url(INDEX_PATH),
+            calendar: url(CALENDAR_PATH),
+            owners: url(OWNERS_PATH),
+            ics: url(ICS_PATH),
+            json: url(JSON_PATH),
+        }
+    }
+
+    /// The cadence keys and labels, most frequent first.
+    pub fn cadences(&self) -> &[(String, String)] {
+        &self.cadences
+    }
+
+    /// Named owners and their slugs.
+    pub fn owners(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.owner_slugs
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str()))
+    }
+
+    /// The owner a name or slug from the command line means.
+    pub fn find_owner(&self, wanted: &str) -> Option<&str> {
+        self.owner_slugs
+            .iter()
+            .find(|(name, s)| name.eq_ignore_ascii_case(wanted.trim()) || **s == slug(wanted))
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// The activities `filter` selects, grouped.
+    pub fn view(&self, filter: &Filter) -> RhythmView {
+        let owner = filter
+            .owner
+            .as_deref()
+            .map(|o| self.find_owner(o).unwrap_or(o));
+        let activities: Vec<ActivityView> = self
+            .views
+            .iter()
+            .filter(|v| {
+                filter
+                    .every
+                    .as_deref()
+                    .is_none_or(|k| v.every.iter().any(|c| c.key == k))
+                    && owner.is_none_or(|o| v.owner.eq_ignore_ascii_case(o))
+                    && filter
+                        .section
+                        .as_deref()
+                        .is_none_or(|s| v.page.path.starts_with(s))
+            })
+            .cloned()
+            .collect();
+        self.group(activities)
+    }
+
+    fn group(&self, activities: Vec<ActivityView>) -> RhythmView {
+        let cadences = self
+            .cadences
+            .iter()
+            .filter_map(|(key, label)| {
+                let members: Vec<ActivityView> = activities
+                    .iter()
+                    .filter(|v| v.every.iter().any(|c| c.key == *key))
+                    .cloned()
+                    .collect();
+                (!members.is_empty()).then(|| CadenceGroup {
+                    key: key.clone(),
+                    label: label.clone(),
+                    url: format!("{}{INDEX_PATH}{key}/", self.base_path),
+                    activities: members,
+                })
+            })
+            .collect();
+        let owners = self
+            .owner_slugs
+            .iter()
+            .filter_map(|(name, s)| {
+                let members: Vec<ActivityView> = activities
+                    .iter()
+                    .filter(|v| v.owner == *name)
+                    .cloned()
+                    .collect();
+                (!members.is_empty()).then(|| OwnerGroup {
+                    name: name.clone(),
+                    slug: s.clone(),
+                    url: format!("{}{}", self.base_path, owner_path(s)),
+                    ics_url: format!("{}{}", self.base_path, owner_ics_path(s)),
+                    activities: members,
+                })
+            })
+            .collect();
+        RhythmView {
+            start: self.start.format("%Y-%m-%d").to_string(),
+            cadences,
+            owners,
+            activities,
+            urls: self.urls(),
+        }
+    }
+}
+
+impl RhythmIndex {
+    /// Site paths of the generated pages: the index, one page per cadence of
+    /// the vocabulary, the calendar, the owners and one page per owner.
+    pub fn page_paths(&self) -> Vec<String> {
+        let mut paths = vec![
+            INDEX_PATH.to_string(),
+            CALENDAR_PATH.to_string(),
+            OWNERS_PATH.to_string(),
+        ];
+        paths.extend(
+            self.cadences
+                .iter()
+                .map(|(key, _)| format!("{INDEX_PATH}{key}/")),
+        );
+        paths.extend(self.owner_slugs.values().map(|s| owner_path(s)));
+        paths
+    }
+
+    /// Site paths of the generated files: the feeds and `cadence.json`.
+    pub fn file_paths(&self) -> Vec<String> {
+        let mut paths = vec![ICS_PATH.to_string(), JSON_PATH.to_string()];
+        paths.extend(self.owner_slugs.values().map(|s| owner_ics_path(s)));
+        paths
+    }
+
+    /// The cadence key a word from a template or the command line means
+    /// (a key or a label, any case).
+    pub fn cadence_key(&self, word: &str) -> Option<&str> {
+        let wanted = super::vocabulary::normalize(word);
+        self.cadences
+            .iter()
+            .find(|(key, label)| *key == wanted || super::vocabulary::normalize(label) == wanted)
+            .map(|(key, _)| key.as_str())
+    }
+}
+
+/// The `cadence()` template function: the whole rhythm, or with `every`,
+/// `owner` and `section` (a site path such as `page.path`) a part of it.
+pub struct TemplateFunction {
+    index: std::sync::Arc<RhythmIndex>,
+    full: serde_json::Value,
+}
+
+impl TemplateFunction {
+    pub fn new(index: std::sync::Arc<RhythmIndex>) -> Self {
+        let full = serde_json::to_value(index.view(&Filter::default())).unwrap_or_default();
+        TemplateFunction { index, full }
+    }
+}
+
+impl tera::Function for TemplateFunction {
+    fn call(&self, args: &HashMap<String, serde_json::Value>) -> tera::Result<serde_json::Value> {
+        let mut filter = Filter::default();
+        for (name, value) in args {
+            let text = value
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| tera::Error::msg(format!("cadence(): `{name}` must be text")))?;
+            match name.as_str() {
+                "every" => {
+                    let key = self.index.cadence_key(&text).ok_or_else(|| {
+                        tera::Error::msg(format!("cadence(): unknown cadence `{text}`"))
+                    })?;
+                    filter.every = Some(key.to_string());
+                }
+                "owner" => filter.owner = Some(text),
+                "section" => filter.section = Some(text),
+                other => {
+                    return Err(tera::Error::msg(format!(
+                        "cadence() takes `every`, `owner` and `section`; unknown argument `{other}`"
+                    )))
+                }
+            }
+        }
+        if args.is_empty() {
+            return Ok(self.full.clone());
+        }
+        serde_json::to_value(self.index.view(&filter)).map_err(|e| tera::Error::msg(e.to_string()))
+    }
+}
+
+/// `/cadence/owners/area-sales-manager/`.
+pub fn owner_path(slug: &str) -> String {
+    format!("{OWNERS_PATH}{slug}/")
+}
+
+/// `/cadence/owners/area-sales-manager.ics`.
+pub fn owner_ics_path(slug: &str) -> String {
+    format!("{}{slug}.ics", OWNERS_PATH)
+}
+
+fn owner_slugs(activities: &[Activity]) -> BTreeMap<String, String> {
+    let mut names: Vec<&str> = activities
+        .iter()
+        .map(|a| a.owner.as_str())
+        .filter(|o| !o.is_empty())
+        .collect();
+    names.sort_unstable_by_key(|n| n.to_lowercase());
+    names.dedup();
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut out = BTreeMap::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let base = match slug(name) {
+            s if s.is_empty() => format!("owner-{}", i + 1),
+            s => s,
+        };
+        let count = used.entry(base.clone()).or_insert(0);
+        *count += 1;
+        let s = if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+        out.insert(name.to_string(), s);
+    }
+    out
+}
+
+fn activity_view(
+    config: &Config,
+    vocabulary: &Vocabulary,
+    a: &Activity,
+    page: &Page,
+    title: &str,
+    start: NaiveDate,
+    owner_slugs: &BTreeMap<String, String>,
+) -> ActivityView {
+    let fragment = if a.section.is_empty() {
+        String::new()
+    } else {
+        format!("#{}", a.section)
+    };
+    let scheduled = a.scheduled_by(vocabulary).map(|i| vocabulary.get(i));
+    let first = a.plan.as_ref().and_then(|p| p.first(start));
+    ActivityView {
+        id: a.id.clone(),
+        activity: a.name.clone(),
+        every: a
+            .every
+            .iter()
+            .map(|&i| CadenceLabel {
+                key: vocabulary.get(i).key.clone(),
+                label: vocabulary.get(i).label.clone(),
+            })
+            .collect(),
+        when: when(a, scheduled, vocabulary),
+        day: a.day.map(day_text).unwrap_or_default(),
+        time: a
+            .time
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default(),
+        owner: a.owner.clone(),
+        owner_url: owner_slugs
+            .get(&a.owner)
+            .map(|s| format!("{}{}", config.base_path, owner_path(s)))
+            .unwrap_or_default(),
+        attendees: a.attendees.clone(),
+        duration: a.duration.map(duration_text).unwrap_or_default(),
+        duration_minutes: a.duration,
+        page: PageRef {
+            title: title.to_string(),
+            url: format!("{}{}", config.base_path, page.url.path),
+            path: page.url.path.clone(),
+            source: page.rel_path.clone(),
+        },
+        section: a.section.clone(),
+        url: format!("{}{}{fragment}", config.base_path, page.url.path),
+        permalink: format!("{}{}{fragment}", config.base_url, page.url.path),
+        rrule: match (&a.plan, first) {
+            (Some(plan), Some(first)) => plan.rrule(first),
+            _ => String::new(),
+        },
+        first: first
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    }
+}
+
+fn day_text(day: Day) -> String {
+    match day {
+        Day::Weekday(w) => weekday_name(w).to_lowercase(),
+        Day::MonthDay(d) => d.to_string(),
+        Day::Week {
+            week,
+            weekday: Weekday::Mon,
+        } => format!("week {week}"),
+        Day::Week { week, weekday } => {
+            format!("week {week} {}", weekday_name(weekday).to_lowercase())
+        }
+    }
+}
+
+pub fn weekday_name(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+pub fn duration_text(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// "each month", "each quarter", "every 2 months".
+fn period_words(months: u32) -> String {
+    match months {
+        1 => "each month".into(),
+        3 => "each quarter".into(),
+        6 => "each half-year".into(),
+        12 => "each year".into(),
+        m if m % 12 == 0 => format!("every {} years", m / 12),
+        m => format!("every {m} months"),
+    }
+}
+
+/// When an activity happens, in words.
+fn when(a: &Activity, scheduled: Option<&CadenceDef>, vocabulary: &Vocabulary) -> String {
+    let (Some(plan), Some(def)) = (&a.plan, scheduled) else {
+        return a
+            .every
+            .first()
+            .map(|&i| vocabulary.get(i).label.clone())
+            .unwrap_or_default();
+    };
+    let mut text = match plan {
+        Plan::Days { interval, weekdays } => {
+            let every = if *interval > 1 {
+                format!("Every {interval} days")
+            } else {
+                "Every day".into()
+            };
+            let working = weekdays.len() == 5
+                && !weekdays.contains(&Weekday::Sat)
+                && !weekdays.contains(&Weekday::Sun);
+            match (weekdays.is_empty(), working, *interval) {
+                (true, _, _) => every,
+                (false, true, 1) => "Every working day".into(),
+                _ => format!(
+                    "{every} ({})",
+                    weekdays
+                        .iter()
+                        .map(|w| &weekday_name(*w)[..3])
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+        Plan::Weeks { interval, weekday } => match interval {
+            1 => format!("Every {}", weekday_name(*weekday)),
+            2 => format!("Every other {}", weekday_name(*weekday)),
+            n => format!("Every {n} weeks on {}", weekday_name(*weekday)),
+        },
+        Plan::Months { period, pick, .. } => {
+            let each = period_words(*period);
+            match (a.day, pick) {
+                (Some(Day::Week { week, weekday }), _) => {
+                    format!("Week {week} of {each} ({})", weekday_name(weekday))
+                }
+                (Some(Day::MonthDay(d)), _) => format!("The {} of {each}", ordinal(d)),
+                (Some(Day::Weekday(w)), _) => format!("First {} of {each}", weekday_name(w)),
+                (None, _) => format!("First working day of {each}"),
+            }
+        }
+    };
+    if def.rule().is_some_and(|r| r.freq == Freq::Yearly) {
+        text = text.replace("each year", "the year");
+    }
+    if let Some(time) = a.time {
+        text.push_str(&format!(", {}", time.format("%H:%M")));
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------
+// The calendar: the four quarters of the year that begins at `start`.
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarView {
+    pub quarters: Vec<QuarterView>,
+    /// Activities without a schedule (ad-hoc, ongoing).
+    pub unscheduled: Vec<ActivityView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterView {
+    /// `Q1`.
+    pub label: String,
+    /// `1 Feb 2025 – 30 Apr 2025`.
+    pub range: String,
+    pub months: Vec<MonthSpan>,
+    pub weeks: Vec<WeekColumn>,
+    pub rows: Vec<CalendarRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthSpan {
+    pub label: String,
+    /// How many week columns start in this month.
+    pub weeks: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeekColumn {
+    pub number: usize,
+    /// The Monday of the week: `3 Feb`.
+    pub label: String,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarRow {
+    pub activity: ActivityView,
+    /// The cadence key that schedules it (for colour).
+    pub key: String,
+    pub cells: Vec<CalendarCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarCell {
+    /// Occurrences in the week.
+    pub count: usize,
+    /// `Mon 3 Feb, Tue 4 Feb`.
+    pub dates: String,
+}
+
+impl RhythmIndex {
+    /// The calendar of the four quarters from `start`, for the activities
+    /// of `rhythm` (which the views were built from).
+    pub fn calendar(&self, rhythm: &Rhythm, vocabulary: &Vocabulary) -> CalendarView {
+        let plans: HashMap<&str, (&Plan, String)> = rhythm
+            .activities
+            .iter()
+            .filter_map(|a| {
+                let key = a
+                    .scheduled_by(vocabulary)
+                    .map(|i| vocabulary.get(i).key.clone())?;
+                Some((a.id.as_str(), (a.plan.as_ref()?, key)))
+            })
+            .collect();
+        let quarters = (0..4).map(|q| self.quarter(q, &plans)).collect();
+        let unscheduled = self
+            .views
+            .iter()
+            .filter(|v| !plans.contains_key(v.id.as_str()))
+            .cloned()
+            .collect();
+        CalendarView {
+            quarters,
+            unscheduled,
+        }
+    }
+
+    fn quarter(&self, q: u32, plans: &HashMap<&str, (&Plan, String)>) -> QuarterView {
+        let first = self.start + Months::new(3 * q);
+        let last = (self.start + Months::new(3 * q + 3))
+            .pred_opt()
+            .unwrap_or(first);
+        let weeks = week_starts(first, last);
+        let mut months: Vec<MonthSpan> = Vec::new();
+        for monday in &weeks {
+            // A week belongs to the month of its first day inside the quarter.
+            let shown = (*monday).max(first);
+            let label = shown.format("%b %Y").to_string();
+            match months.last_mut() {
+                Some(m) if m.label == label => m.weeks += 1,
+                _ => months.push(MonthSpan { label, weeks: 1 }),
+            }
+        }
+        let rows = self
+            .views
+            .iter()
+            .filter_map(|v| {
+                let (plan, key) = plans.get(v.id.as_str())?;
+                let dates = plan.occurrences(self.start, first, last);
+                if dates.is_empty() {
+                    return None;
+                }
+                let cells = weeks
+                    .iter()
+                    .map(|monday| {
+                        let sunday = *monday + Days::new(6);
+                        let inside: Vec<String> = dates
+                            .iter()
+                            .filter(|d| **d >= *monday && **d <= sunday)
+                            .map(|d| d.format("%a %-d %b").to_string())
+                            .collect();
+                        CalendarCell {
+                            count: inside.len(),
+                            dates: inside.join(", "),
+                        }
+                    })
+                    .collect();
+                Some(CalendarRow {
+                    activity: v.clone(),
+                    key: key.clone(),
+                    cells,
+                })
+            })
+            .collect();
+        QuarterView {
+            label: format!("Q{}", q + 1),
+            range: format!(
+                "{} – {}",
+                first.format("%-d %b %Y"),
+                last.format("%-d %b %Y")
+            ),
+            months,
+            weeks: weeks
+                .iter()
+                .enumerate()
+                .map(|(i, d)| WeekColumn {
+                    number: i + 1,
+                    label: d.format("%-d %b").to_string(),
+                    date: d.format("%Y-%m-%d").to_string(),
+                })
+                .collect(),
+            rows,
+        }
+    }
+}
+
+/// The Mondays of the weeks that have a working day between `first` and `last`.
+fn week_starts(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+    let back = u64::from(first.weekday().num_days_from_monday());
+    let mut monday = first - Days::new(back);
+    let mut out = Vec::new();
+    while monday <= last {
+        let friday = monday + Days::new(4);
+        if friday >= first && monday <= last {
+            out.push(monday);
+        }
+        monday = monday + Days::new(7);
+    }
+    out
+}
+
+/// `cadence.json`: the vocabulary and every activity.
+#[derive(Debug, Serialize)]
+pub struct JsonExport<'a> {
+    pub generator: &'static str,
+    pub start: String,
+    pub cadences: &'a [CadenceDef],
+    pub activities: &'a [ActivityView],
+}
+
+pub fn to_json(index: &RhythmIndex, vocabulary: &Vocabulary) -> String {
+    let export = JsonExport {
+        generator: "handbook",
+        start: index.start.format("%Y-%m-%d").to_string(),
+        cadences: vocabulary.defs(),
+        activities: &index.views,
+    };
+    serde_json::to_string_pretty(&export).unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_of_a_quarter_skip_weekend_only_weeks() {
+        let d = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        // 1 Feb 2025 is a Saturday: the first column is the week of 3 Feb.
+        let weeks = week_starts(d(2, 1), d(4, 30));
+        assert_eq!(weeks.first(), Some(&d(2, 3)));
+        assert_eq!(weeks.last(), Some(&d(4, 28)));
+        assert_eq!(weeks.len(), 13);
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(duration_text(90), "1 h 30 min");
+        assert_eq!(duration_text(45), "45 min");
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(22), "22nd");
+    }
+}

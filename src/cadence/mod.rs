@@ -1,0 +1,358 @@
+//! The operating rhythm: every recurring activity the pages declare in their
+//! `cadence` front matter, collected into one model that feeds the cadence
+//! index, the calendar, the iCalendar feeds, `cadence.json`, the badges on
+//! each page and the `cadence()` template function.
+//!
+//! Runs after markdown (a `section` must name a heading of its page) and is a
+//! map over pages: cheap on pages without `cadence`.
+
+pub mod command;
+pub mod ical;
+pub mod index;
+pub mod locate;
+pub mod prose;
+pub mod recur;
+pub mod schema;
+pub mod vocabulary;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::Page;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use locate::Locator;
+use prose::ProseCadence;
+use schema::{Entry, PageFacts, SchemaError};
+pub use vocabulary::Vocabulary;
+
+/// The `day` of an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Day {
+    Weekday(Weekday),
+    /// Day of the month (of the period's first month).
+    MonthDay(u32),
+    /// Week N of the period, on a weekday (Monday unless given).
+    Week {
+        week: u32,
+        weekday: Weekday,
+    },
+}
+
+/// One recurring activity of the site.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    /// Index of the page that declares it.
+    pub page: usize,
+    pub name: String,
+    /// Vocabulary indices; the first one with a rule schedules the activity.
+    pub every: Vec<usize>,
+    pub day: Option<Day>,
+    pub time: Option<NaiveTime>,
+    pub owner: String,
+    pub attendees: Vec<String>,
+    pub duration: Option<u32>,
+    /// Heading id on the page (empty for whole-page activities).
+    pub section: String,
+    /// Stable identifier: page path and activity name, made URL-safe.
+    pub id: String,
+    /// When it happens, if it recurs on a schedule.
+    pub plan: Option<recur::Plan>,
+}
+
+impl Activity {
+    /// The cadence that schedules the activity (the first one with a rule).
+    pub fn scheduled_by(&self, vocabulary: &Vocabulary) -> Option<usize> {
+        self.every
+            .iter()
+            .copied()
+            .find(|&i| vocabulary.get(i).rule().is_some())
+    }
+}
+
+/// The operating rhythm of the site.
+#[derive(Debug, Default)]
+pub struct Rhythm {
+    /// The first day of the rhythm's year (`[cadence] start`).
+    pub start: Option<NaiveDate>,
+    /// Every activity, grouped by page in page order.
+    pub activities: Vec<Activity>,
+    /// Page index -> its activities' range in `activities`.
+    pub by_page: HashMap<usize, Range<usize>>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The activities as views, grouped and ordered.
+    pub index: index::RhythmIndex,
+}
+
+impl Rhythm {
+    pub fn start(&self) -> NaiveDate {
+        self.start.unwrap_or_default()
+    }
+
+    pub fn of_page(&self, page: usize) -> &[Activity] {
+        match self.by_page.get(&page) {
+            Some(range) => &self.activities[range.clone()],
+            None => &[],
+        }
+    }
+}
+
+/// What one page contributes.
+struct PageRhythm {
+    entries: Vec<Entry>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Collects the rhythm of every page. `titles` are the pages' titles (the
+/// activity name of the `cadence: quarterly` shorthand).
+pub fn collect(
+    config: &Config,
+    pages: &[Page],
+    rendered: &[Rendered],
+    titles: &[String],
+) -> Rhythm {
+    let vocabulary = &config.vocabulary;
+    let per_page: Vec<PageRhythm> = pages
+        .par_iter()
+        .zip(rendered)
+        .zip(titles)
+        .map(|((page, r), title)| page_rhythm(config, page, r, title))
+        .collect();
+    let start = vocabulary::start_date(&config.site.cadence);
+    let mut rhythm = Rhythm {
+        start: Some(start),
+        ..Rhythm::default()
+    };
+    for (i, page_rhythm) in per_page.into_iter().enumerate() {
+        rhythm.diagnostics.extend(page_rhythm.diagnostics);
+        if page_rhythm.entries.is_empty() {
+            continue;
+        }
+        let first = rhythm.activities.len();
+        let mut seen_ids: HashSet<String> = HashSet::new();
+        for entry in page_rhythm.entries {
+            let page_slug = match slug(&pages[i].url.path) {
+                s if s.is_empty() => "home".to_string(),
+                s => s,
+            };
+            let base = format!("{page_slug}--{}", slug(&entry.name));
+            let mut id = base.clone();
+            let mut n = 2;
+            while !seen_ids.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            let plan = entry.every.iter().find_map(|&c| {
+                let def = vocabulary.get(c);
+                recur::plan(def.rule()?, entry.day.as_ref(), &def.label).ok()
+            });
+            rhythm.activities.push(Activity {
+                page: i,
+                name: entry.name,
+                every: entry.every,
+                day: entry.day,
+                time: entry.time,
+                owner: entry.owner,
+                attendees: entry.attendees,
+                duration: entry.duration,
+                section: entry.section.unwrap_or_default(),
+                id,
+                plan,
+            });
+        }
+        rhythm.by_page.insert(i, first..rhythm.activities.len());
+    }
+    rhythm.index = index::RhythmIndex::new(config, &rhythm, pages, titles);
+    rhythm
+}
+
+fn page_rhythm(config: &Config, page: &Page, rendered: &Rendered, title: &str) -> PageRhythm {
+    let vocabulary = &config.vocabulary;
+    let mut diagnostics = Vec::new();
+    let mut entries = Vec::new();
+    if let Some(value) = page.front.extra.get("cadence") {
+        let anchors: HashSet<&str> = rendered.anchors.iter().map(String::as_str).collect();
+        let heading_ids: Vec<&str> = rendered
+            .headings
+            .iter()
+            .filter_map(|h| h.id.as_deref())
+            .collect();
+        let facts = PageFacts {
+            title,
+            anchors: &anchors,
+            heading_ids: &heading_ids,
+        };
+        let (parsed, errors) = schema::parse(value, &facts, vocabulary);
+        entries = parsed;
+        if !errors.is_empty() {
+            let locator = Locator::new(&page.text, &page.split.front);
+            diagnostics.extend(
+                errors
+                    .iter()
+                    .map(|e| schema_diagnostic(&page.rel_path, &page.text, &locator, e)),
+            );
+        }
+    }
+    let found = prose::scan(
+        &page.text,
+        page.split.body_start,
+        &rendered.headings,
+        config.site.markdown.heading_ids,
+        vocabulary,
+    );
+    if !found.is_empty() {
+        diagnostics.extend(compare_prose(page, &found, &entries, vocabulary));
+    }
+    PageRhythm {
+        entries,
+        diagnostics,
+    }
+}
+
+/// A schema error as a diagnostic at its place in the front matter.
+pub fn schema_diagnostic(
+    file: &str,
+    text: &str,
+    locator: &Locator,
+    error: &SchemaError,
+) -> Diagnostic {
+    let (item, field, needle) = error.anchor();
+    let span = locator.point(item, field, needle);
+    let mut d = Diagnostic::error("cadence", error.to_string())
+        .in_file(file)
+        .at(text, span);
+    if !error.label().is_empty() {
+        d = d.with_label(error.label());
+    }
+    if let Some(help) = error.help() {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// Warnings where the prose cadences of a page and its front matter disagree.
+fn compare_prose(
+    page: &Page,
+    found: &[ProseCadence],
+    entries: &[Entry],
+    vocabulary: &Vocabulary,
+) -> Vec<Diagnostic> {
+    let labels = |every: &[usize]| -> String {
+        every
+            .iter()
+            .map(|&i| vocabulary.get(i).key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if entries.is_empty() {
+        let first = &found[0];
+        return vec![Diagnostic::warning(
+            "cadence-prose",
+            format!(
+                "this page states {} cadence(s) in prose but has no `cadence` front matter",
+                found.len()
+            ),
+        )
+        .in_file(page.rel_path.clone())
+        .at(&page.text, first.span.clone())
+        .with_label("prose cadence")
+        .with_help(format!(
+            "run `handbook cadence --suggest {}` and paste its output into the front matter",
+            page.rel_path
+        ))];
+    }
+    let whole_page = entries.iter().find(|e| e.whole_page);
+    let mut out = Vec::new();
+    for prose in found {
+        let heading_id = prose.heading.as_ref().map(|(_, id)| id.as_str());
+        let matching: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| e.section.is_some() && e.section.as_deref() == heading_id)
+            .collect();
+        let declared: Vec<usize> = if matching.is_empty() {
+            match whole_page {
+                Some(e) => e.every.clone(),
+                None => {
+                    let under = prose
+                        .heading
+                        .as_ref()
+                        .map_or(String::new(), |(title, _)| format!(" under `{title}`"));
+                    out.push(
+                        Diagnostic::warning(
+                            "cadence-prose",
+                            format!(
+                                "prose cadence `{}`{under} has no activity in the front matter",
+                                prose.value
+                            ),
+                        )
+                        .in_file(page.rel_path.clone())
+                        .at(&page.text, prose.span.clone())
+                        .with_label("not in the front matter")
+                        .with_help(format!(
+                            "add an activity with `section: {}` and `every: {}`",
+                            heading_id.unwrap_or("<heading id>"),
+                            labels(&prose.every)
+                        )),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            let mut all = Vec::new();
+            for e in &matching {
+                for &c in &e.every {
+                    if !all.contains(&c) {
+                        all.push(c);
+                    }
+                }
+            }
+            all
+        };
+        let mut said = prose.every.clone();
+        let mut declared_sorted = declared.clone();
+        said.sort_unstable();
+        declared_sorted.sort_unstable();
+        if said != declared_sorted {
+            out.push(
+                Diagnostic::warning(
+                    "cadence-prose",
+                    format!(
+                        "the prose says `{}` but the front matter says `{}`",
+                        prose.value,
+                        labels(&declared)
+                    ),
+                )
+                .in_file(page.rel_path.clone())
+                .at(&page.text, prose.span.clone())
+                .with_label("prose cadence")
+                .with_help(
+                    "make them agree: the front matter feeds the cadence index and calendar",
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// Lowercase ASCII letters and digits with single `-`: for ids and URLs.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
