@@ -387,7 +387,11 @@ impl<'a> SiteRender<'a> {
             .collect();
         let lastmods = history
             .iter()
-            .map(|c| c.as_ref().map(|c| (c.date(), c.rfc3339())).unwrap_or_default())
+            .map(|c| {
+                c.as_ref()
+                    .map(|c| (c.date(), c.rfc3339()))
+                    .unwrap_or_default()
+            })
             .collect();
         let redirects = if redirects::any_declared(&content.pages) {
             let index = link_index(config, content, rendered, site, rhythm, &[]);

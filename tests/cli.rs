@@ -304,6 +304,59 @@ fn output_folder_safety() {
 }
 
 #[test]
+fn output_folder_is_never_the_root_the_home_folder_or_a_parent() {
+    let dir = site(&[("site/content/index.md", "x\n")]);
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join("notes")).unwrap();
+    let refuse = |output: &std::path::Path, why: &str| {
+        handbook()
+            .current_dir(dir.path().join("site"))
+            .env("HOME", &home)
+            .arg("build")
+            .arg("--output")
+            .arg(output)
+            .arg("--force")
+            .assert()
+            .code(2)
+            .stderr(contains(why));
+    };
+    refuse(std::path::Path::new("/"), "file system root");
+    refuse(&home, "home folder");
+    refuse(dir.path(), "home folder"); // a parent of it
+    refuse(&dir.path().join("site"), "contains the content folder");
+    refuse(std::path::Path::new(".."), "home folder");
+    assert!(home.join("notes").is_dir(), "nothing was deleted");
+    assert!(dir.path().join("site/content/index.md").is_file());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let dir = site(&[("content/index.md", "Home\n"), ("content/a.md", "A\n")]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    let before = read(&dir.path().join("public"), "a/index.html");
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        "---\ntitle: [\n---\nA changed\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("content/b.md"), "B\n").unwrap();
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .code(1);
+    assert_eq!(read(&dir.path().join("public"), "a/index.html"), before);
+    assert!(
+        !dir.path().join("public/b/index.html").exists(),
+        "no half-written site"
+    );
+}
+
+#[test]
 fn unchanged_outputs_keep_their_modification_time() {
     let dir = site(&[("content/index.md", "Home\n"), ("content/a.md", "A\n")]);
     handbook()

@@ -128,6 +128,34 @@ fn symlink_loops_and_unreadable_files() {
 }
 
 #[test]
+fn symlinks_out_of_the_site_are_not_published() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "top secret").unwrap();
+    std::fs::create_dir(outside.path().join("keys")).unwrap();
+    std::fs::write(outside.path().join("keys/id.md"), "# Key\n\nprivate").unwrap();
+    let dir = one("ok.md", "# Ok\n");
+    let content = dir.path().join("content");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        content.join("secret.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("keys"), content.join("keys")).unwrap();
+    // Links inside the site are fine: shared images, say.
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(dir.path().join("shared/logo.svg"), "<svg/>").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("shared"), content.join("images")).unwrap();
+    build(&dir)
+        .success()
+        .stderr(contains("secret.txt").and(contains("outside the site")))
+        .stderr(contains("keys"));
+    let public = dir.path().join("public");
+    assert!(!public.join("secret.txt").exists());
+    assert!(!public.join("keys").exists());
+    assert!(public.join("images/logo.svg").is_file());
+}
+
+#[test]
 fn two_sources_for_one_url_name_both() {
     let dir = site_with(vec![
         ("a/index.md".into(), b"A\n".to_vec()),

@@ -61,14 +61,21 @@ fn redirects_become_pages_and_a_redirects_file() {
 
     // An alias: a page at the old URL that sends readers (and search engines) on.
     let alias = read(&out, "old/forecast/index.html");
-    assert!(alias.contains(r#"<meta http-equiv="refresh" content="0; url=/docs/sales/forecasting/">"#), "{alias}");
-    assert!(alias.contains(r#"<link rel="canonical" href="https://hb.example/docs/sales/forecasting/">"#));
+    assert!(
+        alias.contains(r#"<meta http-equiv="refresh" content="0; url=/docs/sales/forecasting/">"#),
+        "{alias}"
+    );
+    assert!(alias
+        .contains(r#"<link rel="canonical" href="https://hb.example/docs/sales/forecasting/">"#));
     // A relative alias is read from the page's folder; a path without a slash gets one.
     assert!(read(&out, "sales/legacy.html").contains("url=/docs/sales/forecasting/"));
     assert!(read(&out, "older/forecasting/index.html").contains("url=/docs/sales/forecasting/"));
     // `redirect_to` replaces the page, resolved like a link written on it.
     let moved = read(&out, "sales/moved/index.html");
-    assert!(moved.contains("url=/docs/sales/forecasting/#calls"), "{moved}");
+    assert!(
+        moved.contains("url=/docs/sales/forecasting/#calls"),
+        "{moved}"
+    );
     assert!(!moved.contains("Gone."));
     assert!(read(&out, "sales/elsewhere/index.html").contains("url=https://other.example/page"));
 
@@ -80,7 +87,10 @@ fn redirects_become_pages_and_a_redirects_file() {
         "/docs/sales/moved/ /docs/sales/forecasting/#calls 301",
         "/docs/sales/elsewhere/ https://other.example/page 301",
     ] {
-        assert!(redirects.lines().any(|l| l == line), "{line} in\n{redirects}");
+        assert!(
+            redirects.lines().any(|l| l == line),
+            "{line} in\n{redirects}"
+        );
     }
     // Redirects are not pages readers should find.
     let sitemap = read(&out, "sitemap.xml");
@@ -143,7 +153,12 @@ fn git(dir: &Path, args: &[&str], date: &str) -> bool {
     Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .env("GIT_AUTHOR_DATE", date)
         .env("GIT_COMMITTER_DATE", date)
@@ -168,9 +183,21 @@ fn last_updated_comes_from_git_history_and_falls_back_to_file_time() {
         return;
     }
     assert!(git(root, &["add", "."], "2021-03-04T10:00:00+01:00"));
-    assert!(git(root, &["commit", "-qm", "first"], "2021-03-04T10:00:00+01:00"));
-    std::fs::write(root.join("content/new.md"), "---\ntitle: New page\n---\nNewer.\n").unwrap();
-    assert!(git(root, &["commit", "-qam", "second"], "2023-07-08T09:10:11Z"));
+    assert!(git(
+        root,
+        &["commit", "-qm", "first"],
+        "2021-03-04T10:00:00+01:00"
+    ));
+    std::fs::write(
+        root.join("content/new.md"),
+        "---\ntitle: New page\n---\nNewer.\n",
+    )
+    .unwrap();
+    assert!(git(
+        root,
+        &["commit", "-qam", "second"],
+        "2023-07-08T09:10:11Z"
+    ));
     // Not committed: its file time counts.
     std::fs::write(root.join("content/draft.md"), "---\ntitle: Draft\n---\n").unwrap();
     let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000); // 2020-09-13
@@ -195,9 +222,8 @@ fn last_updated_comes_from_git_history_and_falls_back_to_file_time() {
     assert!(read(&out, "new/index.html").contains(">2023-07-08</time>"));
     assert!(read(&out, "draft/index.html").contains(">2020-09-13</time>"));
     let sitemap = read(&out, "sitemap.xml");
-    assert!(sitemap.contains(
-        "<url><loc>https://hb.example/new/</loc><lastmod>2023-07-08</lastmod></url>"
-    ));
+    assert!(sitemap
+        .contains("<url><loc>https://hb.example/new/</loc><lastmod>2023-07-08</lastmod></url>"));
     assert!(sitemap.contains("<loc>https://hb.example/old/</loc><lastmod>2021-03-04</lastmod>"));
 
     // Edit and source links.
@@ -226,7 +252,10 @@ fn last_updated_comes_from_git_history_and_falls_back_to_file_time() {
         .links()
         .iter()
         .any(|l| l.rel() == "self" && l.href() == "https://hb.example/atom.xml"));
-    assert_eq!(feed.entries()[0].links()[0].href(), "https://hb.example/new/");
+    assert_eq!(
+        feed.entries()[0].links()[0].href(),
+        "https://hb.example/new/"
+    );
     assert!(read(&out, "index.html").contains(r#"type="application/atom+xml""#));
 }
 
@@ -291,7 +320,11 @@ fn a_body_word_leads_to_its_page_and_heading() {
             "---\ntitle: Hidden\nnoindex: true\n---\nAnother quokka.\n",
         ),
     ]);
-    handbook().current_dir(dir.path()).args(["build"]).assert().success();
+    handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .assert()
+        .success();
     let out = dir.path().join("public");
     let found = hits(&postings(&out, "quokka"));
     assert_eq!(found.len(), 1, "noindex pages are not searched: {found:?}");
@@ -300,8 +333,14 @@ fn a_body_word_leads_to_its_page_and_heading() {
     assert_eq!(entry[0], "Review");
     assert_eq!(entry[1], "/docs/ops/review/");
     let section = sections[0] as usize;
-    assert_eq!(entry[2][section - 1], serde_json::json!(["Follow-up", "follow-up"]));
-    assert!(entry[3][section].as_str().unwrap().contains("quokka channel"));
+    assert_eq!(
+        entry[2][section - 1],
+        serde_json::json!(["Follow-up", "follow-up"])
+    );
+    assert!(entry[3][section]
+        .as_str()
+        .unwrap()
+        .contains("quokka channel"));
 }
 
 #[test]
@@ -330,16 +369,27 @@ fn the_corpus_index_is_small_and_sharded() {
             largest = (size, entry.file_name().to_string_lossy().into_owned());
         }
     }
-    let manifest = std::fs::metadata(output.join("search/index.json")).unwrap().len();
-    eprintln!("corpus search index: {total} bytes; largest file {largest:?}; manifest {manifest} bytes");
-    assert!(manifest < 8 * 1024, "the manifest every search loads stays small");
+    let manifest = std::fs::metadata(output.join("search/index.json"))
+        .unwrap()
+        .len();
+    eprintln!(
+        "corpus search index: {total} bytes; largest file {largest:?}; manifest {manifest} bytes"
+    );
+    assert!(
+        manifest < 8 * 1024,
+        "the manifest every search loads stays small"
+    );
     assert!(largest.0 < 64 * 1024, "no shard is large: {largest:?}");
     // 12 MB for 20 MB of Markdown (3.9 MB gzipped); a query loads a few shards of it.
     assert!(total < 16 * 1024 * 1024, "{total} bytes in all");
 
     // A word from deep in a long page's body finds that page, at the right heading.
     let manifest = json(&output, "search/index.json");
-    assert_eq!(manifest["pages"].as_u64(), Some(1167), "every page but the 10 noindex ones");
+    assert_eq!(
+        manifest["pages"].as_u64(),
+        Some(1167),
+        "every page but the 10 noindex ones"
+    );
     let found = hits(&postings(&output, "aforementioned"));
     let urls: Vec<(String, Vec<String>)> = found
         .iter()
@@ -359,8 +409,9 @@ fn the_corpus_index_is_small_and_sharded() {
         })
         .collect();
     assert!(
-        urls.iter().any(|(url, anchors)| url == "/handbook/paid-time-off/"
-            && anchors == &["requesting-and-documenting-new-pto-by-deel-features"]),
+        urls.iter()
+            .any(|(url, anchors)| url == "/handbook/paid-time-off/"
+                && anchors == &["requesting-and-documenting-new-pto-by-deel-features"]),
         "{urls:?}"
     );
 }

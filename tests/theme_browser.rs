@@ -35,10 +35,14 @@ fn tools() -> Result<PathBuf, String> {
     let chromium = std::env::var_os("HANDBOOK_CHROMIUM")
         .map(PathBuf::from)
         .or_else(|| {
-            ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-                .iter()
-                .map(PathBuf::from)
-                .find(|p| p.is_file())
+            [
+                "/usr/bin/chromium",
+                "/usr/bin/chromium-browser",
+                "/usr/bin/google-chrome",
+            ]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
         })
         .ok_or("Chromium is not installed (apt-get install chromium)")?;
     let modules = common::project_root().join("tests/browser/node_modules");
@@ -157,7 +161,13 @@ fn the_theme_works_in_a_real_browser() {
     // --keep-going: the sample's links to pages another feature generates
     // must not keep the theme from being tested.
     build(
-        &["build".as_ref(), "--quiet".as_ref(), "--keep-going".as_ref(), "--root".as_ref(), root.as_os_str()],
+        &[
+            "build".as_ref(),
+            "--quiet".as_ref(),
+            "--keep-going".as_ref(),
+            "--root".as_ref(),
+            root.as_os_str(),
+        ],
         &sample,
     );
     let sample_url = serve(sample);

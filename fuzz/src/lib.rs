@@ -71,7 +71,10 @@ fn check_split(text: &str, split: &front_matter::Split) {
         text.len()
     );
     for at in [front.start, front.end, split.body_start] {
-        assert!(text.is_char_boundary(at), "split inside a character at {at}");
+        assert!(
+            text.is_char_boundary(at),
+            "split inside a character at {at}"
+        );
     }
 }
 
@@ -79,7 +82,11 @@ fn check_split(text: &str, split: &front_matter::Split) {
 /// relative path of plain names.
 fn check_output_path(page: &Page) {
     let output = &page.url.output;
-    assert!(!output.is_empty(), "empty output path for {}", page.rel_path);
+    assert!(
+        !output.is_empty(),
+        "empty output path for {}",
+        page.rel_path
+    );
     assert!(
         Path::new(output)
             .components()
@@ -263,7 +270,11 @@ pub fn links(data: &[u8]) {
 /// leave them: unique source paths, sorted, one page per output file.
 fn site_pages(data: &[u8]) -> Vec<Page> {
     let mut parts: Vec<(String, &[u8])> = Vec::new();
-    for (i, part) in data.split(|&b| b == SEPARATOR).take(PAGE_NAMES.len()).enumerate() {
+    for (i, part) in data
+        .split(|&b| b == SEPARATOR)
+        .take(PAGE_NAMES.len())
+        .enumerate()
+    {
         let (name, bytes) = named_part(part, i);
         if !parts.iter().any(|(n, _)| *n == name) {
             parts.push((name, bytes));
@@ -300,7 +311,10 @@ fn site_pages(data: &[u8]) -> Vec<Page> {
 /// `@dir/name.md\n...` names its file; other parts get a default name.
 fn named_part(part: &[u8], i: usize) -> (String, &[u8]) {
     if let Some(named) = part.strip_prefix(b"@") {
-        let end = named.iter().position(|&b| b == b'\n').unwrap_or(named.len());
+        let end = named
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(named.len());
         let name = String::from_utf8_lossy(&named[..end]);
         if is_plausible_source_path(&name) {
             let body = named.get(end + 1..).unwrap_or_default();
@@ -488,7 +502,8 @@ pub fn diagnostics(data: &[u8]) {
         return;
     };
     let text = String::from_utf8_lossy(rest);
-    let span = usize::from(u16::from_le_bytes([*a0, *a1]))..usize::from(u16::from_le_bytes([*b0, *b1]));
+    let span =
+        usize::from(u16::from_le_bytes([*a0, *a1]))..usize::from(u16::from_le_bytes([*b0, *b1]));
     let severity = if flags & 1 != 0 {
         Severity::Error
     } else {
@@ -496,7 +511,11 @@ pub fn diagnostics(data: &[u8]) {
     };
     let first_line = text.lines().next().unwrap_or_default();
     let message = if flags & 2 != 0 { &text } else { "broken link" };
-    let file = if flags & 4 != 0 { first_line } else { "docs/é page.md" };
+    let file = if flags & 4 != 0 {
+        first_line
+    } else {
+        "docs/é page.md"
+    };
     let mut d = Diagnostic::new(severity, "fuzz", message)
         .in_file(file)
         .at(&text, span.clone());

@@ -182,10 +182,22 @@ mod tests {
             parse_token(b"\x1e2024-05-01T09:30:00+02:00"),
             Token::Commit(Some(d)) if d.to_rfc3339() == "2024-05-01T09:30:00+02:00"
         ));
-        assert!(matches!(parse_token(b"\x1e2024-05-01T09:30:00Z"), Token::Commit(Some(_))));
-        assert!(matches!(parse_token(b"\x1enot a date"), Token::Commit(None)));
-        assert!(matches!(parse_token(b"\nsales/a.md"), Token::File("sales/a.md")));
-        assert!(matches!(parse_token("b ü.md".as_bytes()), Token::File("b ü.md")));
+        assert!(matches!(
+            parse_token(b"\x1e2024-05-01T09:30:00Z"),
+            Token::Commit(Some(_))
+        ));
+        assert!(matches!(
+            parse_token(b"\x1enot a date"),
+            Token::Commit(None)
+        ));
+        assert!(matches!(
+            parse_token(b"\nsales/a.md"),
+            Token::File("sales/a.md")
+        ));
+        assert!(matches!(
+            parse_token("b ü.md".as_bytes()),
+            Token::File("b ü.md")
+        ));
         assert!(matches!(parse_token(b""), Token::Other));
     }
 

@@ -83,7 +83,7 @@ pub struct Content {
 /// Loads every page and asset below the content folder.
 pub fn load(config: &Config) -> Content {
     let mut diagnostics = Vec::new();
-    let (page_files, assets) = walk(&config.content_dir, &mut diagnostics);
+    let (page_files, assets) = walk(&config.content_dir, &config.root, &mut diagnostics);
     let folders_with_index: HashSet<&str> = page_files
         .iter()
         .filter(|(rel, _, _)| url::is_index_name(rel))
@@ -112,14 +112,39 @@ pub fn load(config: &Config) -> Content {
 
 type PageFile = (String, PathBuf, SourceKind);
 
-fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<PageFile>, Vec<Asset>) {
+/// Walks the content folder. Symbolic links are followed (sites share
+/// images and partials that way) as long as they stay inside the content
+/// folder or the site root: a link to `/etc` or `~/.ssh` would otherwise
+/// publish whatever it points at.
+fn walk(
+    root: &Path,
+    site_root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<PageFile>, Vec<Asset>) {
     let mut pages = Vec::new();
     let mut assets = Vec::new();
+    let allowed: Vec<PathBuf> = [root, site_root]
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let escaping = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_skipped_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_skipped_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            if e.path_is_symlink() && !points_inside(e.path(), &allowed) {
+                escaping.borrow_mut().push(relative(root, e.path()));
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -159,7 +184,24 @@ fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<PageFile>, Vec<A
             }),
         }
     }
+    for rel in escaping.into_inner() {
+        diagnostics.push(
+            Diagnostic::warning(
+                "io",
+                "symbolic link to a place outside the site; it is skipped",
+            )
+            .in_file(rel)
+            .with_help("copy the file into the site, or link to a place inside the site root"),
+        );
+    }
     (pages, assets)
+}
+
+/// Whether the symbolic link `path` resolves inside one of `allowed`
+/// (canonical paths). A dangling link resolves nowhere: not inside.
+fn points_inside(path: &Path, allowed: &[PathBuf]) -> bool {
+    path.canonicalize()
+        .is_ok_and(|target| allowed.iter().any(|a| target.starts_with(a)))
 }
 
 fn io_message(err: &walkdir::Error) -> String {

@@ -55,8 +55,9 @@ pub fn check_output_dir(config: &Config, force: bool) -> Result<(), OutputError>
         return Err(unsafe_because("it is the file system root"));
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if absolute(&home) == output {
-            return Err(unsafe_because("it is your home folder"));
+        let home = absolute(&home);
+        if home == output || home.starts_with(&output) {
+            return Err(unsafe_because("it is or contains your home folder"));
         }
     }
     let content = absolute(&config.content_dir);

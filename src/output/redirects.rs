@@ -93,7 +93,10 @@ pub fn plan(config: &Config, pages: &[Page], index: &LinkIndex, severity: Severi
         }
         for (key, alias) in declared_aliases(page) {
             let span = value_span(page, key, alias.as_deref().unwrap_or(""));
-            let at = |d: Diagnostic| d.in_file(page.rel_path.clone()).at(&page.text, span.clone());
+            let at = |d: Diagnostic| {
+                d.in_file(page.rel_path.clone())
+                    .at(&page.text, span.clone())
+            };
             let Some(alias) = alias else {
                 plan.diagnostics.push(at(Diagnostic::error(
                     "redirect",
@@ -181,7 +184,10 @@ fn redirect_page(
 ) {
     let page = &pages[i];
     let span = front_matter::key_span(&page.text, &page.split.front, REDIRECT_TO);
-    let at = |d: Diagnostic| d.in_file(page.rel_path.clone()).at(&page.text, span.clone());
+    let at = |d: Diagnostic| {
+        d.in_file(page.rel_path.clone())
+            .at(&page.text, span.clone())
+    };
     let Some(target) = value.as_str().map(str::trim).filter(|t| !t.is_empty()) else {
         plan.diagnostics.push(at(Diagnostic::error(
             "redirect",
@@ -289,8 +295,7 @@ fn alias_path(page: &Page, alias: &str) -> Result<(String, String), String> {
     if alias.contains("://") || alias.starts_with("//") {
         return Err("is a URL; an alias must be a path on this site".into());
     }
-    if alias.contains('\\') || alias.contains('\0') || alias.contains('?') || alias.contains('#')
-    {
+    if alias.contains('\\') || alias.contains('\0') || alias.contains('?') || alias.contains('#') {
         return Err("has characters a path on this site cannot have".into());
     }
     let decoded = percent_decode_str(alias).decode_utf8_lossy();
@@ -308,7 +313,10 @@ fn alias_path(page: &Page, alias: &str) -> Result<(String, String), String> {
         return Err("is the home page".into());
     }
     let output = output_file(&path);
-    if output.split('/').any(|part| part.is_empty() || part == "..") {
+    if output
+        .split('/')
+        .any(|part| part.is_empty() || part == "..")
+    {
         return Err("is not a file path inside the site".into());
     }
     Ok((path, output))
@@ -345,7 +353,8 @@ const PATH_ESCAPES: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>'
 
 /// `_redirects`: one `FROM TO 301` line per redirect.
 pub fn redirects_file(redirects: &[Redirect], base_path: &str) -> String {
-    let mut out = String::from("# Written by handbook from redirect_to, aliases and redirect_from.\n");
+    let mut out =
+        String::from("# Written by handbook from redirect_to, aliases and redirect_from.\n");
     for r in redirects {
         let from = format!("{base_path}{}", r.from);
         out.push_str(&utf8_percent_encode(&from, PATH_ESCAPES).to_string());
@@ -405,7 +414,9 @@ mod tests {
     #[test]
     fn redirect_pages_escape_and_point_everywhere_at_the_target() {
         let html = redirect_html("/docs/new/?a=1&b=2", "https://x.com", "en");
-        assert!(html.contains("<link rel=\"canonical\" href=\"https://x.com/docs/new/?a=1&amp;b=2\">"));
+        assert!(
+            html.contains("<link rel=\"canonical\" href=\"https://x.com/docs/new/?a=1&amp;b=2\">")
+        );
         assert!(html.contains("content=\"0; url=/docs/new/?a=1&amp;b=2\""));
         assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
         let external = redirect_html("https://other.example/x", "https://x.com", "en");
@@ -423,6 +434,9 @@ mod tests {
             }],
             "/docs",
         );
-        assert!(file.ends_with("/docs/old%20place/ /docs/new/ 301\n"), "{file}");
+        assert!(
+            file.ends_with("/docs/old%20place/ /docs/new/ 301\n"),
+            "{file}"
+        );
     }
 }

@@ -61,8 +61,8 @@ const BM25_B: f64 = 0.5;
 /// Words too common to find anything with; the script drops them from
 /// queries too (they are in the manifest).
 pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
-    "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
 ];
 
 /// One page to index.
@@ -371,8 +371,8 @@ fn doc_shards(pages: &[SearchPage], sectioned: &[Vec<Section>]) -> (Vec<usize>, 
     let mut shard: Vec<Vec<u8>> = Vec::new();
     let mut size = 0;
     for (i, (page, sections)) in pages.iter().zip(sectioned).enumerate() {
-        let per_section = (PAGE_EXCERPT_CHARS / sections.len().max(1))
-            .clamp(MIN_EXCERPT_CHARS, EXCERPT_CHARS);
+        let per_section =
+            (PAGE_EXCERPT_CHARS / sections.len().max(1)).clamp(MIN_EXCERPT_CHARS, EXCERPT_CHARS);
         let entry = DocEntry(
             page.title,
             &page.url,
@@ -519,8 +519,18 @@ mod tests {
     #[test]
     fn plurals_fold_to_the_singular() {
         let folded: Vec<String> = [
-            "policies", "expenses", "calls", "status", "process", "analysis", "goes", "is", "bus",
-            "series", "teamʼs", "employés",
+            "policies",
+            "expenses",
+            "calls",
+            "status",
+            "process",
+            "analysis",
+            "goes",
+            "is",
+            "bus",
+            "series",
+            "teamʼs",
+            "employés",
         ]
         .iter()
         .map(|w| singular(w.to_string()))
@@ -538,7 +548,10 @@ mod tests {
     fn a_body_word_points_at_its_page_and_section() {
         let a = rendered(
             "Pipeline Stages come first Hygiene weekly scrub of zeppelin deals ",
-            &[(2, Some("stages"), "Stages"), (2, Some("hygiene"), "Hygiene")],
+            &[
+                (2, Some("stages"), "Stages"),
+                (2, Some("hygiene"), "Hygiene"),
+            ],
         );
         let b = rendered("Nothing about it ", &[]);
         let pages = [
