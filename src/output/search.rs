@@ -24,10 +24,11 @@
 //! the short title of a page high in the tree ranks first (`/values/` before
 //! `/people/values-check-in/`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::markdown::Rendered;
@@ -189,7 +190,7 @@ struct TermInPage {
 }
 
 struct PageTerms {
-    terms: HashMap<String, TermInPage>,
+    terms: FxHashMap<String, TermInPage>,
     length: u32,
     /// `1 + min(title words, 8) - 1 + 8 * min(URL depth, 7)`: what a term in
     /// the title tells about the page.
@@ -197,7 +198,7 @@ struct PageTerms {
 }
 
 fn page_terms(page: &SearchPage, sections: &[Section]) -> PageTerms {
-    let mut terms: HashMap<String, TermInPage> = HashMap::new();
+    let mut terms: FxHashMap<String, TermInPage> = FxHashMap::default();
     let mut length = 0u32;
     let title_words = tokens(page.title).count().clamp(1, 8) as u32;
     let depth = page.url.split('/').filter(|s| !s.is_empty()).count().min(7) as u32;
@@ -279,40 +280,58 @@ struct Manifest {
 
 /// Term -> flat posting list `[page delta, score, flags, section...]`, pages
 /// ascending (see the module comment for `flags`).
+///
+/// Terms are numbered once, so the per-posting work indexes vectors instead
+/// of hashing or comparing strings (this ran as often as there are
+/// (page, term) pairs: about a million on a 1,000-page handbook).
 fn postings(per_page: &[PageTerms]) -> BTreeMap<&str, Vec<u32>> {
     let n = per_page.len().max(1) as f64;
     let average_length =
         (per_page.iter().map(|p| u64::from(p.length)).sum::<u64>() as f64 / n).max(1.0);
-    let mut document_frequency: HashMap<&str, u32> = HashMap::new();
-    for page in per_page {
-        for term in page.terms.keys() {
-            *document_frequency.entry(term.as_str()).or_default() += 1;
-        }
-    }
-    let raw_score = |term: &TermInPage, df: u32, length: u32| {
-        let df = f64::from(df);
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut document_frequency: Vec<u32> = Vec::new();
+    let numbered: Vec<Vec<(u32, &TermInPage)>> = per_page
+        .iter()
+        .map(|page| {
+            page.terms
+                .iter()
+                .map(|(term, t)| {
+                    let next = ids.len() as u32;
+                    let id = *ids.entry(term.as_str()).or_insert(next);
+                    if id == next {
+                        document_frequency.push(0);
+                    }
+                    document_frequency[id as usize] += 1;
+                    (id, t)
+                })
+                .collect()
+        })
+        .collect();
+    let raw_score = |term: &TermInPage, id: u32, length: u32| {
+        let df = f64::from(document_frequency[id as usize]);
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         let tf = f64::from(term.weight);
         let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(length) / average_length);
         idf * tf * (BM25_K1 + 1.0) / (tf + norm)
     };
-    let mut max_score = f64::MIN_POSITIVE;
-    for page in per_page {
-        for (term, t) in &page.terms {
-            let df = document_frequency.get(term.as_str()).copied().unwrap_or(1);
-            max_score = max_score.max(raw_score(t, df, page.length));
-        }
-    }
-    let mut out: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    let mut last_page: HashMap<&str, u32> = HashMap::new();
-    for (page_id, page) in per_page.iter().enumerate() {
+    let max_score = numbered
+        .par_iter()
+        .zip(per_page)
+        .flat_map_iter(|(terms, page)| {
+            terms
+                .iter()
+                .map(move |&(id, t)| raw_score(t, id, page.length))
+        })
+        .reduce(|| f64::MIN_POSITIVE, f64::max);
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    let mut last_page: Vec<u32> = vec![0; ids.len()];
+    for (page_id, (terms, page)) in numbered.iter().zip(per_page).enumerate() {
         let page_id = page_id as u32;
-        for (term, t) in &page.terms {
-            let df = document_frequency.get(term.as_str()).copied().unwrap_or(1);
-            let score = (raw_score(t, df, page.length) / max_score * 255.0).round() as u32;
-            let list = out.entry(term.as_str()).or_default();
-            let previous = last_page.insert(term.as_str(), page_id);
-            list.push(page_id - previous.map_or(0, |p| p));
+        for &(id, t) in terms {
+            let score = (raw_score(t, id, page.length) / max_score * 255.0).round() as u32;
+            let list = &mut lists[id as usize];
+            list.push(page_id - last_page[id as usize]);
+            last_page[id as usize] = page_id;
             list.push(score.clamp(1, 255));
             let mut best = t.by_section.clone();
             best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -323,7 +342,9 @@ fn postings(per_page: &[PageTerms]) -> BTreeMap<&str, Vec<u32>> {
             list.extend(best.iter().map(|s| u32::from(s.0)));
         }
     }
-    out
+    ids.into_iter()
+        .map(|(term, id)| (term, std::mem::take(&mut lists[id as usize])))
+        .collect()
 }
 
 /// Cuts the sorted terms into shards of about `TERM_SHARD_BYTES`; returns the
