@@ -112,3 +112,20 @@ fn links_carry_their_source_positions() {
         ]
     );
 }
+
+#[test]
+fn footnotes_use_kramdown_ids_and_gather_at_the_end() {
+    let body =
+        "Text[^note], more[^2], again[^note].\n\n## Note\n\n[^note]: The note.\n[^2]: Second.\n";
+    let rendered = html_with(body, false, false);
+    // Ids never collide with the heading `#note`, and links to `#fn:note`
+    // (as kramdown wrote them) land.
+    for id in ["fn:note", "fnref:note", "fnref:note:1", "fn:2", "note"] {
+        assert!(
+            rendered.anchors.iter().any(|a| a == id),
+            "{id} in {:?}",
+            rendered.anchors
+        );
+    }
+    insta::assert_snapshot!(rendered.html);
+}
