@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::cadence::vocabulary::{Recurrence, StartDate, Vocabulary};
+use crate::content::front_matter;
 use crate::diagnostics::Diagnostic;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -303,7 +304,9 @@ impl Config {
             })?;
             (site, true)
         } else if root.is_dir() {
-            (SiteConfig::default(), false)
+            let mut site = SiteConfig::default();
+            adopt_other_generator(root, overrides, &mut site);
+            (site, false)
         } else {
             return Err(ConfigError::Invalid(format!(
                 "site root {} is not a folder",
@@ -427,6 +430,90 @@ fn split_base_url(url: &str) -> Result<(String, String, String), ConfigError> {
     let scheme = &trimmed[..trimmed.len() - rest.len()];
     let host = host.to_ascii_lowercase();
     Ok((format!("{scheme}{host}{path}"), host, path.to_string()))
+}
+
+/// Without a `site.toml`, a site made for another generator keeps its
+/// name, address and layout: the title, description and base URL (and, for
+/// MkDocs, the docs folder and edit links) are read from Jekyll's
+/// `_config.yml`, Hugo's `hugo.toml`/`config.toml` or MkDocs' `mkdocs.yml`,
+/// in the site root or the content folder. Unreadable files are ignored:
+/// the defaults apply, as they would without them.
+fn adopt_other_generator(root: &Path, overrides: &Overrides, site: &mut SiteConfig) {
+    let mut folders = vec![root.to_path_buf()];
+    if let Some(content) = &overrides.content_dir {
+        folders.push(content.clone());
+    }
+    let read = |name: &str| {
+        folders
+            .iter()
+            .find_map(|dir| std::fs::read_to_string(dir.join(name)).ok())
+    };
+    let text_of = |map: &serde_json::Map<String, serde_json::Value>, key: &str| {
+        map.get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(jekyll) = read("_config.yml").and_then(|t| front_matter::parse_yaml_document(&t)) {
+        set(&mut site.title, text_of(&jekyll, "title"));
+        set(&mut site.description, text_of(&jekyll, "description"));
+        // `url` is the origin, `baseurl` the path the site lives under.
+        let origin = text_of(&jekyll, "url").unwrap_or_else(|| site.base_url.clone());
+        let path = text_of(&jekyll, "baseurl").unwrap_or_default();
+        let joined = format!(
+            "{}/{}",
+            origin.trim_end_matches('/'),
+            path.trim_matches('/')
+        );
+        set_url(
+            &mut site.base_url,
+            Some(joined.trim_end_matches('/').to_string()),
+        );
+    } else if let Some(hugo) = read("hugo.toml")
+        .or_else(|| read("config.toml"))
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .and_then(|t| serde_json::to_value(t).ok())
+        .and_then(|v| v.as_object().cloned())
+    {
+        set(&mut site.title, text_of(&hugo, "title"));
+        let params = hugo.get("params").and_then(serde_json::Value::as_object);
+        set(
+            &mut site.description,
+            params.and_then(|p| text_of(p, "description")),
+        );
+        set_url(
+            &mut site.base_url,
+            text_of(&hugo, "baseURL").or_else(|| text_of(&hugo, "baseurl")),
+        );
+    } else if let Some(mkdocs) =
+        read("mkdocs.yml").and_then(|t| front_matter::parse_yaml_document(&t))
+    {
+        set(&mut site.title, text_of(&mkdocs, "site_name"));
+        set(&mut site.description, text_of(&mkdocs, "site_description"));
+        set_url(&mut site.base_url, text_of(&mkdocs, "site_url"));
+        site.content_dir = text_of(&mkdocs, "docs_dir")
+            .unwrap_or_else(|| "docs".into())
+            .into();
+        if let (Some(repo), Some(edit)) =
+            (text_of(&mkdocs, "repo_url"), text_of(&mkdocs, "edit_uri"))
+        {
+            site.edit_url = format!("{}/{}/", repo.trim_end_matches('/'), edit.trim_matches('/'));
+        }
+    }
+}
+
+fn set(field: &mut String, value: Option<String>) {
+    if let Some(value) = value {
+        *field = value;
+    }
+}
+
+/// Sets `base_url` only to a URL `handbook` accepts; anything else (a bare
+/// host, a relative path) keeps the default rather than failing the build
+/// over a file the user never wrote for `handbook`.
+fn set_url(field: &mut String, value: Option<String>) {
+    set(field, value.filter(|url| split_base_url(url).is_ok()));
 }
 
 #[cfg(test)]

@@ -97,3 +97,59 @@ fn jekyll_site_with_liquid_builds_and_reports_what_it_cannot_render() {
     let about = read(&out, "about/index.html");
     assert!(about.contains("About us.") && !about.contains("secretnote"));
 }
+
+/// Without a site.toml, the other generator's own settings give the site its
+/// name and address.
+#[test]
+fn other_generators_settings_are_adopted_without_a_site_toml() {
+    let jekyll = site(&[
+        ("_config.yml", "title: Ops Handbook\ndescription: How we run\nurl: https://ops.example.com\nbaseurl: /handbook\n"),
+        ("index.md", "---\ntitle: Home\n---\nSee the [guide]({{ site.baseurl }}/guide/).\n"),
+        ("guide.md", "---\ntitle: Guide\n---\nText.\n"),
+    ]);
+    handbook()
+        .current_dir(jekyll.path())
+        .args(["build", "--content", ".", "--output", "_site", "--quiet"])
+        .assert()
+        .success();
+    let out = jekyll.path().join("_site");
+    let home = read(&out, "index.html");
+    assert!(home.contains("<title>Ops Handbook</title>"), "{home}");
+    assert!(home.contains(r#"href="/handbook/guide/""#), "{home}");
+    assert!(read(&out, "sitemap.xml").contains("https://ops.example.com/handbook/guide/"));
+
+    let hugo = site(&[(
+        "hugo.toml",
+        "title = \"Field Guide\"\nbaseURL = \"https://guide.example.org/\"\n",
+    )]);
+    std::fs::create_dir_all(hugo.path().join("content")).unwrap();
+    std::fs::write(
+        hugo.path().join("content/_index.md"),
+        "---\ntitle: Start\n---\nHi.\n",
+    )
+    .unwrap();
+    handbook()
+        .current_dir(hugo.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    assert!(read(&hugo.path().join("public"), "sitemap.xml").contains("https://guide.example.org/"));
+    assert!(read(&hugo.path().join("public"), "index.html").contains("Field Guide"));
+
+    let mkdocs = site(&[(
+        "mkdocs.yml",
+        "site_name: Runbook\nsite_url: https://run.example.net/\nrepo_url: https://github.com/acme/runbook\nedit_uri: edit/main/docs/\n",
+    )]);
+    std::fs::create_dir_all(mkdocs.path().join("docs")).unwrap();
+    std::fs::write(mkdocs.path().join("docs/index.md"), "# Runbook\n\nSteps.\n").unwrap();
+    handbook()
+        .current_dir(mkdocs.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    let page = read(&mkdocs.path().join("public"), "index.html");
+    assert!(
+        page.contains("https://github.com/acme/runbook/edit/main/docs/index.md"),
+        "{page}"
+    );
+}

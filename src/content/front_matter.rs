@@ -140,6 +140,12 @@ pub fn parse(text: &str, split: &Split) -> Result<Parsed, FrontMatterError> {
     }
 }
 
+/// A whole YAML document (another generator's `_config.yml`, say) as a JSON
+/// map; `None` when it is not valid YAML or not a mapping.
+pub fn parse_yaml_document(text: &str) -> Option<Map<String, Value>> {
+    parse_yaml(text, 0).ok().map(|parsed| parsed.map)
+}
+
 fn parse_yaml(front: &str, base: usize) -> Result<Parsed, FrontMatterError> {
     if front.trim().is_empty() {
         return Ok(Parsed {
