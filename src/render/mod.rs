@@ -49,20 +49,7 @@ impl Theme {
         };
         let theme_dir = config.root.join("themes").join(&config.site.theme);
         if theme_dir.is_dir() {
-            read_dir_into(&theme_dir.join("templates"), &mut |rel, path| {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
-                theme
-                    .templates
-                    .insert(rel.to_string(), (path.display().to_string(), text));
-                Ok(())
-            })?;
-            read_dir_into(&theme_dir.join("static"), &mut |rel, path| {
-                theme
-                    .static_files
-                    .insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
-                Ok(())
-            })?;
+            read_theme_folder(&theme_dir, &mut theme)?;
             // A theme of its own that predates the cadence pages gets the
             // built-in ones (they only extend `base.html`).
             add_missing_cadence_templates(&mut theme);
@@ -72,22 +59,28 @@ impl Theme {
             return Err(ThemeError::Missing(config.site.theme.clone(), theme_dir));
         }
         // The site's own overrides win.
-        read_dir_into(&config.root.join("templates"), &mut |rel, path| {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
-            theme
-                .templates
-                .insert(rel.to_string(), (path.display().to_string(), text));
-            Ok(())
-        })?;
-        read_dir_into(&config.root.join("static"), &mut |rel, path| {
-            theme
-                .static_files
-                .insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
-            Ok(())
-        })?;
+        read_theme_folder(&config.root, &mut theme)?;
         Ok(theme)
     }
+}
+
+/// Reads `dir/templates/` and `dir/static/` into `theme`, replacing files of
+/// the same name (a theme's folder, then the site's own overrides).
+fn read_theme_folder(dir: &Path, theme: &mut Theme) -> Result<(), ThemeError> {
+    read_dir_into(&dir.join("templates"), &mut |rel, path| {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
+        theme
+            .templates
+            .insert(rel.to_string(), (path.display().to_string(), text));
+        Ok(())
+    })?;
+    read_dir_into(&dir.join("static"), &mut |rel, path| {
+        theme
+            .static_files
+            .insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
+        Ok(())
+    })
 }
 
 fn add_missing_cadence_templates(theme: &mut Theme) {
