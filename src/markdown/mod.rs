@@ -1427,6 +1427,9 @@ pub fn toc_tree(headings: &[Heading]) -> Vec<TocEntry> {
     roots
 }
 
+/// A footnote definition: its label and its events.
+type Footnote<'a> = (String, Vec<(Event<'a>, Range<usize>)>);
+
 /// Footnotes as kramdown writes them, so links to `#fn:name` and
 /// `#fnref:name` keep working and footnote ids never collide with heading
 /// ids: references become `<sup id="fnref:name"><a href="#fn:name">N</a></sup>`
@@ -1445,8 +1448,8 @@ fn kramdown_footnotes(events: &mut Vec<(Event<'_>, Range<usize>)>, anchors: &mut
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut references: HashMap<String, usize> = HashMap::new();
     let mut body = Vec::with_capacity(events.len());
-    let mut definitions: Vec<(String, Vec<(Event<'_>, Range<usize>)>)> = Vec::new();
-    let mut open: Option<(String, Vec<(Event<'_>, Range<usize>)>)> = None;
+    let mut definitions: Vec<Footnote<'_>> = Vec::new();
+    let mut open: Option<Footnote<'_>> = None;
     let mut depth = 0usize;
     for (event, range) in events.drain(..) {
         if let Some((_, inner)) = open.as_mut() {
