@@ -6,7 +6,8 @@
 writes OUT_DIR/handbook (site.toml + content/) and OUT_DIR/hugo (hugo.toml +
 content/ + a minimal layout), both from the same pages: nested sections, front
 matter (some with cadence), 600-1,500 words a page, headings, lists, tables,
-code blocks and 5-20 internal links a page, each with an anchor that exists.
+code blocks (six languages, different on every page) and 5-20 internal links
+a page, each with an anchor that exists.
 
 The two sites do comparable work per page. handbook pages open with the
 kramdown TOC marker (`- TOC` + `{:toc}`, as in the GitLab handbook), which its
@@ -62,6 +63,25 @@ def plan(n, rng):
     return pages, area_count
 
 
+def code_block(rng):
+    """A fenced block in one of a few languages, different on every page."""
+    w = lambda: rng.choice(WORDS)
+    lang = rng.choice(["yaml", "bash", "python", "json", "ruby", "sql"])
+    if lang == "yaml":
+        lines = [f"{w()}:", f"  owner: {w()}", f"  every: {rng.choice(CADENCES)}", f"  items: [{w()}, {w()}, {w()}]", f"  limit: {rng.randint(1, 500)}"]
+    elif lang == "bash":
+        lines = [f"# {sentence(rng, 5)}", f"export {w().upper()}_DIR=/srv/{w()}", f"for f in {w()}/*.csv; do", f"  ./bin/{w()} --{w()} \"$f\" | grep -v {w()} >> {w()}.log", "done"]
+    elif lang == "python":
+        lines = [f"def {w()}_{w()}(items, limit={rng.randint(1, 99)}):", f'    """{sentence(rng, 6)}"""', f"    return [i for i in items if i.{w()} > limit][:{rng.randint(2, 9)}]"]
+    elif lang == "json":
+        lines = ["{", f'  "{w()}": "{w()}",', f'  "{w()}": {rng.randint(1, 1000)},', f'  "{w()}": [true, false, null]', "}"]
+    elif lang == "ruby":
+        lines = [f"class {w().capitalize()}{w().capitalize()}", f"  def {w()}(x)", f"    x.map {{ |v| v * {rng.randint(2, 9)} }}.select(&:{w()}?)", "  end", "end"]
+    else:
+        lines = [f"SELECT {w()}, count(*) FROM {w()}s", f"WHERE {w()} = '{w()}' AND created_at > now() - interval '{rng.randint(1, 90)} days'", f"GROUP BY {w()} ORDER BY 2 DESC LIMIT {rng.randint(5, 50)};"]
+    return f"```{lang}\n" + "\n".join(lines) + "\n```\n"
+
+
 def body(rng, page_index, pages):
     path, headings = pages[page_index]
     parts = []
@@ -85,7 +105,7 @@ def body(rng, page_index, pages):
             rows += [f"| {rng.choice(WORDS)} | {rng.choice(WORDS)} | {rng.choice(CADENCES)} |" for _ in range(4)]
             parts.append("\n".join(rows) + "\n")
         elif kind == 2:
-            parts.append("```yaml\nreview:\n  owner: manager\n  every: weekly\n  items: [pipeline, forecast]\n```\n")
+            parts.append(code_block(rng))
         else:
             parts.append("> " + sentence(rng) + "\n")
     return "\n".join(parts)
