@@ -4,10 +4,19 @@
     bench/generate.py N OUT_DIR [--seed S]
 
 writes OUT_DIR/handbook (site.toml + content/) and OUT_DIR/hugo (hugo.toml +
-content/ + a minimal layout with a sidebar of the page's section), both from the
-same pages: nested sections, front matter (some with cadence), 600-1,500 words a
-page, headings, lists, tables, code blocks and 5-20 internal links a page, most
-with an anchor that exists.
+content/ + a minimal layout), both from the same pages: nested sections, front
+matter (some with cadence), 600-1,500 words a page, headings, lists, tables,
+code blocks (six languages, different on every page) and 5-20 internal links
+a page, each with an anchor that exists.
+
+The two sites do comparable work per page. handbook pages open with the
+kramdown TOC marker (`- TOC` + `{:toc}`, as in the GitLab handbook), which its
+default theme shows inline and in a side column; the Hugo layout prints
+`.TableOfContents` (goldmark, Hugo's default renderer, with chroma
+highlighting by class). Both print a sidebar of the sections above the page,
+open down to the page's own section, rendered once per section (handbook does
+this itself; Hugo through `partialCached`), breadcrumbs and previous/next
+links. Only handbook writes a search index, the cadence pages and an Atom feed.
 """
 import os
 import random
@@ -54,7 +63,26 @@ def plan(n, rng):
     return pages, area_count
 
 
-def body(rng, page_index, pages, hugo):
+def code_block(rng):
+    """A fenced block in one of a few languages, different on every page."""
+    w = lambda: rng.choice(WORDS)
+    lang = rng.choice(["yaml", "bash", "python", "json", "ruby", "sql"])
+    if lang == "yaml":
+        lines = [f"{w()}:", f"  owner: {w()}", f"  every: {rng.choice(CADENCES)}", f"  items: [{w()}, {w()}, {w()}]", f"  limit: {rng.randint(1, 500)}"]
+    elif lang == "bash":
+        lines = [f"# {sentence(rng, 5)}", f"export {w().upper()}_DIR=/srv/{w()}", f"for f in {w()}/*.csv; do", f"  ./bin/{w()} --{w()} \"$f\" | grep -v {w()} >> {w()}.log", "done"]
+    elif lang == "python":
+        lines = [f"def {w()}_{w()}(items, limit={rng.randint(1, 99)}):", f'    """{sentence(rng, 6)}"""', f"    return [i for i in items if i.{w()} > limit][:{rng.randint(2, 9)}]"]
+    elif lang == "json":
+        lines = ["{", f'  "{w()}": "{w()}",', f'  "{w()}": {rng.randint(1, 1000)},', f'  "{w()}": [true, false, null]', "}"]
+    elif lang == "ruby":
+        lines = [f"class {w().capitalize()}{w().capitalize()}", f"  def {w()}(x)", f"    x.map {{ |v| v * {rng.randint(2, 9)} }}.select(&:{w()}?)", "  end", "end"]
+    else:
+        lines = [f"SELECT {w()}, count(*) FROM {w()}s", f"WHERE {w()} = '{w()}' AND created_at > now() - interval '{rng.randint(1, 90)} days'", f"GROUP BY {w()} ORDER BY 2 DESC LIMIT {rng.randint(5, 50)};"]
+    return f"```{lang}\n" + "\n".join(lines) + "\n```\n"
+
+
+def body(rng, page_index, pages):
     path, headings = pages[page_index]
     parts = []
     link_budget = rng.randint(5, 20)
@@ -77,7 +105,7 @@ def body(rng, page_index, pages, hugo):
             rows += [f"| {rng.choice(WORDS)} | {rng.choice(WORDS)} | {rng.choice(CADENCES)} |" for _ in range(4)]
             parts.append("\n".join(rows) + "\n")
         elif kind == 2:
-            parts.append("```yaml\nreview:\n  owner: manager\n  every: weekly\n  items: [pipeline, forecast]\n```\n")
+            parts.append(code_block(rng))
         else:
             parts.append("> " + sentence(rng) + "\n")
     return "\n".join(parts)
@@ -100,14 +128,16 @@ def main():
     write(f"{out}/hugo/layouts/_default/baseof.html", HUGO_BASEOF)
     write(f"{out}/hugo/layouts/_default/single.html", HUGO_SINGLE)
     write(f"{out}/hugo/layouts/_default/list.html", HUGO_LIST)
+    write(f"{out}/hugo/layouts/partials/nav.html", HUGO_NAV)
+    write(f"{out}/hugo/layouts/partials/nav-node.html", HUGO_NAV_NODE)
     sections = set()
     for i, (path, headings) in enumerate(pages):
         front = [f'title: "{headings[0]} {i}"', f"weight: {i % 10}"]
         if i % 7 == 0:
             front.append(f"cadence:\n  - activity: {headings[0]}\n    every: {CADENCES[i % len(CADENCES)]}\n    owner: Owner {i % 5}\n    section: {heading_id(headings[0])}")
         fm = "---\n" + "\n".join(front) + "\n---\n\n"
-        text = body(rng, i, pages, False)
-        write(f"{out}/handbook/content/{path}.md", fm + text)
+        text = body(rng, i, pages)
+        write(f"{out}/handbook/content/{path}.md", fm + KRAMDOWN_TOC + text)
         write(f"{out}/hugo/content/{path}.md", fm + text)
         parts = path.split("/")
         for depth in range(1, len(parts)):
@@ -121,15 +151,25 @@ def main():
     write(f"{out}/hugo/content/_index.md", fm)
 
 
+KRAMDOWN_TOC = "- TOC\n{:toc .hidden-md .hidden-lg}\n\n"
+
 HUGO_BASEOF = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title>
 <meta name="description" content="{{ .Description }}"><link rel="canonical" href="{{ .Permalink }}"></head>
-<body><nav><ul>{{ with .Parent }}{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul></nav>
-<main>{{ block "main" . }}{{ end }}</main></body></html>
+<body><nav class="sidebar">{{ partialCached "nav.html" .CurrentSection .CurrentSection.RelPermalink }}</nav>
+<main><nav class="breadcrumbs"><ol>{{ range .Ancestors.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}<li>{{ .Title }}</li></ol></nav>
+{{ block "main" . }}{{ end }}</main></body></html>
 """
-HUGO_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}
+HUGO_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .ReadingTime }} min read</p>
+<aside class="toc-column">{{ .TableOfContents }}</aside>{{ .Content }}
+<nav class="pager">{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>{{ end }}
 """
 HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+"""
+# The sidebar of a section: the top-level sections, opened down to `.`.
+HUGO_NAV = """{{ $current := . }}<ul>{{ range site.Home.Sections }}{{ partial "nav-node.html" (dict "node" . "current" $current) }}{{ end }}{{ range site.Home.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+"""
+HUGO_NAV_NODE = """<li><a href="{{ .node.RelPermalink }}">{{ .node.Title }}</a>{{ if or (.node.Eq .current) (.current.IsDescendant .node) }}<ul>{{ $current := .current }}{{ range .node.Sections }}{{ partial "nav-node.html" (dict "node" . "current" $current) }}{{ end }}{{ range .node.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}</li>
 """
 
 if __name__ == "__main__":

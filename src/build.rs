@@ -59,6 +59,31 @@ pub struct Loaded {
     pub report: Report,
 }
 
+/// With `HANDBOOK_TIMINGS` set, prints how long each stage took on stderr
+/// (for profiling; see BENCHMARKS.md).
+pub struct Timings {
+    on: bool,
+    last: Instant,
+}
+
+impl Timings {
+    pub fn start() -> Timings {
+        Timings {
+            on: std::env::var_os("HANDBOOK_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    /// Prints the time since the previous mark, labelled `stage`.
+    pub fn mark(&mut self, stage: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!("timing: {stage:<22} {:>8.1} ms", (now - self.last).as_secs_f64() * 1e3);
+            self.last = now;
+        }
+    }
+}
+
 /// Files `handbook` generates besides the pages.
 const GENERATED_FILES: &[&str] = &[
     "sitemap.xml",
@@ -81,9 +106,11 @@ pub fn load(
     if render_html {
         markdown::highlight::preload();
     }
+    let mut timings = Timings::start();
     let mut report = Report::default();
     let content = content::load(config);
     report.extend(content.diagnostics.iter().cloned());
+    timings.mark("load content");
 
     let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
     let rendered: Vec<Rendered> = content
@@ -94,9 +121,11 @@ pub fn load(
     for (page, r) in content.pages.iter().zip(&rendered) {
         report.extend(note_diagnostics(page, r));
     }
+    timings.mark("markdown");
     let site = Site::build(&content.pages, &rendered);
     let rhythm = cadence::collect(config, &content.pages, &rendered, &site.titles);
     report.extend(rhythm.diagnostics.iter().cloned());
+    timings.mark("site + cadence");
     let links = check_links(
         config,
         &content,
@@ -113,6 +142,7 @@ pub fn load(
         let plan = redirects::plan(config, &content.pages, &index, link_severity);
         report.extend(plan.diagnostics);
     }
+    timings.mark("links");
     Loaded {
         content,
         rendered,
@@ -284,8 +314,10 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         summary.elapsed = started.elapsed();
         return Ok(summary);
     }
+    let mut timings = Timings::start();
     let stage = StagedDir::begin(&config.output_dir)?;
     let history = read_history(config, &loaded.content);
+    timings.mark("history");
     let render_errors = write_site(
         config,
         &renderer,
@@ -298,6 +330,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         &stage,
         options.progress,
     )?;
+    timings.mark("write site");
     summary.report.extend(render_errors);
     if summary.report.errors() > 0 && !options.keep_going {
         summary.elapsed = started.elapsed();
@@ -306,6 +339,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     summary.written = stage.written.load(std::sync::atomic::Ordering::Relaxed);
     summary.unchanged = stage.unchanged.load(std::sync::atomic::Ordering::Relaxed);
     stage.commit()?;
+    timings.mark("commit");
     summary.wrote_site = true;
     summary.elapsed = started.elapsed();
     Ok(summary)
@@ -328,10 +362,28 @@ pub fn write_site(
 ) -> Result<Vec<Diagnostic>, BuildError> {
     let render = SiteRender::new(config, renderer, content, rendered, site, rhythm, history);
     let all: Vec<usize> = (0..content.pages.len()).collect();
-    let diagnostics = render.pages(&all, sink, progress)?;
-    let cadence_pages = render.generated_pages(sink)?;
-    render.fixed_files(sink)?;
-    render.indexes(sink, &cadence_pages)?;
+    // The generated pages and the indexes (sitemap, search, feed) are made
+    // while the pages render: much of them is one thread's work, which would
+    // leave the other cores idle if it came after.
+    let (diagnostics, rest) = rayon::join(
+        || {
+            let mut timings = Timings::start();
+            let diagnostics = render.pages(&all, sink, progress);
+            timings.mark("pages");
+            diagnostics
+        },
+        || -> Result<(), BuildError> {
+            let mut timings = Timings::start();
+            let cadence_pages = render.generated_pages(sink)?;
+            timings.mark("generated pages");
+            render.fixed_files(sink)?;
+            render.indexes(sink, &cadence_pages)?;
+            timings.mark("indexes");
+            Ok(())
+        },
+    );
+    let diagnostics = diagnostics?;
+    rest?;
     copy_static(theme, content, sink)?;
     Ok(diagnostics)
 }

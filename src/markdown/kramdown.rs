@@ -203,7 +203,14 @@ impl Builder<'_> {
         if range.is_empty() {
             return;
         }
-        self.map.segments.push((self.out.len(), range.start, true));
+        // A copy that continues the previous one (the next line, most often)
+        // extends its segment: the map stays one entry per change.
+        let continues = self.map.segments.last().is_some_and(|&(p, o, copied)| {
+            copied && o + (self.out.len() - p) == range.start
+        });
+        if !continues {
+            self.map.segments.push((self.out.len(), range.start, true));
+        }
         self.out.push_str(&self.src[range]);
     }
     fn insert(&mut self, text: &str, anchor: usize) {
@@ -565,6 +572,7 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
             &mut prepared.notes,
         );
         if state == State::Normal
+            && memchr::memchr(b'{', trimmed.as_bytes()).is_some()
             && trimmed.contains("{% comment")
             && !trimmed.contains("endcomment")
         {
@@ -599,6 +607,12 @@ fn copy_line(
     notes: &mut Vec<Note>,
 ) {
     let line = &b.src[range.clone()];
+    let bytes = line.as_bytes();
+    if memchr::memchr(b'{', bytes).is_none() && !(options.erb && memchr::memchr(b'<', bytes).is_some())
+    {
+        b.copy(range);
+        return;
+    }
     let has_erb = options.erb && line.contains("<%");
     let has_liquid = line.contains("{%") || line.contains("{{");
     let has_comment = line.contains("{::comment}");

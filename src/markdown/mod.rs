@@ -516,7 +516,7 @@ fn remove_leaked_ials(events: &mut Vec<(Event, Range<usize>)>, text: &str) {
             i += 1;
             continue;
         };
-        let Some(pos) = t.find("{:") else {
+        let Some(pos) = memchr::memmem::find(t.as_bytes(), b"{:") else {
             i += 1;
             continue;
         };
@@ -1033,7 +1033,11 @@ fn autolink(
                 None => {}
             },
             Event::End(TagEnd::Paragraph) => link_depth = 0,
-            Event::Text(t) if link_depth == 0 && code_depth == 0 && t.contains("://") => {
+            Event::Text(t)
+                if link_depth == 0
+                    && code_depth == 0
+                    && memchr::memmem::find(t.as_bytes(), b"://").is_some() =>
+            {
                 let t = t.to_string();
                 let range = events[i].1.clone();
                 if let Some((start, end)) = find_url(&t) {

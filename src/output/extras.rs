@@ -37,9 +37,13 @@ impl Extras<'_> {
     }
 
     pub fn write(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        let mut timings = crate::build::Timings::start();
         self.write_sitemap(sink)?;
+        timings.mark("sitemap");
         self.write_search(sink)?;
+        timings.mark("search index");
         self.write_feed(sink)?;
+        timings.mark("feed");
         self.write_redirects(sink)
     }
 

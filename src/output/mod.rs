@@ -231,10 +231,15 @@ impl StagedDir {
             text.push_str(&format!("{hash:016x} {size} {rel}\n"));
         }
         let manifest_path = self.staging.join(MANIFEST);
-        std::fs::write(&manifest_path, text).map_err(|source| OutputError::Io {
-            path: manifest_path,
-            source,
-        })?;
+        // An unchanged manifest is linked too, so a no-op build touches no file.
+        let previous = self.output.join(MANIFEST);
+        let same = std::fs::read(&previous).is_ok_and(|old| old == text.as_bytes());
+        if !(same && std::fs::hard_link(&previous, &manifest_path).is_ok()) {
+            std::fs::write(&manifest_path, text).map_err(|source| OutputError::Io {
+                path: manifest_path,
+                source,
+            })?;
+        }
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| OutputError::Io { path, source }
@@ -380,6 +385,16 @@ mod tests {
             meta_a.ino()
         );
         assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"new");
+        // A build with nothing changed keeps the manifest's inode too.
+        let manifest = std::fs::metadata(out.join(MANIFEST)).unwrap().ino();
+        let stage = StagedDir::begin(&out).unwrap();
+        stage.write("a.html", b"same").unwrap();
+        stage.write("b.html", b"new").unwrap();
+        stage.commit().unwrap();
+        assert_eq!(
+            std::fs::metadata(out.join(MANIFEST)).unwrap().ino(),
+            manifest
+        );
         // No staging or old folders are left behind.
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);

@@ -117,10 +117,20 @@ impl PageContext<'_> {
             context.insert("section", section);
         }
         context.insert("breadcrumbs", &self.breadcrumbs);
-        match &self.nav {
-            Nav::Tree(nav) => context.insert("nav", nav),
-            Nav::Html(html) => context.insert("nav_html", html),
-        }
+        // `has_nav` spares templates `{% if nav_html %}`: Tera escapes a
+        // string to test it, which on a large sidebar cost more than the rest
+        // of the page.
+        let has_nav = match &self.nav {
+            Nav::Tree(nav) => {
+                context.insert("nav", nav);
+                !nav.is_empty()
+            }
+            Nav::Html(html) => {
+                context.insert("nav_html", html);
+                !html.is_empty()
+            }
+        };
+        context.insert("has_nav", &has_nav);
         if let Some(prev) = &self.prev {
             context.insert("prev", prev);
         }
