@@ -202,6 +202,8 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         Renderer::plain()
     };
     let origin;
+    // The column annotate-snippets computes, in the shown line.
+    let mut shown_column = 0;
     let mut message = level.title(&diagnostic.message);
     match (&diagnostic.file, &diagnostic.location) {
         (Some(file), Some(location)) => {
@@ -218,6 +220,7 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
                     underline.start = floor_char_boundary(line, underline.start - 1);
                 }
             }
+            shown_column = line[..underline.start].chars().count() + 1;
             message = message.snippet(
                 Snippet::source(&location.source_line)
                     .line_start(location.line)
@@ -236,7 +239,32 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
     }
     let mut out = String::new();
     let _ = write!(out, "{}", renderer.render(message));
+    if let (Some(file), Some(location)) = (&diagnostic.file, &diagnostic.location) {
+        correct_header_column(&mut out, file, location, shown_column);
+    }
     out
+}
+
+/// annotate-snippets counts the column in the line it is given; a long line
+/// is cut to a window (`…` and a suffix of the line), so its `--> file:l:c`
+/// header must be given the column in the whole line.
+fn correct_header_column(out: &mut String, file: &str, location: &Location, shown_column: usize) {
+    if shown_column == location.column {
+        return;
+    }
+    let shown = format!("{file}:{}:{shown_column}", location.line);
+    let mut line_start = 0;
+    for line in out.split_inclusive('\n') {
+        let header = line.trim_end();
+        // The sigil may be wrapped in colour codes; the position follows it.
+        if header.ends_with(&shown) && header.contains("-->") {
+            let at = line_start + header.len() - shown.len();
+            let real = format!("{file}:{}:{}", location.line, location.column);
+            out.replace_range(at..at + shown.len(), &real);
+            return;
+        }
+        line_start += line.len();
+    }
 }
 
 /// A collection of diagnostics from one run, with counts.
@@ -292,6 +320,14 @@ mod tests {
         assert!(loc.source_line.len() < 300, "{}", loc.source_line.len());
         assert_eq!(&loc.source_line[loc.underline.clone()], "/target/");
         assert_eq!(loc.column, 5005);
+        // The header names the column in the whole line, not in the window.
+        let d = Diagnostic::warning("missing-page", "broken link")
+            .in_file("a.md")
+            .at(&text, at..at + 8);
+        for color in [false, true] {
+            let out = render_human(&d, color);
+            assert!(out.contains("a.md:1:5005"), "{out}");
+        }
     }
 
     #[test]
