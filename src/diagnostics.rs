@@ -209,7 +209,12 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         (Some(file), Some(location)) => {
             let label = diagnostic.label.as_deref().unwrap_or("");
             let mut underline = location.underline.clone();
-            let line = location.source_line.as_str();
+            // annotate-snippets shows no line for an empty source, and then
+            // names line 1 in its header: give it a blank to point at.
+            let line = match location.source_line.as_str() {
+                "" => " ",
+                line => line,
+            };
             underline.start = floor_char_boundary(line, underline.start);
             underline.end = ceil_char_boundary(line, underline.end.max(underline.start));
             if underline.is_empty() {
@@ -222,7 +227,7 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
             }
             shown_column = line[..underline.start].chars().count() + 1;
             message = message.snippet(
-                Snippet::source(&location.source_line)
+                Snippet::source(line)
                     .line_start(location.line)
                     .origin(file)
                     .annotation(level.span(underline).label(label)),
@@ -328,6 +333,17 @@ mod tests {
             let out = render_human(&d, color);
             assert!(out.contains("a.md:1:5005"), "{out}");
         }
+    }
+
+    #[test]
+    fn a_diagnostic_on_an_empty_line_names_that_line() {
+        let text = "---\n\n{title: [1]}\n---\n";
+        let d = Diagnostic::error("front-matter", "`title` must be text")
+            .in_file("a.md")
+            .at(text, 4..4);
+        let out = render_human(&d, false);
+        assert!(out.contains("--> a.md:2:1"), "{out}");
+        assert!(out.contains("2 |"), "{out}");
     }
 
     #[test]
