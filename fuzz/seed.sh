@@ -12,6 +12,8 @@
 # lines name them), `cadence` may start with `site.toml NUL`, `diagnostics`
 # starts with eight bytes of span, flags and line number.
 set -euo pipefail
+# Paths are split on line breaks only: some pages have spaces in their names.
+IFS=$'\n'
 cd "$(dirname "$0")/.."
 CORPUS=${1:-../shared/corpus/gitlab-handbook}
 OUT=fuzz/corpus

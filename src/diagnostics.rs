@@ -202,12 +202,19 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         Renderer::plain()
     };
     let origin;
+    // The column annotate-snippets computes, in the shown line.
+    let mut shown_column = 0;
     let mut message = level.title(&diagnostic.message);
     match (&diagnostic.file, &diagnostic.location) {
         (Some(file), Some(location)) => {
             let label = diagnostic.label.as_deref().unwrap_or("");
             let mut underline = location.underline.clone();
-            let line = location.source_line.as_str();
+            // annotate-snippets shows no line for an empty source, and then
+            // names line 1 in its header: give it a blank to point at.
+            let line = match location.source_line.as_str() {
+                "" => " ",
+                line => line,
+            };
             underline.start = floor_char_boundary(line, underline.start);
             underline.end = ceil_char_boundary(line, underline.end.max(underline.start));
             if underline.is_empty() {
@@ -218,8 +225,9 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
                     underline.start = floor_char_boundary(line, underline.start - 1);
                 }
             }
+            shown_column = line[..underline.start].chars().count() + 1;
             message = message.snippet(
-                Snippet::source(&location.source_line)
+                Snippet::source(line)
                     .line_start(location.line)
                     .origin(file)
                     .annotation(level.span(underline).label(label)),
@@ -236,7 +244,32 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
     }
     let mut out = String::new();
     let _ = write!(out, "{}", renderer.render(message));
+    if let (Some(file), Some(location)) = (&diagnostic.file, &diagnostic.location) {
+        correct_header_column(&mut out, file, location, shown_column);
+    }
     out
+}
+
+/// annotate-snippets counts the column in the line it is given; a long line
+/// is cut to a window (`…` and a suffix of the line), so its `--> file:l:c`
+/// header must be given the column in the whole line.
+fn correct_header_column(out: &mut String, file: &str, location: &Location, shown_column: usize) {
+    if shown_column == location.column {
+        return;
+    }
+    let shown = format!("{file}:{}:{shown_column}", location.line);
+    let mut line_start = 0;
+    for line in out.split_inclusive('\n') {
+        let header = line.trim_end();
+        // The sigil may be wrapped in colour codes; the position follows it.
+        if header.ends_with(&shown) && header.contains("-->") {
+            let at = line_start + header.len() - shown.len();
+            let real = format!("{file}:{}:{}", location.line, location.column);
+            out.replace_range(at..at + shown.len(), &real);
+            return;
+        }
+        line_start += line.len();
+    }
 }
 
 /// A collection of diagnostics from one run, with counts.
@@ -292,6 +325,25 @@ mod tests {
         assert!(loc.source_line.len() < 300, "{}", loc.source_line.len());
         assert_eq!(&loc.source_line[loc.underline.clone()], "/target/");
         assert_eq!(loc.column, 5005);
+        // The header names the column in the whole line, not in the window.
+        let d = Diagnostic::warning("missing-page", "broken link")
+            .in_file("a.md")
+            .at(&text, at..at + 8);
+        for color in [false, true] {
+            let out = render_human(&d, color);
+            assert!(out.contains("a.md:1:5005"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_diagnostic_on_an_empty_line_names_that_line() {
+        let text = "---\n\n{title: [1]}\n---\n";
+        let d = Diagnostic::error("front-matter", "`title` must be text")
+            .in_file("a.md")
+            .at(text, 4..4);
+        let out = render_human(&d, false);
+        assert!(out.contains("--> a.md:2:1"), "{out}");
+        assert!(out.contains("2 |"), "{out}");
     }
 
     #[test]

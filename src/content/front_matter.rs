@@ -169,8 +169,8 @@ fn parse_yaml(front: &str, base: usize) -> Result<Parsed, FrontMatterError> {
                 base + entry.start..base + entry.start + key.len(),
             ));
             out.push_str(&front[last..entry.start]);
-            // Keep the line count so YAML error positions stay true.
-            out.extend(front[entry.clone()].matches('\n').map(|_| "\n"));
+            // Keep the line breaks so YAML error positions stay true.
+            out.extend((0..yaml_line_breaks(&front[entry.clone()])).map(|_| "\n"));
             last = entry.end;
         }
         out.push_str(&front[last..]);
@@ -224,21 +224,53 @@ fn strip_position_suffix(message: &str) -> String {
     }
 }
 
-/// 1-based line and column to a byte offset in `text`.
+/// 1-based line and column, as the YAML parser counts them, to a byte offset
+/// in `text`. libyaml ends a line at CR LF, CR, LF, NEL, LS and PS, and counts
+/// columns in characters.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for _ in 1..line {
-        match memchr::memchr(b'\n', &text.as_bytes()[offset..]) {
-            Some(i) => offset += i + 1,
+        match next_yaml_break(text, offset) {
+            Some((_, next)) => offset = next,
             None => return text.len(),
         }
     }
-    let line_text = &text[offset..line_end(text, offset)];
+    let end = next_yaml_break(text, offset).map_or(text.len(), |(at, _)| at);
+    let line_text = &text[offset..end];
     offset
         + line_text
             .char_indices()
             .nth(column.saturating_sub(1))
-            .map_or(line_text.trim_end_matches('\n').len(), |(i, _)| i)
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+fn yaml_line_breaks(text: &str) -> usize {
+    let mut count = 0;
+    let mut pos = 0;
+    while let Some((_, next)) = next_yaml_break(text, pos) {
+        count += 1;
+        pos = next;
+    }
+    count
+}
+
+fn is_yaml_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// The first line break at or after `from`: where it starts, where the next
+/// line starts.
+fn next_yaml_break(text: &str, from: usize) -> Option<(usize, usize)> {
+    let (at, c) = text[from..]
+        .char_indices()
+        .find(|&(_, c)| is_yaml_break(c))?;
+    let at = from + at;
+    let len = if text[at..].starts_with("\r\n") {
+        2
+    } else {
+        c.len_utf8()
+    };
+    Some((at, at + len))
 }
 
 /// Top-level keys that appear more than once: each earlier entry's key and byte
@@ -426,6 +458,19 @@ mod tests {
         let line = text[..span.start].matches('\n').count() + 1;
         assert!(line >= 3, "line {line}: {err}");
         assert!(err.to_string().starts_with("invalid YAML"), "{err}");
+    }
+
+    #[test]
+    fn yaml_error_positions_count_lone_carriage_returns_as_line_breaks() {
+        // libyaml ends a line at a lone CR: its line 3 is `* l` (an alias
+        // without a name), not the blank line that is the third line by LF.
+        let text = "---\nSe\r#ri\n* l\n\n:\n---\n";
+        let err = parse_text(text).unwrap_err();
+        assert_eq!(err.span().start, text.find("* l").unwrap() + 1, "{err}");
+        // Also after a duplicate key is dropped.
+        let text = "---\na: 1\rb: 2\na: 3\n\n:\n---\n";
+        let err = parse_text(text).unwrap_err();
+        assert_eq!(err.span().start, text.find("\n:").unwrap() + 1, "{err}");
     }
 
     #[test]
