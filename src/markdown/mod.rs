@@ -188,6 +188,15 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
         out.html = finish_html(html, &marker_attrs, &prepared, &out.headings);
     }
+    // A span is at least one byte, so it can be underlined; at the end of the
+    // file that byte is not there. Every span stays inside the file.
+    let file = body_offset..body_offset + body.len();
+    for link in &mut out.links {
+        link.span = within(link.span.clone(), &file);
+    }
+    for note in &mut out.notes {
+        note.span = within(note.span.clone(), &file);
+    }
     out
 }
 
@@ -687,7 +696,7 @@ fn collect_links(
                 let span =
                     link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
                 let target = dest_url.to_string();
-                let file_span = to_file(span.start)..to_file(span.start) + target.len().max(1);
+                let file_span = to_file(span.start)..to_file(span.start) + span.len().max(1);
                 let href = match (options.rewrite_link)(&target) {
                     Some(rewritten) => {
                         *dest_url = CowStr::from(rewritten.clone());
@@ -936,14 +945,23 @@ fn link_target_span(
     match link_type {
         LinkType::Inline => {
             let source = &text[range.clone()];
-            match source.rfind("](") {
-                Some(i) => {
-                    let after = &source[i + 2..];
-                    let skip = after.len() - after.trim_start().len();
-                    let skip = skip + usize::from(after.trim_start().starts_with('<'));
-                    let start = range.start + i + 2 + skip;
-                    start..start + dest.len()
-                }
+            // Where the destination after a `](` starts, past spaces and `<`.
+            let dest_at = |i: usize| {
+                let after = &source[i + 2..];
+                let trimmed = after.trim_start();
+                i + 2 + after.len() - trimmed.len() + usize::from(trimmed.starts_with('<'))
+            };
+            // The link text and the destination may both contain `](`: the
+            // destination follows the first one it is written after; when it
+            // is written escaped, the last one.
+            let opens: Vec<usize> = source.match_indices("](").map(|(i, _)| i).collect();
+            let at = opens
+                .iter()
+                .map(|&i| dest_at(i))
+                .find(|&at| source[at..].starts_with(dest))
+                .or_else(|| opens.last().map(|&i| dest_at(i)));
+            match at {
+                Some(at) => within(range.start + at..range.start + at + dest.len(), &range),
                 None => range,
             }
         }
@@ -955,13 +973,22 @@ fn link_target_span(
         | LinkType::ShortcutUnknown => match definitions.get(&label_key(id)) {
             Some((_, def)) => {
                 let start = definition_target_start(text, def);
-                start..start + dest.len()
+                within(start..start + dest.len(), def)
             }
             None => range,
         },
-        LinkType::Autolink | LinkType::Email => range.start + 1..range.end.saturating_sub(1),
+        LinkType::Autolink | LinkType::Email => {
+            within(range.start + 1..range.end.saturating_sub(1), &range)
+        }
         _ => range,
     }
+}
+
+/// `span` cut to lie inside `outer` (a destination is not always written as
+/// parsed: escapes, entities, `mailto:`).
+fn within(span: Range<usize>, outer: &Range<usize>) -> Range<usize> {
+    let start = span.start.clamp(outer.start, outer.end);
+    start..span.end.clamp(start, outer.end)
 }
 
 fn rewrite_html_links(
@@ -1595,6 +1622,19 @@ mod tests {
             assert_eq!(target, at_span, "{found:?}");
         }
         assert_eq!(found.len(), 6, "{found:?}");
+    }
+
+    #[test]
+    fn spans_of_destinations_that_contain_the_link_syntax() {
+        // `](` in the destination, and in the link text.
+        let body = "[](](a))";
+        assert_eq!(links(body), [("](a)".to_string(), "](a)".to_string())]);
+        let body = "[`](`](/x/)";
+        assert_eq!(links(body), [("/x/".to_string(), "/x/".to_string())]);
+        // Written escaped: the span stays inside the link.
+        let r = rendered("[a](b\\)c)");
+        assert_eq!(r.links[0].target, "b)c");
+        assert_eq!(r.links[0].span, 4..7);
     }
 
     #[test]
