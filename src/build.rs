@@ -78,7 +78,10 @@ impl Timings {
     pub fn mark(&mut self, stage: &str) {
         if self.on {
             let now = Instant::now();
-            eprintln!("timing: {stage:<22} {:>8.1} ms", (now - self.last).as_secs_f64() * 1e3);
+            eprintln!(
+                "timing: {stage:<22} {:>8.1} ms",
+                (now - self.last).as_secs_f64() * 1e3
+            );
             self.last = now;
         }
     }

@@ -205,9 +205,11 @@ impl Builder<'_> {
         }
         // A copy that continues the previous one (the next line, most often)
         // extends its segment: the map stays one entry per change.
-        let continues = self.map.segments.last().is_some_and(|&(p, o, copied)| {
-            copied && o + (self.out.len() - p) == range.start
-        });
+        let continues = self
+            .map
+            .segments
+            .last()
+            .is_some_and(|&(p, o, copied)| copied && o + (self.out.len() - p) == range.start);
         if !continues {
             self.map.segments.push((self.out.len(), range.start, true));
         }
@@ -608,7 +610,8 @@ fn copy_line(
 ) {
     let line = &b.src[range.clone()];
     let bytes = line.as_bytes();
-    if memchr::memchr(b'{', bytes).is_none() && !(options.erb && memchr::memchr(b'<', bytes).is_some())
+    if memchr::memchr(b'{', bytes).is_none()
+        && !(options.erb && memchr::memchr(b'<', bytes).is_some())
     {
         b.copy(range);
         return;
