@@ -55,20 +55,24 @@ pub fn scan(
     let mut rendered = headings
         .iter()
         .filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)));
-    let mut fence: Option<&str> = None;
+    let mut fence: Option<(char, usize)> = None;
     let mut offset = body_start;
     for line in body.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
+        if let Some((marker, length)) = fence {
+            // CommonMark: a closing fence is at least as long as the opening
+            // one and has nothing after it (```` ```markdown ```` inside a
+            // block does not close it).
+            let run = fence_run(trimmed, marker);
+            if run >= length && trimmed[run..].trim().is_empty() {
                 fence = None;
             }
             continue;
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
+        if let Some(marker) = ['`', '~'].into_iter().find(|&c| fence_run(trimmed, c) >= 3) {
+            fence = Some((marker, fence_run(trimmed, marker)));
             continue;
         }
         let line = line.trim_end_matches(['\n', '\r']);
@@ -176,6 +180,11 @@ fn heading_id<'a>(
     }
     let id = explicit.unwrap_or_else(|| ids::base_id(&plain, flavor));
     (plain, id)
+}
+
+/// How many `marker` characters `line` opens with (a code fence has 3 or more).
+fn fence_run(line: &str, marker: char) -> usize {
+    line.chars().take_while(|&c| c == marker).count()
 }
 
 /// Heading source text without Markdown: links to their text, emphasis and
