@@ -443,7 +443,7 @@ fn check_suggestion(config: &Config, page: &Page, rendered: &Rendered) {
     if found.is_empty() {
         return;
     }
-    let yaml = prose::suggest_yaml(&found, vocabulary);
+    let yaml = prose::suggest_yaml(&found, &rendered.anchors, vocabulary);
     let text = format!("---\n{yaml}---\n");
     let parsed = front_matter::split(&text)
         .and_then(|split| front_matter::parse(&text, &split))

@@ -47,7 +47,10 @@ pub fn suggest(
     if found.is_empty() {
         return Ok(None);
     }
-    Ok(Some((prose::suggest_yaml(&found, vocabulary), found.len())))
+    Ok(Some((
+        prose::suggest_yaml(&found, &rendered.anchors, vocabulary),
+        found.len(),
+    )))
 }
 
 /// The rhythm as an aligned text table, one activity a line.

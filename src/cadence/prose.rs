@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::vocabulary::Vocabulary;
 use crate::config::HeadingIdFlavor;
-use crate::markdown::{ids, Heading};
+use crate::markdown::{ids, kramdown, Heading};
 
 /// `_Cadence: X_`, `*Cadence:* X`, `**Cadence**: X`, as a line or a list item.
 static PROSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -55,24 +55,22 @@ pub fn scan(
     let mut rendered = headings
         .iter()
         .filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)));
-    let mut fence: Option<(char, usize)> = None;
+    // An open code fence: marker and length (CommonMark: a line of as many
+    // or more of the marker, and nothing else, closes it).
+    let mut fence: Option<(u8, usize)> = None;
     let mut offset = body_start;
     for line in body.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_start();
-        if let Some((marker, length)) = fence {
-            // CommonMark: a closing fence is at least as long as the opening
-            // one and has nothing after it (```` ```markdown ```` inside a
-            // block does not close it).
-            let run = fence_run(trimmed, marker);
-            if run >= length && trimmed[run..].trim().is_empty() {
+        if let Some((marker, len)) = fence {
+            if kramdown::is_closing_fence(trimmed.trim_end(), marker, len) {
                 fence = None;
             }
             continue;
         }
-        if let Some(marker) = ['`', '~'].into_iter().find(|&c| fence_run(trimmed, c) >= 3) {
-            fence = Some((marker, fence_run(trimmed, marker)));
+        if let Some(opened) = kramdown::opening_fence(trimmed) {
+            fence = Some(opened);
             continue;
         }
         let line = line.trim_end_matches(['\n', '\r']);
@@ -182,11 +180,6 @@ fn heading_id<'a>(
     (plain, id)
 }
 
-/// How many `marker` characters `line` opens with (a code fence has 3 or more).
-fn fence_run(line: &str, marker: char) -> usize {
-    line.chars().take_while(|&c| c == marker).count()
-}
-
 /// Heading source text without Markdown: links to their text, emphasis and
 /// code marks removed.
 fn plain_text(title: &str) -> String {
@@ -208,19 +201,23 @@ fn compare_key(text: &str) -> String {
 }
 
 /// Front matter YAML for the prose cadences of a page: one activity per
-/// heading, named after it, ready to paste.
-pub fn suggest_yaml(found: &[ProseCadence], vocabulary: &Vocabulary) -> String {
+/// heading, named after it, ready to paste. `anchors` are the ids of the
+/// rendered page: a heading the page does not have (in a code block, say) is
+/// not named as the `section`.
+pub fn suggest_yaml(found: &[ProseCadence], anchors: &[String], vocabulary: &Vocabulary) -> String {
     let mut out = String::from("cadence:\n");
     for prose in found {
         let name = prose
             .heading
             .as_ref()
-            .map_or("Activity", |(title, _)| title.as_str());
+            .map(|(title, _)| title.as_str())
+            .filter(|title| !title.trim().is_empty())
+            .unwrap_or("Activity");
         let _ = writeln!(out, "  - activity: {}", yaml_scalar(name));
-        let keys: Vec<&str> = prose
+        let keys: Vec<String> = prose
             .every
             .iter()
-            .map(|&i| vocabulary.get(i).key.as_str())
+            .map(|&i| yaml_scalar(&vocabulary.get(i).key))
             .collect();
         if keys.len() == 1 {
             let _ = writeln!(out, "    every: {}", keys[0]);
@@ -228,7 +225,9 @@ pub fn suggest_yaml(found: &[ProseCadence], vocabulary: &Vocabulary) -> String {
             let _ = writeln!(out, "    every: [{}]", keys.join(", "));
         }
         if let Some((_, id)) = &prose.heading {
-            if !id.is_empty() {
+            // As the schema reads `section`: trimmed, without a leading `#`.
+            let as_read = id.trim().trim_start_matches('#');
+            if !id.is_empty() && as_read == id && anchors.iter().any(|a| a == id) {
                 let _ = writeln!(out, "    section: {}", yaml_scalar(id));
             }
         }
@@ -237,24 +236,59 @@ pub fn suggest_yaml(found: &[ProseCadence], vocabulary: &Vocabulary) -> String {
     out
 }
 
-/// A YAML plain scalar when that is safe, else a double-quoted one.
+/// A YAML scalar that reads back as `text`, in a block or in a flow list: a
+/// plain scalar when it is a letter then letters, digits, spaces and a few
+/// safe marks (and no word YAML reads as a boolean, null or number), else a
+/// double-quoted one with every character YAML does not take as it is
+/// escaped.
 fn yaml_scalar(text: &str) -> String {
-    let risky = text.is_empty()
-        || text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c) || c.is_whitespace())
-        || text.ends_with(char::is_whitespace)
-        || text.contains(": ")
-        || text.contains(" #")
-        || text.ends_with(':')
-        || matches!(
+    let plain = text.starts_with(char::is_alphabetic)
+        && !text.ends_with(char::is_whitespace)
+        && text.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '(' | ')' | '&' | '/' | '\'')
+        })
+        && !matches!(
             text.to_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "null" | "on" | "off" | "~"
-        )
-        || text.parse::<f64>().is_ok();
-    if risky {
-        serde_json::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
-    } else {
-        text.to_string()
+            "true"
+                | "false"
+                | "yes"
+                | "no"
+                | "y"
+                | "n"
+                | "null"
+                | "on"
+                | "off"
+                | "inf"
+                | "infinity"
+                | "nan"
+        );
+    if plain {
+        return text.to_string();
     }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            ' '..='~' => out.push(c),
+            // YAML's printable characters, less line breaks (NEL, LS, PS)
+            // and the byte order mark.
+            '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..
+                if !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') =>
+            {
+                out.push(c)
+            }
+            c => {
+                let _ = write!(out, "\\U{:08x}", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -292,5 +326,49 @@ mod tests {
         assert_eq!(yaml_scalar("Q&A: calls"), "\"Q&A: calls\"");
         assert_eq!(yaml_scalar("2024"), "\"2024\"");
         assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("0x1f"), "\"0x1f\"");
+        assert_eq!(yaml_scalar("a, b"), "\"a, b\"");
+        assert_eq!(
+            yaml_scalar("a\u{7f}\u{2028}\"\\"),
+            "\"a\\U0000007f\\U00002028\\\"\\\\\""
+        );
+        for text in [
+            "",
+            " x",
+            "#x",
+            "a: b",
+            "~",
+            "é\t\u{85}\u{feff}",
+            "[x]",
+            "Q&A / 1:1's",
+        ] {
+            let yaml = format!("k: {}\n", yaml_scalar(text));
+            let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+            assert_eq!(value["k"].as_str(), Some(text), "{yaml}");
+        }
+    }
+
+    #[test]
+    fn fenced_code_ends_only_at_a_closing_fence() {
+        // An info string does not close a fence; the headings and the
+        // cadence below are inside it.
+        let v = Vocabulary::default();
+        let text = "## Real\n- _Cadence: Weekly_\n```markdown\n## Week\n```markdown\n## In code\n- _Cadence: Daily_\n```\n";
+        let found = scan(text, 0, &[], HeadingIdFlavor::KramdownGfm, &v);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].heading, Some(("Real".into(), "real".into())));
+    }
+
+    #[test]
+    fn suggestions_name_only_sections_the_page_has() {
+        let v = Vocabulary::default();
+        let text = "# \n- _Cadence: Weekly_\n## Kept\n- _Cadence: Monthly_\n";
+        let found = scan(text, 0, &[], HeadingIdFlavor::KramdownGfm, &v);
+        let yaml = suggest_yaml(&found, &["kept".to_string()], &v);
+        assert_eq!(
+            yaml,
+            "cadence:\n  - activity: Activity\n    every: weekly\n    # owner: the one accountable role\n  \
+             - activity: Kept\n    every: monthly\n    section: kept\n    # owner: the one accountable role\n"
+        );
     }
 }

@@ -783,7 +783,8 @@ fn kramdown_close(text: &str, name: &str) -> Option<usize> {
     text.find("{:/}").map(|i| i + 4)
 }
 
-fn opening_fence(trimmed: &str) -> Option<(u8, usize)> {
+/// A code fence opening line (left-trimmed): its marker and length.
+pub(crate) fn opening_fence(trimmed: &str) -> Option<(u8, usize)> {
     let marker = *trimmed.as_bytes().first()?;
     if marker != b'`' && marker != b'~' {
         return None;
@@ -798,7 +799,9 @@ fn opening_fence(trimmed: &str) -> Option<(u8, usize)> {
     Some((marker, len))
 }
 
-fn is_closing_fence(trimmed: &str, marker: u8, len: usize) -> bool {
+/// Whether a (left-trimmed) line closes a fence opened with `len` `marker`s:
+/// as many or more, and nothing after them.
+pub(crate) fn is_closing_fence(trimmed: &str, marker: u8, len: usize) -> bool {
     let n = trimmed.bytes().take_while(|&b| b == marker).count();
     n >= len && trimmed[n..].trim().is_empty()
 }
