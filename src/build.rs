@@ -20,6 +20,7 @@ use crate::output::{self, redirects, OutputError, Sink, StagedDir};
 use crate::render::context::{
     self, ConfigView, Listing, Nav, PageContext, PageView, SectionView, SiteView,
 };
+use crate::render::nav::{NavSource, SectionNavs};
 use crate::render::{Renderer, StaticSource, Theme};
 use crate::site::{NavLink, Site};
 
@@ -548,7 +549,7 @@ impl<'a> SiteRender<'a> {
                     ..d
                 })
             })?;
-        Ok((html, warning))
+        Ok((context.finish(html), warning))
     }
 
     /// Pages `handbook` makes itself: listings for folders without an index
@@ -565,6 +566,7 @@ impl<'a> SiteRender<'a> {
                 content,
                 site,
                 section,
+                |index| self.nav(index, None),
             )?;
             let output = format!("{}index.html", section.path.trim_start_matches('/'));
             sink.write(&output, html.as_bytes())?;
@@ -645,7 +647,10 @@ impl<'a> SiteRender<'a> {
             Nav::Tree(nav) => {
                 let _ = serde_json::to_writer(&mut hasher, nav);
             }
-            Nav::Html(html) => hasher.0.write(html.as_bytes()),
+            Nav::Html { sidebar, current } => {
+                hasher.0.write(sidebar.as_bytes());
+                hasher.0.write(current.as_bytes());
+            }
         }
         let _ = serde_json::to_writer(&mut hasher, &context.prev);
         let _ = serde_json::to_writer(&mut hasher, &context.next);
@@ -654,14 +659,7 @@ impl<'a> SiteRender<'a> {
     }
 
     fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
-        let nav = self.section_navs.for_page(
-            self.renderer,
-            self.config,
-            &self.config_value,
-            self.content,
-            self.site,
-            i,
-        )?;
+        let nav = self.nav(self.site.page_section[i], Some(i))?;
         let mut context = page_context(
             self.config,
             &self.config_value,
@@ -678,6 +676,31 @@ impl<'a> SiteRender<'a> {
             context.page.lastmod_datetime = datetime;
         }
         Ok(context)
+    }
+}
+
+impl SiteRender<'_> {
+    /// The sidebar of page `page` of `section`, or of the section's listing
+    /// (`page` `None`): shared per section when the theme has a `nav.html`.
+    fn nav(&self, section: usize, page: Option<usize>) -> Result<Nav<'_>, BuildError> {
+        let (pages, base_path) = (&self.content.pages, &self.config.base_path);
+        if !self.section_navs.enabled() {
+            return Ok(Nav::Tree(match page {
+                Some(i) => self.site.nav(i, pages, base_path),
+                None => self.site.section_nav(section, pages, base_path),
+            }));
+        }
+        let source = NavSource {
+            renderer: self.renderer,
+            config: &self.config_value,
+            site: self.site,
+            pages,
+            base_path,
+        };
+        let sidebar = self.section_navs.get(&source, section)?;
+        let current =
+            page.map_or_else(String::new, |i| format!("{base_path}{}", pages[i].url.path));
+        Ok(Nav::Html { sidebar, current })
     }
 }
 
@@ -789,65 +812,6 @@ fn section_view(config: &Config, content: &Content, site: &Site, section: usize)
     }
 }
 
-/// Sidebars rendered once per section by the theme's `nav.html` (when it has
-/// one), so that navigation costs the same per page on 100 or 50,000 pages.
-struct SectionNavs {
-    enabled: bool,
-    rendered: Vec<std::sync::OnceLock<Result<String, Diagnostic>>>,
-}
-
-impl SectionNavs {
-    fn new(renderer: &Renderer, sections: usize) -> SectionNavs {
-        SectionNavs {
-            enabled: renderer.has_template("nav.html"),
-            rendered: (0..sections).map(|_| std::sync::OnceLock::new()).collect(),
-        }
-    }
-
-    fn for_page(
-        &self,
-        renderer: &Renderer,
-        config: &Config,
-        config_value: &Value,
-        content: &Content,
-        site: &Site,
-        page: usize,
-    ) -> Result<Nav, BuildError> {
-        if !self.enabled {
-            return Ok(Nav::Tree(site.nav(page, &content.pages, &config.base_path)));
-        }
-        let section = site.page_section[page];
-        let html = self.rendered[section].get_or_init(|| {
-            let mut context = tera::Context::new();
-            context.insert("config", config_value);
-            context.insert(
-                "nav",
-                &site.section_nav(section, &content.pages, &config.base_path),
-            );
-            renderer.render("nav.html", &context)
-        });
-        let html = html.as_ref().map_err(|d| BuildError::from(d.clone()))?;
-        let url = format!("{}{}", config.base_path, content.pages[page].url.path);
-        Ok(Nav::Html(mark_current(html, &url)))
-    }
-}
-
-/// Marks the link to `url` as the current page.
-fn mark_current(nav_html: &str, url: &str) -> String {
-    let needle = format!("href=\"{url}\"");
-    match nav_html.find(&needle) {
-        Some(at) => {
-            let end = at + needle.len();
-            let mut out = String::with_capacity(nav_html.len() + 24);
-            out.push_str(&nav_html[..end]);
-            out.push_str(" aria-current=\"page\"");
-            out.push_str(&nav_html[end..]);
-            out
-        }
-        None => nav_html.to_string(),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn page_context<'a>(
     config: &'a Config,
@@ -858,7 +822,7 @@ fn page_context<'a>(
     site: &'a Site,
     rhythm: &'a Rhythm,
     i: usize,
-    nav: Nav,
+    nav: Nav<'a>,
 ) -> PageContext<'a> {
     let page = &content.pages[i];
     let r = &rendered[i];
@@ -923,7 +887,8 @@ fn body_without_title_heading<'a>(page: &content::Page, rendered: &'a Rendered) 
     }
 }
 
-fn render_listing(
+#[allow(clippy::too_many_arguments)]
+fn render_listing<'a>(
     config: &Config,
     renderer: &Renderer,
     config_value: &Value,
@@ -931,6 +896,7 @@ fn render_listing(
     content: &Content,
     site: &Site,
     section: &crate::site::Section,
+    nav: impl FnOnce(usize) -> Result<Nav<'a>, BuildError>,
 ) -> Result<String, BuildError> {
     let index = site
         .sections
@@ -954,14 +920,13 @@ fn render_listing(
         },
         section: Some(section_view(config, content, site, index)),
         breadcrumbs: Vec::new(),
-        nav: Nav::Tree(site.section_nav(index, &content.pages, &config.base_path)),
+        nav: nav(index)?,
         prev: None,
         next: None,
         site: site_view,
     };
-    renderer
-        .render("section.html", &context.to_tera())
-        .map_err(BuildError::from)
+    let html = renderer.render("section.html", &context.to_tera())?;
+    Ok(context.finish(html))
 }
 
 fn render_generated(

@@ -90,10 +90,15 @@ pub struct SiteView {
 }
 
 /// The sidebar: as data for the templates, or already rendered by the
-/// theme's `nav.html` (once per section, the current page marked).
-pub enum Nav {
+/// theme's `nav.html` (once per section; see [`crate::render::nav`]).
+pub enum Nav<'a> {
     Tree(Vec<NavNode>),
-    Html(String),
+    /// The section's sidebar, put into the rendered page by
+    /// [`PageContext::finish`] with the link to `current` marked.
+    Html {
+        sidebar: &'a str,
+        current: String,
+    },
 }
 
 /// Everything one page template gets.
@@ -102,7 +107,7 @@ pub struct PageContext<'a> {
     pub page: PageView<'a>,
     pub section: Option<SectionView>,
     pub breadcrumbs: Vec<NavLink>,
-    pub nav: Nav,
+    pub nav: Nav<'a>,
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,
     pub site: &'a SiteView,
@@ -125,9 +130,9 @@ impl PageContext<'_> {
                 context.insert("nav", nav);
                 !nav.is_empty()
             }
-            Nav::Html(html) => {
-                context.insert("nav_html", html);
-                !html.is_empty()
+            Nav::Html { sidebar, .. } => {
+                context.insert("nav_html", super::nav::NAV_MARKER);
+                !sidebar.is_empty()
             }
         };
         context.insert("has_nav", &has_nav);
@@ -139,6 +144,15 @@ impl PageContext<'_> {
         }
         context.insert("site", self.site);
         context
+    }
+
+    /// The page as rendered from [`PageContext::to_tera`], with the sidebar
+    /// in place of its placeholder.
+    pub fn finish(&self, rendered: String) -> String {
+        match &self.nav {
+            Nav::Tree(_) => rendered,
+            Nav::Html { sidebar, current } => super::nav::insert_nav(rendered, sidebar, current),
+        }
     }
 }
 

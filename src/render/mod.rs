@@ -6,6 +6,7 @@
 //! own `templates/` folder, and any static file in its own `static/` folder.
 
 pub mod context;
+pub mod nav;
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
@@ -156,6 +157,8 @@ fn read_dir_into(
 pub struct Renderer {
     tera: Tera,
     origins: BTreeMap<String, String>,
+    /// Whether `nav.html` renders each entry on its own (see [`nav`]).
+    sidebar_composable: bool,
 }
 
 impl Renderer {
@@ -189,7 +192,19 @@ impl Renderer {
             "cadence",
             crate::cadence::index::TemplateFunction::new(Default::default()),
         );
-        Ok(Renderer { tera, origins })
+        Ok(Renderer {
+            tera,
+            origins,
+            sidebar_composable: sidebar_composable(theme),
+        })
+    }
+
+    /// Whether a section's sidebar may be composed from the home sidebar and
+    /// its one open entry ([`nav`]): not when `nav.html`, or a template it
+    /// names, looks at `loop` (an entry's markup may then depend on its
+    /// place in the list).
+    pub fn sidebar_composable(&self) -> bool {
+        self.sidebar_composable
     }
 
     /// Makes `name(...)` callable from every template.
@@ -206,6 +221,20 @@ impl Renderer {
             .render(template, context)
             .map_err(|e| template_diagnostic(&e, &self.origins))
     }
+}
+
+fn sidebar_composable(theme: &Theme) -> bool {
+    let Some((_, nav)) = theme.templates.get("nav.html") else {
+        return false;
+    };
+    let named = theme
+        .templates
+        .iter()
+        .filter(|(name, _)| nav.contains(name.as_str()))
+        .map(|(_, (_, text))| text);
+    !std::iter::once(nav)
+        .chain(named)
+        .any(|text| text.contains("loop."))
 }
 
 /// Tera errors come as a chain ("failed to render x" -> "variable y not found");

@@ -218,20 +218,7 @@ impl Site {
         let sec = &self.sections[section];
         let mut nodes = Vec::with_capacity(sec.subsections.len() + sec.pages.len());
         for &sub in &sec.subsections {
-            let child = &self.sections[sub];
-            let is_open = open.contains(&sub);
-            nodes.push(NavNode {
-                title: child.title.clone(),
-                url: format!("{base_path}{}", child.path),
-                current: child.index_page == Some(current),
-                open: is_open,
-                has_children: !child.pages.is_empty() || !child.subsections.is_empty(),
-                children: if is_open {
-                    self.section_children(sub, current, open, pages, base_path)
-                } else {
-                    Vec::new()
-                },
-            });
+            nodes.push(self.section_node(sub, current, open, pages, base_path));
         }
         for &p in &sec.pages {
             nodes.push(NavNode {
@@ -244,6 +231,51 @@ impl Site {
             });
         }
         nodes
+    }
+
+    /// The sidebar entry of section `sub`, with its children when it is open.
+    fn section_node(
+        &self,
+        sub: usize,
+        current: usize,
+        open: &[usize],
+        pages: &[Page],
+        base_path: &str,
+    ) -> NavNode {
+        let child = &self.sections[sub];
+        let is_open = open.contains(&sub);
+        NavNode {
+            title: child.title.clone(),
+            url: format!("{base_path}{}", child.path),
+            current: child.index_page == Some(current),
+            open: is_open,
+            has_children: !child.pages.is_empty() || !child.subsections.is_empty(),
+            children: if is_open {
+                self.section_children(sub, current, open, pages, base_path)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The one top-level entry of [`Site::section_nav`] that differs from
+    /// the home section's sidebar: the top section that holds `section`,
+    /// opened down to it. `None` for the home section itself.
+    pub fn section_branch(
+        &self,
+        section: usize,
+        pages: &[Page],
+        base_path: &str,
+    ) -> Option<NavNode> {
+        let mut open_sections = Vec::new();
+        let mut s = Some(section);
+        while let Some(i) = s {
+            open_sections.push(i);
+            s = self.sections[i].parent;
+        }
+        // The chain ends at the home section; the one before it is the top.
+        let top = *open_sections.iter().rev().nth(1)?;
+        Some(self.section_node(top, usize::MAX, &open_sections, pages, base_path))
     }
 
     /// Sections that have no index page: `handbook` generates a listing for them.

@@ -83,13 +83,13 @@ async function seriousViolations(page) {
 test('the sidebar, breadcrumbs and previous/next links navigate', async () => {
   const { page, context, errors } = await open(SITE + '/');
   // Sidebar: a section link opens the section, marked as the current page.
-  const section = page.locator('#site-sidebar a.nav-link', { hasText: 'Pipeline and Forecasting' }).first();
+  const section = page.locator('#site-sidebar .nav-list a', { hasText: 'Pipeline and Forecasting' }).first();
   const href = await section.getAttribute('href');
   await Promise.all([page.waitForURL((u) => u.pathname === href), section.click()]);
   assert.equal(await page.locator('#site-sidebar [aria-current="page"]').getAttribute('href'), href);
   assert.equal(await page.locator('h1').first().innerText(), 'Pipeline and Forecasting');
   // The open section shows its pages; one of them opens.
-  const child = page.locator('#site-sidebar a.nav-link', { hasText: /^Forecasting$/ }).first();
+  const child = page.locator('#site-sidebar .nav-list a', { hasText: /^Forecasting$/ }).first();
   await Promise.all([page.waitForURL('**/pipeline/forecasting/'), child.click()]);
 
   // Breadcrumbs lead back up the tree.

@@ -1,0 +1,254 @@
+//! The sidebar, rendered by the theme's `nav.html` and shared between pages.
+//!
+//! Every page of a section has the same sidebar except for the link marked
+//! current, so it is rendered once per section. Rendering it from scratch per
+//! section still costs (top-level entries x sections): on a 50,000-page site
+//! with 500 top-level sections that is millions of Tera loop iterations. So
+//! only the home section's sidebar (every top section closed) is rendered
+//! whole; a section's sidebar is that one with its top section's entry
+//! swapped for the opened entry. The entry's markup is found by rendering the
+//! entry alone, closed and opened, and taking what differs. Templates for
+//! which this does not hold (an entry's markup depends on its neighbours, say
+//! `loop.index`) are caught by comparing the first composed sidebars with full
+//! renders; on a mismatch every section is rendered whole. A `nav.html` that
+//! uses `loop` is never composed.
+//!
+//! Pages get the sidebar after Tera: the page template sees a short
+//! placeholder in `nav_html`, and [`insert_nav`] puts the section's sidebar in
+//! its place with the page's link marked current. A 50 KB sidebar is then
+//! copied once per page instead of four times (into the context, through
+//! `safe`, into the output, and to mark the link).
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use memchr::memmem;
+use serde_json::Value;
+
+use crate::content::Page;
+use crate::diagnostics::Diagnostic;
+use crate::render::Renderer;
+use crate::site::{NavNode, Site};
+
+/// What page templates see as `nav_html`; replaced after rendering. Made of
+/// private-use characters and letters, so HTML escaping leaves it as is.
+pub const NAV_MARKER: &str = "\u{E000}handbook-sidebar\u{E001}";
+
+/// How many composed sidebars are compared with a full render per build.
+const CHECKED_COMPOSITIONS: usize = 2;
+
+/// Sidebars by section, rendered on first use (pages render in parallel).
+pub struct SectionNavs {
+    enabled: bool,
+    home: OnceLock<Result<String, Diagnostic>>,
+    rendered: Vec<OnceLock<Result<String, Diagnostic>>>,
+    composing: AtomicBool,
+    checks_left: AtomicUsize,
+}
+
+/// What the sidebar of one section is built from.
+pub struct NavSource<'a> {
+    pub renderer: &'a Renderer,
+    pub config: &'a Value,
+    pub site: &'a Site,
+    pub pages: &'a [Page],
+    pub base_path: &'a str,
+}
+
+impl NavSource<'_> {
+    fn render(&self, nav: &[NavNode]) -> Result<String, Diagnostic> {
+        let mut context = tera::Context::new();
+        context.insert("config", self.config);
+        context.insert("nav", nav);
+        self.renderer.render("nav.html", &context)
+    }
+
+    /// The sidebar of `section` rendered whole, as without composition.
+    pub fn render_whole(&self, section: usize) -> Result<String, Diagnostic> {
+        self.render(&self.site.section_nav(section, self.pages, self.base_path))
+    }
+}
+
+impl SectionNavs {
+    /// `enabled` when the theme has a `nav.html`; without one, templates get
+    /// the sidebar as data (`nav`) and this cache stays unused.
+    pub fn new(renderer: &Renderer, sections: usize) -> SectionNavs {
+        SectionNavs {
+            enabled: renderer.has_template("nav.html"),
+            home: OnceLock::new(),
+            rendered: (0..sections).map(|_| OnceLock::new()).collect(),
+            composing: AtomicBool::new(renderer.sidebar_composable()),
+            checks_left: AtomicUsize::new(CHECKED_COMPOSITIONS),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The sidebar of `section`, no page marked current.
+    pub fn get(&self, source: &NavSource, section: usize) -> Result<&str, Diagnostic> {
+        let slot = self
+            .rendered
+            .get(section)
+            .ok_or_else(|| Diagnostic::error("template", "no such section"))?;
+        let html = slot.get_or_init(|| self.build(source, section));
+        html.as_deref().map_err(Clone::clone)
+    }
+
+    fn home(&self, source: &NavSource) -> Result<&str, Diagnostic> {
+        let html = self.home.get_or_init(|| source.render_whole(0));
+        html.as_deref().map_err(Clone::clone)
+    }
+
+    fn build(&self, source: &NavSource, section: usize) -> Result<String, Diagnostic> {
+        let Some(branch) = source
+            .site
+            .section_branch(section, source.pages, source.base_path)
+        else {
+            return self.home(source).map(str::to_string);
+        };
+        if !self.composing.load(Ordering::Relaxed) {
+            return source.render_whole(section);
+        }
+        let home = self.home(source)?;
+        let closed = NavNode {
+            open: false,
+            children: Vec::new(),
+            ..branch.clone()
+        };
+        let closed = source.render(std::slice::from_ref(&closed))?;
+        let opened = source.render(std::slice::from_ref(&branch))?;
+        let Some(composed) = compose(home, &closed, &opened) else {
+            return source.render_whole(section);
+        };
+        if self.take_check() {
+            let whole = source.render_whole(section)?;
+            if whole != composed {
+                self.composing.store(false, Ordering::Relaxed);
+                return Ok(whole);
+            }
+        }
+        Ok(composed)
+    }
+
+    fn take_check(&self) -> bool {
+        self.checks_left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+}
+
+/// `home` with the entry `closed` renders to replaced by the one `opened`
+/// renders to. Both are one-entry sidebars, so they differ only inside the
+/// entry; that difference is grown until it occurs exactly once in `home`.
+/// `None` when it never does.
+fn compose(home: &str, closed: &str, opened: &str) -> Option<String> {
+    let (c, o) = (closed.as_bytes(), opened.as_bytes());
+    let prefix = c.iter().zip(o).take_while(|(a, b)| a == b).count();
+    let suffix = c[prefix..]
+        .iter()
+        .rev()
+        .zip(o[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (mut start, mut end) = (prefix, c.len() - suffix);
+    let opened_end = o.len() - suffix;
+    loop {
+        let needle = &c[start..end];
+        if !needle.is_empty() {
+            let mut found = memmem::find_iter(home.as_bytes(), needle);
+            if let (Some(at), None) = (found.next(), found.next()) {
+                let mut out = Vec::with_capacity(home.len() + opened.len());
+                out.extend_from_slice(&home.as_bytes()[..at]);
+                out.extend_from_slice(&o[start..opened_end + (end - (c.len() - suffix))]);
+                out.extend_from_slice(&home.as_bytes()[at + needle.len()..]);
+                return String::from_utf8(out).ok();
+            }
+        }
+        if start == 0 && end == c.len() {
+            return None;
+        }
+        start = start.saturating_sub(16);
+        end = (end + 16).min(c.len());
+    }
+}
+
+/// Puts `nav` where the page template printed [`NAV_MARKER`], with the link
+/// to `current` (a URL as the sidebar prints it) marked `aria-current`.
+pub fn insert_nav(page: String, nav: &str, current: &str) -> String {
+    let mut markers = memmem::find_iter(page.as_bytes(), NAV_MARKER).peekable();
+    if markers.peek().is_none() {
+        return page;
+    }
+    let needle = format!("href=\"{current}\"");
+    let current_end = memmem::find(nav.as_bytes(), needle.as_bytes()).map(|at| at + needle.len());
+    let mut out = String::with_capacity(page.len() + nav.len() + 24);
+    let mut copied = 0;
+    for at in markers {
+        out.push_str(&page[copied..at]);
+        match current_end {
+            Some(end) => {
+                out.push_str(&nav[..end]);
+                out.push_str(" aria-current=\"page\"");
+                out.push_str(&nav[end..]);
+            }
+            None => out.push_str(nav),
+        }
+        copied = at + NAV_MARKER.len();
+    }
+    out.push_str(&page[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_swaps_the_one_entry() {
+        let home = "<ul><li><a href=\"/a/\">A</a></li><li><a href=\"/b/\">B</a></li></ul>";
+        let closed = "<ul><li><a href=\"/b/\">B</a></li></ul>";
+        let opened = "<ul><li class=\"open\"><a href=\"/b/\">B</a><ul><li>x</li></ul></li></ul>";
+        assert_eq!(
+            compose(home, closed, opened).as_deref(),
+            Some("<ul><li><a href=\"/a/\">A</a></li><li class=\"open\"><a href=\"/b/\">B</a><ul><li>x</li></ul></li></ul>")
+        );
+    }
+
+    #[test]
+    fn compose_grows_a_difference_that_is_not_unique() {
+        // The entries differ only by an inserted list, at a place that looks
+        // the same in every entry: the difference is grown to the link.
+        let home = "<ul><li><a href=\"/a/\">A</a></li><li><a href=\"/b/\">B</a></li></ul>";
+        let closed = "<ul><li><a href=\"/b/\">B</a></li></ul>";
+        let opened = "<ul><li><a href=\"/b/\">B</a><ol></ol></li></ul>";
+        assert_eq!(
+            compose(home, closed, opened).as_deref(),
+            Some("<ul><li><a href=\"/a/\">A</a></li><li><a href=\"/b/\">B</a><ol></ol></li></ul>")
+        );
+    }
+
+    #[test]
+    fn compose_gives_up_when_the_entry_is_not_in_home() {
+        let home = "<ul><li><a href=\"/a/\">A</a></li></ul>";
+        let closed = "<ul><li><a href=\"/b/\">B</a></li></ul>";
+        let opened = "<ul><li><a href=\"/b/\">B</a><ol></ol></li></ul>";
+        assert_eq!(compose(home, closed, opened), None);
+    }
+
+    #[test]
+    fn insert_nav_marks_the_current_link_at_every_marker() {
+        let page = format!("<body>{NAV_MARKER}<main>x</main>{NAV_MARKER}</body>");
+        let nav = "<a href=\"/a/\">A</a><a href=\"/b/\">B</a>";
+        let out = insert_nav(page, nav, "/b/");
+        assert_eq!(
+            out,
+            "<body><a href=\"/a/\">A</a><a href=\"/b/\" aria-current=\"page\">B</a><main>x</main><a href=\"/a/\">A</a><a href=\"/b/\" aria-current=\"page\">B</a></body>"
+        );
+        assert_eq!(
+            insert_nav("<p>no sidebar</p>".into(), nav, "/a/"),
+            "<p>no sidebar</p>"
+        );
+    }
+}
