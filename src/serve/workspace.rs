@@ -172,6 +172,23 @@ pub struct Workspace {
     diagnostics: Diagnostics,
 }
 
+/// The renderer of the site as loaded now. A macro rather than a method:
+/// it borrows only the site's fields, so the workspace's others stay
+/// writable while it is alive.
+macro_rules! site_render {
+    ($workspace:expr) => {
+        SiteRender::new(
+            &$workspace.config,
+            &$workspace.renderer,
+            &$workspace.content,
+            &$workspace.rendered,
+            &$workspace.site,
+            &$workspace.rhythm,
+            &$workspace.history,
+        )
+    };
+}
+
 impl Workspace {
     /// Loads and renders the whole site. An error here is fatal: there is no
     /// previous site to fall back on.
@@ -306,15 +323,7 @@ impl Workspace {
     }
 
     fn finish_incremental(&mut self, deferred: &Deferred, clock: &mut Clock) -> Outcome {
-        let render = SiteRender::new(
-            &self.config,
-            &self.renderer,
-            &self.content,
-            &self.rendered,
-            &self.site,
-            &self.rhythm,
-            &self.history,
-        );
+        let render = site_render!(self);
         let mut written: BTreeMap<String, Bytes> = BTreeMap::new();
         let mut removed: Vec<String> = Vec::new();
         let mut urls = Vec::new();
@@ -445,15 +454,7 @@ impl Workspace {
     /// failed to render and there is a previous site to keep (then the
     /// errors are returned).
     fn render_everything(&mut self) -> Result<usize, Vec<Diagnostic>> {
-        let render = SiteRender::new(
-            &self.config,
-            &self.renderer,
-            &self.content,
-            &self.rendered,
-            &self.site,
-            &self.rhythm,
-            &self.history,
-        );
+        let render = site_render!(self);
         let all: Vec<usize> = (0..self.content.pages.len()).collect();
         let mut pages = render_pages(&render, &all);
         let sink = MemorySink::default();
@@ -584,15 +585,7 @@ impl Workspace {
             .map(|(i, _)| i)
             .collect();
         let first = {
-            let render = SiteRender::new(
-                &self.config,
-                &self.renderer,
-                &self.content,
-                &self.rendered,
-                &self.site,
-                &self.rhythm,
-                &self.history,
-            );
+            let render = site_render!(self);
             render_pages(&render, &which)
         };
         if which.is_empty()
@@ -973,15 +966,7 @@ impl Workspace {
         structural: bool,
         delta: &mut Delta,
     ) {
-        let render = SiteRender::new(
-            &self.config,
-            &self.renderer,
-            &self.content,
-            &self.rendered,
-            &self.site,
-            &self.rhythm,
-            &self.history,
-        );
+        let render = site_render!(self);
         let which: Vec<usize> = self
             .content
             .pages
