@@ -13,9 +13,9 @@ use handbook::diagnostics::Severity;
 use handbook::render::nav::{NavSource, SectionNavs};
 use handbook::render::{Renderer, Theme};
 
-/// Compares every section's composed sidebar with its whole render; returns
-/// how many sections were compared.
-fn assert_composed_sidebars_match(config: &Config) -> usize {
+/// Compares every section's sidebar with its whole render; returns how many
+/// sections there are and how many sidebars were composed.
+fn assert_composed_sidebars_match(config: &Config) -> (usize, usize) {
     let loaded = handbook::build::load(config, false, Severity::Warning, &[]);
     let theme = Theme::load(config).expect("theme");
     let renderer = Renderer::new(&theme).expect("templates");
@@ -39,7 +39,7 @@ fn assert_composed_sidebars_match(config: &Config) -> usize {
             loaded.site.sections[section].path
         );
     }
-    loaded.site.sections.len()
+    (loaded.site.sections.len(), navs.composed())
 }
 
 fn config(root: &Path, content: Option<&Path>) -> Config {
@@ -52,11 +52,14 @@ fn config(root: &Path, content: Option<&Path>) -> Config {
 
 #[test]
 fn composed_sidebars_match_whole_renders_on_the_sample_handbook() {
-    let sections = assert_composed_sidebars_match(&config(&common::project_root(), None));
+    let (sections, composed) =
+        assert_composed_sidebars_match(&config(&common::project_root(), None));
     assert!(
         sections > 5,
         "the sample handbook has sections ({sections})"
     );
+    // Every section but the home one.
+    assert_eq!(composed, sections - 1, "sidebars composed");
 }
 
 #[test]
@@ -64,8 +67,10 @@ fn composed_sidebars_match_whole_renders_on_the_corpus() {
     let Some(corpus) = common::corpus() else {
         return;
     };
-    let sections = assert_composed_sidebars_match(&config(&common::corpus_site(), Some(&corpus)));
+    let (sections, composed) =
+        assert_composed_sidebars_match(&config(&common::corpus_site(), Some(&corpus)));
     assert!(sections > 100, "the corpus has many sections ({sections})");
+    assert_eq!(composed, sections - 1, "sidebars composed");
 }
 
 #[test]
@@ -80,7 +85,8 @@ fn a_sidebar_that_numbers_its_entries_is_rendered_whole() {
         ("content/b/y.md", "# Y\n"),
         ("content/b/z.md", "# Z\n"),
     ]);
-    assert_composed_sidebars_match(&config(site.path(), None));
+    let (_, composed) = assert_composed_sidebars_match(&config(site.path(), None));
+    assert_eq!(composed, 0, "a sidebar that uses `loop` is rendered whole");
     let out = site.path().join("public");
     common::handbook()
         .args(["build", "--quiet", "--root"])

@@ -44,6 +44,7 @@ pub struct SectionNavs {
     rendered: Vec<OnceLock<Result<String, Diagnostic>>>,
     composing: AtomicBool,
     checks_left: AtomicUsize,
+    composed: AtomicUsize,
 }
 
 /// What the sidebar of one section is built from.
@@ -79,11 +80,17 @@ impl SectionNavs {
             rendered: (0..sections).map(|_| OnceLock::new()).collect(),
             composing: AtomicBool::new(renderer.sidebar_composable()),
             checks_left: AtomicUsize::new(CHECKED_COMPOSITIONS),
+            composed: AtomicUsize::new(0),
         }
     }
 
     pub fn enabled(&self) -> bool {
         self.enabled
+    }
+
+    /// How many sidebars were composed rather than rendered whole.
+    pub fn composed(&self) -> usize {
+        self.composed.load(Ordering::Relaxed)
     }
 
     /// The sidebar of `section`, no page marked current.
@@ -119,7 +126,7 @@ impl SectionNavs {
         };
         let closed = source.render(std::slice::from_ref(&closed))?;
         let opened = source.render(std::slice::from_ref(&branch))?;
-        let Some(composed) = compose(home, &closed, &opened) else {
+        let Some(composed) = compose(home, &closed, &opened, &branch.url) else {
             return source.render_whole(section);
         };
         if self.take_check() {
@@ -129,6 +136,7 @@ impl SectionNavs {
                 return Ok(whole);
             }
         }
+        self.composed.fetch_add(1, Ordering::Relaxed);
         Ok(composed)
     }
 
@@ -141,9 +149,11 @@ impl SectionNavs {
 
 /// `home` with the entry `closed` renders to replaced by the one `opened`
 /// renders to. Both are one-entry sidebars, so they differ only inside the
-/// entry; that difference is grown until it occurs exactly once in `home`.
-/// `None` when it never does.
-fn compose(home: &str, closed: &str, opened: &str) -> Option<String> {
+/// entry. The part of `closed` that differs, widened to take in the entry's
+/// `url` (so that it can only be found at that entry), is looked for in
+/// `home`, and widened further until it occurs there exactly once. `None`
+/// when it never does, or `closed` does not print the URL.
+fn compose(home: &str, closed: &str, opened: &str, url: &str) -> Option<String> {
     let (c, o) = (closed.as_bytes(), opened.as_bytes());
     let prefix = c.iter().zip(o).take_while(|(a, b)| a == b).count();
     let suffix = c[prefix..]
@@ -152,19 +162,23 @@ fn compose(home: &str, closed: &str, opened: &str) -> Option<String> {
         .zip(o[prefix..].iter().rev())
         .take_while(|(a, b)| a == b)
         .count();
-    let (mut start, mut end) = (prefix, c.len() - suffix);
-    let opened_end = o.len() - suffix;
+    let (differs_from, differs_to) = (prefix, c.len() - suffix);
+    // The smallest window over the difference and one printing of the URL.
+    let (mut start, mut end) = memmem::find_iter(c, url.as_bytes())
+        .map(|at| (at.min(differs_from), (at + url.len()).max(differs_to)))
+        .min_by_key(|(start, end)| end - start)?;
     loop {
         let needle = &c[start..end];
-        if !needle.is_empty() {
-            let mut found = memmem::find_iter(home.as_bytes(), needle);
-            if let (Some(at), None) = (found.next(), found.next()) {
-                let mut out = Vec::with_capacity(home.len() + opened.len());
-                out.extend_from_slice(&home.as_bytes()[..at]);
-                out.extend_from_slice(&o[start..opened_end + (end - (c.len() - suffix))]);
-                out.extend_from_slice(&home.as_bytes()[at + needle.len()..]);
-                return String::from_utf8(out).ok();
-            }
+        let mut found = memmem::find_iter(home.as_bytes(), needle);
+        if let (Some(at), None) = (found.next(), found.next()) {
+            // The same window in `opened`: its common prefix is as long, its
+            // common suffix too.
+            let opened_end = o.len() - (c.len() - end);
+            let mut out = Vec::with_capacity(home.len() + opened.len());
+            out.extend_from_slice(&home.as_bytes()[..at]);
+            out.extend_from_slice(&o[start..opened_end]);
+            out.extend_from_slice(&home.as_bytes()[at + needle.len()..]);
+            return String::from_utf8(out).ok();
         }
         if start == 0 && end == c.len() {
             return None;
@@ -211,7 +225,7 @@ mod tests {
         let closed = "<ul><li><a href=\"/b/\">B</a></li></ul>";
         let opened = "<ul><li class=\"open\"><a href=\"/b/\">B</a><ul><li>x</li></ul></li></ul>";
         assert_eq!(
-            compose(home, closed, opened).as_deref(),
+            compose(home, closed, opened, "/b/").as_deref(),
             Some("<ul><li><a href=\"/a/\">A</a></li><li class=\"open\"><a href=\"/b/\">B</a><ul><li>x</li></ul></li></ul>")
         );
     }
@@ -224,7 +238,7 @@ mod tests {
         let closed = "<ul><li><a href=\"/b/\">B</a></li></ul>";
         let opened = "<ul><li><a href=\"/b/\">B</a><ol></ol></li></ul>";
         assert_eq!(
-            compose(home, closed, opened).as_deref(),
+            compose(home, closed, opened, "/b/").as_deref(),
             Some("<ul><li><a href=\"/a/\">A</a></li><li><a href=\"/b/\">B</a><ol></ol></li></ul>")
         );
     }
@@ -234,7 +248,22 @@ mod tests {
         let home = "<ul><li><a href=\"/a/\">A</a></li></ul>";
         let closed = "<ul><li><a href=\"/b/\">B</a></li></ul>";
         let opened = "<ul><li><a href=\"/b/\">B</a><ol></ol></li></ul>";
-        assert_eq!(compose(home, closed, opened), None);
+        assert_eq!(compose(home, closed, opened, "/b/"), None);
+    }
+
+    #[test]
+    fn compose_never_swaps_an_entry_found_by_the_list_around_it() {
+        // The entries differ only by a class before the link, and the
+        // first grown difference (`">` of the list, then the class) occurs
+        // once in `home`: at the first entry, not at `/b/`. Growing to the
+        // URL finds the right one.
+        let home = "<ul class=\"x\">\n<li class=\"c\"><a href=\"/a/\">A</a></li>\n<li class=\"c\"><a href=\"/b/\">B</a></li></ul>";
+        let closed = "<ul class=\"x\">\n<li class=\"c\"><a href=\"/b/\">B</a></li></ul>";
+        let opened = "<ul class=\"x\">\n<li class=\"o\"><a href=\"/b/\">B</a></li></ul>";
+        assert_eq!(
+            compose(home, closed, opened, "/b/").as_deref(),
+            Some("<ul class=\"x\">\n<li class=\"c\"><a href=\"/a/\">A</a></li>\n<li class=\"o\"><a href=\"/b/\">B</a></li></ul>")
+        );
     }
 
     #[test]
