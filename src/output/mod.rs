@@ -150,7 +150,9 @@ pub struct StagedDir {
     output: PathBuf,
     staging: PathBuf,
     previous: HashMap<String, Fingerprint>,
-    manifest: Mutex<Vec<(String, Fingerprint)>>,
+    /// What was written, one list per rayon thread (each thread takes its
+    /// own lock, so pages written in parallel never wait on each other).
+    manifest: Vec<Mutex<Vec<(String, Fingerprint)>>>,
     pub written: AtomicUsize,
     pub unchanged: AtomicUsize,
     committed: bool,
@@ -184,7 +186,9 @@ impl StagedDir {
             output: output.to_path_buf(),
             staging,
             previous: read_manifest(&output.join(MANIFEST)),
-            manifest: Mutex::new(Vec::new()),
+            manifest: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::new(Vec::new()))
+                .collect(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             committed: false,
@@ -220,14 +224,20 @@ impl StagedDir {
     }
 
     fn record(&self, rel: &str, print: Fingerprint) {
-        if let Ok(mut manifest) = self.manifest.lock() {
+        // Threads outside the pool share list 0.
+        let list = rayon::current_thread_index().map_or(0, |i| i + 1) % self.manifest.len();
+        if let Ok(mut manifest) = self.manifest[list].lock() {
             manifest.push((rel.to_string(), print));
         }
     }
 
     /// Swaps the staging folder in for the output folder.
     pub fn commit(mut self) -> Result<(), OutputError> {
-        let mut manifest = self.manifest.lock().map(|m| m.clone()).unwrap_or_default();
+        let mut manifest: Vec<(String, Fingerprint)> = self
+            .manifest
+            .iter()
+            .flat_map(|list| list.lock().map(|m| m.clone()).unwrap_or_default())
+            .collect();
         manifest.sort();
         let mut text = String::from("# handbook output manifest: hash size path\n");
         for (rel, (hash, size)) in &manifest {
