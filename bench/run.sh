@@ -36,15 +36,6 @@ measure() {
   tail -n 1 "$WORK/time.txt"
 }
 
-# Lets the machine settle before a measured build: the kernel compacts the
-# memory a previous build (Hugo peaks at 15 GB on 50k pages) left
-# fragmented now, not in the background of the next build.
-settle() {
-  sync
-  if [ -w /proc/sys/vm/compact_memory ]; then echo 1 > /proc/sys/vm/compact_memory 2>/dev/null || true; fi
-  sleep 2
-}
-
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k/1024}'; }
@@ -82,11 +73,9 @@ for spec in "${SIZES[@]}"; do
     # removed once measured, handbook's is kept for the rebuilds below.
     rm -rf "$site/out-hb" "$site/out-hugo"
     if [ -n "$HUGO" ]; then
-      settle
       measure "${hugo_build[@]}" >> "$WORK/hugo.txt"
       hugo_out_mb=$(mb_of_dir "$site/out-hugo"); rm -rf "$site/out-hugo"
     fi
-    settle
     measure "${hb_build[@]}" >> "$WORK/hb.txt"
     log "run $i: handbook $(tail -n 1 "$WORK/hb.txt"), hugo $(tail -n 1 "$WORK/hugo.txt" 2>/dev/null || true)"
   done
