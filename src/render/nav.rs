@@ -119,10 +119,15 @@ impl SectionNavs {
             return source.render_whole(section);
         }
         let home = self.home(source)?;
+        // The same entry closed, as the home sidebar has it (its children
+        // are not cloned only to be dropped).
         let closed = NavNode {
+            title: branch.title.clone(),
+            url: branch.url.clone(),
+            current: branch.current,
             open: false,
+            has_children: branch.has_children,
             children: Vec::new(),
-            ..branch.clone()
         };
         let closed = source.render(std::slice::from_ref(&closed))?;
         let opened = source.render(std::slice::from_ref(&branch))?;

@@ -158,21 +158,23 @@ impl Site {
 
     /// Ancestors of a page, from the top section down to its parent.
     pub fn breadcrumbs(&self, page: usize, pages: &[Page], base_path: &str) -> Vec<NavLink> {
-        let mut chain = Vec::new();
-        let mut section = Some(self.page_section[page]);
-        let is_index = self.sections[self.page_section[page]].index_page == Some(page);
-        if is_index {
-            section = self.sections[self.page_section[page]].parent;
-        }
-        while let Some(s) = section {
-            let sec = &self.sections[s];
-            chain.push(NavLink {
-                title: sec.title.clone(),
-                url: format!("{base_path}{}", sec.path),
-            });
-            section = sec.parent;
-        }
-        chain.reverse();
+        let section = self.page_section[page];
+        // An index page stands for its section: the crumbs start above it.
+        let first = if self.sections[section].index_page == Some(page) {
+            self.sections[section].parent
+        } else {
+            Some(section)
+        };
+        let mut chain: Vec<NavLink> = first
+            .map(|s| self.ancestry(s))
+            .unwrap_or_default()
+            .into_iter()
+            .rev()
+            .map(|s| NavLink {
+                title: self.sections[s].title.clone(),
+                url: format!("{base_path}{}", self.sections[s].path),
+            })
+            .collect();
         // The top section is the home page; keep it only when it has a page.
         if let Some(first) = chain.first() {
             if self.sections[0].index_page.is_none() && first.url == format!("{base_path}/") {
@@ -186,24 +188,14 @@ impl Site {
     /// The sidebar for one page: the top level, and the branch that leads to
     /// the page opened. Bytes per page stay flat as the site grows.
     pub fn nav(&self, page: usize, pages: &[Page], base_path: &str) -> Vec<NavNode> {
-        let mut open_sections = Vec::new();
-        let mut s = Some(self.page_section[page]);
-        while let Some(i) = s {
-            open_sections.push(i);
-            s = self.sections[i].parent;
-        }
+        let open_sections = self.ancestry(self.page_section[page]);
         self.section_children(0, page, &open_sections, pages, base_path)
     }
 
     /// The sidebar shared by every page of a section: the branch to the
     /// section open, no page marked current.
     pub fn section_nav(&self, section: usize, pages: &[Page], base_path: &str) -> Vec<NavNode> {
-        let mut open_sections = Vec::new();
-        let mut s = Some(section);
-        while let Some(i) = s {
-            open_sections.push(i);
-            s = self.sections[i].parent;
-        }
+        let open_sections = self.ancestry(section);
         self.section_children(0, usize::MAX, &open_sections, pages, base_path)
     }
 
@@ -231,6 +223,17 @@ impl Site {
             });
         }
         nodes
+    }
+
+    /// `section`, its parent, and so on up to the home section.
+    fn ancestry(&self, section: usize) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut s = Some(section);
+        while let Some(i) = s {
+            chain.push(i);
+            s = self.sections[i].parent;
+        }
+        chain
     }
 
     /// The sidebar entry of section `sub`, with its children when it is open.
@@ -267,12 +270,7 @@ impl Site {
         pages: &[Page],
         base_path: &str,
     ) -> Option<NavNode> {
-        let mut open_sections = Vec::new();
-        let mut s = Some(section);
-        while let Some(i) = s {
-            open_sections.push(i);
-            s = self.sections[i].parent;
-        }
+        let open_sections = self.ancestry(section);
         // The chain ends at the home section; the one before it is the top.
         let top = *open_sections.iter().rev().nth(1)?;
         Some(self.section_node(top, usize::MAX, &open_sections, pages, base_path))
