@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::output::extras::Extras;
+use crate::output::reserved::{self, ReservedOutputs};
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
 use crate::render::context::{
     self, ConfigView, Listing, Nav, PageContext, PageView, SectionView, SiteView,
@@ -141,9 +142,15 @@ pub fn load(
         None,
     );
     report.extend(links.diagnostics.iter().cloned());
+    let reserved = reserved_outputs(&site, &rhythm, static_paths);
+    report.extend(reserved::claims_on_reserved(
+        &content.pages,
+        &content.assets,
+        &reserved,
+    ));
     if redirects::any_declared(&content.pages) {
         let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
-        let plan = redirects::plan(config, &content.pages, &index, link_severity);
+        let plan = redirects::plan(config, &content.pages, &index, &reserved, link_severity);
         report.extend(plan.diagnostics);
     }
     timings.mark("links");
@@ -194,6 +201,16 @@ pub fn render_markdown(
         base_path: &config.base_path,
         html: render_html,
         rewrite_link: &rewrite,
+        raw_html: if config.site.markdown.raw_html {
+            markdown::RawHtml::PassThrough
+        } else {
+            markdown::RawHtml::Escape
+        },
+        script_links: if config.site.markdown.unsafe_links {
+            markdown::ScriptLinks::Keep
+        } else {
+            markdown::ScriptLinks::Drop
+        },
     };
     markdown::render(page.body(), page.split.body_start, &options)
 }
@@ -262,6 +279,28 @@ pub fn link_index<'a>(
     )
 }
 
+/// What `handbook` writes of its own: the theme's files, the generated files
+/// and the generated pages, which no content file or alias may replace.
+pub fn reserved_outputs(site: &Site, rhythm: &Rhythm, static_paths: &[String]) -> ReservedOutputs {
+    let mut reserved = ReservedOutputs::default();
+    for rel in static_paths {
+        reserved.add_theme_file(rel);
+    }
+    for file in GENERATED_FILES {
+        reserved.add_generated_file(&format!("/{file}"));
+    }
+    for path in rhythm.index.file_paths() {
+        reserved.add_generated_file(&path);
+    }
+    for path in rhythm.index.page_paths() {
+        reserved.add_generated_page(&path);
+    }
+    for section in site.sections_without_index() {
+        reserved.add_generated_page(&section.path);
+    }
+    reserved
+}
+
 /// Makes the rhythm available to templates as `cadence(...)`.
 pub fn register_rhythm(renderer: &mut Renderer, rhythm: &Rhythm) {
     renderer.register_function(
@@ -314,6 +353,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         report: loaded.report,
         ..BuildSummary::default()
     };
+    summary.report.extend(theme.skipped_warnings());
     if summary.report.errors() > 0 && !options.keep_going {
         summary.elapsed = started.elapsed();
         return Ok(summary);
@@ -451,7 +491,8 @@ impl<'a> SiteRender<'a> {
             .collect();
         let redirects = if redirects::any_declared(&content.pages) {
             let index = link_index(config, content, rendered, site, rhythm, &[]);
-            redirects::plan(config, &content.pages, &index, Severity::Warning)
+            let reserved = reserved_outputs(site, rhythm, &[]);
+            redirects::plan(config, &content.pages, &index, &reserved, Severity::Warning)
         } else {
             redirects::Plan::default()
         };
@@ -698,8 +739,7 @@ impl SiteRender<'_> {
             base_path,
         };
         let sidebar = self.section_navs.get(&source, section)?;
-        let current =
-            page.map_or_else(String::new, |i| format!("{base_path}{}", pages[i].url.path));
+        let current = page.map_or_else(String::new, |i| pages[i].url.href(base_path));
         Ok(Nav::Html { sidebar, current })
     }
 }
@@ -788,7 +828,7 @@ fn section_view(config: &Config, content: &Content, site: &Site, section: usize)
             .iter()
             .map(|&p| Listing {
                 title: site.titles[p].clone(),
-                url: format!("{}{}", config.base_path, content.pages[p].url.path),
+                url: content.pages[p].url.href(&config.base_path),
                 description: content.pages[p].front.description.clone(),
                 page_count: 0,
             })
@@ -800,7 +840,7 @@ fn section_view(config: &Config, content: &Content, site: &Site, section: usize)
                 let sub = &site.sections[s];
                 Listing {
                     title: sub.title.clone(),
-                    url: format!("{}{}", config.base_path, sub.path),
+                    url: content::url::site_href(&config.base_path, &sub.path),
                     description: sub
                         .index_page
                         .map(|p| content.pages[p].front.description.clone())
@@ -830,13 +870,17 @@ fn page_context<'a>(
     let is_section = site.sections[section].index_page == Some(i);
     let link = |p: usize| NavLink {
         title: site.titles[p].clone(),
-        url: format!("{}{}", config.base_path, content.pages[p].url.path),
+        url: content.pages[p].url.href(&config.base_path),
     };
     let (prev, next) = site.prev_next[i];
     let edit_url = if config.site.edit_url.is_empty() {
         String::new()
     } else {
-        format!("{}{}", config.site.edit_url, page.rel_path)
+        format!(
+            "{}{}",
+            config.site.edit_url,
+            content::url::encode_path(&page.rel_path)
+        )
     };
     PageContext {
         config: config_value,
@@ -844,8 +888,8 @@ fn page_context<'a>(
             title: &site.titles[i],
             description: &page.front.description,
             path: &page.url.path,
-            url: format!("{}{}", config.base_path, page.url.path),
-            permalink: format!("{}{}", config.base_url, page.url.path),
+            url: page.url.href(&config.base_path),
+            permalink: page.url.permalink(&config.base_url),
             content: body_without_title_heading(page, r),
             toc: markdown::toc_tree(&r.headings),
             layout: &page.front.layout,
@@ -913,8 +957,8 @@ fn render_listing<'a>(
         page: PageView {
             title: &title,
             path: &section.path,
-            url: format!("{}{}", config.base_path, section.path),
-            permalink: format!("{}{}", config.base_url, section.path),
+            url: content::url::site_href(&config.base_path, &section.path),
+            permalink: content::url::site_href(&config.base_url, &section.path),
             is_section: true,
             ..PageView::default()
         },
@@ -943,8 +987,8 @@ fn render_generated(
         page: PageView {
             title,
             path,
-            url: format!("{}{}", config.base_path, path),
-            permalink: format!("{}{}", config.base_url, path),
+            url: content::url::site_href(&config.base_path, &path),
+            permalink: content::url::site_href(&config.base_url, &path),
             ..PageView::default()
         },
         section: None,
@@ -1042,8 +1086,8 @@ fn write_cadence(
                 title,
                 description,
                 path,
-                url: format!("{}{path}", config.base_path),
-                permalink: format!("{}{path}", config.base_url),
+                url: content::url::site_href(&config.base_path, path),
+                permalink: content::url::site_href(&config.base_url, path),
                 ..PageView::default()
             },
             section: None,

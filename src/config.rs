@@ -83,6 +83,12 @@ pub struct MarkdownConfig {
     /// kramdown's `parse_block_html` default, before any `{::options}`.
     pub parse_block_html: bool,
     pub erb: ErbMode,
+    /// Raw HTML in pages passes through (`true`, as kramdown and GitHub);
+    /// `false` escapes it, for sites that do not trust every contributor.
+    pub raw_html: bool,
+    /// Keep Markdown links to `javascript:`, `vbscript:` and `data:` URLs;
+    /// by default they are dropped with a warning.
+    pub unsafe_links: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -95,6 +101,8 @@ impl Default for MarkdownConfig {
             smart_punctuation: true,
             parse_block_html: false,
             erb: ErbMode::default(),
+            raw_html: true,
+            unsafe_links: false,
         }
     }
 }

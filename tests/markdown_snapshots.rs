@@ -19,6 +19,8 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         base_path: "",
         html: true,
         rewrite_link: &no_rewrite,
+        raw_html: handbook::markdown::RawHtml::PassThrough,
+        script_links: handbook::markdown::ScriptLinks::Drop,
     };
     render(body, 0, &options)
 }

@@ -124,6 +124,16 @@ pub fn markdown(data: &[u8]) {
         base_path,
         html: flags & 0x20 == 0,
         rewrite_link: &rewrite,
+        raw_html: if more & 2 != 0 {
+            markdown::RawHtml::Escape
+        } else {
+            markdown::RawHtml::PassThrough
+        },
+        script_links: if more & 4 != 0 {
+            markdown::ScriptLinks::Keep
+        } else {
+            markdown::ScriptLinks::Drop
+        },
     };
     let rendered = markdown::render(&text[body_start..], body_start, &options);
     check_rendered("page.md", &text, &rendered);
@@ -627,6 +637,8 @@ fn build_options<'a>(
         base_path: &config.base_path,
         html,
         rewrite_link: rewrite,
+        raw_html: markdown::RawHtml::PassThrough,
+        script_links: markdown::ScriptLinks::Drop,
     }
 }
 

@@ -35,6 +35,8 @@ pub fn suggest(
         base_path: "",
         html: false,
         rewrite_link: &keep,
+        raw_html: crate::markdown::RawHtml::PassThrough,
+        script_links: crate::markdown::ScriptLinks::Drop,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let found = prose::scan(

@@ -428,13 +428,13 @@ fn activity_view(
         duration_minutes: a.duration,
         page: PageRef {
             title: title.to_string(),
-            url: format!("{}{}", config.base_path, page.url.path),
+            url: page.url.href(&config.base_path),
             path: page.url.path.clone(),
             source: page.rel_path.clone(),
         },
         section: a.section.clone(),
-        url: format!("{}{}{fragment}", config.base_path, page.url.path),
-        permalink: format!("{}{}{fragment}", config.base_url, page.url.path),
+        url: format!("{}{fragment}", page.url.href(&config.base_path)),
+        permalink: format!("{}{fragment}", page.url.permalink(&config.base_url)),
         rrule: match (&a.plan, first) {
             (Some(plan), Some(first)) => plan.rrule(first),
             _ => String::new(),

@@ -188,7 +188,7 @@ fn walk(
         diagnostics.push(
             Diagnostic::warning(
                 "io",
-                "symbolic link to a place outside the site; it is skipped",
+                "symbolic link to a place outside the site or into a hidden folder; it is skipped",
             )
             .in_file(rel)
             .with_help("copy the file into the site, or link to a place inside the site root"),
@@ -197,11 +197,32 @@ fn walk(
     (pages, assets)
 }
 
-/// Whether the symbolic link `path` resolves inside one of `allowed`
-/// (canonical paths). A dangling link resolves nowhere: not inside.
-fn points_inside(path: &Path, allowed: &[PathBuf]) -> bool {
-    path.canonicalize()
-        .is_ok_and(|target| allowed.iter().any(|a| target.starts_with(a)))
+/// Whether the symbolic link `path` may be published: it resolves inside one
+/// of `allowed` (canonical paths), and nothing on the way from that folder to
+/// the target is hidden (`.git`, `.env`). The rule judges where a link lands,
+/// not its name. A dangling link resolves nowhere: not inside.
+pub fn points_inside(path: &Path, allowed: &[PathBuf]) -> bool {
+    let Ok(target) = path.canonicalize() else {
+        return false;
+    };
+    allowed
+        .iter()
+        .filter_map(|root| target.strip_prefix(root).ok())
+        .min_by_key(|below| below.components().count())
+        .is_some_and(|below| {
+            !below
+                .components()
+                .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
+        })
+}
+
+/// The folders whose files may be published for a site: its content folder
+/// and its root, as canonical paths (the rule [`points_inside`] applies).
+pub fn publish_roots(config: &Config) -> Vec<PathBuf> {
+    [&config.content_dir, &config.root]
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect()
 }
 
 fn io_message(err: &walkdir::Error) -> String {

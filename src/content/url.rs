@@ -4,6 +4,12 @@
 //! working: `a/b.md` -> `/a/b/`; `a/index.md`, `a/_index.md`,
 //! `a/index.html.md`, `a/README.md` -> `/a/`; `a/b.html.md` -> `/a/b.html`;
 //! `.erb` is stripped first (`a.html.md.erb` is `a.html.md`).
+//!
+//! A page's path is kept decoded (it names the output file and keys every
+//! index); it is percent-encoded only where it is printed, by
+//! [`PageUrl::href`] and [`encode_path`], the one place that encodes.
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
 /// What kind of source a file is, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,15 +38,61 @@ pub fn source_kind(rel_path: &str) -> SourceKind {
     }
 }
 
+/// Characters percent-encoded in a site path wherever one is printed: those
+/// that would end an HTML attribute, start a tag, a query or a fragment,
+/// or be read as an escape (`%`), plus controls and space. `/` stays (it
+/// separates segments). Letters outside ASCII are written as UTF-8
+/// escapes, as browsers send them.
+pub const PATH_ESCAPES: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'#')
+    .add(b'?')
+    .add(b'%')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(0x7f);
+
+/// A site path (decoded, as the page's identity) as it is written in a link.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH_ESCAPES).to_string()
+}
+
+/// A link to a decoded site path under the site's base path.
+pub fn site_href(base_path: &str, path: &str) -> String {
+    format!("{base_path}{}", encode_path(path))
+}
+
 /// A page's place in the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageUrl {
-    /// Root-relative URL path, `/a/b/` or `/a/b.html`.
+    /// Root-relative URL path, `/a/b/` or `/a/b.html`, decoded: the page's
+    /// identity in indexes and link resolution. Print it with [`PageUrl::href`].
     pub path: String,
     /// Output file, relative to the output folder: `a/b/index.html`.
     pub output: String,
     /// True for the folder's index page (`index.md`, `_index.md`, `README.md`).
     pub is_index: bool,
+}
+
+impl PageUrl {
+    /// The link to the page under the site's base path (`/docs` or empty),
+    /// percent-encoded so that it is safe in any attribute or URL.
+    pub fn href(&self, base_path: &str) -> String {
+        site_href(base_path, &self.path)
+    }
+
+    /// The absolute address of the page under the site's base URL.
+    pub fn permalink(&self, base_url: &str) -> String {
+        format!("{base_url}{}", encode_path(&self.path))
+    }
 }
 
 /// Strips the page extensions: `a/b.html.md.erb` -> (`a/b`, html = true).
@@ -132,9 +184,15 @@ fn prefix(dir: &str) -> String {
 
 /// A URL chosen in front matter (`url`, `permalink`): normalised to a
 /// root-relative path that cannot leave the output folder. `None` when unsafe.
+/// The URL is read as a URL: percent-escapes are decoded first, so `%2e%2e`
+/// is `..` and refused like it.
 pub fn custom_url(url: &str) -> Option<PageUrl> {
     let url = url.trim();
-    if url.is_empty() || url.contains("://") || url.contains('\\') || url.contains('\0') {
+    if url.contains("://") {
+        return None;
+    }
+    let url = percent_decode_str(url).decode_utf8().ok()?;
+    if url.is_empty() || url.contains('\\') || url.chars().any(char::is_control) {
         return None;
     }
     let mut segments = Vec::new();
@@ -231,6 +289,26 @@ mod tests {
         assert!(custom_url("/a/../../b").is_none());
         assert!(custom_url("https://evil.example/").is_none());
         assert_eq!(custom_url("/").unwrap().output, "index.html");
+        assert!(custom_url("/a/%2e%2e/%2E%2e/x/").is_none());
+        assert!(custom_url("/a/.%2e/x/").is_none());
+        assert!(custom_url("/a/%2E./x/").is_none());
+        assert!(custom_url("/a/%01/").is_none());
+        assert_eq!(custom_url("/a%20b/").unwrap().output, "a b/index.html");
+    }
+
+    #[test]
+    fn printed_paths_are_encoded() {
+        let url = custom_url("/a\"><script>alert(1)</script>/").unwrap();
+        let href = url.href("/docs");
+        assert_eq!(href, "/docs/a%22%3E%3Cscript%3Ealert(1)%3C/script%3E/");
+        let file = page_url("f\"><img src=x onerror=alert(2)>.md", false);
+        assert!(!file.href("").contains(['"', '<', '>', ' ']));
+        assert_eq!(file.output, "f\"><img src=x onerror=alert(2)>/index.html");
+        assert_eq!(page_url("a b%.md", false).href(""), "/a%20b%25/");
+        assert_eq!(
+            page_url("é.md", false).permalink("https://x"),
+            "https://x/%C3%A9/"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod html_links;
 pub mod ids;
 pub mod kramdown;
+pub mod safety;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -20,6 +21,7 @@ use highlight::escape_into;
 use html_links::{HtmlRefKind, HtmlScanner};
 use ids::IdAllocator;
 use kramdown::{AttrTarget, Attrs, Prepared};
+pub use safety::{RawHtml, ScriptLinks};
 
 pub struct RenderOptions<'a> {
     pub flavor: HeadingIdFlavor,
@@ -33,6 +35,8 @@ pub struct RenderOptions<'a> {
     pub html: bool,
     /// Rewrites a link target (e.g. `../x.md#a`) to a page URL; `None` keeps it.
     pub rewrite_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    pub raw_html: RawHtml,
+    pub script_links: ScriptLinks,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +155,9 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
         .map(|(label, def)| (label_key(label), (def.dest.to_string(), def.span.clone())))
         .collect();
     let mut events: Vec<(Event, Range<usize>)> = parser.into_offset_iter().collect();
+    if options.raw_html == RawHtml::Escape {
+        safety::escape_raw_html(&mut events);
+    }
 
     let mut marker_attrs: Vec<Attrs> = Vec::new();
     apply_block_attrs(&mut events, &prepared, &mut marker_attrs, &mut out.anchors);
@@ -186,7 +193,13 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     if options.html {
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-        out.html = finish_html(html, &marker_attrs, &prepared, &out.headings);
+        out.html = finish_html(
+            html,
+            &marker_attrs,
+            &prepared,
+            &out.headings,
+            options.raw_html,
+        );
     }
     // A span is at least one byte, so it can be underlined; at the end of the
     // file that byte is not there. Every span stays inside the file.
@@ -673,6 +686,7 @@ fn collect_links(
     let mut markdown_links: Vec<(usize, Link)> = Vec::new();
     let mut used_definitions: HashSet<String> = HashSet::new();
     let mut in_code_block = false;
+    let mut dropped: Vec<usize> = Vec::new();
     for (event_index, (event, range)) in events.iter_mut().enumerate() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
@@ -697,6 +711,15 @@ fn collect_links(
                     link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
                 let target = dest_url.to_string();
                 let file_span = to_file(span.start)..to_file(span.start) + span.len().max(1);
+                if let Some(scheme) = dropped_script_link(&target, is_image, options) {
+                    dropped.push(event_index);
+                    out.notes.push(RenderNote {
+                        span: file_span,
+                        message: format!("a link to a `{scheme}:` URL is dropped (its text stays)"),
+                        help: "link to a page or an http(s) address; a site that trusts its authors can set `markdown.unsafe_links = true`",
+                    });
+                    continue;
+                }
                 let href = match (options.rewrite_link)(&target) {
                     Some(rewritten) => {
                         *dest_url = CowStr::from(rewritten.clone());
@@ -728,6 +751,7 @@ fn collect_links(
             _ => {}
         }
     }
+    unwrap_links(events, &dropped);
     let mut ordered: Vec<(usize, Link)> = markdown_links.into_iter().chain(html_links).collect();
     ordered.sort_by_key(|(event_index, _)| *event_index);
     out.links.extend(ordered.into_iter().map(|(_, link)| link));
@@ -739,6 +763,35 @@ fn collect_links(
         options.rewrite_link,
         &mut out.links,
     );
+}
+
+/// The scheme of a link that must not reach the page: a script URL, unless
+/// the site keeps them, or an inline `data:image/` picture.
+fn dropped_script_link(
+    target: &str,
+    is_image: bool,
+    options: &RenderOptions,
+) -> Option<&'static str> {
+    if options.script_links == ScriptLinks::Keep || (is_image && safety::is_inline_image(target)) {
+        return None;
+    }
+    safety::script_scheme(target)
+}
+
+/// Removes the links (or images) that start at `starts`, keeping what is
+/// inside them: links do not nest, so each one ends at the next link end.
+fn unwrap_links(events: &mut [(Event, Range<usize>)], starts: &[usize]) {
+    for &start in starts {
+        let is_image = matches!(events[start].0, Event::Start(Tag::Image { .. }));
+        events[start].0 = Event::Text(CowStr::Borrowed(""));
+        let end = events[start..].iter().position(|(e, _)| {
+            matches!(e, Event::End(TagEnd::Link)) && !is_image
+                || matches!(e, Event::End(TagEnd::Image)) && is_image
+        });
+        if let Some(offset) = end {
+            events[start + offset].0 = Event::Text(CowStr::Borrowed(""));
+        }
+    }
 }
 
 /// A reference definition no link uses is not on the page, but it is still a
@@ -1233,6 +1286,7 @@ fn finish_html(
     marker_attrs: &[Attrs],
     prepared: &Prepared,
     headings: &[Heading],
+    raw_html: RawHtml,
 ) -> String {
     if !html.contains("<!--hb:") {
         return html;
@@ -1262,7 +1316,10 @@ fn finish_html(
                 .ok()
                 .and_then(|n| prepared.raw_blocks.get(n))
             {
-                out.push_str(raw);
+                match raw_html {
+                    RawHtml::PassThrough => out.push_str(raw),
+                    RawHtml::Escape => escape_into(raw, &mut out),
+                }
             }
         } else if let Some(n) = directive.strip_prefix("ial:") {
             let Some(attrs) = n.parse::<usize>().ok().and_then(|n| marker_attrs.get(n)) else {
@@ -1581,6 +1638,8 @@ mod tests {
             base_path: "",
             html: true,
             rewrite_link: &keep,
+            raw_html: crate::markdown::RawHtml::PassThrough,
+            script_links: crate::markdown::ScriptLinks::Drop,
         };
         render(body, 0, &options)
     }

@@ -56,7 +56,7 @@ impl Extras<'_> {
         let entries: Vec<sitemap::SitemapEntry> = self
             .listed()
             .map(|(i, p)| sitemap::SitemapEntry {
-                permalink: format!("{}{}", self.config.base_url, p.url.path),
+                permalink: p.url.permalink(&self.config.base_url),
                 lastmod: &dates[i],
             })
             .chain(self.cadence_pages.iter().map(|path| sitemap::SitemapEntry {
@@ -72,7 +72,7 @@ impl Extras<'_> {
             .listed()
             .map(|(i, p)| search::SearchPage {
                 title: &self.site.titles[i],
-                url: format!("{}{}", self.config.base_path, p.url.path),
+                url: p.url.href(&self.config.base_path),
                 rendered: &self.rendered[i],
             })
             .collect();
@@ -101,7 +101,7 @@ impl Extras<'_> {
                 let change = self.history.get(*i)?.as_ref()?;
                 Some(feed::FeedPage {
                     title: &self.site.titles[*i],
-                    permalink: format!("{}{}", config.base_url, self.content.pages[*i].url.path),
+                    permalink: self.content.pages[*i].url.permalink(&config.base_url),
                     summary,
                     updated: change.at,
                 })

@@ -10,6 +10,7 @@
 pub mod extras;
 pub mod feed;
 pub mod redirects;
+pub mod reserved;
 pub mod search;
 pub mod sitemap;
 

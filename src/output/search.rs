@@ -567,6 +567,8 @@ mod tests {
             erb_show: false,
             base_path: "",
             rewrite_link: &|_| None,
+            raw_html: crate::markdown::RawHtml::PassThrough,
+            script_links: crate::markdown::ScriptLinks::Drop,
         };
         let r = crate::markdown::render(
             "Intro.\n\n## First `code` part\n\nBody one.\n\n### Second\n\nBody two.\n",

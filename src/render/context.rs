@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
+use crate::content::url::encode_path;
 use crate::markdown::TocEntry;
 use crate::site::{NavLink, NavNode};
 
@@ -161,7 +162,7 @@ impl PageContext<'_> {
 /// "blob" link. Empty when neither gives one.
 pub fn source_url(site: &crate::config::SiteConfig, rel_path: &str) -> String {
     if !site.source_url.is_empty() {
-        return format!("{}{rel_path}", site.source_url);
+        return format!("{}{}", site.source_url, encode_path(rel_path));
     }
     let edit = site.edit_url.as_str();
     let derived = if edit.contains("/-/edit/") {
@@ -171,7 +172,7 @@ pub fn source_url(site: &crate::config::SiteConfig, rel_path: &str) -> String {
     } else {
         return String::new();
     };
-    format!("{derived}{rel_path}")
+    format!("{derived}{}", encode_path(rel_path))
 }
 
 /// Minutes to read `words` at 220 words a minute, at least one.

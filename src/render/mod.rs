@@ -16,6 +16,7 @@ use include_dir::{include_dir, Dir};
 use tera::Tera;
 
 use crate::config::Config;
+use crate::content::points_inside;
 use crate::diagnostics::Diagnostic;
 
 static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -32,6 +33,27 @@ pub struct Theme {
     pub templates: BTreeMap<String, (String, String)>,
     /// Output-relative path -> source.
     pub static_files: BTreeMap<String, StaticSource>,
+    /// Files in `templates/` or `static/` that resolve outside their folder
+    /// or into a hidden one (a `static -> ~/.ssh` link): left out, and
+    /// reported by whoever builds.
+    pub skipped: Vec<PathBuf>,
+}
+
+impl Theme {
+    /// The skipped files as warnings.
+    pub fn skipped_warnings(&self) -> Vec<Diagnostic> {
+        self.skipped
+            .iter()
+            .map(|path| {
+                Diagnostic::warning(
+                    "io",
+                    "symbolic link to a place outside the site or into a hidden folder; it is skipped",
+                )
+                .in_file(path.display().to_string())
+                .with_help("copy the file into the site, or link to a place inside the site root")
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +69,7 @@ impl Theme {
         let mut theme = Theme {
             templates: BTreeMap::new(),
             static_files: BTreeMap::new(),
+            skipped: Vec::new(),
         };
         let theme_dir = config.root.join("themes").join(&config.site.theme);
         if theme_dir.is_dir() {
@@ -68,26 +91,42 @@ impl Theme {
 /// Reads `dir/templates/` and `dir/static/` into `theme`, replacing files of
 /// the same name (a theme's folder, then the site's own overrides).
 fn read_theme_folder(dir: &Path, theme: &mut Theme) -> Result<(), ThemeError> {
-    read_dir_into(&dir.join("templates"), &mut |rel, path| {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
-        theme
-            .templates
-            .insert(rel.to_string(), (path.display().to_string(), text));
-        Ok(())
-    })?;
-    read_dir_into(&dir.join("static"), &mut |rel, path| {
+    let allowed: Vec<PathBuf> = dir.canonicalize().into_iter().collect();
+    let mut skipped = Vec::new();
+    let mut publishable = |path: &Path| {
+        let inside = points_inside(path, &allowed);
+        if !inside {
+            skipped.push(path.to_path_buf());
+        }
+        inside
+    };
+    read_dir_into(
+        &dir.join("templates"),
+        &mut publishable,
+        &mut |rel, path| {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
+            theme
+                .templates
+                .insert(rel.to_string(), (path.display().to_string(), text));
+            Ok(())
+        },
+    )?;
+    read_dir_into(&dir.join("static"), &mut publishable, &mut |rel, path| {
         theme
             .static_files
             .insert(rel.to_string(), StaticSource::File(path.to_path_buf()));
         Ok(())
-    })
+    })?;
+    theme.skipped.extend(skipped);
+    Ok(())
 }
 
 fn add_missing_cadence_templates(theme: &mut Theme) {
     let mut builtin = Theme {
         templates: BTreeMap::new(),
         static_files: BTreeMap::new(),
+        skipped: Vec::new(),
     };
     load_embedded(&DEFAULT_THEME, &mut builtin);
     for (name, template) in builtin.templates {
@@ -124,6 +163,7 @@ fn load_embedded(dir: &'static Dir<'static>, theme: &mut Theme) {
 
 fn read_dir_into(
     dir: &Path,
+    publishable: &mut dyn FnMut(&Path) -> bool,
     add: &mut dyn FnMut(&str, &Path) -> Result<(), ThemeError>,
 ) -> Result<(), ThemeError> {
     if !dir.is_dir() {
@@ -145,7 +185,7 @@ fn read_dir_into(
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        if rel.split('/').any(|part| part.starts_with('.')) {
+        if rel.split('/').any(|part| part.starts_with('.')) || !publishable(entry.path()) {
             continue;
         }
         add(&rel, entry.path())?;
@@ -165,6 +205,10 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer, Diagnostic> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Escapes what can end an attribute or start a tag, and leaves `/`
+        // alone (Tera's default writes it as `&#x2F;`), so URLs printed
+        // without `| safe` stay readable.
+        tera.set_escape_fn(crate::markdown::highlight::escape);
         let templates: Vec<(&str, &str)> = theme
             .templates
             .iter()

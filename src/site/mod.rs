@@ -172,7 +172,7 @@ impl Site {
             .rev()
             .map(|s| NavLink {
                 title: self.sections[s].title.clone(),
-                url: format!("{base_path}{}", self.sections[s].path),
+                url: url::site_href(base_path, &self.sections[s].path),
             })
             .collect();
         // The top section is the home page; keep it only when it has a page.
@@ -215,7 +215,7 @@ impl Site {
         for &p in &sec.pages {
             nodes.push(NavNode {
                 title: self.titles[p].clone(),
-                url: format!("{base_path}{}", pages[p].url.path),
+                url: pages[p].url.href(base_path),
                 current: p == current,
                 open: p == current,
                 has_children: false,
@@ -249,7 +249,7 @@ impl Site {
         let is_open = open.contains(&sub);
         NavNode {
             title: child.title.clone(),
-            url: format!("{base_path}{}", child.path),
+            url: url::site_href(base_path, &child.path),
             current: child.index_page == Some(current),
             open: is_open,
             has_children: !child.pages.is_empty() || !child.subsections.is_empty(),
