@@ -1,0 +1,305 @@
+//! A contributor who means harm: what one page, file name or link may not do
+//! to every reader of the site, or to the machine that builds it. Each test
+//! is a reproducer of an attack, run on the real binary.
+
+mod common;
+
+use std::path::Path;
+
+use common::{handbook, site};
+use predicates::str::contains;
+
+/// Every file the build wrote, with its text (binary files skipped).
+fn written(out: &Path) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_name() != ".handbook-manifest")
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let rel = e.path().strip_prefix(out).ok()?.display().to_string();
+            Some((rel, text))
+        })
+        .collect()
+}
+
+/// The markup an attacker tried to inject, anywhere in the site's HTML and
+/// XML (JSON data files hold the page's path as a JSON string).
+fn assert_no_injection(out: &Path, payloads: &[&str]) {
+    for (rel, text) in written(out) {
+        if rel.ends_with(".json") {
+            continue;
+        }
+        for payload in payloads {
+            assert!(
+                !text.contains(payload),
+                "{rel} contains the injected `{payload}`"
+            );
+        }
+    }
+}
+
+#[test]
+fn page_urls_file_names_and_slugs_cannot_inject_markup() {
+    let dir = site(&[
+        ("content/index.md", "---\ntitle: Home\n---\nHome\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\nurl: \"/a\\\"><script>alert(1)</script>/\"\ncadence:\n  - activity: Review\n    every: weekly\n---\nA\n",
+        ),
+        (
+            "content/f\"><img src=x onerror=alert(2)>.md",
+            "---\ntitle: F\n---\nF\n",
+        ),
+        (
+            "content/team/s.md",
+            "---\ntitle: S\nslug: \"s'><svg onload=alert(3)>\"\n---\nS\n",
+        ),
+        ("content/team/index.md", "---\ntitle: Team\n---\nTeam\n"),
+    ]);
+    let out = dir.path().join("out");
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success();
+    assert_no_injection(
+        &out,
+        &[
+            "<script>alert(1)",
+            "<img src=x onerror",
+            "<svg onload",
+            "'><svg",
+            "\"><script",
+        ],
+    );
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    assert!(
+        home.contains("href=\"/a%22%3E%3Cscript%3Ealert(1)%3C/script%3E/\""),
+        "the sidebar links to the encoded URL"
+    );
+    let cadence = std::fs::read_to_string(out.join("cadence/index.html")).expect("cadence");
+    assert!(
+        cadence.contains("/a%22%3E%3Cscript%3E"),
+        "cadence pages too"
+    );
+    // The page is still where its URL says, for a server that decodes it.
+    assert!(out
+        .join("a\"><script>alert(1)</script>/index.html")
+        .is_file());
+}
+
+#[test]
+fn encoded_dot_segments_in_url_and_slug_are_refused() {
+    for front in [
+        "url: /a/%2e%2e/%2E%2E/b/",
+        "url: /a/.%2e/b/",
+        "slug: \"%2e%2e\"",
+    ] {
+        let dir = site(&[
+            ("content/index.md", "# Home\n"),
+            ("content/x.md", &format!("---\ntitle: X\n{front}\n---\nx\n")),
+        ]);
+        handbook()
+            .current_dir(dir.path())
+            .args(["build", "--output", "out"])
+            .assert()
+            .code(1)
+            .stderr(contains("x.md:3:1"));
+        assert!(!dir.path().join("out").exists(), "{front}: nothing written");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_or_into_hidden_folders_publish_nothing() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp");
+    std::fs::create_dir_all(outside.path().join(".ssh")).expect("mkdir");
+    std::fs::write(outside.path().join(".ssh/id_rsa"), "PRIVATE KEY").expect("write");
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        ("content/sub/page.md", "# Page\n"),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        (".env", "SECRET=1\n"),
+    ]);
+    let root = dir.path();
+    symlink(outside.path().join(".ssh"), root.join("static")).expect("link");
+    symlink("../.git", root.join("content/gitdir")).expect("link");
+    symlink("../../.env", root.join("content/sub/env.txt")).expect("link");
+    handbook()
+        .current_dir(root)
+        .args(["build", "--output", "out"])
+        .assert()
+        .success()
+        .stderr(contains("gitdir"))
+        .stderr(contains("sub/env.txt"))
+        .stderr(contains("static/id_rsa"));
+    for (rel, text) in written(&root.join("out")) {
+        assert!(!text.contains("PRIVATE KEY"), "{rel} holds the key");
+        assert!(!text.contains("SECRET=1"), "{rel} holds .env");
+        assert!(!rel.contains("gitdir") && !rel.contains("env.txt"), "{rel}");
+    }
+}
+
+#[test]
+fn content_cannot_replace_generated_or_theme_files() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        ("content/js/handbook.js", "alert(1)"),
+        ("content/sitemap.xml", "<x/>"),
+        ("content/cadence.ics", "BEGIN:VCALENDAR"),
+        ("content/syntax.css", "body{}"),
+        ("content/404.html", "<p>gone</p>"),
+        (
+            "content/b.md",
+            "---\ntitle: B\naliases: [\"/404.html\", \"/cadence/\"]\n---\nb\n",
+        ),
+    ]);
+    let assert = handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for claim in [
+        "js/handbook.js",
+        "sitemap.xml",
+        "cadence.ics",
+        "syntax.css",
+        "404.html",
+    ] {
+        assert!(
+            stderr.contains(&format!("--> {claim}"))
+                && stderr.contains(&format!("the generated file `/{claim}`"))
+                    | stderr.contains(&format!("the theme's file `{claim}`")),
+            "{claim} not reported with both claimants:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("b.md:3:"), "{stderr}");
+    assert!(
+        stderr.contains("the generated page `/cadence/`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn script_urls_are_dropped_from_links_and_refused_in_redirects() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        (
+            "content/l.md",
+            "# L\n\n[a](javascript:alert(1)) [b](< JaVa\tScRiPt:alert(2)>) [c](vbscript:x) [d](data:text/html,<script>x</script>) ![ok](data:image/png;base64,AA)\n",
+        ),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success()
+        .stderr(contains("l.md:3:5"))
+        .stderr(contains("`javascript:` URL is dropped"));
+    let page = std::fs::read_to_string(dir.path().join("out/l/index.html")).expect("page");
+    let lower = page.to_ascii_lowercase();
+    for scheme in ["javascript:", "java\tscript:", "vbscript:", "data:text"] {
+        assert!(!lower.contains(&format!("href=\"{scheme}")), "{scheme}");
+        assert!(!lower.contains(&format!("href=\" {scheme}")), "{scheme}");
+    }
+    assert!(page.contains("src=\"data:image/png;base64,AA\""));
+    assert!(page.contains("a b c d"), "the link texts stay");
+
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "[markdown]\nunsafe_links = true\n",
+    )
+    .expect("w");
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(dir.path().join("out/l/index.html")).expect("page");
+    assert!(
+        page.contains("href=\"javascript:alert(1)\""),
+        "kept when allowed"
+    );
+
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        (
+            "content/r.md",
+            "---\ntitle: R\nredirect_to: \"javascript:alert(1)\"\n---\nr\n",
+        ),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .code(1)
+        .stderr(contains("r.md:3:1"))
+        .stderr(contains("`redirect_to` may not be a `javascript:` URL"));
+}
+
+#[test]
+fn raw_html_can_be_escaped_for_untrusted_sites() {
+    let page = "# P\n\n<b onclick=\"x()\">bold</b>\n\n<div><script>alert(1)</script></div>\n";
+    let dir = site(&[("content/index.md", "# Home\n"), ("content/p.md", page)]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(dir.path().join("out/p/index.html")).expect("page");
+    assert!(
+        html.contains("<script>alert(1)</script>"),
+        "passes by default"
+    );
+
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "[markdown]\nraw_html = false\n",
+    )
+    .expect("w");
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(dir.path().join("out/p/index.html")).expect("page");
+    assert!(!html.contains("<script>alert(1)"), "escaped");
+    assert!(!html.contains("<b onclick"), "escaped");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "shown as text"
+    );
+}
+
+#[test]
+fn two_pages_claiming_one_redirect_is_a_warning_unless_strict() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\nredirect_from: [/old/]\n---\na\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\nredirect_from: [/old/]\n---\nb\n",
+        ),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success()
+        .stderr(contains("b.md:3:"))
+        .stderr(contains("also an alias of `a.md`, whose redirect wins"));
+    let old = std::fs::read_to_string(dir.path().join("out/old/index.html")).expect("redirect");
+    assert!(old.contains("/a/"));
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out", "--strict"])
+        .assert()
+        .code(1);
+}
