@@ -412,3 +412,31 @@ fn ctrl_c_stops_cleanly() {
     assert_eq!(server.wait_exit(Duration::from_secs(10)), Some(0));
     assert!(server.stderr().contains("Stopped."), "{}", server.stderr());
 }
+
+/// A link made while the server runs (a branch switch that points a file at
+/// a key) is judged by build's rule on every read: nothing outside the site
+/// or in a hidden folder is served.
+#[cfg(unix)]
+#[test]
+fn links_created_while_serving_publish_nothing_outside_the_site() {
+    use std::os::unix::fs::symlink;
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("id_rsa"), "PRIVATE KEY").unwrap();
+    std::fs::write(secret.path().join("passwd.md"), "# Passwd\n\nroot:x:0:0\n").unwrap();
+    let site = Site::new();
+    site.write_root(".env", "SECRET=1\n");
+    let server = Server::start(site.root());
+    let mut events = server.events("/guide/alpha/");
+    symlink(secret.path().join("id_rsa"), site.content_path("img.txt")).unwrap();
+    symlink(secret.path().join("passwd.md"), site.content_path("pw.md")).unwrap();
+    symlink(site.root().join(".env"), site.content_path("env.txt")).unwrap();
+    // A page written after the links: its rebuild is the sign they were seen.
+    site.write("guide/later.md", "---\ntitle: Later\n---\nLater text.\n");
+    events.wait("built", |_| true, WAIT).expect("rebuilt");
+    assert!(eventually(WAIT, || server.get("/guide/later/").status == 200));
+    for path in ["/img.txt", "/pw/", "/env.txt"] {
+        let response = server.get(path);
+        assert_eq!(response.status, 404, "{path}: {}", response.body);
+        assert!(!response.body.contains("PRIVATE KEY") && !response.body.contains("root:x"));
+    }
+}

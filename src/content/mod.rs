@@ -202,18 +202,34 @@ fn walk(
 /// the target is hidden (`.git`, `.env`). The rule judges where a link lands,
 /// not its name. A dangling link resolves nowhere: not inside.
 pub fn points_inside(path: &Path, allowed: &[PathBuf]) -> bool {
-    let Ok(target) = path.canonicalize() else {
-        return false;
-    };
-    allowed
+    publishable_target(path, allowed).is_some()
+}
+
+/// Where `path` really is (every link resolved) when [`points_inside`]
+/// allows it. `serve` reads that path, so a link swapped in after the
+/// server started is judged like one that was there when `build` ran.
+pub fn publishable_target(path: &Path, allowed: &[PathBuf]) -> Option<PathBuf> {
+    let target = path.canonicalize().ok()?;
+    let below = allowed
         .iter()
         .filter_map(|root| target.strip_prefix(root).ok())
-        .min_by_key(|below| below.components().count())
-        .is_some_and(|below| {
-            !below
-                .components()
-                .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
-        })
+        .min_by_key(|below| below.components().count())?;
+    let hidden = below
+        .components()
+        .any(|part| part.as_os_str().to_string_lossy().starts_with('.'));
+    (!hidden).then_some(target)
+}
+
+/// Reads a file of the site the way `build` would publish it: a file that
+/// resolves outside the site or into a hidden folder is not read.
+pub fn read_publishable(path: &Path, allowed: &[PathBuf]) -> std::io::Result<Vec<u8>> {
+    match publishable_target(path, allowed) {
+        Some(target) => std::fs::read(target),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "outside the site or in a hidden folder",
+        )),
+    }
 }
 
 /// The folders whose files may be published for a site: its content folder
@@ -239,6 +255,14 @@ pub fn load_page_file(
     readme_is_index: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let abs = config.content_dir.join(rel);
+    if is_skipped_path(rel) || !points_inside(&abs, &publish_roots(config)) {
+        let skipped = Diagnostic::warning(
+            "io",
+            "symbolic link to a place outside the site or into a hidden folder; it is skipped",
+        )
+        .in_file(rel);
+        return (None, vec![skipped]);
+    }
     load_page(
         rel,
         &abs,

@@ -1072,7 +1072,10 @@ impl Workspace {
         let path = self.config.content_dir.join(rel);
         let known = self.content.assets.iter().position(|a| a.rel_path == rel);
         let is_page_output = self.content.pages.iter().any(|p| p.url.output == rel);
-        match (known, std::fs::read(&path)) {
+        match (
+            known,
+            content::read_publishable(&path, &content::publish_roots(&self.config)),
+        ) {
             (Some(_), Ok(bytes)) => {
                 if !is_page_output {
                     delta.written.insert(rel.to_string(), Bytes::from(bytes));
@@ -1104,7 +1107,10 @@ impl Workspace {
 
     /// A theme or site static file changed (it existed and still does).
     fn update_static(&mut self, rel: &str, delta: &mut Delta) {
-        if let Some(bytes) = self.static_source(rel).and_then(|p| std::fs::read(p).ok()) {
+        let mut roots = content::publish_roots(&self.config);
+        roots.extend(self.layout.theme.canonicalize());
+        let read = |path: PathBuf| content::read_publishable(&path, &roots).ok();
+        if let Some(bytes) = self.static_source(rel).and_then(read) {
             delta.written.insert(rel.to_string(), Bytes::from(bytes));
             delta.note_file(rel);
         }
