@@ -21,6 +21,16 @@ pub enum Format {
     Codequality,
 }
 
+/// An error of `check` other than a broken link, as the reports list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportedError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub code: &'static str,
+    pub message: String,
+}
+
 pub struct CheckResult {
     pub loaded: Loaded,
     pub elapsed: Duration,
@@ -53,6 +63,33 @@ impl CheckResult {
     }
     pub fn broken(&self) -> &[BrokenLink] {
         &self.loaded.links.broken
+    }
+    /// Every error that is not a broken link (front matter, URLs, cadence,
+    /// redirects...): each report format lists them too, so no format says
+    /// "0 failures" while the exit code is 1.
+    pub fn other_errors(&self) -> Vec<ReportedError> {
+        let links: std::collections::HashSet<(&str, usize, usize, &str)> = self
+            .broken()
+            .iter()
+            .map(|b| (b.file.as_str(), b.line, b.column, b.reason.as_str()))
+            .collect();
+        self.loaded
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .filter(|d| {
+                let file = d.file.as_deref().unwrap_or("");
+                !links.contains(&(file, d.line(), d.column(), d.code))
+            })
+            .map(|d| ReportedError {
+                file: d.file.clone().unwrap_or_default(),
+                line: d.line(),
+                column: d.column(),
+                code: d.code,
+                message: d.message.clone(),
+            })
+            .collect()
     }
     pub fn report(&self) -> &Report {
         &self.loaded.report
@@ -153,6 +190,8 @@ struct JsonReport<'a> {
     pages: usize,
     links_checked: usize,
     broken: &'a [BrokenLink],
+    /// Errors other than broken links.
+    errors: Vec<ReportedError>,
     #[serde(skip_serializing_if = "Option::is_none")]
     orphans: Option<&'a [String]>,
 }
@@ -162,13 +201,14 @@ pub fn to_json(result: &CheckResult, with_orphans: bool) -> String {
         pages: result.pages(),
         links_checked: result.loaded.links.links_checked,
         broken: result.broken(),
+        errors: result.other_errors(),
         orphans: with_orphans.then_some(result.orphans.as_slice()),
     };
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
 fn xml_escape(text: &str) -> String {
-    crate::markdown::highlight::escape(text)
+    crate::escape::xml(text)
 }
 
 /// JUnit XML: one test case per page; a page with broken links fails.
@@ -179,12 +219,14 @@ pub fn to_junit(result: &CheckResult) -> String {
         by_file.entry(b.file.as_str()).or_default().push(b);
     }
     let pages = &result.loaded.content.pages;
+    let errors = result.other_errors();
     let failures = by_file.len();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"handbook check\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" time=\"{:.3}\">",
-        pages.len(),
+        "<testsuites name=\"handbook check\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3}\">",
+        pages.len() + errors.len(),
+        failures + errors.len(),
         result.elapsed.as_secs_f64()
     );
     let _ = writeln!(
@@ -229,8 +271,42 @@ pub fn to_junit(result: &CheckResult) -> String {
             }
         }
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.push_str("  </testsuite>\n");
+    push_junit_errors(&mut out, &errors);
+    out.push_str("</testsuites>\n");
     out
+}
+
+/// The errors other than broken links, one failed test case each.
+fn push_junit_errors(out: &mut String, errors: &[ReportedError]) {
+    if errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"content\" tests=\"{0}\" failures=\"{0}\" errors=\"0\" skipped=\"0\">",
+        errors.len()
+    );
+    for e in errors {
+        let file = xml_escape(&e.file);
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"{}\" name=\"{file}:{}:{}\" file=\"{file}\">",
+            e.code, e.line, e.column
+        );
+        let _ = writeln!(
+            out,
+            "      <failure message=\"{}\" type=\"{}\">{}:{}:{}: {}</failure>",
+            xml_escape(&e.message),
+            e.code,
+            file,
+            e.line,
+            e.column,
+            xml_escape(&e.message)
+        );
+        let _ = writeln!(out, "    </testcase>");
+    }
+    out.push_str("  </testsuite>\n");
 }
 
 #[derive(Serialize)]
@@ -287,6 +363,27 @@ pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
             }
         })
         .collect();
+    let mut issues = issues;
+    issues.extend(result.other_errors().into_iter().map(|e| {
+        let path = if path_prefix.is_empty() {
+            e.file.clone()
+        } else {
+            format!("{}/{}", path_prefix.trim_end_matches('/'), e.file)
+        };
+        let identity = format!("{}\0{}\0{}", e.file, e.code, e.message);
+        CodeQualityIssue {
+            description: e.message,
+            check_name: e.code,
+            fingerprint: format!("{:016x}", fnv1a_64(identity.as_bytes())),
+            severity: "major",
+            location: CodeQualityLocation {
+                path,
+                lines: CodeQualityLines {
+                    begin: e.line.max(1),
+                },
+            },
+        }
+    }));
     serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into())
 }
 

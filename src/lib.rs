@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod escape;
 pub mod init;
 pub mod links;
 pub mod markdown;

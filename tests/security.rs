@@ -303,3 +303,83 @@ fn two_pages_claiming_one_redirect_is_a_warning_unless_strict() {
         .assert()
         .code(1);
 }
+
+/// Parses `text` as XML to the end, or fails naming `what`.
+fn assert_well_formed_xml(what: &str, text: &str) {
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{what} is not well-formed XML: {e}\n{text}"),
+        }
+    }
+}
+
+#[test]
+fn a_control_character_in_one_page_keeps_every_xml_file_readable() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        (
+            "content/t.md",
+            "---\ntitle: \"Bad \\x01 title \\x0b here\"\n---\nBody <a href=\"/x\u{1}y/\">raw</a>\n",
+        ),
+        ("content/u\u{2}.md", "# U\n"),
+        ("site.toml", "base_url = \"https://example.com\"\n"),
+    ]);
+    let assert = handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert();
+    assert_eq!(assert.get_output().status.code(), Some(0));
+    for file in ["atom.xml", "sitemap.xml"] {
+        let text = std::fs::read_to_string(dir.path().join("out").join(file)).expect(file);
+        assert_well_formed_xml(file, &text);
+    }
+    let junit = handbook()
+        .current_dir(dir.path())
+        .args(["check", "--format", "junit"])
+        .output()
+        .expect("check");
+    let text = String::from_utf8_lossy(&junit.stdout);
+    assert!(
+        text.contains("<failure"),
+        "the broken link is reported: {text}"
+    );
+    assert_well_formed_xml("the JUnit report", &text);
+}
+
+#[test]
+fn every_error_appears_in_every_report_format() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        ("content/bad.md", "---\ntitle: [unclosed\n---\nBody\n"),
+    ]);
+    let run = |format: &str| {
+        let out = handbook()
+            .current_dir(dir.path())
+            .args(["check", "--format", format])
+            .output()
+            .expect("check");
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let errors = json["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{json}");
+    assert_eq!(errors[0]["file"], "bad.md");
+    assert_eq!(errors[0]["line"], 2);
+
+    let junit = run("junit");
+    assert_well_formed_xml("junit", &junit);
+    assert!(
+        junit.contains("failures=\"1\"") && junit.contains("bad.md:2:"),
+        "{junit}"
+    );
+
+    let quality: serde_json::Value = serde_json::from_str(&run("codequality")).expect("cq");
+    let issues = quality.as_array().expect("array");
+    assert_eq!(issues.len(), 1, "{quality}");
+    assert_eq!(issues[0]["location"]["path"], "content/bad.md");
+    assert_eq!(issues[0]["location"]["lines"]["begin"], 2);
+}

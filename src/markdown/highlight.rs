@@ -1,5 +1,6 @@
 //! Code highlighting with syntect, by CSS class, loaded once per process.
 
+use crate::escape::html as escape;
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
@@ -224,25 +225,6 @@ fn scope(css: &str, prefix: &str) -> String {
         }
     }
     out
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    escape_into(text, &mut out);
-    out
-}
-
-pub fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

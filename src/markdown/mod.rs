@@ -17,7 +17,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::HeadingIdFlavor;
-use highlight::escape_into;
+use crate::escape::html_into as escape_into;
 use html_links::{HtmlRefKind, HtmlScanner};
 use ids::IdAllocator;
 use kramdown::{AttrTarget, Attrs, Prepared};

@@ -58,7 +58,9 @@ pub fn atom(site: &FeedSite, pages: Vec<FeedPage>) -> String {
         entries: pages.into_iter().map(entry).collect(),
         ..Feed::default()
     };
-    feed.to_string()
+    // Any field may carry a control character from a page's title or
+    // summary; XML forbids them, so they are dropped from the whole feed.
+    crate::escape::xml_chars(&feed.to_string()).into_owned()
 }
 
 fn link(href: &str, rel: &str) -> Link {

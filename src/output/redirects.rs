@@ -21,8 +21,8 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::content::{front_matter, Page};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::escape::html as escape;
 use crate::links::{normalize, LinkIndex, Resolution};
-use crate::markdown::highlight::escape;
 use crate::output::reserved::ReservedOutputs;
 
 /// The file Netlify, GitLab Pages and Cloudflare Pages read.

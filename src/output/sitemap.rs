@@ -1,6 +1,6 @@
 //! `sitemap.xml`.
 
-use crate::markdown::highlight::escape;
+use crate::escape::xml as escape;
 
 pub struct SitemapEntry<'a> {
     pub permalink: String,

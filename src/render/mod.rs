@@ -208,7 +208,7 @@ impl Renderer {
         // Escapes what can end an attribute or start a tag, and leaves `/`
         // alone (Tera's default writes it as `&#x2F;`), so URLs printed
         // without `| safe` stay readable.
-        tera.set_escape_fn(crate::markdown::highlight::escape);
+        tera.set_escape_fn(crate::escape::html);
         let templates: Vec<(&str, &str)> = theme
             .templates
             .iter()
