@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::{handbook, site};
+use predicates::prelude::*;
 use predicates::str::contains;
 
 /// Every file the build wrote, with its text (binary files skipped).
@@ -382,4 +383,47 @@ fn every_error_appears_in_every_report_format() {
     assert_eq!(issues.len(), 1, "{quality}");
     assert_eq!(issues[0]["location"]["path"], "content/bad.md");
     assert_eq!(issues[0]["location"]["lines"]["begin"], 2);
+}
+
+fn owner_page(owner: &str) -> String {
+    format!("---\ntitle: P\ncadence:\n  - activity: Review by {owner}\n    every: weekly\n    owner: \"{owner}\"\n---\nBody\n")
+}
+
+#[test]
+fn owner_feeds_are_unique_and_never_reassigned() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n"),
+        ("content/a.md", &owner_page("sales team")),
+        ("content/b.md", &owner_page("Sales Team 2")),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success();
+    let feed =
+        |name: &str| std::fs::read_to_string(dir.path().join("out/cadence/owners").join(name));
+    assert!(feed("sales-team.ics")
+        .expect("first")
+        .contains("Review by sales team"));
+    assert!(feed("sales-team-2.ics")
+        .expect("second")
+        .contains("Review by Sales Team 2"));
+
+    // A newcomer whose name slugs like an existing owner's is an error at the
+    // newcomer, naming the owner whose feed it would take.
+    std::fs::write(dir.path().join("content/c.md"), owner_page("Sales  Team!")).expect("w");
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .code(1)
+        .stderr(contains("c.md:6:").or(contains("a.md:6:")))
+        .stderr(contains(
+            "would share the page and calendar feed `sales-team`",
+        ))
+        .stderr(contains("`Sales  Team!`").and(contains("`sales team`")));
+    assert!(feed("sales-team.ics")
+        .expect("kept")
+        .contains("Review by sales team"));
 }

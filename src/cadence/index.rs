@@ -124,12 +124,14 @@ pub struct RhythmIndex {
     pub views: Vec<ActivityView>,
     /// Owner name -> slug.
     owner_slugs: BTreeMap<String, String>,
+    /// Distinct owner names that slug alike (errors, see [`super::collect`]).
+    pub owner_collisions: Vec<OwnerCollision>,
 }
 
 impl RhythmIndex {
     pub fn new(config: &Config, rhythm: &Rhythm, pages: &[Page], titles: &[String]) -> Self {
         let vocabulary = &config.vocabulary;
-        let owner_slugs = owner_slugs(&rhythm.activities);
+        let (owner_slugs, owner_collisions) = owner_slugs(&rhythm.activities);
         let start = rhythm.start();
         let mut order: Vec<usize> = (0..rhythm.activities.len()).collect();
         let rank = |a: &Activity| a.every.first().copied().unwrap_or(usize::MAX);
@@ -162,6 +164,7 @@ impl RhythmIndex {
             base_path: config.base_path.clone(),
             views,
             owner_slugs,
+            owner_collisions,
         }
     }
 
@@ -358,31 +361,55 @@ pub fn owner_ics_path(slug: &str) -> String {
     format!("{}{slug}.ics", OWNERS_PATH)
 }
 
-fn owner_slugs(activities: &[Activity]) -> BTreeMap<String, String> {
+/// Owner name -> the slug of their page and feed, and the pairs of distinct
+/// names that would share one. A slug is made from the name alone, never
+/// numbered by order: adding an owner never takes the feed URL that another
+/// owner's subscribers already use. A name with no ASCII letter or digit
+/// gets a slug from a hash of the name, stable in the same way.
+fn owner_slugs(activities: &[Activity]) -> (BTreeMap<String, String>, Vec<OwnerCollision>) {
     let mut names: Vec<&str> = activities
         .iter()
         .map(|a| a.owner.as_str())
         .filter(|o| !o.is_empty())
         .collect();
-    names.sort_unstable_by_key(|n| n.to_lowercase());
+    names.sort_unstable();
     names.dedup();
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut claimed: HashMap<String, &str> = HashMap::new();
     let mut out = BTreeMap::new();
-    for (i, name) in names.into_iter().enumerate() {
-        let base = match slug(name) {
-            s if s.is_empty() => format!("owner-{}", i + 1),
+    let mut collisions = Vec::new();
+    for name in names {
+        let mut s = match slug(name) {
+            s if s.is_empty() => format!("owner-{:08x}", name_hash(name)),
             s => s,
         };
-        let count = used.entry(base.clone()).or_insert(0);
-        *count += 1;
-        let s = if *count == 1 {
-            base
-        } else {
-            format!("{base}-{count}")
-        };
+        if let Some(first) = claimed.get(&s) {
+            collisions.push(OwnerCollision {
+                first: first.to_string(),
+                second: name.to_string(),
+                slug: s.clone(),
+            });
+            s = format!("{s}-{:08x}", name_hash(name));
+        }
+        claimed.insert(s.clone(), name);
         out.insert(name.to_string(), s);
     }
-    out
+    (out, collisions)
+}
+
+/// Two owner names that make the same page and feed name.
+#[derive(Debug, Clone)]
+pub struct OwnerCollision {
+    pub first: String,
+    pub second: String,
+    pub slug: String,
+}
+
+/// FNV-1a of the name's bytes, folded to 32 bits: the same on every machine.
+fn name_hash(name: &str) -> u32 {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    (hash ^ (hash >> 32)) as u32
 }
 
 fn activity_view(

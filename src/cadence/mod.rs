@@ -170,7 +170,62 @@ pub fn collect(
         rhythm.by_page.insert(i, first..rhythm.activities.len());
     }
     rhythm.index = index::RhythmIndex::new(config, &rhythm, pages, titles);
+    let collisions = rhythm.index.owner_collisions.clone();
+    for collision in collisions {
+        rhythm
+            .diagnostics
+            .push(owner_collision(&rhythm, pages, &collision));
+    }
     rhythm
+}
+
+/// Where `owner: NAME` is written on a page (the name's bytes).
+fn owner_value_span(text: &str, name: &str) -> Option<Range<usize>> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("owner") {
+        let key = from + at;
+        let line_end = text[key..].find('\n').map_or(text.len(), |n| key + n);
+        if let Some(n) = text[key..line_end].find(name) {
+            return Some(key + n..key + n + name.len());
+        }
+        from = line_end;
+    }
+    None
+}
+
+/// Two owners whose page and calendar feed would have one name: an error at
+/// the second owner, naming where the first is declared.
+fn owner_collision(rhythm: &Rhythm, pages: &[Page], c: &index::OwnerCollision) -> Diagnostic {
+    let declared = |name: &str| {
+        let a = rhythm.activities.iter().find(|a| a.owner == name)?;
+        let page = &pages[a.page];
+        let span = owner_value_span(&page.text, name);
+        Some((page, span))
+    };
+    let first_at = declared(&c.first)
+        .map(|(page, span)| match span {
+            Some(span) => {
+                let line = crate::diagnostics::LineIndex::new(&page.text).line_of(span.start);
+                format!(" (declared at {}:{line})", page.rel_path)
+            }
+            None => format!(" (declared in {})", page.rel_path),
+        })
+        .unwrap_or_default();
+    let mut d = Diagnostic::error(
+        "cadence-owner",
+        format!(
+            "owners `{}` and `{}`{first_at} would share the page and calendar feed `{}`",
+            c.second, c.first, c.slug
+        ),
+    )
+    .with_help("write the owner the same way on every page, or choose names that differ in letters or digits");
+    if let Some((page, span)) = declared(&c.second) {
+        d = d.in_file(page.rel_path.clone());
+        if let Some(span) = span {
+            d = d.at(&page.text, span).with_label("owner");
+        }
+    }
+    d
 }
 
 fn page_rhythm(config: &Config, page: &Page, rendered: &Rendered, title: &str) -> PageRhythm {
