@@ -28,6 +28,8 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+
+use super::connections::Connections;
 use tokio::sync::watch;
 
 use super::reload::{self, EventStream, Hub};
@@ -38,8 +40,11 @@ pub const MAX_PATH_BYTES: usize = 4096;
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Time a client has to send its request head before the connection is closed.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
-/// Open connections at once; further clients wait in the listen backlog.
+/// Open connections at once; past it the longest idle one is closed for a
+/// newcomer (see [`Connections`]).
 pub const MAX_CONNECTIONS: usize = 1024;
+/// Open connections from one address.
+pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 256;
 /// Longest a request waits for a rebuild in progress before it gets what
 /// is there.
 const REBUILD_WAIT: Duration = Duration::from_secs(30);
@@ -96,21 +101,15 @@ pub async fn run(
         .header_read_timeout(HEAD_TIMEOUT)
         .max_buf_size(MAX_HEAD_BYTES)
         .keep_alive(true);
-    let limit = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    super::connections::raise_open_file_limit();
+    let connections = Connections::new(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            _ = &mut shutdown => break,
-            permit = Arc::clone(&limit).acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break,
-            },
-        };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 // Out of file descriptors and the like: wait, do not spin.
                 Err(_) => {
                     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -118,16 +117,34 @@ pub async fn run(
                 }
             },
         };
+        // Every slot busy with a request or an event stream: refused (the
+        // stream is dropped, which closes it).
+        let Some(slot) = connections.admit(peer.ip()) else {
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
+        let state = Arc::clone(&slot.connection);
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
             let shared = Arc::clone(&shared);
-            async move { Ok::<_, Infallible>(respond(&shared, &request).await) }
+            let state = Arc::clone(&state);
+            async move {
+                state.request_started();
+                if request.uri().path().ends_with(reload::EVENTS_PATH) {
+                    state.mark_streaming();
+                }
+                let response = respond(&shared, &request).await;
+                state.request_answered();
+                Ok::<_, Infallible>(response)
+            }
         });
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
-            let _ = connection.await;
-            drop(permit);
+            tokio::select! {
+                _ = connection => {}
+                _ = slot.connection.close.notified() => {}
+            }
+            drop(slot);
         });
     }
     shared.hub.close();
@@ -215,6 +232,13 @@ fn serve_request<B>(shared: &Shared, site: &Snapshot, request: &Request<B>) -> R
         return text(
             StatusCode::FORBIDDEN,
             "handbook serve answers only to localhost; use --bind to serve other hosts\n",
+            head,
+        );
+    }
+    if request.uri().scheme().is_some() || request.uri().authority().is_some() {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "absolute-form request targets are not accepted; ask for a path\n",
             head,
         );
     }

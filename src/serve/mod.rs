@@ -11,6 +11,7 @@
 //! whole, so a request sees the previous site or the new one, never a
 //! half-built one. The user's output folder is never read or written.
 
+pub mod connections;
 pub mod http;
 pub mod reload;
 pub mod watch;
@@ -117,6 +118,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
             workspace.layout().content.display()
         );
     }
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {address}: anyone who can reach this machine can read the \
+             preview, and the Host check that guards localhost is off. Use --bind 127.0.0.1 \
+             unless you mean to share it."
+        );
+    }
     if options.open {
         if let Err(e) = opener::open(&url) {
             eprintln!("Could not open a browser ({e}); open {url} yourself.");
@@ -189,12 +197,10 @@ fn bind(options: &ServeOptions) -> Result<TcpListener, ServeError> {
     })
 }
 
+/// The address as bound: `0.0.0.0:1111` stays what it is, so the reader
+/// sees that the preview is open to the network.
 fn display_address(address: SocketAddr) -> String {
-    match address.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => format!("localhost:{}", address.port()),
-        IpAddr::V6(ip) if ip.is_unspecified() => format!("localhost:{}", address.port()),
-        _ => address.to_string(),
-    }
+    address.to_string()
 }
 
 async fn shutdown_signal() {
