@@ -1054,7 +1054,25 @@ fn write_cadence(
     let taken: std::collections::HashSet<&str> =
         content.pages.iter().map(|p| p.url.path.as_str()).collect();
     let urls = index.urls();
-    let full = serde_json::to_value(index.view(&Filter::default())).unwrap_or(Value::Null);
+    let full_view = index.view(&Filter::default());
+    let full = serde_json::to_value(&full_view).unwrap_or(Value::Null);
+    // Pages about one cadence or one owner get the rhythm without its
+    // activities: copying every activity into each of a thousand owner pages
+    // is quadratic. They get their own activities as `group` or `owner`.
+    let outline = serde_json::to_value(cadence_index::RhythmView {
+        owners: Vec::new(),
+        activities: Vec::new(),
+        cadences: full_view
+            .cadences
+            .iter()
+            .map(|g| cadence_index::CadenceGroup {
+                activities: Vec::new(),
+                ..g.clone()
+            })
+            .collect(),
+        ..full_view.clone()
+    })
+    .unwrap_or(Value::Null);
     let home = content.pages.iter().position(|p| p.url.path == "/");
     // The sidebar of the top of the site, as on a listing page.
     let nav = match site.sections.iter().position(|s| s.dir.is_empty()) {
@@ -1071,6 +1089,7 @@ fn write_cadence(
     };
     let mut written = Vec::new();
     let mut render_page = |path: &str,
+                           rhythm_value: &Value,
                            template: &str,
                            title: &str,
                            description: &str,
@@ -1098,7 +1117,7 @@ fn write_cadence(
             site: site_view,
         };
         let mut tera_context = context.to_tera();
-        tera_context.insert("rhythm", &full);
+        tera_context.insert("rhythm", rhythm_value);
         if let Some((name, value)) = extra {
             tera_context.insert(name, &value);
         }
@@ -1115,6 +1134,7 @@ fn write_cadence(
 
     render_page(
         cadence_index::INDEX_PATH,
+        &full,
         "cadence/index.html",
         "Operating rhythm",
         "Every recurring activity of the handbook, from the most to the least frequent.",
@@ -1138,6 +1158,7 @@ fn write_cadence(
             });
         render_page(
             &format!("{}{key}/", cadence_index::INDEX_PATH),
+            &outline,
             "cadence/every.html",
             &format!("{label} activities"),
             "",
@@ -1148,6 +1169,7 @@ fn write_cadence(
     let calendar = index.calendar(rhythm, vocabulary);
     render_page(
         cadence_index::CALENDAR_PATH,
+        &full,
         "cadence/calendar.html",
         "Calendar",
         "What lands in which week of each quarter.",
@@ -1159,13 +1181,13 @@ fn write_cadence(
     )?;
     render_page(
         cadence_index::OWNERS_PATH,
+        &full,
         "cadence/owners.html",
         "Owners",
         "Who runs which recurring activity, with a calendar feed per role.",
         vec![home_link.clone(), rhythm_link.clone()],
         None,
     )?;
-    let full_view = index.view(&Filter::default());
     let owners_link = NavLink {
         title: "Owners".into(),
         url: urls.owners.clone(),
@@ -1173,6 +1195,7 @@ fn write_cadence(
     for owner in &full_view.owners {
         render_page(
             &cadence_index::owner_path(&owner.slug),
+            &outline,
             "cadence/owner.html",
             &owner.name,
             "",

@@ -107,13 +107,33 @@ impl Diagnostic {
 /// Turns byte offsets into line and column, built once per file.
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// The last offset whose column was counted, and that column: the next
+    /// span on the same line counts on from there, so a line holding 100,000
+    /// diagnostics is read once, not once per diagnostic.
+    last_column: std::cell::Cell<(usize, usize)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            last_column: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// 1-based column, in characters, of `offset` on the line starting at
+    /// `line_start` (a char boundary).
+    fn column(&self, text: &str, line_start: usize, offset: usize) -> usize {
+        let (last, last_column) = self.last_column.get();
+        let column = if last >= line_start && last <= offset {
+            last_column + text[last..offset].chars().count()
+        } else {
+            text[line_start..offset].chars().count() + 1
+        };
+        self.last_column.set((offset, column));
+        column
     }
 
     /// 0-based line number of a byte offset.
@@ -129,10 +149,13 @@ impl LineIndex {
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
         let line = self.line_of(start);
         let line_start = self.line_starts[line];
-        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
-            .map_or(text.len(), |i| line_start + i);
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1)
+            .min(text.len());
         let source_line = text[line_start..line_end].trim_end_matches('\r');
-        let column = text[line_start..start].chars().count() + 1;
+        let column = self.column(text, line_start, start);
         let underline_start = (start - line_start).min(source_line.len());
         let underline_end =
             (end.min(line_end) - line_start).clamp(underline_start, source_line.len());

@@ -146,7 +146,56 @@ pub fn parse_yaml_document(text: &str) -> Option<Map<String, Value>> {
     parse_yaml(text, 0).ok().map(|parsed| parsed.map)
 }
 
+/// Deeper `[`/`{` nesting than the YAML reader accepts (it stops at 128).
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// Where flow collections (`[`, `{`) nest deeper than [`MAX_FLOW_DEPTH`]:
+/// the YAML scanner's time grows with the square of the nesting before it
+/// gives up, so such front matter is refused before it is read. Quoted
+/// strings and comments are skipped; the count is otherwise approximate
+/// only in being strict.
+fn too_deep_flow(front: &str) -> Option<usize> {
+    let bytes = front.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' && quote == b'"' {
+                        2
+                    } else {
+                        1
+                    };
+                }
+            }
+            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn parse_yaml(front: &str, base: usize) -> Result<Parsed, FrontMatterError> {
+    if let Some(at) = too_deep_flow(front) {
+        return Err(FrontMatterError::Yaml {
+            message: format!("lists or mappings nested more than {MAX_FLOW_DEPTH} deep"),
+            span: base + at..base + at + 1,
+        });
+    }
     if front.trim().is_empty() {
         return Ok(Parsed {
             map: Map::new(),

@@ -625,22 +625,24 @@ fn copy_line(
     }
     let mut pos = range.start;
     let end = range.end;
+    // Where each kind of tag next starts, found once and reused until passed:
+    // searching the rest of the line again for every tag is quadratic on a
+    // line of 100,000 tags.
+    let mut erb = NextMatch::new("<%", has_erb);
+    let mut liquid_tag = NextMatch::new("{%", has_liquid);
+    let mut liquid_expression = NextMatch::new("{{", has_liquid);
+    let mut comment = NextMatch::new("{::comment}", has_comment);
     while pos < end {
-        let rest = &b.src[pos..end];
-        let next_erb = if has_erb { rest.find("<%") } else { None };
-        let next_liquid = if has_liquid {
-            match (rest.find("{%"), rest.find("{{")) {
-                (Some(a), Some(c)) => Some(a.min(c)),
-                (a, c) => a.or(c),
-            }
-        } else {
-            None
+        let src = b.src;
+        let next_erb = erb.find(src, pos, end);
+        let next_liquid = match (
+            liquid_tag.find(src, pos, end),
+            liquid_expression.find(src, pos, end),
+        ) {
+            (Some(a), Some(c)) => Some(a.min(c)),
+            (a, c) => a.or(c),
         };
-        let next_comment = if has_comment {
-            rest.find("{::comment}")
-        } else {
-            None
-        };
+        let next_comment = comment.find(src, pos, end);
         let (at, is_erb) = match (next_erb, next_liquid) {
             (Some(e), Some(l)) if e <= l => (e, true),
             (Some(e), None) => (e, true),
@@ -694,6 +696,45 @@ fn copy_line(
     }
     if pos < end {
         b.copy(pos..end);
+    }
+}
+
+/// The next place a needle occurs in a line, remembered until the scan
+/// passes it.
+struct NextMatch {
+    needle: &'static str,
+    state: NextState,
+}
+
+enum NextState {
+    /// Not searched since the last occurrence was passed.
+    Unknown,
+    /// The next occurrence, as an absolute offset.
+    At(usize),
+    /// None left on the line.
+    Exhausted,
+}
+
+impl NextMatch {
+    fn new(needle: &'static str, present: bool) -> NextMatch {
+        let state = if present {
+            NextState::Unknown
+        } else {
+            NextState::Exhausted
+        };
+        NextMatch { needle, state }
+    }
+
+    /// The next occurrence at or after `pos`, relative to `pos`.
+    fn find(&mut self, src: &str, pos: usize, end: usize) -> Option<usize> {
+        match self.state {
+            NextState::Exhausted => return None,
+            NextState::At(at) if at >= pos => return Some(at - pos),
+            _ => {}
+        }
+        let found = memchr::memmem::find(&src.as_bytes()[pos..end], self.needle.as_bytes());
+        self.state = found.map_or(NextState::Exhausted, |i| NextState::At(pos + i));
+        found
     }
 }
 
