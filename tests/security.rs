@@ -427,3 +427,60 @@ fn owner_feeds_are_unique_and_never_reassigned() {
         .expect("kept")
         .contains("Review by sales team"));
 }
+
+/// Builds one generated page in a new site and gives the exit code; the
+/// bound is minutes, not seconds: it catches a pass gone quadratic (these
+/// inputs took from 26 s to over two minutes), never a slow machine.
+fn build_within_bound(files: &[(&str, &str)]) -> Option<i32> {
+    let dir = site(files);
+    let assert = handbook()
+        .current_dir(dir.path())
+        .args(["build", "--quiet", "--keep-going", "--output", "out"])
+        .timeout(std::time::Duration::from_secs(90))
+        .assert();
+    assert.get_output().status.code()
+}
+
+#[test]
+fn hostile_pages_build_in_linear_time() {
+    let home = ("content/index.md", "# Home\n");
+    let block_ials = "p\n{: .c}\n".repeat(100_000);
+    assert_eq!(
+        build_within_bound(&[home, ("content/a.md", &block_ials)]),
+        Some(0)
+    );
+    let liquid = "{{ x }} ".repeat(125_000);
+    assert_eq!(
+        build_within_bound(&[home, ("content/a.md", &liquid)]),
+        Some(0)
+    );
+    let links: Vec<String> = (0..200_000).map(|i| format!("[a](/missing{i}/)")).collect();
+    let links = links.join(" ");
+    assert_eq!(
+        build_within_bound(&[home, ("content/a.md", &links)]),
+        Some(0)
+    );
+    let brackets = format!("---\nx: {}\n---\nbody\n", "[".repeat(100_000));
+    assert_eq!(
+        build_within_bound(&[home, ("content/a.md", &brackets)]),
+        Some(1)
+    );
+}
+
+#[test]
+fn many_cadence_owners_build_in_reasonable_time() {
+    let pages: Vec<(String, String)> = (0..1_000)
+        .map(|i| {
+            (
+                format!("content/p{i}.md"),
+                owner_page(&format!("Owner {i}")),
+            )
+        })
+        .collect();
+    let mut files: Vec<(&str, &str)> = pages
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    files.push(("content/index.md", "# Home\n"));
+    assert_eq!(build_within_bound(&files), Some(0));
+}
