@@ -14,9 +14,9 @@ cd "$(dirname "$0")"
 SECONDS_PER_TARGET=${1:-600}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(front_matter markdown links cadence diagnostics)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(front_matter markdown links cadence diagnostics urls)
 # Inputs larger than a few pages find nothing new and slow every run down.
-declare -A MAX_LEN=([front_matter]=16384 [markdown]=16384 [links]=32768 [cadence]=16384 [diagnostics]=8192)
+declare -A MAX_LEN=([front_matter]=16384 [markdown]=16384 [links]=32768 [cadence]=16384 [diagnostics]=8192 [urls]=1024)
 export RUSTC_BOOTSTRAP=1
 mkdir -p logs
 

@@ -55,3 +55,8 @@ fn cadence() {
 fn diagnostics() {
     replay("diagnostics", harness::diagnostics);
 }
+
+#[test]
+fn urls() {
+    replay("urls", harness::urls);
+}

@@ -661,3 +661,52 @@ fn fuzz_config(base_url: &str) -> Config {
     );
     site_config_from_toml(&text).unwrap_or_else(|| panic!("the fuzz site config is valid: {text}"))
 }
+
+// ---------------------------------------------------------------------------
+// (f) URLs: every link `handbook` prints for a page is a well-formed attribute
+
+/// A file path, a `url:` and a `slug:` from one input (NUL-separated): each
+/// URL made from them is either refused or printed as a link that holds no
+/// character that could end an HTML attribute or start a tag, that decodes
+/// back to the page's path, and whose output file stays inside the output.
+pub fn urls(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.split('\0');
+    let file = parts.next().unwrap_or("");
+    let custom = parts.next().unwrap_or("");
+    let slug = parts.next().unwrap_or("");
+    let rel = format!("{}.md", file.trim_start_matches('/'));
+    let from_file = url::page_url(&rel, false);
+    check_printed_url(&from_file);
+    if let Some(u) = url::custom_url(custom) {
+        check_printed_url(&u);
+    }
+    if let Some(u) = url::with_slug(&from_file, slug) {
+        check_printed_url(&u);
+    }
+}
+
+fn check_printed_url(page: &url::PageUrl) {
+    for base in ["", "/docs"] {
+        let href = page.href(base);
+        assert!(
+            !href.chars().any(|c| c.is_control()
+                || c.is_whitespace()
+                || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+                || !c.is_ascii()),
+            "unsafe character in {href:?}"
+        );
+        let decoded = percent_encoding::percent_decode_str(&href[base.len()..])
+            .decode_utf8()
+            .expect("an encoded path decodes");
+        assert_eq!(decoded, page.path, "{href:?} does not decode to the path");
+    }
+    assert!(
+        !Path::new(&page.output).components().any(|c| matches!(
+            c,
+            Component::ParentDir | Component::RootDir | Component::Prefix(_)
+        )),
+        "output {:?} leaves the output folder",
+        page.output
+    );
+}
