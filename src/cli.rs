@@ -158,7 +158,11 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(()) => {
                 eprintln!("Created a new handbook in {}.", dir.display());
-                eprintln!("Build it with: handbook build --root {}", dir.display());
+                eprintln!(
+                    "Preview it with: handbook serve --open --root {}",
+                    dir.display()
+                );
+                eprintln!("Build it with:   handbook build --root {}", dir.display());
                 EXIT_OK
             }
             Err(message) => {
@@ -234,6 +238,14 @@ fn run_build(args: BuildArgs) -> i32 {
                         " (the previous site is untouched; --keep-going writes it anyway)".into()
                     }
                 );
+                if summary.wrote_site {
+                    // Links in the site start at its root, so a page opened
+                    // from disk finds no styles: say how to look at it.
+                    eprintln!(
+                        "Preview it with `handbook serve --open` (opening {} from disk shows it unstyled: its links start at the site root)",
+                        config.output_dir.join("index.html").display()
+                    );
+                }
             }
             if errors > 0 {
                 EXIT_CONTENT

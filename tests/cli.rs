@@ -430,3 +430,58 @@ fn sample_handbook_builds() {
     let html = read(&out.path().join("public"), "index.html");
     assert!(html.contains("Northwind"));
 }
+
+/// The subcommands `handbook --help` lists.
+fn subcommands_in_help() -> Vec<String> {
+    let help = handbook().arg("--help").output().expect("help");
+    let text = String::from_utf8_lossy(&help.stdout).into_owned();
+    let commands = text
+        .split("Commands:")
+        .nth(1)
+        .and_then(|rest| rest.split("Options:").next())
+        .expect("a Commands: section");
+    commands
+        .lines()
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_readme_shows_every_subcommand() {
+    let readme = std::fs::read_to_string(common::project_root().join("README.md")).expect("README");
+    let commands = subcommands_in_help();
+    assert!(commands.len() >= 5, "{commands:?}");
+    let section = readme
+        .split("## Command line")
+        .nth(1)
+        .expect("a Command line section");
+    for command in &commands {
+        assert!(
+            section.contains(&format!("handbook {command} ")) || section.contains(&format!("handbook {command}\n")),
+            "the README's command line section does not show `handbook {command}`"
+        );
+    }
+    let quick_start: String = readme.lines().take(20).collect::<Vec<_>>().join("\n");
+    assert!(quick_start.contains("serve --open"), "the quick start shows serve");
+}
+
+#[test]
+fn init_and_build_say_how_to_preview() {
+    let dir = tempfile::tempdir().expect("temp");
+    let site = dir.path().join("hb");
+    handbook()
+        .arg("init")
+        .arg(&site)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("handbook serve --open"));
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("Preview it with `handbook serve --open`"));
+}
