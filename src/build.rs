@@ -481,12 +481,12 @@ impl<'a> SiteRender<'a> {
             .iter()
             .map(|p| history.get(&p.rel_path).cloned())
             .collect();
-        let lastmods = history
+        let lastmods = content
+            .pages
             .iter()
-            .map(|c| {
-                c.as_ref()
-                    .map(|c| (c.date(), c.rfc3339()))
-                    .unwrap_or_default()
+            .zip(&history)
+            .map(|(page, change)| {
+                content::history::last_modified(page.front.date.as_deref(), change.as_ref())
             })
             .collect();
         let redirects = if redirects::any_declared(&content.pages) {
@@ -898,7 +898,7 @@ fn page_context<'a>(
             source_url: context::source_url(&config.site, &page.rel_path),
             edit_url,
             date: page.front.date.as_deref().unwrap_or(""),
-            // The front matter date until the history gives a later one.
+            // Replaced by `last_modified` (the later of this and the history).
             lastmod: page.front.date.as_deref().unwrap_or(""),
             lastmod_datetime: page.front.date.as_deref().unwrap_or(""),
             weight: page.front.weight,

@@ -460,12 +460,16 @@ fn the_readme_shows_every_subcommand() {
         .expect("a Command line section");
     for command in &commands {
         assert!(
-            section.contains(&format!("handbook {command} ")) || section.contains(&format!("handbook {command}\n")),
+            section.contains(&format!("handbook {command} "))
+                || section.contains(&format!("handbook {command}\n")),
             "the README's command line section does not show `handbook {command}`"
         );
     }
     let quick_start: String = readme.lines().take(20).collect::<Vec<_>>().join("\n");
-    assert!(quick_start.contains("serve --open"), "the quick start shows serve");
+    assert!(
+        quick_start.contains("serve --open"),
+        "the quick start shows serve"
+    );
 }
 
 #[test]
@@ -483,5 +487,61 @@ fn init_and_build_say_how_to_preview() {
         .arg(&site)
         .assert()
         .success()
-        .stderr(predicates::str::contains("Preview it with `handbook serve --open`"));
+        .stderr(predicates::str::contains(
+            "Preview it with `handbook serve --open`",
+        ));
+}
+
+/// Every `tests/NAME.rs` and `cargo test --test NAME` that the repository
+/// mentions exists, so instructions never point at a renamed test.
+#[test]
+fn mentioned_test_files_exist() {
+    let root = common::project_root();
+    let mut stale = Vec::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !matches!(
+                name.as_ref(),
+                "target" | "node_modules" | ".git" | "fixtures"
+            )
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let path = entry.path();
+        let is_text = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("rs" | "md" | "mjs" | "json" | "sh" | "toml")
+        );
+        let Ok(text) = std::fs::read_to_string(path)
+            .map_err(|_| ())
+            .and_then(|t| is_text.then_some(t).ok_or(()))
+        else {
+            continue;
+        };
+        for (marker, suffix) in [("tests/", ".rs"), ("--test ", "")] {
+            for (at, _) in text.match_indices(marker) {
+                let rest = &text[at + marker.len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let is_file_mention = suffix.is_empty() || rest[name.len()..].starts_with(suffix);
+                // `tests/NAME.rs` is a placeholder, not a file.
+                let placeholder = name.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+                if name.is_empty() || placeholder || !is_file_mention {
+                    continue;
+                }
+                if !root.join("tests").join(format!("{name}.rs")).is_file() {
+                    stale.push(format!("{}: {marker}{name}{suffix}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "mentions of tests that do not exist: {stale:#?}"
+    );
 }

@@ -8,6 +8,7 @@
 //! Without them the test is skipped with a message, unless
 //! `HANDBOOK_REQUIRE_BROWSER=1` (set in CI), where it fails.
 
+mod common;
 mod serve_support;
 
 use std::io::Write as _;
@@ -41,14 +42,9 @@ fn browser() -> Result<(PathBuf, PathBuf), String> {
 
 /// Skips the test, or fails it where a browser is required.
 fn skip(why: &str) {
-    if std::env::var("HANDBOOK_REQUIRE_BROWSER").as_deref() == Ok("1") {
-        panic!("HANDBOOK_REQUIRE_BROWSER=1 but the browser test cannot run: {why}");
-    }
-    // Written to stderr directly: the test harness captures eprintln!, and
-    // a skip must be seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipping the browser test: {why} (set HANDBOOK_REQUIRE_BROWSER=1 to make this an error)"
+    common::skip(
+        "HANDBOOK_REQUIRE_BROWSER",
+        &format!("the browser test cannot run: {why}"),
     );
 }
 

@@ -8,6 +8,7 @@
 //! Needs `wrk` (Debian: `wrk`). Without it the test is skipped with a
 //! message, unless `HANDBOOK_REQUIRE_WRK=1` (set in CI), where it fails.
 
+mod common;
 mod serve_support;
 
 use std::process::Command;
@@ -55,11 +56,9 @@ fn wrk_available() -> Result<(), String> {
 #[test]
 fn pages_stay_whole_under_load_while_they_are_rebuilt() {
     if let Err(why) = wrk_available() {
-        if std::env::var("HANDBOOK_REQUIRE_WRK").as_deref() == Ok("1") {
-            panic!("HANDBOOK_REQUIRE_WRK=1 but the load test cannot run: {why}");
-        }
-        eprintln!(
-            "skipping the load test: {why} (set HANDBOOK_REQUIRE_WRK=1 to make this an error)"
+        common::skip(
+            "HANDBOOK_REQUIRE_WRK",
+            &format!("the load test cannot run: {why}"),
         );
         return;
     }

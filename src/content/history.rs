@@ -41,6 +41,58 @@ impl LastChange {
     }
 }
 
+/// When a page last changed, as `(date, datetime)`: the later of its front
+/// matter `date` and its history, so a date set ahead by hand (or a page with
+/// no history) shows, and a later commit wins over an old date. Empty when
+/// neither is known.
+pub fn last_modified(front_date: Option<&str>, change: Option<&LastChange>) -> (String, String) {
+    let front = front_date.map(str::trim).filter(|d| !d.is_empty());
+    match (front, change) {
+        (Some(front), Some(change)) => {
+            let day = change.date();
+            // ISO dates compare as text; a front date on the commit's day
+            // keeps the commit's time.
+            if front.get(..10).unwrap_or(front) > day.as_str() {
+                (
+                    front.get(..10).unwrap_or(front).to_string(),
+                    front.to_string(),
+                )
+            } else {
+                (day, change.rfc3339())
+            }
+        }
+        (Some(front), None) => (
+            front.get(..10).unwrap_or(front).to_string(),
+            front.to_string(),
+        ),
+        (None, Some(change)) => (change.date(), change.rfc3339()),
+        (None, None) => (String::new(), String::new()),
+    }
+}
+
+/// [`last_modified`] as a time, for feeds: a front matter date alone is
+/// midnight UTC of that day. `None` when neither is known or the date is not
+/// a date.
+pub fn last_modified_at(
+    front_date: Option<&str>,
+    change: Option<&LastChange>,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let (day, datetime) = last_modified(front_date, change);
+    if let Some(change) = change.filter(|c| c.rfc3339() == datetime) {
+        return Some(change.at);
+    }
+    chrono::DateTime::parse_from_rfc3339(&datetime)
+        .ok()
+        .or_else(|| {
+            let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
+            Some(
+                date.and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    .fixed_offset(),
+            )
+        })
+}
+
 /// The last change of every page, in the order of `pages`.
 pub fn last_changes(content_dir: &Path, pages: &[Page]) -> Vec<Option<LastChange>> {
     let mut changes: Vec<Option<LastChange>> = vec![None; pages.len()];

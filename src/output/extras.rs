@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{feed, redirects, search, sitemap, OutputError, Sink};
 use crate::config::Config;
-use crate::content::history::LastChange;
+use crate::content::history::{last_modified, last_modified_at, LastChange};
 use crate::content::{Content, Page};
 use crate::markdown::Rendered;
 use crate::site::Site;
@@ -49,9 +49,11 @@ impl Extras<'_> {
 
     fn write_sitemap(&self, sink: &dyn Sink) -> Result<(), OutputError> {
         let dates: Vec<String> = self
-            .history
+            .content
+            .pages
             .iter()
-            .map(|c| c.as_ref().map(LastChange::date).unwrap_or_default())
+            .zip(self.history.iter())
+            .map(|(page, change)| last_modified(page.front.date.as_deref(), change.as_ref()).0)
             .collect();
         let entries: Vec<sitemap::SitemapEntry> = self
             .listed()
@@ -98,12 +100,14 @@ impl Extras<'_> {
         let pages = summaries
             .iter()
             .filter_map(|(i, summary)| {
-                let change = self.history.get(*i)?.as_ref()?;
+                let page = &self.content.pages[*i];
+                let change = self.history.get(*i).and_then(Option::as_ref);
+                let updated = last_modified_at(page.front.date.as_deref(), change)?;
                 Some(feed::FeedPage {
                     title: &self.site.titles[*i],
-                    permalink: self.content.pages[*i].url.permalink(&config.base_url),
+                    permalink: page.url.permalink(&config.base_url),
                     summary,
-                    updated: change.at,
+                    updated,
                 })
             })
             .collect();

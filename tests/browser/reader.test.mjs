@@ -1,6 +1,6 @@
 // The default theme as a reader meets it, in headless Chromium.
 //
-// Run by tests/browser.rs, which builds the sites and serves them:
+// Run by tests/theme_browser.rs, which builds the sites and serves them:
 //   HANDBOOK_SITE_URL     the sample handbook (required)
 //   HANDBOOK_CORPUS_URL   the GitLab corpus (optional: its tests are skipped without it)
 //   HANDBOOK_CHROMIUM     the browser binary (default /usr/bin/chromium)
@@ -30,7 +30,7 @@ const LONG_CORPUS_PAGE = '/handbook/paid-time-off/';
 let browser;
 
 before(async () => {
-  assert.ok(SITE, 'HANDBOOK_SITE_URL is not set (run through `cargo test --test browser`)');
+  assert.ok(SITE, 'HANDBOOK_SITE_URL is not set (run through `cargo test --release --test theme_browser`)');
   fs.mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.HANDBOOK_CHROMIUM || '/usr/bin/chromium',
