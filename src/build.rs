@@ -142,7 +142,7 @@ pub fn load(
         None,
     );
     report.extend(links.diagnostics.iter().cloned());
-    let reserved = reserved_outputs(&site, &rhythm, static_paths);
+    let reserved = reserved_outputs(&rhythm, static_paths);
     report.extend(reserved::claims_on_reserved(
         &content.pages,
         &content.assets,
@@ -281,7 +281,9 @@ pub fn link_index<'a>(
 
 /// What `handbook` writes of its own: the theme's files, the generated files
 /// and the generated pages, which no content file or alias may replace.
-pub fn reserved_outputs(site: &Site, rhythm: &Rhythm, static_paths: &[String]) -> ReservedOutputs {
+/// Section listings are not among them: a page at a section's URL
+/// (`patterns.md` beside `patterns/`) is that section's page by design.
+pub fn reserved_outputs(rhythm: &Rhythm, static_paths: &[String]) -> ReservedOutputs {
     let mut reserved = ReservedOutputs::default();
     for rel in static_paths {
         reserved.add_theme_file(rel);
@@ -294,9 +296,6 @@ pub fn reserved_outputs(site: &Site, rhythm: &Rhythm, static_paths: &[String]) -
     }
     for path in rhythm.index.page_paths() {
         reserved.add_generated_page(&path);
-    }
-    for section in site.sections_without_index() {
-        reserved.add_generated_page(&section.path);
     }
     reserved
 }
@@ -491,7 +490,7 @@ impl<'a> SiteRender<'a> {
             .collect();
         let redirects = if redirects::any_declared(&content.pages) {
             let index = link_index(config, content, rendered, site, rhythm, &[]);
-            let reserved = reserved_outputs(site, rhythm, &[]);
+            let reserved = reserved_outputs(rhythm, &[]);
             redirects::plan(config, &content.pages, &index, &reserved, Severity::Warning)
         } else {
             redirects::Plan::default()

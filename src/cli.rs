@@ -197,10 +197,16 @@ fn load_config(site: &SiteArgs, output: Option<PathBuf>) -> Result<Config, i32> 
         base_url: site.base_url.clone(),
         drafts: site.drafts,
     };
-    Config::load(&site.root, &overrides).map_err(|e| {
+    let config = Config::load(&site.root, &overrides).map_err(|e| {
         print_diagnostic(&e.to_diagnostic());
         EXIT_USAGE
-    })
+    })?;
+    if !site.quiet {
+        if let Some(line) = config.detection_summary() {
+            eprintln!("{line}");
+        }
+    }
+    Ok(config)
 }
 
 fn run_build(args: BuildArgs) -> i32 {

@@ -83,7 +83,13 @@ pub struct Content {
 /// Loads every page and asset below the content folder.
 pub fn load(config: &Config) -> Content {
     let mut diagnostics = Vec::new();
-    let (page_files, assets) = walk(&config.content_dir, &config.root, &mut diagnostics);
+    let excluded = Excluded::new(config, &mut diagnostics);
+    let (page_files, assets) = walk(
+        &config.content_dir,
+        &config.root,
+        &excluded,
+        &mut diagnostics,
+    );
     let folders_with_index: HashSet<&str> = page_files
         .iter()
         .filter(|(rel, _, _)| url::is_index_name(rel))
@@ -119,6 +125,7 @@ type PageFile = (String, PathBuf, SourceKind);
 fn walk(
     root: &Path,
     site_root: &Path,
+    excluded: &Excluded,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<PageFile>, Vec<Asset>) {
     let mut pages = Vec::new();
@@ -136,7 +143,9 @@ fn walk(
             if e.depth() == 0 {
                 return true;
             }
-            if is_skipped_name(&e.file_name().to_string_lossy()) {
+            if is_skipped_name(&e.file_name().to_string_lossy())
+                || excluded.contains(&relative(root, e.path()), e.path())
+            {
                 return false;
             }
             if e.path_is_symlink() && !points_inside(e.path(), &allowed) {
@@ -195,6 +204,64 @@ fn walk(
         );
     }
     (pages, assets)
+}
+
+/// What the walk leaves out besides hidden files and partials: the site's
+/// `exclude` patterns, folders of tooling (`node_modules`) and the output
+/// folder itself when it lies inside the content folder (a repository whose
+/// Markdown sits at its root).
+struct Excluded {
+    patterns: globset::GlobSet,
+    output_dir: Option<PathBuf>,
+}
+
+impl Excluded {
+    fn new(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Excluded {
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in &config.site.exclude {
+            let pattern = pattern
+                .trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/');
+            // `drafts` excludes the folder and everything in it.
+            for form in [pattern.to_string(), format!("{pattern}/**")] {
+                match globset::Glob::new(&form) {
+                    Ok(glob) => {
+                        builder.add(glob);
+                    }
+                    Err(e) => {
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                "config",
+                                format!("exclude pattern `{pattern}` is not a glob: {e}"),
+                            )
+                            .in_file("site.toml"),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+        for folder in crate::config::detect::ALWAYS_EXCLUDED_FOLDERS {
+            if let Ok(glob) = globset::Glob::new(&format!("**/{folder}")) {
+                builder.add(glob);
+            }
+        }
+        Excluded {
+            patterns: builder
+                .build()
+                .unwrap_or_else(|_| globset::GlobSet::empty()),
+            output_dir: config.output_dir.canonicalize().ok(),
+        }
+    }
+
+    fn contains(&self, rel: &str, path: &Path) -> bool {
+        self.patterns.is_match(rel)
+            || self
+                .output_dir
+                .as_ref()
+                .is_some_and(|out| path.canonicalize().is_ok_and(|p| &p == out))
+    }
 }
 
 /// Whether the symbolic link `path` may be published: it resolves inside one

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::cadence::vocabulary::{Recurrence, StartDate, Vocabulary};
-use crate::content::front_matter;
 use crate::diagnostics::Diagnostic;
+
+pub mod detect;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -42,6 +43,9 @@ pub struct SiteConfig {
     pub cadence: CadenceConfig,
     /// Free-form values for templates (`config.extra`).
     pub extra: toml::Table,
+    /// Files and folders of the content folder that are not part of the
+    /// site: glob patterns relative to it (`drafts/**`, `*.template.md`).
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -228,6 +232,7 @@ impl Default for SiteConfig {
             links: LinksConfig::default(),
             cadence: CadenceConfig::default(),
             extra: toml::Table::new(),
+            exclude: Vec::new(),
         }
     }
 }
@@ -258,6 +263,35 @@ pub struct Config {
     pub from_file: bool,
     /// The cadence vocabulary built from the defaults and `[cadence]`.
     pub vocabulary: Vocabulary,
+    /// The generator the site was made for, when it has no `site.toml`.
+    pub detected: Option<detect::Generator>,
+}
+
+impl Config {
+    /// One line saying what was detected and how to choose otherwise, or
+    /// `None` for a site with a `site.toml`.
+    pub fn detection_summary(&self) -> Option<String> {
+        let generator = self.detected?;
+        let content = self
+            .content_dir
+            .strip_prefix(&self.root)
+            .unwrap_or(&self.content_dir)
+            .display()
+            .to_string();
+        let content = match content.as_str() {
+            "" | "." | "./" => "the site root".to_string(),
+            dir => format!("{}/", dir.trim_end_matches('/')),
+        };
+        let base = if self.site.base_url == SiteConfig::default().base_url {
+            String::new()
+        } else {
+            format!(", base URL {}", self.base_url)
+        };
+        Some(format!(
+            "{} site: content in {content}{base} (a site.toml, --content or --base-url overrides this)",
+            generator.name()
+        ))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -313,8 +347,10 @@ impl Config {
             (site, true)
         } else if root.is_dir() {
             let mut site = SiteConfig::default();
-            adopt_other_generator(root, overrides, &mut site);
-            (site, false)
+            let generator = adopt_other_generator(root, overrides, &mut site);
+            let mut config = Config::from_site(root, site, overrides, false)?;
+            config.detected = generator;
+            return Ok(config);
         } else {
             return Err(ConfigError::Invalid(format!(
                 "site root {} is not a folder",
@@ -401,6 +437,7 @@ impl Config {
             base_path,
             internal_hosts,
             from_file,
+            detected: None,
         })
     }
 
@@ -440,75 +477,34 @@ fn split_base_url(url: &str) -> Result<(String, String, String), ConfigError> {
     Ok((format!("{scheme}{host}{path}"), host, path.to_string()))
 }
 
-/// Without a `site.toml`, a site made for another generator keeps its
-/// name, address and layout: the title, description and base URL (and, for
-/// MkDocs, the docs folder and edit links) are read from Jekyll's
-/// `_config.yml`, Hugo's `hugo.toml`/`config.toml` or MkDocs' `mkdocs.yml`,
-/// in the site root or the content folder. Unreadable files are ignored:
-/// the defaults apply, as they would without them.
-fn adopt_other_generator(root: &Path, overrides: &Overrides, site: &mut SiteConfig) {
-    let mut folders = vec![root.to_path_buf()];
-    if let Some(content) = &overrides.content_dir {
-        folders.push(content.clone());
-    }
-    let read = |name: &str| {
-        folders
-            .iter()
-            .find_map(|dir| std::fs::read_to_string(dir.join(name)).ok())
-    };
-    let text_of = |map: &serde_json::Map<String, serde_json::Value>, key: &str| {
-        map.get(key)
-            .and_then(serde_json::Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    if let Some(jekyll) = read("_config.yml").and_then(|t| front_matter::parse_yaml_document(&t)) {
-        set(&mut site.title, text_of(&jekyll, "title"));
-        set(&mut site.description, text_of(&jekyll, "description"));
-        // `url` is the origin, `baseurl` the path the site lives under.
-        let origin = text_of(&jekyll, "url").unwrap_or_else(|| site.base_url.clone());
-        let path = text_of(&jekyll, "baseurl").unwrap_or_default();
-        let joined = format!(
-            "{}/{}",
-            origin.trim_end_matches('/'),
-            path.trim_matches('/')
-        );
-        set_url(
-            &mut site.base_url,
-            Some(joined.trim_end_matches('/').to_string()),
-        );
-    } else if let Some(hugo) = read("hugo.toml")
-        .or_else(|| read("config.toml"))
-        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
-        .and_then(|t| serde_json::to_value(t).ok())
-        .and_then(|v| v.as_object().cloned())
-    {
-        set(&mut site.title, text_of(&hugo, "title"));
-        let params = hugo.get("params").and_then(serde_json::Value::as_object);
-        set(
-            &mut site.description,
-            params.and_then(|p| text_of(p, "description")),
-        );
-        set_url(
-            &mut site.base_url,
-            text_of(&hugo, "baseURL").or_else(|| text_of(&hugo, "baseurl")),
-        );
-    } else if let Some(mkdocs) =
-        read("mkdocs.yml").and_then(|t| front_matter::parse_yaml_document(&t))
-    {
-        set(&mut site.title, text_of(&mkdocs, "site_name"));
-        set(&mut site.description, text_of(&mkdocs, "site_description"));
-        set_url(&mut site.base_url, text_of(&mkdocs, "site_url"));
-        site.content_dir = text_of(&mkdocs, "docs_dir")
-            .unwrap_or_else(|| "docs".into())
-            .into();
-        if let (Some(repo), Some(edit)) =
-            (text_of(&mkdocs, "repo_url"), text_of(&mkdocs, "edit_uri"))
-        {
-            site.edit_url = format!("{}/{}/", repo.trim_end_matches('/'), edit.trim_matches('/'));
+/// Without a `site.toml`, a site made for another generator keeps its name,
+/// address and layout: [`detect`] reads the generator's own files in the
+/// site root (or the content folder given on the command line) for the
+/// content folder, title, description, base URL, edit links and exclusions.
+/// Unreadable files are ignored: the defaults apply, as they would without
+/// them. Returns what was detected, for the one line that says so.
+fn adopt_other_generator(
+    root: &Path,
+    overrides: &Overrides,
+    site: &mut SiteConfig,
+) -> Option<detect::Generator> {
+    let mut detected = detect::detect(root);
+    if detected.generator.is_none() {
+        if let Some(content) = &overrides.content_dir {
+            detected = detect::detect(content);
+            // The content folder is given; its own generator's folder is not.
+            detected.content_dir = None;
         }
     }
+    set(&mut site.title, detected.title);
+    set(&mut site.description, detected.description);
+    set_url(&mut site.base_url, detected.base_url);
+    set(&mut site.edit_url, detected.edit_url);
+    if let Some(dir) = detected.content_dir {
+        site.content_dir = dir.into();
+    }
+    site.exclude.extend(detected.exclude);
+    detected.generator
 }
 
 fn set(field: &mut String, value: Option<String>) {

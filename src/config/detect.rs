@@ -1,0 +1,371 @@
+//! Which generator a repository was written for, read from the files that
+//! generator needs, so that `handbook build` in the root of an existing
+//! handbook finds its pages with no flags and no `site.toml`: the content
+//! folder, base URL, title and exclusions each generator declares.
+//!
+//! Only files are read, never executed: an Eleventy or Docusaurus config is
+//! JavaScript, and its input folder is found in the common literal forms
+//! (`dir: { input: "docs" }`).
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::content::front_matter;
+
+/// The generator a site was made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    MkDocs,
+    Eleventy,
+    /// Middleman, with GOV.UK's tech-docs gem when `config/tech-docs.yml` exists.
+    Middleman,
+    TechDocs,
+    Jekyll,
+    Hugo,
+    Docusaurus,
+    /// A repository of Markdown files for GitHub or GitLab to show.
+    PlainMarkdown,
+}
+
+impl Generator {
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::MkDocs => "MkDocs",
+            Generator::Eleventy => "Eleventy",
+            Generator::Middleman => "Middleman",
+            Generator::TechDocs => "Middleman (tech-docs)",
+            Generator::Jekyll => "Jekyll",
+            Generator::Hugo => "Hugo",
+            Generator::Docusaurus => "Docusaurus",
+            Generator::PlainMarkdown => "Markdown repository",
+        }
+    }
+}
+
+/// What the generator's own files say about the site.
+#[derive(Debug, Clone, Default)]
+pub struct Detected {
+    pub generator: Option<Generator>,
+    /// Content folder relative to the root (`.` for the root itself).
+    pub content_dir: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    pub edit_url: Option<String>,
+    /// Content-relative glob patterns of files that are not pages.
+    pub exclude: Vec<String>,
+}
+
+/// Folders that hold tooling or another generator's output, never pages.
+pub const ALWAYS_EXCLUDED_FOLDERS: &[&str] = &["node_modules", "_site"];
+
+/// Reads the generator's files in `root`; `Detected::default()` when none
+/// is recognised.
+pub fn detect(root: &Path) -> Detected {
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
+    let yaml = |name: &str| read(name).and_then(|t| front_matter::parse_yaml_document(&t));
+    if let Some(mkdocs) = yaml("mkdocs.yml").or_else(|| yaml("mkdocs.yaml")) {
+        return mkdocs_site(&mkdocs);
+    }
+    if let Some((name, text)) = [
+        "eleventy.config.js",
+        "eleventy.config.mjs",
+        "eleventy.config.cjs",
+        ".eleventy.js",
+    ]
+    .iter()
+    .find_map(|name| read(name).map(|t| (*name, t)))
+    {
+        let _ = name;
+        return eleventy_site(root, &text);
+    }
+    if root.join("config.rb").is_file() && root.join("source").is_dir() {
+        return middleman_site(root);
+    }
+    if let Some(jekyll) = yaml("_config.yml") {
+        return jekyll_site(&jekyll);
+    }
+    if let Some(hugo) = ["hugo.toml", "config.toml"]
+        .iter()
+        .find_map(|name| read(name))
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .and_then(|t| serde_json::to_value(t).ok())
+        .and_then(|v| v.as_object().cloned())
+    {
+        return hugo_site(&hugo);
+    }
+    if ["docusaurus.config.js", "docusaurus.config.ts"]
+        .iter()
+        .any(|name| root.join(name).is_file())
+        && root.join("docs").is_dir()
+    {
+        return Detected {
+            generator: Some(Generator::Docusaurus),
+            content_dir: Some("docs".into()),
+            ..Detected::default()
+        };
+    }
+    if !root.join("content").is_dir() && has_markdown(root) {
+        return Detected {
+            generator: Some(Generator::PlainMarkdown),
+            content_dir: Some(".".into()),
+            ..Detected::default()
+        };
+    }
+    Detected::default()
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn strings(map: &Map<String, Value>, key: &str) -> Vec<String> {
+    match map.get(key) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::String(s)) => s
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn mkdocs_site(mkdocs: &Map<String, Value>) -> Detected {
+    let edit_url = match (text(mkdocs, "repo_url"), text(mkdocs, "edit_uri")) {
+        (Some(repo), Some(edit)) => Some(format!(
+            "{}/{}/",
+            repo.trim_end_matches('/'),
+            edit.trim_matches('/')
+        )),
+        _ => None,
+    };
+    Detected {
+        generator: Some(Generator::MkDocs),
+        content_dir: Some(text(mkdocs, "docs_dir").unwrap_or_else(|| "docs".into())),
+        title: text(mkdocs, "site_name"),
+        description: text(mkdocs, "site_description"),
+        base_url: text(mkdocs, "site_url"),
+        edit_url,
+        exclude: strings(mkdocs, "exclude_docs"),
+    }
+}
+
+/// Eleventy's input folder from `dir: { input: "docs" }` (or `input: "docs"`
+/// anywhere in the config); the root when it names none. `.eleventyignore`
+/// lists root-relative patterns.
+fn eleventy_site(root: &Path, config: &str) -> Detected {
+    let input = quoted_value_after(config, "input").unwrap_or_else(|| ".".into());
+    let input = input
+        .trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_string();
+    let input = if input.is_empty() {
+        ".".to_string()
+    } else {
+        input
+    };
+    let prefix = if input == "." {
+        String::new()
+    } else {
+        format!("{input}/")
+    };
+    let exclude = std::fs::read_to_string(root.join(".eleventyignore"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let l = l.trim_start_matches("./");
+            match l.strip_prefix(prefix.as_str()) {
+                Some(inside) if !prefix.is_empty() => Some(inside.to_string()),
+                _ if prefix.is_empty() => Some(l.to_string()),
+                _ => None,
+            }
+        })
+        .collect();
+    Detected {
+        generator: Some(Generator::Eleventy),
+        content_dir: Some(input),
+        exclude,
+        ..Detected::default()
+    }
+}
+
+/// The string literal after `key:` (`input: "docs"`, `input: 'docs'`).
+fn quoted_value_after(code: &str, key: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = code[from..].find(key) {
+        let start = from + at + key.len();
+        from = start;
+        let before_ok = code[..start - key.len()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        let rest = code[start..]
+            .trim_start()
+            .trim_start_matches(['"', '\''])
+            .trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            if before_ok {
+                return Some(rest[1..1 + end].to_string());
+            }
+        }
+    }
+    None
+}
+
+fn middleman_site(root: &Path) -> Detected {
+    let tech_docs = std::fs::read_to_string(root.join("config/tech-docs.yml"))
+        .ok()
+        .and_then(|t| front_matter::parse_yaml_document(&t));
+    let mut detected = Detected {
+        generator: Some(Generator::Middleman),
+        content_dir: Some("source".into()),
+        ..Detected::default()
+    };
+    if let Some(tech) = tech_docs {
+        detected.generator = Some(Generator::TechDocs);
+        detected.title = text(&tech, "service_name");
+        detected.base_url = text(&tech, "host");
+        if let Some(repo) = text(&tech, "github_repo") {
+            let branch = text(&tech, "github_branch").unwrap_or_else(|| "main".into());
+            detected.edit_url = Some(format!("https://github.com/{repo}/blob/{branch}/source/"));
+        }
+    }
+    detected
+}
+
+fn jekyll_site(jekyll: &Map<String, Value>) -> Detected {
+    // `url` is the origin, `baseurl` the path the site lives under.
+    let base_url = text(jekyll, "url").map(|origin| {
+        let path = text(jekyll, "baseurl").unwrap_or_default();
+        format!(
+            "{}/{}",
+            origin.trim_end_matches('/'),
+            path.trim_matches('/')
+        )
+        .trim_end_matches('/')
+        .to_string()
+    });
+    Detected {
+        generator: Some(Generator::Jekyll),
+        content_dir: Some(text(jekyll, "source").unwrap_or_else(|| ".".into())),
+        title: text(jekyll, "title"),
+        description: text(jekyll, "description"),
+        base_url,
+        exclude: strings(jekyll, "exclude"),
+        ..Detected::default()
+    }
+}
+
+fn hugo_site(hugo: &Map<String, Value>) -> Detected {
+    let params = hugo.get("params").and_then(Value::as_object);
+    Detected {
+        generator: Some(Generator::Hugo),
+        content_dir: Some(text(hugo, "contentDir").unwrap_or_else(|| "content".into())),
+        title: text(hugo, "title"),
+        description: params.and_then(|p| text(p, "description")),
+        base_url: text(hugo, "baseURL").or_else(|| text(hugo, "baseurl")),
+        ..Detected::default()
+    }
+}
+
+/// Whether the folder holds a Markdown file (not looking into subfolders).
+fn has_markdown(root: &Path) -> bool {
+    std::fs::read_dir(root).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            name.ends_with(".md") || name.ends_with(".markdown")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eleventy_input_folders_in_the_common_forms() {
+        assert_eq!(
+            quoted_value_after("dir: { data: '../_data', input: 'docs' }", "input").as_deref(),
+            Some("docs")
+        );
+        assert_eq!(
+            quoted_value_after("return {dir:{\"input\": \"src\"}}", "input").as_deref(),
+            Some("src")
+        );
+        assert_eq!(
+            quoted_value_after("const userInput = x; input: `site`", "input").as_deref(),
+            Some("site")
+        );
+        assert_eq!(quoted_value_after("inputs: 'x'", "input"), None);
+    }
+
+    #[test]
+    fn each_generator_from_its_files() {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path();
+        std::fs::write(
+            root.join("mkdocs.yml"),
+            "site_name: Play\nsite_url: https://x.example/play\n",
+        )
+        .expect("w");
+        std::fs::write(root.join("_config.yml"), "theme: slate\n").expect("w");
+        let d = detect(root);
+        assert_eq!(
+            d.generator,
+            Some(Generator::MkDocs),
+            "mkdocs.yml wins over a GitHub Pages _config.yml"
+        );
+        assert_eq!(d.content_dir.as_deref(), Some("docs"));
+        assert_eq!(d.base_url.as_deref(), Some("https://x.example/play"));
+
+        std::fs::remove_file(root.join("mkdocs.yml")).expect("rm");
+        std::fs::write(
+            root.join("_config.yml"),
+            "source: src\nurl: https://a.example\nbaseurl: /hb\nexclude: [vendor, drafts/]\n",
+        )
+        .expect("w");
+        let d = detect(root);
+        assert_eq!(d.generator, Some(Generator::Jekyll));
+        assert_eq!(d.content_dir.as_deref(), Some("src"));
+        assert_eq!(d.base_url.as_deref(), Some("https://a.example/hb"));
+        assert_eq!(d.exclude, ["vendor", "drafts/"]);
+
+        std::fs::write(
+            root.join(".eleventy.js"),
+            "module.exports = () => ({ dir: { input: \"docs\" } })",
+        )
+        .expect("w");
+        std::fs::write(
+            root.join(".eleventyignore"),
+            "README.md\ndocs/*/*.template.md\n",
+        )
+        .expect("w");
+        let d = detect(root);
+        assert_eq!(d.generator, Some(Generator::Eleventy));
+        assert_eq!(d.content_dir.as_deref(), Some("docs"));
+        assert_eq!(d.exclude, ["*/*.template.md"]);
+    }
+}
