@@ -191,6 +191,16 @@ pub fn render_markdown(
             .rewrite(page, target)
             .or_else(|| with_base_path(&config.base_path, target))
     };
+    let site_values = if config.site.markdown.liquid {
+        site_template_values(config)
+    } else {
+        serde_json::Map::new()
+    };
+    let values = markdown::templates::TemplateValues {
+        page: &page.front.extra,
+        title: page.front.title.as_deref().unwrap_or(""),
+        site: &site_values,
+    };
     let options = RenderOptions {
         flavor: config.site.markdown.heading_ids,
         highlight: render_html && config.site.markdown.highlight,
@@ -211,8 +221,27 @@ pub fn render_markdown(
         } else {
             markdown::ScriptLinks::Drop
         },
+        templates: config.site.markdown.liquid.then_some(&values),
     };
     markdown::render(page.body(), page.split.body_start, &options)
+}
+
+/// `{{ site.KEY }}` values: the site's title, description and URL, and
+/// `extra` settings.
+fn site_template_values(config: &Config) -> serde_json::Map<String, Value> {
+    let mut values: serde_json::Map<String, Value> = config
+        .site
+        .extra
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
+        .collect();
+    values.insert("title".into(), Value::String(config.site.title.clone()));
+    values.insert(
+        "description".into(),
+        Value::String(config.site.description.clone()),
+    );
+    values.insert("url".into(), Value::String(config.base_url.clone()));
+    values
 }
 
 /// What the Markdown renderer noticed on a page (unsupported syntax), as warnings.

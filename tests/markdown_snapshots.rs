@@ -21,6 +21,7 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         rewrite_link: &no_rewrite,
         raw_html: handbook::markdown::RawHtml::PassThrough,
         script_links: handbook::markdown::ScriptLinks::Drop,
+        templates: None,
     };
     render(body, 0, &options)
 }

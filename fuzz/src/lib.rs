@@ -23,6 +23,19 @@ use handbook::links::{self, LinkIndex, SourceIndex};
 use handbook::markdown::{self, RenderOptions, Rendered};
 use handbook::site::Site;
 
+/// Template values for the Markdown harness: a page and a site with a few
+/// keys, so expressions are both found and dropped.
+static EMPTY_MAP: std::sync::LazyLock<serde_json::Map<String, serde_json::Value>> =
+    std::sync::LazyLock::new(|| {
+        serde_json::from_str(r#"{"owner": "Sales", "title": "T", "n": 3}"#).unwrap_or_default()
+    });
+static TEMPLATE_VALUES: std::sync::LazyLock<markdown::templates::TemplateValues<'static>> =
+    std::sync::LazyLock::new(|| markdown::templates::TemplateValues {
+        page: &EMPTY_MAP,
+        title: "Page",
+        site: &EMPTY_MAP,
+    });
+
 /// Separates the files of one input.
 const SEPARATOR: u8 = 0;
 
@@ -134,6 +147,7 @@ pub fn markdown(data: &[u8]) {
         } else {
             markdown::ScriptLinks::Drop
         },
+        templates: (more & 8 != 0).then_some(&*TEMPLATE_VALUES),
     };
     let rendered = markdown::render(&text[body_start..], body_start, &options);
     check_rendered("page.md", &text, &rendered);
@@ -639,6 +653,7 @@ fn build_options<'a>(
         rewrite_link: rewrite,
         raw_html: markdown::RawHtml::PassThrough,
         script_links: markdown::ScriptLinks::Drop,
+        templates: None,
     }
 }
 

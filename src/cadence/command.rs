@@ -37,6 +37,7 @@ pub fn suggest(
         rewrite_link: &keep,
         raw_html: crate::markdown::RawHtml::PassThrough,
         script_links: crate::markdown::ScriptLinks::Drop,
+        templates: None,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let found = prose::scan(

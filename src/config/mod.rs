@@ -55,13 +55,21 @@ pub enum HeadingIdFlavor {
     /// lowercased, punctuation dropped, spaces to `-`, no collapsing.
     #[default]
     KramdownGfm,
-    /// kramdown's own parser: like GFM but leading non-letters dropped and
-    /// runs of punctuation/space collapsed.
+    /// kramdown's own parser: leading characters up to the first ASCII
+    /// letter dropped, only ASCII letters, digits, spaces and `-` kept,
+    /// spaces to `-` (no collapsing), `section` when nothing is left.
     Kramdown,
-    /// GitHub and most Markdown renderers: like kramdown-gfm.
+    /// GitHub (github-slugger, rehype-slug): letters, marks, numbers, `_`,
+    /// `-` and spaces kept, spaces to `-`: the same rule as kramdown-gfm,
+    /// whose parser copies GitHub's.
     Github,
-    /// Hugo (goldmark): like GitHub.
+    /// Hugo's goldmark with `autoHeadingIDType = "github"` (its default):
+    /// GitHub's rule.
     Hugo,
+    /// markdown-it-anchor's default (Eleventy, VitePress): trimmed,
+    /// lowercased, runs of white space to `-`, then percent-encoded as
+    /// `encodeURIComponent` does, so punctuation stays (`a,-b` is `a%2C-b`).
+    MarkdownIt,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -93,6 +101,10 @@ pub struct MarkdownConfig {
     /// Keep Markdown links to `javascript:`, `vbscript:` and `data:` URLs;
     /// by default they are dropped with a warning.
     pub unsafe_links: bool,
+    /// Render `{{ page.KEY }}`, `{{ KEY }}` and `{{ site.KEY }}` and leave
+    /// other Liquid/Nunjucks syntax out of pages (Jekyll and Eleventy sites,
+    /// set when one is detected); otherwise `{{ }}` is text.
+    pub liquid: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -107,6 +119,7 @@ impl Default for MarkdownConfig {
             erb: ErbMode::default(),
             raw_html: true,
             unsafe_links: false,
+            liquid: false,
         }
     }
 }
@@ -504,6 +517,13 @@ fn adopt_other_generator(
         site.content_dir = dir.into();
     }
     site.exclude.extend(detected.exclude);
+    if detected.generator == Some(detect::Generator::Eleventy) {
+        site.markdown.heading_ids = HeadingIdFlavor::MarkdownIt;
+    }
+    site.markdown.liquid = matches!(
+        detected.generator,
+        Some(detect::Generator::Jekyll | detect::Generator::Eleventy)
+    );
     detected.generator
 }
 

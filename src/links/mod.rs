@@ -383,6 +383,11 @@ impl<'a> LinkIndex<'a> {
         let Some(fragment) = fragment else {
             return Resolution::Page(page);
         };
+        // Browsers look for the fragment as written, then decoded: ids made
+        // by markdown-it-anchor are themselves percent-encoded.
+        if self.anchors[page].contains(fragment) {
+            return Resolution::Page(page);
+        }
         let fragment = percent_decode_str(fragment).decode_utf8_lossy();
         // `#top` scrolls to the top; `#:~:text=` (and Chrome's older
         // `#sts=`) are text fragments, not ids.

@@ -17,7 +17,40 @@ pub fn base_id(text: &str, flavor: HeadingIdFlavor) -> String {
             gfm_id(text)
         }
         HeadingIdFlavor::Kramdown => kramdown_id(text),
+        HeadingIdFlavor::MarkdownIt => markdown_it_anchor_id(text),
     }
+}
+
+/// Characters `encodeURIComponent` leaves as they are.
+const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+/// markdown-it-anchor's default slugify:
+/// `encodeURIComponent(String(s).trim().toLowerCase().replace(/\s+/g, '-'))`.
+fn markdown_it_anchor_id(text: &str) -> String {
+    let lower = text.trim().to_lowercase();
+    let mut dashed = String::with_capacity(lower.len());
+    let mut in_space = false;
+    for c in lower.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                dashed.push('-');
+            }
+            in_space = true;
+        } else {
+            dashed.push(c);
+            in_space = false;
+        }
+    }
+    percent_encoding::utf8_percent_encode(&dashed, URI_COMPONENT).to_string()
 }
 
 fn gfm_id(text: &str) -> String {
@@ -83,6 +116,26 @@ impl IdAllocator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_it_anchor_rule() {
+        // Values from markdown-it-anchor 9 with its default slugify.
+        let cases = [
+            (
+                "Workflow, action step and scope block names",
+                "workflow%2C-action-step-and-scope-block-names",
+            ),
+            (
+                "  Use   “try” or ‘catch’ ",
+                "use-%E2%80%9Ctry%E2%80%9D-or-%E2%80%98catch%E2%80%99",
+            ),
+            ("What's new (v2)?", "what's-new-(v2)%3F"),
+            ("Café", "caf%C3%A9"),
+        ];
+        for (text, id) in cases {
+            assert_eq!(base_id(text, HeadingIdFlavor::MarkdownIt), id, "{text}");
+        }
+    }
 
     #[test]
     fn gfm_rule_table() {

@@ -190,6 +190,10 @@ pub struct PrepareOptions<'a> {
     pub erb_show: bool,
     /// Path prefix for Jekyll's `{{ site.baseurl }}`.
     pub base_path: &'a str,
+    /// The values Liquid/Nunjucks expressions may read, for sites made for
+    /// Jekyll or Eleventy: unknown expressions and loops are then left out.
+    /// `None` keeps `{{ }}` as text (kramdown sites use it as text).
+    pub templates: Option<&'a super::templates::TemplateValues<'a>>,
 }
 
 struct Builder<'a> {
@@ -256,11 +260,22 @@ fn needs_pass(body: &str, options: &PrepareOptions) -> bool {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Normal,
-    Fence { marker: u8, len: usize },
+    Fence {
+        marker: u8,
+        len: usize,
+    },
     HtmlComment,
     KramdownComment,
-    NoMarkdown { start: usize },
+    NoMarkdown {
+        start: usize,
+    },
     LiquidComment,
+    /// Inside `{% for %}` (and the like) of a site whose templates render:
+    /// skipped up to the end tag named.
+    LiquidBlock {
+        end: &'static str,
+        depth: usize,
+    },
     Erb,
 }
 
@@ -339,6 +354,10 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                 if content.contains("endcomment") {
                     state = State::Normal;
                 }
+                continue;
+            }
+            State::LiquidBlock { end, depth } => {
+                state = liquid_block_line(content, end, depth);
                 continue;
             }
             State::Erb => {
@@ -681,13 +700,8 @@ fn copy_line(
             }
             continue;
         }
-        let (consumed, replacement) = liquid(
-            &b.src[tag_start..end],
-            options.base_path,
-            tag_start,
-            notes,
-            state,
-        );
+        let (consumed, replacement) =
+            liquid(&b.src[tag_start..end], options, tag_start, notes, state);
         match replacement {
             Some(text) => b.insert(&text, tag_start),
             None => b.copy(tag_start..tag_start + consumed),
@@ -741,13 +755,51 @@ impl NextMatch {
 /// Handles one Liquid tag, `{{ }}` expression or Hugo shortcode at the start
 /// of `text`. Returns how many bytes it covers and what replaces them (`None`:
 /// keep as written).
+/// A line inside a skipped `{% for %}` block: nested blocks of the same kind
+/// count, and the block ends at its own end tag.
+fn liquid_block_line(content: &str, end: &'static str, depth: usize) -> State {
+    let start = &end[3..];
+    let mut depth = depth;
+    for tag in content.split("{%").skip(1) {
+        let word = tag
+            .trim_start_matches('-')
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if word == start {
+            depth += 1;
+        } else if word == end {
+            if depth == 0 {
+                return State::Normal;
+            }
+            depth -= 1;
+        }
+    }
+    State::LiquidBlock { end, depth }
+}
+
+/// Leaves an expression or tag out of a page whose templates render, with one
+/// warning for the page.
+fn drop_template_syntax(at: usize, end: usize, notes: &mut Vec<Note>) -> (usize, Option<String>) {
+    const MESSAGE: &str = "template expressions that only the original generator can compute are left out of the page";
+    if !notes.iter().any(|n| n.message == MESSAGE) {
+        notes.push(Note {
+            at: at..at + end,
+            message: MESSAGE.to_string(),
+            help: "handbook renders `{{ page.KEY }}`, `{{ KEY }}` and `{{ site.KEY }}`; write the rest as Markdown",
+        });
+    }
+    (end, Some(String::new()))
+}
+
 fn liquid(
     text: &str,
-    base_path: &str,
+    options: &PrepareOptions,
     at: usize,
     notes: &mut Vec<Note>,
     state: &mut State,
 ) -> (usize, Option<String>) {
+    let base_path = options.base_path;
     let (close, is_tag) = if text.starts_with("{%") {
         ("%}", true)
     } else if text.starts_with("{{<") {
@@ -782,6 +834,15 @@ fn liquid(
             }
             "endhighlight" => (end, Some("```".into())),
             "link" | "post_url" => (end, words.next().map(unquote)),
+            tag if options.templates.is_some() => {
+                if let Some(end_tag) = super::templates::skipped_block(tag) {
+                    *state = State::LiquidBlock {
+                        end: end_tag,
+                        depth: 0,
+                    };
+                }
+                drop_template_syntax(at, end, notes)
+            }
             _ => {
                 notes.push(Note {
                     at: at..at + end,
@@ -811,8 +872,14 @@ fn liquid(
     }
     match inner {
         "site.baseurl" | "site.base_url" | "base_path" => (end, Some(base_path.to_string())),
-        // Everything else in `{{ }}` stays literal text.
-        _ => (end, None),
+        expression => match options.templates {
+            Some(values) => match values.lookup(expression) {
+                Some(value) => (end, Some(value)),
+                None => drop_template_syntax(at, end, notes),
+            },
+            // A site that is not made for Liquid: `{{ }}` is text.
+            None => (end, None),
+        },
     }
 }
 
@@ -1120,7 +1187,45 @@ mod tests {
             erb: false,
             erb_show: false,
             base_path: "",
+            templates: None,
         }
+    }
+
+    #[test]
+    fn templates_render_what_they_can_and_drop_the_rest() {
+        let page: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"owner": "Sales"}"#).expect("json");
+        let site = serde_json::Map::new();
+        let values = crate::markdown::templates::TemplateValues {
+            page: &page,
+            title: "T",
+            site: &site,
+        };
+        let options = PrepareOptions {
+            templates: Some(&values),
+            ..opts()
+        };
+        let body = "Owner: {{ page.owner }} ({{ owner }}).\n\n{% for item in links %}\n<h2>{{ item.data.title }}</h2>\n{% for x in y %}{% endfor %}\n{% endfor %}\nAfter {{ siteRoot }}.\n";
+        let prepared = prepare(body, &options);
+        assert!(
+            prepared.text.contains("Owner: Sales (Sales)."),
+            "{}",
+            prepared.text
+        );
+        assert!(
+            !prepared.text.contains("<h2>"),
+            "the loop body is left out: {}",
+            prepared.text
+        );
+        assert!(prepared.text.contains("After ."), "{}", prepared.text);
+        assert!(
+            !prepared.text.contains("{{") && !prepared.text.contains("{%"),
+            "{}",
+            prepared.text
+        );
+        assert_eq!(prepared.notes.len(), 1, "one warning per page");
+        // Without template values `{{ }}` is text, as in kramdown sites.
+        assert!(prepare("a {{ x }} b\n", &opts()).text.contains("{{ x }}"));
     }
 
     #[test]

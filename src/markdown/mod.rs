@@ -11,6 +11,7 @@ pub mod html_links;
 pub mod ids;
 pub mod kramdown;
 pub mod safety;
+pub mod templates;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -38,6 +39,8 @@ pub struct RenderOptions<'a> {
     pub rewrite_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
     pub raw_html: RawHtml,
     pub script_links: ScriptLinks,
+    /// What Liquid/Nunjucks expressions read, for Jekyll and Eleventy sites.
+    pub templates: Option<&'a templates::TemplateValues<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +132,7 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
             erb: options.erb,
             erb_show: options.erb_show,
             base_path: options.base_path,
+            templates: options.templates,
         },
     );
     let mut out = Rendered::default();
@@ -1677,6 +1681,7 @@ mod tests {
             rewrite_link: &keep,
             raw_html: crate::markdown::RawHtml::PassThrough,
             script_links: crate::markdown::ScriptLinks::Drop,
+            templates: None,
         };
         render(body, 0, &options)
     }

@@ -569,6 +569,7 @@ mod tests {
             rewrite_link: &|_| None,
             raw_html: crate::markdown::RawHtml::PassThrough,
             script_links: crate::markdown::ScriptLinks::Drop,
+            templates: None,
         };
         let r = crate::markdown::render(
             "Intro.\n\n## First `code` part\n\nBody one.\n\n### Second\n\nBody two.\n",
