@@ -240,3 +240,60 @@ test('screenshots of the home page, a content page and the cadence index', async
   await dark.page.screenshot({ path: path.join(SHOTS, 'content-desktop-dark.png') });
   await dark.context.close();
 });
+
+// One page of every kind the site generates, at phone width, light and dark:
+// nothing scrolls sideways and axe finds nothing serious. Pages a build does
+// not have (a site without owners) are reported, not failed.
+const GENERATED_PAGES = [
+  ['calendar', '/cadence/calendar/'],
+  ['cadence index', '/cadence/'],
+  ['one cadence', '/cadence/weekly/'],
+  ['owners', '/cadence/owners/'],
+  ['one owner', '/cadence/owners/area-sales-manager/'],
+  ['404 page', '/404.html'],
+  ['redirect page', '/forecasting/in-quarter/'],
+  ['section listing', '/pipeline/'],
+  ['home', '/'],
+];
+
+test('every kind of generated page reads on a phone, light and dark, with no serious axe problems', async (t) => {
+  const problems = [];
+  for (const [kind, path] of GENERATED_PAGES) {
+    if (!(await exists(SITE + path))) {
+      t.diagnostic(`skipped ${kind}: ${path} is not in this build`);
+      continue;
+    }
+    for (const scheme of ['light', 'dark']) {
+      const { page, context } = await open(SITE + path, { viewport: PHONE, scheme });
+      if (kind === 'redirect page') {
+        // It sends the reader on; the page it lands on is what is checked.
+        await page.waitForURL((u) => u.pathname === CONTENT_PAGE, { timeout: 10000 });
+        await page.waitForLoadState('load');
+      }
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
+      if (scrollWidth > innerWidth) problems.push(`${kind} (${scheme}): ${scrollWidth}px wide in a ${innerWidth}px window`);
+      for (const v of await seriousViolations(page)) problems.push(`${kind} (${scheme}): ${v}`);
+      await page.screenshot({ path: path_for(kind, scheme) });
+      await context.close();
+    }
+  }
+  // Search results, shown over a page on a phone.
+  const { page, context } = await open(SITE + '/', { viewport: PHONE, scheme: 'dark' });
+  await page.locator('.menu-toggle').click().catch(() => {});
+  const input = page.locator('#search-input');
+  await input.focus();
+  await input.fill('forecast');
+  await page.locator('#search-results .search-result').first().waitFor();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  if (wide) problems.push('search results on a phone scroll sideways');
+  for (const v of await seriousViolations(page)) problems.push(`search results (dark): ${v}`);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+function path_for(kind, scheme) {
+  return path.join(SHOTS, `phone-${kind.replace(/\W+/g, '-')}-${scheme}.png`);
+}
