@@ -1015,8 +1015,8 @@ fn render_generated(
         page: PageView {
             title,
             path,
-            url: content::url::site_href(&config.base_path, &path),
-            permalink: content::url::site_href(&config.base_url, &path),
+            url: content::url::site_href(&config.base_path, path),
+            permalink: content::url::site_href(&config.base_url, path),
             ..PageView::default()
         },
         section: None,

@@ -11,7 +11,6 @@
 mod common;
 mod serve_support;
 
-use std::io::Write as _;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -132,7 +132,7 @@ impl<'a> SourceIndex<'a> {
     }
 
     fn with_fragment(&self, path: String, fragment: Option<&str>) -> String {
-        let mut url = crate::content::url::site_href(&self.base_path, &path);
+        let mut url = crate::content::url::site_href(self.base_path, &path);
         if let Some(f) = fragment {
             url.push('#');
             url.push_str(f);
