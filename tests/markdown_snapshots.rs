@@ -132,3 +132,10 @@ fn footnotes_use_kramdown_ids_and_gather_at_the_end() {
     }
     insta::assert_snapshot!(rendered.html);
 }
+
+#[test]
+fn self_closed_icons_do_not_leave_the_page_italic() {
+    insta::assert_snapshot!(html(
+        "A red <i class=\"fas fa-filter\" style=\"font-size: 5em;\"/> icon marks a required step.\n\nThe next paragraph is not italic.\n\n| step | icon |\n|---|---|\n| one | <i class=\"fas fa-check\"/> |\n"
+    ));
+}

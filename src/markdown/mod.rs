@@ -10,6 +10,7 @@ pub mod highlight;
 pub mod html_links;
 pub mod ids;
 pub mod kramdown;
+pub mod raw_html;
 pub mod safety;
 pub mod templates;
 
@@ -163,8 +164,9 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     for (event, range) in parser.into_offset_iter() {
         push_merging_text(&mut events, event, range, text);
     }
-    if options.raw_html == RawHtml::Escape {
-        safety::escape_raw_html(&mut events);
+    match options.raw_html {
+        RawHtml::Escape => safety::escape_raw_html(&mut events),
+        RawHtml::PassThrough => close_self_closed_elements(&mut events),
     }
 
     let mut marker_attrs: Vec<Attrs> = Vec::new();
@@ -349,6 +351,17 @@ fn apply_block_attrs(
         ));
     }
     insert_in_one_pass(events, inserts);
+}
+
+/// `<i class="icon"/>` in raw HTML written as `<i ...></i>` (see [`raw_html`]).
+fn close_self_closed_elements(events: &mut [(Event, Range<usize>)]) {
+    for (event, _) in events.iter_mut() {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            if let Some(fixed) = raw_html::close_self_closed(html) {
+                *html = CowStr::from(fixed);
+            }
+        }
+    }
 }
 
 /// Appends an event, joining a text event to the text event before it when
