@@ -2,6 +2,8 @@
 //!
 //! config -> content -> markdown -> links -> site -> render -> output
 
+mod tag_pages;
+
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
@@ -298,6 +300,7 @@ pub fn link_index<'a>(
         .sections_without_index()
         .map(|s| s.path.clone())
         .chain(rhythm.index.page_paths())
+        .chain(site.tags.page_paths())
         .chain(redirects::alias_paths(&content.pages));
     LinkIndex::new(
         config,
@@ -640,7 +643,7 @@ impl<'a> SiteRender<'a> {
             let output = format!("{}index.html", section.path.trim_start_matches('/'));
             sink.write(&output, html.as_bytes())?;
         }
-        write_cadence(
+        let mut written = write_cadence(
             config,
             self.renderer,
             &self.config_value,
@@ -649,7 +652,19 @@ impl<'a> SiteRender<'a> {
             site,
             self.rhythm,
             sink,
-        )
+        )?;
+        written.extend(tag_pages::write_tag_pages(
+            &tag_pages::TagPagesInput {
+                config,
+                renderer: self.renderer,
+                config_value: &self.config_value,
+                site_view: &self.site_view,
+                content,
+                site,
+            },
+            sink,
+        )?);
+        Ok(written)
     }
 
     /// Files that depend on the configuration and templates only: the 404
@@ -934,6 +949,7 @@ fn page_context<'a>(
             reading_time: context::reading_time(r.word_count),
             is_section,
             cadence: cadence_badges(config, rhythm, i),
+            tags: page_tags(config, site, i),
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),
@@ -1029,6 +1045,21 @@ fn render_generated(
     renderer
         .render(template, &context.to_tera())
         .map_err(BuildError::from)
+}
+
+/// The tags of page `i`, linking to their pages.
+fn page_tags(config: &Config, site: &Site, i: usize) -> Vec<NavLink> {
+    site.tags.of_page[i]
+        .iter()
+        .filter_map(|slug| site.tags.by_slug.get(slug))
+        .map(|tag| NavLink {
+            title: tag.name.clone(),
+            url: content::url::site_href(
+                &config.base_path,
+                &crate::site::tags::tag_path(&tag.slug),
+            ),
+        })
+        .collect()
 }
 
 /// The cadence badges of page `i`: one per activity it declares.

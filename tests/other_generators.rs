@@ -153,3 +153,38 @@ fn other_generators_settings_are_adopted_without_a_site_toml() {
         "{page}"
     );
 }
+
+#[test]
+fn tags_make_an_index_and_a_page_per_tag_that_links_resolve_to() {
+    let dir = common::site(&[
+        (
+            "content/index.md",
+            "# Home\n\nSee [low code pages](/tags/low-code/) and [all tags](/tags/).\n",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: A\ntags: [Low code, \"Build, release and deploy\"]\n---\nA\n",
+        ),
+        ("content/b.md", "---\ntitle: B\ntags: low code\n---\nB\n"),
+    ]);
+    common::handbook()
+        .current_dir(dir.path())
+        .args(["check"])
+        .assert()
+        .success();
+    common::handbook()
+        .current_dir(dir.path())
+        .args(["build", "--strict", "--output", "out"])
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    let tag = std::fs::read_to_string(out.join("tags/low-code/index.html")).expect("tag page");
+    assert!(
+        tag.contains("href=\"/a/\"") && tag.contains("href=\"/b/\""),
+        "both pages listed"
+    );
+    let index = std::fs::read_to_string(out.join("tags/index.html")).expect("tag index");
+    assert!(index.contains("/tags/build-release-and-deploy/"));
+    let page = std::fs::read_to_string(out.join("a/index.html")).expect("page");
+    assert!(page.contains("<a class=\"doc-tag\" href=\"/tags/low-code/\">Low code</a>"));
+}

@@ -69,6 +69,8 @@ pub struct PageView<'a> {
     pub reading_time: usize,
     pub is_section: bool,
     pub cadence: Vec<CadenceBadge>,
+    /// The page's tags, each linking to its tag page.
+    pub tags: Vec<NavLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -76,7 +76,7 @@ impl Theme {
             read_theme_folder(&theme_dir, &mut theme)?;
             // A theme of its own that predates the cadence pages gets the
             // built-in ones (they only extend `base.html`).
-            add_missing_cadence_templates(&mut theme);
+            add_missing_generated_templates(&mut theme);
         } else if config.site.theme == "default" {
             load_embedded(&DEFAULT_THEME, &mut theme);
         } else {
@@ -122,7 +122,7 @@ fn read_theme_folder(dir: &Path, theme: &mut Theme) -> Result<(), ThemeError> {
     Ok(())
 }
 
-fn add_missing_cadence_templates(theme: &mut Theme) {
+fn add_missing_generated_templates(theme: &mut Theme) {
     let mut builtin = Theme {
         templates: BTreeMap::new(),
         static_files: BTreeMap::new(),
@@ -130,7 +130,8 @@ fn add_missing_cadence_templates(theme: &mut Theme) {
     };
     load_embedded(&DEFAULT_THEME, &mut builtin);
     for (name, template) in builtin.templates {
-        if name.starts_with("cadence/") && !theme.templates.contains_key(&name) {
+        let generated = name.starts_with("cadence/") || name.starts_with("tags/");
+        if generated && !theme.templates.contains_key(&name) {
             theme.templates.insert(name, template);
         }
     }

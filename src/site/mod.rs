@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+pub mod tags;
+
 use crate::content::{url, Page};
 use crate::markdown::Rendered;
 
@@ -34,6 +36,8 @@ pub struct Site {
     pub page_section: Vec<usize>,
     /// Previous and next page in reading order within the section.
     pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+    /// Tags from front matter, with their pages.
+    pub tags: tags::Tags,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,6 +157,7 @@ impl Site {
             sections,
             page_section,
             prev_next,
+            tags: tags::Tags::collect(pages),
         }
     }
 

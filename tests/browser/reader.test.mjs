@@ -253,6 +253,8 @@ const GENERATED_PAGES = [
   ['404 page', '/404.html'],
   ['redirect page', '/forecasting/in-quarter/'],
   ['section listing', '/pipeline/'],
+  ['tag index', '/tags/'],
+  ['one tag', '/tags/forecasting/'],
   ['home', '/'],
 ];
 
