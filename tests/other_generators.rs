@@ -188,3 +188,40 @@ fn tags_make_an_index_and_a_page_per_tag_that_links_resolve_to() {
     let page = std::fs::read_to_string(out.join("a/index.html")).expect("page");
     assert!(page.contains("<a class=\"doc-tag\" href=\"/tags/low-code/\">Low code</a>"));
 }
+
+#[test]
+fn a_body_title_is_shown_once_and_keeps_its_id() {
+    let dir = common::site(&[
+        (
+            "content/index.md",
+            "# Home\n\n[a](a/#getting-started) [b](b/#the-b-guide)\n",
+        ),
+        ("content/a.md", "# Getting started\n\nText.\n\n## Next\n"),
+        (
+            "content/b.md",
+            "---\ntitle: The B guide\n---\n# The B guide\n\nText.\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: C\n---\n# Another heading\n\nText.\n",
+        ),
+    ]);
+    common::handbook()
+        .current_dir(dir.path())
+        .args(["build", "--strict", "--output", "out"])
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    let a = read(&out, "a/index.html");
+    assert_eq!(a.matches("<h1").count(), 1, "{a}");
+    assert!(a.contains("<h1 id=\"getting-started\">Getting started</h1>"));
+    let b = read(&out, "b/index.html");
+    assert_eq!(
+        b.matches("<h1").count(),
+        1,
+        "a front matter title equal to the heading: once"
+    );
+    assert!(b.contains("<h1 id=\"the-b-guide\">The B guide</h1>"));
+    let c = read(&out, "c/index.html");
+    assert!(c.contains("Another heading"), "a different heading stays");
+}

@@ -53,6 +53,8 @@ pub struct PageView<'a> {
     pub url: String,
     pub permalink: String,
     pub content: &'a str,
+    /// The id of the body's leading `# Heading` that the title replaces.
+    pub title_id: &'a str,
     pub toc: Vec<TocEntry>,
     pub layout: &'a str,
     pub extra: Option<&'a Map<String, Value>>,
