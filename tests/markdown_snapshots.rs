@@ -139,3 +139,10 @@ fn self_closed_icons_do_not_leave_the_page_italic() {
         "A red <i class=\"fas fa-filter\" style=\"font-size: 5em;\"/> icon marks a required step.\n\nThe next paragraph is not italic.\n\n| step | icon |\n|---|---|\n| one | <i class=\"fas fa-check\"/> |\n"
     ));
 }
+
+#[test]
+fn text_after_an_html_block_is_markdown() {
+    insta::assert_snapshot!(html(
+        "<figure>\n<img src=\"a.png\" alt=\"A\">\n</figure> [everyone can contribute](/company/strategy/#why)!\n\n<details>\n<summary>More</summary>\nHidden.\n</details>\nA line with **bold** and [a link](/x/).\n"
+    ));
+}

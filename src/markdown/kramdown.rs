@@ -563,6 +563,23 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         // kramdown reads it as part of a paragraph, CommonMark as an HTML block
         // that swallows the heading.
         let indent = content.len() - content.trim_start().len();
+        // `</figure> [a link](/x/)!`: kramdown ends the element at its end
+        // tag and reads the rest of the line as a paragraph; CommonMark would
+        // keep the whole line, link syntax and all, in the HTML block.
+        if let Some(tag_len) = closing_block_tag_then_text(trimmed).filter(|_| indent < 4) {
+            let split = range.start + indent + tag_len;
+            b.copy(range.start..split);
+            b.insert("\n\n", split);
+            copy_line(
+                &mut b,
+                split..range.end,
+                options,
+                &mut state,
+                &mut prepared.notes,
+            );
+            previous_blank = false;
+            continue;
+        }
         let ends_html_block =
             closes_block_element(trimmed) || (previous_blank && is_lone_inline_tag(trimmed));
         if indent < 4 && line.ends_with('\n') && ends_html_block {
@@ -1062,6 +1079,20 @@ const VOID_BLOCK_TAGS: &[&str] = &[
 
 /// A line that is one whole block-level element (`<iframe ...></iframe>`,
 /// `<hr>`) or the end tag of one (`</div>`).
+/// The length of a block element's end tag that starts the line and is
+/// followed by text (not another tag): `</figure> text`.
+fn closing_block_tag_then_text(trimmed: &str) -> Option<usize> {
+    let rest = trimmed.strip_prefix("</")?;
+    let close = rest.find('>')?;
+    let name = rest[..close].trim();
+    if !BLOCK_TAGS.iter().any(|t| name.eq_ignore_ascii_case(t)) {
+        return None;
+    }
+    let tag_len = 2 + close + 1;
+    let after = trimmed[tag_len..].trim_start();
+    (!after.is_empty() && !after.starts_with('<')).then_some(tag_len)
+}
+
 fn closes_block_element(trimmed: &str) -> bool {
     if let Some(name) = trimmed.strip_prefix("</").and_then(|r| r.strip_suffix('>')) {
         return BLOCK_TAGS
