@@ -27,7 +27,8 @@ fn builds_a_folder_of_markdown_without_site_toml() {
     let out = dir.path().join("public");
     let home = read(&out, "index.html");
     assert!(
-        home.contains("<h1>Welcome</h1>") && home.matches("Welcome</h1>").count() == 1,
+        home.contains("<h1 id=\"welcome\">Welcome</h1>")
+            && home.matches("Welcome</h1>").count() == 1,
         "the first heading is the title, shown once"
     );
     assert!(read(&out, "guide/index.html").contains("id=\"steps\""));
