@@ -146,3 +146,10 @@ fn text_after_an_html_block_is_markdown() {
         "<figure>\n<img src=\"a.png\" alt=\"A\">\n</figure> [everyone can contribute](/company/strategy/#why)!\n\n<details>\n<summary>More</summary>\nHidden.\n</details>\nA line with **bold** and [a link](/x/).\n"
     ));
 }
+
+#[test]
+fn inline_nomarkdown_in_a_table_cell_is_raw_html() {
+    insta::assert_snapshot!(html(
+        "| step | note |\n|---|---|\n| one | {::nomarkdown}<b>bold</b><br>two lines{:/} |\n| two | a {::comment}hidden{:/comment} b |\n"
+    ));
+}

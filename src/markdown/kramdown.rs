@@ -654,7 +654,7 @@ fn copy_line(
     }
     let has_erb = options.erb && line.contains("<%");
     let has_liquid = line.contains("{%") || line.contains("{{");
-    let has_comment = line.contains("{::comment}");
+    let has_comment = line.contains("{::comment}") || line.contains("{::nomarkdown}");
     if !has_erb && !has_liquid && !has_comment {
         b.copy(range);
         return;
@@ -668,6 +668,7 @@ fn copy_line(
     let mut liquid_tag = NextMatch::new("{%", has_liquid);
     let mut liquid_expression = NextMatch::new("{{", has_liquid);
     let mut comment = NextMatch::new("{::comment}", has_comment);
+    let mut no_markdown = NextMatch::new("{::nomarkdown}", has_comment);
     while pos < end {
         let src = b.src;
         let next_erb = erb.find(src, pos, end);
@@ -678,7 +679,11 @@ fn copy_line(
             (Some(a), Some(c)) => Some(a.min(c)),
             (a, c) => a.or(c),
         };
-        let next_comment = comment.find(src, pos, end);
+        let next_raw = no_markdown.find(src, pos, end);
+        let next_comment = match (comment.find(src, pos, end), next_raw) {
+            (Some(c), Some(r)) => Some(c.min(r)),
+            (c, r) => c.or(r),
+        };
         let (at, is_erb) = match (next_erb, next_liquid) {
             (Some(e), Some(l)) if e <= l => (e, true),
             (Some(e), None) => (e, true),
@@ -686,6 +691,28 @@ fn copy_line(
             (None, None) if next_comment.is_none() => break,
             (None, None) => (usize::MAX, false),
         };
+        if let Some(r) = next_raw.filter(|&r| r < at && Some(r) == next_comment) {
+            // Span-level `{::nomarkdown}<b>x</b>{:/}` (in a table cell, say):
+            // its content goes to the page as it is, the markers do not.
+            b.copy(pos..pos + r);
+            let open_end = pos + r + "{::nomarkdown}".len();
+            match kramdown_close(&b.src[open_end..end], "nomarkdown") {
+                Some(close) => {
+                    let closing_len = if b.src[open_end..open_end + close].ends_with("{:/}") {
+                        4
+                    } else {
+                        "{:/nomarkdown}".len()
+                    };
+                    b.copy(open_end..open_end + close - closing_len);
+                    pos = open_end + close;
+                }
+                None => {
+                    b.copy(open_end..end);
+                    pos = end;
+                }
+            }
+            continue;
+        }
         if let Some(c) = next_comment.filter(|&c| c < at) {
             // A span-level kramdown comment: removed up to its end on this line.
             b.copy(pos..pos + c);
