@@ -1048,13 +1048,7 @@ fn render_generated(
 ) -> Result<String, BuildError> {
     let context = PageContext {
         config: config_value,
-        page: PageView {
-            title,
-            path,
-            url: content::url::site_href(&config.base_path, path),
-            permalink: content::url::site_href(&config.base_url, path),
-            ..PageView::default()
-        },
+        page: PageView::generated(title, "", path, config),
         section: None,
         breadcrumbs: Vec::new(),
         nav: Nav::Tree(Vec::new()),
@@ -1180,14 +1174,7 @@ fn write_cadence(
         }
         let context = PageContext {
             config: config_value,
-            page: PageView {
-                title,
-                description,
-                path,
-                url: content::url::site_href(&config.base_path, path),
-                permalink: content::url::site_href(&config.base_url, path),
-                ..PageView::default()
-            },
+            page: PageView::generated(title, description, path, config),
             section: None,
             breadcrumbs,
             nav: Nav::Tree(nav.clone()),

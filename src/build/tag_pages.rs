@@ -120,13 +120,7 @@ fn write_page(
     let config = input.config;
     let context = PageContext {
         config: input.config_value,
-        page: PageView {
-            title,
-            path,
-            url: url::site_href(&config.base_path, path),
-            permalink: url::site_href(&config.base_url, path),
-            ..PageView::default()
-        },
+        page: PageView::generated(title, "", path, config),
         section: None,
         breadcrumbs,
         nav: Nav::Tree(top_sidebar(input)),

@@ -161,6 +161,21 @@ impl PageContext<'_> {
     }
 }
 
+impl<'a> PageView<'a> {
+    /// The page variables of a page `handbook` generates (a listing, the
+    /// cadence and tag pages, 404) at the site path `path`.
+    pub fn generated(title: &'a str, description: &'a str, path: &'a str, config: &Config) -> Self {
+        PageView {
+            title,
+            description,
+            path,
+            url: crate::content::url::site_href(&config.base_path, path),
+            permalink: crate::content::url::site_href(&config.base_url, path),
+            ..PageView::default()
+        }
+    }
+}
+
 /// Link to view a page's source: `source_url` + path, or, when only
 /// `edit_url` is set and it is a GitLab or GitHub edit link, the matching
 /// "blob" link. Empty when neither gives one.
