@@ -68,16 +68,15 @@ pub fn detect(root: &Path) -> Detected {
     if let Some(mkdocs) = yaml("mkdocs.yml").or_else(|| yaml("mkdocs.yaml")) {
         return mkdocs_site(&mkdocs);
     }
-    if let Some((name, text)) = [
+    let eleventy_config = [
         "eleventy.config.js",
         "eleventy.config.mjs",
         "eleventy.config.cjs",
         ".eleventy.js",
     ]
     .iter()
-    .find_map(|name| read(name).map(|t| (*name, t)))
-    {
-        let _ = name;
+    .find_map(|name| read(name));
+    if let Some(text) = eleventy_config {
         return eleventy_site(root, &text);
     }
     if root.join("config.rb").is_file() && root.join("source").is_dir() {
