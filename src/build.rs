@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config, ErbMode};
 use crate::content::history::LastChange;
+use crate::content::includes::Includes;
 use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
@@ -123,7 +124,7 @@ pub fn load(
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
-        .map(|page| render_markdown(config, &sources, page, render_html))
+        .map(|page| render_markdown(config, &sources, &content.includes, page, render_html))
         .collect();
     for (page, r) in content.pages.iter().zip(&rendered) {
         report.extend(note_diagnostics(page, r));
@@ -185,6 +186,7 @@ fn with_base_path(base_path: &str, target: &str) -> Option<String> {
 pub fn render_markdown(
     config: &Config,
     sources: &SourceIndex,
+    includes: &Includes,
     page: &content::Page,
     render_html: bool,
 ) -> Rendered {
@@ -193,16 +195,13 @@ pub fn render_markdown(
             .rewrite(page, target)
             .or_else(|| with_base_path(&config.base_path, target))
     };
-    let site_values = if config.site.markdown.liquid {
-        site_template_values(config)
-    } else {
-        serde_json::Map::new()
-    };
-    let values = markdown::templates::TemplateValues {
-        page: &page.front.extra,
-        title: page.front.title.as_deref().unwrap_or(""),
-        site: &site_values,
-    };
+    let page_dir = page.rel_path.rfind('/').map_or("", |i| &page.rel_path[..i]);
+    let values = markdown::templates::TemplateValues::for_page(
+        &page.front.extra,
+        page.front.title.as_deref().unwrap_or(""),
+        includes,
+        page_dir,
+    );
     let options = RenderOptions {
         flavor: config.site.markdown.heading_ids,
         highlight: render_html && config.site.markdown.highlight,
@@ -223,27 +222,10 @@ pub fn render_markdown(
         } else {
             markdown::ScriptLinks::Drop
         },
-        templates: config.site.markdown.liquid.then_some(&values),
+        templates: Some(&values),
+        liquid: config.site.markdown.liquid,
     };
     markdown::render(page.body(), page.split.body_start, &options)
-}
-
-/// `{{ site.KEY }}` values: the site's title, description and URL, and
-/// `extra` settings.
-fn site_template_values(config: &Config) -> serde_json::Map<String, Value> {
-    let mut values: serde_json::Map<String, Value> = config
-        .site
-        .extra
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
-        .collect();
-    values.insert("title".into(), Value::String(config.site.title.clone()));
-    values.insert(
-        "description".into(),
-        Value::String(config.site.description.clone()),
-    );
-    values.insert("url".into(), Value::String(config.base_url.clone()));
-    values
 }
 
 /// What the Markdown renderer noticed on a page (unsupported syntax), as warnings.

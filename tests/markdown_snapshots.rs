@@ -22,6 +22,7 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         raw_html: handbook::markdown::RawHtml::PassThrough,
         script_links: handbook::markdown::ScriptLinks::Drop,
         templates: None,
+        liquid: false,
     };
     render(body, 0, &options)
 }

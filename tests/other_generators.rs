@@ -225,3 +225,74 @@ fn a_body_title_is_shown_once_and_keeps_its_id() {
     let c = read(&out, "c/index.html");
     assert!(c.contains("Another heading"), "a different heading stays");
 }
+
+/// GOV.UK tech-docs pages (Middleman) title themselves with ERB and share
+/// text through partials.
+#[test]
+fn middleman_erb_titles_and_partials_render() {
+    let dir = site(&[
+        ("config.rb", "activate :tech_docs\n"),
+        ("config/tech-docs.yml", "host: https://docs.example.gov.uk\nservice_name: Ops Manual\n"),
+        (
+            "source/index.html.md.erb",
+            "---\ntitle: On call\nowner_slack: \"#ops\"\n---\n# <%= current_page.data.title %>\n\nAsk in <%= current_page.data.owner_slack %>.\n\n<%= partial \"partials/escalation\", locals: { team: 'Platform' } %>\n\nSee <%= partial \"partials/gone\" %> too.\n<% if false %>\nHidden?\n<% end %>\n",
+        ),
+        (
+            "source/partials/_escalation.html.md.erb",
+            "## Escalation\n\nPage <%= team %> first.\n{: .alert}\n",
+        ),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out"])
+        .assert()
+        .success()
+        .stderr(contains("partial `partials/gone` was not found").count(1))
+        .stderr(contains("index.html.md.erb:11:5"));
+    let page = read(&dir.path().join("out"), "index.html");
+    assert_eq!(page.matches("<h1").count(), 1, "{page}");
+    assert!(page.contains(">On call</h1>"), "{page}");
+    assert!(page.contains("Ask in #ops."), "{page}");
+    assert!(page.contains("<h2 id=\"escalation\""), "{page}");
+    assert!(
+        page.contains("<p class=\"alert\">Page Platform first.</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"missing-content\""), "{page}");
+    assert!(!page.contains("<%") && !page.contains("%&gt;"), "{page}");
+    // A partial's heading is a fragment other pages may link to.
+    handbook()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .assert()
+        .success();
+}
+
+/// Jekyll's `{% include %}` with parameters, `_data` files and `{% raw %}`.
+#[test]
+fn jekyll_includes_data_and_raw_blocks_render() {
+    let dir = site(&[
+        ("_config.yml", "title: Field Guide\n"),
+        (
+            "_includes/callout.html",
+            "<div class=\"callout\">{{ include.text }} ({{ site.data.team.lead }})</div>\n",
+        ),
+        ("_data/team.yml", "lead: Ada Lovelace\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\nLead: {{ site.data.team.lead }}.\n\n{% include callout.html text=\"Read first\" %}\n\n{% raw %}Write `{{ page.title }}` to show a title.{% endraw %}\n",
+        ),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out", "--strict"])
+        .assert()
+        .success();
+    let page = read(&dir.path().join("out"), "index.html");
+    assert!(page.contains("Lead: Ada Lovelace."), "{page}");
+    assert!(
+        page.contains("<div class=\"callout\">Read first (Ada Lovelace)</div>"),
+        "{page}"
+    );
+    assert!(page.contains("<code>{{ page.title }}</code>"), "{page}");
+}

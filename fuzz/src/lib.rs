@@ -29,11 +29,11 @@ static EMPTY_MAP: std::sync::LazyLock<serde_json::Map<String, serde_json::Value>
     std::sync::LazyLock::new(|| {
         serde_json::from_str(r#"{"owner": "Sales", "title": "T", "n": 3}"#).unwrap_or_default()
     });
+static NO_INCLUDES: std::sync::LazyLock<handbook::content::includes::Includes> =
+    std::sync::LazyLock::new(handbook::content::includes::Includes::none);
 static TEMPLATE_VALUES: std::sync::LazyLock<markdown::templates::TemplateValues<'static>> =
-    std::sync::LazyLock::new(|| markdown::templates::TemplateValues {
-        page: &EMPTY_MAP,
-        title: "Page",
-        site: &EMPTY_MAP,
+    std::sync::LazyLock::new(|| {
+        markdown::templates::TemplateValues::for_page(&EMPTY_MAP, "Page", &NO_INCLUDES, "")
     });
 
 /// Separates the files of one input.
@@ -148,6 +148,7 @@ pub fn markdown(data: &[u8]) {
             markdown::ScriptLinks::Drop
         },
         templates: (more & 8 != 0).then_some(&*TEMPLATE_VALUES),
+        liquid: more & 16 != 0,
     };
     let rendered = markdown::render(&text[body_start..], body_start, &options);
     check_rendered("page.md", &text, &rendered);
@@ -654,6 +655,7 @@ fn build_options<'a>(
         raw_html: markdown::RawHtml::PassThrough,
         script_links: markdown::ScriptLinks::Drop,
         templates: None,
+        liquid: false,
     }
 }
 

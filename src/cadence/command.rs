@@ -38,6 +38,7 @@ pub fn suggest(
         raw_html: crate::markdown::RawHtml::PassThrough,
         script_links: crate::markdown::ScriptLinks::Drop,
         templates: None,
+        liquid: false,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let found = prose::scan(

@@ -33,6 +33,7 @@ fn diagnose(front: &str, body: &str) -> String {
         raw_html: crate::markdown::RawHtml::PassThrough,
         script_links: crate::markdown::ScriptLinks::Drop,
         templates: None,
+        liquid: false,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let anchors: HashSet<&str> = rendered.anchors.iter().map(String::as_str).collect();

@@ -146,6 +146,17 @@ pub fn parse_yaml_document(text: &str) -> Option<Map<String, Value>> {
     parse_yaml(text, 0).ok().map(|parsed| parsed.map)
 }
 
+/// A YAML data file (`_data/team.yml`) as JSON: any shape, `None` when it
+/// is not valid YAML or nests deeper than front matter may.
+pub fn parse_yaml_value(text: &str) -> Option<Value> {
+    if too_deep_flow(text).is_some() {
+        return None;
+    }
+    serde_yaml::from_str::<serde_yaml::Value>(text)
+        .ok()
+        .map(yaml_to_json)
+}
+
 /// Deeper `[`/`{` nesting than the YAML reader accepts (it stops at 128).
 const MAX_FLOW_DEPTH: usize = 128;
 

@@ -6,6 +6,7 @@
 
 pub mod front_matter;
 pub mod history;
+pub mod includes;
 pub mod url;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -77,6 +78,8 @@ pub struct Asset {
 pub struct Content {
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Partials, includes, global data and site values for template tags.
+    pub includes: includes::Includes,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -109,9 +112,12 @@ pub fn load(config: &Config) -> Content {
         pages.extend(page);
     }
     check_url_collisions(&mut pages, &assets, &mut diagnostics);
+    let (includes, data_diagnostics) = includes::Includes::load(config);
+    diagnostics.extend(data_diagnostics);
     Content {
         pages,
         assets,
+        includes,
         diagnostics,
     }
 }
@@ -444,16 +450,6 @@ pub fn page_from_text(
             ),
         }
     }
-    if kind == SourceKind::MarkdownErb && text.contains("<%") {
-        diagnostics.push(
-            Diagnostic::warning(
-                "erb",
-                "ERB tags are not executed; they are left out of the page",
-            )
-            .in_file(rel)
-            .at(&text, erb_span(&text)),
-        );
-    }
     let page = Page {
         rel_path: rel.to_string(),
         abs_path: abs.to_path_buf(),
@@ -464,15 +460,6 @@ pub fn page_from_text(
         url: page_url,
     };
     (Some(page), diagnostics)
-}
-
-fn erb_span(text: &str) -> std::ops::Range<usize> {
-    let start = text.find("<%").unwrap_or(0);
-    let end = text[start..]
-        .find("%>")
-        .map_or(start + 2, |i| start + i + 2);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    start..end.min(line_end)
 }
 
 fn key_span(text: &str, split: &Split, keys: &[&str]) -> std::ops::Range<usize> {

@@ -190,20 +190,44 @@ pub struct PrepareOptions<'a> {
     pub erb_show: bool,
     /// Path prefix for Jekyll's `{{ site.baseurl }}`.
     pub base_path: &'a str,
-    /// The values Liquid/Nunjucks expressions may read, for sites made for
-    /// Jekyll or Eleventy: unknown expressions and loops are then left out.
-    /// `None` keeps `{{ }}` as text (kramdown sites use it as text).
+    /// What ERB and Liquid/Nunjucks expressions may read.
     pub templates: Option<&'a super::templates::TemplateValues<'a>>,
+    /// Liquid/Nunjucks renders (sites made for Jekyll or Eleventy): unknown
+    /// expressions and loops are then left out. Otherwise `{{ }}` is text
+    /// (kramdown sites use it as text).
+    pub liquid: bool,
 }
 
-struct Builder<'a> {
+impl PrepareOptions<'_> {
+    /// The values `{{ }}` reads, when Liquid renders on this site.
+    fn liquid_values(&self) -> Option<&super::templates::TemplateValues<'_>> {
+        self.templates.filter(|_| self.liquid)
+    }
+}
+
+/// Writes a new text from slices of a source and inserted text, keeping the
+/// map from the new text's offsets back to the source's.
+pub(super) struct Builder<'a> {
     src: &'a str,
     out: String,
     map: OffsetMap,
 }
 
-impl Builder<'_> {
-    fn copy(&mut self, range: Range<usize>) {
+impl<'a> Builder<'a> {
+    pub(super) fn new(src: &'a str) -> Builder<'a> {
+        Builder {
+            src,
+            out: String::with_capacity(src.len() + 64),
+            map: OffsetMap::default(),
+        }
+    }
+
+    /// The text written and its map.
+    pub(super) fn finish(self) -> (String, OffsetMap) {
+        (self.out, self.map)
+    }
+
+    pub(super) fn copy(&mut self, range: Range<usize>) {
         if range.is_empty() {
             return;
         }
@@ -219,7 +243,7 @@ impl Builder<'_> {
         }
         self.out.push_str(&self.src[range]);
     }
-    fn insert(&mut self, text: &str, anchor: usize) {
+    pub(super) fn insert(&mut self, text: &str, anchor: usize) {
         if text.is_empty() {
             return;
         }
@@ -270,6 +294,9 @@ enum State {
         start: usize,
     },
     LiquidComment,
+    /// Inside `{% raw %}` of a site whose templates render: copied as
+    /// written up to `{% endraw %}`.
+    LiquidRaw,
     /// Inside `{% for %}` (and the like) of a site whose templates render:
     /// skipped up to the end tag named.
     LiquidBlock {
@@ -358,6 +385,17 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
             }
             State::LiquidBlock { end, depth } => {
                 state = liquid_block_line(content, end, depth);
+                continue;
+            }
+            State::LiquidRaw => {
+                match raw_block_end(content) {
+                    Some((tag_start, tag_end)) => {
+                        state = State::Normal;
+                        b.copy(range.start..range.start + tag_start);
+                        b.copy(range.start + tag_end..range.end);
+                    }
+                    None => b.copy(range),
+                }
                 continue;
             }
             State::Erb => {
@@ -732,11 +770,16 @@ fn copy_line(
                     if options.erb_show {
                         let escaped = b.src[tag_start..tag_end].replace('<', "&lt;");
                         b.insert(&escaped, tag_start);
+                    } else if let Some(value) = erb_value(&b.src[tag_start..tag_end], options) {
+                        b.insert(&value, tag_start);
+                    } else {
+                        note_dropped_erb(tag_start..tag_end, notes);
                     }
                     pos = tag_end;
                 }
                 None => {
                     // Multi-line ERB tag: skip to its end on a later line.
+                    note_dropped_erb(tag_start..end, notes);
                     *state = State::Erb;
                     pos = end;
                     b.insert("\n", tag_start);
@@ -754,6 +797,30 @@ fn copy_line(
     }
     if pos < end {
         b.copy(pos..end);
+    }
+}
+
+/// The text `<%= current_page.data.KEY %>` (and the like) writes; `None`
+/// for any other ERB tag, which is left out. Partials were put in before
+/// this pass (see `partials.rs`).
+fn erb_value(tag: &str, options: &PrepareOptions) -> Option<String> {
+    let inner = tag.strip_prefix("<%=")?.strip_suffix("%>")?;
+    let values = options.templates?;
+    match values.erb(inner, 0, &mut Vec::new()) {
+        super::templates::TagOutput::Value(value) => Some(value),
+        _ => None,
+    }
+}
+
+/// One warning per page for the ERB tags left out.
+fn note_dropped_erb(at: Range<usize>, notes: &mut Vec<Note>) {
+    const MESSAGE: &str = "ERB tags are not executed, except `<%= current_page.data.KEY %>` and `<%= partial \"name\" %>`; the others are left out of the page";
+    if !notes.iter().any(|n| n.message == MESSAGE) {
+        notes.push(Note {
+            at,
+            message: MESSAGE.to_string(),
+            help: "write the content as Markdown, or move it into a partial",
+        });
     }
 }
 
@@ -863,6 +930,18 @@ fn liquid(
     let unquote = |s: &str| s.trim_matches(|c| c == '"' || c == '\'').to_string();
     if is_tag {
         return match first {
+            "raw" if options.liquid_values().is_some() => {
+                // Nothing up to `{% endraw %}` runs: the text is copied as written.
+                match raw_block_end(&text[end..]) {
+                    Some((tag_start, tag_end)) => {
+                        (end + tag_end, Some(text[end..end + tag_start].to_string()))
+                    }
+                    None => {
+                        *state = State::LiquidRaw;
+                        (text.len(), Some(text[end..].to_string()))
+                    }
+                }
+            }
             "raw" | "endraw" | "endcomment" => (end, Some(String::new())),
             "comment" => {
                 *state = State::LiquidComment;
@@ -878,7 +957,7 @@ fn liquid(
             }
             "endhighlight" => (end, Some("```".into())),
             "link" | "post_url" => (end, words.next().map(unquote)),
-            tag if options.templates.is_some() => {
+            tag if options.liquid_values().is_some() => {
                 if let Some(end_tag) = super::templates::skipped_block(tag) {
                     *state = State::LiquidBlock {
                         end: end_tag,
@@ -916,7 +995,7 @@ fn liquid(
     }
     match inner {
         "site.baseurl" | "site.base_url" | "base_path" => (end, Some(base_path.to_string())),
-        expression => match options.templates {
+        expression => match options.liquid_values() {
             Some(values) => match values.lookup(expression) {
                 Some(value) => (end, Some(value)),
                 None => drop_template_syntax(at, end, notes),
@@ -925,6 +1004,20 @@ fn liquid(
             None => (end, None),
         },
     }
+}
+
+/// Where `{% endraw %}` starts and ends in `text`.
+fn raw_block_end(text: &str) -> Option<(usize, usize)> {
+    let mut search = 0;
+    while let Some(open) = text[search..].find("{%") {
+        let at = search + open;
+        let close = text[at..].find("%}")?;
+        if text[at + 2..at + close].trim_matches('-').trim() == "endraw" {
+            return Some((at, at + close + 2));
+        }
+        search = at + 2;
+    }
+    None
 }
 
 fn kramdown_close(text: &str, name: &str) -> Option<usize> {
@@ -1246,6 +1339,7 @@ mod tests {
             erb_show: false,
             base_path: "",
             templates: None,
+            liquid: false,
         }
     }
 
@@ -1253,14 +1347,12 @@ mod tests {
     fn templates_render_what_they_can_and_drop_the_rest() {
         let page: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(r#"{"owner": "Sales"}"#).expect("json");
-        let site = serde_json::Map::new();
-        let values = crate::markdown::templates::TemplateValues {
-            page: &page,
-            title: "T",
-            site: &site,
-        };
+        let includes = crate::content::includes::Includes::none();
+        let values =
+            crate::markdown::templates::TemplateValues::for_page(&page, "T", &includes, "");
         let options = PrepareOptions {
             templates: Some(&values),
+            liquid: true,
             ..opts()
         };
         let body = "Owner: {{ page.owner }} ({{ owner }}).\n\n{% for item in links %}\n<h2>{{ item.data.title }}</h2>\n{% for x in y %}{% endfor %}\n{% endfor %}\nAfter {{ siteRoot }}.\n";

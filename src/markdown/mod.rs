@@ -10,6 +10,7 @@ pub mod highlight;
 pub mod html_links;
 pub mod ids;
 pub mod kramdown;
+mod partials;
 pub mod raw_html;
 pub mod safety;
 pub mod templates;
@@ -40,8 +41,12 @@ pub struct RenderOptions<'a> {
     pub rewrite_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
     pub raw_html: RawHtml,
     pub script_links: ScriptLinks,
-    /// What Liquid/Nunjucks expressions read, for Jekyll and Eleventy sites.
+    /// What ERB and Liquid/Nunjucks expressions read: front matter, site
+    /// settings, data and partials.
     pub templates: Option<&'a templates::TemplateValues<'a>>,
+    /// Liquid/Nunjucks renders (Jekyll and Eleventy sites); otherwise `{{ }}`
+    /// is text.
+    pub liquid: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,8 +129,43 @@ fn parser_options(smart: bool) -> Options {
 }
 
 /// Renders a page body. `body_offset` is where the body starts in the file, so
-/// spans point into the whole file.
+/// spans point into the whole file. Partials and includes go in first.
 pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Rendered {
+    let syntax = partials::TemplateSyntax {
+        erb: options.erb && !options.erb_show,
+        liquid: options.liquid,
+    };
+    let Some(expanded) = options
+        .templates
+        .and_then(|values| partials::expand(body, values, syntax))
+    else {
+        return render_body(body, body_offset, options);
+    };
+    let mut out = render_body(&expanded.text, 0, options);
+    let to_file = |span: &Range<usize>| {
+        expanded.map.to_original(span.start) + body_offset
+            ..expanded
+                .map
+                .to_original(span.end)
+                .max(expanded.map.to_original(span.start))
+                + body_offset
+    };
+    for link in &mut out.links {
+        link.span = to_file(&link.span);
+    }
+    for note in &mut out.notes {
+        note.span = to_file(&note.span);
+    }
+    out.notes
+        .extend(expanded.notes.into_iter().map(|note| RenderNote {
+            span: note.at.start + body_offset..note.at.end + body_offset,
+            message: note.message,
+            help: note.help,
+        }));
+    out
+}
+
+fn render_body(body: &str, body_offset: usize, options: &RenderOptions) -> Rendered {
     let prepared = kramdown::prepare(
         body,
         &kramdown::PrepareOptions {
@@ -134,6 +174,7 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
             erb_show: options.erb_show,
             base_path: options.base_path,
             templates: options.templates,
+            liquid: options.liquid,
         },
     );
     let mut out = Rendered::default();
@@ -1695,6 +1736,7 @@ mod tests {
             raw_html: crate::markdown::RawHtml::PassThrough,
             script_links: crate::markdown::ScriptLinks::Drop,
             templates: None,
+            liquid: false,
         };
         render(body, 0, &options)
     }

@@ -570,6 +570,7 @@ mod tests {
             raw_html: crate::markdown::RawHtml::PassThrough,
             script_links: crate::markdown::ScriptLinks::Drop,
             templates: None,
+            liquid: false,
         };
         let r = crate::markdown::render(
             "Intro.\n\n## First `code` part\n\nBody one.\n\n### Second\n\nBody two.\n",

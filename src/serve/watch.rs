@@ -123,8 +123,13 @@ impl Layout {
         if rel.is_empty() {
             return Some(Changed::ContentFolder);
         }
-        if content::is_skipped_path(&rel) || is_editor_file(&rel) {
+        if is_editor_file(&rel) || rel.split('/').any(|p| p.starts_with('.')) {
             return None;
+        }
+        if content::is_skipped_path(&rel) {
+            // A partial, an include or a data file: the pages that read it
+            // are found by loading the content again.
+            return Some(Changed::ContentFolder);
         }
         if path.is_dir() {
             return Some(Changed::ContentFolder);
@@ -318,10 +323,25 @@ mod tests {
             "/site/content/4913",
             "/site/content/#a.md#",
             "/site/content/.git/index",
-            "/site/content/_partial.md",
             "/site/templates/.page.html.swp",
         ] {
             assert_eq!(l.classify(Path::new(p)), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_partial_or_data_file_loads_the_content_again() {
+        let l = layout();
+        for p in [
+            "/site/content/_partial.md",
+            "/site/content/_includes/note.html",
+            "/site/content/_data/team.yml",
+        ] {
+            assert_eq!(
+                l.classify(Path::new(p)),
+                Some(Changed::ContentFolder),
+                "{p}"
+            );
         }
     }
 }

@@ -929,13 +929,19 @@ impl Workspace {
             &self.config.base_path,
         );
         let config = &self.config;
+        let includes = &self.content.includes;
         let fresh: Vec<(usize, Rendered)> = self
             .content
             .pages
             .par_iter()
             .enumerate()
             .filter(|(_, p)| dirty.contains(&p.rel_path))
-            .map(|(i, page)| (i, build::render_markdown(config, &sources, page, true)))
+            .map(|(i, page)| {
+                (
+                    i,
+                    build::render_markdown(config, &sources, includes, page, true),
+                )
+            })
             .collect();
         let mut anchors_changed = BTreeSet::new();
         for (i, r) in fresh {

@@ -1,0 +1,306 @@
+//! Partials and includes put into a page before anything else reads it, as
+//! ERB and Liquid do: Middleman runs `<%= partial "x" %>` and Jekyll runs
+//! `{% include x %}` over the page's text before Markdown sees it. The
+//! partial's own tags are done first (see [`super::templates`]), so what
+//! goes in is Markdown (or HTML) that the kramdown pass and the Markdown
+//! parser then read as part of the page: its attribute lists, headings and
+//! links belong to the page.
+//!
+//! A partial that stands alone on its line goes in as blocks of its own
+//! (Middleman inserts the partial's rendered HTML, which is a block); one
+//! inside a line of text goes into that line. Positions in the page map
+//! back through an [`OffsetMap`]: anything inside a partial points at the
+//! tag that brought it in.
+
+use std::ops::Range;
+
+use super::kramdown::{Builder, Note, OffsetMap};
+use super::templates::{missing_html, missing_message, Placement, TagOutput, TemplateValues};
+use crate::content::includes::IncludeFrom;
+
+/// Which template languages of the page run.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateSyntax {
+    /// ERB (`.erb` pages of Middleman sites).
+    pub erb: bool,
+    /// Liquid and Nunjucks (Jekyll and Eleventy sites).
+    pub liquid: bool,
+}
+
+/// A page body with its partials put in.
+pub struct Expanded {
+    pub text: String,
+    /// From offsets in `text` to offsets in the page body.
+    pub map: OffsetMap,
+    /// Partials not found, and partials nested too deep, at their tags.
+    pub notes: Vec<Note>,
+}
+
+const MISSING_HELP: &str =
+    "add the partial to the site (Middleman: `_name.html.md.erb` beside the page or under the content folder; Jekyll and Eleventy: `_includes/`), or remove the tag";
+
+/// The body with every partial and include tag replaced by its content, or
+/// `None` when it has none (the common case: the body is used as it is).
+pub fn expand(body: &str, values: &TemplateValues, syntax: TemplateSyntax) -> Option<Expanded> {
+    let bytes = body.as_bytes();
+    let may_have_partial = syntax.erb && memchr::memmem::find(bytes, b"partial").is_some();
+    let may_have_include = syntax.liquid && memchr::memmem::find(bytes, b"include").is_some();
+    if !may_have_partial && !may_have_include {
+        return None;
+    }
+    let mut builder = Builder::new(body);
+    let mut notes = Vec::new();
+    // `copied`: the body is in the builder up to here; `pos`: tags are
+    // looked for from here.
+    let mut copied = 0;
+    let mut pos = 0;
+    let mut changed = false;
+    let mut erb = NextTag::new("<%=", may_have_partial);
+    let mut liquid = NextTag::new("{%", may_have_include);
+    loop {
+        let next = match (erb.find(body, pos), liquid.find(body, pos)) {
+            (Some(e), Some(l)) => Some((e.min(l), e < l)),
+            (Some(e), None) => Some((e, true)),
+            (None, Some(l)) => Some((l, false)),
+            (None, None) => None,
+        };
+        let Some((at, is_erb)) = next else { break };
+        let close = if is_erb { "%>" } else { "%}" };
+        let Some(tag_end) = body[at + 3..].find(close).map(|i| at + 3 + i + 2) else {
+            pos = at + 3;
+            continue;
+        };
+        let tag = at..tag_end;
+        let mut messages = Vec::new();
+        let output = if is_erb {
+            let inner = &body[at + 3..tag_end - 2];
+            if !inner.trim_start().starts_with("partial") {
+                pos = tag_end;
+                continue;
+            }
+            values.erb(inner, 0, &mut messages)
+        } else {
+            let inner = body[at + 2..tag_end - 2].trim_matches('-').trim();
+            match inner.split_once(char::is_whitespace) {
+                Some(("include", args)) => {
+                    values.liquid_include(args, IncludeFrom::IncludeFolders, 0, &mut messages)
+                }
+                Some(("include_relative", args)) => {
+                    values.liquid_include(args, IncludeFrom::PageFolder, 0, &mut messages)
+                }
+                _ if inner == "raw" => {
+                    // Nothing in a raw block runs.
+                    pos = raw_end(body, tag_end);
+                    continue;
+                }
+                _ => {
+                    pos = tag_end;
+                    continue;
+                }
+            }
+        };
+        builder.copy(copied..at);
+        let placement = placement(body, &tag);
+        for message in messages {
+            notes.push(note(&tag, message));
+        }
+        match output {
+            TagOutput::Partial(text) | TagOutput::Value(text) => {
+                let text = text.trim_end_matches(['\n', '\r']);
+                match placement {
+                    Placement::Block => builder.insert(&format!("\n\n{text}\n\n"), at),
+                    Placement::Inline => builder.insert(text, at),
+                }
+            }
+            TagOutput::Missing(name) => {
+                notes.push(note(&tag, missing_message(&name)));
+                builder.insert(&missing_html(&name, placement), at);
+            }
+            TagOutput::Nothing => {}
+        }
+        changed = true;
+        pos = tag_end;
+        copied = tag_end;
+    }
+    if !changed {
+        return None;
+    }
+    builder.copy(copied..body.len());
+    let (text, map) = builder.finish();
+    Some(Expanded { text, map, notes })
+}
+
+fn note(tag: &Range<usize>, message: String) -> Note {
+    Note {
+        at: tag.clone(),
+        message,
+        help: MISSING_HELP,
+    }
+}
+
+/// Whether the tag is all its line holds.
+fn placement(body: &str, tag: &Range<usize>) -> Placement {
+    let line_start = body[..tag.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body[tag.end..]
+        .find('\n')
+        .map_or(body.len(), |i| tag.end + i);
+    let alone =
+        body[line_start..tag.start].trim().is_empty() && body[tag.end..line_end].trim().is_empty();
+    if alone {
+        Placement::Block
+    } else {
+        Placement::Inline
+    }
+}
+
+/// Where the text after `{% raw %}` resumes: after its `{% endraw %}`.
+fn raw_end(body: &str, from: usize) -> usize {
+    let mut search = from;
+    while let Some(open) = body[search..].find("{%") {
+        let at = search + open;
+        let Some(close) = body[at..].find("%}") else {
+            return body.len();
+        };
+        let words = body[at + 2..at + close].trim_matches('-').trim();
+        if words == "endraw" {
+            return at + close + 2;
+        }
+        search = at + 2;
+    }
+    body.len()
+}
+
+/// The next occurrence of a tag opener, remembered until passed, so a page
+/// of many tags of one kind is read once for the other kind.
+struct NextTag {
+    needle: &'static str,
+    next: Option<usize>,
+    exhausted: bool,
+}
+
+impl NextTag {
+    fn new(needle: &'static str, present: bool) -> NextTag {
+        NextTag {
+            needle,
+            next: None,
+            exhausted: !present,
+        }
+    }
+
+    fn find(&mut self, body: &str, pos: usize) -> Option<usize> {
+        if self.exhausted {
+            return None;
+        }
+        if let Some(at) = self.next.filter(|&at| at >= pos) {
+            return Some(at);
+        }
+        let found = memchr::memmem::find(
+            &body.as_bytes()[pos.min(body.len())..],
+            self.needle.as_bytes(),
+        )
+        .map(|i| pos + i);
+        self.next = found;
+        self.exhausted = found.is_none();
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::includes::Includes;
+    use serde_json::Map;
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Includes) {
+        let dir = tempfile::tempdir().expect("temp");
+        std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let config = crate::config::Config::load(dir.path(), &Default::default()).expect("config");
+        let (includes, _) = Includes::load(&config);
+        (dir, includes)
+    }
+
+    const ERB: TemplateSyntax = TemplateSyntax {
+        erb: true,
+        liquid: false,
+    };
+    const LIQUID: TemplateSyntax = TemplateSyntax {
+        erb: false,
+        liquid: true,
+    };
+
+    #[test]
+    fn a_partial_alone_on_its_line_becomes_blocks_that_map_to_the_tag() {
+        let (_dir, includes) = site(&[(
+            "content/includes/_notice.html.md.erb",
+            "Work in progress, see [epic](https://example.com/e).\n{: .alert}\n",
+        )]);
+        let page = Map::new();
+        let values = TemplateValues::for_page(&page, "", &includes, "team");
+        let body = "Intro\n<%= partial(\"includes/_notice.html.md.erb\") %>\nMore\n";
+        let expanded = expand(body, &values, ERB).expect("expanded");
+        assert_eq!(
+            expanded.text,
+            "Intro\n\n\nWork in progress, see [epic](https://example.com/e).\n{: .alert}\n\n\nMore\n"
+        );
+        let inside = expanded.text.find("epic").expect("epic");
+        assert_eq!(
+            expanded.map.to_original(inside),
+            body.find("<%=").expect("tag")
+        );
+        let more = expanded.text.find("More").expect("more");
+        assert_eq!(
+            expanded.map.to_original(more),
+            body.find("More").expect("more")
+        );
+        assert!(expanded.notes.is_empty());
+    }
+
+    #[test]
+    fn a_missing_partial_leaves_a_note_for_the_reader_and_a_warning() {
+        let (_dir, includes) = site(&[]);
+        let page = Map::new();
+        let values = TemplateValues::for_page(&page, "", &includes, "");
+        let body = "See <%= partial \"includes/<b>calc\" %> here.\n";
+        let expanded = expand(body, &values, ERB).expect("expanded");
+        assert!(expanded.text.contains("<span class=\"missing-content\""));
+        assert!(expanded.text.contains("includes/&lt;b&gt;calc"));
+        assert_eq!(expanded.notes.len(), 1);
+        assert_eq!(expanded.notes[0].at, 4..body.find(" here").expect("end"));
+    }
+
+    #[test]
+    fn liquid_includes_take_parameters_and_raw_blocks_stay() {
+        let (_dir, includes) = site(&[(
+            "_includes/note.html",
+            "<aside>{{ include.content }} by {{ page.owner }}</aside>",
+        )]);
+        let page: Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"owner": "Ada"}"#).expect("json");
+        let values = TemplateValues::for_page(&page, "", &includes, "");
+        let body = "{% raw %}{% include note.html %}{% endraw %}\n{% include note.html content=\"Read\" %}\n";
+        let expanded = expand(body, &values, LIQUID).expect("expanded");
+        assert!(expanded
+            .text
+            .starts_with("{% raw %}{% include note.html %}{% endraw %}\n"));
+        assert!(
+            expanded.text.contains("<aside>Read by Ada</aside>"),
+            "{}",
+            expanded.text
+        );
+    }
+
+    #[test]
+    fn pages_without_partials_are_left_alone() {
+        let (_dir, includes) = site(&[]);
+        let page = Map::new();
+        let values = TemplateValues::for_page(&page, "", &includes, "");
+        assert!(expand("<%= current_page.data.title %>\n", &values, ERB).is_none());
+        assert!(expand("partial <% x %>", &values, ERB).is_none());
+        assert!(expand("{% if include %}", &values, LIQUID).is_none());
+    }
+}
