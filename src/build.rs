@@ -704,7 +704,7 @@ impl<'a> SiteRender<'a> {
         let Ok(mut context) = self.page_context(i) else {
             return 0;
         };
-        context.page.content = "";
+        context.page.content = std::borrow::Cow::Borrowed("");
         context.page.toc = Vec::new();
         let _ = serde_json::to_writer(&mut hasher, &context.page);
         let _ = serde_json::to_writer(&mut hasher, &context.section);
@@ -907,7 +907,7 @@ fn page_context<'a>(
             content::url::encode_path(&page.rel_path)
         )
     };
-    let (body, title_id) = body_without_title_heading(page, r);
+    let body = crate::render::body::page_body(page.front.title.as_deref(), r);
     PageContext {
         config: config_value,
         page: PageView {
@@ -916,8 +916,8 @@ fn page_context<'a>(
             path: &page.url.path,
             url: page.url.href(&config.base_path),
             permalink: page.url.permalink(&config.base_url),
-            content: body,
-            title_id: title_id.unwrap_or(""),
+            content: body.html,
+            title_id: body.title_id.unwrap_or(""),
             toc: markdown::toc_tree(&r.headings),
             layout: &page.front.layout,
             extra: Some(&page.front.extra),
@@ -941,39 +941,6 @@ fn page_context<'a>(
         prev: prev.map(link),
         next: next.map(link),
         site: site_view,
-    }
-}
-
-/// A page without a `title` whose content opens with an `# h1` takes its title
-/// from it (as GitHub shows a README); the theme prints the title, so the
-/// heading is not repeated.
-/// The page body without its leading `# Heading` when the theme shows that
-/// heading already as the title (no front matter title, or one equal to the
-/// heading), and the heading's id, which the theme puts on its title so
-/// links to `#heading` still land there.
-fn body_without_title_heading<'a>(
-    page: &content::Page,
-    rendered: &'a Rendered,
-) -> (&'a str, Option<&'a str>) {
-    let html = rendered.html.as_str();
-    let trimmed = html.trim_start();
-    let Some(first) = rendered.headings.first().filter(|h| h.level == 1) else {
-        return (html, None);
-    };
-    let same_as_title = page
-        .front
-        .title
-        .as_deref()
-        .is_none_or(|title| title.trim().eq_ignore_ascii_case(first.title.trim()));
-    if !same_as_title || !trimmed.starts_with("<h1") {
-        return (html, None);
-    }
-    match trimmed.find("</h1>") {
-        Some(end) => (
-            trimmed[end + 5..].trim_start_matches('\n'),
-            first.id.as_deref(),
-        ),
-        None => (html, None),
     }
 }
 

@@ -360,7 +360,7 @@ fn orphans_are_pages_nothing_links_to() {
 fn a_base_path_prefixes_the_site() {
     let site = common::site(&[
         ("site.toml", "base_url = \"https://example.com/docs/\"\n"),
-        ("content/index.md", "# Home\n\n[with prefix](/docs/a/) [without](/a/) [absolute](https://example.com/docs/a/#a) [wrong](/docs/b/)\n"),
+        ("content/index.md", "# Home\n\n[with prefix](/docs/a/) [without](/a/) [absolute](https://example.com/docs/a/#a) [wrong](/docs/b/) [another site on the host](https://example.com/tools/x/)\n"),
         ("content/a.md", "# A\n"),
     ]);
     let run = run(&["check", "--format", "json"], site.path());

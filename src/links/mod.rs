@@ -225,6 +225,17 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
+    /// Whether an absolute URL on the site's own host lies outside the path
+    /// the site is published under: a different site on a shared host.
+    fn outside_base_path(&self, host: &str, path: &str) -> bool {
+        let own_host = self.internal_hosts.first().is_some_and(|h| h == host);
+        if !own_host || self.base_path.is_empty() {
+            return false;
+        }
+        let rest = path.strip_prefix(self.base_path);
+        !rest.is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+    }
+
     pub fn page_index_for_path(&self, path: &str) -> Option<usize> {
         self.by_path.get(path).copied()
     }
@@ -256,6 +267,10 @@ impl<'a> LinkIndex<'a> {
                 return Resolution::External;
             }
             let path = &rest[host_end..];
+            if self.outside_base_path(&host, path) {
+                // Another site on the same host (`github.io/other-project`).
+                return Resolution::External;
+            }
             site_path = if path.is_empty() {
                 "/".into()
             } else {

@@ -742,6 +742,16 @@ fn assign_heading_ids(
             }
             j += 1;
         }
+        if j == i + 1 && matches!(&events[i].0, Event::Start(Tag::Heading { id: None, .. })) {
+            // `###` with nothing after it: an empty heading a reader cannot
+            // see, left out of the page and the TOC. Its id still counts,
+            // as in kramdown, so the ids after it stay the same.
+            let _ = allocator.allocate("");
+            events[i].0 = Event::Text(CowStr::Borrowed(""));
+            events[j].0 = Event::Text(CowStr::Borrowed(""));
+            i = j + 1;
+            continue;
+        }
         if let (Event::Start(Tag::Heading { id, classes, .. }), _) = &mut events[i] {
             let in_toc = !classes.iter().any(|c| c.as_ref() == "no_toc");
             let final_id = match id {
@@ -1739,6 +1749,16 @@ mod tests {
             liquid: false,
         };
         render(body, 0, &options)
+    }
+
+    #[test]
+    fn an_empty_heading_is_left_out_and_still_counts_for_ids() {
+        let r = rendered("## Steps\n\n###\n\n## Steps\n");
+        assert_eq!(
+            r.html,
+            "<h2 id=\"steps\">Steps</h2>\n\n<h2 id=\"steps-1\">Steps</h2>\n"
+        );
+        assert_eq!(r.headings.len(), 2);
     }
 
     /// (target, the source text at the link's span) for every link.

@@ -52,7 +52,7 @@ pub struct PageView<'a> {
     pub path: &'a str,
     pub url: String,
     pub permalink: String,
-    pub content: &'a str,
+    pub content: std::borrow::Cow<'a, str>,
     /// The id of the body's leading `# Heading` that the title replaces.
     pub title_id: &'a str,
     pub toc: Vec<TocEntry>,

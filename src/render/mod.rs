@@ -5,6 +5,7 @@
 //! Markdown. A site overrides any template with a file of the same name in its
 //! own `templates/` folder, and any static file in its own `static/` folder.
 
+pub mod body;
 pub mod context;
 pub mod nav;
 
