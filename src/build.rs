@@ -224,6 +224,11 @@ pub fn render_markdown(
         },
         templates: Some(&values),
         liquid: config.site.markdown.liquid,
+        math: if config.site.markdown.math_single_dollar {
+            markdown::math::SingleDollar::Math
+        } else {
+            markdown::math::SingleDollar::Text
+        },
     };
     markdown::render(page.body(), page.split.body_start, &options)
 }
@@ -934,6 +939,7 @@ fn page_context<'a>(
             is_section,
             cadence: cadence_badges(config, rhythm, i),
             tags: page_tags(config, site, i),
+            features: r.features,
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),

@@ -192,6 +192,7 @@ fn the_theme_works_in_a_real_browser() {
     node.current_dir(root.join("tests/browser"))
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .arg("reader.test.mjs")
+        .arg("features.test.mjs")
         .env("HANDBOOK_SITE_URL", &sample_url)
         .env("HANDBOOK_CHROMIUM", &chromium)
         .env("HANDBOOK_SCREENSHOTS", &screenshots);

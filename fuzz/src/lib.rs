@@ -149,6 +149,7 @@ pub fn markdown(data: &[u8]) {
         },
         templates: (more & 8 != 0).then_some(&*TEMPLATE_VALUES),
         liquid: more & 16 != 0,
+        math: handbook::markdown::math::SingleDollar::Text,
     };
     let rendered = markdown::render(&text[body_start..], body_start, &options);
     check_rendered("page.md", &text, &rendered);
@@ -656,6 +657,7 @@ fn build_options<'a>(
         script_links: markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        math: handbook::markdown::math::SingleDollar::Text,
     }
 }
 

@@ -39,6 +39,7 @@ pub fn suggest(
         script_links: crate::markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        math: crate::markdown::math::SingleDollar::Text,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let found = prose::scan(

@@ -34,6 +34,7 @@ fn diagnose(front: &str, body: &str) -> String {
         script_links: crate::markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        math: crate::markdown::math::SingleDollar::Text,
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let anchors: HashSet<&str> = rendered.anchors.iter().map(String::as_str).collect();

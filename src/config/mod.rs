@@ -105,6 +105,9 @@ pub struct MarkdownConfig {
     /// other Liquid/Nunjucks syntax out of pages (Jekyll and Eleventy sites,
     /// set when one is detected); otherwise `{{ }}` is text.
     pub liquid: bool,
+    /// `$x$` is inline math (MkDocs arithmatex, KaTeX auto-render sites);
+    /// otherwise `$` is a dollar sign and math is `$$`, `\(` or `\[`.
+    pub math_single_dollar: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -120,6 +123,7 @@ impl Default for MarkdownConfig {
             raw_html: true,
             unsafe_links: false,
             liquid: false,
+            math_single_dollar: false,
         }
     }
 }

@@ -222,6 +222,11 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// How many bytes have been written.
+    pub(super) fn written(&self) -> usize {
+        self.out.len()
+    }
+
     /// The text written and its map.
     pub(super) fn finish(self) -> (String, OffsetMap) {
         (self.out, self.map)

@@ -10,6 +10,7 @@ pub mod highlight;
 pub mod html_links;
 pub mod ids;
 pub mod kramdown;
+pub mod math;
 mod partials;
 pub mod raw_html;
 pub mod safety;
@@ -47,6 +48,8 @@ pub struct RenderOptions<'a> {
     /// Liquid/Nunjucks renders (Jekyll and Eleventy sites); otherwise `{{ }}`
     /// is text.
     pub liquid: bool,
+    /// Whether `$x$` is math or a dollar sign.
+    pub math: math::SingleDollar,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +106,17 @@ pub struct Rendered {
     pub heading_offsets: Vec<usize>,
     pub word_count: usize,
     pub notes: Vec<RenderNote>,
+    /// What the page needs of the theme's optional scripts.
+    pub features: Features,
+}
+
+/// Content that needs a script of the theme to show as intended.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Features {
+    /// TeX math, typeset with KaTeX.
+    pub math: bool,
+    /// Mermaid diagrams, drawn by the mermaid library.
+    pub diagrams: bool,
 }
 
 impl Rendered {
@@ -121,7 +135,8 @@ fn parser_options(smart: bool) -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH;
     if smart {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -129,26 +144,42 @@ fn parser_options(smart: bool) -> Options {
 }
 
 /// Renders a page body. `body_offset` is where the body starts in the file, so
-/// spans point into the whole file. Partials and includes go in first.
+/// spans point into the whole file. Partials and includes go in first, then
+/// math delimiters are settled; each step keeps a map back to the body.
 pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Rendered {
     let syntax = partials::TemplateSyntax {
         erb: options.erb && !options.erb_show,
         liquid: options.liquid,
     };
-    let Some(expanded) = options
+    let mut text = std::borrow::Cow::Borrowed(body);
+    let mut maps: Vec<kramdown::OffsetMap> = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(expanded) = options
         .templates
         .and_then(|values| partials::expand(body, values, syntax))
-    else {
-        return render_body(body, body_offset, options);
+    {
+        text = std::borrow::Cow::Owned(expanded.text);
+        maps.push(expanded.map);
+        notes = expanded.notes;
+    }
+    let mut math_starts = Vec::new();
+    if let Some(delimited) = math::delimit(&text) {
+        text = std::borrow::Cow::Owned(delimited.text);
+        maps.push(delimited.map);
+        math_starts = delimited.inline_starts;
+    }
+    if maps.is_empty() {
+        return render_body(body, body_offset, options, &[]);
+    }
+    let mut out = render_body(&text, 0, options, &math_starts);
+    let to_body = |offset: usize| {
+        maps.iter()
+            .rev()
+            .fold(offset, |at, map| map.to_original(at))
     };
-    let mut out = render_body(&expanded.text, 0, options);
     let to_file = |span: &Range<usize>| {
-        expanded.map.to_original(span.start) + body_offset
-            ..expanded
-                .map
-                .to_original(span.end)
-                .max(expanded.map.to_original(span.start))
-                + body_offset
+        let start = to_body(span.start);
+        start + body_offset..to_body(span.end).max(start) + body_offset
     };
     for link in &mut out.links {
         link.span = to_file(&link.span);
@@ -156,16 +187,22 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     for note in &mut out.notes {
         note.span = to_file(&note.span);
     }
-    out.notes
-        .extend(expanded.notes.into_iter().map(|note| RenderNote {
-            span: note.at.start + body_offset..note.at.end + body_offset,
-            message: note.message,
-            help: note.help,
-        }));
+    out.notes.extend(notes.into_iter().map(|note| RenderNote {
+        span: note.at.start + body_offset..note.at.end + body_offset,
+        message: note.message,
+        help: note.help,
+    }));
     out
 }
 
-fn render_body(body: &str, body_offset: usize, options: &RenderOptions) -> Rendered {
+/// Renders a body whose partials and math delimiters are settled;
+/// `math_starts` says where inline math made from `\\(` starts in it.
+fn render_body(
+    body: &str,
+    body_offset: usize,
+    options: &RenderOptions,
+    math_starts: &[usize],
+) -> Rendered {
     let prepared = kramdown::prepare(
         body,
         &kramdown::PrepareOptions {
@@ -219,8 +256,21 @@ fn render_body(body: &str, body_offset: usize, options: &RenderOptions) -> Rende
     assign_heading_ids(&mut events, options.flavor, &mut out.headings);
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
+    if options.math == math::SingleDollar::Text {
+        math::dollars_as_text(&mut events, |start| {
+            let at = if prepared.changed {
+                prepared.map.to_original(start)
+            } else {
+                start
+            };
+            math_starts.binary_search(&at).is_ok()
+        });
+    }
+    out.features.math = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::InlineMath(_) | Event::DisplayMath(_)));
     if options.html {
-        render_code_blocks(&mut events, options.highlight);
+        out.features.diagrams = render_code_blocks(&mut events, options.highlight);
         collect_plain_text(&events, &mut out);
     }
 
@@ -1336,7 +1386,9 @@ fn find_url(text: &str) -> Option<(usize, usize)> {
 }
 
 /// Fenced and indented code: highlighted HTML in place of the events.
-fn render_code_blocks(events: &mut Vec<(Event, Range<usize>)>, highlight: bool) {
+/// Returns whether a block is a diagram.
+fn render_code_blocks(events: &mut Vec<(Event, Range<usize>)>, highlight: bool) -> bool {
+    let mut diagrams = false;
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::CodeBlock(kind)) = &events[i].0 else {
@@ -1357,12 +1409,14 @@ fn render_code_blocks(events: &mut Vec<(Event, Range<usize>)>, highlight: bool) 
             }
             j += 1;
         }
+        diagrams |= lang.eq_ignore_ascii_case("mermaid");
         let html = highlight::code_block(&code, &lang, highlight);
         let range = events[i].1.clone();
         let end = (j + 1).min(events.len());
         events.splice(i..end, [(Event::Html(CowStr::from(html)), range)]);
         i += 1;
     }
+    diagrams
 }
 
 fn collect_plain_text(events: &[(Event, Range<usize>)], out: &mut Rendered) {
@@ -1747,6 +1801,7 @@ mod tests {
             script_links: crate::markdown::ScriptLinks::Drop,
             templates: None,
             liquid: false,
+            math: crate::markdown::math::SingleDollar::Text,
         };
         render(body, 0, &options)
     }

@@ -571,6 +571,7 @@ mod tests {
             script_links: crate::markdown::ScriptLinks::Drop,
             templates: None,
             liquid: false,
+            math: crate::markdown::math::SingleDollar::Text,
         };
         let r = crate::markdown::render(
             "Intro.\n\n## First `code` part\n\nBody one.\n\n### Second\n\nBody two.\n",

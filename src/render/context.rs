@@ -73,6 +73,9 @@ pub struct PageView<'a> {
     pub cadence: Vec<CadenceBadge>,
     /// The page's tags, each linking to its tag page.
     pub tags: Vec<NavLink>,
+    /// Math and diagrams on the page: the theme loads KaTeX and mermaid
+    /// only where they are used.
+    pub features: crate::markdown::Features,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -681,9 +681,60 @@
     });
   }
 
+  /* ------------------------------------------------ math and diagrams */
+
+  // The page loads KaTeX and mermaid only when it has math or diagrams; the
+  // TeX and the diagram source stay readable when they do not load.
+  function initMath() {
+    if (!window.katex) return;
+    document.querySelectorAll('.math-inline, .math-display').forEach(function (el) {
+      try {
+        window.katex.render(el.textContent, el, {
+          displayMode: el.classList.contains('math-display'),
+          throwOnError: false
+        });
+      } catch (e) { /* the TeX stays as text */ }
+    });
+  }
+
+  function initDiagrams() {
+    if (!window.mermaid) return;
+    window.mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: 'strict',
+      theme: effectiveTheme() === 'dark' ? 'dark' : 'default'
+    });
+    window.mermaid.run({ querySelector: 'pre.mermaid' });
+  }
+
+  // KaTeX and mermaid are deferred scripts after this one: they have run
+  // when DOMContentLoaded fires (or at the latest at load).
+  function afterDeferredScripts(fn) {
+    var done = false;
+    function once() {
+      if (done) return;
+      done = true;
+      try { fn(); } catch (e) {
+        if (window.console) console.error('handbook.js:', e);
+      }
+    }
+    if (document.readyState === 'complete') once();
+    else {
+      document.addEventListener('DOMContentLoaded', once);
+      window.addEventListener('load', once);
+    }
+  }
+
+  function initTypesetting() {
+    afterDeferredScripts(function () {
+      initMath();
+      initDiagrams();
+    });
+  }
+
   function init() {
     var steps = [initThemeToggle, initMenu, initAnchors, initCopyButtons, initScrollables,
-      initTocHighlight, initSearch, initNotFound, initBackToTop, initPrint];
+      initTocHighlight, initSearch, initNotFound, initBackToTop, initPrint, initTypesetting];
     steps.forEach(function (step) {
       try { step(); } catch (e) {
         if (window.console) console.error('handbook.js:', e);
