@@ -155,3 +155,25 @@ fn inline_nomarkdown_in_a_table_cell_is_raw_html() {
         "| step | note |\n|---|---|\n| one | {::nomarkdown}<b>bold</b><br>two lines{:/} |\n| two | a {::comment}hidden{:/comment} b |\n"
     ));
 }
+
+#[test]
+fn callouts_of_every_dialect_become_alerts() {
+    insta::assert_snapshot!(html(concat!(
+        "> [!WARNING]\n> Check the **close date**.\n\n",
+        "!!! tip \"Before the call\"\n    Read the [account plan](/plans/).\n\n",
+        "??? note\n    Collapsed by default.\n\n",
+        ":::danger Never\nShare a customer's data.\n:::\n\n",
+        "{{< alert type=\"info\" >}}\nHugo **alert**.\n{{< /alert >}}\n\n",
+        "{{< youtube dQw4w9WgXcQ >}}\n"
+    )));
+}
+
+#[test]
+fn math_in_every_delimiter_and_prices_stay_text() {
+    insta::assert_snapshot!(html(concat!(
+        "Win rate \\(\\frac{won}{won + lost}\\) on $5 to $10 deals.\n\n",
+        "$$a^2 + b^2 = c^2$$\n\n",
+        "\\[\n\\sum_i x_i\n\\]\n\n",
+        "Copy [\\[Template\\]](/t/) \\(optional\\).\n"
+    )));
+}

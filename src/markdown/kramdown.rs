@@ -984,6 +984,9 @@ fn liquid(
         };
     }
     if text.starts_with("{{<") || text.starts_with("{{%") {
+        if let Some(html) = super::callouts::hugo_shortcode(inner) {
+            return (end, Some(html));
+        }
         return match first {
             "ref" | "relref" => (end, words.next().map(unquote)),
             _ => {

@@ -6,6 +6,7 @@
 //! collect every link with its position in the source file.
 
 pub mod block_attrs;
+mod callouts;
 pub mod highlight;
 pub mod html_links;
 pub mod ids;
@@ -136,7 +137,8 @@ fn parser_options(smart: bool) -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_MATH;
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM;
     if smart {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -145,7 +147,8 @@ fn parser_options(smart: bool) -> Options {
 
 /// Renders a page body. `body_offset` is where the body starts in the file, so
 /// spans point into the whole file. Partials and includes go in first, then
-/// math delimiters are settled; each step keeps a map back to the body.
+/// callout blocks and math delimiters are settled; each step keeps a map
+/// back to the body.
 pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Rendered {
     let syntax = partials::TemplateSyntax {
         erb: options.erb && !options.erb_show,
@@ -161,6 +164,10 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
         text = std::borrow::Cow::Owned(expanded.text);
         maps.push(expanded.map);
         notes = expanded.notes;
+    }
+    if let Some((rewritten, map)) = callouts::rewrite_blocks(&text) {
+        text = std::borrow::Cow::Owned(rewritten);
+        maps.push(map);
     }
     let mut math_starts = Vec::new();
     if let Some(delimited) = math::delimit(&text) {
@@ -256,6 +263,7 @@ fn render_body(
     assign_heading_ids(&mut events, options.flavor, &mut out.headings);
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
+    callouts::github_alerts(&mut events);
     if options.math == math::SingleDollar::Text {
         math::dollars_as_text(&mut events, |start| {
             let at = if prepared.changed {
