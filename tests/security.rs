@@ -484,3 +484,47 @@ fn many_cadence_owners_build_in_reasonable_time() {
     files.push(("content/index.md", "# Home\n"));
     assert_eq!(build_within_bound(&files), Some(0));
 }
+
+/// Builds `dir` with its address space capped, so a build that needs
+/// gigabytes fails instead of passing on a machine that has them.
+fn build_in_bounded_memory(dir: &Path, limit_mb: u64) -> std::process::Output {
+    let binary = assert_cmd::cargo::cargo_bin("handbook");
+    std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {} && exec \"$0\" build --quiet --output out",
+            limit_mb * 1024
+        ))
+        .arg(binary)
+        .current_dir(dir)
+        .output()
+        .expect("bash runs")
+}
+
+#[test]
+fn a_page_of_markers_builds_in_bounded_memory() {
+    // 20 MB of `*a_ `: the parser would keep ten million nodes (2.2 GB).
+    let markers = "*a_ ".repeat(5_000_000);
+    let dir = site(&[("content/index.md", "# Home\n"), ("content/a.md", &markers)]);
+    let run = build_in_bounded_memory(dir.path(), 1024);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("inline Markdown markers"), "{stderr}");
+    let page = std::fs::read_to_string(dir.path().join("out/a/index.html")).expect("page");
+    assert!(page.contains("<pre class=\"oversized-page\">*a_ *a_"));
+
+    // A partial that includes itself twice doubles at every level.
+    let half_mb = "x".repeat(512 * 1024);
+    let bomb = format!("{half_mb}\n<%= partial \"bomb\" %>\n<%= partial \"bomb\" %>\n");
+    let dir = site(&[
+        (
+            "content/index.html.md.erb",
+            "# Home\n\n<%= partial \"bomb\" %>\n",
+        ),
+        ("content/_bomb.md", &bomb),
+    ]);
+    let run = build_in_bounded_memory(dir.path(), 1024);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("partials expand to more than"), "{stderr}");
+}

@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod html_links;
 pub mod ids;
 pub mod kramdown;
+mod limits;
 pub mod math;
 mod partials;
 pub mod raw_html;
@@ -150,6 +151,9 @@ fn parser_options(smart: bool) -> Options {
 /// callout blocks and math delimiters are settled; each step keeps a map
 /// back to the body.
 pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Rendered {
+    if let Some(held_back) = limits::oversized(body, body_offset) {
+        return held_back;
+    }
     let syntax = partials::TemplateSyntax {
         erb: options.erb && !options.erb_show,
         liquid: options.liquid,
@@ -178,7 +182,11 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     if maps.is_empty() {
         return render_body(body, body_offset, options, &[]);
     }
-    let mut out = render_body(&text, 0, options, &math_starts);
+    // Partials can make a small page large.
+    let mut out = match limits::oversized(&text, 0) {
+        Some(held_back) => held_back,
+        None => render_body(&text, 0, options, &math_starts),
+    };
     let to_body = |offset: usize| {
         maps.iter()
             .rev()

@@ -23,6 +23,10 @@ use crate::content::includes::{IncludeFrom, Includes};
 /// a partial that includes itself stops here.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
+/// How much text one partial may expand to, nested partials included: a
+/// partial that includes itself twice would otherwise double at every level.
+const MAX_PARTIAL_OUTPUT: usize = 4 * 1024 * 1024;
+
 /// What a page's template expressions can read.
 pub struct TemplateValues<'a> {
     /// The page's front matter.
@@ -216,6 +220,13 @@ impl<'a> TemplateValues<'a> {
                     _ => TagOutput::Nothing,
                 }
             };
+            if out.len() > MAX_PARTIAL_OUTPUT {
+                notes.push(format!(
+                    "partials expand to more than {} MB here; the rest is left out",
+                    MAX_PARTIAL_OUTPUT / (1024 * 1024)
+                ));
+                return out;
+            }
             match output {
                 TagOutput::Value(text) | TagOutput::Partial(text) => out.push_str(&text),
                 TagOutput::Missing(name) => {
