@@ -27,6 +27,7 @@ use crate::render::context::{
 use crate::render::nav::{NavSource, SectionNavs};
 use crate::render::{Renderer, StaticSource, Theme};
 use crate::site::{NavLink, Site};
+use crate::timings::Timings;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -62,34 +63,6 @@ pub struct Loaded {
     pub rhythm: Rhythm,
     pub links: LinkReport,
     pub report: Report,
-}
-
-/// With `HANDBOOK_TIMINGS` set, prints how long each stage took on stderr
-/// (for profiling; see BENCHMARKS.md).
-pub struct Timings {
-    on: bool,
-    last: Instant,
-}
-
-impl Timings {
-    pub fn start() -> Timings {
-        Timings {
-            on: std::env::var_os("HANDBOOK_TIMINGS").is_some(),
-            last: Instant::now(),
-        }
-    }
-
-    /// Prints the time since the previous mark, labelled `stage`.
-    pub fn mark(&mut self, stage: &str) {
-        if self.on {
-            let now = Instant::now();
-            eprintln!(
-                "timing: {stage:<22} {:>8.1} ms",
-                (now - self.last).as_secs_f64() * 1e3
-            );
-            self.last = now;
-        }
-    }
 }
 
 /// Files `handbook` generates besides the pages.

@@ -20,3 +20,5 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod timings;
+pub mod yaml;

@@ -12,7 +12,13 @@ use super::vocabulary::{CadenceDef, Freq, Vocabulary};
 use super::{slug, Activity, Day, Rhythm};
 use crate::config::Config;
 use crate::content::Page;
-use crate::render::context::CadenceLabel;
+
+/// A cadence as templates show it: its vocabulary key and label.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CadenceLabel {
+    pub key: String,
+    pub label: String,
+}
 
 /// Where the generated files live (site paths, without `base_path`).
 pub const INDEX_PATH: &str = "/cadence/";

@@ -13,7 +13,8 @@ pub mod locate;
 pub mod prose;
 pub mod recur;
 pub mod schema;
-pub mod vocabulary;
+/// The vocabulary is built with the configuration; the rhythm reads it.
+pub use crate::config::vocabulary;
 
 #[cfg(test)]
 mod tests;

@@ -11,8 +11,6 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::content::front_matter;
-
 /// The generator a site was made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Generator {
@@ -64,7 +62,7 @@ pub const ALWAYS_EXCLUDED_FOLDERS: &[&str] = &["node_modules", "_site"];
 /// is recognised.
 pub fn detect(root: &Path) -> Detected {
     let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
-    let yaml = |name: &str| read(name).and_then(|t| front_matter::parse_yaml_document(&t));
+    let yaml = |name: &str| read(name).and_then(|t| crate::yaml::document(&t));
     if let Some(mkdocs) = yaml("mkdocs.yml").or_else(|| yaml("mkdocs.yaml")) {
         return mkdocs_site(&mkdocs);
     }
@@ -237,7 +235,7 @@ fn quoted_value_after(code: &str, key: &str) -> Option<String> {
 fn middleman_site(root: &Path) -> Detected {
     let tech_docs = std::fs::read_to_string(root.join("config/tech-docs.yml"))
         .ok()
-        .and_then(|t| front_matter::parse_yaml_document(&t));
+        .and_then(|t| crate::yaml::document(&t));
     let mut detected = Detected {
         generator: Some(Generator::Middleman),
         content_dir: Some("source".into()),

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cadence::vocabulary::{Recurrence, StartDate, Vocabulary};
 use crate::diagnostics::Diagnostic;
+use vocabulary::{Recurrence, StartDate, Vocabulary};
 
 pub mod detect;
+pub mod vocabulary;
 
 pub const CONFIG_FILE: &str = "site.toml";
 

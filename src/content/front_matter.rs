@@ -1,8 +1,9 @@
 //! Splits a page into front matter and body, and parses the front matter.
 //!
-//! This is the only module that names `serde_yaml` (deprecated upstream), so it
-//! can be swapped for another YAML parser in one place. Everything it hands on is
-//! `serde_json::Value`, which the templates consume anyway.
+//! YAML is read through `crate::yaml`, the one module that names `serde_yaml`
+//! (deprecated upstream), so it can be swapped for another YAML parser in one
+//! place. Everything it hands on is `serde_json::Value`, which the templates
+//! consume anyway.
 
 use std::ops::Range;
 
@@ -140,70 +141,13 @@ pub fn parse(text: &str, split: &Split) -> Result<Parsed, FrontMatterError> {
     }
 }
 
-/// A whole YAML document (another generator's `_config.yml`, say) as a JSON
-/// map; `None` when it is not valid YAML or not a mapping.
-pub fn parse_yaml_document(text: &str) -> Option<Map<String, Value>> {
-    parse_yaml(text, 0).ok().map(|parsed| parsed.map)
-}
-
-/// A YAML data file (`_data/team.yml`) as JSON: any shape, `None` when it
-/// is not valid YAML or nests deeper than front matter may.
-pub fn parse_yaml_value(text: &str) -> Option<Value> {
-    if too_deep_flow(text).is_some() {
-        return None;
-    }
-    serde_yaml::from_str::<serde_yaml::Value>(text)
-        .ok()
-        .map(yaml_to_json)
-}
-
-/// Deeper `[`/`{` nesting than the YAML reader accepts (it stops at 128).
-const MAX_FLOW_DEPTH: usize = 128;
-
-/// Where flow collections (`[`, `{`) nest deeper than [`MAX_FLOW_DEPTH`]:
-/// the YAML scanner's time grows with the square of the nesting before it
-/// gives up, so such front matter is refused before it is read. Quoted
-/// strings and comments are skipped; the count is otherwise approximate
-/// only in being strict.
-fn too_deep_flow(front: &str) -> Option<usize> {
-    let bytes = front.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            quote @ (b'"' | b'\'') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' && quote == b'"' {
-                        2
-                    } else {
-                        1
-                    };
-                }
-            }
-            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
 fn parse_yaml(front: &str, base: usize) -> Result<Parsed, FrontMatterError> {
-    if let Some(at) = too_deep_flow(front) {
+    if let Some(at) = crate::yaml::too_deep_flow(front) {
         return Err(FrontMatterError::Yaml {
-            message: format!("lists or mappings nested more than {MAX_FLOW_DEPTH} deep"),
+            message: format!(
+                "lists or mappings nested more than {} deep",
+                crate::yaml::MAX_FLOW_DEPTH
+            ),
             span: base + at..base + at + 1,
         });
     }
@@ -237,20 +181,20 @@ fn parse_yaml(front: &str, base: usize) -> Result<Parsed, FrontMatterError> {
         deduped = out;
         &deduped
     };
-    let value: serde_yaml::Value = serde_yaml::from_str(source).map_err(|e| {
+    let value = crate::yaml::to_json(source).map_err(|e| {
         let span = e
-            .location()
-            .map(|l| {
-                let at = error_offset(front, offset_of(front, l.line(), l.column()));
+            .location
+            .map(|(line, column)| {
+                let at = error_offset(front, offset_of(front, line, column));
                 base + at..base + at
             })
             .unwrap_or(base..base);
         FrontMatterError::Yaml {
-            message: strip_position_suffix(&e.to_string()),
+            message: e.message,
             span,
         }
     })?;
-    match yaml_to_json(value) {
+    match value {
         Value::Object(map) => Ok(Parsed { map, warnings }),
         Value::Null => Ok(Parsed {
             map: Map::new(),
@@ -274,14 +218,6 @@ fn error_offset(front: &str, at: usize) -> usize {
     let indent =
         front[line_start..content_end].len() - front[line_start..content_end].trim_start().len();
     line_start + indent
-}
-
-/// serde_yaml appends " at line X column Y"; we show the position ourselves.
-fn strip_position_suffix(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
 }
 
 /// 1-based line and column, as the YAML parser counts them, to a byte offset
@@ -376,50 +312,6 @@ fn top_level_key(line: &str) -> Option<&str> {
     let key = line[..colon].trim();
     let key = key.trim_matches(|c| c == '"' || c == '\'');
     (!key.is_empty()).then_some(key)
-}
-
-fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(mapping) => {
-            let mut map = Map::new();
-            for (k, v) in mapping {
-                map.insert(yaml_key(k), yaml_to_json(v));
-            }
-            Value::Object(map)
-        }
-        // Ruby-style tags (`!ruby/object`): keep the value, drop the tag.
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-fn yaml_key(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => s,
-        Y::Bool(b) => b.to_string(),
-        Y::Number(n) => n.to_string(),
-        Y::Null => "null".into(),
-        other => serde_yaml::to_string(&other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    }
 }
 
 pub fn json_kind(value: &Value) -> &'static str {

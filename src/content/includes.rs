@@ -206,7 +206,7 @@ fn read_data_folder(
         let text = String::from_utf8_lossy(&bytes);
         let value = match kind {
             DataKind::Json => serde_json::from_str::<Value>(&text).ok(),
-            DataKind::Yaml => super::front_matter::parse_yaml_value(&text),
+            DataKind::Yaml => crate::yaml::value(&text),
         };
         let Some(value) = value else {
             diagnostics.push(

@@ -37,7 +37,7 @@ impl Extras<'_> {
     }
 
     pub fn write(&self, sink: &dyn Sink) -> Result<(), OutputError> {
-        let mut timings = crate::build::Timings::start();
+        let mut timings = crate::timings::Timings::start();
         self.write_sitemap(sink)?;
         timings.mark("sitemap");
         self.write_search(sink)?;

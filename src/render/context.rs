@@ -39,11 +39,8 @@ pub struct CadenceBadge {
     pub anchor: String,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct CadenceLabel {
-    pub key: String,
-    pub label: String,
-}
+/// A cadence as templates show it: its key and label.
+pub use crate::cadence::index::CadenceLabel;
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct PageView<'a> {
