@@ -2,6 +2,7 @@
 //!
 //! config -> content -> markdown -> links -> site -> render -> output
 
+pub mod cache;
 mod tag_pages;
 
 use std::collections::{BTreeMap, HashMap};
@@ -39,6 +40,9 @@ pub struct BuildOptions {
     pub force: bool,
     /// Report progress on a terminal.
     pub progress: bool,
+    /// Skip the build when the cache says nothing changed (`--no-cache`
+    /// turns it off).
+    pub use_cache: bool,
 }
 
 /// What a build did.
@@ -52,6 +56,9 @@ pub struct BuildSummary {
     pub report: Report,
     /// Whether the output folder was replaced.
     pub wrote_site: bool,
+    /// Nothing the build reads changed since the last one: the site in the
+    /// output folder is that build's, and `report` its diagnostics.
+    pub up_to_date: bool,
 }
 
 /// The parsed and resolved site, shared by `build`, `check` and `serve`.
@@ -327,6 +334,50 @@ impl BuildError {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
+    let cache = cache::BuildCache::for_site(config).filter(|_| options.use_cache);
+    let inputs = cache
+        .as_ref()
+        .map(|_| cache::inputs_fingerprint(config, options));
+    let mut cache_note = None;
+    if let (Some(cache), Some(inputs)) = (&cache, inputs) {
+        match cache.lookup(config, inputs) {
+            cache::Lookup::Hit(last) => {
+                return Ok(BuildSummary {
+                    pages: last.pages,
+                    assets: last.assets,
+                    report: last.report,
+                    wrote_site: true,
+                    up_to_date: true,
+                    elapsed: started.elapsed(),
+                    ..BuildSummary::default()
+                })
+            }
+            cache::Lookup::Miss => {}
+            cache::Lookup::Unusable(note) => cache_note = Some(Diagnostic::warning("cache", note)),
+        }
+    }
+    let mut summary = build_everything(config, options, started)?;
+    if let (Some(cache), Some(inputs)) = (&cache, inputs) {
+        if summary.wrote_site {
+            cache.store(
+                config,
+                inputs,
+                summary.pages,
+                summary.assets,
+                &summary.report,
+            );
+        }
+    }
+    summary.report.extend(cache_note);
+    Ok(summary)
+}
+
+/// The build without the cache: every stage, every page.
+fn build_everything(
+    config: &Config,
+    options: &BuildOptions,
+    started: Instant,
+) -> Result<BuildSummary, BuildError> {
     let theme = Theme::load(config)
         .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
     let mut renderer = Renderer::new(&theme).map_err(BuildError::from)?;

@@ -79,6 +79,9 @@ pub struct BuildArgs {
     /// Replace an output folder that handbook did not create.
     #[arg(long)]
     pub force: bool,
+    /// Build everything even when the build cache says nothing changed.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Args, Debug)]
@@ -219,13 +222,24 @@ fn run_build(args: BuildArgs) -> i32 {
         keep_going: args.keep_going,
         force: args.force,
         progress: !args.site.quiet && std::io::stderr().is_terminal(),
+        use_cache: !args.no_cache,
     };
     match build::build(&config, &options) {
         Ok(mut summary) => {
             summary.report.sort();
             print_report(&summary.report);
             let errors = summary.report.errors();
-            if !args.site.quiet {
+            if !args.site.quiet && summary.up_to_date {
+                eprintln!(
+                    "Up to date: nothing the build reads changed since the last build; {} pages and {} assets in {} ({:.2}s): {} error(s), {} warning(s)",
+                    summary.pages,
+                    summary.assets,
+                    config.output_dir.display(),
+                    summary.elapsed.as_secs_f64(),
+                    errors,
+                    summary.report.warnings(),
+                );
+            } else if !args.site.quiet {
                 let verb = if summary.wrote_site {
                     "Built"
                 } else {

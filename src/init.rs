@@ -65,6 +65,6 @@ pub fn init(dir: &Path) -> Result<(), String> {
     write("site.toml", SITE_TOML)?;
     write("content/index.md", INDEX)?;
     write("content/planning/index.md", PLANNING)?;
-    write(".gitignore", "/public/\n")?;
+    write(".gitignore", "/public/\n/.handbook-cache/\n")?;
     Ok(())
 }

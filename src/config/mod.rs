@@ -47,6 +47,8 @@ pub struct SiteConfig {
     /// Files and folders of the content folder that are not part of the
     /// site: glob patterns relative to it (`drafts/**`, `*.template.md`).
     pub exclude: Vec<String>,
+    /// The build cache, relative to the site root (`""` turns it off).
+    pub cache_dir: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -251,6 +253,7 @@ impl Default for SiteConfig {
             cadence: CadenceConfig::default(),
             extra: toml::Table::new(),
             exclude: Vec::new(),
+            cache_dir: ".handbook-cache".into(),
         }
     }
 }

@@ -65,9 +65,12 @@ pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// `handbook` with the given arguments.
+/// `handbook` with the given arguments. The build cache is off (tests build
+/// fixtures and corpora that must stay as they are); the cache's own tests
+/// turn it on with `HANDBOOK_CACHE_DIR`.
 pub fn handbook() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("handbook").expect("binary");
     cmd.env("NO_COLOR", "1");
+    cmd.env("HANDBOOK_CACHE_DIR", "");
     cmd
 }

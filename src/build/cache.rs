@@ -1,0 +1,373 @@
+//! The build cache (`.handbook-cache/` beside `site.toml`, `cache_dir` in
+//! `site.toml`, `--no-cache` to bypass): what the last build read and wrote,
+//! so a build with nothing new to read (a CI job that restored the cache and
+//! the output folder, a second `handbook build`) reports the last build's
+//! diagnostics and leaves the site as it is.
+//!
+//! What a build reads is fingerprinted: the binary itself, the settings files
+//! of the site (and of the generator it was made for), the command line, the
+//! year (the rhythm starts on January 1 when `[cadence] start` is not set),
+//! the last commit of the content folder (pages show their last commit's
+//! date), and every file of
+//! the content folder, templates, static files, theme, data and includes
+//! (small files by their bytes, so a fresh clone in CI still matches; large
+//! ones by size and time). The output folder must still hold what the last
+//! build wrote: its manifest is fingerprinted too.
+//!
+//! The cache is safe to delete. A cache that cannot be read, was cut short or
+//! was written by another `handbook` binary means a full build and a note,
+//! never a wrong site.
+
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Location, Report, Severity};
+
+/// Bumped when the record's shape or meaning changes.
+const FORMAT: u32 = 1;
+const RECORD: &str = "build.json";
+/// Files at the site root that hold settings of the site or of the
+/// generator it was made for.
+const SETTINGS_FILES: &[&str] = &[
+    "site.toml",
+    "mkdocs.yml",
+    "_config.yml",
+    "config.rb",
+    "config/tech-docs.yml",
+    "hugo.toml",
+    "hugo.yaml",
+    "config.toml",
+    ".eleventy.js",
+    ".eleventyignore",
+    "eleventy.config.js",
+    "eleventy.config.mjs",
+    "eleventy.config.cjs",
+    "docusaurus.config.js",
+];
+/// Folders beside the content whose files a build may read.
+const SITE_FOLDERS: &[&str] = &["templates", "static", "_data", "data", "_includes"];
+/// Files up to this size are fingerprinted by their bytes.
+const HASHED_FILE_LIMIT: u64 = 1024 * 1024;
+
+/// The cache of one site.
+pub struct BuildCache {
+    dir: PathBuf,
+}
+
+/// What the last build left, as stored.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    format: u32,
+    binary: u64,
+    inputs: u64,
+    output_manifest: u64,
+    pages: usize,
+    assets: usize,
+    diagnostics: Vec<StoredDiagnostic>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredDiagnostic {
+    error: bool,
+    file: Option<String>,
+    location: Option<(usize, usize, String, usize, usize)>,
+    message: String,
+    label: Option<String>,
+    help: Option<String>,
+    code: String,
+    target: Option<String>,
+}
+
+/// The last build, when nothing it read has changed.
+pub struct UpToDate {
+    pub pages: usize,
+    pub assets: usize,
+    pub report: Report,
+}
+
+/// What a lookup found.
+pub enum Lookup {
+    Hit(UpToDate),
+    /// Something changed, or there is no cache yet.
+    Miss,
+    /// The cache was unreadable or another binary's: the note says which.
+    Unusable(String),
+}
+
+impl BuildCache {
+    /// The site's cache folder (`HANDBOOK_CACHE_DIR`, else `cache_dir` of
+    /// `site.toml`, relative to the site root), or `None` when caching is off.
+    pub fn for_site(config: &Config) -> Option<BuildCache> {
+        let dir = cache_dir(config)?;
+        Some(BuildCache { dir })
+    }
+
+    /// Looks up a build whose inputs fingerprint to `inputs`.
+    pub fn lookup(&self, config: &Config, inputs: u64) -> Lookup {
+        let path = self.dir.join(RECORD);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Lookup::Miss;
+        };
+        let record: Record = match serde_json::from_slice(&bytes) {
+            Ok(record) => record,
+            Err(_) => {
+                return Lookup::Unusable(format!(
+                    "the build cache {} could not be read; building everything",
+                    path.display()
+                ))
+            }
+        };
+        if record.format != FORMAT || record.binary != binary_fingerprint() {
+            return Lookup::Unusable(format!(
+                "the build cache {} was written by another handbook binary; building everything",
+                self.dir.display()
+            ));
+        }
+        if record.inputs != inputs || record.output_manifest != output_fingerprint(config) {
+            return Lookup::Miss;
+        }
+        let mut report = Report::default();
+        for stored in record.diagnostics {
+            report.push(stored.into_diagnostic());
+        }
+        Lookup::Hit(UpToDate {
+            pages: record.pages,
+            assets: record.assets,
+            report,
+        })
+    }
+
+    /// Records a build that wrote the site; a failure to write the cache
+    /// only costs the next build its shortcut.
+    pub fn store(
+        &self,
+        config: &Config,
+        inputs: u64,
+        pages: usize,
+        assets: usize,
+        report: &Report,
+    ) {
+        let record = Record {
+            format: FORMAT,
+            binary: binary_fingerprint(),
+            inputs,
+            output_manifest: output_fingerprint(config),
+            pages,
+            assets,
+            diagnostics: report
+                .diagnostics
+                .iter()
+                .map(StoredDiagnostic::from)
+                .collect(),
+        };
+        let Ok(json) = serde_json::to_vec(&record) else {
+            return;
+        };
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        // Written beside, then renamed: a build stopped halfway leaves the
+        // old record or the new one, never half of one.
+        let partial = self.dir.join(format!("{RECORD}.partial"));
+        if std::fs::write(&partial, json).is_ok() {
+            let _ = std::fs::rename(&partial, self.dir.join(RECORD));
+        }
+    }
+}
+
+impl From<&Diagnostic> for StoredDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        StoredDiagnostic {
+            error: d.severity == Severity::Error,
+            file: d.file.clone(),
+            location: d.location.as_ref().map(|l| {
+                (
+                    l.line,
+                    l.column,
+                    l.source_line.clone(),
+                    l.underline.start,
+                    l.underline.end,
+                )
+            }),
+            message: d.message.clone(),
+            label: d.label.clone(),
+            help: d.help.clone(),
+            code: d.code.to_string(),
+            target: d.target.clone(),
+        }
+    }
+}
+
+impl StoredDiagnostic {
+    fn into_diagnostic(self) -> Diagnostic {
+        let severity = if self.error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let mut d = Diagnostic::new(severity, static_code(&self.code), self.message);
+        d.file = self.file;
+        d.location = self
+            .location
+            .map(|(line, column, source_line, start, end)| Location {
+                line,
+                column,
+                source_line,
+                underline: start..end,
+            });
+        d.label = self.label;
+        d.help = self.help;
+        d.target = self.target;
+        d
+    }
+}
+
+/// A diagnostic code as the `&'static str` diagnostics carry: each distinct
+/// code read back from the cache is kept once for the rest of the run.
+fn static_code(code: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let codes = CODES.get_or_init(Mutex::default);
+    let Ok(mut codes) = codes.lock() else {
+        return "cached";
+    };
+    if let Some(known) = codes.get(code) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(code.to_string().into_boxed_str());
+    codes.insert(leaked);
+    leaked
+}
+
+/// The running binary: another build of `handbook` may render differently.
+fn binary_fingerprint() -> u64 {
+    use std::sync::OnceLock;
+    static BINARY: OnceLock<u64> = OnceLock::new();
+    *BINARY.get_or_init(|| {
+        let mut hasher = Xxh3::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        if let Some(bytes) = std::env::current_exe()
+            .ok()
+            .and_then(|p| std::fs::read(p).ok())
+        {
+            hasher.update(&bytes);
+        }
+        hasher.digest()
+    })
+}
+
+fn output_fingerprint(config: &Config) -> u64 {
+    match std::fs::read(config.output_dir.join(crate::output::MANIFEST)) {
+        Ok(bytes) => xxhash_rust::xxh3::xxh3_64(&bytes),
+        Err(_) => 0,
+    }
+}
+
+/// Everything a build of this site reads, and the options that change what
+/// it writes, as one number.
+pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&FORMAT.to_le_bytes());
+    for name in SETTINGS_FILES {
+        hasher.update(name.as_bytes());
+        if let Ok(bytes) = std::fs::read(config.root.join(name)) {
+            hasher.update(&bytes);
+        }
+    }
+    hasher.update(config.content_dir.to_string_lossy().as_bytes());
+    hasher.update(config.output_dir.to_string_lossy().as_bytes());
+    hasher.update(config.base_url.as_bytes());
+    hasher.update(&[
+        u8::from(config.site.drafts),
+        u8::from(options.strict),
+        u8::from(options.keep_going),
+    ]);
+    hasher.update(this_year().as_bytes());
+    hasher.update(last_content_commit(config).as_bytes());
+    hash_tree(&mut hasher, config, &config.content_dir);
+    let theme = config.root.join("themes").join(&config.site.theme);
+    let folders = SITE_FOLDERS
+        .iter()
+        .map(|f| config.root.join(f))
+        .chain(std::iter::once(theme));
+    for folder in folders {
+        if folder != config.content_dir && folder.is_dir() {
+            hash_tree(&mut hasher, config, &folder);
+        }
+    }
+    hasher.digest()
+}
+
+/// Where the cache lives; `None` when it is off (an empty setting).
+fn cache_dir(config: &Config) -> Option<PathBuf> {
+    let setting =
+        std::env::var("HANDBOOK_CACHE_DIR").unwrap_or_else(|_| config.site.cache_dir.clone());
+    let setting = setting.trim();
+    (!setting.is_empty()).then(|| config.root.join(setting))
+}
+
+fn this_year() -> String {
+    use chrono::Datelike;
+    chrono::Utc::now().year().to_string()
+}
+
+/// The last commit that changed the content folder, when the site is in a
+/// git repository: pages show their last commit's date, and a commit that
+/// changed only other files changes none of them.
+fn last_content_commit(config: &Config) -> String {
+    std::process::Command::new("git")
+        .args(["log", "-1", "--format=%H", "--"])
+        .arg(&config.content_dir)
+        .current_dir(&config.root)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Every file below `folder` (hidden ones, tooling folders and the output
+/// and cache folders left out): its path, and its bytes or size and time.
+fn hash_tree(hasher: &mut Xxh3, config: &Config, folder: &Path) {
+    let cache_dir = cache_dir(config).unwrap_or_default();
+    let walker = walkdir::WalkDir::new(folder)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(name.starts_with('.')
+                    || name == "node_modules"
+                    || e.path() == config.output_dir
+                    || e.path() == cache_dir)
+        });
+    for entry in walker.filter_map(Result::ok) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        hasher.update(entry.path().to_string_lossy().as_bytes());
+        let Ok(metadata) = entry.metadata() else {
+            continue;
+        };
+        if metadata.len() <= HASHED_FILE_LIMIT {
+            if let Ok(bytes) = std::fs::read(entry.path()) {
+                hasher.write_u64(xxhash_rust::xxh3::xxh3_64(&bytes));
+                continue;
+            }
+        }
+        hasher.write_u64(metadata.len());
+        if let Ok(modified) = metadata.modified() {
+            let since = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            hasher.write_u64(since.as_nanos() as u64);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The build cache: a build with nothing new to read leaves the site as the
+//! last build wrote it and says so, with the same diagnostics; any change,
+//! a missing output folder or an unusable cache means a full build.
+
+mod common;
+
+use std::path::Path;
+
+use common::{handbook, site};
+
+/// `handbook build` with the cache in `cache` (relative to the site root).
+fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let output = handbook()
+        .current_dir(dir)
+        .env("HANDBOOK_CACHE_DIR", ".handbook-cache")
+        .arg("build")
+        .args(extra)
+        .output()
+        .expect("handbook runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn page(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("public/a/index.html")).expect("page")
+}
+
+#[test]
+fn nothing_changed_means_nothing_rebuilt_and_the_same_report() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n\n[gone](/missing/)\n"),
+        ("content/a.md", "# A\n\nFirst.\n"),
+    ]);
+    let (code, first) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{first}");
+    assert!(first.contains("Built 2 pages"), "{first}");
+    let before = page(dir.path());
+
+    let (code, second) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{second}");
+    assert!(second.contains("Up to date"), "{second}");
+    assert!(
+        second.contains("no page at `/missing/`"),
+        "the warning is told again: {second}"
+    );
+    assert!(second.contains("1 warning(s)"), "{second}");
+    assert_eq!(page(dir.path()), before);
+
+    // A change to a page, a deleted output folder, --no-cache: a full build.
+    std::fs::write(dir.path().join("content/a.md"), "# A\n\nSecond.\n").expect("edit");
+    let (_, third) = build(dir.path(), &[]);
+    assert!(third.contains("Built 2 pages"), "{third}");
+    assert!(page(dir.path()).contains("Second."));
+    std::fs::remove_dir_all(dir.path().join("public")).expect("rm");
+    let (_, fourth) = build(dir.path(), &[]);
+    assert!(fourth.contains("Built 2 pages"), "{fourth}");
+    let (_, fifth) = build(dir.path(), &["--no-cache"]);
+    assert!(fifth.contains("Built 2 pages"), "{fifth}");
+    // A template or setting counts as much as a page.
+    std::fs::write(dir.path().join("site.toml"), "title = \"Renamed\"\n").expect("toml");
+    let (_, sixth) = build(dir.path(), &[]);
+    assert!(sixth.contains("Built 2 pages"), "{sixth}");
+    assert!(page(dir.path()).contains("Renamed"));
+}
+
+#[test]
+fn an_unusable_cache_means_a_full_build_and_a_note() {
+    let dir = site(&[("content/index.md", "# Home\n"), ("content/a.md", "# A\n")]);
+    let record = dir.path().join(".handbook-cache/build.json");
+    build(dir.path(), &[]);
+    assert!(record.is_file(), "the cache is beside site.toml");
+
+    std::fs::write(&record, b"{\"format\": 1, \"bin").expect("truncate");
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("could not be read; building everything"),
+        "{out}"
+    );
+    assert!(out.contains("Built 2 pages"), "{out}");
+
+    let text = std::fs::read_to_string(&record).expect("rewritten");
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    json["binary"] = serde_json::json!(12345);
+    std::fs::write(&record, json.to_string()).expect("foreign");
+    let (_, out) = build(dir.path(), &[]);
+    assert!(out.contains("written by another handbook binary"), "{out}");
+    assert!(out.contains("Built 2 pages"), "{out}");
+    let (_, out) = build(dir.path(), &[]);
+    assert!(out.contains("Up to date"), "{out}");
+}
