@@ -95,8 +95,8 @@ fn stages_import_only_earlier_stages() {
 /// Files still over the limit, each held to its size today: the list only
 /// shrinks (issue: one pipeline, files under 800 lines).
 const OVER_THE_LIMIT: &[(&str, usize)] = &[
-    ("build.rs", 1232),
-    ("serve/workspace.rs", 1399),
+    ("build.rs", 848),
+    ("serve/workspace.rs", 1269),
     ("markdown/kramdown.rs", 1588),
     ("markdown/mod.rs", 1915),
 ];

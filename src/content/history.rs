@@ -107,6 +107,16 @@ pub fn last_changes(content_dir: &Path, pages: &[Page]) -> Vec<Option<LastChange
     changes
 }
 
+/// A page's last change after an edit that is not committed yet: its last
+/// commit's date when it has one (what a build reads from git too), else
+/// its file's time.
+pub fn after_edit(previous: Option<&LastChange>, path: &Path) -> Option<LastChange> {
+    match previous {
+        Some(change) if change.source == DateSource::Git => Some(change.clone()),
+        _ => file_time(path),
+    }
+}
+
 fn file_time(path: &Path) -> Option<LastChange> {
     let modified = std::fs::metadata(path).ok()?.modified().ok()?;
     Some(LastChange {

@@ -234,7 +234,19 @@ fn rebuild_loop(
     mut reporter: Reporter,
 ) {
     let mut version = 0;
-    while let Ok(mut paths) = changes.recv() {
+    // Saves that arrived while a second pass ran: they stopped it.
+    let newer = std::cell::RefCell::new(Vec::<PathBuf>::new());
+    // Requests for files a stopped second pass would have changed wait
+    // until a second pass finishes.
+    let mut waiting_for_finish: Vec<tokio::sync::watch::Sender<bool>> = Vec::new();
+    loop {
+        let mut paths = std::mem::take(&mut *newer.borrow_mut());
+        if paths.is_empty() {
+            match changes.recv() {
+                Ok(batch) => paths = batch,
+                Err(_) => break,
+            }
+        }
         // Changes that arrived during the last rebuild go in one batch.
         while let Ok(more) = changes.try_recv() {
             paths.extend(more);
@@ -246,19 +258,35 @@ fn rebuild_loop(
             // Publish what the open tabs need now; requests for the files
             // the second pass may change wait for it.
             let (ready, waiting) = tokio::sync::watch::channel(false);
+            waiting_for_finish.push(ready);
             let mut snapshot = workspace.snapshot();
             snapshot.ready = Some(waiting);
             shared.site.store(Arc::new(snapshot));
             shared.hub.announce(&first.change);
-            let second = workspace.finish();
+            let saved_again = || {
+                while let Ok(more) = changes.try_recv() {
+                    newer.borrow_mut().extend(more);
+                }
+                !newer.borrow().is_empty()
+            };
+            let Some(second) = workspace.finish_unless(&saved_again) else {
+                // A newer save: serve it first; this work joins its rebuild.
+                reporter.report(&workspace, &first, None);
+                continue;
+            };
             shared.site.store(Arc::new(workspace.snapshot()));
-            let _ = ready.send(true);
+            for ready in waiting_for_finish.drain(..) {
+                let _ = ready.send(true);
+            }
             shared.hub.announce(&second.change);
             shared.hub.set_diagnostics(overlay_items(&workspace));
             reporter.report(&workspace, &first, Some(&second));
         } else {
-            if first.published {
+            if first.published || !waiting_for_finish.is_empty() {
                 shared.site.store(Arc::new(workspace.snapshot()));
+            }
+            for ready in waiting_for_finish.drain(..) {
+                let _ = ready.send(true);
             }
             shared.hub.announce(&first.change);
             shared.hub.set_diagnostics(overlay_items(&workspace));

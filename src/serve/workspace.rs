@@ -119,29 +119,6 @@ enum Escalate {
     Content,
 }
 
-/// The second pass of a rebuild, left for [`Workspace::finish`].
-#[derive(Default)]
-struct Deferred {
-    /// Render every page again (templates changed).
-    everything: bool,
-    /// Pages came, went or changed what others show of them: render the
-    /// pages whose frame changed, the listings and the sitemap.
-    frames: bool,
-    /// The rhythm changed: every page is rendered again (templates may
-    /// call `cadence()` anywhere).
-    rhythm: bool,
-    /// Outputs the first pass rendered already.
-    done: HashSet<String>,
-    /// Pages whose Markdown was rendered again: their links are checked again.
-    dirty: BTreeSet<String>,
-    /// Edited pages whose anchors changed: links to them are checked again.
-    anchors_changed: BTreeSet<String>,
-    /// Check the links of every page again.
-    relink_all: bool,
-    /// The label of the rebuild, for the terminal.
-    what: String,
-}
-
 pub struct Workspace {
     root: PathBuf,
     overrides: Overrides,
@@ -177,7 +154,7 @@ pub struct Workspace {
 /// writable while it is alive.
 macro_rules! site_render {
     ($workspace:expr) => {
-        SiteRender::new(
+        $crate::build::SiteRender::new(
             &$workspace.config,
             &$workspace.renderer,
             &$workspace.content,
@@ -188,6 +165,11 @@ macro_rules! site_render {
         )
     };
 }
+
+mod edits;
+mod finish;
+use edits::signature;
+use finish::Deferred;
 
 impl Workspace {
     /// Loads and renders the whole site. An error here is fatal: there is no
@@ -271,16 +253,22 @@ impl Workspace {
     /// source files of the pages open tabs show; they are rendered first.
     pub fn apply(&mut self, paths: &[PathBuf], viewed: &HashSet<String>) -> Outcome {
         let started = Instant::now();
-        // A batch never starts with work left over; finish it first.
-        if self.deferred.is_some() {
-            self.finish();
-        }
         let changes: BTreeSet<Changed> = paths
             .iter()
             .filter_map(|p| self.layout.classify(p))
             .collect();
         if changes.is_empty() {
             return Outcome::nothing(started);
+        }
+        let whole_site = changes.contains(&Changed::Config)
+            || changes.contains(&Changed::Template)
+            || changes.iter().any(|c| self.static_set_changed(c))
+            || changes.contains(&Changed::ContentFolder);
+        // Work a stopped second pass left: a reload redoes it anyway; an
+        // edit's first pass goes first and the work joins its own.
+        let unfinished = self.deferred.take();
+        if whole_site && unfinished.is_some() {
+            self.stale.clear();
         }
         let mut outcome = if changes.contains(&Changed::Config) {
             self.reload_config()
@@ -293,122 +281,14 @@ impl Workspace {
         } else {
             self.apply_content_changes(&changes, viewed)
         };
+        if let Some(earlier) = unfinished.filter(|_| !whole_site) {
+            self.deferred = Some(match self.deferred.take() {
+                Some(later) => Deferred::merged(earlier, later),
+                None => earlier,
+            });
+        }
         outcome.elapsed = started.elapsed();
         outcome
-    }
-
-    /// The second pass: renders what the first pass left, checks links, and
-    /// clears the stale list.
-    pub fn finish(&mut self) -> Outcome {
-        let started = Instant::now();
-        let Some(deferred) = self.deferred.take() else {
-            return Outcome::nothing(started);
-        };
-        let mut clock = Clock::default();
-        let mut outcome = if deferred.everything {
-            self.everything(&deferred.what)
-        } else {
-            self.finish_incremental(&deferred, &mut clock)
-        };
-        if deferred.relink_all {
-            self.recheck_all_links();
-        } else if !deferred.dirty.is_empty() {
-            self.recheck_links(&deferred.dirty, &deferred.anchors_changed);
-        }
-        clock.lap("links");
-        self.stale.clear();
-        outcome.phases = clock.laps;
-        outcome.elapsed = started.elapsed();
-        outcome
-    }
-
-    fn finish_incremental(&mut self, deferred: &Deferred, clock: &mut Clock) -> Outcome {
-        let render = site_render!(self);
-        let mut written: BTreeMap<String, Bytes> = BTreeMap::new();
-        let mut removed: Vec<String> = Vec::new();
-        let mut urls = Vec::new();
-        let mut rendered = 0;
-        let sink = MemorySink::default();
-        if deferred.frames {
-            let new_frames = frames(&render);
-            clock.lap("frames");
-            // A new rhythm shows wherever templates call `cadence()`.
-            let which: Vec<usize> = self
-                .content
-                .pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| {
-                    !deferred.done.contains(&p.url.output)
-                        && (deferred.rhythm
-                            || self.frames.get(&p.url.output) != new_frames.get(&p.url.output))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let pages = render_pages(&render, &which);
-            clock.lap("render");
-            rendered = pages.urls.len();
-            urls = pages.urls;
-            written.extend(pages.written);
-            self.diagnostics.render.extend(pages.diagnostics);
-            let generated = MemorySink::default();
-            match render.generated_pages(&generated) {
-                Ok(cadence_pages) => self.cadence_pages = cadence_pages,
-                Err(e) => {
-                    self.diagnostics
-                        .render
-                        .insert(String::new(), vec![e.to_diagnostic()]);
-                }
-            }
-            let generated = generated.files.into_inner().unwrap_or_default();
-            let outputs: HashSet<String> = generated.keys().cloned().collect();
-            removed.extend(self.generated.difference(&outputs).cloned());
-            urls.extend(
-                outputs
-                    .iter()
-                    .filter_map(|o| o.strip_suffix("index.html"))
-                    .map(|dir| format!("/{dir}")),
-            );
-            self.generated = outputs;
-            for (rel, bytes) in generated {
-                written.insert(rel, Bytes::from(bytes));
-            }
-            self.frames = new_frames;
-        }
-        // The 404 page shows the page count too.
-        let rest = if deferred.frames {
-            render
-                .fixed_files(&sink)
-                .and_then(|()| render.indexes(&sink, &self.cadence_pages))
-        } else {
-            render.indexes(&sink, &self.cadence_pages)
-        };
-        if let Err(e) = rest {
-            self.diagnostics
-                .render
-                .insert(String::new(), vec![e.to_diagnostic()]);
-        }
-        clock.lap("indexes");
-        for (rel, bytes) in sink.files.into_inner().unwrap_or_default() {
-            written.insert(rel, Bytes::from(bytes));
-        }
-        self.files.extend(written);
-        for rel in removed {
-            self.files.remove(&rel);
-        }
-        let base = &self.config.base_path;
-        Outcome {
-            change: if urls.is_empty() {
-                Change::None
-            } else {
-                Change::Pages(urls.iter().map(|u| format!("{base}{u}")).collect())
-            },
-            published: true,
-            what: deferred.what.clone(),
-            rendered,
-            elapsed: Duration::ZERO,
-            phases: Vec::new(),
-        }
     }
 
     fn severity(&self) -> Severity {
@@ -788,6 +668,7 @@ impl Workspace {
                             }
                             shown_changed |= signature(old) != signature(&page);
                             self.content.pages[i] = page;
+                            self.date_edit(rel);
                             dirty.insert(rel.to_string());
                         }
                     }
@@ -816,6 +697,7 @@ impl Workspace {
                             .partition_point(|p| p.rel_path.as_str() < rel);
                         self.content.pages.insert(at, page);
                         self.rendered.insert(at, Rendered::default());
+                        self.date_edit(rel);
                         dirty.insert(rel.to_string());
                         page_set_changed = true;
                     }
@@ -1251,18 +1133,6 @@ fn render_pages(render: &SiteRender, which: &[usize]) -> PageResults {
         out.diagnostics.insert(page.rel_path.clone(), diagnostics);
     }
     out
-}
-
-/// What other pages show of a page: when it changes, their frames may too.
-fn signature(page: &Page) -> (String, Option<String>, i64, String, Option<String>, String) {
-    (
-        page.url.path.clone(),
-        page.front.title.clone(),
-        page.front.weight,
-        page.front.description.clone(),
-        page.front.date.clone(),
-        serde_json::to_string(&page.front.extra).unwrap_or_default(),
-    )
 }
 
 fn frames(render: &SiteRender) -> HashMap<String, u64> {

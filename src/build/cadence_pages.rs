@@ -1,0 +1,211 @@
+//! The operating rhythm's own pages and files: `/cadence/` and one page per
+//! cadence, the calendar, the owners, `cadence.json` and the iCalendar feeds.
+
+use serde_json::Value;
+
+use super::pages::output_file;
+use super::BuildError;
+use crate::cadence::{self, Rhythm};
+use crate::config::Config;
+use crate::content::Content;
+use crate::diagnostics::Diagnostic;
+use crate::output::Sink;
+use crate::render::context::{Nav, PageContext, PageView, SiteView};
+use crate::render::Renderer;
+use crate::site::{NavLink, Site};
+
+/// Renders the cadence pages and writes the feeds and `cadence.json`.
+/// Returns the site paths of the pages written. A content page at one of
+/// these paths wins over the generated one.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_cadence(
+    config: &Config,
+    renderer: &Renderer,
+    config_value: &Value,
+    site_view: &SiteView,
+    content: &Content,
+    site: &Site,
+    rhythm: &Rhythm,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, BuildError> {
+    use cadence::index::{self as cadence_index, Filter};
+    let index = &rhythm.index;
+    let vocabulary = &config.vocabulary;
+    let taken: std::collections::HashSet<&str> =
+        content.pages.iter().map(|p| p.url.path.as_str()).collect();
+    let urls = index.urls();
+    let full_view = index.view(&Filter::default());
+    let full = serde_json::to_value(&full_view).unwrap_or(Value::Null);
+    // Pages about one cadence or one owner get the rhythm without its
+    // activities: copying every activity into each of a thousand owner pages
+    // is quadratic. They get their own activities as `group` or `owner`.
+    let outline = serde_json::to_value(cadence_index::RhythmView {
+        owners: Vec::new(),
+        activities: Vec::new(),
+        cadences: full_view
+            .cadences
+            .iter()
+            .map(|g| cadence_index::CadenceGroup {
+                activities: Vec::new(),
+                ..g.clone()
+            })
+            .collect(),
+        ..full_view.clone()
+    })
+    .unwrap_or(Value::Null);
+    let home = content.pages.iter().position(|p| p.url.path == "/");
+    // The sidebar of the top of the site, as on a listing page.
+    let nav = match site.sections.iter().position(|s| s.dir.is_empty()) {
+        Some(top) => site.section_nav(top, &content.pages, &config.base_path),
+        None => Vec::new(),
+    };
+    let home_link = NavLink {
+        title: home.map_or_else(|| config.site.title.clone(), |p| site.titles[p].clone()),
+        url: format!("{}/", config.base_path),
+    };
+    let rhythm_link = NavLink {
+        title: "Operating rhythm".into(),
+        url: urls.index.clone(),
+    };
+    let mut written = Vec::new();
+    let mut render_page = |path: &str,
+                           rhythm_value: &Value,
+                           template: &str,
+                           title: &str,
+                           description: &str,
+                           breadcrumbs: Vec<NavLink>,
+                           extra: Option<(&str, Value)>|
+     -> Result<(), BuildError> {
+        if taken.contains(path) {
+            return Ok(());
+        }
+        let context = PageContext {
+            config: config_value,
+            page: PageView::generated(title, description, path, config),
+            section: None,
+            breadcrumbs,
+            nav: Nav::Tree(nav.clone()),
+            prev: None,
+            next: None,
+            site: site_view,
+        };
+        let mut tera_context = context.to_tera();
+        tera_context.insert("rhythm", rhythm_value);
+        if let Some((name, value)) = extra {
+            tera_context.insert(name, &value);
+        }
+        let html = renderer.render(template, &tera_context).map_err(|d| {
+            BuildError::from(Diagnostic {
+                message: format!("{} (rendering {path})", d.message),
+                ..d
+            })
+        })?;
+        sink.write(&output_file(path), html.as_bytes())?;
+        written.push(path.to_string());
+        Ok(())
+    };
+
+    render_page(
+        cadence_index::INDEX_PATH,
+        &full,
+        "cadence/index.html",
+        "Operating rhythm",
+        "Every recurring activity of the handbook, from the most to the least frequent.",
+        vec![home_link.clone()],
+        None,
+    )?;
+    for (key, label) in index.cadences() {
+        let view = index.view(&Filter {
+            every: Some(key.clone()),
+            ..Filter::default()
+        });
+        let group = view
+            .cadences
+            .into_iter()
+            .find(|g| g.key == *key)
+            .unwrap_or_else(|| cadence_index::CadenceGroup {
+                key: key.clone(),
+                label: label.clone(),
+                url: format!("{}{}{key}/", config.base_path, cadence_index::INDEX_PATH),
+                activities: Vec::new(),
+            });
+        render_page(
+            &format!("{}{key}/", cadence_index::INDEX_PATH),
+            &outline,
+            "cadence/every.html",
+            &format!("{label} activities"),
+            "",
+            vec![home_link.clone(), rhythm_link.clone()],
+            Some(("group", serde_json::to_value(&group).unwrap_or(Value::Null))),
+        )?;
+    }
+    let calendar = index.calendar(rhythm, vocabulary);
+    render_page(
+        cadence_index::CALENDAR_PATH,
+        &full,
+        "cadence/calendar.html",
+        "Calendar",
+        "What lands in which week of each quarter.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        Some((
+            "calendar",
+            serde_json::to_value(&calendar).unwrap_or(Value::Null),
+        )),
+    )?;
+    render_page(
+        cadence_index::OWNERS_PATH,
+        &full,
+        "cadence/owners.html",
+        "Owners",
+        "Who runs which recurring activity, with a calendar feed per role.",
+        vec![home_link.clone(), rhythm_link.clone()],
+        None,
+    )?;
+    let owners_link = NavLink {
+        title: "Owners".into(),
+        url: urls.owners.clone(),
+    };
+    for owner in &full_view.owners {
+        render_page(
+            &cadence_index::owner_path(&owner.slug),
+            &outline,
+            "cadence/owner.html",
+            &owner.name,
+            "",
+            vec![home_link.clone(), rhythm_link.clone(), owners_link.clone()],
+            Some(("owner", serde_json::to_value(owner).unwrap_or(Value::Null))),
+        )?;
+    }
+
+    let host = config
+        .internal_hosts
+        .first()
+        .map_or("handbook", String::as_str);
+    let feed_name = format!("{}: operating rhythm", config.site.title);
+    let info = cadence::ical::FeedInfo {
+        name: &feed_name,
+        description: &config.site.description,
+        host,
+        start: index.start,
+    };
+    sink.write(
+        &output_file(cadence_index::ICS_PATH),
+        cadence::ical::calendar(&info, &index.views).as_bytes(),
+    )?;
+    for owner in &full_view.owners {
+        let name = format!("{}: {}", config.site.title, owner.name);
+        let info = cadence::ical::FeedInfo {
+            name: &name,
+            ..info
+        };
+        sink.write(
+            &output_file(&cadence_index::owner_ics_path(&owner.slug)),
+            cadence::ical::calendar(&info, &owner.activities).as_bytes(),
+        )?;
+    }
+    sink.write(
+        &output_file(cadence_index::JSON_PATH),
+        cadence_index::to_json(index, vocabulary).as_bytes(),
+    )?;
+    Ok(written)
+}

@@ -1,0 +1,266 @@
+//! What each page's template sees: the template chosen, the page context
+//! (title, body, TOC, navigation, neighbours, tags, cadence badges) and the
+//! contexts of the pages `handbook` generates (section listings, 404).
+
+use serde_json::Value;
+
+use super::BuildError;
+use crate::cadence::Rhythm;
+use crate::config::Config;
+use crate::content::{self, Content};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Rendered};
+use crate::render::context::{self, Listing, Nav, PageContext, PageView, SectionView, SiteView};
+use crate::render::Renderer;
+use crate::site::{NavLink, Site};
+
+/// The template for a page, and a warning when its layout is unknown.
+pub(super) fn choose_template(
+    renderer: &Renderer,
+    page: &content::Page,
+    site: &Site,
+    index: usize,
+) -> (String, Option<Diagnostic>) {
+    let layout = page.front.layout.trim();
+    if !layout.is_empty() {
+        let name = format!("{layout}.html");
+        if renderer.has_template(&name) && layout != "base" && layout != "macros" {
+            return (name, None);
+        }
+        let warning = Diagnostic::warning("layout", format!("unknown layout `{layout}`"))
+            .in_file(page.rel_path.clone())
+            .with_target(layout.to_string());
+        return ("page.html".into(), Some(warning));
+    }
+    let is_section = site.sections[site.page_section[index]].index_page == Some(index);
+    let has_children = {
+        let s = &site.sections[site.page_section[index]];
+        !s.pages.is_empty() || !s.subsections.is_empty()
+    };
+    if is_section && has_children {
+        ("section.html".into(), None)
+    } else {
+        ("page.html".into(), None)
+    }
+}
+
+pub(super) fn section_view(
+    config: &Config,
+    content: &Content,
+    site: &Site,
+    section: usize,
+) -> SectionView {
+    let sec = &site.sections[section];
+    SectionView {
+        pages: sec
+            .pages
+            .iter()
+            .map(|&p| Listing {
+                title: site.titles[p].clone(),
+                url: content.pages[p].url.href(&config.base_path),
+                description: content.pages[p].front.description.clone(),
+                page_count: 0,
+            })
+            .collect(),
+        subsections: sec
+            .subsections
+            .iter()
+            .map(|&s| {
+                let sub = &site.sections[s];
+                Listing {
+                    title: sub.title.clone(),
+                    url: content::url::site_href(&config.base_path, &sub.path),
+                    description: sub
+                        .index_page
+                        .map(|p| content.pages[p].front.description.clone())
+                        .unwrap_or_default(),
+                    page_count: sub.pages.len(),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn page_context<'a>(
+    config: &'a Config,
+    config_value: &'a Value,
+    site_view: &'a SiteView,
+    content: &'a Content,
+    rendered: &'a [Rendered],
+    site: &'a Site,
+    rhythm: &'a Rhythm,
+    i: usize,
+    nav: Nav<'a>,
+) -> PageContext<'a> {
+    let page = &content.pages[i];
+    let r = &rendered[i];
+    let section = site.page_section[i];
+    let is_section = site.sections[section].index_page == Some(i);
+    let link = |p: usize| NavLink {
+        title: site.titles[p].clone(),
+        url: content.pages[p].url.href(&config.base_path),
+    };
+    let (prev, next) = site.prev_next[i];
+    let edit_url = if config.site.edit_url.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{}{}",
+            config.site.edit_url,
+            content::url::encode_path(&page.rel_path)
+        )
+    };
+    let body = crate::render::body::page_body(page.front.title.as_deref(), r);
+    PageContext {
+        config: config_value,
+        page: PageView {
+            title: &site.titles[i],
+            description: &page.front.description,
+            path: &page.url.path,
+            url: page.url.href(&config.base_path),
+            permalink: page.url.permalink(&config.base_url),
+            content: body.html,
+            title_id: body.title_id.unwrap_or(""),
+            toc: markdown::toc_tree(&r.headings),
+            layout: &page.front.layout,
+            extra: Some(&page.front.extra),
+            source: &page.rel_path,
+            source_url: context::source_url(&config.site, &page.rel_path),
+            edit_url,
+            date: page.front.date.as_deref().unwrap_or(""),
+            // Replaced by `last_modified` (the later of this and the history).
+            lastmod: page.front.date.as_deref().unwrap_or(""),
+            lastmod_datetime: page.front.date.as_deref().unwrap_or(""),
+            weight: page.front.weight,
+            word_count: r.word_count,
+            reading_time: context::reading_time(r.word_count),
+            is_section,
+            cadence: cadence_badges(config, rhythm, i),
+            tags: page_tags(config, site, i),
+            features: r.features,
+        },
+        section: is_section.then(|| section_view(config, content, site, section)),
+        breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),
+        nav,
+        prev: prev.map(link),
+        next: next.map(link),
+        site: site_view,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn render_listing<'a>(
+    config: &Config,
+    renderer: &Renderer,
+    config_value: &Value,
+    site_view: &SiteView,
+    content: &Content,
+    site: &Site,
+    section: &crate::site::Section,
+    nav: impl FnOnce(usize) -> Result<Nav<'a>, BuildError>,
+) -> Result<String, BuildError> {
+    let index = site
+        .sections
+        .iter()
+        .position(|s| std::ptr::eq(s, section))
+        .unwrap_or(0);
+    let title = if section.dir.is_empty() {
+        config.site.title.clone()
+    } else {
+        section.title.clone()
+    };
+    let context = PageContext {
+        config: config_value,
+        page: PageView {
+            title: &title,
+            path: &section.path,
+            url: content::url::site_href(&config.base_path, &section.path),
+            permalink: content::url::site_href(&config.base_url, &section.path),
+            is_section: true,
+            ..PageView::default()
+        },
+        section: Some(section_view(config, content, site, index)),
+        breadcrumbs: Vec::new(),
+        nav: nav(index)?,
+        prev: None,
+        next: None,
+        site: site_view,
+    };
+    let html = renderer.render("section.html", &context.to_tera())?;
+    Ok(context.finish(html))
+}
+
+pub(super) fn render_generated(
+    renderer: &Renderer,
+    template: &str,
+    config_value: &Value,
+    site_view: &SiteView,
+    config: &Config,
+    title: &str,
+    path: &str,
+) -> Result<String, BuildError> {
+    let context = PageContext {
+        config: config_value,
+        page: PageView::generated(title, "", path, config),
+        section: None,
+        breadcrumbs: Vec::new(),
+        nav: Nav::Tree(Vec::new()),
+        prev: None,
+        next: None,
+        site: site_view,
+    };
+    renderer
+        .render(template, &context.to_tera())
+        .map_err(BuildError::from)
+}
+
+/// The tags of page `i`, linking to their pages.
+pub(super) fn page_tags(config: &Config, site: &Site, i: usize) -> Vec<NavLink> {
+    site.tags.of_page[i]
+        .iter()
+        .filter_map(|slug| site.tags.by_slug.get(slug))
+        .map(|tag| NavLink {
+            title: tag.name.clone(),
+            url: content::url::site_href(
+                &config.base_path,
+                &crate::site::tags::tag_path(&tag.slug),
+            ),
+        })
+        .collect()
+}
+
+/// The cadence badges of page `i`: one per activity it declares.
+pub(super) fn cadence_badges(
+    config: &Config,
+    rhythm: &Rhythm,
+    i: usize,
+) -> Vec<context::CadenceBadge> {
+    rhythm
+        .of_page(i)
+        .iter()
+        .map(|a| context::CadenceBadge {
+            activity: a.name.clone(),
+            owner: a.owner.clone(),
+            every: a
+                .every
+                .iter()
+                .map(|&c| context::CadenceLabel {
+                    key: config.vocabulary.get(c).key.clone(),
+                    label: config.vocabulary.get(c).label.clone(),
+                })
+                .collect(),
+            anchor: a.section.clone(),
+        })
+        .collect()
+}
+
+/// `/cadence/` -> `cadence/index.html`; `/cadence.ics` -> `cadence.ics`.
+pub(super) fn output_file(site_path: &str) -> String {
+    let rel = site_path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
