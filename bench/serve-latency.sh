@@ -4,7 +4,10 @@
 # event stream. The corpus is copied to a temporary folder first; it is never
 # modified.
 #
-#   bench/serve-latency.sh [--content DIR] [--page REL] [--runs N]
+#   bench/serve-latency.sh [--content DIR] [--page REL] [--runs N] [--interval-ms MS]
+#
+# --interval-ms 500: an author typing, a save every half second (the next once
+# the last one is served) without waiting for the rebuild's second pass.
 #
 # Defaults: ../shared/corpus/gitlab-handbook, handbook/values/index.html.md
 # (a 131 KB page), 20 runs. Target: under 100 ms for a body edit.

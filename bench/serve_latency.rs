@@ -25,6 +25,10 @@ struct Args {
     page: String,
     runs: usize,
     binary: PathBuf,
+    /// An author typing: a save this often (once the last one is served),
+    /// without waiting for the rebuild's second pass. 0: wait for quiet
+    /// between edits.
+    interval_ms: u64,
 }
 
 fn parse_args() -> Args {
@@ -41,6 +45,7 @@ fn parse_args() -> Args {
         page: "handbook/values/index.html.md".into(),
         runs: 20,
         binary: default_binary,
+        interval_ms: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -51,6 +56,7 @@ fn parse_args() -> Args {
             "--page" => args.page = value,
             "--runs" => args.runs = value.parse().unwrap_or(args.runs),
             "--binary" => args.binary = value.into(),
+            "--interval-ms" => args.interval_ms = value.parse().unwrap_or(0),
             other => {
                 eprintln!("unknown argument {other}");
                 std::process::exit(2);
@@ -116,6 +122,21 @@ fn get(address: &str, path: &str) -> String {
     let mut text = String::new();
     let _ = stream.read_to_string(&mut text);
     text
+}
+
+/// The URL of a page from its content path (`sales/a.md` is `/sales/a/`).
+fn page_url(rel: &str) -> String {
+    let stem = rel
+        .trim_end_matches(".md")
+        .trim_end_matches(".html")
+        .trim_end_matches("index")
+        .trim_end_matches("_index")
+        .trim_end_matches('/');
+    if stem.is_empty() {
+        "/".into()
+    } else {
+        format!("/{stem}/")
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -207,6 +228,12 @@ fn main() {
     wait_for_event(&mut events, "hello").expect("the hello event");
 
     let (front, body) = split_front_matter(&original);
+    if args.interval_ms > 0 {
+        typing(&args, &address, &page_path, front, body, &mut events);
+        let _ = std::fs::write(&page_path, &original);
+        drop(server);
+        return;
+    }
     let mut front = front.to_string();
     let mut body_edits = Vec::new();
     let mut title_edits = Vec::new();
@@ -242,6 +269,40 @@ fn main() {
     summary("edit body of one page", body_edits);
     summary("edit title of one page", title_edits);
     drop(server);
+}
+
+/// Saves a new paragraph every `interval_ms` (the next once the last one is
+/// served), as an author typing does, while second passes may still run.
+fn typing(
+    args: &Args,
+    address: &str,
+    page_path: &Path,
+    front: &str,
+    body: &str,
+    events: &mut BufReader<TcpStream>,
+) {
+    let interval = Duration::from_millis(args.interval_ms);
+    let url = page_url(&args.page);
+    let mut text = format!("{front}{body}");
+    let mut served = Vec::new();
+    for run in 0..args.runs {
+        let word = format!("typingprobe{run}x");
+        text.push_str(&format!("\n\nA new word: {word}.\n"));
+        let saved = save(page_path, &text);
+        // A reload event of the last save's second pass may come first:
+        // the edit is served when the page shows the new word.
+        loop {
+            wait_for_event(events, "reload").expect("a reload event");
+            if get(address, &url).contains(&word) {
+                break;
+            }
+        }
+        served.push(saved.elapsed());
+        if let Some(rest) = interval.checked_sub(saved.elapsed()) {
+            std::thread::sleep(rest);
+        }
+    }
+    summary(&format!("save every {} ms", args.interval_ms), served);
 }
 
 /// Waits for the end of the rebuild (its second pass may run on after the

@@ -24,7 +24,7 @@ use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, RenderOptions, Rendered};
-use crate::output::extras::Extras;
+use crate::output::extras::{Extras, Written};
 use crate::output::reserved::{self, ReservedOutputs};
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
 use crate::render::context::{ConfigView, Nav, PageContext, SiteView};
@@ -707,7 +707,18 @@ impl<'a> SiteRender<'a> {
     /// feed) and the redirects. `cadence_pages`: what
     /// [`SiteRender::generated_pages`] returned.
     pub fn indexes(&self, sink: &dyn Sink, cadence_pages: &[String]) -> Result<(), BuildError> {
-        Extras {
+        let never = || false;
+        self.indexes_unless(sink, cadence_pages, &never).map(|_| ())
+    }
+
+    /// The indexes, stopped when `stop` says they are no longer wanted.
+    pub fn indexes_unless(
+        &self,
+        sink: &dyn Sink,
+        cadence_pages: &[String],
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Written, BuildError> {
+        let extras = Extras {
             config: self.config,
             content: self.content,
             rendered: self.rendered,
@@ -715,9 +726,8 @@ impl<'a> SiteRender<'a> {
             history: &self.history,
             redirects: &self.redirects,
             cadence_pages,
-        }
-        .write(sink)?;
-        Ok(())
+        };
+        Ok(extras.write_unless(sink, stop)?)
     }
 
     /// A fingerprint of everything page `i`'s template sees except the page's

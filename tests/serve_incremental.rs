@@ -138,4 +138,20 @@ fn a_stopped_second_pass_joins_the_next_rebuild() {
     }
     workspace.finish();
     assert_same_site(&workspace, root);
+
+    // Body edits while typing: each second pass (search index, feed) is
+    // stopped by the next save; the page itself is served at once.
+    for word in ["one", "two", "three"] {
+        let a = write(
+            root,
+            "content/sales/a.md",
+            &format!("---\ntitle: Alpha renamed\n---\nFirst {word}.\n"),
+        );
+        workspace.apply(&[a], &viewed);
+        let page = workspace.snapshot().files["sales/a/index.html"].clone();
+        assert!(String::from_utf8_lossy(&page).contains(&format!("First {word}.")));
+        workspace.finish_unless(&saved_again);
+    }
+    workspace.finish();
+    assert_same_site(&workspace, root);
 }

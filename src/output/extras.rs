@@ -26,6 +26,14 @@ pub struct Extras<'a> {
     pub cadence_pages: &'a [String],
 }
 
+/// Whether every file was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    All,
+    /// Stopped before the end: the files are incomplete.
+    Stopped,
+}
+
 impl Extras<'_> {
     /// Pages readers should find: not replaced by a redirect, not `noindex`.
     fn listed(&self) -> impl Iterator<Item = (usize, &Page)> + '_ {
@@ -37,14 +45,28 @@ impl Extras<'_> {
     }
 
     pub fn write(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        let never = || false;
+        self.write_unless(sink, &never).map(|_| ())
+    }
+
+    /// Writes the files; stops (`Ok(Stopped)`) when `stop` says they are no
+    /// longer wanted, with some of them written to `sink`.
+    pub fn write_unless(
+        &self,
+        sink: &dyn Sink,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Written, OutputError> {
         let mut timings = crate::timings::Timings::start();
         self.write_sitemap(sink)?;
         timings.mark("sitemap");
-        self.write_search(sink)?;
+        if self.write_search(sink, stop)? == Written::Stopped {
+            return Ok(Written::Stopped);
+        }
         timings.mark("search index");
         self.write_feed(sink)?;
         timings.mark("feed");
-        self.write_redirects(sink)
+        self.write_redirects(sink)?;
+        Ok(Written::All)
     }
 
     fn write_sitemap(&self, sink: &dyn Sink) -> Result<(), OutputError> {
@@ -69,7 +91,11 @@ impl Extras<'_> {
         sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())
     }
 
-    fn write_search(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+    fn write_search(
+        &self,
+        sink: &dyn Sink,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Written, OutputError> {
         let pages: Vec<search::SearchPage> = self
             .listed()
             .map(|(i, p)| search::SearchPage {
@@ -78,10 +104,13 @@ impl Extras<'_> {
                 rendered: &self.rendered[i],
             })
             .collect();
-        for (path, bytes) in search::build(&pages) {
+        let Some(files) = search::build_unless(&pages, stop) else {
+            return Ok(Written::Stopped);
+        };
+        for (path, bytes) in files {
             sink.write(&path, &bytes)?;
         }
-        Ok(())
+        Ok(Written::All)
     }
 
     fn write_feed(&self, sink: &dyn Sink) -> Result<(), OutputError> {

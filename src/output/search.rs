@@ -281,12 +281,39 @@ fn page_terms(page: &SearchPage, sections: &[Section]) -> PageTerms {
 
 /// The files of the index: `(path inside the output folder, bytes)`.
 pub fn build(pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
-    let sectioned: Vec<Vec<Section>> = pages.par_iter().map(|p| sections(p.rendered)).collect();
-    let per_page: Vec<PageTerms> = pages
-        .par_iter()
-        .zip(&sectioned)
-        .map(|(p, s)| page_terms(p, s))
-        .collect();
+    let never = || false;
+    build_unless(pages, &never).unwrap_or_default()
+}
+
+/// Pages read between two looks at `stop`.
+const CHUNK: usize = 512;
+
+/// The index, or `None` as soon as `stop` says the work is no longer wanted
+/// (`serve`: the author saved again). `stop` is asked between chunks of
+/// pages, on the calling thread.
+pub fn build_unless(
+    pages: &[SearchPage],
+    stop: &dyn Fn() -> bool,
+) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut sectioned: Vec<Vec<Section>> = Vec::with_capacity(pages.len());
+    let mut per_page: Vec<PageTerms> = Vec::with_capacity(pages.len());
+    for chunk in pages.chunks(CHUNK) {
+        if stop() {
+            return None;
+        }
+        let chunk_sections: Vec<Vec<Section>> =
+            chunk.par_iter().map(|p| sections(p.rendered)).collect();
+        per_page.par_extend(
+            chunk
+                .par_iter()
+                .zip(&chunk_sections)
+                .map(|(p, s)| page_terms(p, s)),
+        );
+        sectioned.extend(chunk_sections);
+    }
+    if stop() {
+        return None;
+    }
     let postings = postings(&per_page);
     let (term_starts, term_files) = term_shards(&postings);
     let (doc_starts, doc_files) = doc_shards(pages, &sectioned);
@@ -313,7 +340,7 @@ pub fn build(pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     for (i, bytes) in doc_files.into_iter().enumerate() {
         files.push((format!("{DIR}/d{i}.json"), bytes));
     }
-    files
+    Some(files)
 }
 
 #[derive(Serialize)]

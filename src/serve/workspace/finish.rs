@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use super::{frames, render_pages, Clock, Outcome, Workspace};
+use crate::output::extras::Written;
 use crate::output::MemorySink;
 use crate::serve::reload::Change;
 
@@ -188,12 +189,15 @@ impl Workspace {
         };
         // The 404 page shows the page count too.
         let sink = MemorySink::default();
-        let rest = if deferred.frames {
-            render
-                .fixed_files(&sink)
-                .and_then(|()| render.indexes(&sink, cadence_pages))
+        let fixed = if deferred.frames {
+            render.fixed_files(&sink)
         } else {
-            render.indexes(&sink, cadence_pages)
+            Ok(())
+        };
+        let rest = match fixed.and_then(|()| render.indexes_unless(&sink, cadence_pages, newer)) {
+            Ok(Written::Stopped) => return None,
+            Ok(Written::All) => Ok(()),
+            Err(e) => Err(e),
         };
         clock.lap("indexes");
 
