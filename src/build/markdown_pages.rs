@@ -1,0 +1,89 @@
+//! Each page's Markdown rendered with the site's options: heading ids,
+//! highlighting, the dialect's template tags and partials, links to `.md`
+//! sources rewritten to page URLs. Shared by `build`, `check` and `serve`.
+
+use crate::config::{Config, ErbMode};
+use crate::content::includes::Includes;
+use crate::content::{self, SourceKind};
+use crate::diagnostics::Diagnostic;
+use crate::links::SourceIndex;
+use crate::markdown::{self, RenderOptions, Rendered};
+
+/// Root-relative links in content (`/sales/`) are written for a site at the
+/// domain root; a site published under a path (`base_url = ".../docs"`) gets
+/// the path prefixed, so the same content works in both places.
+fn with_base_path(base_path: &str, target: &str) -> Option<String> {
+    if base_path.is_empty() || !target.starts_with('/') || target.starts_with("//") {
+        return None;
+    }
+    if target == base_path || target.starts_with(&format!("{base_path}/")) {
+        return None;
+    }
+    Some(format!("{base_path}{target}"))
+}
+
+/// Renders one page's Markdown with the site's options (shared by `load`
+/// and `serve`). `sources` rewrites links to `.md` files into page URLs;
+/// `render_html` false skips highlighting and HTML.
+pub fn render_markdown(
+    config: &Config,
+    sources: &SourceIndex,
+    includes: &Includes,
+    page: &content::Page,
+    render_html: bool,
+) -> Rendered {
+    let rewrite = |target: &str| {
+        sources
+            .rewrite(page, target)
+            .or_else(|| with_base_path(&config.base_path, target))
+    };
+    let page_dir = page.rel_path.rfind('/').map_or("", |i| &page.rel_path[..i]);
+    let values = markdown::templates::TemplateValues::for_page(
+        &page.front.extra,
+        page.front.title.as_deref().unwrap_or(""),
+        includes,
+        page_dir,
+    );
+    let options = RenderOptions {
+        flavor: config.site.markdown.heading_ids,
+        highlight: render_html && config.site.markdown.highlight,
+        smart_punctuation: config.site.markdown.smart_punctuation,
+        parse_block_html: config.site.markdown.parse_block_html,
+        erb: page.kind == SourceKind::MarkdownErb,
+        erb_show: config.site.markdown.erb == ErbMode::Show,
+        base_path: &config.base_path,
+        html: render_html,
+        rewrite_link: &rewrite,
+        raw_html: if config.site.markdown.raw_html {
+            markdown::RawHtml::PassThrough
+        } else {
+            markdown::RawHtml::Escape
+        },
+        script_links: if config.site.markdown.unsafe_links {
+            markdown::ScriptLinks::Keep
+        } else {
+            markdown::ScriptLinks::Drop
+        },
+        templates: Some(&values),
+        liquid: config.site.markdown.liquid,
+        math: if config.site.markdown.math_single_dollar {
+            markdown::math::SingleDollar::Math
+        } else {
+            markdown::math::SingleDollar::Text
+        },
+    };
+    markdown::render(page.body(), page.split.body_start, &options)
+}
+
+/// What the Markdown renderer noticed on a page (unsupported syntax), as warnings.
+pub fn note_diagnostics<'a>(
+    page: &'a content::Page,
+    rendered: &'a Rendered,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    rendered.notes.iter().map(move |note| {
+        Diagnostic::warning("unsupported", note.message.clone())
+            .in_file(page.rel_path.clone())
+            .at(&page.text, note.span.clone())
+            .with_help(note.help)
+    })
+}
