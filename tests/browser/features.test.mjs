@@ -1,11 +1,18 @@
-// Math and diagrams as a reader meets them, in headless Chromium: the page
-// with them loads KaTeX and mermaid from the site itself (never a CDN) and
-// shows typeset math and a drawn diagram; a page without them loads neither.
+// Math, diagrams, embeds and colours set in pages, as a reader meets them in
+// headless Chromium: the page with math and diagrams loads KaTeX and mermaid
+// from the site itself (never a CDN) and shows typeset math and a drawn
+// diagram, a page without them loads neither; an embed keeps its shape on a
+// phone; text on a background the page set stays readable in both themes.
 //
 // Run by tests/theme_browser.rs with the same variables as reader.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const SITE = (process.env.HANDBOOK_SITE_URL || '').replace(/\/$/, '');
 const WITH_BOTH = '/pipeline/forecasting/forecast-categories/';
@@ -73,3 +80,38 @@ test('a page without math or diagrams loads neither library', async () => {
   assert.deepEqual(heavy, []);
   await context.close();
 });
+
+const WITH_EMBED_AND_COLOURS = '/customers/qbr/';
+
+for (const scheme of ['light', 'dark']) {
+  test(`an embed keeps its shape on a phone and page colours stay readable (${scheme})`, async () => {
+    const { page, context, errors } = await open(SITE + WITH_EMBED_AND_COLOURS, scheme, { width: 375, height: 812 });
+    const found = await page.evaluate(() => {
+      const frame = document.querySelector('#main iframe').getBoundingClientRect();
+      const cells = Array.from(document.querySelectorAll('#main [style*="background"]'))
+        .map((el) => [el.textContent, getComputedStyle(el).color]);
+      return {
+        width: frame.width,
+        height: frame.height,
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+        cells,
+      };
+    });
+    assert.ok(found.width <= found.innerWidth, `the embed is ${found.width}px wide`);
+    const ratio = found.height / found.width;
+    assert.ok(Math.abs(ratio - 569 / 960) < 0.02, `the embed keeps its shape (${found.width}x${found.height})`);
+    assert.ok(found.scrollWidth <= found.innerWidth, 'nothing scrolls sideways');
+    const colours = Object.fromEntries(found.cells);
+    assert.equal(colours['At risk'], 'rgb(0, 0, 0)', 'black on yellow');
+    assert.equal(colours['Off track'], 'rgb(0, 0, 0)', 'black on red reads better than white');
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const contrast = await page.evaluate(() => window.axe.run(document.querySelector('#main'), {
+      runOnly: ['color-contrast'],
+    }));
+    const bad = contrast.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
+    assert.deepEqual(bad, [], 'no text below contrast on the page');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}

@@ -681,6 +681,47 @@
     });
   }
 
+  /* ------------------------------------------- what pages set themselves */
+
+  // An embed (slides, sheets, forms) keeps its width and height attributes'
+  // shape at any width: on a phone it shrinks instead of becoming a strip.
+  function initEmbeds() {
+    document.querySelectorAll('#main iframe[width][height]').forEach(function (frame) {
+      if (frame.closest('.video_container')) return;
+      var w = parseFloat(frame.getAttribute('width'));
+      var h = parseFloat(frame.getAttribute('height'));
+      if (!(w > 0 && h > 0)) return;
+      frame.style.aspectRatio = w + ' / ' + h;
+      frame.style.height = 'auto';
+    });
+  }
+
+  function luminance(rgb) {
+    var c = rgb.map(function (v) {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  }
+
+  // A background a page sets (`style="background-color: #ffff00"`) keeps its
+  // colour in both themes; its text gets black or white, whichever reads
+  // better on it, unless the page set a text colour too.
+  function initPageColours() {
+    document.querySelectorAll('#main [style*="background"]').forEach(function (el) {
+      if (/(^|;)\s*color\s*:/i.test(el.getAttribute('style') || '')) return;
+      var m = getComputedStyle(el).backgroundColor.match(/rgba?\(([^)]+)\)/);
+      if (!m) return;
+      var parts = m[1].split(',').map(function (v) { return parseFloat(v); });
+      if (parts.length === 4 && parts[3] === 0) return;
+      var bg = luminance(parts.slice(0, 3));
+      var onBlack = (bg + 0.05) / 0.05;
+      var onWhite = 1.05 / (bg + 0.05);
+      el.style.color = onBlack >= onWhite ? '#000' : '#fff';
+      el.classList.add('hb-page-colour');
+    });
+  }
+
   /* ------------------------------------------------ math and diagrams */
 
   // The page loads KaTeX and mermaid only when it has math or diagrams; the
@@ -734,7 +775,8 @@
 
   function init() {
     var steps = [initThemeToggle, initMenu, initAnchors, initCopyButtons, initScrollables,
-      initTocHighlight, initSearch, initNotFound, initBackToTop, initPrint, initTypesetting];
+      initTocHighlight, initSearch, initNotFound, initBackToTop, initPrint, initTypesetting,
+      initEmbeds, initPageColours];
     steps.forEach(function (step) {
       try { step(); } catch (e) {
         if (window.console) console.error('handbook.js:', e);
