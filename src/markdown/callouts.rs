@@ -158,16 +158,12 @@ pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
     let mut admonition_open: Option<(usize, Collapsible)> = None;
     // Open Docusaurus callouts: their colon counts.
     let mut docusaurus: Vec<usize> = Vec::new();
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', bytes)
-        .map(|i| i + 1)
-        .chain((!body.ends_with('\n') && !body.is_empty()).then_some(body.len()))
+    for super::lines::Line {
+        range: line,
+        trimmed,
+        indent,
+    } in super::lines::lines_of(body)
     {
-        let line = start..end;
-        start = end;
-        let content = body[line.clone()].trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim_start();
-        let indent = content.len() - trimmed.len();
         if let Some((open_indent, collapsible)) = admonition_open {
             let inside = trimmed.is_empty() || indent >= open_indent + 4;
             if inside {
@@ -178,7 +174,7 @@ pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
                         fence = None;
                     }
                 }
-                let dedent = (open_indent + 4).min(content.len());
+                let dedent = (open_indent + 4).min(indent + trimmed.len());
                 builder.copy(line.start + if trimmed.is_empty() { 0 } else { dedent }..line.end);
                 continue;
             }

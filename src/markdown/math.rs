@@ -53,16 +53,12 @@ pub fn delimit(body: &str) -> Option<Delimited> {
     let mut fence: Option<(u8, usize)> = None;
     let mut previous_blank = true;
     let mut display_open: Option<usize> = None;
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', bytes)
-        .map(|i| i + 1)
-        .chain((!body.ends_with('\n') && !body.is_empty()).then_some(body.len()))
+    for super::lines::Line {
+        range: line,
+        trimmed,
+        indent,
+    } in super::lines::lines_of(body)
     {
-        let line = start..end;
-        start = end;
-        let content = body[line.clone()].trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim_start();
-        let indent = content.len() - trimmed.len();
         if let Some((marker, len)) = fence {
             if is_closing_fence(trimmed, marker, len) {
                 fence = None;

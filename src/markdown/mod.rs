@@ -12,6 +12,7 @@ pub mod html_links;
 pub mod ids;
 pub mod kramdown;
 mod limits;
+mod lines;
 pub mod math;
 mod partials;
 pub mod raw_html;
