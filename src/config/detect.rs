@@ -11,6 +11,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::HeadingIdFlavor;
+
 /// The generator a site was made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Generator {
@@ -37,6 +39,24 @@ impl Generator {
             Generator::Hugo => "Hugo",
             Generator::Docusaurus => "Docusaurus",
             Generator::PlainMarkdown => "Markdown repository",
+        }
+    }
+
+    /// How the generator's Markdown renderer gives headings their ids, so
+    /// that links to `page#fragment` written for it keep working.
+    pub fn heading_ids(self) -> HeadingIdFlavor {
+        match self {
+            // MkDocs: Python-Markdown's toc extension, default slugify.
+            Generator::MkDocs => HeadingIdFlavor::PythonMarkdown,
+            // Eleventy sites add markdown-it-anchor to markdown-it.
+            Generator::Eleventy => HeadingIdFlavor::MarkdownIt,
+            // tech-docs renders with Redcarpet and its own heading slugs.
+            Generator::TechDocs => HeadingIdFlavor::Redcarpet,
+            // Jekyll's kramdown reads GFM; so did the Middleman handbooks.
+            Generator::Middleman | Generator::Jekyll => HeadingIdFlavor::KramdownGfm,
+            Generator::Hugo => HeadingIdFlavor::Hugo,
+            // Docusaurus slugs with github-slugger, as GitHub shows READMEs.
+            Generator::Docusaurus | Generator::PlainMarkdown => HeadingIdFlavor::Github,
         }
     }
 }

@@ -779,14 +779,28 @@ fn remove_ials_in_html(events: &mut [(Event, Range<usize>)]) {
     }
 }
 
-/// Gives every heading its id (explicit ids win and do not count) and records
-/// the headings for the TOC.
+/// Gives every heading its id (explicit ids win; whether they block
+/// automatic ones is the flavour's rule, see `ids::unique`) and records the
+/// headings for the TOC.
 fn assign_heading_ids(
     events: &mut [(Event, Range<usize>)],
     flavor: HeadingIdFlavor,
     headings: &mut Vec<Heading>,
 ) {
-    let mut allocator = IdAllocator::default();
+    let mut allocator = IdAllocator::new(flavor);
+    let reserved_first = allocator.reserves_explicit_ids_first();
+    if reserved_first {
+        for (event, _) in events.iter() {
+            if let Event::Start(Tag::Heading {
+                level,
+                id: Some(id),
+                ..
+            }) = event
+            {
+                allocator.explicit(id, *level as u8);
+            }
+        }
+    }
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading { level, .. }) = &events[i].0 else {
@@ -812,7 +826,7 @@ fn assign_heading_ids(
             // `###` with nothing after it: an empty heading a reader cannot
             // see, left out of the page and the TOC. Its id still counts,
             // as in kramdown, so the ids after it stay the same.
-            let _ = allocator.allocate("");
+            let _ = allocator.allocate(&ids::base_id("", flavor), level);
             events[i].0 = Event::Text(CowStr::Borrowed(""));
             events[j].0 = Event::Text(CowStr::Borrowed(""));
             i = j + 1;
@@ -821,9 +835,14 @@ fn assign_heading_ids(
         if let (Event::Start(Tag::Heading { id, classes, .. }), _) = &mut events[i] {
             let in_toc = !classes.iter().any(|c| c.as_ref() == "no_toc");
             let final_id = match id {
-                Some(explicit) => Some(explicit.to_string()),
+                Some(explicit) => {
+                    if !reserved_first {
+                        allocator.explicit(explicit, level);
+                    }
+                    Some(explicit.to_string())
+                }
                 None => {
-                    let new = allocator.allocate(&ids::base_id(&title, flavor));
+                    let new = allocator.allocate(&ids::base_id(&title, flavor), level);
                     if let Some(new) = &new {
                         *id = Some(CowStr::from(new.clone()));
                     }
