@@ -59,6 +59,23 @@ impl Generator {
             Generator::Docusaurus | Generator::PlainMarkdown => HeadingIdFlavor::Github,
         }
     }
+
+    /// Whether the generator's renderer turns `'`, `"`, `--` and `...` into
+    /// typographic characters by default. Where it does not (GitHub,
+    /// markdown-it, Python-Markdown), the ids keep what the typographer would
+    /// change: `a -- b` is `a----b` on GitHub, not `a--b`.
+    pub fn smart_punctuation(self) -> bool {
+        match self {
+            Generator::MkDocs
+            | Generator::Eleventy
+            | Generator::Docusaurus
+            | Generator::PlainMarkdown => false,
+            // kramdown, goldmark's typographer, tech-docs' SmartyPants.
+            Generator::TechDocs | Generator::Middleman | Generator::Jekyll | Generator::Hugo => {
+                true
+            }
+        }
+    }
 }
 
 /// What the generator's own files say about the site.

@@ -557,6 +557,7 @@ fn adopt_other_generator(
     site.exclude.extend(detected.exclude);
     if let Some(generator) = detected.generator {
         site.markdown.heading_ids = generator.heading_ids();
+        site.markdown.smart_punctuation = generator.smart_punctuation();
     }
     site.markdown.liquid = matches!(
         detected.generator,

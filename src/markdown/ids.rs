@@ -4,6 +4,7 @@
 //! `tests/heading_ids_differential.rs`.
 
 mod github_slugger_table;
+mod page;
 pub mod unique;
 
 use once_cell::sync::Lazy;
@@ -12,6 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::config::HeadingIdFlavor;
 
+pub use page::PageIds;
 pub use unique::IdAllocator;
 
 /// The base id of a heading's text content, before de-duplication. An empty
@@ -44,14 +46,25 @@ fn ruby_downcase(text: &str) -> String {
 fn kramdown_gfm_id(text: &str) -> String {
     static NON_WORD: Lazy<Regex> = Lazy::new(|| Regex::new(r"[^\w\- \t]").expect("valid regex"));
     NON_WORD
-        .replace_all(&ruby_downcase(text), "")
+        .replace_all(&ruby_downcase(&without_guillemet_spaces(text)), "")
         .replace([' ', '\t'], "-")
+}
+
+/// kramdown reads ` >>` and `<< ` as guillemets that take the space with
+/// them, and the guillemet adds nothing to the id (`Watch >>` is `watch`).
+fn without_guillemet_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(" >>") || text.contains("<< ") {
+        std::borrow::Cow::Owned(text.replace(" >>", ">>").replace("<< ", "<<"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// kramdown's own parser (`basic_generate_id`): leading characters up to the
 /// first ASCII letter dropped, only ASCII letters, digits, space and `-`
 /// kept, spaces to `-`, lowercased; an empty result is `section`.
 fn kramdown_id(text: &str) -> String {
+    let text = without_guillemet_spaces(text);
     let start = text
         .char_indices()
         .find(|(_, c)| c.is_ascii_alphabetic())
@@ -205,11 +218,13 @@ fn tech_docs_id(text: &str) -> String {
     let mut html = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            // tech-docs' SmartyPants runs after the ids are made: the quotes
+            // the ids see are the typed ones.
+            '\'' | '\u{2018}' | '\u{2019}' => html.push_str("&#39;"),
+            '"' | '\u{201c}' | '\u{201d}' => html.push_str("&quot;"),
             '&' => html.push_str("&amp;"),
             '<' => html.push_str("&lt;"),
             '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
             c => html.push(c),
         }
     }

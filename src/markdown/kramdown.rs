@@ -72,7 +72,12 @@ pub fn parse_attrs(inner: &str) -> Attrs {
         }
         let word = &inner[start..i];
         if word.starts_with(['#', '.']) {
-            // kramdown allows ids and classes run together: `#id.a.b`, `.a#id`.
+            // kramdown allows ids and classes run together: `#id.a.b`, `.a#id`,
+            // and ignores the whole word when one id does not start with a
+            // letter (`#1password`): the heading keeps its automatic id.
+            if !is_id_and_class_word(word) {
+                continue;
+            }
             for (marker, name) in id_and_class_parts(word) {
                 if marker == '#' {
                     attrs.id = Some(name.to_string());
@@ -93,6 +98,23 @@ pub fn parse_attrs(inner: &str) -> Attrs {
         }
     }
     attrs
+}
+
+/// kramdown's `((#[A-Za-z][\w:-]*)|(\.[^\s.#]+))+`: ids start with an
+/// ASCII letter and go on with ASCII letters, digits, `_`, `:` and `-`;
+/// class names are not empty.
+fn is_id_and_class_word(word: &str) -> bool {
+    let starts: Vec<usize> = word.match_indices(['#', '.']).map(|(i, _)| i).collect();
+    let ends = starts.iter().skip(1).copied().chain([word.len()]);
+    starts.iter().zip(ends).all(|(&start, end)| {
+        let name = &word[start + 1..end];
+        if word.as_bytes()[start] == b'.' {
+            return !name.is_empty();
+        }
+        let mut bytes = name.bytes();
+        bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+            && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-'))
+    })
 }
 
 /// Splits `#id.a.b` into `('#', "id"), ('.', "a"), ('.', "b")`; empty names are skipped.
@@ -176,6 +198,10 @@ pub struct Prepared {
     pub toc: Option<TocRequest>,
     /// `{::nomarkdown}` contents, emitted as they are: (original offset, text).
     pub raw_blocks: Vec<(usize, String)>,
+    /// The Markdown inside block HTML elements (`<details markdown="1">`),
+    /// as ranges of `text`: kramdown gives headings there ids by another rule
+    /// (see `ids::PageIds`).
+    pub html_element_spans: Vec<std::ops::Range<usize>>,
     pub notes: Vec<Note>,
     /// Whether the text holds anything this pass could have changed. When
     /// false, `text` is the body unchanged.
@@ -330,12 +356,21 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
     let mut parse_block_html = options.parse_block_html;
     // Open elements that asked for Markdown with `markdown="1"`.
     let mut markdown_blocks = 0usize;
+    // The outermost block HTML element around Markdown: where it began in
+    // the output and the index of its end tag's line.
+    let mut element: Option<(usize, usize)> = None;
     let mut state = State::Normal;
     let mut raw_buffer = String::new();
     let all = lines(body);
     let mut i = 0;
     let mut previous_blank = true;
     while i < all.len() {
+        if let Some((start, end_line)) = element {
+            if i > end_line {
+                prepared.html_element_spans.push(start..b.written());
+                element = None;
+            }
+        }
         let range = all[i].clone();
         let line = &body[range.clone()];
         let content = line.trim_end_matches(['\n', '\r']);
@@ -573,6 +608,16 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                 }
                 (None, _) => parse_block_html,
             };
+            if parse_here && matches!(kind, BlockHtml::Open) && element.is_none() {
+                // The element runs to its matching end tag, wherever the
+                // lines between take this loop.
+                if let Some(name) =
+                    opening_tag_name(trimmed).filter(|n| !n.eq_ignore_ascii_case("summary"))
+                {
+                    let end_line = matching_end_line(body, &all, i - 1, name);
+                    element = Some((b.written(), end_line));
+                }
+            }
             // Content that is itself HTML stays one HTML block: splitting it
             // would turn indented tags into a code block.
             let next_is_html = all[i..]
@@ -673,6 +718,9 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         let index = prepared.raw_blocks.len();
         prepared.raw_blocks.push((start, raw_buffer));
         b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n"), start);
+    }
+    if let Some((start, _)) = element {
+        prepared.html_element_spans.push(start..b.out.len());
     }
     prepared.text = b.out;
     prepared.map = b.map;
@@ -1120,6 +1168,20 @@ fn heading_attr_start(content: &str) -> Option<usize> {
                 || w.contains('=')
         });
     looks_like_attrs.then_some(open)
+}
+
+/// The index of the line holding the end tag that closes the `name` element
+/// opened on line `open` (same-named elements nest); the last line when it
+/// is never closed.
+fn matching_end_line(body: &str, lines: &[Range<usize>], open: usize, name: &str) -> usize {
+    let mut depth = 0;
+    for (index, range) in lines.iter().enumerate().skip(open) {
+        depth = tag_depth(&body[range.clone()], name, depth);
+        if depth == 0 {
+            return index;
+        }
+    }
+    lines.len().saturating_sub(1)
 }
 
 /// `markdown="0"` -> Some(false); `markdown="1"`, `"block"`, `"span"` -> Some(true).
