@@ -319,3 +319,296 @@ fn markdown_it_ids_match_markdown_it_anchor_on_the_eleventy_handbook() {
     assert!(pages.len() > 50, "{} pages", pages.len());
     compare_pages(tool, &pages).assert_at_least("markdown-it-anchor", 0.99);
 }
+
+/// Headings that tell slug rules apart: punctuation, emoji, CJK, accents,
+/// duplicates, and code, links, emphasis, images and HTML inside headings.
+const EDGE_CASES: &str = "\
+## Hello, World!
+## Hello, World!
+## hello-world
+## What's new? (v2.0)
+## Q&A \u{2013} \u{201c}quotes\u{201d} and \u{2018}single\u{2019}
+## a -- b --- c ... d
+## security.txt
+## \u{1f389} Party time \u{1f389}
+## Emoji \u{26a0}\u{fe0f} warning
+## \u{1f469}\u{200d}\u{1f4bb} Developer
+## \u{65e5}\u{672c}\u{8a9e}\u{306e}\u{898b}\u{51fa}\u{3057}
+## \u{4e2d}\u{6587}\u{6807}\u{9898} and English
+## \u{d55c}\u{ad6d}\u{c5b4}
+## Caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e
+## Cafe\u{301} decomposed
+## \u{dc}n\u{ef}c\u{f6}d\u{e9} \u{c4}ccents
+## \u{3a3}\u{391}\u{3a3} \u{3c3}\u{3b1}\u{3c2}
+## \u{130}stanbul
+## `code` in heading
+## Link to [docs](https://example.com) here
+## *Emphasis* and **strong** and ~~strike~~
+## Image ![alt text](i.png) inside
+## <span>Raw HTML</span> heading
+## Entity &amp; &lt;tag&gt; &quot;q&quot;
+## Trailing spaces   
+##   Leading spaces
+## Tab\tseparated
+## 1. Numbered heading
+## 100%
+## $price and #hash @at
+## under_score and dash-ed
+## Dots...and\u{2026}ellipsis
+## C++ / C# / F#
+## Version 1.2.3
+## <<guillemets>>
+## Non\u{a0}breaking space
+## Zero\u{200b}width
+## Duplicate
+## Duplicate
+### Duplicate
+## Duplicate-1
+## Duplicate
+#### Deep
+##### Deeper
+###### Deepest
+Setext heading
+==============
+Another one
+-----------
+";
+
+/// The ATX headings of every Markdown file of a corpus (outside code
+/// fences, without kramdown attributes or template tags, which only
+/// `handbook` and kramdown read), one document per file.
+fn heading_lines_of(corpus: &Path) -> Vec<String> {
+    let mut documents = Vec::new();
+    let mut files: Vec<PathBuf> = walk(corpus);
+    files.sort();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let mut in_fence = false;
+        let mut document = String::new();
+        for line in text.lines() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+                continue;
+            }
+            let hashes = line.bytes().take_while(|&b| b == b'#').count();
+            let is_heading = (1..=6).contains(&hashes) && line[hashes..].starts_with(' ');
+            let templated = ["{:", "{#", "{%", "{{", "<%", "{."]
+                .iter()
+                .any(|t| line.contains(t));
+            if !in_fence && is_heading && !templated {
+                document.push_str(line);
+                document.push_str("\n\n");
+            }
+        }
+        if !document.is_empty() {
+            documents.push(document);
+        }
+    }
+    documents
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if path.is_dir() && name != "node_modules" && !name.starts_with('.') {
+            out.extend(walk(&path));
+        } else if name.ends_with(".md") || name.ends_with(".md.erb") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The heading lists of all three corpora (those present) and the edge cases.
+fn heading_documents() -> Vec<String> {
+    let mut documents = vec![EDGE_CASES.to_string()];
+    for name in [
+        "gitlab-handbook",
+        "microsoft-playbook",
+        "homeoffice-engineering",
+    ] {
+        if let Some(corpus) = other_corpus(name) {
+            documents.extend(heading_lines_of(&corpus));
+        }
+    }
+    documents
+}
+
+/// `handbook`'s ids for each document, rendered on its own.
+fn rendered_ids(
+    documents: &[String],
+    flavor: HeadingIdFlavor,
+    smart_punctuation: bool,
+) -> Vec<Vec<String>> {
+    let rewrite = |_: &str| None;
+    let options = RenderOptions {
+        flavor,
+        highlight: false,
+        smart_punctuation,
+        parse_block_html: false,
+        erb: false,
+        erb_show: false,
+        base_path: "",
+        html: false,
+        rewrite_link: &rewrite,
+        raw_html: markdown::RawHtml::PassThrough,
+        script_links: markdown::ScriptLinks::Drop,
+        templates: None,
+        liquid: false,
+        math: markdown::math::SingleDollar::Text,
+    };
+    documents
+        .iter()
+        .map(|d| {
+            markdown::render(d, 0, &options)
+                .headings
+                .iter()
+                .map(|h| h.id.clone().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+fn compare_headings(
+    tool: Command,
+    tool_name: &str,
+    flavor: HeadingIdFlavor,
+    smart_punctuation: bool,
+) {
+    let documents = heading_documents();
+    let texts: Vec<&str> = documents.iter().map(String::as_str).collect();
+    let answers = tool_ids(tool, &texts);
+    let ours = rendered_ids(&documents, flavor, smart_punctuation);
+    let mut agreement = Agreement::default();
+    for (index, (answer, ours)) in answers.iter().zip(&ours).enumerate() {
+        let name = if index == 0 {
+            "edge cases".to_string()
+        } else {
+            format!(
+                "headings of corpus file {index}: {}",
+                texts[index].lines().next().unwrap_or("")
+            )
+        };
+        agreement.add(&name, answer.as_deref(), ours);
+    }
+    // The edge cases alone must agree entirely.
+    let mut edge = Agreement::default();
+    edge.add("edge cases", answers[0].as_deref(), &ours[0]);
+    agreement.assert_at_least(tool_name, 0.999);
+    edge.assert_at_least(&format!("{tool_name} (edge cases)"), 1.0);
+}
+
+#[test]
+fn github_ids_match_rehype_slug_on_corpus_headings_and_edge_cases() {
+    let Some(tool) = node("rehype-slug") else {
+        return;
+    };
+    // GitHub renders quotes and dashes as typed.
+    compare_headings(tool, "rehype-slug", HeadingIdFlavor::Github, false);
+}
+
+#[test]
+fn redcarpet_ids_match_tech_docs_on_corpus_headings_and_edge_cases() {
+    let Some(tool) = redcarpet() else {
+        return;
+    };
+    // tech-docs pages get SmartyPants, after the ids are made.
+    compare_headings(
+        tool,
+        "tech-docs (Redcarpet)",
+        HeadingIdFlavor::Redcarpet,
+        true,
+    );
+}
+
+/// What a tool's id rule makes of every single code point, as its driver's
+/// `--characters` mode writes it.
+#[derive(serde::Deserialize)]
+struct CharacterRule {
+    removed: Vec<(u32, u32)>,
+    changed: std::collections::HashMap<String, String>,
+    /// Code points the tool's Unicode tables leave unassigned: versions
+    /// differ there, and no heading uses them.
+    unassigned: Vec<(u32, u32)>,
+}
+
+fn in_ranges(ranges: &[(u32, u32)], code: u32) -> bool {
+    let at = ranges.partition_point(|&(_, last)| last < code);
+    ranges.get(at).is_some_and(|&(first, _)| first <= code)
+}
+
+/// `handbook`'s base id of every assigned code point against the tool's
+/// (`command` is the driver in its `--characters` mode).
+fn compare_characters(mut command: Command, tool: &str, flavor: HeadingIdFlavor) {
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("driver runs");
+    assert!(output.status.success(), "{tool} --characters failed");
+    let rule: CharacterRule = serde_json::from_slice(&output.stdout).expect("driver prints JSON");
+    let mut checked = 0usize;
+    let mut differing = Vec::new();
+    for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+        let code = c as u32;
+        if in_ranges(&rule.unassigned, code) {
+            continue;
+        }
+        let expected = if in_ranges(&rule.removed, code) {
+            String::new()
+        } else {
+            rule.changed
+                .get(&code.to_string())
+                .cloned()
+                .unwrap_or_else(|| c.to_string())
+        };
+        let ours = handbook::markdown::ids::base_id(&c.to_string(), flavor);
+        checked += 1;
+        if ours != expected {
+            differing.push(format!(
+                "U+{code:04X} {c:?}: {tool} {expected:?}, handbook {ours:?}"
+            ));
+        }
+    }
+    eprintln!(
+        "{tool}: {} of {checked} assigned code points give the same id",
+        checked - differing.len()
+    );
+    assert!(checked > 100_000, "{checked} code points checked");
+    assert!(
+        differing.is_empty(),
+        "{} code points differ:\n{}",
+        differing.len(),
+        differing.join("\n")
+    );
+}
+
+#[test]
+fn kramdown_gfm_rule_matches_kramdown_on_every_code_point() {
+    if let Some(mut tool) = kramdown() {
+        tool.arg("--characters");
+        compare_characters(tool, "kramdown", HeadingIdFlavor::KramdownGfm);
+    }
+}
+
+#[test]
+fn github_rule_matches_github_slugger_on_every_code_point() {
+    if let Some(tool) = node("--characters") {
+        compare_characters(tool, "github-slugger", HeadingIdFlavor::Github);
+    }
+}
+
+#[test]
+fn python_markdown_rule_matches_python_markdown_on_every_code_point() {
+    if let Some(mut tool) = python_markdown() {
+        tool.arg("--characters");
+        compare_characters(tool, "Python-Markdown", HeadingIdFlavor::PythonMarkdown);
+    }
+}

@@ -41,10 +41,11 @@ fn ruby_downcase(text: &str) -> String {
 /// character outside `[\p{Word}\- \t]` removed, each space and tab turned
 /// into `-` (no collapsing). Ruby's `\p{Word}` is the regex crate's Unicode
 /// `\w` (letters and other alphabetic characters, marks such as the emoji
-/// variation selector U+FE0F, decimal digits, connector punctuation, the
-/// joiners).
+/// variation selector U+FE0F, decimal digits, connector punctuation) without
+/// the joiners U+200C and U+200D.
 fn kramdown_gfm_id(text: &str) -> String {
-    static NON_WORD: Lazy<Regex> = Lazy::new(|| Regex::new(r"[^\w\- \t]").expect("valid regex"));
+    static NON_WORD: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"[\x{200C}\x{200D}[^\w\- \t]]").expect("valid regex"));
     NON_WORD
         .replace_all(&ruby_downcase(&without_guillemet_spaces(text)), "")
         .replace([' ', '\t'], "-")
@@ -218,10 +219,8 @@ fn tech_docs_id(text: &str) -> String {
     let mut html = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            // tech-docs' SmartyPants runs after the ids are made: the quotes
-            // the ids see are the typed ones.
-            '\'' | '\u{2018}' | '\u{2019}' => html.push_str("&#39;"),
-            '"' | '\u{201c}' | '\u{201d}' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            '"' => html.push_str("&quot;"),
             '&' => html.push_str("&amp;"),
             '<' => html.push_str("&lt;"),
             '>' => html.push_str("&gt;"),

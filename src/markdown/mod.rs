@@ -268,7 +268,7 @@ fn render_body(
     apply_list_item_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
     remove_leaked_ials(&mut events, text);
     remove_ials_in_html(&mut events);
-    let mut page_ids = PageIds::new(options.flavor, &prepared.html_element_spans);
+    let mut page_ids = PageIds::new(options.flavor, &prepared.html_element_spans, text);
     assign_heading_ids(&mut events, &mut page_ids, &mut out.headings);
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
@@ -826,7 +826,7 @@ fn assign_heading_ids(
             // `###` with nothing after it: an empty heading a reader cannot
             // see, left out of the page and the TOC. Its id still counts,
             // as in kramdown, so the ids after it stay the same.
-            let _ = allocator.allocate("", level, events[i].1.start);
+            let _ = allocator.allocate("", level, events[i].1.clone());
             events[i].0 = Event::Text(CowStr::Borrowed(""));
             events[j].0 = Event::Text(CowStr::Borrowed(""));
             i = j + 1;
@@ -842,7 +842,7 @@ fn assign_heading_ids(
                     Some(explicit.to_string())
                 }
                 None => {
-                    let new = allocator.allocate(&title, level, range.start);
+                    let new = allocator.allocate(&title, level, range.clone());
                     if let Some(new) = &new {
                         *id = Some(CowStr::from(new.clone()));
                     }

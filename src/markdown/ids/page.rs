@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
 use super::{base_id, IdAllocator};
 use crate::config::HeadingIdFlavor;
 
@@ -17,15 +19,22 @@ pub struct PageIds<'a> {
     /// with a counter of its own.
     html_elements: &'a [Range<usize>],
     in_html_elements: IdAllocator,
+    /// The text the page's events point into.
+    source: &'a str,
 }
 
 impl<'a> PageIds<'a> {
-    pub fn new(flavor: HeadingIdFlavor, html_elements: &'a [Range<usize>]) -> Self {
+    pub fn new(
+        flavor: HeadingIdFlavor,
+        html_elements: &'a [Range<usize>],
+        source: &'a str,
+    ) -> Self {
         PageIds {
             flavor,
             allocator: IdAllocator::new(flavor),
             html_elements,
             in_html_elements: IdAllocator::new(HeadingIdFlavor::Kramdown),
+            source,
         }
     }
 
@@ -39,16 +48,55 @@ impl<'a> PageIds<'a> {
         self.allocator.explicit(id, level);
     }
 
-    /// The id of the heading at `offset` with this text content; `None` for
-    /// a heading without one.
-    pub fn allocate(&mut self, text: &str, level: u8, offset: usize) -> Option<String> {
+    /// The id of the heading whose source is `at`, with this text content;
+    /// `None` for a heading without one.
+    pub fn allocate(&mut self, text: &str, level: u8, at: Range<usize>) -> Option<String> {
         let in_element = self.flavor == HeadingIdFlavor::KramdownGfm
-            && self.html_elements.iter().any(|r| r.contains(&offset));
+            && self.html_elements.iter().any(|r| r.contains(&at.start));
         if in_element {
             let base = base_id(text, HeadingIdFlavor::Kramdown);
-            self.in_html_elements.allocate(&base, level)
+            return self.in_html_elements.allocate(&base, level);
+        }
+        let typed;
+        let text = if self.flavor == HeadingIdFlavor::Redcarpet && has_typographic(text) {
+            // tech-docs makes ids before SmartyPants: from the quotes as
+            // typed, while one typed as `’` stays `’`.
+            typed = self
+                .source
+                .get(at)
+                .map_or_else(|| text.to_string(), text_as_typed);
+            typed.as_str()
         } else {
-            self.allocator.allocate(&base_id(text, self.flavor), level)
+            text
+        };
+        self.allocator.allocate(&base_id(text, self.flavor), level)
+    }
+}
+
+/// Characters a typographer (smart punctuation) writes.
+fn has_typographic(text: &str) -> bool {
+    text.contains([
+        '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2013}', '\u{2014}', '\u{2026}',
+    ])
+}
+
+/// The text content of a heading's source, parsed again without the
+/// typographer; images' alternative text is left out, as in the page's.
+fn text_as_typed(heading_source: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM;
+    let mut text = String::new();
+    let mut image_depth = 0usize;
+    for event in Parser::new_ext(heading_source, options) {
+        match event {
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if image_depth == 0 => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
         }
     }
+    text
 }
