@@ -9,6 +9,9 @@
 //! back to the source through an [`OffsetMap`], so diagnostics keep their
 //! line and column. Fenced code and HTML comments are copied untouched.
 
+mod syntax;
+use syntax::{is_id_and_class_word, matching_end_line};
+
 use std::ops::Range;
 
 /// Attributes from an inline attribute list (IAL) or heading attribute block.
@@ -98,23 +101,6 @@ pub fn parse_attrs(inner: &str) -> Attrs {
         }
     }
     attrs
-}
-
-/// kramdown's `((#[A-Za-z][\w:-]*)|(\.[^\s.#]+))+`: ids start with an
-/// ASCII letter and go on with ASCII letters, digits, `_`, `:` and `-`;
-/// class names are not empty.
-fn is_id_and_class_word(word: &str) -> bool {
-    let starts: Vec<usize> = word.match_indices(['#', '.']).map(|(i, _)| i).collect();
-    let ends = starts.iter().skip(1).copied().chain([word.len()]);
-    starts.iter().zip(ends).all(|(&start, end)| {
-        let name = &word[start + 1..end];
-        if word.as_bytes()[start] == b'.' {
-            return !name.is_empty();
-        }
-        let mut bytes = name.bytes();
-        bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
-            && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-'))
-    })
 }
 
 /// Splits `#id.a.b` into `('#', "id"), ('.', "a"), ('.', "b")`; empty names are skipped.
@@ -1168,20 +1154,6 @@ fn heading_attr_start(content: &str) -> Option<usize> {
                 || w.contains('=')
         });
     looks_like_attrs.then_some(open)
-}
-
-/// The index of the line holding the end tag that closes the `name` element
-/// opened on line `open` (same-named elements nest); the last line when it
-/// is never closed.
-fn matching_end_line(body: &str, lines: &[Range<usize>], open: usize, name: &str) -> usize {
-    let mut depth = 0;
-    for (index, range) in lines.iter().enumerate().skip(open) {
-        depth = tag_depth(&body[range.clone()], name, depth);
-        if depth == 0 {
-            return index;
-        }
-    }
-    lines.len().saturating_sub(1)
 }
 
 /// `markdown="0"` -> Some(false); `markdown="1"`, `"block"`, `"span"` -> Some(true).

@@ -268,7 +268,7 @@ fn render_body(
     apply_list_item_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
     remove_leaked_ials(&mut events, text);
     remove_ials_in_html(&mut events);
-    let mut page_ids = PageIds::new(options.flavor, &prepared.html_element_spans, text);
+    let mut page_ids = PageIds::new(options.flavor, &prepared.html_element_spans, text, &events);
     assign_heading_ids(&mut events, &mut page_ids, &mut out.headings);
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
@@ -780,27 +780,13 @@ fn remove_ials_in_html(events: &mut [(Event, Range<usize>)]) {
     }
 }
 
-/// Gives every heading its id (explicit ids win; whether they block
-/// automatic ones is the flavour's rule, see `ids::unique`) and records the
-/// headings for the TOC.
+/// Gives every heading its id (explicit ids win; whether they count is the
+/// flavour's rule, see `ids::unique`) and records the headings for the TOC.
 fn assign_heading_ids(
     events: &mut [(Event, Range<usize>)],
     allocator: &mut PageIds,
     headings: &mut Vec<Heading>,
 ) {
-    let reserved_first = allocator.reserves_explicit_ids_first();
-    if reserved_first {
-        for (event, _) in events.iter() {
-            if let Event::Start(Tag::Heading {
-                level,
-                id: Some(id),
-                ..
-            }) = event
-            {
-                allocator.explicit(id, *level as u8);
-            }
-        }
-    }
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading { level, .. }) = &events[i].0 else {
@@ -836,9 +822,7 @@ fn assign_heading_ids(
             let in_toc = !classes.iter().any(|c| c.as_ref() == "no_toc");
             let final_id = match id {
                 Some(explicit) => {
-                    if !reserved_first {
-                        allocator.explicit(explicit, level);
-                    }
+                    allocator.explicit(explicit, level);
                     Some(explicit.to_string())
                 }
                 None => {

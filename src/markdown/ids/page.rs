@@ -24,28 +24,41 @@ pub struct PageIds<'a> {
 }
 
 impl<'a> PageIds<'a> {
+    /// For the page whose events (in `source`) these are.
     pub fn new(
         flavor: HeadingIdFlavor,
         html_elements: &'a [Range<usize>],
         source: &'a str,
+        events: &[(Event, Range<usize>)],
     ) -> Self {
+        let mut allocator = IdAllocator::new(flavor);
+        if allocator.reserves_explicit_ids_first() {
+            for (event, _) in events {
+                if let Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id),
+                    ..
+                }) = event
+                {
+                    allocator.explicit(id, *level as u8);
+                }
+            }
+        }
         PageIds {
             flavor,
-            allocator: IdAllocator::new(flavor),
+            allocator,
             html_elements,
             in_html_elements: IdAllocator::new(HeadingIdFlavor::Kramdown),
             source,
         }
     }
 
-    /// See [`IdAllocator::reserves_explicit_ids_first`].
-    pub fn reserves_explicit_ids_first(&self) -> bool {
-        self.allocator.reserves_explicit_ids_first()
-    }
-
-    /// A heading with an id written on the page.
+    /// A heading with an id written on the page, in page order (an id
+    /// reserved ahead is taken already; taking it again changes nothing).
     pub fn explicit(&mut self, id: &str, level: u8) {
-        self.allocator.explicit(id, level);
+        if !self.allocator.reserves_explicit_ids_first() {
+            self.allocator.explicit(id, level);
+        }
     }
 
     /// The id of the heading whose source is `at`, with this text content;

@@ -225,3 +225,75 @@ fn many_equal_headings_stay_linear() {
         assert!(start.elapsed().as_secs() < 5, "{flavor:?}");
     }
 }
+
+/// Ids of a page rendered whole, as `handbook` builds it.
+fn page_ids(flavor: HeadingIdFlavor, smart_punctuation: bool, body: &str) -> Vec<Option<String>> {
+    let rewrite = |_: &str| None;
+    let options = crate::markdown::RenderOptions {
+        flavor,
+        highlight: false,
+        smart_punctuation,
+        parse_block_html: false,
+        erb: false,
+        erb_show: false,
+        base_path: "",
+        html: false,
+        rewrite_link: &rewrite,
+        raw_html: crate::markdown::RawHtml::PassThrough,
+        script_links: crate::markdown::ScriptLinks::Drop,
+        templates: None,
+        liquid: false,
+        math: crate::markdown::math::SingleDollar::Text,
+    };
+    crate::markdown::render(body, 0, &options)
+        .headings
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn kramdown_ignores_an_attribute_list_id_that_starts_with_a_digit() {
+    // Values from kramdown 2.4 with input GFM.
+    let ids = page_ids(
+        HeadingIdFlavor::KramdownGfm,
+        true,
+        "## Update\n{: #1password-update}\n\n## Other\n{: #ok-id}\n",
+    );
+    assert_eq!(ids, some(&["update", "ok-id"]));
+}
+
+#[test]
+fn kramdown_gfm_uses_kramdowns_own_rule_inside_html_elements() {
+    // kramdown 2.4: the GFM parser leaves headings in HTML elements to the
+    // converter, whose rule and counter are its own.
+    let body = "## Usage\n\n<details markdown=\"1\">\n<summary>More</summary>\n\n### 1. Usage\n\n### Usage\n\n</details>\n\n## Usage\n\n## Watch >>\n";
+    let ids = page_ids(HeadingIdFlavor::KramdownGfm, true, body);
+    assert_eq!(
+        ids,
+        some(&["usage", "usage", "usage-1", "usage-1", "watch"])
+    );
+}
+
+#[test]
+fn tech_docs_ids_see_the_quotes_as_typed() {
+    // tech-docs' SmartyPants curls `'` after the id is made from `&#39;`;
+    // a `’` typed as such stays out of the id.
+    let ids = page_ids(
+        HeadingIdFlavor::Redcarpet,
+        true,
+        "## What's new\n\n## Don\u{2019}t panic\n",
+    );
+    assert_eq!(ids, some(&["what-39-s-new", "don-t-panic"]));
+}
+
+#[test]
+fn python_markdown_reserves_explicit_ids_first() {
+    // Python-Markdown's toc collects every id on the page before it makes any.
+    let ids = page_ids(
+        HeadingIdFlavor::PythonMarkdown,
+        false,
+        "## Intro\n\n## Later {#intro}\n",
+    );
+    assert_eq!(ids, some(&["intro_1", "intro"]));
+}
