@@ -1,7 +1,8 @@
 //! Heading ids against the generators' own code. Each test renders real pages
 //! (the corpora) with the real tool — kramdown, Python-Markdown, markdown-it
 //! with markdown-it-anchor, remark with rehype-slug, Redcarpet with tech-docs'
-//! id generator — through the small drivers in `tests/differential/`, and with
+//! id generator — through the small drivers in `tests/differential/` (Hugo
+//! builds a throwaway site), and with
 //! `handbook`'s own pipeline (`build::load`, or `markdown::render` for heading
 //! lists), and compares the ids page by page. Disagreements are printed.
 //!
@@ -611,4 +612,92 @@ fn python_markdown_rule_matches_python_markdown_on_every_code_point() {
         tool.arg("--characters");
         compare_characters(tool, "Python-Markdown", HeadingIdFlavor::PythonMarkdown);
     }
+}
+
+/// Hugo's ids: each document becomes a page of a bare Hugo site (goldmark
+/// with its defaults, a layout that prints only the content), and the ids
+/// are read from the pages Hugo writes.
+fn hugo_ids(documents: &[String]) -> Vec<Option<Vec<String>>> {
+    let site = tempfile::tempdir().expect("temp dir");
+    let root = site.path();
+    std::fs::create_dir_all(root.join("content")).expect("mkdir");
+    std::fs::create_dir_all(root.join("layouts/_default")).expect("mkdir");
+    std::fs::write(
+        root.join("config.toml"),
+        "baseURL = \"http://example.com/\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\", \"home\", \"section\"]\n",
+    )
+    .expect("config");
+    std::fs::write(root.join("layouts/_default/single.html"), "{{ .Content }}").expect("layout");
+    for (index, document) in documents.iter().enumerate() {
+        std::fs::write(
+            root.join(format!("content/p{index}.md")),
+            format!("---\ntitle: p{index}\n---\n{document}"),
+        )
+        .expect("page");
+    }
+    let status = Command::new("hugo")
+        .args(["--quiet", "--destination", "out"])
+        .current_dir(root)
+        .status()
+        .expect("hugo runs");
+    assert!(status.success(), "hugo failed");
+    let id = regex::Regex::new(r#"<h[1-6] id="([^"]*)""#).expect("regex");
+    (0..documents.len())
+        .map(|index| {
+            let html =
+                std::fs::read_to_string(root.join(format!("out/p{index}/index.html"))).ok()?;
+            Some(id.captures_iter(&html).map(|c| c[1].to_string()).collect())
+        })
+        .collect()
+}
+
+/// Headings whose text is their source line: Debian's Hugo (0.111) makes
+/// ids from the heading's source line, today's Hugo from its text after the
+/// typographer (which `handbook` follows); for these the two agree.
+fn is_plain_text_heading(line: &str) -> bool {
+    let text = line.trim_start_matches('#');
+    !text.contains(['[', '<', '&', '\\'])
+        && !text.contains("--")
+        && !text.contains("...")
+        && !text.contains(" _")
+        && !text.starts_with(" _")
+        && !text.contains("_ ")
+        && !text.trim_end().ends_with('_')
+}
+
+#[test]
+fn hugo_ids_match_hugo_on_corpus_headings_and_edge_cases() {
+    let hugo_works = Command::new("hugo")
+        .arg("version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !hugo_works {
+        common::skip(REQUIRE, "Hugo is not installed (apt: hugo)");
+        return;
+    }
+    let documents: Vec<String> = heading_documents()
+        .iter()
+        .map(|d| {
+            d.split_inclusive('\n')
+                .filter(|line| !line.starts_with('#') || is_plain_text_heading(line))
+                .collect::<String>()
+        })
+        .collect();
+    let answers = hugo_ids(&documents);
+    // Hugo's typographer is on by default.
+    let ours = rendered_ids(&documents, HeadingIdFlavor::Hugo, true);
+    let mut agreement = Agreement::default();
+    for (index, (answer, ours)) in answers.iter().zip(&ours).enumerate() {
+        let name = format!(
+            "document {index}: {}",
+            documents[index].lines().next().unwrap_or("")
+        );
+        agreement.add(&name, answer.as_deref(), ours);
+    }
+    let mut edge = Agreement::default();
+    edge.add("edge cases", answers[0].as_deref(), &ours[0]);
+    agreement.assert_at_least("Hugo", 0.999);
+    edge.assert_at_least("Hugo (edge cases)", 1.0);
 }

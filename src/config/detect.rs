@@ -402,4 +402,22 @@ mod tests {
         assert_eq!(d.content_dir.as_deref(), Some("docs"));
         assert_eq!(d.exclude, ["*/*.template.md"]);
     }
+
+    #[test]
+    fn each_generator_gets_its_renderers_heading_ids() {
+        let cases = [
+            (Generator::MkDocs, HeadingIdFlavor::PythonMarkdown, false),
+            (Generator::Eleventy, HeadingIdFlavor::MarkdownIt, false),
+            (Generator::TechDocs, HeadingIdFlavor::Redcarpet, true),
+            (Generator::Middleman, HeadingIdFlavor::KramdownGfm, true),
+            (Generator::Jekyll, HeadingIdFlavor::KramdownGfm, true),
+            (Generator::Hugo, HeadingIdFlavor::Hugo, true),
+            (Generator::Docusaurus, HeadingIdFlavor::Github, false),
+            (Generator::PlainMarkdown, HeadingIdFlavor::Github, false),
+        ];
+        for (generator, ids, smart) in cases {
+            assert_eq!(generator.heading_ids(), ids, "{generator:?}");
+            assert_eq!(generator.smart_punctuation(), smart, "{generator:?}");
+        }
+    }
 }
