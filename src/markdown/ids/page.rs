@@ -64,8 +64,13 @@ impl<'a> PageIds<'a> {
     /// The id of the heading whose source is `at`, with this text content;
     /// `None` for a heading without one.
     pub fn allocate(&mut self, text: &str, level: u8, at: Range<usize>) -> Option<String> {
-        let in_element = self.flavor == HeadingIdFlavor::KramdownGfm
-            && self.html_elements.iter().any(|r| r.contains(&at.start));
+        // The spans are in page order and do not overlap.
+        let in_element = self.flavor == HeadingIdFlavor::KramdownGfm && {
+            let next = self.html_elements.partition_point(|r| r.end <= at.start);
+            self.html_elements
+                .get(next)
+                .is_some_and(|r| r.contains(&at.start))
+        };
         if in_element {
             let base = base_id(text, HeadingIdFlavor::Kramdown);
             return self.in_html_elements.allocate(&base, level);
