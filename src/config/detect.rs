@@ -11,6 +11,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::HeadingIdFlavor;
+
 /// The generator a site was made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Generator {
@@ -37,6 +39,41 @@ impl Generator {
             Generator::Hugo => "Hugo",
             Generator::Docusaurus => "Docusaurus",
             Generator::PlainMarkdown => "Markdown repository",
+        }
+    }
+
+    /// How the generator's Markdown renderer gives headings their ids, so
+    /// that links to `page#fragment` written for it keep working.
+    pub fn heading_ids(self) -> HeadingIdFlavor {
+        match self {
+            // MkDocs: Python-Markdown's toc extension, default slugify.
+            Generator::MkDocs => HeadingIdFlavor::PythonMarkdown,
+            // Eleventy sites add markdown-it-anchor to markdown-it.
+            Generator::Eleventy => HeadingIdFlavor::MarkdownIt,
+            // tech-docs renders with Redcarpet and its own heading slugs.
+            Generator::TechDocs => HeadingIdFlavor::Redcarpet,
+            // Jekyll's kramdown reads GFM; so did the Middleman handbooks.
+            Generator::Middleman | Generator::Jekyll => HeadingIdFlavor::KramdownGfm,
+            Generator::Hugo => HeadingIdFlavor::Hugo,
+            // Docusaurus slugs with github-slugger, as GitHub shows READMEs.
+            Generator::Docusaurus | Generator::PlainMarkdown => HeadingIdFlavor::Github,
+        }
+    }
+
+    /// Whether the generator's renderer turns `'`, `"`, `--` and `...` into
+    /// typographic characters by default. Where it does not (GitHub,
+    /// markdown-it, Python-Markdown), the ids keep what the typographer would
+    /// change: `a -- b` is `a----b` on GitHub, not `a--b`.
+    pub fn smart_punctuation(self) -> bool {
+        match self {
+            Generator::MkDocs
+            | Generator::Eleventy
+            | Generator::Docusaurus
+            | Generator::PlainMarkdown => false,
+            // kramdown, goldmark's typographer, tech-docs' SmartyPants.
+            Generator::TechDocs | Generator::Middleman | Generator::Jekyll | Generator::Hugo => {
+                true
+            }
         }
     }
 }
@@ -364,5 +401,23 @@ mod tests {
         assert_eq!(d.generator, Some(Generator::Eleventy));
         assert_eq!(d.content_dir.as_deref(), Some("docs"));
         assert_eq!(d.exclude, ["*/*.template.md"]);
+    }
+
+    #[test]
+    fn each_generator_gets_its_renderers_heading_ids() {
+        let cases = [
+            (Generator::MkDocs, HeadingIdFlavor::PythonMarkdown, false),
+            (Generator::Eleventy, HeadingIdFlavor::MarkdownIt, false),
+            (Generator::TechDocs, HeadingIdFlavor::Redcarpet, true),
+            (Generator::Middleman, HeadingIdFlavor::KramdownGfm, true),
+            (Generator::Jekyll, HeadingIdFlavor::KramdownGfm, true),
+            (Generator::Hugo, HeadingIdFlavor::Hugo, true),
+            (Generator::Docusaurus, HeadingIdFlavor::Github, false),
+            (Generator::PlainMarkdown, HeadingIdFlavor::Github, false),
+        ];
+        for (generator, ids, smart) in cases {
+            assert_eq!(generator.heading_ids(), ids, "{generator:?}");
+            assert_eq!(generator.smart_punctuation(), smart, "{generator:?}");
+        }
     }
 }

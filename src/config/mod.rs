@@ -54,25 +54,54 @@ pub struct SiteConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum HeadingIdFlavor {
-    /// kramdown with the GFM parser (the GitLab handbook): text content,
-    /// lowercased, punctuation dropped, spaces to `-`, no collapsing.
+    /// kramdown with the GFM parser (the GitLab handbook, Jekyll, Middleman):
+    /// text content, lowercased, all but letters, marks, digits, `_`, `-`,
+    /// spaces and tabs dropped, spaces and tabs to `-` (no collapsing);
+    /// duplicates `-1`, `-2` counted per base id.
     #[default]
     KramdownGfm,
     /// kramdown's own parser: leading characters up to the first ASCII
     /// letter dropped, only ASCII letters, digits, spaces and `-` kept,
     /// spaces to `-` (no collapsing), `section` when nothing is left.
     Kramdown,
-    /// GitHub (github-slugger, rehype-slug): letters, marks, numbers, `_`,
-    /// `-` and spaces kept, spaces to `-`: the same rule as kramdown-gfm,
-    /// whose parser copies GitHub's.
+    /// GitHub (github-slugger, as rehype-slug uses it; Docusaurus): text
+    /// lowercased, the characters of github-slugger's Unicode table dropped,
+    /// spaces to `-`; duplicates `-1`, `-2` until free.
     Github,
-    /// Hugo's goldmark with `autoHeadingIDType = "github"` (its default):
-    /// GitHub's rule.
+    /// Hugo's goldmark with `autoIDType = "github"` (its default): trimmed,
+    /// letters, digits and `_` lowercased, `-` and spaces to `-`, the rest
+    /// dropped (marks and emoji too), `heading` when nothing is left;
+    /// duplicates `-1`, `-2` until free.
     Hugo,
     /// markdown-it-anchor's default (Eleventy, VitePress): trimmed,
     /// lowercased, runs of white space to `-`, then percent-encoded as
-    /// `encodeURIComponent` does, so punctuation stays (`a,-b` is `a%2C-b`).
+    /// `encodeURIComponent` does, so punctuation stays (`a,-b` is `a%2C-b`);
+    /// duplicates `-1`, `-2` until free.
     MarkdownIt,
+    /// Python-Markdown's toc extension (MkDocs): accents folded to ASCII,
+    /// other non-ASCII dropped, punctuation dropped, runs of spaces and `-`
+    /// to one `-`; duplicates (and empty ids) `_1`, `_2`.
+    PythonMarkdown,
+    /// GOV.UK tech-docs' Redcarpet renderer: the heading's HTML lowercased,
+    /// every run of characters outside `a-z0-9` to one `-` (`security.txt`
+    /// is `security-txt`, `What's` is `what-39-s`); a duplicate is prefixed
+    /// with its parent heading's id, then suffixed `-2`, `-3`.
+    Redcarpet,
+}
+
+impl HeadingIdFlavor {
+    /// The name `site.toml` spells it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeadingIdFlavor::KramdownGfm => "kramdown-gfm",
+            HeadingIdFlavor::Kramdown => "kramdown",
+            HeadingIdFlavor::Github => "github",
+            HeadingIdFlavor::Hugo => "hugo",
+            HeadingIdFlavor::MarkdownIt => "markdown-it",
+            HeadingIdFlavor::PythonMarkdown => "python-markdown",
+            HeadingIdFlavor::Redcarpet => "redcarpet",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -309,8 +338,9 @@ impl Config {
             format!(", base URL {}", self.base_url)
         };
         Some(format!(
-            "{} site: content in {content}{base} (a site.toml, --content or --base-url overrides this)",
-            generator.name()
+            "{} site: content in {content}{base}, heading ids as {} (a site.toml, --content or --base-url overrides this)",
+            generator.name(),
+            self.site.markdown.heading_ids.name()
         ))
     }
 }
@@ -525,8 +555,9 @@ fn adopt_other_generator(
         site.content_dir = dir.into();
     }
     site.exclude.extend(detected.exclude);
-    if detected.generator == Some(detect::Generator::Eleventy) {
-        site.markdown.heading_ids = HeadingIdFlavor::MarkdownIt;
+    if let Some(generator) = detected.generator {
+        site.markdown.heading_ids = generator.heading_ids();
+        site.markdown.smart_punctuation = generator.smart_punctuation();
     }
     site.markdown.liquid = matches!(
         detected.generator,

@@ -1,79 +1,71 @@
-//! Heading ids, exactly as the handbook's original toolchain made them.
-//!
-//! The default flavour is kramdown's GFM parser (see `HEADING-IDS` in the
-//! design notes): the heading's text content after inline parsing, lowercased,
-//! every character that is not a letter, digit, `_`, `-`, space or tab dropped,
-//! each space and tab turned into `-` with no collapsing, duplicates suffixed
-//! `-1`, `-2`, ... per base id. An empty id gets no attribute but still counts.
+//! Heading ids, exactly as each generator makes them: the base id of a
+//! heading's text here, the de-duplication of a page's ids in [`unique`].
+//! Every rule is checked against the generator's own code by
+//! `tests/heading_ids_differential.rs`.
 
-use std::collections::HashMap;
+mod github_slugger_table;
+mod page;
+pub mod unique;
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::config::HeadingIdFlavor;
 
-/// The base id of a heading's text content, before de-duplication.
+pub use page::PageIds;
+pub use unique::IdAllocator;
+
+/// The base id of a heading's text content, before de-duplication. An empty
+/// base id means the heading gets no id attribute (it still counts in the
+/// flavours where an empty id is taken).
 pub fn base_id(text: &str, flavor: HeadingIdFlavor) -> String {
     match flavor {
-        HeadingIdFlavor::KramdownGfm | HeadingIdFlavor::Github | HeadingIdFlavor::Hugo => {
-            gfm_id(text)
-        }
+        HeadingIdFlavor::KramdownGfm => kramdown_gfm_id(text),
         HeadingIdFlavor::Kramdown => kramdown_id(text),
+        HeadingIdFlavor::Github => github_slugger_id(text),
+        HeadingIdFlavor::Hugo => hugo_id(text),
         HeadingIdFlavor::MarkdownIt => markdown_it_anchor_id(text),
+        HeadingIdFlavor::PythonMarkdown => python_markdown_id(text),
+        HeadingIdFlavor::Redcarpet => tech_docs_id(text),
     }
 }
 
-/// Characters `encodeURIComponent` leaves as they are.
-const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
+/// Ruby's `String#downcase`: every character's full lowercase mapping, with
+/// no final-sigma rule (`ΣΑΣ` is `σασ`).
+fn ruby_downcase(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
 
-/// markdown-it-anchor's default slugify:
-/// `encodeURIComponent(String(s).trim().toLowerCase().replace(/\s+/g, '-'))`.
-fn markdown_it_anchor_id(text: &str) -> String {
-    let lower = text.trim().to_lowercase();
-    let mut dashed = String::with_capacity(lower.len());
-    let mut in_space = false;
-    for c in lower.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                dashed.push('-');
-            }
-            in_space = true;
-        } else {
-            dashed.push(c);
-            in_space = false;
-        }
+/// kramdown-parser-gfm's `generate_gfm_header_id`: `downcase`, every
+/// character outside `[\p{Word}\- \t]` removed, each space and tab turned
+/// into `-` (no collapsing). Ruby's `\p{Word}` is the regex crate's Unicode
+/// `\w` (letters and other alphabetic characters, marks such as the emoji
+/// variation selector U+FE0F, decimal digits, connector punctuation) without
+/// the joiners U+200C and U+200D.
+fn kramdown_gfm_id(text: &str) -> String {
+    static NON_WORD: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"[\x{200C}\x{200D}[^\w\- \t]]").expect("valid regex"));
+    NON_WORD
+        .replace_all(&ruby_downcase(&without_guillemet_spaces(text)), "")
+        .replace([' ', '\t'], "-")
+}
+
+/// kramdown reads ` >>` and `<< ` as guillemets that take the space with
+/// them, and the guillemet adds nothing to the id (`Watch >>` is `watch`).
+fn without_guillemet_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(" >>") || text.contains("<< ") {
+        std::borrow::Cow::Owned(text.replace(" >>", ">>").replace("<< ", "<<"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
-    percent_encoding::utf8_percent_encode(&dashed, URI_COMPONENT).to_string()
 }
 
-fn gfm_id(text: &str) -> String {
-    let mut id = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c == ' ' || c == '\t' {
-            id.push('-');
-        } else if c == '_' || c == '-' || c.is_alphanumeric() || is_mark(c) {
-            id.extend(c.to_lowercase());
-        }
-    }
-    id
-}
-
-/// Combining marks belong to Ruby's `\p{Word}`, so kramdown keeps them.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
-}
-
-/// kramdown's own parser: leading characters up to the first ASCII letter
-/// dropped, only ASCII letters, digits, space and `-` kept, spaces to `-`;
-/// an empty result is `section`.
+/// kramdown's own parser (`basic_generate_id`): leading characters up to the
+/// first ASCII letter dropped, only ASCII letters, digits, space and `-`
+/// kept, spaces to `-`, lowercased; an empty result is `section`.
 fn kramdown_id(text: &str) -> String {
+    let text = without_guillemet_spaces(text);
     let start = text
         .char_indices()
         .find(|(_, c)| c.is_ascii_alphabetic())
@@ -92,91 +84,165 @@ fn kramdown_id(text: &str) -> String {
     id
 }
 
-/// Hands out unique ids on one page.
-#[derive(Default)]
-pub struct IdAllocator {
-    counts: HashMap<String, usize>,
+/// github-slugger's `slug()` (rehype-slug, GitHub's own rendering):
+/// JavaScript's `toLowerCase()` of the whole text (final sigma included),
+/// the characters of its generated regex removed, each space turned into `-`.
+fn github_slugger_id(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .filter(|&c| !github_slugger_removes(c))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
-impl IdAllocator {
-    /// The id for a heading with this base id; `None` for an empty base id
-    /// (which still counts, so a second empty one is `-1`).
-    pub fn allocate(&mut self, base: &str) -> Option<String> {
-        let count = self.counts.entry(base.to_string()).or_insert(0);
-        let n = *count;
-        *count += 1;
-        match (base.is_empty(), n) {
-            (true, 0) => None,
-            (_, 0) => Some(base.to_string()),
-            (_, n) => Some(format!("{base}-{n}")),
+fn github_slugger_removes(c: char) -> bool {
+    let code = c as u32;
+    let table = github_slugger_table::REMOVED;
+    let at = table.partition_point(|&(_, last)| last < code);
+    table.get(at).is_some_and(|&(first, _)| first <= code)
+}
+
+/// Hugo's goldmark ids with `autoIDType = "github"` (its default;
+/// `markup/goldmark/autoid.go`): white space trimmed, `-` and space to `-`,
+/// letters, decimal digits and `_` lowercased (Go's single-character
+/// `unicode.ToLower`), everything else dropped; a heading whose text leaves
+/// nothing is `heading`. Empty text gets no id at all.
+fn hugo_id(text: &str) -> String {
+    static KEPT: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"[^\p{L}\p{Nd}_ \-]").expect("valid regex"));
+    if text.is_empty() {
+        return String::new();
+    }
+    let trimmed = text.trim_matches(is_go_space);
+    let id: String = KEPT
+        .replace_all(trimmed, "")
+        .chars()
+        .map(|c| match c {
+            ' ' => '-',
+            // The simple case mapping: the first character of the full one
+            // (U+0130 `İ` is `i`, as Go has it).
+            c => c.to_lowercase().next().unwrap_or(c),
+        })
+        .collect();
+    if id.is_empty() {
+        "heading".to_string()
+    } else {
+        id
+    }
+}
+
+/// Go's `unicode.IsSpace`, which `bytes.TrimSpace` trims.
+fn is_go_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c as u32 > 0xff && c.is_whitespace())
+}
+
+/// Characters `encodeURIComponent` leaves as they are.
+const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+/// markdown-it-anchor's default slugify:
+/// `encodeURIComponent(String(s).trim().toLowerCase().replace(/\s+/g, '-'))`.
+fn markdown_it_anchor_id(text: &str) -> String {
+    let lower = text.trim_matches(is_js_space).to_lowercase();
+    let mut dashed = String::with_capacity(lower.len());
+    let mut in_space = false;
+    for c in lower.chars() {
+        if is_js_space(c) {
+            if !in_space {
+                dashed.push('-');
+            }
+            in_space = true;
+        } else {
+            dashed.push(c);
+            in_space = false;
         }
     }
+    percent_encoding::utf8_percent_encode(&dashed, URI_COMPONENT).to_string()
+}
+
+/// JavaScript's `\s` and `trim()`: white space, line terminators and the
+/// BOM, but not U+0085 (NEL), which Unicode calls white space.
+fn is_js_space(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
+}
+
+/// Python-Markdown's toc `slugify` (MkDocs' default): NFKD, then only the
+/// ASCII characters kept (`žlutý` is `zluty`), everything but `\w`, white
+/// space and `-` removed, stripped, lowercased, runs of `-` and white space
+/// to one `-`.
+fn python_markdown_id(text: &str) -> String {
+    let ascii: String = text
+        .nfkd()
+        .filter(|c| c.is_ascii())
+        .filter(|&c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || is_python_space(c))
+        .collect();
+    let mut id = String::with_capacity(ascii.len());
+    let mut in_separator = false;
+    for c in ascii.trim_matches(is_python_space).chars() {
+        if c == '-' || is_python_space(c) {
+            if !in_separator {
+                id.push('-');
+            }
+            in_separator = true;
+        } else {
+            id.push(c.to_ascii_lowercase());
+            in_separator = false;
+        }
+    }
+    id
+}
+
+/// Python's `\s` and `str.strip()` on ASCII text (the separators
+/// U+001C..U+001F count as white space).
+fn is_python_space(c: char) -> bool {
+    matches!(c, '\t'..='\r' | '\u{1c}'..='\u{1f}' | ' ')
+}
+
+/// GOV.UK tech-docs' `heading_slug` (`UniqueIdentifierGenerator`, its
+/// Redcarpet renderer's `header`), over the HTML Redcarpet renders for the
+/// heading: `downcase`, `strip`, tags removed, every run of characters
+/// outside `[0-9a-z]` to one `-`, dashes at either end removed. Redcarpet
+/// escapes `&`, `<`, `>`, `"` and `'` as `&amp;`, `&lt;`, `&gt;`, `&quot;`
+/// and `&#39;`, so `What's new` is `what-39-s-new` and `Q&A` is `q-amp-a`.
+fn tech_docs_id(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\'' => html.push_str("&#39;"),
+            '"' => html.push_str("&quot;"),
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            c => html.push(c),
+        }
+    }
+    let lower = ruby_downcase(&html);
+    let mut id = String::with_capacity(lower.len());
+    for c in lower.trim_matches(is_ruby_strip_space).chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_matches('-').to_string()
+}
+
+/// What Ruby's `String#strip` removes: ASCII white space and NUL.
+fn is_ruby_strip_space(c: char) -> bool {
+    matches!(c, '\0' | '\t'..='\r' | ' ')
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_it_anchor_rule() {
-        // Values from markdown-it-anchor 9 with its default slugify.
-        let cases = [
-            (
-                "Workflow, action step and scope block names",
-                "workflow%2C-action-step-and-scope-block-names",
-            ),
-            (
-                "  Use   “try” or ‘catch’ ",
-                "use-%E2%80%9Ctry%E2%80%9D-or-%E2%80%98catch%E2%80%99",
-            ),
-            ("What's new (v2)?", "what's-new-(v2)%3F"),
-            ("Café", "caf%C3%A9"),
-        ];
-        for (text, id) in cases {
-            assert_eq!(base_id(text, HeadingIdFlavor::MarkdownIt), id, "{text}");
-        }
-    }
-
-    #[test]
-    fn gfm_rule_table() {
-        let cases = [
-            ("1. Deal Desk  Case SLAs", "1-deal-desk--case-slas"),
-            (
-                "The Performance/Growth Matrix",
-                "the-performancegrowth-matrix",
-            ),
-            ("See the guide", "see-the-guide"),
-            ("The team", "the-team"),
-            ("The max_size key", "the-max_size-key"),
-            ("Why we do it", "why-we-do-it"),
-            ("Q&A \u{2013} process", "qa--process"),
-            ("a  b", "a--b"),
-            ("Foo ", "foo-"),
-            ("Über uns", "über-uns"),
-            ("Tab\there", "tab-here"),
-            ("It\u{2019}s \u{201c}quoted\u{201d}", "its-quoted"),
-            ("No\u{a0}break", "nobreak"),
-            ("Ellipsis\u{2026}", "ellipsis"),
-        ];
-        for (text, id) in cases {
-            assert_eq!(base_id(text, HeadingIdFlavor::KramdownGfm), id, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn kramdown_rule() {
-        assert_eq!(base_id("1. Intro", HeadingIdFlavor::Kramdown), "intro");
-        assert_eq!(base_id("!!!", HeadingIdFlavor::Kramdown), "section");
-    }
-
-    #[test]
-    fn duplicates_count_per_base_and_empty_counts() {
-        let mut ids = IdAllocator::default();
-        assert_eq!(ids.allocate("a").as_deref(), Some("a"));
-        assert_eq!(ids.allocate("a").as_deref(), Some("a-1"));
-        assert_eq!(ids.allocate("b").as_deref(), Some("b"));
-        assert_eq!(ids.allocate("a").as_deref(), Some("a-2"));
-        assert_eq!(ids.allocate(""), None);
-        assert_eq!(ids.allocate("").as_deref(), Some("-1"));
-    }
-}
+mod tests;

@@ -9,6 +9,9 @@
 //! back to the source through an [`OffsetMap`], so diagnostics keep their
 //! line and column. Fenced code and HTML comments are copied untouched.
 
+mod syntax;
+use syntax::{is_id_and_class_word, matching_end_line};
+
 use std::ops::Range;
 
 /// Attributes from an inline attribute list (IAL) or heading attribute block.
@@ -72,7 +75,12 @@ pub fn parse_attrs(inner: &str) -> Attrs {
         }
         let word = &inner[start..i];
         if word.starts_with(['#', '.']) {
-            // kramdown allows ids and classes run together: `#id.a.b`, `.a#id`.
+            // kramdown allows ids and classes run together: `#id.a.b`, `.a#id`,
+            // and ignores the whole word when one id does not start with a
+            // letter (`#1password`): the heading keeps its automatic id.
+            if !is_id_and_class_word(word) {
+                continue;
+            }
             for (marker, name) in id_and_class_parts(word) {
                 if marker == '#' {
                     attrs.id = Some(name.to_string());
@@ -176,6 +184,10 @@ pub struct Prepared {
     pub toc: Option<TocRequest>,
     /// `{::nomarkdown}` contents, emitted as they are: (original offset, text).
     pub raw_blocks: Vec<(usize, String)>,
+    /// The Markdown inside block HTML elements (`<details markdown="1">`),
+    /// as ranges of `text`: kramdown gives headings there ids by another rule
+    /// (see `ids::PageIds`).
+    pub html_element_spans: Vec<std::ops::Range<usize>>,
     pub notes: Vec<Note>,
     /// Whether the text holds anything this pass could have changed. When
     /// false, `text` is the body unchanged.
@@ -330,12 +342,21 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
     let mut parse_block_html = options.parse_block_html;
     // Open elements that asked for Markdown with `markdown="1"`.
     let mut markdown_blocks = 0usize;
+    // The outermost block HTML element around Markdown: where it began in
+    // the output and the index of its end tag's line.
+    let mut element: Option<(usize, usize)> = None;
     let mut state = State::Normal;
     let mut raw_buffer = String::new();
     let all = lines(body);
     let mut i = 0;
     let mut previous_blank = true;
     while i < all.len() {
+        if let Some((start, end_line)) = element {
+            if i > end_line {
+                prepared.html_element_spans.push(start..b.written());
+                element = None;
+            }
+        }
         let range = all[i].clone();
         let line = &body[range.clone()];
         let content = line.trim_end_matches(['\n', '\r']);
@@ -573,6 +594,16 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                 }
                 (None, _) => parse_block_html,
             };
+            if parse_here && matches!(kind, BlockHtml::Open) && element.is_none() {
+                // The element runs to its matching end tag, wherever the
+                // lines between take this loop.
+                if let Some(name) =
+                    opening_tag_name(trimmed).filter(|n| !n.eq_ignore_ascii_case("summary"))
+                {
+                    let end_line = matching_end_line(body, &all, i - 1, name);
+                    element = Some((b.written(), end_line));
+                }
+            }
             // Content that is itself HTML stays one HTML block: splitting it
             // would turn indented tags into a code block.
             let next_is_html = all[i..]
@@ -673,6 +704,9 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         let index = prepared.raw_blocks.len();
         prepared.raw_blocks.push((start, raw_buffer));
         b.insert(&format!("\n{RAW_PLACEHOLDER}{index}-->\n"), start);
+    }
+    if let Some((start, _)) = element {
+        prepared.html_element_spans.push(start..b.out.len());
     }
     prepared.text = b.out;
     prepared.map = b.map;

@@ -27,7 +27,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 use crate::config::HeadingIdFlavor;
 use crate::escape::html_into as escape_into;
 use html_links::{HtmlRefKind, HtmlScanner};
-use ids::IdAllocator;
+use ids::PageIds;
 use kramdown::{AttrTarget, Attrs, Prepared};
 pub use safety::{RawHtml, ScriptLinks};
 
@@ -269,7 +269,8 @@ fn render_body(
     apply_list_item_attrs(&mut events, text, &mut marker_attrs, &mut out.anchors);
     remove_leaked_ials(&mut events, text);
     remove_ials_in_html(&mut events);
-    assign_heading_ids(&mut events, options.flavor, &mut out.headings);
+    let mut page_ids = PageIds::new(options.flavor, &prepared.html_element_spans, text, &events);
+    assign_heading_ids(&mut events, &mut page_ids, &mut out.headings);
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
     callouts::github_alerts(&mut events);
@@ -780,14 +781,13 @@ fn remove_ials_in_html(events: &mut [(Event, Range<usize>)]) {
     }
 }
 
-/// Gives every heading its id (explicit ids win and do not count) and records
-/// the headings for the TOC.
+/// Gives every heading its id (explicit ids win; whether they count is the
+/// flavour's rule, see `ids::unique`) and records the headings for the TOC.
 fn assign_heading_ids(
     events: &mut [(Event, Range<usize>)],
-    flavor: HeadingIdFlavor,
+    allocator: &mut PageIds,
     headings: &mut Vec<Heading>,
 ) {
-    let mut allocator = IdAllocator::default();
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading { level, .. }) = &events[i].0 else {
@@ -813,18 +813,21 @@ fn assign_heading_ids(
             // `###` with nothing after it: an empty heading a reader cannot
             // see, left out of the page and the TOC. Its id still counts,
             // as in kramdown, so the ids after it stay the same.
-            let _ = allocator.allocate("");
+            let _ = allocator.allocate("", level, events[i].1.clone());
             events[i].0 = Event::Text(CowStr::Borrowed(""));
             events[j].0 = Event::Text(CowStr::Borrowed(""));
             i = j + 1;
             continue;
         }
-        if let (Event::Start(Tag::Heading { id, classes, .. }), _) = &mut events[i] {
+        if let (Event::Start(Tag::Heading { id, classes, .. }), range) = &mut events[i] {
             let in_toc = !classes.iter().any(|c| c.as_ref() == "no_toc");
             let final_id = match id {
-                Some(explicit) => Some(explicit.to_string()),
+                Some(explicit) => {
+                    allocator.explicit(explicit, level);
+                    Some(explicit.to_string())
+                }
                 None => {
-                    let new = allocator.allocate(&ids::base_id(&title, flavor));
+                    let new = allocator.allocate(&title, level, range.clone());
                     if let Some(new) = &new {
                         *id = Some(CowStr::from(new.clone()));
                     }
