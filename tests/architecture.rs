@@ -96,8 +96,8 @@ fn stages_import_only_earlier_stages() {
 /// shrinks (issue: one pipeline, files under 800 lines).
 const OVER_THE_LIMIT: &[(&str, usize)] = &[
     ("serve/workspace.rs", 1269),
-    ("markdown/kramdown.rs", 1588),
-    ("markdown/mod.rs", 1915),
+    ("markdown/kramdown.rs", 1374),
+    ("markdown/mod.rs", 1805),
 ];
 
 #[test]
