@@ -115,3 +115,23 @@ for (const scheme of ['light', 'dark']) {
     await context.close();
   });
 }
+
+test('a breadcrumb that wraps starts its next line with a name, not a lone separator', async () => {
+  const { page, context } = await open(SITE + WITH_NEITHER, 'light', { width: 280, height: 700 });
+  const lines = await page.evaluate(() => {
+    const items = Array.from(document.querySelectorAll('nav.breadcrumbs li'));
+    const top = items.length ? items[0].getBoundingClientRect().top : 0;
+    return items
+      .filter((li, i) => i > 0 && li.getBoundingClientRect().top > items[i - 1].getBoundingClientRect().top + 2)
+      .map((li) => ({
+        text: li.innerText,
+        before: getComputedStyle(li, '::before').content,
+        wrapped: li.getBoundingClientRect().top > top,
+      }));
+  });
+  assert.ok(lines.length > 0, 'the breadcrumb wraps at this width');
+  for (const line of lines) {
+    assert.ok(line.before === 'none' || line.before === 'normal', `"${line.text}" opens its line with ${line.before}`);
+  }
+  await context.close();
+});
