@@ -296,3 +296,38 @@ fn jekyll_includes_data_and_raw_blocks_render() {
     );
     assert!(page.contains("<code>{{ page.title }}</code>"), "{page}");
 }
+
+/// A repository whose handbook sits in one folder and has no home page: the
+/// generated home lists that folder's sections, not one lone card.
+#[test]
+fn a_generated_home_lists_where_to_go() {
+    let dir = site(&[
+        ("content/NOTICE.md", "# Notice\n\nCopied from elsewhere.\n"),
+        ("content/handbook/index.md", "# Handbook\n"),
+        (
+            "content/handbook/sales/index.md",
+            "---\ntitle: Sales\n---\nSelling.\n",
+        ),
+        ("content/handbook/sales/deals.md", "# Deals\n"),
+        (
+            "content/handbook/people/index.md",
+            "---\ntitle: People\n---\nHiring.\n",
+        ),
+        ("content/handbook/people/leave.md", "# Leave\n"),
+    ]);
+    handbook()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out", "--quiet"])
+        .assert()
+        .success();
+    let home = read(&dir.path().join("out"), "index.html");
+    assert!(
+        home.contains("href=\"/handbook/sales/\">Sales</a>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("href=\"/handbook/people/\">People</a>"),
+        "{home}"
+    );
+    assert!(home.contains("href=\"/NOTICE/\">Notice</a>"), "{home}");
+}

@@ -44,17 +44,36 @@ pub(super) fn choose_template(
     }
 }
 
+/// The sections a listing shows: its own, and for a generated home page
+/// (a content tree without one) whose root holds a single folder (a
+/// repository whose handbook sits in `handbook/`), that folder's too, down
+/// to the first level with more than one folder, so the home lists where
+/// to go rather than one lone card.
+fn listed_sections(site: &Site, section: usize) -> Vec<usize> {
+    let mut shown = vec![section];
+    if section != 0 || site.sections[0].index_page.is_some() {
+        return shown;
+    }
+    let mut current = section;
+    while let [only] = site.sections[current].subsections.as_slice() {
+        current = *only;
+        shown.push(current);
+    }
+    shown
+}
+
 pub(super) fn section_view(
     config: &Config,
     content: &Content,
     site: &Site,
     section: usize,
 ) -> SectionView {
-    let sec = &site.sections[section];
+    let shown = listed_sections(site, section);
+    let sec = &site.sections[shown[shown.len() - 1]];
     SectionView {
-        pages: sec
-            .pages
+        pages: shown
             .iter()
+            .flat_map(|&s| site.sections[s].pages.iter())
             .map(|&p| Listing {
                 title: site.titles[p].clone(),
                 url: content.pages[p].url.href(&config.base_path),
