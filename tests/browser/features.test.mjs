@@ -135,3 +135,13 @@ test('a breadcrumb that wraps starts its next line with a name, not a lone separ
   }
   await context.close();
 });
+
+const CORPUS = (process.env.HANDBOOK_CORPUS_URL || '').replace(/\/$/, '');
+
+test('search ranks a page about the words above pages that mention them', { skip: !CORPUS && 'HANDBOOK_CORPUS_URL is not set' }, async () => {
+  const Search = require('../../themes/default/static/js/search.js');
+  const engine = Search.create(async (name) => (await fetch(`${CORPUS}/search/${name}`)).json());
+  const found = await engine.search('expense report', 10);
+  const top = found.results.slice(0, 3).map((r) => r.page);
+  assert.ok(top.includes('/handbook/finance/expenses/'), `top three: ${top.join(', ')}`);
+});

@@ -35,6 +35,11 @@
   var TITLE_BONUS = 400;
   var TITLE_COVER_BONUS = 120;
   var DEPTH_PENALTY = 15;
+  /* Some of the query words in the title: a page about the subject, ahead of
+     pages that only mention the words. */
+  var PARTIAL_TITLE_BONUS = 240;
+  /* Every word in one section (a heading and its text): the words are close. */
+  var SAME_SECTION_BONUS = 80;
   var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
 
   /* The words of a query as the index holds them (see tokens() and
@@ -182,10 +187,12 @@
         var rarity = Math.log(1 + pages / perWord[w].size);
         h.sections.forEach(function (s) { votes[s] = (votes[s] || 0) + 1000 + rarity; });
       }
+      var depth = (titleInfo - 1) >> 3;
       if (inTitle === perWord.length) {
         var titleWords = ((titleInfo - 1) & 7) + 1;
-        var depth = (titleInfo - 1) >> 3;
         score += TITLE_BONUS + TITLE_COVER_BONUS * Math.min(1, perWord.length / titleWords) - DEPTH_PENALTY * depth;
+      } else if (inTitle > 0) {
+        score += PARTIAL_TITLE_BONUS * inTitle / perWord.length - DEPTH_PENALTY * depth;
       }
       var section = 0;
       var best = 0;
@@ -194,6 +201,7 @@
         s = Number(s);
         if (n > best || (n === best && s < section)) { best = n; section = s; }
       });
+      if (perWord.length > 1 && best >= 1000 * perWord.length) score += SAME_SECTION_BONUS;
       // A page whose title says it all opens at the top.
       if (inTitle === perWord.length) section = 0;
       found.push({ page: page, score: score, section: section });
