@@ -15,7 +15,8 @@
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
-use super::kramdown::{is_closing_fence, opening_fence, Builder, OffsetMap};
+use super::kramdown::{Builder, OffsetMap};
+use super::lines::{lines_of, Fences};
 use crate::escape::html as escape;
 
 /// The theme's alert class and the title a callout type shows by default.
@@ -153,48 +154,28 @@ pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
     }
     let mut builder = Builder::new(body);
     let mut changed = false;
-    let mut fence: Option<(u8, usize)> = None;
+    let mut fences = Fences::default();
     // The MkDocs callout being read: its indent, and how it closes.
     let mut admonition_open: Option<(usize, Collapsible)> = None;
     // Open Docusaurus callouts: their colon counts.
     let mut docusaurus: Vec<usize> = Vec::new();
-    for super::lines::Line {
-        range: line,
-        trimmed,
-        indent,
-    } in super::lines::lines_of(body)
-    {
+    for whole in lines_of(body) {
+        let (line, trimmed, indent) = (whole.range.clone(), whole.trimmed, whole.indent);
         if let Some((open_indent, collapsible)) = admonition_open {
             let inside = trimmed.is_empty() || indent >= open_indent + 4;
             if inside {
-                if fence.is_none() {
-                    fence = opening_fence(trimmed);
-                } else if let Some((marker, len)) = fence {
-                    if is_closing_fence(trimmed, marker, len) {
-                        fence = None;
-                    }
-                }
                 let dedent = (open_indent + 4).min(indent + trimmed.len());
                 builder.copy(line.start + if trimmed.is_empty() { 0 } else { dedent }..line.end);
                 continue;
             }
             builder.insert(close_html(collapsible), line.start);
             admonition_open = None;
-            fence = None;
         }
-        if let Some((marker, len)) = fence {
-            if is_closing_fence(trimmed, marker, len) {
-                fence = None;
-            }
+        if fences.is_code(&whole) {
             builder.copy(line);
             continue;
         }
         if indent < 4 {
-            if let Some(opened) = opening_fence(trimmed) {
-                fence = Some(opened);
-                builder.copy(line);
-                continue;
-            }
             if let Some((kind, title, collapsible)) = admonition(trimmed) {
                 builder.insert(&open_html(&kind, title.as_deref(), collapsible), line.start);
                 admonition_open = Some((indent, collapsible));

@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use super::kramdown::{is_closing_fence, opening_fence};
+
 /// One line of a body.
 pub struct Line<'a> {
     /// The line with its ending, as a range of the body.
@@ -33,6 +35,33 @@ pub fn lines_of(body: &str) -> impl Iterator<Item = Line<'_>> {
                 range,
             }
         })
+}
+
+/// Which lines are fenced code, read line after line.
+#[derive(Debug, Default)]
+pub struct Fences {
+    /// The open fence's marker and length.
+    open: Option<(u8, usize)>,
+}
+
+impl Fences {
+    /// Whether `line` belongs to a fenced code block: its opening line, its
+    /// content or its closing line.
+    pub fn is_code(&mut self, line: &Line) -> bool {
+        if let Some((marker, len)) = self.open {
+            if is_closing_fence(line.trimmed, marker, len) {
+                self.open = None;
+            }
+            return true;
+        }
+        if line.indent < 4 {
+            if let Some(opened) = opening_fence(line.trimmed) {
+                self.open = Some(opened);
+                return true;
+            }
+        }
+        false
+    }
 }
 
 #[cfg(test)]

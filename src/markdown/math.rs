@@ -18,7 +18,8 @@
 //! with the TeX as text; the theme typesets them with KaTeX on the pages
 //! that have any.
 
-use super::kramdown::{is_closing_fence, opening_fence, Builder, OffsetMap};
+use super::kramdown::{Builder, OffsetMap};
+use super::lines::{lines_of, Fences};
 
 /// Which `$` forms start math.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,30 +51,16 @@ pub fn delimit(body: &str) -> Option<Delimited> {
     let mut builder = Builder::new(body);
     let mut inline_starts = Vec::new();
     let mut changed = false;
-    let mut fence: Option<(u8, usize)> = None;
+    let mut fences = Fences::default();
     let mut previous_blank = true;
     let mut display_open: Option<usize> = None;
-    for super::lines::Line {
-        range: line,
-        trimmed,
-        indent,
-    } in super::lines::lines_of(body)
-    {
-        if let Some((marker, len)) = fence {
-            if is_closing_fence(trimmed, marker, len) {
-                fence = None;
-            }
-            builder.copy(line);
+    for line in lines_of(body) {
+        if fences.is_code(&line) {
+            builder.copy(line.range);
+            previous_blank = false;
             continue;
         }
-        if indent < 4 {
-            if let Some(opened) = opening_fence(trimmed) {
-                fence = Some(opened);
-                builder.copy(line);
-                previous_blank = false;
-                continue;
-            }
-        }
+        let (trimmed, indent, line) = (line.trimmed, line.indent, line.range);
         let indented_code = indent >= 4 && previous_blank && display_open.is_none();
         previous_blank = trimmed.is_empty();
         if indented_code {
