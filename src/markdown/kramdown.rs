@@ -865,7 +865,7 @@ fn note_dropped_erb(at: Range<usize>, notes: &mut Vec<Note>) {
 
 /// The next place a needle occurs in a line, remembered until the scan
 /// passes it.
-struct NextMatch {
+pub(super) struct NextMatch {
     needle: &'static str,
     state: NextState,
 }
@@ -880,7 +880,7 @@ enum NextState {
 }
 
 impl NextMatch {
-    fn new(needle: &'static str, present: bool) -> NextMatch {
+    pub(super) fn new(needle: &'static str, present: bool) -> NextMatch {
         let state = if present {
             NextState::Unknown
         } else {
@@ -890,7 +890,7 @@ impl NextMatch {
     }
 
     /// The next occurrence at or after `pos`, relative to `pos`.
-    fn find(&mut self, src: &str, pos: usize, end: usize) -> Option<usize> {
+    pub(super) fn find(&mut self, src: &str, pos: usize, end: usize) -> Option<usize> {
         match self.state {
             NextState::Exhausted => return None,
             NextState::At(at) if at >= pos => return Some(at - pos),

@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use super::kramdown::{Builder, Note, OffsetMap};
+use super::kramdown::{Builder, NextMatch, Note, OffsetMap};
 use super::templates::{missing_html, missing_message, Placement, TagOutput, TemplateValues};
 use crate::content::includes::IncludeFrom;
 
@@ -55,19 +55,23 @@ pub fn expand(body: &str, values: &TemplateValues, syntax: TemplateSyntax) -> Op
     let mut copied = 0;
     let mut pos = 0;
     let mut changed = false;
-    let mut erb = NextTag::new("<%=", may_have_partial);
-    let mut liquid = NextTag::new("{%", may_have_include);
+    let mut erb = NextMatch::new("<%=", may_have_partial);
+    let mut liquid = NextMatch::new("{%", may_have_include);
     loop {
-        let next = match (erb.find(body, pos), liquid.find(body, pos)) {
+        let at_or_after = |found: Option<usize>| found.map(|i| pos + i);
+        let next = match (
+            at_or_after(erb.find(body, pos, body.len())),
+            at_or_after(liquid.find(body, pos, body.len())),
+        ) {
             (Some(e), Some(l)) => Some((e.min(l), e < l)),
             (Some(e), None) => Some((e, true)),
             (None, Some(l)) => Some((l, false)),
             (None, None) => None,
         };
         let Some((at, is_erb)) = next else { break };
-        let close = if is_erb { "%>" } else { "%}" };
-        let Some(tag_end) = body[at + 3..].find(close).map(|i| at + 3 + i + 2) else {
-            pos = at + 3;
+        let (opener, close) = if is_erb { (3, "%>") } else { (2, "%}") };
+        let Some(tag_end) = body[at + opener..].find(close).map(|i| at + opener + i + 2) else {
+            pos = at + opener;
             continue;
         };
         let tag = at..tag_end;
@@ -170,41 +174,6 @@ fn raw_end(body: &str, from: usize) -> usize {
     body.len()
 }
 
-/// The next occurrence of a tag opener, remembered until passed, so a page
-/// of many tags of one kind is read once for the other kind.
-struct NextTag {
-    needle: &'static str,
-    next: Option<usize>,
-    exhausted: bool,
-}
-
-impl NextTag {
-    fn new(needle: &'static str, present: bool) -> NextTag {
-        NextTag {
-            needle,
-            next: None,
-            exhausted: !present,
-        }
-    }
-
-    fn find(&mut self, body: &str, pos: usize) -> Option<usize> {
-        if self.exhausted {
-            return None;
-        }
-        if let Some(at) = self.next.filter(|&at| at >= pos) {
-            return Some(at);
-        }
-        let found = memchr::memmem::find(
-            &body.as_bytes()[pos.min(body.len())..],
-            self.needle.as_bytes(),
-        )
-        .map(|i| pos + i);
-        self.next = found;
-        self.exhausted = found.is_none();
-        found
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +271,8 @@ mod tests {
         assert!(expand("<%= current_page.data.title %>\n", &values, ERB).is_none());
         assert!(expand("partial <% x %>", &values, ERB).is_none());
         assert!(expand("{% if include %}", &values, LIQUID).is_none());
+        // A tag opener at the very end of the page.
+        assert!(expand("include {%", &values, LIQUID).is_none());
+        assert!(expand("partial <%=", &values, ERB).is_none());
     }
 }
