@@ -5,12 +5,15 @@
 pub mod cache;
 mod cadence_pages;
 mod markdown_pages;
+pub mod page_cache;
 mod pages;
+mod reuse;
 mod tag_pages;
 
 use cadence_pages::write_cadence;
 pub use markdown_pages::{note_diagnostics, render_markdown};
 use pages::{choose_template, page_context, render_generated, render_listing};
+pub use reuse::PageReuse;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -74,6 +77,9 @@ pub struct Loaded {
     pub rhythm: Rhythm,
     pub links: LinkReport,
     pub report: Report,
+    /// Each page's Markdown key ([`page_cache`]), in page order; zero when
+    /// loaded without the page cache.
+    pub markdown_keys: Vec<u64>,
 }
 
 /// Files `handbook` generates besides the pages.
@@ -95,6 +101,18 @@ pub fn load(
     link_severity: Severity,
     static_paths: &[String],
 ) -> Loaded {
+    load_reusing(config, render_html, link_severity, static_paths, None)
+}
+
+/// [`load`], taking each page's Markdown output from the page cache when
+/// the page and everything its Markdown reads are unchanged.
+fn load_reusing(
+    config: &Config,
+    render_html: bool,
+    link_severity: Severity,
+    static_paths: &[String],
+    page_cache: Option<&mut page_cache::PageCache>,
+) -> Loaded {
     if render_html {
         markdown::highlight::preload();
     }
@@ -105,10 +123,34 @@ pub fn load(
     timings.mark("load content");
 
     let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
+    let mut memo = page_cache.map(|cache| cache.markdown_memo(config, &content));
+    let markdown_keys: Vec<u64> = match &memo {
+        Some(memo) => content
+            .pages
+            .iter()
+            .map(|p| memo.key(&p.rel_path, &p.text))
+            .collect(),
+        None => vec![0; content.pages.len()],
+    };
+    let reused: Vec<Option<Rendered>> = match &mut memo {
+        Some(memo) => content
+            .pages
+            .iter()
+            .zip(&markdown_keys)
+            .map(|(p, &key)| memo.take(&p.rel_path, key))
+            .collect(),
+        None => content.pages.iter().map(|_| None).collect(),
+    };
+    drop(memo);
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
-        .map(|page| render_markdown(config, &sources, &content.includes, page, render_html))
+        .zip(reused)
+        .map(|(page, reused)| {
+            reused.unwrap_or_else(|| {
+                render_markdown(config, &sources, &content.includes, page, render_html)
+            })
+        })
         .collect();
     for (page, r) in content.pages.iter().zip(&rendered) {
         report.extend(note_diagnostics(page, r));
@@ -148,6 +190,7 @@ pub fn load(
         rhythm,
         links,
         report,
+        markdown_keys,
     }
 }
 
@@ -281,7 +324,13 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
             cache::Lookup::Unusable(note) => cache_note = Some(Diagnostic::warning("cache", note)),
         }
     }
-    let mut summary = build_everything(config, options, started)?;
+    let page_cache = cache
+        .as_ref()
+        .map(|cache| page_cache::PageCache::open(cache.dir()));
+    if let Some(note) = page_cache.as_ref().and_then(|c| c.note.clone()) {
+        cache_note = Some(Diagnostic::warning("cache", note));
+    }
+    let mut summary = build_everything(config, options, started, page_cache)?;
     if let (Some(cache), Some(inputs)) = (&cache, inputs) {
         if summary.wrote_site {
             cache.store(
@@ -297,11 +346,13 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     Ok(summary)
 }
 
-/// The build without the cache: every stage, every page.
+/// The build past the whole-site shortcut: every stage, the pages the page
+/// cache cannot stand for rendered.
 fn build_everything(
     config: &Config,
     options: &BuildOptions,
     started: Instant,
+    mut page_cache: Option<page_cache::PageCache>,
 ) -> Result<BuildSummary, BuildError> {
     let theme = Theme::load(config)
         .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
@@ -312,7 +363,7 @@ fn build_everything(
     } else {
         Severity::Warning
     };
-    let loaded = load(config, true, severity, &static_paths);
+    let loaded = load_reusing(config, true, severity, &static_paths, page_cache.as_mut());
     register_rhythm(&mut renderer, &loaded.rhythm);
     let mut summary = BuildSummary {
         pages: loaded.content.pages.len(),
@@ -329,18 +380,30 @@ fn build_everything(
     let stage = StagedDir::begin(&config.output_dir)?;
     let history = read_history(config, &loaded.content);
     timings.mark("history");
-    let render_errors = write_site(
+    let mut render = SiteRender::new(
         config,
         &renderer,
-        &theme,
         &loaded.content,
         &loaded.rendered,
         &loaded.site,
         &loaded.rhythm,
         &history,
-        &stage,
-        options.progress,
-    )?;
+    );
+    if let Some(cache) = &mut page_cache {
+        let previous = loaded
+            .content
+            .pages
+            .iter()
+            .map(|p| cache.outputs.remove(&p.rel_path))
+            .collect();
+        render.reuse = Some(PageReuse::new(
+            page_cache::render_scope(config, &theme, &loaded.rhythm),
+            loaded.markdown_keys.clone(),
+            previous,
+            cache.generated.take(),
+        ));
+    }
+    let render_errors = write_site(&render, &theme, &stage, options.progress)?;
     timings.mark("write site");
     summary.report.extend(render_errors);
     if summary.report.errors() > 0 && !options.keep_going {
@@ -351,6 +414,18 @@ fn build_everything(
     summary.unchanged = stage.unchanged.load(std::sync::atomic::Ordering::Relaxed);
     stage.commit()?;
     timings.mark("commit");
+    if let (Some(cache), Some(reuse)) = (&page_cache, render.reuse.take()) {
+        let outputs = reuse.outputs.into_inner().unwrap_or_default();
+        let generated = reuse.generated.into_inner().unwrap_or_default();
+        cache.store(&page_cache::BuiltPages {
+            content: &loaded.content,
+            markdown_keys: &loaded.markdown_keys,
+            rendered: &loaded.rendered,
+            outputs: &outputs,
+            generated: generated.as_ref(),
+        });
+        timings.mark("page cache");
+    }
     summary.wrote_site = true;
     summary.elapsed = started.elapsed();
     Ok(summary)
@@ -358,20 +433,13 @@ fn build_everything(
 
 /// Renders every page and writes it, with the assets and generated files.
 /// Returns the diagnostics of rendering (template errors, unknown layouts).
-#[allow(clippy::too_many_arguments)]
 pub fn write_site(
-    config: &Config,
-    renderer: &Renderer,
+    render: &SiteRender,
     theme: &Theme,
-    content: &Content,
-    rendered: &[Rendered],
-    site: &Site,
-    rhythm: &Rhythm,
-    history: &History,
     sink: &dyn Sink,
     progress: bool,
 ) -> Result<Vec<Diagnostic>, BuildError> {
-    let render = SiteRender::new(config, renderer, content, rendered, site, rhythm, history);
+    let content = render.content;
     let all: Vec<usize> = (0..content.pages.len()).collect();
     // The generated pages and the indexes (sitemap, search, feed) are made
     // while the pages render: much of them is one thread's work, which would
@@ -385,7 +453,7 @@ pub fn write_site(
         },
         || -> Result<(), BuildError> {
             let mut timings = Timings::start();
-            let cadence_pages = render.generated_pages(sink)?;
+            let cadence_pages = render.generated_pages_reusing(sink)?;
             timings.mark("generated pages");
             render.fixed_files(sink)?;
             render.indexes(sink, &cadence_pages)?;
@@ -431,6 +499,8 @@ pub struct SiteRender<'a> {
     config_value: Value,
     site_view: SiteView,
     section_navs: SectionNavs,
+    /// What `build` may keep of the last build (the page cache).
+    pub reuse: Option<PageReuse>,
 }
 
 impl<'a> SiteRender<'a> {
@@ -478,6 +548,7 @@ impl<'a> SiteRender<'a> {
                 page_count: content.pages.len(),
             },
             section_navs: SectionNavs::new(renderer, site.sections.len()),
+            reuse: None,
         }
     }
 
@@ -499,12 +570,17 @@ impl<'a> SiteRender<'a> {
                 if self.redirects.replaced.contains(&i) {
                     return Ok(None); // written as a redirect by `indexes`
                 }
+                let key = match self.keep_page(i, sink)? {
+                    reuse::PageOutcome::Kept(warning) => return Ok(warning),
+                    reuse::PageOutcome::Render(key) => key,
+                };
                 let rendered = self.render_page(i);
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
                 let (html, warning) = rendered?;
                 sink.write(&pages[i].url.output, html.as_bytes())?;
+                self.record_page(i, key, &html);
                 Ok(warning)
             })
             .collect();
@@ -658,15 +734,21 @@ impl<'a> SiteRender<'a> {
     /// re-renders a page whose fingerprint changed after an edit to another
     /// page.
     pub fn frame_fingerprint(&self, i: usize) -> u64 {
+        self.frame(i).0
+    }
+
+    /// [`SiteRender::frame_fingerprint`], and the warning of an unknown
+    /// layout.
+    fn frame(&self, i: usize) -> (u64, Option<Diagnostic>) {
         use std::hash::Hasher;
         let Some(page) = self.content.pages.get(i) else {
-            return 0;
+            return (0, None);
         };
-        let (template, _) = choose_template(self.renderer, page, self.site, i);
-        let mut hasher = HashWriter(std::collections::hash_map::DefaultHasher::new());
+        let (template, warning) = choose_template(self.renderer, page, self.site, i);
+        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
         hasher.0.write(template.as_bytes());
         let Ok(mut context) = self.page_context(i) else {
-            return 0;
+            return (0, warning);
         };
         context.page.content = std::borrow::Cow::Borrowed("");
         context.page.toc = Vec::new();
@@ -685,7 +767,7 @@ impl<'a> SiteRender<'a> {
         let _ = serde_json::to_writer(&mut hasher, &context.prev);
         let _ = serde_json::to_writer(&mut hasher, &context.next);
         let _ = serde_json::to_writer(&mut hasher, context.site);
-        hasher.0.finish()
+        (hasher.0.finish(), warning)
     }
 
     fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {

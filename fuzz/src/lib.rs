@@ -204,7 +204,7 @@ fn check_rendered(file: &str, text: &str, rendered: &Rendered) {
             Diagnostic::warning("unsupported", note.message.clone())
                 .in_file(file)
                 .at(text, note.span.clone())
-                .with_help(note.help),
+                .with_help(note.help.clone()),
         );
     }
     check_diagnostics(&diagnostics);

@@ -106,6 +106,11 @@ impl BuildCache {
         Some(BuildCache { dir })
     }
 
+    /// The cache folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Looks up a build whose inputs fingerprint to `inputs`.
     pub fn lookup(&self, config: &Config, inputs: u64) -> Lookup {
         let path = self.dir.join(RECORD);
@@ -245,7 +250,7 @@ fn static_code(code: &str) -> &'static str {
 }
 
 /// The running binary: another build of `handbook` may render differently.
-fn binary_fingerprint() -> u64 {
+pub fn binary_fingerprint() -> u64 {
     use std::sync::OnceLock;
     static BINARY: OnceLock<u64> = OnceLock::new();
     *BINARY.get_or_init(|| {
@@ -288,8 +293,15 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
         u8::from(options.keep_going),
     ]);
     hasher.update(this_year().as_bytes());
-    hasher.update(last_content_commit(config).as_bytes());
-    hash_tree(&mut hasher, config, &config.content_dir);
+    let commit = last_content_commit(config);
+    hasher.update(commit.as_bytes());
+    // Without a git history, a page is dated by its file's time.
+    let content_times = if commit.is_empty() {
+        FileTimes::Count
+    } else {
+        FileTimes::Ignore
+    };
+    hash_tree(&mut hasher, config, &config.content_dir, content_times);
     let theme = config.root.join("themes").join(&config.site.theme);
     let folders = SITE_FOLDERS
         .iter()
@@ -297,7 +309,7 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
         .chain(std::iter::once(theme));
     for folder in folders {
         if folder != config.content_dir && folder.is_dir() {
-            hash_tree(&mut hasher, config, &folder);
+            hash_tree(&mut hasher, config, &folder, FileTimes::Ignore);
         }
     }
     hasher.digest()
@@ -334,7 +346,14 @@ fn last_content_commit(config: &Config) -> String {
 
 /// Every file below `folder` (hidden ones, tooling folders and the output
 /// and cache folders left out): its path, and its bytes or size and time.
-fn hash_tree(hasher: &mut Xxh3, config: &Config, folder: &Path) {
+/// Whether a small file's modification time is part of its fingerprint.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FileTimes {
+    Count,
+    Ignore,
+}
+
+fn hash_tree(hasher: &mut Xxh3, config: &Config, folder: &Path, times: FileTimes) {
     let cache_dir = cache_dir(config).unwrap_or_default();
     let walker = walkdir::WalkDir::new(folder)
         .follow_links(true)
@@ -359,15 +378,22 @@ fn hash_tree(hasher: &mut Xxh3, config: &Config, folder: &Path) {
         if metadata.len() <= HASHED_FILE_LIMIT {
             if let Ok(bytes) = std::fs::read(entry.path()) {
                 hasher.write_u64(xxhash_rust::xxh3::xxh3_64(&bytes));
+                if times == FileTimes::Count {
+                    hash_time(hasher, &metadata);
+                }
                 continue;
             }
         }
         hasher.write_u64(metadata.len());
-        if let Ok(modified) = metadata.modified() {
-            let since = modified
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            hasher.write_u64(since.as_nanos() as u64);
-        }
+        hash_time(hasher, &metadata);
+    }
+}
+
+fn hash_time(hasher: &mut Xxh3, metadata: &std::fs::Metadata) {
+    if let Ok(modified) = metadata.modified() {
+        let since = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        hasher.write_u64(since.as_nanos() as u64);
     }
 }

@@ -84,6 +84,6 @@ pub fn note_diagnostics<'a>(
         Diagnostic::warning("unsupported", note.message.clone())
             .in_file(page.rel_path.clone())
             .at(&page.text, note.span.clone())
-            .with_help(note.help)
+            .with_help(note.help.clone())
     })
 }

@@ -131,6 +131,26 @@ impl Includes {
         }
     }
 
+    /// Every partial and include path looked up so far, with a fingerprint
+    /// of what it held (`None`: nothing), for the page cache.
+    pub fn looked_up(&self) -> Vec<(PathBuf, Option<u64>)> {
+        let Ok(cache) = self.cache.lock() else {
+            return Vec::new();
+        };
+        let mut read: Vec<(PathBuf, Option<u64>)> = cache
+            .iter()
+            .map(|(path, text)| (path.clone(), text.as_deref().map(text_fingerprint)))
+            .collect();
+        read.sort();
+        read
+    }
+
+    /// What a partial or include path holds now, as [`Includes::looked_up`]
+    /// lists it.
+    pub fn fingerprint_of(&self, path: &Path) -> Option<u64> {
+        self.read(path).as_deref().map(text_fingerprint)
+    }
+
     /// A file's text under the publishing rule, read once per build.
     fn read(&self, path: &Path) -> Option<Arc<str>> {
         if let Ok(cache) = self.cache.lock() {
@@ -151,6 +171,10 @@ impl Includes {
         }
         text
     }
+}
+
+fn text_fingerprint(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// Where an include's name is looked up.

@@ -43,7 +43,7 @@ pub fn oversized(body: &str, body_offset: usize) -> Option<Rendered> {
             message: format!(
                 "this page holds {markers} inline Markdown markers (`*`, `_`, `[`, `<` ...), more than the {MAX_INLINE_MARKERS} a page may; it is shown as plain text"
             ),
-            help: "split the page, or put long generated text in a code block or a file of its own",
+            help: "split the page, or put long generated text in a code block or a file of its own".into(),
         }],
         ..Rendered::default()
     })

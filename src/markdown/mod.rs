@@ -55,7 +55,7 @@ pub struct RenderOptions<'a> {
     pub math: math::SingleDollar,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     Link,
     Image,
@@ -66,7 +66,7 @@ pub enum LinkKind {
 }
 
 /// A link as written in the source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// The target as written (entities and escapes decoded).
     pub target: String,
@@ -78,7 +78,7 @@ pub struct Link {
     pub kind: LinkKind,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: Option<String>,
@@ -88,14 +88,14 @@ pub struct Heading {
 }
 
 /// Something the renderer noticed: offset into the file text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RenderNote {
     pub span: Range<usize>,
     pub message: String,
-    pub help: &'static str,
+    pub help: std::borrow::Cow<'static, str>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
@@ -114,7 +114,7 @@ pub struct Rendered {
 }
 
 /// Content that needs a script of the theme to show as intended.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Features {
     /// TeX math, typeset with KaTeX.
     pub math: bool,
@@ -206,7 +206,7 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     out.notes.extend(notes.into_iter().map(|note| RenderNote {
         span: note.at.start + body_offset..note.at.end + body_offset,
         message: note.message,
-        help: note.help,
+        help: note.help.into(),
     }));
     out
 }
@@ -235,7 +235,7 @@ fn render_body(
         out.notes.push(RenderNote {
             span: note.at.start + body_offset..note.at.end + body_offset,
             message: note.message.clone(),
-            help: note.help,
+            help: note.help.into(),
         });
     }
     let text = prepared.text.as_str();
@@ -891,7 +891,7 @@ fn collect_links(
                     out.notes.push(RenderNote {
                         span: file_span,
                         message: format!("a link to a `{scheme}:` URL is dropped (its text stays)"),
-                        help: "link to a page or an http(s) address; a site that trusts its authors can set `markdown.unsafe_links = true`",
+                        help: "link to a page or an http(s) address; a site that trusts its authors can set `markdown.unsafe_links = true`".into(),
                     });
                     continue;
                 }

@@ -41,6 +41,19 @@ pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
     /// Copies a file from the content or theme.
     fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError>;
+    /// Keeps the file the previous build wrote at `rel`, when its
+    /// fingerprint was `print`: the build cache knows its bytes would come
+    /// out the same. `false` when it cannot (no such file, another print, a
+    /// sink without a previous build): the caller writes it.
+    fn keep(&self, rel: &str, print: Fingerprint) -> Result<bool, OutputError> {
+        let _ = (rel, print);
+        Ok(false)
+    }
+    /// Whether [`Sink::keep`] would keep the file (it may still fail).
+    fn can_keep(&self, rel: &str, print: Fingerprint) -> bool {
+        let _ = (rel, print);
+        false
+    }
 }
 
 /// Refuses output folders that would destroy something: the content folder,
@@ -121,12 +134,12 @@ fn safe_relative(rel: &str) -> Option<&Path> {
 }
 
 /// A hash and size per file, as recorded in the manifest.
-type Fingerprint = (u64, u64);
+pub type Fingerprint = (u64, u64);
 
 /// XXH3: stable across Rust releases (the manifest outlives the binary) and
 /// fast enough to fingerprint every byte of a 4 GB site in a fraction of a
 /// second.
-fn fingerprint(bytes: &[u8]) -> Fingerprint {
+pub fn fingerprint(bytes: &[u8]) -> Fingerprint {
     (xxhash_rust::xxh3::xxh3_64(bytes), bytes.len() as u64)
 }
 
@@ -156,6 +169,9 @@ pub struct StagedDir {
     manifest: Vec<Mutex<Vec<(String, Fingerprint)>>>,
     pub written: AtomicUsize,
     pub unchanged: AtomicUsize,
+    /// Files kept by [`Sink::keep`]: a later write of the same path must
+    /// replace the link, never write through it into the previous build.
+    kept: AtomicUsize,
     committed: bool,
 }
 
@@ -192,6 +208,7 @@ impl StagedDir {
                 .collect(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
             committed: false,
         })
     }
@@ -298,6 +315,9 @@ impl Sink for StagedDir {
         if self.reuse(rel, print, &target) {
             return Ok(());
         }
+        if self.kept.load(Ordering::Relaxed) > 0 {
+            let _ = std::fs::remove_file(&target);
+        }
         std::fs::write(&target, bytes).map_err(|source| OutputError::Io {
             path: target,
             source,
@@ -322,6 +342,23 @@ impl Sink for StagedDir {
         })?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn keep(&self, rel: &str, print: Fingerprint) -> Result<bool, OutputError> {
+        if self.previous.get(rel) != Some(&print) {
+            return Ok(false);
+        }
+        let target = self.target(rel)?;
+        if self.reuse(rel, print, &target) {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+            self.record(rel, print);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn can_keep(&self, rel: &str, print: Fingerprint) -> bool {
+        self.previous.get(rel) == Some(&print) && self.output.join(rel).is_file()
     }
 }
 

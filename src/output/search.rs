@@ -295,6 +295,7 @@ pub fn build_unless(
     pages: &[SearchPage],
     stop: &dyn Fn() -> bool,
 ) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut tm = crate::timings::Timings::start();
     let mut sectioned: Vec<Vec<Section>> = Vec::with_capacity(pages.len());
     let mut per_page: Vec<PageTerms> = Vec::with_capacity(pages.len());
     for chunk in pages.chunks(CHUNK) {
@@ -314,9 +315,13 @@ pub fn build_unless(
     if stop() {
         return None;
     }
+    tm.mark("search: per page");
     let postings = postings(&per_page);
+    tm.mark("search: postings");
     let (term_starts, term_files) = term_shards(&postings);
+    tm.mark("search: term shards");
     let (doc_starts, doc_files) = doc_shards(pages, &sectioned);
+    tm.mark("search: doc shards");
 
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for bytes in term_files.iter().chain(&doc_files) {

@@ -1,0 +1,352 @@
+//! The page cache (`pages.bin` in the build cache folder): what each page's
+//! Markdown rendered to, and which HTML file each page and generated page
+//! came out as, keyed by fingerprints of exactly what they read. A build
+//! after a change renders the pages the change reaches and links the other
+//! files from the last build, with the bytes a clean build would write.
+//!
+//! The keys, from the inside out:
+//! - **Markdown scope**: the binary, the settings, the set of page and asset
+//!   paths (links to `.md` sources and source-relative assets are rewritten
+//!   to URLs), the site's data files and every partial or include path the
+//!   builds so far looked up, with what it held (a lookup that found
+//!   nothing counts: a partial created there changes the scope).
+//! - **Markdown key** of a page: the scope, the page's path and its bytes.
+//!   Same key, same [`Rendered`].
+//! - **Render scope**: the binary, the settings, the templates and theme
+//!   files, and the operating rhythm (any template may call `cadence()`).
+//! - **Output key** of a page: the render scope, its Markdown key and its
+//!   frame ([`super::SiteRender::frame_fingerprint`]: template, navigation,
+//!   breadcrumbs, neighbours, listing, dates, everything its template sees
+//!   but its own body). A title edit changes the frame of the pages whose
+//!   navigation shows that title, and only those are rendered again.
+//! - **Generated pages** (listings, cadence and tag pages) as one group:
+//!   the render scope and the site's shape (every page's URL, title, front
+//!   matter and date, the section tree, the tags).
+//!
+//! Why fingerprints of declared inputs and not a query engine (salsa, or
+//! Zola's and Hugo's dependency trackers): every stage here is already a
+//! function of the previous stage's data, run over all pages in one pass;
+//! what is expensive per page (Markdown, templates, the search terms) is
+//! keyed, and what is cheap and site-wide (the section tree, link
+//! resolution, the rhythm) runs again, so diagnostics stay those of a
+//! clean build without tracking them. `tests/build_incremental.rs` checks
+//! the claim: a random series of edits, each build compared byte for byte
+//! with a clean one.
+//!
+//! A cache that cannot be read, was cut short or was written by another
+//! binary means rendering everything (and a note), never a wrong site.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::cache::binary_fingerprint;
+use crate::cadence::Rhythm;
+use crate::config::Config;
+use crate::content::Content;
+use crate::markdown::Rendered;
+use crate::output::Fingerprint;
+use crate::render::{StaticSource, Theme};
+
+/// Bumped when the file's shape or meaning changes.
+const FORMAT: u32 = 1;
+const FILE: &str = "pages.bin";
+
+/// One page as the last build left it (written from borrowed parts).
+#[derive(Serialize)]
+struct PageToStore<'a> {
+    rel_path: &'a str,
+    markdown_key: u64,
+    rendered: &'a Rendered,
+    output: Option<&'a StoredOutput>,
+}
+
+/// One page as read back.
+#[derive(Deserialize)]
+struct StoredPage {
+    rel_path: String,
+    markdown_key: u64,
+    rendered: Rendered,
+    output: Option<StoredOutput>,
+}
+
+/// A file the last build wrote, and the key of what it was made from.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct StoredOutput {
+    pub key: u64,
+    pub rel: String,
+    pub print: Fingerprint,
+}
+
+/// The generated pages as the last build left them.
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+pub struct StoredGroup {
+    pub key: u64,
+    pub files: Vec<(String, Fingerprint)>,
+    /// The cadence pages' site paths (the sitemap lists them).
+    pub cadence_pages: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ToStore<'a> {
+    format: u32,
+    binary: u64,
+    includes_read: Vec<(PathBuf, Option<u64>)>,
+    pages: Vec<PageToStore<'a>>,
+    generated: Option<&'a StoredGroup>,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    format: u32,
+    binary: u64,
+    /// Partial and include paths looked up, with a fingerprint of what they
+    /// held (`None`: nothing there).
+    includes_read: Vec<(PathBuf, Option<u64>)>,
+    pages: Vec<StoredPage>,
+    generated: Option<StoredGroup>,
+}
+
+/// The last build's pages, open for this build.
+#[derive(Default)]
+pub struct PageCache {
+    path: PathBuf,
+    includes_read: Vec<(PathBuf, Option<u64>)>,
+    markdown: HashMap<String, (u64, Rendered)>,
+    /// The last build's HTML file of each page, by page path.
+    pub outputs: HashMap<String, StoredOutput>,
+    /// The last build's generated pages.
+    pub generated: Option<StoredGroup>,
+    /// Why the cache on disk was not used, for the build's report.
+    pub note: Option<String>,
+}
+
+/// What the Markdown stage reuses: the last build's output by page path.
+pub struct MarkdownMemo {
+    scope: u64,
+    previous: HashMap<String, (u64, Rendered)>,
+}
+
+impl MarkdownMemo {
+    /// The Markdown key of a page with this path and text.
+    pub fn key(&self, rel_path: &str, text: &str) -> u64 {
+        let mut hasher = Xxh3::with_seed(self.scope);
+        hasher.update(rel_path.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(text.as_bytes());
+        hasher.digest()
+    }
+
+    /// The last build's output for a page, when its key is `key`.
+    pub fn take(&mut self, rel_path: &str, key: u64) -> Option<Rendered> {
+        match self.previous.remove(rel_path) {
+            Some((stored_key, rendered)) if stored_key == key => Some(rendered),
+            _ => None,
+        }
+    }
+}
+
+impl PageCache {
+    /// Opens the page cache in `dir` (an absent one is empty).
+    pub fn open(dir: &Path) -> PageCache {
+        let binary = binary_fingerprint();
+        let path = dir.join(FILE);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return PageCache {
+                path,
+                ..PageCache::default()
+            };
+        };
+        match bincode::deserialize::<Stored>(&bytes) {
+            Ok(stored) if stored.format == FORMAT && stored.binary == binary => {
+                let mut cache = PageCache {
+                    path,
+                    includes_read: stored.includes_read,
+                    generated: stored.generated,
+                    ..PageCache::default()
+                };
+                for page in stored.pages {
+                    if let Some(output) = page.output {
+                        cache.outputs.insert(page.rel_path.clone(), output);
+                    }
+                    cache
+                        .markdown
+                        .insert(page.rel_path, (page.markdown_key, page.rendered));
+                }
+                cache
+            }
+            Ok(_) => PageCache {
+                path,
+                ..PageCache::default()
+            },
+            Err(_) => PageCache {
+                note: Some(format!(
+                    "the page cache {} could not be read; rendering every page",
+                    path.display()
+                )),
+                path,
+                ..PageCache::default()
+            },
+        }
+    }
+
+    /// The Markdown stage's memo for this build (the stored outputs move
+    /// into it). Reads the partials the last builds looked up, through
+    /// `content.includes`, so the next store lists them again.
+    pub fn markdown_memo(&mut self, config: &Config, content: &Content) -> MarkdownMemo {
+        let scope = markdown_scope(config, content, &self.includes_read);
+        MarkdownMemo {
+            scope,
+            previous: std::mem::take(&mut self.markdown),
+        }
+    }
+
+    /// Writes this build's pages; a failure only costs the next build its
+    /// shortcut. Written beside, then renamed: a build stopped halfway
+    /// leaves the old file or the new one.
+    pub fn store(&self, build: &BuiltPages) {
+        let pages = build
+            .content
+            .pages
+            .iter()
+            .zip(build.markdown_keys)
+            .zip(build.rendered)
+            .zip(build.outputs)
+            .map(|(((page, &markdown_key), rendered), output)| PageToStore {
+                rel_path: &page.rel_path,
+                markdown_key,
+                rendered,
+                output: output.as_ref(),
+            })
+            .collect();
+        let record = ToStore {
+            format: FORMAT,
+            binary: binary_fingerprint(),
+            includes_read: build.content.includes.looked_up(),
+            pages,
+            generated: build.generated,
+        };
+        let Ok(bytes) = bincode::serialize(&record) else {
+            return;
+        };
+        let Some(dir) = self.path.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let partial = self.path.with_extension("partial");
+        if std::fs::write(&partial, bytes).is_ok() {
+            let _ = std::fs::rename(&partial, &self.path);
+        }
+    }
+}
+
+/// What a build made of its pages, for [`PageCache::store`].
+pub struct BuiltPages<'a> {
+    pub content: &'a Content,
+    pub markdown_keys: &'a [u64],
+    pub rendered: &'a [Rendered],
+    pub outputs: &'a [Option<StoredOutput>],
+    pub generated: Option<&'a StoredGroup>,
+}
+
+/// The settings as the stages see them: `site.toml` (or the settings of
+/// the generator it was detected from) with the command line's overrides.
+pub fn config_fingerprint(config: &Config) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&serde_json::to_vec(&config.site).unwrap_or_default());
+    for part in [
+        config.base_url.as_str(),
+        config.base_path.as_str(),
+        &config.content_dir.to_string_lossy(),
+        &format!("{:?}", config.detected),
+        &config.internal_hosts.join(" "),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.digest()
+}
+
+fn markdown_scope(
+    config: &Config,
+    content: &Content,
+    includes_read: &[(PathBuf, Option<u64>)],
+) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&FORMAT.to_le_bytes());
+    hasher.update(&binary_fingerprint().to_le_bytes());
+    hasher.update(&config_fingerprint(config).to_le_bytes());
+    for page in &content.pages {
+        hasher.update(page.rel_path.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(page.url.path.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.update(&[1]);
+    for asset in &content.assets {
+        hasher.update(asset.rel_path.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.update(&serde_json::to_vec(content.includes.site()).unwrap_or_default());
+    for (path, print) in includes_read {
+        hasher.update(path.to_string_lossy().as_bytes());
+        let now = content.includes.fingerprint_of(path);
+        hasher.update(&u64::from(now == *print).to_le_bytes());
+    }
+    hasher.digest()
+}
+
+/// The render scope: what every page's template may see besides its own
+/// context.
+pub fn render_scope(config: &Config, theme: &Theme, rhythm: &Rhythm) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&FORMAT.to_le_bytes());
+    hasher.update(&binary_fingerprint().to_le_bytes());
+    hasher.update(&config_fingerprint(config).to_le_bytes());
+    for (name, (origin, text)) in &theme.templates {
+        for part in [name, origin, text] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+    }
+    for (rel, source) in &theme.static_files {
+        hasher.update(rel.as_bytes());
+        match source {
+            StaticSource::Embedded(bytes) => hasher.update(bytes),
+            StaticSource::File(path) => hasher.update(&file_stamp(path).to_le_bytes()),
+        }
+    }
+    hasher.update(format!("{:?}", rhythm.index).as_bytes());
+    hasher.digest()
+}
+
+/// A file's size and modification time, as one number.
+fn file_stamp(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
+    };
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    xxhash_rust::xxh3::xxh3_64(&[meta.len().to_le_bytes(), mtime.to_le_bytes()].concat())
+}
+
+/// Whether the previous build's files of a group can stand for this one's.
+/// Checks every file before keeping any, so a group is kept whole or
+/// written whole.
+pub fn keep_group(group: &StoredGroup, sink: &dyn crate::output::Sink) -> bool {
+    group
+        .files
+        .iter()
+        .all(|(rel, print)| sink.can_keep(rel, *print))
+        && group
+            .files
+            .iter()
+            .all(|(rel, print)| sink.keep(rel, *print).unwrap_or(false))
+}

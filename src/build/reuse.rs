@@ -1,0 +1,188 @@
+//! Rendering with the page cache ([`super::page_cache`]): a page whose
+//! output key is the one its file was made from last time keeps that file;
+//! the generated pages are kept as a group while the site's shape and the
+//! render scope stay the same.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::page_cache::{keep_group, StoredGroup, StoredOutput};
+use super::{BuildError, SiteRender};
+use crate::diagnostics::Diagnostic;
+use crate::output::{fingerprint, Fingerprint, OutputError, Sink};
+
+/// What a build may reuse of the last one, and what it made this time.
+pub struct PageReuse {
+    /// [`super::page_cache::render_scope`] of this build.
+    pub render_scope: u64,
+    /// Each page's Markdown key, in page order.
+    pub markdown_keys: Vec<u64>,
+    /// The last build's file of each page, in page order.
+    pub previous: Vec<Option<StoredOutput>>,
+    /// The last build's generated pages.
+    pub previous_generated: Option<StoredGroup>,
+    /// This build's file of each page, in page order.
+    pub outputs: Mutex<Vec<Option<StoredOutput>>>,
+    /// This build's generated pages.
+    pub generated: Mutex<Option<StoredGroup>>,
+}
+
+impl PageReuse {
+    pub fn new(
+        render_scope: u64,
+        markdown_keys: Vec<u64>,
+        previous: Vec<Option<StoredOutput>>,
+        previous_generated: Option<StoredGroup>,
+    ) -> PageReuse {
+        let pages = markdown_keys.len();
+        PageReuse {
+            render_scope,
+            markdown_keys,
+            previous,
+            previous_generated,
+            outputs: Mutex::new(vec![None; pages]),
+            generated: Mutex::new(None),
+        }
+    }
+
+    fn output_key(&self, page: usize, frame: u64) -> u64 {
+        let mut hasher = Xxh3::with_seed(self.render_scope);
+        hasher.update(
+            &self
+                .markdown_keys
+                .get(page)
+                .copied()
+                .unwrap_or(0)
+                .to_le_bytes(),
+        );
+        hasher.update(&frame.to_le_bytes());
+        hasher.digest()
+    }
+
+    fn record(&self, page: usize, output: StoredOutput) {
+        if let Ok(mut outputs) = self.outputs.lock() {
+            if let Some(slot) = outputs.get_mut(page) {
+                *slot = Some(output);
+            }
+        }
+    }
+}
+
+/// What rendering page `i` with the cache came to.
+pub(super) enum PageOutcome {
+    /// The last build's file was kept.
+    Kept(Option<Diagnostic>),
+    /// The page must be rendered; its output key, to record once written.
+    Render(Option<u64>),
+}
+
+impl SiteRender<'_> {
+    /// Keeps page `i`'s last file when nothing it was made from changed.
+    pub(super) fn keep_page(&self, i: usize, sink: &dyn Sink) -> Result<PageOutcome, BuildError> {
+        let Some(reuse) = &self.reuse else {
+            return Ok(PageOutcome::Render(None));
+        };
+        let (frame, warning) = self.frame(i);
+        let key = reuse.output_key(i, frame);
+        let output = &self.content.pages[i].url.output;
+        if let Some(previous) = reuse.previous.get(i).and_then(Option::as_ref) {
+            if previous.key == key
+                && previous.rel == *output
+                && sink.keep(output, previous.print)?
+            {
+                reuse.record(i, previous.clone());
+                return Ok(PageOutcome::Kept(warning));
+            }
+        }
+        Ok(PageOutcome::Render(Some(key)))
+    }
+
+    /// Notes the file page `i` was written as, under output key `key`.
+    pub(super) fn record_page(&self, i: usize, key: Option<u64>, html: &str) {
+        if let (Some(reuse), Some(key)) = (&self.reuse, key) {
+            reuse.record(
+                i,
+                StoredOutput {
+                    key,
+                    rel: self.content.pages[i].url.output.clone(),
+                    print: fingerprint(html.as_bytes()),
+                },
+            );
+        }
+    }
+
+    /// The generated pages, kept from the last build when the site's shape
+    /// and the render scope are the same. Returns the cadence pages' paths.
+    pub fn generated_pages_reusing(&self, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
+        let Some(reuse) = &self.reuse else {
+            return self.generated_pages(sink);
+        };
+        let key = self.shape_key(reuse.render_scope);
+        if let Some(previous) = reuse.previous_generated.as_ref().filter(|g| g.key == key) {
+            if keep_group(previous, sink) {
+                if let Ok(mut generated) = reuse.generated.lock() {
+                    *generated = Some(previous.clone());
+                }
+                return Ok(previous.cadence_pages.clone());
+            }
+        }
+        let recording = RecordingSink {
+            inner: sink,
+            files: Mutex::new(Vec::new()),
+            copied: Mutex::new(false),
+        };
+        let cadence_pages = self.generated_pages(&recording)?;
+        let copied = recording.copied.lock().map_or(true, |c| *c);
+        if let (Ok(mut generated), Ok(files), false) =
+            (reuse.generated.lock(), recording.files.lock(), copied)
+        {
+            *generated = Some(StoredGroup {
+                key,
+                files: files.clone(),
+                cadence_pages: cadence_pages.clone(),
+            });
+        }
+        Ok(cadence_pages)
+    }
+
+    /// The site's shape: what the generated pages read besides the render
+    /// scope (every page's URL, title and front matter, the section tree and
+    /// the tags). Not the pages' last-change dates: no generated page shows
+    /// them, and each commit moves one.
+    fn shape_key(&self, render_scope: u64) -> u64 {
+        let mut hasher = Xxh3::with_seed(render_scope);
+        hasher.update(format!("{:?}", self.site).as_bytes());
+        for page in &self.content.pages {
+            hasher.update(page.url.path.as_bytes());
+            hasher.update(format!("{:?}", page.front).as_bytes());
+        }
+        hasher.digest()
+    }
+}
+
+/// Passes files through and notes what was written.
+struct RecordingSink<'a> {
+    inner: &'a dyn Sink,
+    files: Mutex<Vec<(String, Fingerprint)>>,
+    /// A copied file's bytes are not known here: such a group is not cached.
+    copied: Mutex<bool>,
+}
+
+impl Sink for RecordingSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.inner.write(rel, bytes)?;
+        if let Ok(mut files) = self.files.lock() {
+            files.push((rel.to_string(), fingerprint(bytes)));
+        }
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
+        if let Ok(mut copied) = self.copied.lock() {
+            *copied = true;
+        }
+        self.inner.copy(rel, source)
+    }
+}
