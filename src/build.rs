@@ -8,18 +8,18 @@ mod markdown_pages;
 pub mod page_cache;
 mod pages;
 mod reuse;
+mod site_render;
 mod tag_pages;
 
-use cadence_pages::write_cadence;
 pub use markdown_pages::{note_diagnostics, render_markdown};
-use pages::{choose_template, page_context, render_generated, render_listing};
+use reuse::plan_reuse;
 pub use reuse::PageReuse;
+pub use site_render::SiteRender;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config};
@@ -28,11 +28,8 @@ use crate::content::{self, Content};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, Rendered};
-use crate::output::extras::{Extras, Written};
 use crate::output::reserved::{self, ReservedOutputs};
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
-use crate::render::context::{ConfigView, Nav, PageContext, SiteView};
-use crate::render::nav::{NavSource, SectionNavs};
 use crate::render::{Renderer, StaticSource, Theme};
 use crate::site::Site;
 use crate::timings::Timings;
@@ -80,6 +77,9 @@ pub struct Loaded {
     /// Each page's Markdown key ([`page_cache`]), in page order; zero when
     /// loaded without the page cache.
     pub markdown_keys: Vec<u64>,
+    /// The pages read back from the page cache: all but their HTML (see
+    /// [`Rendered::html`]).
+    pub hollow: Vec<bool>,
 }
 
 /// Files `handbook` generates besides the pages.
@@ -101,7 +101,7 @@ pub fn load(
     link_severity: Severity,
     static_paths: &[String],
 ) -> Loaded {
-    load_reusing(config, render_html, link_severity, static_paths, None)
+    load_reusing(config, render_html, link_severity, static_paths, None).0
 }
 
 /// [`load`], taking each page's Markdown output from the page cache when
@@ -111,19 +111,24 @@ fn load_reusing(
     render_html: bool,
     link_severity: Severity,
     static_paths: &[String],
-    page_cache: Option<&mut page_cache::PageCache>,
-) -> Loaded {
+    page_cache_dir: Option<&std::path::Path>,
+) -> (Loaded, Option<page_cache::PageCache>) {
     if render_html {
         markdown::highlight::preload();
     }
     let mut timings = Timings::start();
     let mut report = Report::default();
-    let content = content::load(config);
+    let (content, mut page_cache) = rayon::join(
+        || content::load(config),
+        || page_cache_dir.map(page_cache::PageCache::open),
+    );
     report.extend(content.diagnostics.iter().cloned());
     timings.mark("load content");
 
     let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
-    let mut memo = page_cache.map(|cache| cache.markdown_memo(config, &content));
+    let mut memo = page_cache
+        .as_mut()
+        .map(|cache| cache.markdown_memo(config, &content));
     let markdown_keys: Vec<u64> = match &memo {
         Some(memo) => content
             .pages
@@ -142,6 +147,7 @@ fn load_reusing(
         None => content.pages.iter().map(|_| None).collect(),
     };
     drop(memo);
+    let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
@@ -183,7 +189,7 @@ fn load_reusing(
         report.extend(plan.diagnostics);
     }
     timings.mark("links");
-    Loaded {
+    let loaded = Loaded {
         content,
         rendered,
         site,
@@ -191,7 +197,9 @@ fn load_reusing(
         links,
         report,
         markdown_keys,
-    }
+        hollow,
+    };
+    (loaded, page_cache)
 }
 
 /// Resolves the links of the pages in `only` (every page when `None`).
@@ -324,13 +332,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
             cache::Lookup::Unusable(note) => cache_note = Some(Diagnostic::warning("cache", note)),
         }
     }
-    let page_cache = cache
-        .as_ref()
-        .map(|cache| page_cache::PageCache::open(cache.dir()));
-    if let Some(note) = page_cache.as_ref().and_then(|c| c.note.clone()) {
-        cache_note = Some(Diagnostic::warning("cache", note));
-    }
-    let mut summary = build_everything(config, options, started, page_cache)?;
+    let page_cache_dir = cache.as_ref().map(|cache| cache.dir().to_path_buf());
+    let mut summary = build_everything(config, options, started, page_cache_dir.as_deref())?;
     if let (Some(cache), Some(inputs)) = (&cache, inputs) {
         if summary.wrote_site {
             cache.store(
@@ -352,7 +355,7 @@ fn build_everything(
     config: &Config,
     options: &BuildOptions,
     started: Instant,
-    mut page_cache: Option<page_cache::PageCache>,
+    page_cache_dir: Option<&std::path::Path>,
 ) -> Result<BuildSummary, BuildError> {
     let theme = Theme::load(config)
         .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
@@ -363,14 +366,18 @@ fn build_everything(
     } else {
         Severity::Warning
     };
-    let loaded = load_reusing(config, true, severity, &static_paths, page_cache.as_mut());
+    let (mut loaded, mut page_cache) =
+        load_reusing(config, true, severity, &static_paths, page_cache_dir);
     register_rhythm(&mut renderer, &loaded.rhythm);
     let mut summary = BuildSummary {
         pages: loaded.content.pages.len(),
         assets: loaded.content.assets.len(),
-        report: loaded.report,
+        report: std::mem::take(&mut loaded.report),
         ..BuildSummary::default()
     };
+    if let Some(note) = page_cache.as_ref().and_then(|c| c.note.clone()) {
+        summary.report.push(Diagnostic::warning("cache", note));
+    }
     summary.report.extend(theme.skipped_warnings());
     if summary.report.errors() > 0 && !options.keep_going {
         summary.elapsed = started.elapsed();
@@ -380,6 +387,18 @@ fn build_everything(
     let stage = StagedDir::begin(&config.output_dir)?;
     let history = read_history(config, &loaded.content);
     timings.mark("history");
+    let reuse = page_cache.as_mut().map(|cache| {
+        plan_reuse(
+            config,
+            &renderer,
+            &theme,
+            cache,
+            &mut loaded,
+            &history,
+            &stage,
+        )
+    });
+    timings.mark("plan");
     let mut render = SiteRender::new(
         config,
         &renderer,
@@ -389,20 +408,7 @@ fn build_everything(
         &loaded.rhythm,
         &history,
     );
-    if let Some(cache) = &mut page_cache {
-        let previous = loaded
-            .content
-            .pages
-            .iter()
-            .map(|p| cache.outputs.remove(&p.rel_path))
-            .collect();
-        render.reuse = Some(PageReuse::new(
-            page_cache::render_scope(config, &theme, &loaded.rhythm),
-            loaded.markdown_keys.clone(),
-            previous,
-            cache.generated.take(),
-        ));
-    }
+    render.reuse = reuse;
     let render_errors = write_site(&render, &theme, &stage, options.progress)?;
     timings.mark("write site");
     summary.report.extend(render_errors);
@@ -412,20 +418,28 @@ fn build_everything(
     }
     summary.written = stage.written.load(std::sync::atomic::Ordering::Relaxed);
     summary.unchanged = stage.unchanged.load(std::sync::atomic::Ordering::Relaxed);
-    stage.commit()?;
-    timings.mark("commit");
-    if let (Some(cache), Some(reuse)) = (&page_cache, render.reuse.take()) {
-        let outputs = reuse.outputs.into_inner().unwrap_or_default();
-        let generated = reuse.generated.into_inner().unwrap_or_default();
-        cache.store(&page_cache::BuiltPages {
-            content: &loaded.content,
-            markdown_keys: &loaded.markdown_keys,
-            rendered: &loaded.rendered,
-            outputs: &outputs,
-            generated: generated.as_ref(),
-        });
-        timings.mark("page cache");
-    }
+    // The page cache is written while the site is swapped in: a cache
+    // that outlives a failed swap is still right, as every file it keeps
+    // is checked against the output folder's manifest.
+    let reuse = render.reuse.take();
+    let (committed, ()) = rayon::join(
+        || stage.commit(),
+        || {
+            if let (Some(cache), Some(reuse)) = (&page_cache, reuse) {
+                let outputs = reuse.outputs.into_inner().unwrap_or_default();
+                let generated = reuse.generated.into_inner().unwrap_or_default();
+                cache.store(&page_cache::BuiltPages {
+                    content: &loaded.content,
+                    markdown_keys: &loaded.markdown_keys,
+                    rendered: &loaded.rendered,
+                    outputs: &outputs,
+                    generated: generated.as_ref(),
+                });
+            }
+        },
+    );
+    committed?;
+    timings.mark("commit + page cache");
     summary.wrote_site = true;
     summary.elapsed = started.elapsed();
     Ok(summary)
@@ -480,354 +494,6 @@ pub fn read_history(config: &Config, content: &Content) -> History {
         .collect()
 }
 
-/// Renders a loaded site: the whole of it for `build`, or the parts an edit
-/// changed for `serve`.
-pub struct SiteRender<'a> {
-    pub config: &'a Config,
-    pub renderer: &'a Renderer,
-    pub content: &'a Content,
-    pub rendered: &'a [Rendered],
-    pub site: &'a Site,
-    pub rhythm: &'a Rhythm,
-    /// Each page's last change, in page order.
-    history: Vec<Option<LastChange>>,
-    /// `(date, RFC 3339)` of each page's last change, for templates.
-    lastmods: Vec<(String, String)>,
-    /// The redirects to write; pages replaced by one are not rendered.
-    redirects: redirects::Plan,
-    /// The template views shared by every page, serialized once.
-    config_value: Value,
-    site_view: SiteView,
-    section_navs: SectionNavs,
-    /// What `build` may keep of the last build (the page cache).
-    pub reuse: Option<PageReuse>,
-}
-
-impl<'a> SiteRender<'a> {
-    pub fn new(
-        config: &'a Config,
-        renderer: &'a Renderer,
-        content: &'a Content,
-        rendered: &'a [Rendered],
-        site: &'a Site,
-        rhythm: &'a Rhythm,
-        history: &History,
-    ) -> Self {
-        let history: Vec<Option<LastChange>> = content
-            .pages
-            .iter()
-            .map(|p| history.get(&p.rel_path).cloned())
-            .collect();
-        let lastmods = content
-            .pages
-            .iter()
-            .zip(&history)
-            .map(|(page, change)| {
-                content::history::last_modified(page.front.date.as_deref(), change.as_ref())
-            })
-            .collect();
-        let redirects = if redirects::any_declared(&content.pages) {
-            let index = link_index(config, content, rendered, site, rhythm, &[]);
-            let reserved = reserved_outputs(rhythm, &[]);
-            redirects::plan(config, &content.pages, &index, &reserved, Severity::Warning)
-        } else {
-            redirects::Plan::default()
-        };
-        SiteRender {
-            config,
-            renderer,
-            content,
-            rendered,
-            site,
-            rhythm,
-            history,
-            lastmods,
-            redirects,
-            config_value: serde_json::to_value(ConfigView::new(config)).unwrap_or(Value::Null),
-            site_view: SiteView {
-                page_count: content.pages.len(),
-            },
-            section_navs: SectionNavs::new(renderer, site.sections.len()),
-            reuse: None,
-        }
-    }
-
-    /// Renders and writes the pages at the indices `which`. Returns template
-    /// errors and one warning per unknown layout; a page whose template fails
-    /// is not written.
-    pub fn pages(
-        &self,
-        which: &[usize],
-        sink: &dyn Sink,
-        progress: bool,
-    ) -> Result<Vec<Diagnostic>, BuildError> {
-        let pages = &self.content.pages;
-        let bar = progress_bar(progress, which.len());
-        let results: Vec<Result<Option<Diagnostic>, BuildError>> = which
-            .par_iter()
-            .filter(|&&i| i < pages.len())
-            .map(|&i| {
-                if self.redirects.replaced.contains(&i) {
-                    return Ok(None); // written as a redirect by `indexes`
-                }
-                let key = match self.keep_page(i, sink)? {
-                    reuse::PageOutcome::Kept(warning) => return Ok(warning),
-                    reuse::PageOutcome::Render(key) => key,
-                };
-                let rendered = self.render_page(i);
-                if let Some(bar) = &bar {
-                    bar.inc(1);
-                }
-                let (html, warning) = rendered?;
-                sink.write(&pages[i].url.output, html.as_bytes())?;
-                self.record_page(i, key, &html);
-                Ok(warning)
-            })
-            .collect();
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
-        }
-        let mut diagnostics = Vec::new();
-        let mut unknown_layouts: BTreeMap<String, (String, usize)> = BTreeMap::new();
-        for result in results {
-            match result {
-                Ok(Some(d)) => {
-                    let layout = d.target.clone().unwrap_or_default();
-                    let entry = unknown_layouts
-                        .entry(layout)
-                        .or_insert((d.file.clone().unwrap_or_default(), 0));
-                    entry.1 += 1;
-                }
-                Ok(None) => {}
-                Err(BuildError::Diagnostic(d)) => diagnostics.push(*d),
-                Err(e) => return Err(e),
-            }
-        }
-        for (layout, (file, count)) in unknown_layouts {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "layout",
-                    format!("unknown layout `{layout}` on {count} page(s); using page.html"),
-                )
-                .in_file(file)
-                .with_help(format!(
-                    "add templates/{layout}.html to the site to give these pages their own layout"
-                )),
-            );
-        }
-        Ok(diagnostics)
-    }
-
-    /// Renders page `i` (which must exist): its HTML, and a warning when its
-    /// layout is unknown; a template error names the page.
-    pub fn render_page(&self, i: usize) -> Result<(String, Option<Diagnostic>), BuildError> {
-        let page = &self.content.pages[i];
-        let (template, warning) = choose_template(self.renderer, page, self.site, i);
-        let context = self.page_context(i)?;
-        let html = self
-            .renderer
-            .render(&template, &context.to_tera())
-            .map_err(|d| {
-                BuildError::from(Diagnostic {
-                    message: format!("{} (rendering {})", d.message, page.rel_path),
-                    ..d
-                })
-            })?;
-        Ok((context.finish(html), warning))
-    }
-
-    /// Pages `handbook` makes itself: listings for folders without an index
-    /// page, and the cadence pages and feeds. Returns the site paths of the
-    /// cadence pages written.
-    pub fn generated_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
-        let (config, content, site) = (self.config, self.content, self.site);
-        for section in site.sections_without_index() {
-            let html = render_listing(
-                config,
-                self.renderer,
-                &self.config_value,
-                &self.site_view,
-                content,
-                site,
-                section,
-                |index| self.nav(index, None),
-            )?;
-            let output = format!("{}index.html", section.path.trim_start_matches('/'));
-            sink.write(&output, html.as_bytes())?;
-        }
-        let mut written = write_cadence(
-            config,
-            self.renderer,
-            &self.config_value,
-            &self.site_view,
-            content,
-            site,
-            self.rhythm,
-            sink,
-        )?;
-        written.extend(tag_pages::write_tag_pages(
-            &tag_pages::TagPagesInput {
-                config,
-                renderer: self.renderer,
-                config_value: &self.config_value,
-                site_view: &self.site_view,
-                content,
-                site,
-            },
-            sink,
-        )?);
-        Ok(written)
-    }
-
-    /// Files that depend on the configuration and templates only: the 404
-    /// page and the highlighting stylesheet.
-    pub fn fixed_files(&self, sink: &dyn Sink) -> Result<(), BuildError> {
-        let not_found = render_generated(
-            self.renderer,
-            "404.html",
-            &self.config_value,
-            &self.site_view,
-            self.config,
-            "Page not found",
-            "/404.html",
-        )?;
-        sink.write("404.html", not_found.as_bytes())?;
-        let css = markdown::highlight::stylesheet(
-            &self.config.site.markdown.highlight_theme,
-            &self.config.site.markdown.highlight_theme_dark,
-        )
-        .map_err(|e| BuildError::from(Diagnostic::error("config", e)))?;
-        sink.write("syntax.css", css.as_bytes())?;
-        Ok(())
-    }
-
-    /// Files that list every page (the sitemap, the search index, the Atom
-    /// feed) and the redirects. `cadence_pages`: what
-    /// [`SiteRender::generated_pages`] returned.
-    pub fn indexes(&self, sink: &dyn Sink, cadence_pages: &[String]) -> Result<(), BuildError> {
-        let never = || false;
-        self.indexes_unless(sink, cadence_pages, &never).map(|_| ())
-    }
-
-    /// The indexes, stopped when `stop` says they are no longer wanted.
-    pub fn indexes_unless(
-        &self,
-        sink: &dyn Sink,
-        cadence_pages: &[String],
-        stop: &dyn Fn() -> bool,
-    ) -> Result<Written, BuildError> {
-        let extras = Extras {
-            config: self.config,
-            content: self.content,
-            rendered: self.rendered,
-            site: self.site,
-            history: &self.history,
-            redirects: &self.redirects,
-            cadence_pages,
-        };
-        Ok(extras.write_unless(sink, stop)?)
-    }
-
-    /// A fingerprint of everything page `i`'s template sees except the page's
-    /// own Markdown output: its template, navigation, breadcrumbs,
-    /// neighbours, section listing and the site-wide views. `serve`
-    /// re-renders a page whose fingerprint changed after an edit to another
-    /// page.
-    pub fn frame_fingerprint(&self, i: usize) -> u64 {
-        self.frame(i).0
-    }
-
-    /// [`SiteRender::frame_fingerprint`], and the warning of an unknown
-    /// layout.
-    fn frame(&self, i: usize) -> (u64, Option<Diagnostic>) {
-        use std::hash::Hasher;
-        let Some(page) = self.content.pages.get(i) else {
-            return (0, None);
-        };
-        let (template, warning) = choose_template(self.renderer, page, self.site, i);
-        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
-        hasher.0.write(template.as_bytes());
-        let Ok(mut context) = self.page_context(i) else {
-            return (0, warning);
-        };
-        context.page.content = std::borrow::Cow::Borrowed("");
-        context.page.toc = Vec::new();
-        let _ = serde_json::to_writer(&mut hasher, &context.page);
-        let _ = serde_json::to_writer(&mut hasher, &context.section);
-        let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
-        match &context.nav {
-            Nav::Tree(nav) => {
-                let _ = serde_json::to_writer(&mut hasher, nav);
-            }
-            Nav::Html { sidebar, current } => {
-                hasher.0.write(sidebar.as_bytes());
-                hasher.0.write(current.as_bytes());
-            }
-        }
-        let _ = serde_json::to_writer(&mut hasher, &context.prev);
-        let _ = serde_json::to_writer(&mut hasher, &context.next);
-        let _ = serde_json::to_writer(&mut hasher, context.site);
-        (hasher.0.finish(), warning)
-    }
-
-    fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
-        let nav = self.nav(self.site.page_section[i], Some(i))?;
-        let mut context = page_context(
-            self.config,
-            &self.config_value,
-            &self.site_view,
-            self.content,
-            self.rendered,
-            self.site,
-            self.rhythm,
-            i,
-            nav,
-        );
-        if let Some((date, datetime)) = self.lastmods.get(i).filter(|(d, _)| !d.is_empty()) {
-            context.page.lastmod = date;
-            context.page.lastmod_datetime = datetime;
-        }
-        Ok(context)
-    }
-}
-
-impl SiteRender<'_> {
-    /// The sidebar of page `page` of `section`, or of the section's listing
-    /// (`page` `None`): shared per section when the theme has a `nav.html`.
-    fn nav(&self, section: usize, page: Option<usize>) -> Result<Nav<'_>, BuildError> {
-        let (pages, base_path) = (&self.content.pages, &self.config.base_path);
-        if !self.section_navs.enabled() {
-            return Ok(Nav::Tree(match page {
-                Some(i) => self.site.nav(i, pages, base_path),
-                None => self.site.section_nav(section, pages, base_path),
-            }));
-        }
-        let source = NavSource {
-            renderer: self.renderer,
-            config: &self.config_value,
-            site: self.site,
-            pages,
-            base_path,
-        };
-        let sidebar = self.section_navs.get(&source, section)?;
-        let current = page.map_or_else(String::new, |i| pages[i].url.href(base_path));
-        Ok(Nav::Html { sidebar, current })
-    }
-}
-
-/// Feeds serialized bytes to a hasher without building a string.
-struct HashWriter<H>(H);
-
-impl<H: std::hash::Hasher> std::io::Write for HashWriter<H> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Copies the theme's static files and the content's assets.
 pub fn copy_static(theme: &Theme, content: &Content, sink: &dyn Sink) -> Result<(), BuildError> {
     for (rel, source) in &theme.static_files {
@@ -847,16 +513,4 @@ pub fn copy_static(theme: &Theme, content: &Content, sink: &dyn Sink) -> Result<
         .filter(|a| !page_outputs.contains(a.rel_path.as_str()))
         .try_for_each(|asset| sink.copy(&asset.rel_path, &asset.abs_path))?;
     Ok(())
-}
-
-fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
-    if !enabled || len < 500 {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Some(bar)
 }

@@ -91,3 +91,38 @@ fn an_unusable_cache_means_a_full_build_and_a_note() {
     let (_, out) = build(dir.path(), &[]);
     assert!(out.contains("Up to date"), "{out}");
 }
+
+#[test]
+fn a_cut_short_or_scrambled_page_cache_means_every_page_rendered_and_a_note() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n\n[A](a/)\n"),
+        ("content/a.md", "# A\n\nFirst.\n"),
+    ]);
+    let pages = dir.path().join(".handbook-cache/pages.bin");
+    build(dir.path(), &[]);
+    let whole = std::fs::read(&pages).expect("the page cache is written");
+
+    for (what, bytes) in [
+        ("cut short", whole[..whole.len() / 2].to_vec()),
+        (
+            "scrambled",
+            whole
+                .iter()
+                .enumerate()
+                .map(|(i, b)| if i > 64 { b ^ 0x5a } else { *b })
+                .collect(),
+        ),
+    ] {
+        std::fs::write(&pages, &bytes).expect("damage");
+        std::fs::write(dir.path().join("content/a.md"), format!("# A\n\n{what}.\n")).expect("edit");
+        let (code, out) = build(dir.path(), &[]);
+        assert_eq!(code, 0, "{what}: {out}");
+        assert!(
+            out.contains("could not be read; rendering every page"),
+            "{what}: {out}"
+        );
+        assert!(page(dir.path()).contains(&format!("{what}.")), "{what}");
+        let home = std::fs::read_to_string(dir.path().join("public/index.html")).expect("home");
+        assert!(home.contains("href=\"/a/\""), "{what}: {home}");
+    }
+}

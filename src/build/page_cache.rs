@@ -91,17 +91,19 @@ pub struct StoredGroup {
 
 #[derive(Serialize)]
 struct ToStore<'a> {
-    format: u32,
-    binary: u64,
     includes_read: Vec<(PathBuf, Option<u64>)>,
     pages: Vec<PageToStore<'a>>,
     generated: Option<&'a StoredGroup>,
 }
 
+/// The file: a header of three little-endian numbers (format, binary,
+/// XXH3 of the rest), then [`Stored`] in bincode. The checksum makes a
+/// damaged file unreadable rather than a source of wrong pages.
+const HEADER_BYTES: usize = 4 + 8 + 8;
+
+/// The payload, read back.
 #[derive(Deserialize)]
 struct Stored {
-    format: u32,
-    binary: u64,
     /// Partial and include paths looked up, with a fingerprint of what they
     /// held (`None`: nothing there).
     includes_read: Vec<(PathBuf, Option<u64>)>,
@@ -159,8 +161,30 @@ impl PageCache {
                 ..PageCache::default()
             };
         };
-        match bincode::deserialize::<Stored>(&bytes) {
-            Ok(stored) if stored.format == FORMAT && stored.binary == binary => {
+        let number = |at: usize, len: usize| {
+            bytes.get(at..at + len).map(|b| {
+                let mut word = [0u8; 8];
+                word[..len].copy_from_slice(b);
+                u64::from_le_bytes(word)
+            })
+        };
+        let (format, written_by, checksum) = (number(0, 4), number(4, 8), number(12, 8));
+        if format != Some(u64::from(FORMAT)) || written_by != Some(binary) {
+            // The build cache's record says so already.
+            return PageCache {
+                path,
+                ..PageCache::default()
+            };
+        }
+        let payload = bytes.get(HEADER_BYTES..).unwrap_or_default();
+        let intact = checksum == Some(xxhash_rust::xxh3::xxh3_64(payload));
+        let stored = if intact {
+            bincode::deserialize::<Stored>(payload).ok()
+        } else {
+            None
+        };
+        match stored {
+            Some(stored) => {
                 let mut cache = PageCache {
                     path,
                     includes_read: stored.includes_read,
@@ -177,11 +201,7 @@ impl PageCache {
                 }
                 cache
             }
-            Ok(_) => PageCache {
-                path,
-                ..PageCache::default()
-            },
-            Err(_) => PageCache {
+            None => PageCache {
                 note: Some(format!(
                     "the page cache {} could not be read; rendering every page",
                     path.display()
@@ -222,15 +242,18 @@ impl PageCache {
             })
             .collect();
         let record = ToStore {
-            format: FORMAT,
-            binary: binary_fingerprint(),
             includes_read: build.content.includes.looked_up(),
             pages,
             generated: build.generated,
         };
-        let Ok(bytes) = bincode::serialize(&record) else {
+        let Ok(payload) = bincode::serialize(&record) else {
             return;
         };
+        let mut bytes = Vec::with_capacity(HEADER_BYTES + payload.len());
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&binary_fingerprint().to_le_bytes());
+        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
         let Some(dir) = self.path.parent() else {
             return;
         };

@@ -6,12 +6,17 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::page_cache::{keep_group, StoredGroup, StoredOutput};
-use super::{BuildError, SiteRender};
+use super::page_cache::{self, keep_group, PageCache, StoredGroup, StoredOutput};
+use super::{render_markdown, BuildError, History, Loaded, SiteRender};
+use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::links::SourceIndex;
+use crate::markdown::Rendered;
 use crate::output::{fingerprint, Fingerprint, OutputError, Sink};
+use crate::render::{Renderer, Theme};
 
 /// What a build may reuse of the last one, and what it made this time.
 pub struct PageReuse {
@@ -23,6 +28,8 @@ pub struct PageReuse {
     pub previous: Vec<Option<StoredOutput>>,
     /// The last build's generated pages.
     pub previous_generated: Option<StoredGroup>,
+    /// Each page's output key, once [`SiteRender::plan_pages`] has run.
+    pub output_keys: Vec<u64>,
     /// This build's file of each page, in page order.
     pub outputs: Mutex<Vec<Option<StoredOutput>>>,
     /// This build's generated pages.
@@ -42,6 +49,7 @@ impl PageReuse {
             markdown_keys,
             previous,
             previous_generated,
+            output_keys: Vec::new(),
             outputs: Mutex::new(vec![None; pages]),
             generated: Mutex::new(None),
         }
@@ -79,13 +87,45 @@ pub(super) enum PageOutcome {
 }
 
 impl SiteRender<'_> {
-    /// Keeps page `i`'s last file when nothing it was made from changed.
+    /// Works out each page's output key, and returns the pages whose last
+    /// file cannot be kept (they are rendered; their Markdown must be whole).
+    pub fn plan_pages(&mut self, sink: &dyn Sink) -> Vec<usize> {
+        let Some(reuse) = &self.reuse else {
+            return (0..self.content.pages.len()).collect();
+        };
+        let keys: Vec<u64> = (0..self.content.pages.len())
+            .into_par_iter()
+            .map(|i| reuse.output_key(i, self.frame(i).0))
+            .collect();
+        let to_render = keys
+            .iter()
+            .enumerate()
+            .filter(|&(i, &key)| {
+                let output = &self.content.pages[i].url.output;
+                let previous = reuse.previous.get(i).and_then(Option::as_ref);
+                !previous.is_some_and(|previous| {
+                    previous.key == key
+                        && previous.rel == *output
+                        && sink.can_keep(output, previous.print)
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if let Some(reuse) = &mut self.reuse {
+            reuse.output_keys = keys;
+        }
+        to_render
+    }
+
+    /// Keeps page `i`'s last file when nothing it was made from changed
+    /// (after [`SiteRender::plan_pages`]).
     pub(super) fn keep_page(&self, i: usize, sink: &dyn Sink) -> Result<PageOutcome, BuildError> {
         let Some(reuse) = &self.reuse else {
             return Ok(PageOutcome::Render(None));
         };
-        let (frame, warning) = self.frame(i);
-        let key = reuse.output_key(i, frame);
+        let Some(&key) = reuse.output_keys.get(i) else {
+            return Ok(PageOutcome::Render(None));
+        };
         let output = &self.content.pages[i].url.output;
         if let Some(previous) = reuse.previous.get(i).and_then(Option::as_ref) {
             if previous.key == key
@@ -93,6 +133,7 @@ impl SiteRender<'_> {
                 && sink.keep(output, previous.print)?
             {
                 reuse.record(i, previous.clone());
+                let (_, warning) = self.template(i);
                 return Ok(PageOutcome::Kept(warning));
             }
         }
@@ -185,4 +226,65 @@ impl Sink for RecordingSink<'_> {
         }
         self.inner.copy(rel, source)
     }
+}
+
+/// Works out which pages the last build's files stand for, and renders the
+/// Markdown of the others again where the page cache kept all but their
+/// HTML.
+pub(super) fn plan_reuse(
+    config: &Config,
+    renderer: &Renderer,
+    theme: &Theme,
+    cache: &mut PageCache,
+    loaded: &mut Loaded,
+    history: &History,
+    sink: &dyn Sink,
+) -> PageReuse {
+    let previous = loaded
+        .content
+        .pages
+        .iter()
+        .map(|p| cache.outputs.remove(&p.rel_path))
+        .collect();
+    let mut render = SiteRender::new(
+        config,
+        renderer,
+        &loaded.content,
+        &loaded.rendered,
+        &loaded.site,
+        &loaded.rhythm,
+        history,
+    );
+    render.reuse = Some(PageReuse::new(
+        page_cache::render_scope(config, theme, &loaded.rhythm),
+        loaded.markdown_keys.clone(),
+        previous,
+        cache.generated.take(),
+    ));
+    let to_render = render.plan_pages(sink);
+    let reuse = render.reuse.take();
+    drop(render);
+    let hollow: Vec<usize> = to_render
+        .into_iter()
+        .filter(|&i| loaded.hollow.get(i).copied().unwrap_or(false))
+        .collect();
+    if !hollow.is_empty() {
+        let content = &loaded.content;
+        let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
+        let whole: Vec<(usize, Rendered)> = hollow
+            .par_iter()
+            .map(|&i| {
+                let page = &content.pages[i];
+                (
+                    i,
+                    render_markdown(config, &sources, &content.includes, page, true),
+                )
+            })
+            .collect();
+        for (i, rendered) in whole {
+            loaded.rendered[i] = rendered;
+            loaded.hollow[i] = false;
+        }
+    }
+    reuse.unwrap_or_else(|| PageReuse::new(0, Vec::new(), Vec::new(), None))
 }

@@ -16,6 +16,7 @@ mod lines;
 pub mod math;
 mod partials;
 pub mod raw_html;
+mod rendered;
 pub mod safety;
 pub mod templates;
 
@@ -29,6 +30,7 @@ use crate::escape::html_into as escape_into;
 use html_links::{HtmlRefKind, HtmlScanner};
 use ids::PageIds;
 use kramdown::{AttrTarget, Attrs, Prepared};
+pub use rendered::{Features, Heading, Link, LinkKind, RenderNote, Rendered};
 pub use safety::{RawHtml, ScriptLinks};
 
 pub struct RenderOptions<'a> {
@@ -53,84 +55,6 @@ pub struct RenderOptions<'a> {
     pub liquid: bool,
     /// Whether `$x$` is math or a dollar sign.
     pub math: math::SingleDollar,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum LinkKind {
-    Link,
-    Image,
-    /// `href` in raw HTML.
-    HtmlHref,
-    /// `src` in raw HTML.
-    HtmlSrc,
-}
-
-/// A link as written in the source.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Link {
-    /// The target as written (entities and escapes decoded).
-    pub target: String,
-    /// What the page links to after rewriting (links to `.md` sources and
-    /// source-relative assets become site URLs): what the checker resolves.
-    pub href: String,
-    /// Byte range of the target in the page's file text.
-    pub span: Range<usize>,
-    pub kind: LinkKind,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Heading {
-    pub level: u8,
-    pub id: Option<String>,
-    pub title: String,
-    /// Marked `{:.no_toc}`.
-    pub in_toc: bool,
-}
-
-/// Something the renderer noticed: offset into the file text.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RenderNote {
-    pub span: Range<usize>,
-    pub message: String,
-    pub help: std::borrow::Cow<'static, str>,
-}
-
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Rendered {
-    pub html: String,
-    pub headings: Vec<Heading>,
-    /// Every id a fragment can land on: headings, attribute lists, raw HTML
-    /// `id=`/`name=`, footnotes.
-    pub anchors: Vec<String>,
-    pub links: Vec<Link>,
-    pub plain_text: String,
-    /// Byte offset in `plain_text` where each of `headings` starts, so the
-    /// text can be cut into sections (for search hits that land on a heading).
-    pub heading_offsets: Vec<usize>,
-    pub word_count: usize,
-    pub notes: Vec<RenderNote>,
-    /// What the page needs of the theme's optional scripts.
-    pub features: Features,
-}
-
-/// Content that needs a script of the theme to show as intended.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Features {
-    /// TeX math, typeset with KaTeX.
-    pub math: bool,
-    /// Mermaid diagrams, drawn by the mermaid library.
-    pub diagrams: bool,
-}
-
-impl Rendered {
-    pub fn first_heading(&self) -> Option<&str> {
-        self.headings
-            .iter()
-            .find(|h| h.level == 1)
-            .or_else(|| self.headings.first())
-            .map(|h| h.title.as_str())
-            .filter(|t| !t.trim().is_empty())
-    }
 }
 
 fn parser_options(smart: bool) -> Options {

@@ -220,7 +220,14 @@ impl StagedDir {
         })?;
         let target = self.staging.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| OutputError::Io {
+            // Most pages are `dir/index.html` in a folder of their own: one
+            // `mkdir` tells whether the parents need making too.
+            let made = match std::fs::create_dir(parent) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+                Err(_) => std::fs::create_dir_all(parent),
+            };
+            made.map_err(|source| OutputError::Io {
                 path: parent.to_path_buf(),
                 source,
             })?;

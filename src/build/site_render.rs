@@ -1,0 +1,392 @@
+//! Rendering a loaded site: the page contexts, templates and generated
+//! pages, for the whole site (`build`) or the pages an edit reached
+//! (`serve`).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::cadence_pages::write_cadence;
+use super::pages::{choose_template, page_context, render_generated, render_listing};
+use super::{link_index, reserved_outputs, tag_pages, BuildError, History, PageReuse};
+use crate::cadence::Rhythm;
+use crate::config::Config;
+use crate::content::history::LastChange;
+use crate::content::{self, Content};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::markdown::{self, Rendered};
+use crate::output::extras::{Extras, Written};
+use crate::output::{redirects, Sink};
+use crate::render::context::{ConfigView, Nav, PageContext, SiteView};
+use crate::render::nav::{NavSource, SectionNavs};
+use crate::render::Renderer;
+use crate::site::Site;
+
+/// Renders a loaded site: the whole of it for `build`, or the parts an edit
+/// changed for `serve`.
+pub struct SiteRender<'a> {
+    pub config: &'a Config,
+    pub renderer: &'a Renderer,
+    pub content: &'a Content,
+    pub rendered: &'a [Rendered],
+    pub site: &'a Site,
+    pub rhythm: &'a Rhythm,
+    /// Each page's last change, in page order.
+    pub(super) history: Vec<Option<LastChange>>,
+    /// `(date, RFC 3339)` of each page's last change, for templates.
+    pub(super) lastmods: Vec<(String, String)>,
+    /// The redirects to write; pages replaced by one are not rendered.
+    pub(super) redirects: redirects::Plan,
+    /// The template views shared by every page, serialized once.
+    pub(super) config_value: Value,
+    pub(super) site_view: SiteView,
+    pub(super) section_navs: SectionNavs,
+    /// What `build` may keep of the last build (the page cache).
+    pub reuse: Option<PageReuse>,
+}
+
+impl<'a> SiteRender<'a> {
+    pub fn new(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        content: &'a Content,
+        rendered: &'a [Rendered],
+        site: &'a Site,
+        rhythm: &'a Rhythm,
+        history: &History,
+    ) -> Self {
+        let history: Vec<Option<LastChange>> = content
+            .pages
+            .iter()
+            .map(|p| history.get(&p.rel_path).cloned())
+            .collect();
+        let lastmods = content
+            .pages
+            .iter()
+            .zip(&history)
+            .map(|(page, change)| {
+                content::history::last_modified(page.front.date.as_deref(), change.as_ref())
+            })
+            .collect();
+        let redirects = if redirects::any_declared(&content.pages) {
+            let index = link_index(config, content, rendered, site, rhythm, &[]);
+            let reserved = reserved_outputs(rhythm, &[]);
+            redirects::plan(config, &content.pages, &index, &reserved, Severity::Warning)
+        } else {
+            redirects::Plan::default()
+        };
+        SiteRender {
+            config,
+            renderer,
+            content,
+            rendered,
+            site,
+            rhythm,
+            history,
+            lastmods,
+            redirects,
+            config_value: serde_json::to_value(ConfigView::new(config)).unwrap_or(Value::Null),
+            site_view: SiteView {
+                page_count: content.pages.len(),
+            },
+            section_navs: SectionNavs::new(renderer, site.sections.len()),
+            reuse: None,
+        }
+    }
+
+    /// Renders and writes the pages at the indices `which`. Returns template
+    /// errors and one warning per unknown layout; a page whose template fails
+    /// is not written.
+    pub fn pages(
+        &self,
+        which: &[usize],
+        sink: &dyn Sink,
+        progress: bool,
+    ) -> Result<Vec<Diagnostic>, BuildError> {
+        let pages = &self.content.pages;
+        let bar = progress_bar(progress, which.len());
+        let results: Vec<Result<Option<Diagnostic>, BuildError>> = which
+            .par_iter()
+            .filter(|&&i| i < pages.len())
+            .map(|&i| {
+                if self.redirects.replaced.contains(&i) {
+                    return Ok(None); // written as a redirect by `indexes`
+                }
+                let key = match self.keep_page(i, sink)? {
+                    super::reuse::PageOutcome::Kept(warning) => return Ok(warning),
+                    super::reuse::PageOutcome::Render(key) => key,
+                };
+                let rendered = self.render_page(i);
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                let (html, warning) = rendered?;
+                sink.write(&pages[i].url.output, html.as_bytes())?;
+                self.record_page(i, key, &html);
+                Ok(warning)
+            })
+            .collect();
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let mut diagnostics = Vec::new();
+        let mut unknown_layouts: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for result in results {
+            match result {
+                Ok(Some(d)) => {
+                    let layout = d.target.clone().unwrap_or_default();
+                    let entry = unknown_layouts
+                        .entry(layout)
+                        .or_insert((d.file.clone().unwrap_or_default(), 0));
+                    entry.1 += 1;
+                }
+                Ok(None) => {}
+                Err(BuildError::Diagnostic(d)) => diagnostics.push(*d),
+                Err(e) => return Err(e),
+            }
+        }
+        for (layout, (file, count)) in unknown_layouts {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "layout",
+                    format!("unknown layout `{layout}` on {count} page(s); using page.html"),
+                )
+                .in_file(file)
+                .with_help(format!(
+                    "add templates/{layout}.html to the site to give these pages their own layout"
+                )),
+            );
+        }
+        Ok(diagnostics)
+    }
+
+    /// Renders page `i` (which must exist): its HTML, and a warning when its
+    /// layout is unknown; a template error names the page.
+    pub fn render_page(&self, i: usize) -> Result<(String, Option<Diagnostic>), BuildError> {
+        let page = &self.content.pages[i];
+        let (template, warning) = choose_template(self.renderer, page, self.site, i);
+        let context = self.page_context(i)?;
+        let html = self
+            .renderer
+            .render(&template, &context.to_tera())
+            .map_err(|d| {
+                BuildError::from(Diagnostic {
+                    message: format!("{} (rendering {})", d.message, page.rel_path),
+                    ..d
+                })
+            })?;
+        Ok((context.finish(html), warning))
+    }
+
+    /// Pages `handbook` makes itself: listings for folders without an index
+    /// page, and the cadence pages and feeds. Returns the site paths of the
+    /// cadence pages written.
+    pub fn generated_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
+        let (config, content, site) = (self.config, self.content, self.site);
+        for section in site.sections_without_index() {
+            let html = render_listing(
+                config,
+                self.renderer,
+                &self.config_value,
+                &self.site_view,
+                content,
+                site,
+                section,
+                |index| self.nav(index, None),
+            )?;
+            let output = format!("{}index.html", section.path.trim_start_matches('/'));
+            sink.write(&output, html.as_bytes())?;
+        }
+        let mut written = write_cadence(
+            config,
+            self.renderer,
+            &self.config_value,
+            &self.site_view,
+            content,
+            site,
+            self.rhythm,
+            sink,
+        )?;
+        written.extend(tag_pages::write_tag_pages(
+            &tag_pages::TagPagesInput {
+                config,
+                renderer: self.renderer,
+                config_value: &self.config_value,
+                site_view: &self.site_view,
+                content,
+                site,
+            },
+            sink,
+        )?);
+        Ok(written)
+    }
+
+    /// Files that depend on the configuration and templates only: the 404
+    /// page and the highlighting stylesheet.
+    pub fn fixed_files(&self, sink: &dyn Sink) -> Result<(), BuildError> {
+        let not_found = render_generated(
+            self.renderer,
+            "404.html",
+            &self.config_value,
+            &self.site_view,
+            self.config,
+            "Page not found",
+            "/404.html",
+        )?;
+        sink.write("404.html", not_found.as_bytes())?;
+        let css = markdown::highlight::stylesheet(
+            &self.config.site.markdown.highlight_theme,
+            &self.config.site.markdown.highlight_theme_dark,
+        )
+        .map_err(|e| BuildError::from(Diagnostic::error("config", e)))?;
+        sink.write("syntax.css", css.as_bytes())?;
+        Ok(())
+    }
+
+    /// Files that list every page (the sitemap, the search index, the Atom
+    /// feed) and the redirects. `cadence_pages`: what
+    /// [`SiteRender::generated_pages`] returned.
+    pub fn indexes(&self, sink: &dyn Sink, cadence_pages: &[String]) -> Result<(), BuildError> {
+        let never = || false;
+        self.indexes_unless(sink, cadence_pages, &never).map(|_| ())
+    }
+
+    /// The indexes, stopped when `stop` says they are no longer wanted.
+    pub fn indexes_unless(
+        &self,
+        sink: &dyn Sink,
+        cadence_pages: &[String],
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Written, BuildError> {
+        let extras = Extras {
+            config: self.config,
+            content: self.content,
+            rendered: self.rendered,
+            site: self.site,
+            history: &self.history,
+            redirects: &self.redirects,
+            cadence_pages,
+        };
+        Ok(extras.write_unless(sink, stop)?)
+    }
+
+    /// A fingerprint of everything page `i`'s template sees except the page's
+    /// own Markdown output: its template, navigation, breadcrumbs,
+    /// neighbours, section listing and the site-wide views. `serve`
+    /// re-renders a page whose fingerprint changed after an edit to another
+    /// page.
+    pub fn frame_fingerprint(&self, i: usize) -> u64 {
+        self.frame(i).0
+    }
+
+    /// Page `i`'s template, and the warning of an unknown layout.
+    pub(super) fn template(&self, i: usize) -> (String, Option<Diagnostic>) {
+        choose_template(self.renderer, &self.content.pages[i], self.site, i)
+    }
+
+    /// [`SiteRender::frame_fingerprint`], and the warning of an unknown
+    /// layout.
+    pub(super) fn frame(&self, i: usize) -> (u64, Option<Diagnostic>) {
+        use std::hash::Hasher;
+        let Some(page) = self.content.pages.get(i) else {
+            return (0, None);
+        };
+        let (template, warning) = choose_template(self.renderer, page, self.site, i);
+        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        hasher.0.write(template.as_bytes());
+        let Ok(mut context) = self.page_context(i) else {
+            return (0, warning);
+        };
+        // The body, its table of contents and the title's id come from the
+        // page's own Markdown, which its Markdown key stands for.
+        context.page.content = std::borrow::Cow::Borrowed("");
+        context.page.toc = Vec::new();
+        context.page.title_id = "";
+        let _ = serde_json::to_writer(&mut hasher, &context.page);
+        let _ = serde_json::to_writer(&mut hasher, &context.section);
+        let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
+        match &context.nav {
+            Nav::Tree(nav) => {
+                let _ = serde_json::to_writer(&mut hasher, nav);
+            }
+            Nav::Html { sidebar, current } => {
+                hasher.0.write(sidebar.as_bytes());
+                hasher.0.write(current.as_bytes());
+            }
+        }
+        let _ = serde_json::to_writer(&mut hasher, &context.prev);
+        let _ = serde_json::to_writer(&mut hasher, &context.next);
+        let _ = serde_json::to_writer(&mut hasher, context.site);
+        (hasher.0.finish(), warning)
+    }
+
+    pub(super) fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
+        let nav = self.nav(self.site.page_section[i], Some(i))?;
+        let mut context = page_context(
+            self.config,
+            &self.config_value,
+            &self.site_view,
+            self.content,
+            self.rendered,
+            self.site,
+            self.rhythm,
+            i,
+            nav,
+        );
+        if let Some((date, datetime)) = self.lastmods.get(i).filter(|(d, _)| !d.is_empty()) {
+            context.page.lastmod = date;
+            context.page.lastmod_datetime = datetime;
+        }
+        Ok(context)
+    }
+}
+
+impl SiteRender<'_> {
+    /// The sidebar of page `page` of `section`, or of the section's listing
+    /// (`page` `None`): shared per section when the theme has a `nav.html`.
+    pub(super) fn nav(&self, section: usize, page: Option<usize>) -> Result<Nav<'_>, BuildError> {
+        let (pages, base_path) = (&self.content.pages, &self.config.base_path);
+        if !self.section_navs.enabled() {
+            return Ok(Nav::Tree(match page {
+                Some(i) => self.site.nav(i, pages, base_path),
+                None => self.site.section_nav(section, pages, base_path),
+            }));
+        }
+        let source = NavSource {
+            renderer: self.renderer,
+            config: &self.config_value,
+            site: self.site,
+            pages,
+            base_path,
+        };
+        let sidebar = self.section_navs.get(&source, section)?;
+        let current = page.map_or_else(String::new, |i| pages[i].url.href(base_path));
+        Ok(Nav::Html { sidebar, current })
+    }
+}
+
+/// Feeds serialized bytes to a hasher without building a string.
+struct HashWriter<H>(H);
+
+impl<H: std::hash::Hasher> std::io::Write for HashWriter<H> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    if !enabled || len < 500 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}

@@ -1,0 +1,87 @@
+//! What the Markdown stage makes of a page: its HTML, headings, anchors,
+//! links and text, and what it noticed. Serializable for the build's page
+//! cache (`build/page_cache.rs`).
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LinkKind {
+    Link,
+    Image,
+    /// `href` in raw HTML.
+    HtmlHref,
+    /// `src` in raw HTML.
+    HtmlSrc,
+}
+
+/// A link as written in the source.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    /// The target as written (entities and escapes decoded).
+    pub target: String,
+    /// What the page links to after rewriting (links to `.md` sources and
+    /// source-relative assets become site URLs): what the checker resolves.
+    pub href: String,
+    /// Byte range of the target in the page's file text.
+    pub span: Range<usize>,
+    pub kind: LinkKind,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: Option<String>,
+    pub title: String,
+    /// Marked `{:.no_toc}`.
+    pub in_toc: bool,
+}
+
+/// Something the renderer noticed: offset into the file text.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RenderNote {
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: std::borrow::Cow<'static, str>,
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Rendered {
+    /// Not kept in the build's page cache (the largest part, and needed only
+    /// for the pages rendered again): a page read back from it renders its
+    /// Markdown again when its HTML is wanted.
+    #[serde(skip)]
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every id a fragment can land on: headings, attribute lists, raw HTML
+    /// `id=`/`name=`, footnotes.
+    pub anchors: Vec<String>,
+    pub links: Vec<Link>,
+    pub plain_text: String,
+    /// Byte offset in `plain_text` where each of `headings` starts, so the
+    /// text can be cut into sections (for search hits that land on a heading).
+    pub heading_offsets: Vec<usize>,
+    pub word_count: usize,
+    pub notes: Vec<RenderNote>,
+    /// What the page needs of the theme's optional scripts.
+    pub features: Features,
+}
+
+/// Content that needs a script of the theme to show as intended.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Features {
+    /// TeX math, typeset with KaTeX.
+    pub math: bool,
+    /// Mermaid diagrams, drawn by the mermaid library.
+    pub diagrams: bool,
+}
+
+impl Rendered {
+    pub fn first_heading(&self) -> Option<&str> {
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .or_else(|| self.headings.first())
+            .map(|h| h.title.as_str())
+            .filter(|t| !t.trim().is_empty())
+    }
+}
