@@ -59,7 +59,7 @@ for spec in "${SIZES[@]}"; do
   rm -rf "$site/out-hb" "$site/out-hugo"
   if [ -n "$HUGO" ]; then "${hugo_build[@]}" >&2; fi
   out=$("$HB" build --root "$site/handbook" --output "$site/out-hb" 2>&1) || { log "$out"; exit 1; }
-  summary=$(tail -n 1 <<< "$out")
+  summary=$(grep "^Built" <<< "$out" | tail -n 1)
   log "handbook: $summary"
   case "$summary" in *" 0 error(s), 0 warning(s)"*) ;; *) log "handbook build is not clean"; exit 1 ;; esac
   if [ -n "$HUGO" ]; then
