@@ -30,6 +30,7 @@ use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, Rendered};
 use crate::output::reserved::{self, ReservedOutputs};
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
+use crate::render::memo::RenderMemo;
 use crate::render::{Renderer, StaticSource, Theme};
 use crate::site::Site;
 use crate::timings::Timings;
@@ -387,11 +388,16 @@ fn build_everything(
     let stage = StagedDir::begin(&config.output_dir)?;
     let history = read_history(config, &loaded.content);
     timings.mark("history");
+    let render_scope = page_cache::render_scope(config, &theme, &loaded.rhythm);
+    if let Some(cache) = &mut page_cache {
+        let renders = std::mem::take(&mut cache.renders);
+        renderer.set_memo(RenderMemo::new(render_scope, renders));
+    }
     let reuse = page_cache.as_mut().map(|cache| {
         plan_reuse(
             config,
             &renderer,
-            &theme,
+            render_scope,
             cache,
             &mut loaded,
             &history,
@@ -422,6 +428,11 @@ fn build_everything(
     // that outlives a failed swap is still right, as every file it keeps
     // is checked against the output folder's manifest.
     let reuse = render.reuse.take();
+    drop(render);
+    let renders = renderer
+        .take_memo()
+        .map(|memo| memo.into_used().1)
+        .unwrap_or_default();
     let (committed, ()) = rayon::join(
         || stage.commit(),
         || {
@@ -434,6 +445,7 @@ fn build_everything(
                     rendered: &loaded.rendered,
                     outputs: &outputs,
                     generated: generated.as_ref(),
+                    renders: &renders,
                 });
             }
         },

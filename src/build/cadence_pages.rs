@@ -94,12 +94,14 @@ pub(super) fn write_cadence(
         if let Some((name, value)) = extra {
             tera_context.insert(name, &value);
         }
-        let html = renderer.render(template, &tera_context).map_err(|d| {
-            BuildError::from(Diagnostic {
-                message: format!("{} (rendering {path})", d.message),
-                ..d
-            })
-        })?;
+        let html = renderer
+            .render_memoized(template, &tera_context)
+            .map_err(|d| {
+                BuildError::from(Diagnostic {
+                    message: format!("{} (rendering {path})", d.message),
+                    ..d
+                })
+            })?;
         sink.write(&output_file(path), html.as_bytes())?;
         written.push(path.to_string());
         Ok(())

@@ -94,6 +94,7 @@ struct ToStore<'a> {
     includes_read: Vec<(PathBuf, Option<u64>)>,
     pages: Vec<PageToStore<'a>>,
     generated: Option<&'a StoredGroup>,
+    renders: &'a [(u64, String)],
 }
 
 /// The file: a header of three little-endian numbers (format, binary,
@@ -109,6 +110,8 @@ struct Stored {
     includes_read: Vec<(PathBuf, Option<u64>)>,
     pages: Vec<StoredPage>,
     generated: Option<StoredGroup>,
+    /// The generated pages' renders ([`crate::render::memo`]).
+    renders: Vec<(u64, String)>,
 }
 
 /// The last build's pages, open for this build.
@@ -121,6 +124,8 @@ pub struct PageCache {
     pub outputs: HashMap<String, StoredOutput>,
     /// The last build's generated pages.
     pub generated: Option<StoredGroup>,
+    /// The last build's renders of generated pages.
+    pub renders: Vec<(u64, String)>,
     /// Why the cache on disk was not used, for the build's report.
     pub note: Option<String>,
 }
@@ -189,6 +194,7 @@ impl PageCache {
                     path,
                     includes_read: stored.includes_read,
                     generated: stored.generated,
+                    renders: stored.renders,
                     ..PageCache::default()
                 };
                 for page in stored.pages {
@@ -245,6 +251,7 @@ impl PageCache {
             includes_read: build.content.includes.looked_up(),
             pages,
             generated: build.generated,
+            renders: build.renders,
         };
         let Ok(payload) = bincode::serialize(&record) else {
             return;
@@ -274,6 +281,7 @@ pub struct BuiltPages<'a> {
     pub rendered: &'a [Rendered],
     pub outputs: &'a [Option<StoredOutput>],
     pub generated: Option<&'a StoredGroup>,
+    pub renders: &'a [(u64, String)],
 }
 
 /// The settings as the stages see them: `site.toml` (or the settings of

@@ -206,7 +206,7 @@ pub(super) fn render_listing<'a>(
         next: None,
         site: site_view,
     };
-    let html = renderer.render("section.html", &context.to_tera())?;
+    let html = renderer.render_memoized("section.html", &context.to_tera())?;
     Ok(context.finish(html))
 }
 
@@ -230,7 +230,7 @@ pub(super) fn render_generated(
         site: site_view,
     };
     renderer
-        .render(template, &context.to_tera())
+        .render_memoized(template, &context.to_tera())
         .map_err(BuildError::from)
 }
 

@@ -9,14 +9,14 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::page_cache::{self, keep_group, PageCache, StoredGroup, StoredOutput};
+use super::page_cache::{keep_group, PageCache, StoredGroup, StoredOutput};
 use super::{render_markdown, BuildError, History, Loaded, SiteRender};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
 use crate::markdown::Rendered;
 use crate::output::{fingerprint, Fingerprint, OutputError, Sink};
-use crate::render::{Renderer, Theme};
+use crate::render::Renderer;
 
 /// What a build may reuse of the last one, and what it made this time.
 pub struct PageReuse {
@@ -163,6 +163,7 @@ impl SiteRender<'_> {
         let key = self.shape_key(reuse.render_scope);
         if let Some(previous) = reuse.previous_generated.as_ref().filter(|g| g.key == key) {
             if keep_group(previous, sink) {
+                self.renderer.recall_all_renders();
                 if let Ok(mut generated) = reuse.generated.lock() {
                     *generated = Some(previous.clone());
                 }
@@ -234,7 +235,7 @@ impl Sink for RecordingSink<'_> {
 pub(super) fn plan_reuse(
     config: &Config,
     renderer: &Renderer,
-    theme: &Theme,
+    render_scope: u64,
     cache: &mut PageCache,
     loaded: &mut Loaded,
     history: &History,
@@ -256,7 +257,7 @@ pub(super) fn plan_reuse(
         history,
     );
     render.reuse = Some(PageReuse::new(
-        page_cache::render_scope(config, theme, &loaded.rhythm),
+        render_scope,
         loaded.markdown_keys.clone(),
         previous,
         cache.generated.take(),

@@ -132,7 +132,7 @@ fn write_page(
     tera.insert(name, &value);
     let html = input
         .renderer
-        .render(template, &tera)
+        .render_memoized(template, &tera)
         .map_err(BuildError::from)?;
     let output = format!("{}index.html", path.trim_start_matches('/'));
     sink.write(&output, html.as_bytes())?;

@@ -7,6 +7,7 @@
 
 pub mod body;
 pub mod context;
+pub mod memo;
 pub mod nav;
 
 use std::collections::BTreeMap;
@@ -201,6 +202,8 @@ pub struct Renderer {
     origins: BTreeMap<String, String>,
     /// Whether `nav.html` renders each entry on its own (see [`nav`]).
     sidebar_composable: bool,
+    /// The last build's renders of generated pages, when it kept them.
+    memo: Option<memo::RenderMemo>,
 }
 
 impl Renderer {
@@ -242,6 +245,7 @@ impl Renderer {
             tera,
             origins,
             sidebar_composable: sidebar_composable(theme),
+            memo: None,
         })
     }
 
@@ -260,6 +264,45 @@ impl Renderer {
 
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// Renders with the memo of the last build's renders: the same template
+    /// and context (and the same templates, settings and rhythm, which the
+    /// memo's scope stands for) give the same HTML. For pages `handbook`
+    /// generates; content pages have a finer key of their own.
+    pub fn render_memoized(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        let Some(memo) = &self.memo else {
+            return self.render(template, context);
+        };
+        let key = memo.key(template, context);
+        if let Some(html) = memo.recall(key) {
+            return Ok(html);
+        }
+        let html = self.render(template, context)?;
+        memo.remember(key, &html);
+        Ok(html)
+    }
+
+    /// Turns on [`Renderer::render_memoized`]'s memo.
+    pub fn set_memo(&mut self, memo: memo::RenderMemo) {
+        self.memo = Some(memo);
+    }
+
+    /// Keeps every render of the last build for the next one: the pages
+    /// made from them were kept without rendering.
+    pub fn recall_all_renders(&self) {
+        if let Some(memo) = &self.memo {
+            memo.recall_all();
+        }
+    }
+
+    /// The renders this build used, for the next one.
+    pub fn take_memo(&mut self) -> Option<memo::RenderMemo> {
+        self.memo.take()
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
