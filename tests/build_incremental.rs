@@ -1,6 +1,6 @@
 //! Builds with the page cache are clean builds: a scripted random series of
 //! edits to a copy of the sample handbook (bodies, titles, front matter,
-//! cadence, headings other pages link to, added, deleted and renamed pages,
+//! cadence, headings other pages link to, a partial, added, deleted and renamed pages,
 //! a template, a static file, `site.toml`), and after each one the output
 //! folder of `handbook build` with its cache is compared byte for byte, with
 //! its diagnostics, against a build from nothing. The same series is applied
@@ -166,7 +166,7 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
         std::fs::write(&path, text).expect("write");
         path
     };
-    match dice.below(12) {
+    match dice.below(13) {
         0 | 1 => {
             let rel = pick(dice);
             let text = read(&rel) + &format!("\nA new paragraph with the word step{step}.\n");
@@ -249,6 +249,14 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
             let text = read(rel) + &format!(".step-{step} {{ color: red; }}\n");
             ("static file".into(), vec![write(rel, &text)])
         }
+        11 => {
+            let rel = "content/shared/_note.md";
+            let text = match std::fs::read_to_string(root.join(rel)) {
+                Ok(text) => text + &format!("\nStep {step} of the shared note.\n"),
+                Err(_) => format!("A shared note, made again in step {step}.\n"),
+            };
+            ("partial".into(), vec![write(rel, &text)])
+        }
         _ => {
             let text = read("site.toml").replacen(
                 "description = \"",
@@ -275,6 +283,14 @@ fn a_random_series_of_edits_builds_what_a_clean_build_writes() {
     .expect("template");
     std::fs::create_dir_all(root.join("static")).expect("static");
     std::fs::write(root.join("static/extra.css"), "/* site styles */\n").expect("css");
+    // A Middleman page that reads a partial: the partial's edits reach it.
+    std::fs::create_dir_all(root.join("content/shared")).expect("shared");
+    std::fs::write(root.join("content/shared/_note.md"), "A **shared** note.\n").expect("note");
+    std::fs::write(
+        root.join("content/about/shared-note.html.md.erb"),
+        "---\ntitle: Shared note\n---\nBefore.\n\n<%= partial \"shared/note\" %>\n\nAfter.\n",
+    )
+    .expect("erb page");
 
     let cached_out = dir.path().join("cached");
     let first = build_into(&root, &cached_out, true);

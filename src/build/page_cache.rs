@@ -248,7 +248,18 @@ impl PageCache {
             })
             .collect();
         let record = ToStore {
-            includes_read: build.content.includes.looked_up(),
+            // Relative to the site root, so a cache restored into another
+            // checkout folder holds.
+            includes_read: build
+                .content
+                .includes
+                .looked_up()
+                .into_iter()
+                .map(|(path, print)| {
+                    let relative = path.strip_prefix(build.root).unwrap_or(&path);
+                    (relative.to_path_buf(), print)
+                })
+                .collect(),
             pages,
             generated: build.generated,
             renders: build.renders,
@@ -276,6 +287,8 @@ impl PageCache {
 
 /// What a build made of its pages, for [`PageCache::store`].
 pub struct BuiltPages<'a> {
+    /// The site root.
+    pub root: &'a Path,
     pub content: &'a Content,
     pub markdown_keys: &'a [u64],
     pub rendered: &'a [Rendered],
@@ -292,7 +305,8 @@ pub fn config_fingerprint(config: &Config) -> u64 {
     for part in [
         config.base_url.as_str(),
         config.base_path.as_str(),
-        &config.content_dir.to_string_lossy(),
+        // Relative, so a cache restored into another checkout folder holds.
+        &relative_to_root(config, &config.content_dir),
         &format!("{:?}", config.detected),
         &config.internal_hosts.join(" "),
     ] {
@@ -323,12 +337,25 @@ fn markdown_scope(
         hasher.update(&[0]);
     }
     hasher.update(&serde_json::to_vec(content.includes.site()).unwrap_or_default());
-    for (path, print) in includes_read {
+    // What each partial path looked up so far holds now (not whether it
+    // changed since: two edits in a row must give two scopes).
+    for (path, _) in includes_read {
         hasher.update(path.to_string_lossy().as_bytes());
-        let now = content.includes.fingerprint_of(path);
-        hasher.update(&u64::from(now == *print).to_le_bytes());
+        let now = content.includes.fingerprint_of(&config.root.join(path));
+        hasher.update(&now.map_or([0; 9], |print| {
+            let mut bytes = [1; 9];
+            bytes[1..].copy_from_slice(&print.to_le_bytes());
+            bytes
+        }));
     }
     hasher.digest()
+}
+
+fn relative_to_root(config: &Config, path: &Path) -> String {
+    path.strip_prefix(&config.root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The render scope: what every page's template may see besides its own
