@@ -167,16 +167,8 @@ fn load_reusing(
     let rhythm = cadence::collect(config, &content.pages, &rendered, &site.titles);
     report.extend(rhythm.diagnostics.iter().cloned());
     timings.mark("site + cadence");
-    let links = check_links(
-        config,
-        &content,
-        &rendered,
-        &site,
-        &rhythm,
-        static_paths,
-        link_severity,
-        None,
-    );
+    let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
+    let links = links::check_all(&index, &content.pages, &rendered, link_severity);
     report.extend(links.diagnostics.iter().cloned());
     let reserved = reserved_outputs(&rhythm, static_paths);
     report.extend(reserved::claims_on_reserved(
@@ -185,10 +177,10 @@ fn load_reusing(
         &reserved,
     ));
     if redirects::any_declared(&content.pages) {
-        let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
         let plan = redirects::plan(config, &content.pages, &index, &reserved, link_severity);
         report.extend(plan.diagnostics);
     }
+    drop(index);
     timings.mark("links");
     let loaded = Loaded {
         content,
@@ -201,25 +193,6 @@ fn load_reusing(
         hollow,
     };
     (loaded, page_cache)
-}
-
-/// Resolves the links of the pages in `only` (every page when `None`).
-#[allow(clippy::too_many_arguments)]
-pub fn check_links(
-    config: &Config,
-    content: &Content,
-    rendered: &[Rendered],
-    site: &Site,
-    rhythm: &Rhythm,
-    static_paths: &[String],
-    severity: Severity,
-    only: Option<&[usize]>,
-) -> LinkReport {
-    let index = link_index(config, content, rendered, site, rhythm, static_paths);
-    match only {
-        None => links::check_all(&index, &content.pages, rendered, severity),
-        Some(pages) => links::check_pages(&index, &content.pages, rendered, severity, pages),
-    }
 }
 
 /// What links can point at: every page, asset, theme static file and

@@ -4,30 +4,28 @@
 use serde_json::Value;
 
 use super::pages::output_file;
-use super::BuildError;
-use crate::cadence::{self, Rhythm};
-use crate::config::Config;
-use crate::content::Content;
+use super::{BuildError, SiteRender};
+use crate::cadence;
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
-use crate::render::context::{Nav, PageContext, PageView, SiteView};
-use crate::render::Renderer;
-use crate::site::{NavLink, Site};
+use crate::render::context::{Nav, PageContext, PageView};
+use crate::site::NavLink;
 
 /// Renders the cadence pages and writes the feeds and `cadence.json`.
 /// Returns the site paths of the pages written. A content page at one of
 /// these paths wins over the generated one.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn write_cadence(
-    config: &Config,
-    renderer: &Renderer,
-    config_value: &Value,
-    site_view: &SiteView,
-    content: &Content,
-    site: &Site,
-    rhythm: &Rhythm,
+    render: &SiteRender,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
+    let (config, renderer, content, site, rhythm) = (
+        render.config,
+        render.renderer,
+        render.content,
+        render.site,
+        render.rhythm,
+    );
+    let (config_value, site_view) = (&render.config_value, &render.site_view);
     use cadence::index::{self as cadence_index, Filter};
     let index = &rhythm.index;
     let vocabulary = &config.vocabulary;

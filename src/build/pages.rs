@@ -4,12 +4,12 @@
 
 use serde_json::Value;
 
-use super::BuildError;
+use super::{BuildError, SiteRender};
 use crate::cadence::Rhythm;
 use crate::config::Config;
 use crate::content::{self, Content};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, Rendered};
+use crate::markdown;
 use crate::render::context::{self, Listing, Nav, PageContext, PageView, SectionView, SiteView};
 use crate::render::Renderer;
 use crate::site::{NavLink, Site};
@@ -100,18 +100,15 @@ pub(super) fn section_view(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn page_context<'a>(
-    config: &'a Config,
-    config_value: &'a Value,
-    site_view: &'a SiteView,
-    content: &'a Content,
-    rendered: &'a [Rendered],
-    site: &'a Site,
-    rhythm: &'a Rhythm,
-    i: usize,
-    nav: Nav<'a>,
-) -> PageContext<'a> {
+pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -> PageContext<'a> {
+    let (config, content, rendered, site, rhythm) = (
+        render.config,
+        render.content,
+        render.rendered,
+        render.site,
+        render.rhythm,
+    );
+    let (config_value, site_view) = (&render.config_value, &render.site_view);
     let page = &content.pages[i];
     let r = &rendered[i];
     let section = site.page_section[i];
@@ -168,17 +165,14 @@ pub(super) fn page_context<'a>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn render_listing<'a>(
-    config: &Config,
-    renderer: &Renderer,
-    config_value: &Value,
-    site_view: &SiteView,
-    content: &Content,
-    site: &Site,
+    render: &'a SiteRender,
     section: &crate::site::Section,
     nav: impl FnOnce(usize) -> Result<Nav<'a>, BuildError>,
 ) -> Result<String, BuildError> {
+    let (config, renderer, content, site) =
+        (render.config, render.renderer, render.content, render.site);
+    let (config_value, site_view) = (&render.config_value, &render.site_view);
     let index = site
         .sections
         .iter()

@@ -185,29 +185,11 @@ impl<'a> SiteRender<'a> {
     pub fn generated_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
         let (config, content, site) = (self.config, self.content, self.site);
         for section in site.sections_without_index() {
-            let html = render_listing(
-                config,
-                self.renderer,
-                &self.config_value,
-                &self.site_view,
-                content,
-                site,
-                section,
-                |index| self.nav(index, None),
-            )?;
+            let html = render_listing(self, section, |index| self.nav(index, None))?;
             let output = format!("{}index.html", section.path.trim_start_matches('/'));
             sink.write(&output, html.as_bytes())?;
         }
-        let mut written = write_cadence(
-            config,
-            self.renderer,
-            &self.config_value,
-            &self.site_view,
-            content,
-            site,
-            self.rhythm,
-            sink,
-        )?;
+        let mut written = write_cadence(self, sink)?;
         written.extend(tag_pages::write_tag_pages(
             &tag_pages::TagPagesInput {
                 config,
@@ -323,17 +305,7 @@ impl<'a> SiteRender<'a> {
 
     pub(super) fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
         let nav = self.nav(self.site.page_section[i], Some(i))?;
-        let mut context = page_context(
-            self.config,
-            &self.config_value,
-            &self.site_view,
-            self.content,
-            self.rendered,
-            self.site,
-            self.rhythm,
-            i,
-            nav,
-        );
+        let mut context = page_context(self, i, nav);
         if let Some((date, datetime)) = self.lastmods.get(i).filter(|(d, _)| !d.is_empty()) {
             context.page.lastmod = date;
             context.page.lastmod_datetime = datetime;

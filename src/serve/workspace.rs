@@ -537,16 +537,16 @@ impl Workspace {
     }
 
     fn recheck_all_links(&mut self) {
-        let report = build::check_links(
+        let index = build::link_index(
             &self.config,
             &self.content,
             &self.rendered,
             &self.site,
             &self.rhythm,
             &self.static_paths,
-            self.severity(),
-            None,
         );
+        let report =
+            crate::links::check_all(&index, &self.content.pages, &self.rendered, self.severity());
         self.diagnostics.links = by_file(report.diagnostics);
     }
 
