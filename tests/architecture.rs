@@ -95,7 +95,6 @@ fn stages_import_only_earlier_stages() {
 /// Files still over the limit, each held to its size today: the list only
 /// shrinks (issue: one pipeline, files under 800 lines).
 const OVER_THE_LIMIT: &[(&str, usize)] = &[
-    ("serve/workspace.rs", 1269),
     ("markdown/kramdown.rs", 1374),
     ("markdown/mod.rs", 1729),
 ];
