@@ -24,22 +24,12 @@ pub fn suggest(
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let split =
         front_matter::split(text).map_err(|e| front_matter::error_diagnostic(&shown, text, &e))?;
-    let keep = |_: &str| None;
     let options = RenderOptions {
-        flavor: site.markdown.heading_ids,
-        highlight: false,
         smart_punctuation: site.markdown.smart_punctuation,
         parse_block_html: site.markdown.parse_block_html,
         erb: shown.ends_with(".erb"),
-        erb_show: false,
-        base_path: "",
         html: false,
-        rewrite_link: &keep,
-        raw_html: crate::markdown::RawHtml::PassThrough,
-        script_links: crate::markdown::ScriptLinks::Drop,
-        templates: None,
-        liquid: false,
-        math: crate::markdown::math::SingleDollar::Text,
+        ..RenderOptions::standalone(site.markdown.heading_ids)
     };
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let found = prose::scan(

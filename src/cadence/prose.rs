@@ -19,10 +19,6 @@ static PROSE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the pattern is valid")
 });
 
-static ATX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<title>.*?)\s*$").expect("the pattern is valid")
-});
-
 /// One prose cadence line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProseCadence {
@@ -36,9 +32,9 @@ pub struct ProseCadence {
     pub heading: Option<(String, String)>,
 }
 
-/// Finds prose cadences in `text[body_start..]`. `headings` are the rendered
-/// headings of the page (for their ids); the source headings are matched to
-/// them in order.
+/// Finds prose cadences in `text[body_start..]`, each under the last of the
+/// page's rendered `headings` before it (by their offsets in the file: the
+/// Markdown stage's headings, ids and all, not a second heading parser).
 pub fn scan(
     text: &str,
     body_start: usize,
@@ -51,10 +47,10 @@ pub fn scan(
         return Vec::new();
     }
     let mut found = Vec::new();
-    let mut heading: Option<(String, String)> = None;
-    let mut rendered = headings
-        .iter()
-        .filter_map(|h| Some((h.title.as_str(), h.id.as_deref()?)));
+    let mut by_offset: Vec<&Heading> = headings.iter().collect();
+    by_offset.sort_by_key(|h| h.offset);
+    let mut next_heading = by_offset.iter().peekable();
+    let mut heading: Option<&Heading> = None;
     // An open code fence: marker and length (CommonMark: a line of as many
     // or more of the marker, and nothing else, closes it).
     let mut fence: Option<(u8, usize)> = None;
@@ -74,14 +70,10 @@ pub fn scan(
             continue;
         }
         let line = line.trim_end_matches(['\n', '\r']);
-        // Cheap byte checks first: the regexes run on few lines.
-        if trimmed.starts_with('#') {
-            if let Some(caps) = ATX.captures(line) {
-                let title = caps.name("title").map_or("", |m| m.as_str());
-                heading = Some(heading_id(title, &mut rendered, flavor));
-            }
-            continue;
+        while let Some(h) = next_heading.next_if(|h| h.offset < start) {
+            heading = Some(h);
         }
+        // A cheap byte check first: the regex runs on few lines.
         if !may_be_prose_cadence(trimmed) {
             continue;
         }
@@ -100,7 +92,12 @@ pub fn scan(
             value: cleaned.to_string(),
             every,
             span: start + value.start()..start + value.start() + cleaned.len(),
-            heading: heading.clone(),
+            heading: heading.map(|h| {
+                let id =
+                    h.id.clone()
+                        .unwrap_or_else(|| ids::base_id(&h.title, flavor));
+                (h.title.clone(), id)
+            }),
         });
     }
     found
@@ -152,52 +149,6 @@ pub fn cadences_in(value: &str, vocabulary: &Vocabulary) -> Vec<usize> {
         }
     }
     out
-}
-
-/// The title and id of a source heading: its explicit `{#id}`, else the id of
-/// the next rendered heading with the same text, else the id its text makes.
-fn heading_id<'a>(
-    source_title: &str,
-    rendered: &mut impl Iterator<Item = (&'a str, &'a str)>,
-    flavor: HeadingIdFlavor,
-) -> (String, String) {
-    let mut title = source_title.trim_end_matches('#').trim().to_string();
-    let mut explicit = None;
-    if let Some(open) = title.rfind("{#") {
-        if title.ends_with('}') {
-            explicit = Some(title[open + 2..title.len() - 1].trim().to_string());
-            title = title[..open].trim().to_string();
-        }
-    }
-    let plain = plain_text(&title);
-    let key = compare_key(&plain);
-    for (rendered_title, id) in rendered.by_ref() {
-        if compare_key(rendered_title) == key {
-            return (plain, explicit.unwrap_or_else(|| id.to_string()));
-        }
-    }
-    let id = explicit.unwrap_or_else(|| ids::base_id(&plain, flavor));
-    (plain, id)
-}
-
-/// Heading source text without Markdown: links to their text, emphasis and
-/// code marks removed.
-fn plain_text(title: &str) -> String {
-    static LINK: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").expect("the pattern is valid"));
-    LINK.replace_all(title, "$1")
-        .chars()
-        .filter(|c| !matches!(c, '*' | '`'))
-        .collect::<String>()
-        .trim()
-        .to_string()
-}
-
-fn compare_key(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Front matter YAML for the prose cadences of a page: one activity per
@@ -294,12 +245,20 @@ fn yaml_scalar(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::{self, RenderOptions};
+
+    /// The prose cadences of `text`, under its rendered headings.
+    fn scan_page(text: &str, vocabulary: &Vocabulary) -> Vec<ProseCadence> {
+        let flavor = HeadingIdFlavor::KramdownGfm;
+        let rendered = markdown::render(text, 0, &RenderOptions::standalone(flavor));
+        scan(text, 0, &rendered.headings, flavor, vocabulary)
+    }
 
     #[test]
     fn prose_forms() {
         let v = Vocabulary::default();
         let text = "## Account Reviews\n- _Cadence: Monthly / Ad-hoc_\n\n### Q&A: Calls {#calls}\n**Cadence:** 25min, bi-weekly (zoom)\n```\n_Cadence: Weekly_\n```\n* *Cadence*: whenever\n";
-        let found = scan(text, 0, &[], HeadingIdFlavor::KramdownGfm, &v);
+        let found = scan_page(text, &v);
         assert_eq!(found.len(), 2, "{found:#?}");
         assert_eq!(found[0].value, "Monthly / Ad-hoc");
         assert_eq!(&text[found[0].span.clone()], "Monthly / Ad-hoc");
@@ -354,7 +313,7 @@ mod tests {
         // cadence below are inside it.
         let v = Vocabulary::default();
         let text = "## Real\n- _Cadence: Weekly_\n```markdown\n## Week\n```markdown\n## In code\n- _Cadence: Daily_\n```\n";
-        let found = scan(text, 0, &[], HeadingIdFlavor::KramdownGfm, &v);
+        let found = scan_page(text, &v);
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].heading, Some(("Real".into(), "real".into())));
     }
@@ -363,7 +322,7 @@ mod tests {
     fn suggestions_name_only_sections_the_page_has() {
         let v = Vocabulary::default();
         let text = "# \n- _Cadence: Weekly_\n## Kept\n- _Cadence: Monthly_\n";
-        let found = scan(text, 0, &[], HeadingIdFlavor::KramdownGfm, &v);
+        let found = scan_page(text, &v);
         let yaml = suggest_yaml(&found, &["kept".to_string()], &v);
         assert_eq!(
             yaml,

@@ -19,23 +19,7 @@ fn diagnose(front: &str, body: &str) -> String {
     let text = format!("---\n{front}---\n{body}");
     let split = front_matter::split(&text).unwrap();
     let parsed = front_matter::parse(&text, &split).unwrap();
-    let keep = |_: &str| None;
-    let options = RenderOptions {
-        flavor: HeadingIdFlavor::KramdownGfm,
-        highlight: false,
-        smart_punctuation: true,
-        parse_block_html: false,
-        erb: false,
-        erb_show: false,
-        base_path: "",
-        html: true,
-        rewrite_link: &keep,
-        raw_html: crate::markdown::RawHtml::PassThrough,
-        script_links: crate::markdown::ScriptLinks::Drop,
-        templates: None,
-        liquid: false,
-        math: crate::markdown::math::SingleDollar::Text,
-    };
+    let options = RenderOptions::standalone(HeadingIdFlavor::KramdownGfm);
     let rendered = markdown::render(&text[split.body_start..], split.body_start, &options);
     let anchors: HashSet<&str> = rendered.anchors.iter().map(String::as_str).collect();
     let ids: Vec<&str> = rendered

@@ -14,6 +14,7 @@ pub mod kramdown;
 mod limits;
 mod lines;
 pub mod math;
+mod options;
 mod partials;
 pub mod raw_html;
 mod rendered;
@@ -25,37 +26,13 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::config::HeadingIdFlavor;
 use crate::escape::html_into as escape_into;
 use html_links::{HtmlRefKind, HtmlScanner};
 use ids::PageIds;
 use kramdown::{AttrTarget, Attrs, Prepared};
+pub use options::RenderOptions;
 pub use rendered::{Features, Heading, Link, LinkKind, RenderNote, Rendered};
 pub use safety::{RawHtml, ScriptLinks};
-
-pub struct RenderOptions<'a> {
-    pub flavor: HeadingIdFlavor,
-    pub highlight: bool,
-    pub smart_punctuation: bool,
-    pub parse_block_html: bool,
-    pub erb: bool,
-    pub erb_show: bool,
-    pub base_path: &'a str,
-    /// Produce HTML and plain text; `check` needs only ids and links.
-    pub html: bool,
-    /// Rewrites a link target (e.g. `../x.md#a`) to a page URL; `None` keeps it.
-    pub rewrite_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
-    pub raw_html: RawHtml,
-    pub script_links: ScriptLinks,
-    /// What ERB and Liquid/Nunjucks expressions read: front matter, site
-    /// settings, data and partials.
-    pub templates: Option<&'a templates::TemplateValues<'a>>,
-    /// Liquid/Nunjucks renders (Jekyll and Eleventy sites); otherwise `{{ }}`
-    /// is text.
-    pub liquid: bool,
-    /// Whether `$x$` is math or a dollar sign.
-    pub math: math::SingleDollar,
-}
 
 fn parser_options(smart: bool) -> Options {
     let mut options = Options::ENABLE_TABLES
@@ -123,6 +100,9 @@ pub fn render(body: &str, body_offset: usize, options: &RenderOptions) -> Render
     };
     for link in &mut out.links {
         link.span = to_file(&link.span);
+    }
+    for heading in &mut out.headings {
+        heading.offset = to_file(&(heading.offset..heading.offset)).start;
     }
     for note in &mut out.notes {
         note.span = to_file(&note.span);
@@ -195,6 +175,9 @@ fn render_body(
     remove_ials_in_html(&mut events);
     let mut page_ids = PageIds::new(options.flavor, &prepared.html_element_spans, text, &events);
     assign_heading_ids(&mut events, &mut page_ids, &mut out.headings);
+    for heading in &mut out.headings {
+        heading.offset = to_file(heading.offset);
+    }
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
     callouts::github_alerts(&mut events);
@@ -763,6 +746,7 @@ fn assign_heading_ids(
                 id: final_id,
                 title: title.trim().to_string(),
                 in_toc,
+                offset: range.start,
             });
         }
         i = j + 1;

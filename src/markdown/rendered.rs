@@ -34,6 +34,9 @@ pub struct Heading {
     pub title: String,
     /// Marked `{:.no_toc}`.
     pub in_toc: bool,
+    /// Byte offset of the heading in the page's file (for a heading that
+    /// came from a partial: its tag's).
+    pub offset: usize,
 }
 
 /// Something the renderer noticed: offset into the file text.

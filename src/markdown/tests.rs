@@ -1,23 +1,8 @@
 use super::*;
+use crate::config::HeadingIdFlavor;
 
 fn rendered(body: &str) -> Rendered {
-    let keep = |_: &str| None;
-    let options = RenderOptions {
-        flavor: HeadingIdFlavor::KramdownGfm,
-        highlight: false,
-        smart_punctuation: true,
-        parse_block_html: false,
-        erb: false,
-        erb_show: false,
-        base_path: "",
-        html: true,
-        rewrite_link: &keep,
-        raw_html: crate::markdown::RawHtml::PassThrough,
-        script_links: crate::markdown::ScriptLinks::Drop,
-        templates: None,
-        liquid: false,
-        math: crate::markdown::math::SingleDollar::Text,
-    };
+    let options = RenderOptions::standalone(HeadingIdFlavor::KramdownGfm);
     render(body, 0, &options)
 }
 
@@ -109,4 +94,18 @@ fn unused_reference_definitions_are_links() {
             ("/not used/".to_string(), "/not used/".to_string())
         ]
     );
+}
+
+#[test]
+fn heading_offsets_point_into_the_file() {
+    let file = "---\ntitle: T\n---\n{::comment}\nhidden\n{:/comment}\n## First {#one}\n\nText $$x$$ here.\n\nSecond\n------\n";
+    let body_start = file.find("{::comment}").unwrap();
+    let options = RenderOptions::standalone(HeadingIdFlavor::KramdownGfm);
+    let r = render(&file[body_start..], body_start, &options);
+    let starts: Vec<&str> = r
+        .headings
+        .iter()
+        .map(|h| file[h.offset..].lines().next().unwrap())
+        .collect();
+    assert_eq!(starts, ["## First {#one}", "Second"]);
 }

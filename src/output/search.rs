@@ -551,6 +551,7 @@ mod tests {
                 id: id.map(str::to_string),
                 title: title.to_string(),
                 in_toc: true,
+                offset: 0,
             });
         }
         Rendered {

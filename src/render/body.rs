@@ -105,6 +105,7 @@ mod tests {
                     id: Some(title.to_lowercase()),
                     title: title.to_string(),
                     in_toc: true,
+                    offset: 0,
                 })
                 .collect(),
             ..Rendered::default()
