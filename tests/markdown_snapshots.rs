@@ -177,3 +177,21 @@ fn math_in_every_delimiter_and_prices_stay_text() {
         "Copy [\\[Template\\]](/t/) \\(optional\\).\n"
     )));
 }
+
+#[test]
+fn font_awesome_icons_are_recorded_and_drawn_by_one_stylesheet() {
+    let page = html_with(
+        "A <i class=\"fas fa-tachometer-alt fa-fw\"></i> marks a dashboard, <i class=\"fab fa-gitlab fa-2x\"></i> a project.\n\n| step | done |\n|---|---|\n| one | <i class=\"fa fa-check-square-o\" aria-hidden=\"true\"/> |\n| two | <i class=\"fas fa-no-such-icon\"></i> |\n",
+        false,
+        false,
+    );
+    assert!(
+        page.features.icons,
+        "the page asks for the icons stylesheet"
+    );
+    insta::assert_snapshot!("font_awesome_icons_html", page.html);
+    let css = handbook::output::icons::stylesheet(&[page]).expect("a stylesheet");
+    // Only what the page names: three icons, not the unknown one.
+    assert_eq!(css.matches("--fa-icon:url(").count(), 3);
+    insta::assert_snapshot!("font_awesome_icons_css", css);
+}

@@ -9,6 +9,7 @@ pub mod block_attrs;
 mod callouts;
 pub mod highlight;
 pub mod html_links;
+pub mod icons;
 pub mod ids;
 pub mod kramdown;
 mod limits;
@@ -120,6 +121,8 @@ pub struct Features {
     pub math: bool,
     /// Mermaid diagrams, drawn by the mermaid library.
     pub diagrams: bool,
+    /// Font Awesome icons (`<i class="fas fa-check">`), see [`icons`].
+    pub icons: bool,
 }
 
 impl Rendered {
@@ -260,7 +263,7 @@ fn render_body(
     }
     match options.raw_html {
         RawHtml::Escape => safety::escape_raw_html(&mut events),
-        RawHtml::PassThrough => close_self_closed_elements(&mut events),
+        RawHtml::PassThrough => raw_html::close_self_closed_events(&mut events),
     }
 
     let mut marker_attrs: Vec<Attrs> = Vec::new();
@@ -319,6 +322,7 @@ fn render_body(
             &out.headings,
             options.raw_html,
         );
+        out.features.icons = icons::any_in(&out.html);
     }
     // A span is at least one byte, so it can be underlined; at the end of the
     // file that byte is not there. Every span stays inside the file.
@@ -460,17 +464,6 @@ fn apply_block_attrs(
         ));
     }
     insert_in_one_pass(events, inserts);
-}
-
-/// `<i class="icon"/>` in raw HTML written as `<i ...></i>` (see [`raw_html`]).
-fn close_self_closed_elements(events: &mut [(Event, Range<usize>)]) {
-    for (event, _) in events.iter_mut() {
-        if let Event::Html(html) | Event::InlineHtml(html) = event {
-            if let Some(fixed) = raw_html::close_self_closed(html) {
-                *html = CowStr::from(fixed);
-            }
-        }
-    }
 }
 
 /// Appends an event, joining a text event to the text event before it when

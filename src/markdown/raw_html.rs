@@ -4,11 +4,27 @@
 //! back as `<i ...></i>`). Self-closed elements that HTML does not allow to
 //! be empty are written open and closed, as kramdown does.
 
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event};
+
 /// Elements written as `<x/>` in pages that HTML reads as still open.
 const NEVER_SELF_CLOSING: &[&str] = &[
     "a", "abbr", "b", "center", "code", "div", "em", "font", "i", "label", "li", "ol", "p", "s",
     "section", "small", "span", "strong", "sub", "sup", "td", "th", "u", "ul",
 ];
+
+/// `<i class="icon"/>` in the raw HTML of a page's events written as
+/// `<i ...></i>`.
+pub(super) fn close_self_closed_events(events: &mut [(Event, Range<usize>)]) {
+    for (event, _) in events.iter_mut() {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            if let Some(fixed) = close_self_closed(html) {
+                *html = CowStr::from(fixed);
+            }
+        }
+    }
+}
 
 /// `html` with every `<x .../>` of [`NEVER_SELF_CLOSING`] written as
 /// `<x ...></x>`; `None` when there is none.
