@@ -5,6 +5,7 @@
 //! give headings their ids, highlight code, rewrite links to source files and
 //! collect every link with its position in the source file.
 
+mod balance;
 pub mod block_attrs;
 mod callouts;
 pub mod highlight;
@@ -322,6 +323,9 @@ fn render_body(
             &out.headings,
             options.raw_html,
         );
+        if options.raw_html == RawHtml::PassThrough {
+            out.html = balance::balanced(std::mem::take(&mut out.html));
+        }
         out.features.icons = icons::any_in(&out.html);
     }
     // A span is at least one byte, so it can be underlined; at the end of the
