@@ -77,7 +77,20 @@ fn read_site(out: &Path) -> (Counts, Vec<String>) {
     (counts, problems)
 }
 
+/// Markdown a page shows as text on purpose: `(page, what shows)`.
+const MEANT_AS_TEXT: &[(&str, &str)] = &[
+    // The Markdown guide's lesson that Markdown inside a raw HTML `<p>` is
+    // not rendered (by kramdown neither): the example shows its `**`.
+    ("handbook/markdown-guide/index.html", "`**markup**`"),
+];
+
 fn check(name: &str, counts: &Counts, problems: &[String], at_least: usize) {
+    let meant = |p: &&String| {
+        MEANT_AS_TEXT
+            .iter()
+            .any(|(page, what)| p.starts_with(&format!("{page}: {what}")))
+    };
+    let problems: Vec<String> = problems.iter().filter(|p| !meant(p)).cloned().collect();
     eprintln!(
         "{name}: {} pages, {} elements, {} text blocks read; {} problems; {} blocks with an author's Markdown typo; {} icon classes",
         counts.pages,

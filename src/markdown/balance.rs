@@ -327,12 +327,8 @@ fn tag_end(html: &str, lt: usize) -> usize {
         match (quote, b) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, b'"' | b'\'') => {
-                // Quotes only open an attribute value after `=`.
-                if bytes[..i].ends_with(b"=") {
-                    quote = Some(b);
-                }
-            }
+            // Quotes only open an attribute value after `=`.
+            (None, b'"' | b'\'') if bytes[..i].ends_with(b"=") => quote = Some(b),
             (None, b'>') => return i + 1,
             (None, b'<') => return i,
             _ => {}
@@ -395,9 +391,7 @@ struct Open<'a> {
 
 /// What to change, in order: each range of `html` replaced by the text.
 fn edits(html: &str) -> Option<Vec<(Range<usize>, String)>> {
-    if memchr::memchr(b'<', html.as_bytes()).is_none() {
-        return None;
-    }
+    memchr::memchr(b'<', html.as_bytes())?;
     let tags = tags(html);
     let closed = closed_by_own_end(&tags);
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();

@@ -13,6 +13,7 @@ pub mod html_links;
 pub mod icons;
 pub mod ids;
 pub mod kramdown;
+mod kramdown_spans;
 mod limits;
 mod lines;
 pub mod math;
@@ -266,6 +267,13 @@ fn render_body(
         RawHtml::Escape => safety::escape_raw_html(&mut events),
         RawHtml::PassThrough => raw_html::close_self_closed_events(&mut events),
     }
+    if options.math == math::SingleDollar::Text {
+        math::single_dollars_as_text(&mut events, &prepared, math_starts);
+    }
+    // Before anything reads links, ids or attribute lists off the events.
+    if kramdown_spans::applies_to(options.flavor) {
+        kramdown_spans::render(&mut events, text);
+    }
 
     let mut marker_attrs: Vec<Attrs> = Vec::new();
     apply_block_attrs(&mut events, &prepared, &mut marker_attrs, &mut out.anchors);
@@ -278,16 +286,6 @@ fn render_body(
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
     callouts::github_alerts(&mut events);
-    if options.math == math::SingleDollar::Text {
-        math::dollars_as_text(&mut events, |start| {
-            let at = if prepared.changed {
-                prepared.map.to_original(start)
-            } else {
-                start
-            };
-            math_starts.binary_search(&at).is_ok()
-        });
-    }
     out.features.math = events
         .iter()
         .any(|(e, _)| matches!(e, Event::InlineMath(_) | Event::DisplayMath(_)));
