@@ -125,6 +125,8 @@ pub struct Features {
     pub diagrams: bool,
     /// Font Awesome icons (`<i class="fas fa-check">`), see [`icons`].
     pub icons: bool,
+    /// Colours the page sets itself (`style="color: ..."`, `bgcolor`).
+    pub colours: bool,
 }
 
 impl Rendered {
@@ -324,7 +326,7 @@ fn render_body(
         if options.raw_html == RawHtml::PassThrough {
             out.html = balance::balanced(std::mem::take(&mut out.html));
         }
-        out.features.icons = icons::any_in(&out.html);
+        out.features.read_html(&out.html);
     }
     // A span is at least one byte, so it can be underlined; at the end of the
     // file that byte is not there. Every span stays inside the file.

@@ -8,6 +8,27 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event};
 
+impl super::Features {
+    /// What the page's HTML asks of the theme: icons, colours of its own.
+    pub(super) fn read_html(&mut self, html: &str) {
+        self.icons = super::icons::any_in(html);
+        self.colours = sets_colours(html);
+    }
+}
+
+/// Whether a tag in `html` sets a colour (`style="color: #393939"`,
+/// `style="background-color: ..."`, `bgcolor=`, `<font color=>`).
+pub fn sets_colours(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    memchr::memmem::find_iter(bytes, b"color").any(|at| {
+        // Inside a tag: the last `<` before it comes after the last `>`.
+        let before = &bytes[..at];
+        let open = memchr::memrchr(b'<', before);
+        let close = memchr::memrchr(b'>', before);
+        open.is_some_and(|o| close.is_none_or(|c| o > c))
+    })
+}
+
 /// Elements written as `<x/>` in pages that HTML reads as still open.
 const NEVER_SELF_CLOSING: &[&str] = &[
     "a", "abbr", "b", "center", "code", "div", "em", "font", "i", "label", "li", "ol", "p", "s",
