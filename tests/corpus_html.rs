@@ -137,6 +137,14 @@ fn gitlab_handbook_pages_are_balanced_and_show_no_markup() {
     );
     let (counts, problems) = read_site(out.path());
     check("gitlab-handbook", &counts, &problems, 1100);
+    // Every icon class was looked up (page_problems fails on an unknown one);
+    // the slice names some fifty.
+    assert!(
+        counts.icons.len() >= 40,
+        "only {} Font Awesome icon classes found: {:?}",
+        counts.icons.len(),
+        counts.icons
+    );
 }
 
 #[test]
