@@ -169,7 +169,16 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
     match dice.below(13) {
         0 | 1 => {
             let rel = pick(dice);
-            let text = read(&rel) + &format!("\nA new paragraph with the word step{step}.\n");
+            // Some with an icon: the site's icon stylesheet lists the icons
+            // of every page, also of those whose HTML the cache does not keep.
+            let icon = ["", "check", "user", "star"][step % 4];
+            let icon = if icon.is_empty() {
+                String::new()
+            } else {
+                format!(" <i class=\"fas fa-{icon}\"></i>")
+            };
+            let text =
+                read(&rel) + &format!("\nA new paragraph with the word step{step}.{icon}\n");
             (format!("body of {rel}"), vec![write(&rel, &text)])
         }
         2 => {

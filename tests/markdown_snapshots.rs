@@ -177,3 +177,35 @@ fn math_in_every_delimiter_and_prices_stay_text() {
         "Copy [\\[Template\\]](/t/) \\(optional\\).\n"
     )));
 }
+
+#[test]
+fn font_awesome_icons_are_recorded_and_drawn_by_one_stylesheet() {
+    let page = html_with(
+        "A <i class=\"fas fa-tachometer-alt fa-fw\"></i> marks a dashboard, <i class=\"fab fa-gitlab fa-2x\"></i> a project.\n\n| step | done |\n|---|---|\n| one | <i class=\"fa fa-check-square-o\" aria-hidden=\"true\"/> |\n| two | <i class=\"fas fa-no-such-icon\"></i> |\n",
+        false,
+        false,
+    );
+    assert!(
+        page.features.icons,
+        "the page asks for the icons stylesheet"
+    );
+    insta::assert_snapshot!("font_awesome_icons_html", page.html);
+    let css = handbook::output::icons::stylesheet(&[page]).expect("a stylesheet");
+    // Only what the page names: three icons, not the unknown one.
+    assert_eq!(css.matches("--fa-icon:url(").count(), 3);
+    insta::assert_snapshot!("font_awesome_icons_css", css);
+}
+
+#[test]
+fn raw_html_left_open_or_stray_is_balanced() {
+    insta::assert_snapshot!(html(
+        "A <b>bold start and a <ins>Total<ins> typo.\n\nNot bold. Replace <username> with yours; an <h2> in a sentence.\n\nA stray </span> end tag.\n\n<div class=\"card\">\n<p class=\"lead\">\n<h4>Title</h4>\n</p>\n</div>\n</div>\n\n<table>\n<tr><td>a</td></tr>\n<td>b</td></tr>\n</table>\n\n<details>\n<summary>Never closed</summary>\n\nInside.\n"
+    ));
+}
+
+#[test]
+fn kramdown_spans_and_block_html_commonmark_leaves_as_text() {
+    insta::assert_snapshot!(html(
+        "Link the [NFR Policy](NFR policy) and [OFAC](https://home.treasury.gov/a/\nb-c); **Description:**The company, **[Linear] IACV $**: IACV$ value.\n\nBelow, a video.\n<figure class=\"video_container\"><iframe src=\"https://www.youtube.com/embed/X\"></iframe></figure>In the [channel](https://y.com/c) video.\n\n<details>\n  <summary markdown=\"span\">\n    Stage 1 Diagram\n  </summary>\n\nSlides.\n\n</details>\n**Stage 1 Manager Tasks:**\n\n<details markdown=\"1\">\n\n<summary>[Public Holidays](https://x.y/z)</summary>\n\nBody.\n</details>\n\n<center>![Logo](/logo.png){: .wide}</center>\n"
+    ));
+}

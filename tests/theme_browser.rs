@@ -1,5 +1,6 @@
-//! The default theme in a real browser: builds the sample handbook (and the
-//! GitLab corpus, when it is there), serves each on 127.0.0.1 with a tiny
+//! The default theme in a real browser: builds the sample handbook, the
+//! worst-pages fixture (tests/fixtures/worst-pages) and the GitLab corpus,
+//! when it is there, serves each on 127.0.0.1 with a tiny
 //! static file server, and runs the Node tests in `tests/browser/` against
 //! them in headless Chromium (navigation, search, TOC, dark mode, phone
 //! width, axe-core, screenshots under `target/screenshots/`).
@@ -186,6 +187,22 @@ fn the_theme_works_in_a_real_browser() {
         serve(site)
     });
 
+    let worst = out.path().join("worst");
+    let worst_fixture = root.join("tests/fixtures/worst-pages");
+    build(
+        &[
+            "build".as_ref(),
+            "--quiet".as_ref(),
+            "--root".as_ref(),
+            worst_fixture.as_os_str(),
+        ],
+        &worst,
+    );
+    let worst_url = serve(worst);
+    let corpus_worst = corpus_url
+        .as_ref()
+        .map(|_| worst_pages(&out.path().join("corpus")));
+
     let screenshots = root.join("target/screenshots");
     std::fs::create_dir_all(&screenshots).expect("target/screenshots");
     let mut node = Command::new("node");
@@ -193,11 +210,16 @@ fn the_theme_works_in_a_real_browser() {
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .arg("reader.test.mjs")
         .arg("features.test.mjs")
+        .arg("worst-pages.test.mjs")
         .env("HANDBOOK_SITE_URL", &sample_url)
+        .env("HANDBOOK_WORST_URL", &worst_url)
         .env("HANDBOOK_CHROMIUM", &chromium)
         .env("HANDBOOK_SCREENSHOTS", &screenshots);
     if let Some(url) = &corpus_url {
         node.env("HANDBOOK_CORPUS_URL", url);
+    }
+    if let Some(pages) = &corpus_worst {
+        node.env("HANDBOOK_CORPUS_WORST", pages);
     }
     let result = node.output().expect("node runs");
     let stdout = String::from_utf8_lossy(&result.stdout);
@@ -208,4 +230,49 @@ fn the_theme_works_in_a_real_browser() {
         "browser tests failed (screenshots in {})",
         screenshots.display()
     );
+}
+
+/// The built corpus pages most likely to break in a reader's browser, as
+/// JSON for tests/browser/worst-pages.test.mjs: up to three of each kind,
+/// in path order: icons the page makes large (`<i class="fas fa-filter"
+/// style="font-size: 5em;"/>`), Google Slides, Sheets or Forms embedded,
+/// table cells coloured by the page.
+fn worst_pages(site: &Path) -> String {
+    let kinds = [
+        (
+            "icons",
+            r#"<i [^>]*class="[^"]*\bfa[srb]?\b[^>]*style="[^"]*font-size:\s*([2-9]|[1-9][0-9])(\.[0-9]+)?em"#,
+        ),
+        (
+            "embeds",
+            r#"<iframe[^>]*docs\.google\.com/(presentation|spreadsheets|forms)"#,
+        ),
+        (
+            "colours",
+            r#"<t[dh][^>]*(bgcolor|style="[^"]*background)|<t[dh][^>]*>\s*<(span|font)[^>]*(background|color)"#,
+        ),
+    ];
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    files.sort();
+    let mut found: Vec<serde_json::Value> = Vec::new();
+    for (kind, pattern) in kinds {
+        let pattern = regex::Regex::new(pattern).expect("a valid pattern");
+        let pages = files.iter().filter_map(|file| {
+            let html = std::fs::read_to_string(file).ok()?;
+            let content = html.split("<div class=\"doc-content\">").nth(1)?;
+            pattern.is_match(content).then(|| {
+                let rel = file.strip_prefix(site).unwrap_or(file).to_string_lossy();
+                format!("/{}", rel.trim_end_matches("index.html"))
+            })
+        });
+        for path in pages.take(3) {
+            found.push(serde_json::json!({ "path": path, "kind": kind }));
+        }
+    }
+    serde_json::Value::Array(found).to_string()
 }

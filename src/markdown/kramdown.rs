@@ -9,7 +9,13 @@
 //! back to the source through an [`OffsetMap`], so diagnostics keep their
 //! line and column. Fenced code and HTML comments are copied untouched.
 
+mod block_html;
 mod syntax;
+use block_html::{
+    block_element_then_text, block_html_line, center_content, closes_block_element,
+    closing_block_tag_then_text, is_lone_inline_tag, kind_of_markdown_attr, opening_tag_name,
+    summary_end, summary_markdown, BlockHtml,
+};
 use syntax::{is_id_and_class_word, matching_end_line};
 
 use std::ops::Range;
@@ -582,8 +588,12 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         if let Some(kind) = block_html_line(trimmed) {
             // `markdown="0"` keeps an element raw even under parse_block_html;
             // `markdown="1"` parses it even without.
+            let is_summary =
+                opening_tag_name(trimmed).is_some_and(|n| n.eq_ignore_ascii_case("summary"));
             let parse_here = match (kind_of_markdown_attr(trimmed), &kind) {
                 (Some(false), _) => false,
+                // A summary's end tag is not a line of its own to count.
+                (Some(true), _) if is_summary => true,
                 (Some(true), _) => {
                     markdown_blocks += 1;
                     true
@@ -592,6 +602,7 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                     markdown_blocks -= 1;
                     true
                 }
+                (None, BlockHtml::Summary) if markdown_blocks > 0 => true,
                 (None, _) => parse_block_html,
             };
             if parse_here && matches!(kind, BlockHtml::Open) && element.is_none() {
@@ -612,17 +623,45 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
                 .find(|l| !l.is_empty())
                 .is_some_and(|l| l.starts_with('<') && !l.starts_with("</"));
             if parse_here && !(matches!(kind, BlockHtml::Open) && next_is_html) {
+                let lead = range.start + content.len() - content.trim_start().len();
                 match kind {
+                    // `<summary>[a link](/x/)</summary>`: the text is its
+                    // own paragraph (the theme shows it inline).
+                    BlockHtml::Summary if summary_markdown(trimmed).is_some() => {
+                        let inner = summary_markdown(trimmed).unwrap_or_default();
+                        b.copy(range.start..lead + inner.start);
+                        b.insert("\n\n", lead + inner.start);
+                        let text = lead + inner.start..lead + inner.end;
+                        copy_line(&mut b, text, options, &mut state, &mut prepared.notes);
+                        b.insert("\n\n", lead + inner.end);
+                        b.copy(lead + inner.end..range.end);
+                        b.insert(if line.ends_with('\n') { "\n" } else { "\n\n" }, range.end);
+                    }
                     BlockHtml::Open | BlockHtml::Summary => {
                         b.copy(range.clone());
                         if !line.ends_with('\n') {
                             b.insert("\n", range.end);
                         }
                         b.insert("\n", range.end);
+                        if is_summary && matches!(kind, BlockHtml::Open) {
+                            let notes = &mut prepared.notes;
+                            i = copy_summary_text(
+                                &mut b, body, &all, i, options, &mut state, notes,
+                            )
+                            .unwrap_or(i);
+                        }
                     }
                     BlockHtml::Close => {
                         b.insert("\n", range.start);
-                        b.copy(range);
+                        b.copy(range.clone());
+                        // `</details>` then a line of text: kramdown reads
+                        // the text as a paragraph.
+                        let next_is_text = all
+                            .get(i)
+                            .is_some_and(|r| !body[r.clone()].trim().is_empty());
+                        if next_is_text && line.ends_with('\n') {
+                            b.insert("\n", range.end);
+                        }
                     }
                 }
                 previous_blank = true;
@@ -640,7 +679,20 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
         // `</figure> [a link](/x/)!`: kramdown ends the element at its end
         // tag and reads the rest of the line as a paragraph; CommonMark would
         // keep the whole line, link syntax and all, in the HTML block.
-        if let Some(tag_len) = closing_block_tag_then_text(trimmed).filter(|_| indent < 4) {
+        if let Some(inner) = center_content(trimmed).filter(|_| indent < 4) {
+            let at = range.start + indent;
+            b.copy(range.start..at + inner.start);
+            b.insert("\n\n", at + inner.start);
+            let text = at + inner.start..at + inner.end;
+            copy_line(&mut b, text, options, &mut state, &mut prepared.notes);
+            b.insert("\n\n", at + inner.end);
+            b.copy(at + inner.end..range.end);
+            previous_blank = false;
+            continue;
+        }
+        let element_then_text =
+            closing_block_tag_then_text(trimmed).or_else(|| block_element_then_text(trimmed));
+        if let Some(tag_len) = element_then_text.filter(|_| indent < 4) {
             let split = range.start + indent + tag_len;
             b.copy(range.start..split);
             b.insert("\n\n", split);
@@ -711,6 +763,45 @@ pub fn prepare(body: &str, options: &PrepareOptions) -> Prepared {
     prepared.text = b.out;
     prepared.map = b.map;
     prepared
+}
+
+/// The text of a `<summary>` opened alone on line `first - 1`, up to its end
+/// tag: each line unindented (an indented one would be code), the end tag
+/// after a blank line. Returns the index of the line after the end tag;
+/// `None` (nothing copied) when it is not within a few lines.
+fn copy_summary_text(
+    b: &mut Builder,
+    body: &str,
+    all: &[Range<usize>],
+    first: usize,
+    options: &PrepareOptions,
+    state: &mut State,
+    notes: &mut Vec<Note>,
+) -> Option<usize> {
+    let last = (first..all.len().min(first + 12))
+        .find(|&j| summary_end(&body[all[j].clone()]).is_some())?;
+    for r in &all[first..=last] {
+        let line = &body[r.clone()];
+        let start = r.start + line.len() - line.trim_start().len();
+        match summary_end(line) {
+            Some(end) => {
+                let end = r.start + end;
+                copy_line(b, start.min(end)..end, options, state, notes);
+                b.insert("\n\n", end);
+                b.copy(end..r.end);
+                // Text right after the end tag is a paragraph, not more of
+                // the HTML block the end tag starts.
+                let next_is_text = all
+                    .get(last + 1)
+                    .is_some_and(|n| !body[n.clone()].trim().is_empty());
+                if next_is_text && body[r.clone()].ends_with('\n') {
+                    b.insert("\n", r.end);
+                }
+            }
+            None => copy_line(b, start..r.end, options, state, notes),
+        }
+    }
+    Some(last + 1)
 }
 
 /// Copies one line, removing ERB tags and translating Liquid and shortcodes.
@@ -1154,220 +1245,6 @@ fn heading_attr_start(content: &str) -> Option<usize> {
                 || w.contains('=')
         });
     looks_like_attrs.then_some(open)
-}
-
-/// `markdown="0"` -> Some(false); `markdown="1"`, `"block"`, `"span"` -> Some(true).
-fn kind_of_markdown_attr(tag_line: &str) -> Option<bool> {
-    let at = tag_line.find("markdown=")?;
-    let value = tag_line[at + 9..].trim_start_matches(['"', '\'']);
-    Some(!value.starts_with('0'))
-}
-
-enum BlockHtml {
-    Open,
-    Close,
-    Summary,
-}
-
-/// CommonMark's block-level tags (HTML block type 6).
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "base",
-    "basefont",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "col",
-    "colgroup",
-    "dd",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "frame",
-    "frameset",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "iframe",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "menu",
-    "menuitem",
-    "nav",
-    "noframes",
-    "ol",
-    "optgroup",
-    "option",
-    "p",
-    "param",
-    "search",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "track",
-    "ul",
-];
-
-const VOID_BLOCK_TAGS: &[&str] = &[
-    "base", "basefont", "col", "frame", "hr", "link", "param", "track",
-];
-
-/// A line that is one whole block-level element (`<iframe ...></iframe>`,
-/// `<hr>`) or the end tag of one (`</div>`).
-/// The length of a block element's end tag that starts the line and is
-/// followed by text (not another tag): `</figure> text`.
-fn closing_block_tag_then_text(trimmed: &str) -> Option<usize> {
-    let rest = trimmed.strip_prefix("</")?;
-    let close = rest.find('>')?;
-    let name = rest[..close].trim();
-    if !BLOCK_TAGS.iter().any(|t| name.eq_ignore_ascii_case(t)) {
-        return None;
-    }
-    let tag_len = 2 + close + 1;
-    let after = trimmed[tag_len..].trim_start();
-    (!after.is_empty() && !after.starts_with('<')).then_some(tag_len)
-}
-
-fn closes_block_element(trimmed: &str) -> bool {
-    if let Some(name) = trimmed.strip_prefix("</").and_then(|r| r.strip_suffix('>')) {
-        return BLOCK_TAGS
-            .iter()
-            .any(|t| name.trim().eq_ignore_ascii_case(t));
-    }
-    let Some(tag) = opening_tag_name(trimmed) else {
-        return false;
-    };
-    if !BLOCK_TAGS.iter().any(|t| tag.eq_ignore_ascii_case(t)) || !trimmed.ends_with('>') {
-        return false;
-    }
-    VOID_BLOCK_TAGS.iter().any(|t| tag.eq_ignore_ascii_case(t)) || tag_depth(trimmed, tag, 0) == 0
-}
-
-/// A line that is one start or end tag of an inline element (`<br>`,
-/// `<span class="x">`, `</a>`): CommonMark's HTML block type 7.
-fn is_lone_inline_tag(trimmed: &str) -> bool {
-    let name = match trimmed.strip_prefix("</") {
-        Some(rest) => rest.trim_end_matches('>').trim(),
-        None => match opening_tag_name(trimmed) {
-            Some(name) => name,
-            None => return false,
-        },
-    };
-    let is_one_tag = trimmed.ends_with('>') && trimmed[1..].find('<').is_none();
-    let raw_text = ["script", "style", "pre", "textarea"];
-    is_one_tag
-        && !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !BLOCK_TAGS.iter().any(|t| name.eq_ignore_ascii_case(t))
-        && !raw_text.iter().any(|t| name.eq_ignore_ascii_case(t))
-}
-
-/// `div` in `<div class="x">`.
-fn opening_tag_name(trimmed: &str) -> Option<&str> {
-    let rest = trimmed.strip_prefix('<')?;
-    let len = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
-        .count();
-    (len > 0 && rest.as_bytes()[0].is_ascii_alphabetic()).then(|| &rest[..len])
-}
-
-/// How many `tag` elements are open after `line`, given `depth` before it.
-fn tag_depth(line: &str, tag: &str, mut depth: usize) -> usize {
-    let lower = line.to_ascii_lowercase();
-    let tag = tag.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let mut i = 0;
-    while let Some(lt) = lower[i..].find('<').map(|p| p + i) {
-        i = lt + 1;
-        let (closing, name_start) = match bytes.get(lt + 1) {
-            Some(b'/') => (true, lt + 2),
-            _ => (false, lt + 1),
-        };
-        let after = name_start + tag.len();
-        let is_tag = lower[name_start..].starts_with(&tag)
-            && bytes
-                .get(after)
-                .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'));
-        if !is_tag {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if !lower[after..]
-            .split('>')
-            .next()
-            .unwrap_or("")
-            .ends_with('/')
-        {
-            depth += 1;
-        }
-    }
-    depth
-}
-
-const PARSED_BLOCK_TAGS: &[&str] = &[
-    "div", "details", "section", "article", "aside", "figure", "center", "main", "header",
-    "footer", "nav",
-];
-
-/// A line that is only a block-level opening or closing tag whose content
-/// kramdown parses as Markdown under `parse_block_html`.
-fn block_html_line(trimmed: &str) -> Option<BlockHtml> {
-    if let Some(rest) = trimmed.strip_prefix("</") {
-        let name = rest.strip_suffix('>')?.trim();
-        return PARSED_BLOCK_TAGS
-            .iter()
-            .any(|t| name.eq_ignore_ascii_case(t))
-            .then_some(BlockHtml::Close);
-    }
-    let rest = trimmed.strip_prefix('<')?;
-    if rest.starts_with("summary") || rest.starts_with("SUMMARY") {
-        if trimmed.ends_with("</summary>") || trimmed.ends_with("</SUMMARY>") {
-            return Some(BlockHtml::Summary);
-        }
-        // `<summary markdown="span">` alone on its line: its content follows.
-        let tag_end = rest.find('>')?;
-        return (tag_end == rest.len() - 1).then_some(BlockHtml::Open);
-    }
-    let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    let name = &rest[..name_len];
-    if !PARSED_BLOCK_TAGS
-        .iter()
-        .any(|t| name.eq_ignore_ascii_case(t))
-    {
-        return None;
-    }
-    // The whole line must be the opening tag.
-    let tag_end = rest.find('>')?;
-    (tag_end == rest.len() - 1 && !rest.ends_with("/>")).then_some(BlockHtml::Open)
 }
 
 #[cfg(test)]

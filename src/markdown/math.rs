@@ -151,6 +151,23 @@ fn delimit_line(
 
 /// Inline math that began with a literal `$` (not made from `\\(`, as
 /// `from_brackets` tells by its start) written back as the text it was.
+/// [`dollars_as_text`] for a page `prepared` by the kramdown pass, whose
+/// math from `\\(` starts at `math_starts` (offsets before that pass).
+pub fn single_dollars_as_text(
+    events: &mut [(pulldown_cmark::Event, std::ops::Range<usize>)],
+    prepared: &super::kramdown::Prepared,
+    math_starts: &[usize],
+) {
+    dollars_as_text(events, |start| {
+        let at = if prepared.changed {
+            prepared.map.to_original(start)
+        } else {
+            start
+        };
+        math_starts.binary_search(&at).is_ok()
+    });
+}
+
 pub fn dollars_as_text(
     events: &mut [(pulldown_cmark::Event, std::ops::Range<usize>)],
     from_brackets: impl Fn(usize) -> bool,

@@ -5,12 +5,15 @@
 //! give headings their ids, highlight code, rewrite links to source files and
 //! collect every link with its position in the source file.
 
+mod balance;
 pub mod block_attrs;
 mod callouts;
 pub mod highlight;
 pub mod html_links;
+pub mod icons;
 pub mod ids;
 pub mod kramdown;
+mod kramdown_spans;
 mod limits;
 mod lines;
 pub mod math;
@@ -164,7 +167,14 @@ fn render_body(
     }
     match options.raw_html {
         RawHtml::Escape => safety::escape_raw_html(&mut events),
-        RawHtml::PassThrough => close_self_closed_elements(&mut events),
+        RawHtml::PassThrough => raw_html::close_self_closed_events(&mut events),
+    }
+    if options.math == math::SingleDollar::Text {
+        math::single_dollars_as_text(&mut events, &prepared, math_starts);
+    }
+    // Before anything reads links, ids or attribute lists off the events.
+    if kramdown_spans::applies_to(options.flavor) {
+        kramdown_spans::render(&mut events, text);
     }
 
     let mut marker_attrs: Vec<Attrs> = Vec::new();
@@ -181,16 +191,6 @@ fn render_body(
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
     autolink(&mut events, text, &to_file, &mut out.links);
     callouts::github_alerts(&mut events);
-    if options.math == math::SingleDollar::Text {
-        math::dollars_as_text(&mut events, |start| {
-            let at = if prepared.changed {
-                prepared.map.to_original(start)
-            } else {
-                start
-            };
-            math_starts.binary_search(&at).is_ok()
-        });
-    }
     out.features.math = events
         .iter()
         .any(|(e, _)| matches!(e, Event::InlineMath(_) | Event::DisplayMath(_)));
@@ -226,6 +226,10 @@ fn render_body(
             &out.headings,
             options.raw_html,
         );
+        if options.raw_html == RawHtml::PassThrough {
+            out.html = balance::balanced(std::mem::take(&mut out.html));
+        }
+        out.read_html();
     }
     // A span is at least one byte, so it can be underlined; at the end of the
     // file that byte is not there. Every span stays inside the file.
@@ -367,17 +371,6 @@ fn apply_block_attrs(
         ));
     }
     insert_in_one_pass(events, inserts);
-}
-
-/// `<i class="icon"/>` in raw HTML written as `<i ...></i>` (see [`raw_html`]).
-fn close_self_closed_elements(events: &mut [(Event, Range<usize>)]) {
-    for (event, _) in events.iter_mut() {
-        if let Event::Html(html) | Event::InlineHtml(html) = event {
-            if let Some(fixed) = raw_html::close_self_closed(html) {
-                *html = CowStr::from(fixed);
-            }
-        }
-    }
 }
 
 /// Appends an event, joining a text event to the text event before it when

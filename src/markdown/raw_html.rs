@@ -4,11 +4,57 @@
 //! back as `<i ...></i>`). Self-closed elements that HTML does not allow to
 //! be empty are written open and closed, as kramdown does.
 
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event};
+
+impl super::Rendered {
+    /// What the page's HTML asks of the theme: icons (and which), colours
+    /// of its own.
+    pub(super) fn read_html(&mut self) {
+        self.features.icons = super::icons::any_in(&self.html);
+        self.features.colours = sets_colours(&self.html);
+        self.icons = if self.features.icons {
+            super::icons::classes_in(&self.html)
+                .iter()
+                .map(super::icons::IconClass::key)
+                .collect()
+        } else {
+            Vec::new()
+        };
+    }
+}
+
+/// Whether a tag in `html` sets a colour (`style="color: #393939"`,
+/// `style="background-color: ..."`, `bgcolor=`, `<font color=>`).
+pub fn sets_colours(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    memchr::memmem::find_iter(bytes, b"color").any(|at| {
+        // Inside a tag: the last `<` before it comes after the last `>`.
+        let before = &bytes[..at];
+        let open = memchr::memrchr(b'<', before);
+        let close = memchr::memrchr(b'>', before);
+        open.is_some_and(|o| close.is_none_or(|c| o > c))
+    })
+}
+
 /// Elements written as `<x/>` in pages that HTML reads as still open.
 const NEVER_SELF_CLOSING: &[&str] = &[
     "a", "abbr", "b", "center", "code", "div", "em", "font", "i", "label", "li", "ol", "p", "s",
     "section", "small", "span", "strong", "sub", "sup", "td", "th", "u", "ul",
 ];
+
+/// `<i class="icon"/>` in the raw HTML of a page's events written as
+/// `<i ...></i>`.
+pub(super) fn close_self_closed_events(events: &mut [(Event, Range<usize>)]) {
+    for (event, _) in events.iter_mut() {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            if let Some(fixed) = close_self_closed(html) {
+                *html = CowStr::from(fixed);
+            }
+        }
+    }
+}
 
 /// `html` with every `<x .../>` of [`NEVER_SELF_CLOSING`] written as
 /// `<x ...></x>`; `None` when there is none.

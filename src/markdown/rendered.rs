@@ -67,6 +67,10 @@ pub struct Rendered {
     pub notes: Vec<RenderNote>,
     /// What the page needs of the theme's optional scripts.
     pub features: Features,
+    /// The Font Awesome icons the HTML names (`fas check`, see
+    /// [`super::icons::IconClass::key`]): the site's icon stylesheet reads
+    /// them here, as the page cache keeps them but not the HTML.
+    pub icons: Vec<String>,
 }
 
 /// Content that needs a script of the theme to show as intended.
@@ -76,6 +80,10 @@ pub struct Features {
     pub math: bool,
     /// Mermaid diagrams, drawn by the mermaid library.
     pub diagrams: bool,
+    /// Font Awesome icons (`<i class="fas fa-check">`), see [`super::icons`].
+    pub icons: bool,
+    /// Colours the page sets itself (`style="color: ..."`, `bgcolor`).
+    pub colours: bool,
 }
 
 impl Rendered {

@@ -66,6 +66,9 @@ impl Extras<'_> {
         self.write_feed(sink)?;
         timings.mark("feed");
         self.write_redirects(sink)?;
+        if let Some(css) = super::icons::stylesheet(self.rendered) {
+            sink.write(super::icons::ICONS_CSS, css.as_bytes())?;
+        }
         Ok(Written::All)
     }
 

@@ -9,6 +9,7 @@
 
 pub mod extras;
 pub mod feed;
+pub mod icons;
 pub mod redirects;
 pub mod reserved;
 pub mod search;

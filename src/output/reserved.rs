@@ -48,6 +48,9 @@ impl ReservedOutputs {
         if let Some(who) = self.claimants.get(output) {
             return Some(who.clone());
         }
+        if output == super::icons::ICONS_CSS {
+            return Some(format!("the generated file `/{output}`"));
+        }
         GENERATED_FOLDERS
             .iter()
             .find(|folder| output.starts_with(*folder))
@@ -130,6 +133,7 @@ mod tests {
             .claimant("cadence/owners/sales/index.html")
             .is_some());
         assert!(reserved.claimant("search/t3.json").is_some());
+        assert!(reserved.claimant("vendor/fontawesome/icons.css").is_some());
         assert!(reserved.claimant("sales/index.html").is_none());
     }
 }

@@ -2,7 +2,8 @@
 // headless Chromium: the page with math and diagrams loads KaTeX and mermaid
 // from the site itself (never a CDN) and shows typeset math and a drawn
 // diagram, a page without them loads neither; an embed keeps its shape on a
-// phone; text on a background the page set stays readable in both themes.
+// phone; text on a background the page set stays readable in both themes;
+// Font Awesome icons show, from the site's own stylesheet.
 //
 // Run by tests/theme_browser.rs with the same variables as reader.test.mjs.
 import { test, before, after } from 'node:test';
@@ -111,6 +112,43 @@ for (const scheme of ['light', 'dark']) {
     }));
     const bad = contrast.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
     assert.deepEqual(bad, [], 'no text below contrast on the page');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`Font Awesome icons a page names are drawn from the site (${scheme})`, async () => {
+    const { page, context, errors, requests } = await open(SITE + WITH_EMBED_AND_COLOURS, scheme);
+    const icons = await page.evaluate(() => Array.from(document.querySelectorAll('#main i.fa-fw')).map((el) => {
+      const box = el.getBoundingClientRect();
+      const before = getComputedStyle(el, '::before');
+      return {
+        classes: el.className,
+        width: box.width,
+        height: box.height,
+        mask: before.maskImage || before.webkitMaskImage,
+        ink: before.backgroundColor,
+        colour: getComputedStyle(el).color,
+        visibility: getComputedStyle(el).visibility,
+      };
+    }));
+    assert.equal(icons.length, 4, 'the four icons of the list');
+    for (const icon of icons) {
+      assert.ok(icon.width > 10 && icon.height > 10, `${icon.classes} is ${icon.width}x${icon.height}`);
+      assert.match(icon.mask, /^url\("data:image\/svg\+xml/, `${icon.classes} has its shape`);
+      assert.equal(icon.ink, icon.colour, `${icon.classes} is drawn in the text colour`);
+      assert.equal(icon.visibility, 'visible');
+    }
+    // Drawn: the icon's pixels change when its shape is taken away.
+    const shown = page.locator('#main i.fa-envelope');
+    const drawn = await shown.screenshot();
+    await page.addStyleTag({ content: '#main i.fa-envelope::before { display: none }' });
+    const blank = await shown.screenshot();
+    assert.ok(!drawn.equals(blank), 'the envelope icon shows on the page');
+    const stylesheet = requests.filter((u) => u.endsWith('/vendor/fontawesome/icons.css'));
+    assert.equal(stylesheet.length, 1, 'the icons come with the site');
+    assert.deepEqual(requests.filter((u) => !u.startsWith(SITE)), [], 'nothing from a CDN');
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::tag_depth;
+use super::block_html::tag_depth;
 
 /// kramdown's `((#[A-Za-z][\w:-]*)|(\.[^\s.#]+))+`: ids start with an
 /// ASCII letter and go on with ASCII letters, digits, `_`, `:` and `-`;

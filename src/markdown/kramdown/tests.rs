@@ -1,3 +1,4 @@
+use super::block_html::tag_depth;
 use super::*;
 
 fn opts() -> PrepareOptions<'static> {

@@ -696,31 +696,8 @@
     });
   }
 
-  function luminance(rgb) {
-    var c = rgb.map(function (v) {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-  }
-
-  // A background a page sets (`style="background-color: #ffff00"`) keeps its
-  // colour in both themes; its text gets black or white, whichever reads
-  // better on it, unless the page set a text colour too.
-  function initPageColours() {
-    document.querySelectorAll('#main [style*="background"]').forEach(function (el) {
-      if (/(^|;)\s*color\s*:/i.test(el.getAttribute('style') || '')) return;
-      var m = getComputedStyle(el).backgroundColor.match(/rgba?\(([^)]+)\)/);
-      if (!m) return;
-      var parts = m[1].split(',').map(function (v) { return parseFloat(v); });
-      if (parts.length === 4 && parts[3] === 0) return;
-      var bg = luminance(parts.slice(0, 3));
-      var onBlack = (bg + 0.05) / 0.05;
-      var onWhite = 1.05 / (bg + 0.05);
-      el.style.color = onBlack >= onWhite ? '#000' : '#fff';
-      el.classList.add('hb-page-colour');
-    });
-  }
+  // Colours the page sets itself are kept readable by js/page-colours.js,
+  // which only pages that set colours load.
 
   /* ------------------------------------------------ math and diagrams */
 
@@ -776,7 +753,7 @@
   function init() {
     var steps = [initThemeToggle, initMenu, initAnchors, initCopyButtons, initScrollables,
       initTocHighlight, initSearch, initNotFound, initBackToTop, initPrint, initTypesetting,
-      initEmbeds, initPageColours];
+      initEmbeds];
     steps.forEach(function (step) {
       try { step(); } catch (e) {
         if (window.console) console.error('handbook.js:', e);
