@@ -199,6 +199,7 @@ fn load_config(site: &SiteArgs, output: Option<PathBuf>) -> Result<Config, i32> 
         output_dir: output,
         base_url: site.base_url.clone(),
         drafts: site.drafts,
+        today: None,
     };
     let config = Config::load(&site.root, &overrides).map_err(|e| {
         print_diagnostic(&e.to_diagnostic());
@@ -291,6 +292,7 @@ fn run_serve(args: ServeArgs) -> i32 {
             output_dir: None,
             base_url: args.site.base_url.clone(),
             drafts: args.site.drafts,
+            today: None,
         },
         bind: args.bind,
         port: args.port,

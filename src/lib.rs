@@ -17,6 +17,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod owners;
 pub mod render;
 pub mod serve;
 pub mod site;
