@@ -219,6 +219,18 @@ impl<'a> SiteRender<'a> {
             },
             sink,
         )?);
+        written.extend(super::owner_pages::write_owner_pages(
+            &super::owner_pages::OwnerPagesInput {
+                config,
+                renderer: self.renderer,
+                config_value: &self.config_value,
+                site_view: &self.site_view,
+                content,
+                site,
+                rhythm: self.rhythm,
+            },
+            sink,
+        )?);
         Ok(written)
     }
 

@@ -12,6 +12,7 @@ pub mod index;
 pub mod locate;
 pub mod prose;
 pub mod recur;
+pub mod review_feed;
 pub mod schema;
 /// The vocabulary is built with the configuration; the rhythm reads it.
 pub use crate::config::vocabulary;
