@@ -64,6 +64,9 @@ pub struct BuildSummary {
     /// Nothing the build reads changed since the last one: the site in the
     /// output folder is that build's, and `report` its diagnostics.
     pub up_to_date: bool,
+    /// Reviews overdue and pages without an owner, when the site has owners
+    /// or reviews (and was built, not found up to date).
+    pub coverage: Option<crate::owners::Coverage>,
 }
 
 /// The parsed and resolved site, shared by `build`, `check` and `serve`.
@@ -386,6 +389,7 @@ fn build_everything(
         pages: loaded.content.pages.len(),
         assets: loaded.content.assets.len(),
         report: std::mem::take(&mut loaded.report),
+        coverage: loaded.rhythm.owners.coverage(),
         ..BuildSummary::default()
     };
     if let Some(note) = page_cache.as_ref().and_then(|c| c.note.clone()) {

@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod output;
 pub mod owners;
 pub mod render;
+pub mod review;
 pub mod serve;
 pub mod site;
 pub mod timings;

@@ -136,7 +136,7 @@ impl Interval {
             n => n.parse().ok()?,
         };
         let unit = match unit.trim().split_once(' ') {
-            Some((first, rest)) if matches!(first, "a" | "an" | "one") => rest.trim(),
+            Some(("a" | "an" | "one", rest)) => rest.trim(),
             _ => unit.trim(),
         };
         if number == 0 {

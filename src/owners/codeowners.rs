@@ -403,7 +403,7 @@ pub fn pattern_span(text: &str, line: usize) -> Range<usize> {
     for (n, l) in text.split_inclusive('\n').enumerate() {
         if n + 1 == line {
             let lead = l.len() - l.trim_start().len();
-            let first = l.trim_start().split_whitespace().next().unwrap_or("");
+            let first = l.split_whitespace().next().unwrap_or("");
             return start + lead..start + lead + first.len();
         }
         start += l.len();

@@ -91,6 +91,13 @@ pub struct Owners {
     pub fingerprint: u64,
 }
 
+/// What `handbook build` reports of owners and reviews.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub reviews_overdue: usize,
+    pub pages_without_owner: usize,
+}
+
 /// Where `/owners/` and the review feeds live.
 pub const INDEX_PATH: &str = "/owners/";
 /// The reviews due of the whole site.
@@ -229,6 +236,18 @@ impl Owners {
         self.pages.iter().filter(|p| p.owners.is_empty()).count()
     }
 
+    /// The build summary's counts, when the site names owners or reviews.
+    pub fn coverage(&self) -> Option<Coverage> {
+        let used = self
+            .pages
+            .iter()
+            .any(|p| !p.owners.is_empty() || p.review.is_some());
+        used.then(|| Coverage {
+            reviews_overdue: self.overdue(),
+            pages_without_owner: self.without_owner(),
+        })
+    }
+
     /// Whether any page has a review date: the site uses reviews.
     pub fn has_reviews(&self) -> bool {
         self.pages.iter().any(|p| p.review.is_some())
@@ -301,6 +320,11 @@ fn section_owners(pages: &[Page], declared: &[front::Declared]) -> Vec<Option<us
 
 fn parent(dir: &str) -> &str {
     dir.rfind('/').map_or("", |i| &dir[..i])
+}
+
+/// The CODEOWNERS file the site's pages are under, and its text.
+pub fn codeowners_file(config: &Config) -> Option<(PathBuf, String)> {
+    find_codeowners(config).map(|(_, path, text)| (path, text))
 }
 
 /// The CODEOWNERS file for the site: `(folder its patterns are relative
