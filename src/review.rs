@@ -267,7 +267,8 @@ pub fn to_json(result: &ReviewResult) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
-/// JUnit XML: one test case per review listed; an overdue one fails.
+/// JUnit XML: one test case per review listed; an overdue one fails, one
+/// due soon passes.
 pub fn to_junit(result: &ReviewResult) -> String {
     let xml = crate::escape::xml;
     let failures = result.overdue();
@@ -287,28 +288,17 @@ pub fn to_junit(result: &ReviewResult) -> String {
     for r in &result.reviews {
         let file = xml(&r.file);
         let owners = xml(&r.owners.join(", "));
-        let _ = write!(
-            out,
-            "    <testcase classname=\"review\" name=\"{file}\" file=\"{file}\" line=\"{}\">",
-            r.line
-        );
-        match r.status {
-            Status::Overdue => {
-                let _ = write!(
-                    out,
-                    "\n      <failure message=\"review overdue since {}\" type=\"overdue\">{file}:{}: review due {} ({owners})</failure>\n    ",
-                    r.due, r.line, r.due
-                );
-            }
-            _ => {
-                let _ = write!(
-                    out,
-                    "\n      <system-out>{file}:{}: review due {} ({owners})</system-out>\n    ",
-                    r.line, r.due
-                );
-            }
+        let case = format!("<testcase classname=\"review\" name=\"{file}\" file=\"{file}\"");
+        if r.status == Status::Overdue {
+            let _ = writeln!(
+                out,
+                "    {case}>\n      <failure message=\"review overdue since {}\" type=\"overdue\">{file}:{}: review due {} ({owners})</failure>\n    </testcase>",
+                r.due, r.line, r.due
+            );
+        } else {
+            // Due soon: listed, not failed.
+            let _ = writeln!(out, "    {case}/>");
         }
-        out.push_str("</testcase>\n");
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out

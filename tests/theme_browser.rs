@@ -193,6 +193,7 @@ fn the_theme_works_in_a_real_browser() {
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .arg("reader.test.mjs")
         .arg("features.test.mjs")
+        .arg("owners.test.mjs")
         .env("HANDBOOK_SITE_URL", &sample_url)
         .env("HANDBOOK_CHROMIUM", &chromium)
         .env("HANDBOOK_SCREENSHOTS", &screenshots);

@@ -99,6 +99,7 @@ fn source_text(
                     .map_or("CODEOWNERS", |c| c.display_path.as_str())
             ),
         ),
+        Some(Source::Default) => ("site default", "default_owner".to_string()),
         None => ("", String::new()),
     }
 }

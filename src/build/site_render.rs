@@ -279,6 +279,7 @@ impl<'a> SiteRender<'a> {
             history: &self.history,
             redirects: &self.redirects,
             cadence_pages,
+            owners: &self.rhythm.owners,
         };
         Ok(extras.write_unless(sink, stop)?)
     }

@@ -23,6 +23,9 @@ pub struct ReviewConfig {
     /// What an overdue review is in `handbook review`: `warning` (exit 0)
     /// or `error` (exit 1, as `--strict`).
     pub overdue: OverdueSeverity,
+    /// The owner of pages that name none and that CODEOWNERS does not
+    /// cover (tech-docs' `default_owner_slack`); empty: none.
+    pub default_owner: String,
 }
 
 impl Default for ReviewConfig {
@@ -32,6 +35,7 @@ impl Default for ReviewConfig {
             sections: BTreeMap::new(),
             due_within: "30 days".into(),
             overdue: OverdueSeverity::Warning,
+            default_owner: String::new(),
         }
     }
 }
@@ -52,6 +56,7 @@ pub struct ReviewSettings {
     pub sections: Vec<(String, Interval)>,
     pub due_within: Interval,
     pub overdue: OverdueSeverity,
+    pub default_owner: Option<String>,
 }
 
 impl Default for ReviewSettings {
@@ -61,6 +66,7 @@ impl Default for ReviewSettings {
             sections: Vec::new(),
             due_within: Interval::Days(30),
             overdue: OverdueSeverity::Warning,
+            default_owner: None,
         }
     }
 }
@@ -93,6 +99,7 @@ impl ReviewSettings {
             sections,
             due_within: read("due_within", &config.due_within)?,
             overdue: config.overdue,
+            default_owner: Some(config.default_owner.trim().to_string()).filter(|o| !o.is_empty()),
         })
     }
 

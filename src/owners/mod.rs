@@ -5,7 +5,7 @@
 //! the nearest section index page above it, else from the repository's
 //! CODEOWNERS file; each page says which. Reviews come from
 //! [`review`]. The model is collected with the operating rhythm (reviews
-//! are part of it: [`crate::cadence::Rhythm::owners`]) and read by the
+//! are part of it: the rhythm's `owners`) and read by the
 //! page contexts, `/owners/`, the review feeds and `handbook review`.
 //!
 //! Everything that depends on the day takes it (`today`); the build
@@ -39,6 +39,9 @@ pub enum Source {
     Section { page: usize },
     /// A CODEOWNERS rule (1-based line of the file).
     CodeOwners { line: usize },
+    /// The site's default owner (`[review] default_owner`, tech-docs'
+    /// `default_owner_slack`).
+    Default,
 }
 
 /// A page's review.
@@ -163,6 +166,10 @@ pub fn collect(config: &Config, pages: &[Page], slug: fn(&str) -> String) -> Own
                 }
             } else {
                 (Vec::new(), None)
+            };
+            let (owners, source) = match (&settings.default_owner, source) {
+                (Some(default), None) => (vec![default.clone()], Some(Source::Default)),
+                (_, source) => (owners, source),
             };
             PageOwnership {
                 owners,

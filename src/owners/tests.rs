@@ -24,8 +24,21 @@ fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Config) {
 
 fn collect_site(config: &Config) -> (crate::content::Content, Owners) {
     let content = crate::content::load(config);
-    let owners = collect(config, &content.pages, crate::cadence::slug);
+    let owners = collect(config, &content.pages, slug);
     (content, owners)
+}
+
+/// The cadence index's slug rule (this stage comes before it).
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 fn owners_by_path(content: &crate::content::Content, owners: &Owners) -> Vec<(String, String)> {
@@ -223,4 +236,26 @@ fn gitlab_codeowners_sections_reach_pages() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
     assert_eq!(owners.without_owner(), 1);
+}
+
+#[test]
+fn a_default_owner_fills_the_pages_nobody_owns() {
+    let (_dir, mut config) = site(&[
+        (".github/CODEOWNERS", "/content/ops/ @ops\n"),
+        ("content/ops/run.md", "# Run\n"),
+        ("content/team.md", "---\nowner: Team\n---\n"),
+        ("content/other.md", "# Other\n"),
+    ]);
+    config.review.default_owner = Some("#handbook".into());
+    let (content, owners) = collect_site(&config);
+    assert_eq!(
+        owners_by_path(&content, &owners),
+        [
+            ("ops/run.md", "@ops"),
+            ("other.md", "#handbook"),
+            ("team.md", "Team")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(owners.without_owner(), 0);
 }
