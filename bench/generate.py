@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic handbook of N pages, as a handbook site and as a Hugo site.
 
-    bench/generate.py N OUT_DIR [--seed S]
+    bench/generate.py N OUT_DIR [--seed S] [--owners]
 
 writes OUT_DIR/handbook (site.toml + content/) and OUT_DIR/hugo (hugo.toml +
 content/ + a minimal layout), both from the same pages: nested sections, front
@@ -17,6 +17,11 @@ highlighting by class). Both print a sidebar of the sections above the page,
 open down to the page's own section, rendered once per section (handbook does
 this itself; Hugo through `partialCached`), breadcrumbs and previous/next
 links. Only handbook writes a search index, the cadence pages and an Atom feed.
+
+`--owners` gives the handbook site owners and reviews (docs/owners.md): a
+CODEOWNERS file with a pattern per top-level section, an `owner:` on every
+other section index page, a `reviewed:` date on every page and
+`[review] every = "6 months"`, to measure what the feature costs.
 """
 import os
 import random
@@ -123,7 +128,11 @@ def main():
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 1
     rng = random.Random(seed)
     pages, _ = plan(n, rng)
-    write(f"{out}/handbook/site.toml", 'title = "Synthetic handbook"\nbase_url = "https://bench.example.com"\n')
+    owners = "--owners" in sys.argv
+    settings = 'title = "Synthetic handbook"\nbase_url = "https://bench.example.com"\n'
+    if owners:
+        settings += '[review]\nevery = "6 months"\n'
+    write(f"{out}/handbook/site.toml", settings)
     write(f"{out}/hugo/hugo.toml", 'title = "Synthetic handbook"\nbaseURL = "https://bench.example.com/"\ndisableKinds = ["taxonomy", "term", "RSS"]\n[markup.goldmark.parser.attribute]\n  block = true\n[markup.highlight]\n  noClasses = false\n')
     write(f"{out}/hugo/layouts/_default/baseof.html", HUGO_BASEOF)
     write(f"{out}/hugo/layouts/_default/single.html", HUGO_SINGLE)
@@ -137,17 +146,23 @@ def main():
             front.append(f"cadence:\n  - activity: {headings[0]}\n    every: {CADENCES[i % len(CADENCES)]}\n    owner: Owner {i % 5}\n    section: {heading_id(headings[0])}")
         fm = "---\n" + "\n".join(front) + "\n---\n\n"
         text = body(rng, i, pages)
-        write(f"{out}/handbook/content/{path}.md", fm + KRAMDOWN_TOC + text)
+        own = f"---\nreviewed: 2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}\n" if owners else "---\n"
+        write(f"{out}/handbook/content/{path}.md", own + fm[4:] + KRAMDOWN_TOC + text)
         write(f"{out}/hugo/content/{path}.md", fm + text)
         parts = path.split("/")
         for depth in range(1, len(parts)):
             sections.add("/".join(parts[:depth]))
-    for section in sorted(sections):
+    for k, section in enumerate(sorted(sections)):
         fm = f'---\ntitle: "{section}"\n---\n\nThe {section} section.\n'
-        write(f"{out}/handbook/content/{section}/_index.md", fm)
+        own = f"---\nowner: Owner {k % 5}\n" if owners and k % 2 == 0 else "---\n"
+        write(f"{out}/handbook/content/{section}/_index.md", own + fm[4:])
         write(f"{out}/hugo/content/{section}/_index.md", fm)
     fm = '---\ntitle: "Home"\n---\n\nThe synthetic handbook.\n'
     write(f"{out}/handbook/content/_index.md", fm)
+    if owners:
+        tops = sorted({s.split("/")[0] for s in sections})
+        rules = ["* @handbook-team"] + [f"/content/{t}/ @team-{j % 7}" for j, t in enumerate(tops)]
+        write(f"{out}/handbook/CODEOWNERS", "\n".join(rules) + "\n/content/retired/ @nobody\n")
     write(f"{out}/hugo/content/_index.md", fm)
 
 

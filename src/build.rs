@@ -5,6 +5,7 @@
 pub mod cache;
 mod cadence_pages;
 mod markdown_pages;
+mod owner_pages;
 pub mod page_cache;
 mod pages;
 mod reuse;
@@ -64,6 +65,9 @@ pub struct BuildSummary {
     /// Nothing the build reads changed since the last one: the site in the
     /// output folder is that build's, and `report` its diagnostics.
     pub up_to_date: bool,
+    /// Reviews overdue and pages without an owner, when the site has owners
+    /// or reviews (and was built, not found up to date).
+    pub coverage: Option<crate::owners::Coverage>,
 }
 
 /// The parsed and resolved site, shared by `build`, `check` and `serve`.
@@ -213,10 +217,12 @@ pub fn link_index<'a>(
     asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
     asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
     asset_paths.extend(rhythm.index.file_paths());
+    asset_paths.extend(rhythm.owners.file_paths());
     let generated_pages = site
         .sections_without_index()
         .map(|s| s.path.clone())
         .chain(rhythm.index.page_paths())
+        .chain(rhythm.owners.page_paths())
         .chain(site.tags.page_paths())
         .chain(redirects::alias_paths(&content.pages));
     LinkIndex::new(
@@ -240,10 +246,20 @@ pub fn reserved_outputs(rhythm: &Rhythm, static_paths: &[String]) -> ReservedOut
     for file in GENERATED_FILES {
         reserved.add_generated_file(&format!("/{file}"));
     }
-    for path in rhythm.index.file_paths() {
+    for path in rhythm
+        .index
+        .file_paths()
+        .into_iter()
+        .chain(rhythm.owners.file_paths())
+    {
         reserved.add_generated_file(&path);
     }
-    for path in rhythm.index.page_paths() {
+    for path in rhythm
+        .index
+        .page_paths()
+        .into_iter()
+        .chain(rhythm.owners.page_paths())
+    {
         reserved.add_generated_page(&path);
     }
     reserved
@@ -347,6 +363,7 @@ fn build_everything(
         pages: loaded.content.pages.len(),
         assets: loaded.content.assets.len(),
         report: std::mem::take(&mut loaded.report),
+        coverage: loaded.rhythm.owners.coverage(),
         ..BuildSummary::default()
     };
     if let Some(note) = page_cache.as_ref().and_then(|c| c.note.clone()) {

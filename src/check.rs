@@ -389,7 +389,7 @@ pub fn to_codequality(result: &CheckResult, path_prefix: &str) -> String {
 
 /// FNV-1a: a fingerprint that stays the same across runs, machines and
 /// compiler versions (the standard library's hasher promises none of that).
-fn fnv1a_64(bytes: &[u8]) -> u64 {
+pub fn fnv1a_64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod review_command;
+
 use crate::build::{self, BuildOptions};
 use crate::check::{self, Format};
 use crate::config::{Config, Overrides};
@@ -34,6 +36,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the operating rhythm: every recurring activity, by cadence.
     Cadence(CadenceArgs),
+    /// List the pages whose review is overdue or due soon, with their
+    /// owners, and the pages without an owner (the CI gate for reviews).
+    Review(ReviewArgs),
     /// Preview the site: build it in memory, serve it, and rebuild and reload
     /// the browser on every change.
     Serve(ServeArgs),
@@ -82,6 +87,38 @@ pub struct BuildArgs {
     /// Build everything even when the build cache says nothing changed.
     #[arg(long)]
     pub no_cache: bool,
+    /// The day reviews are due or overdue against (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Only pages this owner owns (a name, any case, or its slug).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// How soon a review counts as due soon: 30d, 2w, 3 months
+    /// (default: `[review] due_within`, else 30 days).
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
+    pub due_within: Option<crate::config::review::Interval>,
+    /// The day to measure against (YYYY-MM-DD; default: today), so CI runs
+    /// and tests are reproducible.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
+    /// Overdue reviews are errors: exit 1 when there is one (as
+    /// `[review] overdue = "error"`).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+fn parse_interval(text: &str) -> Result<crate::config::review::Interval, String> {
+    crate::config::review::Interval::parse(text)
+        .ok_or_else(|| format!("`{text}` is not an interval (30d, 2w, 3 months, 1 year)"))
 }
 
 #[derive(Args, Debug)]
@@ -157,6 +194,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::Cadence(args) => run_cadence(args),
+        Command::Review(args) => review_command::run_review(args),
         Command::Serve(args) => run_serve(args),
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(()) => {
@@ -185,7 +223,7 @@ pub fn print_diagnostic(d: &Diagnostic) {
     let _ = writeln!(stderr, "{}\n", render_human(d, color()));
 }
 
-fn print_report(report: &Report) {
+pub(crate) fn print_report(report: &Report) {
     let mut stderr = std::io::stderr().lock();
     let color = color();
     for d in &report.diagnostics {
@@ -193,12 +231,17 @@ fn print_report(report: &Report) {
     }
 }
 
-fn load_config(site: &SiteArgs, output: Option<PathBuf>) -> Result<Config, i32> {
+pub(crate) fn load_config(
+    site: &SiteArgs,
+    output: Option<PathBuf>,
+    today: Option<chrono::NaiveDate>,
+) -> Result<Config, i32> {
     let overrides = Overrides {
         content_dir: site.content.clone(),
         output_dir: output,
         base_url: site.base_url.clone(),
         drafts: site.drafts,
+        today,
     };
     let config = Config::load(&site.root, &overrides).map_err(|e| {
         print_diagnostic(&e.to_diagnostic());
@@ -213,7 +256,7 @@ fn load_config(site: &SiteArgs, output: Option<PathBuf>) -> Result<Config, i32> 
 }
 
 fn run_build(args: BuildArgs) -> i32 {
-    let config = match load_config(&args.site, args.output.clone()) {
+    let config = match load_config(&args.site, args.output.clone(), args.today) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -245,8 +288,17 @@ fn run_build(args: BuildArgs) -> i32 {
                 } else {
                     "Did not build"
                 };
+                let coverage = summary.coverage.map_or(String::new(), |c| {
+                    format!(
+                        "; {} review{} overdue, {} page{} without an owner",
+                        c.reviews_overdue,
+                        if c.reviews_overdue == 1 { "" } else { "s" },
+                        c.pages_without_owner,
+                        if c.pages_without_owner == 1 { "" } else { "s" },
+                    )
+                });
                 eprintln!(
-                    "{verb} {} pages and {} assets in {:.2}s: {} error(s), {} warning(s){}",
+                    "{verb} {} pages and {} assets in {:.2}s: {} error(s), {} warning(s){coverage}{}",
                     summary.pages,
                     summary.assets,
                     summary.elapsed.as_secs_f64(),
@@ -291,6 +343,7 @@ fn run_serve(args: ServeArgs) -> i32 {
             output_dir: None,
             base_url: args.site.base_url.clone(),
             drafts: args.site.drafts,
+            today: None,
         },
         bind: args.bind,
         port: args.port,
@@ -308,7 +361,7 @@ fn run_serve(args: ServeArgs) -> i32 {
 }
 
 fn run_check(args: CheckArgs) -> i32 {
-    let config = match load_config(&args.site, None) {
+    let config = match load_config(&args.site, None, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -369,7 +422,7 @@ fn run_cadence(args: CadenceArgs) -> i32 {
     if let Some(file) = &args.suggest {
         return run_suggest(&args.site, file);
     }
-    let config = match load_config(&args.site, None) {
+    let config = match load_config(&args.site, None, None) {
         Ok(c) => c,
         Err(code) => return code,
     };

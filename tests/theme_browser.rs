@@ -211,6 +211,7 @@ fn the_theme_works_in_a_real_browser() {
         .arg("reader.test.mjs")
         .arg("features.test.mjs")
         .arg("worst-pages.test.mjs")
+        .arg("owners.test.mjs")
         .env("HANDBOOK_SITE_URL", &sample_url)
         .env("HANDBOOK_WORST_URL", &worst_url)
         .env("HANDBOOK_CHROMIUM", &chromium)

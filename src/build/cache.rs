@@ -293,6 +293,13 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
         u8::from(options.keep_going),
     ]);
     hasher.update(this_year().as_bytes());
+    // Reviews fall due by the day; owners may come from a CODEOWNERS file
+    // outside the content folder.
+    hasher.update(config.today.to_string().as_bytes());
+    if let Some((path, text)) = crate::owners::codeowners_file(config) {
+        hasher.update(path.to_string_lossy().as_bytes());
+        hasher.update(text.as_bytes());
+    }
     let commit = last_content_commit(config);
     hasher.update(commit.as_bytes());
     // Without a git history, a page is dated by its file's time.

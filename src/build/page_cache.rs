@@ -13,7 +13,8 @@
 //! - **Markdown key** of a page: the scope, the page's path and its bytes.
 //!   Same key, same [`Rendered`].
 //! - **Render scope**: the binary, the settings, the templates and theme
-//!   files, and the operating rhythm (any template may call `cadence()`).
+//!   files, and the operating rhythm (any template may call `cadence()`)
+//!   with the CODEOWNERS file and the reviews' statuses on the build's day.
 //! - **Output key** of a page: the render scope, its Markdown key and its
 //!   frame ([`super::SiteRender::frame_fingerprint`]: template, navigation,
 //!   breadcrumbs, neighbours, listing, dates, everything its template sees
@@ -379,6 +380,10 @@ pub fn render_scope(config: &Config, theme: &Theme, rhythm: &Rhythm) -> u64 {
         }
     }
     hasher.update(format!("{:?}", rhythm.index).as_bytes());
+    // The generated owner pages read the CODEOWNERS file and each review's
+    // status on the build's day (the pages' own owners and reviews are in
+    // their frames).
+    hasher.update(&rhythm.owners.fingerprint.to_le_bytes());
     hasher.digest()
 }
 

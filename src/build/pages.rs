@@ -155,6 +155,8 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
             cadence: cadence_badges(config, rhythm, i),
             tags: page_tags(config, site, i),
             features: r.features,
+            owners: super::owner_pages::page_owners(config, content, &rhythm.owners, i),
+            review: super::owner_pages::page_review(&rhythm.owners, i),
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),

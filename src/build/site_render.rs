@@ -201,6 +201,18 @@ impl<'a> SiteRender<'a> {
             },
             sink,
         )?);
+        written.extend(super::owner_pages::write_owner_pages(
+            &super::owner_pages::OwnerPagesInput {
+                config,
+                renderer: self.renderer,
+                config_value: &self.config_value,
+                site_view: &self.site_view,
+                content,
+                site,
+                rhythm: self.rhythm,
+            },
+            sink,
+        )?);
         Ok(written)
     }
 
@@ -249,6 +261,7 @@ impl<'a> SiteRender<'a> {
             history: &self.history,
             redirects: &self.redirects,
             cadence_pages,
+            owners: &self.rhythm.owners,
         };
         Ok(extras.write_unless(sink, stop)?)
     }

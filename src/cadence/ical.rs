@@ -125,18 +125,19 @@ pub fn escape_text(text: &str) -> String {
     out
 }
 
+/// A feed being written (also the review feeds', [`super::review_feed`]).
 #[derive(Default)]
-struct Writer {
-    text: String,
+pub(super) struct Writer {
+    pub(super) text: String,
 }
 
 impl Writer {
-    fn property(&mut self, name: &str, value: &str) {
+    pub(super) fn property(&mut self, name: &str, value: &str) {
         self.line(&format!("{name}:{value}"));
     }
 
     /// Writes a content line folded at 75 octets (RFC 5545 3.1).
-    fn line(&mut self, line: &str) {
+    pub(super) fn line(&mut self, line: &str) {
         let mut limit = 75;
         let mut rest = line;
         while rest.len() > limit {

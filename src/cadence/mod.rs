@@ -12,6 +12,7 @@ pub mod index;
 pub mod locate;
 pub mod prose;
 pub mod recur;
+pub mod review_feed;
 pub mod schema;
 /// The vocabulary is built with the configuration; the rhythm reads it.
 pub use crate::config::vocabulary;
@@ -90,6 +91,9 @@ pub struct Rhythm {
     pub diagnostics: Vec<Diagnostic>,
     /// The activities as views, grouped and ordered.
     pub index: index::RhythmIndex,
+    /// Who owns each page and when it is next reviewed: reviewing the
+    /// handbook is part of its rhythm.
+    pub owners: crate::owners::Owners,
 }
 
 impl Rhythm {
@@ -177,6 +181,10 @@ pub fn collect(
             .diagnostics
             .push(owner_collision(&rhythm, pages, &collision));
     }
+    rhythm.owners = crate::owners::collect(config, pages, slug);
+    rhythm
+        .diagnostics
+        .extend(rhythm.owners.diagnostics.iter().cloned());
     rhythm
 }
 

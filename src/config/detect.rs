@@ -90,6 +90,8 @@ pub struct Detected {
     pub edit_url: Option<String>,
     /// Content-relative glob patterns of files that are not pages.
     pub exclude: Vec<String>,
+    /// The owner of pages that name none (tech-docs' `default_owner_slack`).
+    pub default_owner: Option<String>,
 }
 
 /// Folders that hold tooling or another generator's output, never pages.
@@ -191,6 +193,7 @@ fn mkdocs_site(mkdocs: &Map<String, Value>) -> Detected {
         base_url: text(mkdocs, "site_url"),
         edit_url,
         exclude: strings(mkdocs, "exclude_docs"),
+        ..Detected::default()
     }
 }
 
@@ -282,6 +285,7 @@ fn middleman_site(root: &Path) -> Detected {
         detected.generator = Some(Generator::TechDocs);
         detected.title = text(&tech, "service_name");
         detected.base_url = text(&tech, "host");
+        detected.default_owner = text(&tech, "default_owner_slack");
         if let Some(repo) = text(&tech, "github_repo") {
             let branch = text(&tech, "github_branch").unwrap_or_else(|| "main".into());
             detected.edit_url = Some(format!("https://github.com/{repo}/blob/{branch}/source/"));

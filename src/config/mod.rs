@@ -12,6 +12,7 @@ use crate::diagnostics::Diagnostic;
 use vocabulary::{Recurrence, StartDate, Vocabulary};
 
 pub mod detect;
+pub mod review;
 pub mod vocabulary;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -42,6 +43,8 @@ pub struct SiteConfig {
     pub links: LinksConfig,
     /// The cadence vocabulary and the start of the rhythm (`docs/cadence.md`).
     pub cadence: CadenceConfig,
+    /// Page reviews: default intervals and what overdue means (`docs/owners.md`).
+    pub review: review::ReviewConfig,
     /// Free-form values for templates (`config.extra`).
     pub extra: toml::Table,
     /// Files and folders of the content folder that are not part of the
@@ -280,6 +283,7 @@ impl Default for SiteConfig {
             markdown: MarkdownConfig::default(),
             links: LinksConfig::default(),
             cadence: CadenceConfig::default(),
+            review: review::ReviewConfig::default(),
             extra: toml::Table::new(),
             exclude: Vec::new(),
             cache_dir: ".handbook-cache".into(),
@@ -294,6 +298,9 @@ pub struct Overrides {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// The day reviews are measured against (`--today`); the clock's date
+    /// when not given.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// The configuration with every path made absolute or root-relative, ready to use.
@@ -315,6 +322,12 @@ pub struct Config {
     pub vocabulary: Vocabulary,
     /// The generator the site was made for, when it has no `site.toml`.
     pub detected: Option<detect::Generator>,
+    /// `[review]` read and checked.
+    pub review: review::ReviewSettings,
+    /// The day reviews are due or overdue against: `--today`, else the
+    /// clock's date when the configuration was loaded (the one place the
+    /// build reads it).
+    pub today: chrono::NaiveDate,
 }
 
 impl Config {
@@ -478,8 +491,15 @@ impl Config {
         }
         let vocabulary = Vocabulary::from_config(&site.cadence)
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let review =
+            review::ReviewSettings::from_config(&site.review).map_err(ConfigError::Invalid)?;
+        let today = overrides
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
         Ok(Config {
             vocabulary,
+            review,
+            today,
             root: root.to_path_buf(),
             site,
             content_dir,
@@ -555,6 +575,7 @@ fn adopt_other_generator(
         site.content_dir = dir.into();
     }
     site.exclude.extend(detected.exclude);
+    set(&mut site.review.default_owner, detected.default_owner);
     if let Some(generator) = detected.generator {
         site.markdown.heading_ids = generator.heading_ids();
         site.markdown.smart_punctuation = generator.smart_punctuation();

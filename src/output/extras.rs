@@ -24,6 +24,8 @@ pub struct Extras<'a> {
     pub redirects: &'a redirects::Plan,
     /// Site paths of the generated cadence pages (listed in the sitemap).
     pub cadence_pages: &'a [String],
+    /// Each page's owners (searchable).
+    pub owners: &'a crate::owners::Owners,
 }
 
 /// Whether every file was written.
@@ -105,6 +107,7 @@ impl Extras<'_> {
                 title: &self.site.titles[i],
                 url: p.url.href(&self.config.base_path),
                 rendered: &self.rendered[i],
+                owners: &self.owners.of_page(i).owners,
             })
             .collect();
         let Some(files) = search::build_unless(&pages, stop) else {

@@ -72,6 +72,8 @@ pub struct SearchPage<'a> {
     /// The page's URL as written in links (base path included).
     pub url: String,
     pub rendered: &'a Rendered,
+    /// Who owns the page: searching an owner's name finds their pages.
+    pub owners: &'a [String],
 }
 
 /// A section of a page: the text from one linkable heading to the next.
@@ -271,6 +273,11 @@ fn page_terms(page: &SearchPage, sections: &[Section]) -> PageTerms {
         };
         for_each_token(heading_words, |w| add(w, HEADING_WEIGHT));
         for_each_token(section.text, |w| add(w, 1));
+        if k == 0 {
+            for owner in page.owners {
+                for_each_token(owner, |w| add(w, 1));
+            }
+        }
     }
     PageTerms {
         terms,
@@ -695,11 +702,13 @@ mod tests {
         let b = rendered("Nothing about it ", &[]);
         let pages = [
             SearchPage {
+                owners: &[],
                 title: "Other",
                 url: "/other/".into(),
                 rendered: &b,
             },
             SearchPage {
+                owners: &[],
                 title: "Pipeline",
                 url: "/pipeline/".into(),
                 rendered: &a,
@@ -736,6 +745,7 @@ mod tests {
             .zip(&titles)
             .enumerate()
             .map(|(i, (r, t))| SearchPage {
+                owners: &[],
                 title: t,
                 url: format!("/p{i}/"),
                 rendered: r,

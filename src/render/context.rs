@@ -73,6 +73,38 @@ pub struct PageView<'a> {
     /// Math and diagrams on the page: the theme loads KaTeX and mermaid
     /// only where they are used.
     pub features: crate::markdown::Features,
+    /// Who owns the page, each linking to their entry on `/owners/`.
+    pub owners: Vec<OwnerView>,
+    /// The page's last review and next due date, when it has one.
+    pub review: Option<ReviewView>,
+}
+
+/// One owner of a page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OwnerView {
+    pub name: String,
+    pub slug: String,
+    /// Their entry on `/owners/`.
+    pub url: String,
+    /// `front matter`, `section` or `CODEOWNERS`.
+    pub source: &'static str,
+    /// The field, section index page or CODEOWNERS line it comes from.
+    pub from: String,
+}
+
+/// A page's review as templates show it.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ReviewView {
+    /// `2024-10-21` (empty when only a due date is given).
+    pub reviewed: String,
+    /// `21 Oct 2024`.
+    pub reviewed_text: String,
+    pub due: String,
+    pub due_text: String,
+    /// `6 months` (empty when the due date is given as such).
+    pub interval: String,
+    /// `overdue`, `due-soon`, `current`, or empty without a due date.
+    pub status: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -132,7 +132,9 @@ fn add_missing_generated_templates(theme: &mut Theme) {
     };
     load_embedded(&DEFAULT_THEME, &mut builtin);
     for (name, template) in builtin.templates {
-        let generated = name.starts_with("cadence/") || name.starts_with("tags/");
+        let generated = name.starts_with("cadence/")
+            || name.starts_with("tags/")
+            || name.starts_with("owners/");
         if generated && !theme.templates.contains_key(&name) {
             theme.templates.insert(name, template);
         }

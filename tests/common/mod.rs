@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod junit;
+
 /// The GitLab handbook slice beside the project, or `None` (with a message)
 /// when it is absent. With `HANDBOOK_REQUIRE_CORPUS=1` (set in CI) a missing
 /// corpus fails the test instead, and so does `CI=true`.

@@ -1,0 +1,437 @@
+//! Owners and reviews in the site: what each page's template sees of its
+//! owners and review, the `/owners/` page (every owner with their pages,
+//! reviews due and overdue and the rhythm's activities they own; pages
+//! without an owner; CODEOWNERS patterns that match no page) and the
+//! review feeds (`/owners/reviews.ics`, `/owners/SLUG.ics`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::pages::output_file;
+use super::BuildError;
+use crate::cadence::review_feed::{self, ReviewEvent};
+use crate::cadence::{self, Rhythm};
+use crate::config::Config;
+use crate::content::{url, Content};
+use crate::output::Sink;
+use crate::owners::review::{human_date, Status};
+use crate::owners::{self, Owners, Source};
+use crate::render::context::{Nav, OwnerView, PageContext, PageView, ReviewView, SiteView};
+use crate::render::Renderer;
+use crate::site::Site;
+
+/// Page `i`'s owners as its template sees them.
+pub(super) fn page_owners(
+    config: &Config,
+    content: &Content,
+    owners: &Owners,
+    i: usize,
+) -> Vec<OwnerView> {
+    let page = owners.of_page(i);
+    if page.owners.is_empty() {
+        return Vec::new();
+    }
+    let (source, from) = source_text(content, owners, page.source.as_ref());
+    page.owners
+        .iter()
+        .map(|name| {
+            let slug = owners.slug_of(name);
+            OwnerView {
+                name: name.clone(),
+                slug: slug.to_string(),
+                url: format!(
+                    "{}#{}",
+                    url::site_href(&config.base_path, owners::INDEX_PATH),
+                    anchor(slug)
+                ),
+                source,
+                from: from.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Page `i`'s review as its template sees it.
+pub(super) fn page_review(owners: &Owners, i: usize) -> Option<ReviewView> {
+    let review = owners.of_page(i).review.as_ref()?;
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let text = |d: Option<chrono::NaiveDate>| d.map(human_date).unwrap_or_default();
+    Some(ReviewView {
+        reviewed: date(review.reviewed),
+        reviewed_text: text(review.reviewed),
+        due: date(review.due),
+        due_text: text(review.due),
+        interval: review.interval.map(|i| i.describe()).unwrap_or_default(),
+        status: review.status.map_or("", Status::as_str),
+    })
+}
+
+/// The id of an owner's entry on `/owners/`.
+fn anchor(slug: &str) -> String {
+    format!("owner-{slug}")
+}
+
+/// `(source, from)`: how a page got its owners, in words.
+fn source_text(
+    content: &Content,
+    owners: &Owners,
+    source: Option<&Source>,
+) -> (&'static str, String) {
+    match source {
+        Some(Source::FrontMatter { key }) => ("front matter", (*key).to_string()),
+        Some(Source::Section { page }) => (
+            "section",
+            content
+                .pages
+                .get(*page)
+                .map(|p| p.rel_path.clone())
+                .unwrap_or_default(),
+        ),
+        Some(Source::CodeOwners { line }) => (
+            "CODEOWNERS",
+            format!(
+                "{}:{line}",
+                owners
+                    .codeowners
+                    .as_ref()
+                    .map_or("CODEOWNERS", |c| c.display_path.as_str())
+            ),
+        ),
+        Some(Source::Default) => ("site default", "default_owner".to_string()),
+        None => ("", String::new()),
+    }
+}
+
+/// A page as `/owners/` lists it.
+#[derive(Serialize, Clone)]
+struct PageEntry {
+    title: String,
+    url: String,
+    source_path: String,
+    owned_by: &'static str,
+    reviewed: String,
+    due: String,
+    due_text: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct ActivityEntry {
+    activity: String,
+    every: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct OwnerEntry {
+    name: String,
+    slug: String,
+    anchor: String,
+    ics_url: String,
+    /// Their page on the rhythm's owners, when they own activities.
+    cadence_url: String,
+    pages: Vec<PageEntry>,
+    overdue: Vec<PageEntry>,
+    due_soon: Vec<PageEntry>,
+    activities: Vec<ActivityEntry>,
+}
+
+#[derive(Serialize)]
+struct UnmatchedPattern {
+    line: usize,
+    pattern: String,
+    owners: String,
+}
+
+/// What `owners/index.html` gets as `directory`.
+#[derive(Serialize)]
+struct Directory {
+    today: String,
+    today_text: String,
+    due_within: String,
+    pages: usize,
+    without_owner_count: usize,
+    overdue_count: usize,
+    due_soon_count: usize,
+    owners: Vec<OwnerEntry>,
+    without_owner: Vec<PageEntry>,
+    codeowners_path: String,
+    unmatched_patterns: Vec<UnmatchedPattern>,
+    ics_url: String,
+}
+
+/// What the owner pages are rendered from.
+pub(super) struct OwnerPagesInput<'a> {
+    pub config: &'a Config,
+    pub renderer: &'a Renderer,
+    pub config_value: &'a Value,
+    pub site_view: &'a SiteView,
+    pub content: &'a Content,
+    pub site: &'a Site,
+    pub rhythm: &'a Rhythm,
+}
+
+/// Writes `/owners/` and the review feeds; returns the site paths of the
+/// pages written (a content page at `/owners/` wins).
+pub(super) fn write_owner_pages(
+    input: &OwnerPagesInput,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, BuildError> {
+    let (config, content, owners) = (input.config, input.content, &input.rhythm.owners);
+    let entry = |i: usize| page_entry(input, i);
+    let activities = cadence_owners(input);
+    // Every owner of a page, and every owner of an activity.
+    let mut by_name: BTreeMap<String, OwnerEntry> = BTreeMap::new();
+    for (name, slug) in &owners.slugs {
+        by_name.insert(name.clone(), owner_entry(config, name, slug));
+    }
+    for (i, page) in owners.pages.iter().enumerate() {
+        for name in &page.owners {
+            if let Some(owner) = by_name.get_mut(name) {
+                let listed = entry(i);
+                match page.review.as_ref().and_then(|r| r.status) {
+                    Some(Status::Overdue) => owner.overdue.push(listed.clone()),
+                    Some(Status::DueSoon) => owner.due_soon.push(listed.clone()),
+                    _ => {}
+                }
+                owner.pages.push(listed);
+            }
+        }
+    }
+    for (name, (url, list)) in activities {
+        let key = by_name
+            .keys()
+            .find(|n| n.eq_ignore_ascii_case(&name) || cadence::slug(n) == cadence::slug(&name))
+            .cloned();
+        let owner = match key {
+            Some(key) => by_name.get_mut(&key),
+            None => {
+                let slug = cadence::slug(&name);
+                by_name
+                    .entry(name.clone())
+                    .or_insert_with(|| owner_entry(config, &name, &slug));
+                by_name.get_mut(&name)
+            }
+        };
+        if let Some(owner) = owner {
+            owner.cadence_url = url;
+            owner.activities = list;
+        }
+    }
+    for owner in by_name.values_mut() {
+        owner.overdue.sort_by(|a, b| a.due.cmp(&b.due));
+        owner.due_soon.sort_by(|a, b| a.due.cmp(&b.due));
+    }
+    let without_owner: Vec<PageEntry> = owners
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.owners.is_empty())
+        .map(|(i, _)| entry(i))
+        .collect();
+    let unmatched_patterns = owners
+        .codeowners
+        .as_ref()
+        .map(|file| {
+            file.unmatched
+                .iter()
+                .map(|&r| {
+                    let rule = &file.parsed.rules[r];
+                    UnmatchedPattern {
+                        line: rule.line,
+                        pattern: rule.pattern.clone(),
+                        owners: rule.owners.join(" "),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let directory = Directory {
+        today: owners.today.to_string(),
+        today_text: human_date(owners.today),
+        due_within: owners.due_within.map(|d| d.describe()).unwrap_or_default(),
+        pages: content.pages.len(),
+        without_owner_count: without_owner.len(),
+        overdue_count: owners.overdue(),
+        due_soon_count: owners.count(Status::DueSoon),
+        owners: by_name.into_values().collect(),
+        without_owner,
+        codeowners_path: owners
+            .codeowners
+            .as_ref()
+            .map(|c| c.display_path.clone())
+            .unwrap_or_default(),
+        unmatched_patterns,
+        ics_url: url::site_href(&config.base_path, owners::REVIEWS_ICS_PATH),
+    };
+    write_feeds(input, sink)?;
+    if content
+        .pages
+        .iter()
+        .any(|p| p.url.path == owners::INDEX_PATH)
+    {
+        return Ok(Vec::new());
+    }
+    let nav = match input.site.sections.iter().position(|s| s.dir.is_empty()) {
+        Some(top) => input
+            .site
+            .section_nav(top, &content.pages, &config.base_path),
+        None => Vec::new(),
+    };
+    let context = PageContext {
+        config: input.config_value,
+        page: PageView::generated(
+            "Owners and reviews",
+            "Who owns which pages, which reviews are due, and the recurring activities each owner runs.",
+            owners::INDEX_PATH,
+            config,
+        ),
+        section: None,
+        breadcrumbs: Vec::new(),
+        nav: Nav::Tree(nav),
+        prev: None,
+        next: None,
+        site: input.site_view,
+    };
+    let mut tera = context.to_tera();
+    tera.insert("directory", &directory);
+    let html = input
+        .renderer
+        .render("owners/index.html", &tera)
+        .map_err(BuildError::from)?;
+    sink.write(&output_file(owners::INDEX_PATH), html.as_bytes())?;
+    Ok(vec![owners::INDEX_PATH.to_string()])
+}
+
+fn owner_entry(config: &Config, name: &str, slug: &str) -> OwnerEntry {
+    OwnerEntry {
+        name: name.to_string(),
+        slug: slug.to_string(),
+        anchor: anchor(slug),
+        ics_url: url::site_href(&config.base_path, &owners::owner_ics_path(slug)),
+        cadence_url: String::new(),
+        pages: Vec::new(),
+        overdue: Vec::new(),
+        due_soon: Vec::new(),
+        activities: Vec::new(),
+    }
+}
+
+fn page_entry(input: &OwnerPagesInput, i: usize) -> PageEntry {
+    let owners = &input.rhythm.owners;
+    let page = &input.content.pages[i];
+    let ownership = owners.of_page(i);
+    let review = ownership.review.as_ref();
+    PageEntry {
+        title: input.site.titles[i].clone(),
+        url: page.url.href(&input.config.base_path),
+        source_path: page.rel_path.clone(),
+        owned_by: source_text(input.content, owners, ownership.source.as_ref()).0,
+        reviewed: review
+            .and_then(|r| r.reviewed)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        due: review
+            .and_then(|r| r.due)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        due_text: review
+            .and_then(|r| r.due)
+            .map(human_date)
+            .unwrap_or_default(),
+        status: review.and_then(|r| r.status).map_or("", Status::as_str),
+    }
+}
+
+/// The rhythm's owners: name -> (their cadence page, their activities).
+fn cadence_owners(input: &OwnerPagesInput) -> BTreeMap<String, (String, Vec<ActivityEntry>)> {
+    let view = input.rhythm.index.view(&cadence::index::Filter::default());
+    view.owners
+        .into_iter()
+        .map(|group| {
+            let list = group
+                .activities
+                .iter()
+                .map(|a| ActivityEntry {
+                    activity: a.activity.clone(),
+                    every: a
+                        .every
+                        .iter()
+                        .map(|e| e.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" / "),
+                    url: a.url.clone(),
+                })
+                .collect();
+            (group.name, (group.url, list))
+        })
+        .collect()
+}
+
+/// The review feeds: the site's, and one per owner of a page.
+fn write_feeds(input: &OwnerPagesInput, sink: &dyn Sink) -> Result<(), BuildError> {
+    let (config, content, owners) = (input.config, input.content, &input.rhythm.owners);
+    let events: Vec<(usize, ReviewEvent)> = owners
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let review = p.review.as_ref()?;
+            let page = &content.pages[i];
+            Some((
+                i,
+                ReviewEvent {
+                    id: match cadence::slug(&page.url.path) {
+                        s if s.is_empty() => "home".into(),
+                        s => s,
+                    },
+                    title: &input.site.titles[i],
+                    url: page.url.permalink(&config.base_url),
+                    due: review.due?,
+                    reviewed: review.reviewed,
+                    owners: &p.owners,
+                    source: &page.rel_path,
+                },
+            ))
+        })
+        .collect();
+    let host = config
+        .internal_hosts
+        .first()
+        .map_or("handbook", String::as_str);
+    let name = format!("{}: reviews due", config.site.title);
+    let info = cadence::ical::FeedInfo {
+        name: &name,
+        description: "The day each page's next review is due.",
+        host,
+        start: owners.today,
+    };
+    sink.write(
+        &output_file(owners::REVIEWS_ICS_PATH),
+        review_feed::calendar(&info, events.iter().map(|(_, e)| e)).as_bytes(),
+    )?;
+    let mut per_owner: BTreeMap<&str, Vec<&ReviewEvent>> = owners
+        .slugs
+        .keys()
+        .map(|name| (name.as_str(), Vec::new()))
+        .collect();
+    for (i, event) in &events {
+        for name in &owners.pages[*i].owners {
+            per_owner.entry(name.as_str()).or_default().push(event);
+        }
+    }
+    for (name, list) in per_owner {
+        let feed_name = format!("{}: reviews due for {name}", config.site.title);
+        let info = cadence::ical::FeedInfo {
+            name: &feed_name,
+            ..info
+        };
+        sink.write(
+            &output_file(&owners::owner_ics_path(owners.slug_of(name))),
+            review_feed::calendar(&info, list).as_bytes(),
+        )?;
+    }
+    Ok(())
+}
