@@ -177,8 +177,7 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
             } else {
                 format!(" <i class=\"fas fa-{icon}\"></i>")
             };
-            let text =
-                read(&rel) + &format!("\nA new paragraph with the word step{step}.{icon}\n");
+            let text = read(&rel) + &format!("\nA new paragraph with the word step{step}.{icon}\n");
             (format!("body of {rel}"), vec![write(&rel, &text)])
         }
         2 => {

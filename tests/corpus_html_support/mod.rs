@@ -31,7 +31,13 @@ const FOOTER: &str = "<footer class=\"doc-footer\">";
 /// have none (redirects, generated listings).
 pub fn content_region(html: &str) -> Option<&str> {
     let start = html.find(CONTENT_START)? + CONTENT_START.len();
-    let footer = html[start..].find(FOOTER).map_or(html.len(), |i| start + i);
+    // Content pages end at their footer; generated ones (`/owners/`) with
+    // their article.
+    let footer = [FOOTER, "</article>"]
+        .iter()
+        .filter_map(|marker| html[start..].find(marker))
+        .min()
+        .map_or(html.len(), |i| start + i);
     let end = html[start..footer].rfind(CONTENT_END)? + start;
     Some(&html[start..end])
 }
