@@ -309,24 +309,25 @@ fn push_junit_errors(out: &mut String, errors: &[ReportedError]) {
     out.push_str("  </testsuite>\n");
 }
 
+/// One issue of a GitLab Code Quality report (`check` and `review`).
 #[derive(Serialize)]
-struct CodeQualityIssue {
-    description: String,
-    check_name: &'static str,
-    fingerprint: String,
-    severity: &'static str,
-    location: CodeQualityLocation,
+pub(crate) struct CodeQualityIssue {
+    pub description: String,
+    pub check_name: &'static str,
+    pub fingerprint: String,
+    pub severity: &'static str,
+    pub location: CodeQualityLocation,
 }
 
 #[derive(Serialize)]
-struct CodeQualityLocation {
-    path: String,
-    lines: CodeQualityLines,
+pub(crate) struct CodeQualityLocation {
+    pub path: String,
+    pub lines: CodeQualityLines,
 }
 
 #[derive(Serialize)]
-struct CodeQualityLines {
-    begin: usize,
+pub(crate) struct CodeQualityLines {
+    pub begin: usize,
 }
 
 /// GitLab Code Quality report: a JSON array of issues. `path_prefix` turns

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::build::{self, Loaded};
-use crate::check;
+use crate::check::{self, CodeQualityIssue, CodeQualityLines, CodeQualityLocation};
 use crate::config::review::{Interval, OverdueSeverity};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, LineIndex, Severity};
@@ -302,26 +302,6 @@ pub fn to_junit(result: &ReviewResult) -> String {
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
-}
-
-#[derive(Serialize)]
-struct CodeQualityIssue {
-    description: String,
-    check_name: &'static str,
-    fingerprint: String,
-    severity: &'static str,
-    location: CodeQualityLocation,
-}
-
-#[derive(Serialize)]
-struct CodeQualityLocation {
-    path: String,
-    lines: CodeQualityLines,
-}
-
-#[derive(Serialize)]
-struct CodeQualityLines {
-    begin: usize,
 }
 
 /// GitLab Code Quality: an issue per review listed (overdue: major, due
