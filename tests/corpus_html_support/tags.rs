@@ -50,8 +50,8 @@ pub fn read(html: &str) -> Written {
             at = lt + rest.find('>').map_or(rest.len(), |i| i + 1);
             continue;
         }
-        if rest.starts_with("<!--") {
-            at = rest[4..].find("-->").map_or(html.len(), |i| lt + 4 + i + 3);
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            at = comment.find("-->").map_or(html.len(), |i| lt + 4 + i + 3);
             continue;
         }
         if rest.starts_with("<!") || rest.starts_with("<?") {
