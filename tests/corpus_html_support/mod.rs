@@ -31,7 +31,9 @@ const FOOTER: &str = "<footer class=\"doc-footer\">";
 /// have none (redirects, generated listings).
 pub fn content_region(html: &str) -> Option<&str> {
     let start = html.find(CONTENT_START)? + CONTENT_START.len();
-    let footer = html[start..].find(FOOTER).map_or(html.len(), |i| start + i);
+    // Generated pages (`/owners/`) have other templates: only pages with
+    // the content page's footer are read.
+    let footer = start + html[start..].find(FOOTER)?;
     let end = html[start..footer].rfind(CONTENT_END)? + start;
     Some(&html[start..end])
 }
