@@ -15,8 +15,10 @@
 //! - a block element a paragraph cannot hold (`<p><h4>`) ends the
 //!   paragraph first, and a list item, row or cell the next one, as the
 //!   HTML parser would, so the page's tags say what the browser builds;
-//! - `<image>` is `<img>`, and a cell written straight into a table gets
-//!   its row, as the HTML parser reads them.
+//! - `<image>` is `<img>`, a cell written straight into a table gets its
+//!   row, table parts outside a table are left out, a link in a link ends
+//!   the first, `<i/>` is `<i></i>`, and a comment never ended ends with the
+//!   content: the page's tags say what the HTML parser builds.
 //!
 //! Two linear passes: the first matches each start tag with its own end
 //! tag, the second writes the page with the changes.
@@ -243,6 +245,9 @@ const HOLDS_TEXT: &[&str] = &[
 enum Kind {
     Start,
     End,
+    /// A comment (`<!--`) or declaration (`<!x`) never ended: a browser
+    /// reads the rest of the document, theme and all, as part of it.
+    Unended,
 }
 
 #[derive(Debug)]
@@ -270,12 +275,29 @@ fn tags(html: &str) -> Vec<Tag> {
     let mut at = 0;
     while let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
         let rest = &html[lt..];
-        if rest.starts_with("<!--") {
-            at = rest.find("-->").map_or(html.len(), |i| lt + i + 3);
+        let (opener, closer) = match rest.as_bytes().get(1) {
+            Some(b'!') if rest.starts_with("<!--") => ("<!--", "-->"),
+            Some(b'!' | b'?') => ("<!", ">"),
+            _ => ("", ""),
+        };
+        // `<!-->` and `<!--->` are whole (empty) comments to the parser.
+        if rest.starts_with("<!-->") || rest.starts_with("<!--->") {
+            at = lt + rest.find('>').map_or(rest.len(), |i| i + 1);
             continue;
         }
-        if rest.starts_with("<!") || rest.starts_with("<?") {
-            at = rest.find('>').map_or(html.len(), |i| lt + i + 1);
+        if !opener.is_empty() {
+            match rest[opener.len()..].find(closer) {
+                Some(i) => at = lt + opener.len() + i + closer.len(),
+                None => {
+                    tags.push(Tag {
+                        kind: Kind::Unended,
+                        name: closer.to_string(),
+                        range: lt..html.len(),
+                        self_closed: false,
+                    });
+                    at = html.len();
+                }
+            }
             continue;
         }
         let kind = if rest.starts_with("</") {
@@ -362,7 +384,7 @@ fn closed_by_own_end(tags: &[Tag]) -> Vec<bool> {
                 stack.push(i);
                 *open_by_name.entry(&tag.name).or_default() += 1;
             }
-            Kind::Start => {}
+            Kind::Start | Kind::Unended => {}
             Kind::End => {
                 if open_by_name.get(tag.name.as_str()).copied().unwrap_or(0) == 0 {
                     continue;
@@ -404,6 +426,20 @@ fn edits(html: &str) -> Option<Vec<(Range<usize>, String)>> {
         let name = tag.name.as_str();
         let foreign = stack.last().is_some_and(|o| o.foreign);
         let at = tag.range.start;
+        if tag.kind == Kind::Unended {
+            // Ended with the content, so the page's own end stays out of it.
+            edits.push((html.len()..html.len(), tag.name.clone()));
+            continue;
+        }
+        // Table parts outside a table: the parser leaves the tags out.
+        let table_part = matches!(
+            name,
+            "td" | "th" | "tr" | "tbody" | "thead" | "tfoot" | "caption" | "col" | "colgroup"
+        );
+        if table_part && !foreign && open_by_name.get("table").copied().unwrap_or(0) == 0 {
+            edits.push((tag.range.clone(), String::new()));
+            continue;
+        }
         if tag.kind == Kind::End {
             if open_by_name.get(name).copied().unwrap_or(0) == 0 {
                 // Nothing to close: `</br>` is a line break to the parser,
@@ -440,6 +476,26 @@ fn edits(html: &str) -> Option<Vec<(Range<usize>, String)>> {
         if is_void(tag) {
             continue;
         }
+        // `<i class="icon"/>`: HTML ignores the `/` and the element stays
+        // open; written empty, as kramdown writes it.
+        if tag.self_closed {
+            let slash = tag.range.end - 2;
+            edits.push((slash..tag.range.end, format!("></{name}>")));
+            continue;
+        }
+        // A link inside a link: the parser ends the first one there.
+        if name == "a" && open_by_name.get("a").copied().unwrap_or(0) > 0 {
+            while let Some(open) = stack.pop() {
+                if let Some(count) = open_by_name.get_mut(open.name) {
+                    *count -= 1;
+                }
+                let was_link = open.name == "a";
+                close(open, at, &mut edits);
+                if was_link {
+                    break;
+                }
+            }
+        }
         let in_text = stack.last().is_some_and(|o| HOLDS_TEXT.contains(&o.name));
         let unknown = !KNOWN.contains(&name);
         let block = ENDS_PARAGRAPH.contains(&name) && name != "p";
@@ -449,6 +505,21 @@ fn edits(html: &str) -> Option<Vec<(Range<usize>, String)>> {
                 crate::escape::html(&html[tag.range.clone()]),
             ));
             continue;
+        }
+        // A block in a paragraph ends it, and the inline elements open in
+        // it (`<p><b>bold <div>`): the parser would close them there and
+        // open them again inside the block.
+        if ENDS_PARAGRAPH.contains(&name) {
+            let inline = |o: &Open| HOLDS_TEXT.contains(&o.name) && !is_text_block(o.name);
+            let paragraph = stack.iter().rposition(|o| !inline(o));
+            if let Some(p) = paragraph.filter(|&p| stack[p].name == "p" && p + 1 < stack.len()) {
+                for open in stack.drain(p + 1..).rev().collect::<Vec<_>>() {
+                    if let Some(count) = open_by_name.get_mut(open.name) {
+                        *count -= 1;
+                    }
+                    close(open, at, &mut edits);
+                }
+            }
         }
         // What the new element ends, as the HTML parser ends it.
         while let Some(top) = stack.last() {
@@ -493,6 +564,11 @@ fn edits(html: &str) -> Option<Vec<(Range<usize>, String)>> {
         close(open, html.len(), &mut edits);
     }
     (!edits.is_empty()).then_some(edits)
+}
+
+/// A paragraph or heading: text, but a block.
+fn is_text_block(name: &str) -> bool {
+    matches!(name, "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
 fn apply(html: &str, edits: &[(Range<usize>, String)]) -> String {
@@ -574,6 +650,28 @@ mod tests {
         assert_eq!(
             b("<table><tr><td>a</td></tr><td>b</td></tr></table>"),
             "<table><tr><td>a</td></tr><tr><td>b</td></tr></table>"
+        );
+    }
+
+    #[test]
+    fn what_the_parser_would_read_otherwise_is_written_as_it_reads_it() {
+        assert_eq!(
+            b("<p>a <!-- never ended</p>"),
+            "<p>a <!-- never ended</p>--></p>"
+        );
+        assert_eq!(b("<p>a <!--> <b>b</b></p>"), "<p>a <!--> <b>b</b></p>");
+        assert_eq!(
+            b("<p>a <i class=\"x\"/> b</p>"),
+            "<p>a <i class=\"x\"></i> b</p>"
+        );
+        assert_eq!(b("<p><td>cell</td></p>"), "<p>cell</p>");
+        assert_eq!(
+            b("<a href=a>one <a href=b>two</a></a>"),
+            "<a href=a>one </a><a href=b>two</a>"
+        );
+        assert_eq!(
+            b("<p><b>bold <div>block</div> more</b></p>"),
+            "<p><b>bold </b></p><div>block</div> more"
         );
     }
 

@@ -79,9 +79,11 @@ fn flush<'a>(
         && run
             .windows(2)
             .all(|w| text[w[0].1.end..w[1].1.start].trim().is_empty());
-    let source = &text[start..end];
-    let wanted = source.contains("](") || source.contains("**");
-    if !contiguous || !wanted {
+    let wanted = contiguous && {
+        let source = &text[start..end];
+        source.contains("](") || source.contains("**")
+    };
+    if !wanted {
         out.append(run);
         return;
     }

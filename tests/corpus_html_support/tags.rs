@@ -45,8 +45,13 @@ pub fn read(html: &str) -> Written {
     let mut at = 0;
     while let Some(lt) = html[at..].find('<').map(|i| at + i) {
         let rest = &html[lt..];
-        if rest.starts_with("<!--") {
-            at = rest.find("-->").map_or(html.len(), |i| lt + i + 3);
+        if rest.starts_with("<!-->") || rest.starts_with("<!--->") {
+            // Whole (empty) comments to the parser.
+            at = lt + rest.find('>').map_or(rest.len(), |i| i + 1);
+            continue;
+        }
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            at = comment.find("-->").map_or(html.len(), |i| lt + 4 + i + 3);
             continue;
         }
         if rest.starts_with("<!") || rest.starts_with("<?") {
