@@ -471,3 +471,78 @@ fn a_tech_docs_handbook_reviews_every_page() {
     assert!(home.contains("Owned by <a href=\"/owners/#owner-ops-manual\">#ops-manual</a>"));
     assert!(home.contains("next review due <time datetime=\"2025-06-30\">30 Jun 2025</time>"));
 }
+
+/// With the build cache on, a build on another day or after a CODEOWNERS
+/// edit gives the bytes a clean build gives: what pages and `/owners/` show
+/// of owners and reviews is in the page cache's keys.
+#[test]
+fn the_build_cache_follows_the_day_and_codeowners() {
+    let files = [
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("CODEOWNERS", "/content/ops/ @ops\n"),
+        (
+            "site.toml",
+            "title = \"T\"\n[review]\nevery = \"1 month\"\n",
+        ),
+        (
+            "content/index.md",
+            "---\ntitle: Home\nreviewed: 2025-01-15\n---\n# Home\n",
+        ),
+        (
+            "content/ops/run.md",
+            "---\nreviewed: 2025-02-10\n---\n# Run\n",
+        ),
+        ("content/ops/more.md", "# More\n"),
+    ];
+    let cached = common::site(&files);
+    let build = |dir: &Path, today: &str, cache: &str| {
+        let output = common::handbook()
+            .current_dir(dir)
+            .env("HANDBOOK_CACHE_DIR", cache)
+            .args(["build", "--today", today])
+            .output()
+            .expect("build");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+    let outputs = |dir: &Path| -> Vec<String> {
+        [
+            "owners/index.html",
+            "index.html",
+            "ops/run/index.html",
+            "owners/ops.ics",
+        ]
+        .iter()
+        .map(|f| read(&dir.join("public").join(f)))
+        .collect()
+    };
+    let clean = |today: &str, codeowners: &str| {
+        let dir = common::site(&files);
+        std::fs::write(dir.path().join("CODEOWNERS"), codeowners).expect("write");
+        build(dir.path(), today, "");
+        outputs(dir.path())
+    };
+    build(cached.path(), "2025-02-01", ".handbook-cache");
+    assert_eq!(
+        outputs(cached.path()),
+        clean("2025-02-01", "/content/ops/ @ops\n")
+    );
+    // Home is due 15 February; run.md on 10 March.
+    let later = build(cached.path(), "2025-03-01", ".handbook-cache");
+    assert!(later.contains("1 review overdue"), "{later}");
+    assert_eq!(
+        outputs(cached.path()),
+        clean("2025-03-01", "/content/ops/ @ops\n")
+    );
+    std::fs::write(
+        cached.path().join("CODEOWNERS"),
+        "/content/ops/ @ops @sre\n",
+    )
+    .expect("edit");
+    let edited = build(cached.path(), "2025-03-01", ".handbook-cache");
+    assert!(!edited.contains("Up to date"), "{edited}");
+    let now = outputs(cached.path());
+    assert!(now[2].contains("@sre"));
+    assert_eq!(now, clean("2025-03-01", "/content/ops/ @ops @sre\n"));
+}

@@ -105,7 +105,7 @@ fn source_text(
 }
 
 /// A page as `/owners/` lists it.
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 struct PageEntry {
     title: String,
     url: String,
@@ -132,6 +132,9 @@ struct OwnerEntry {
     ics_url: String,
     /// Their page on the rhythm's owners, when they own activities.
     cadence_url: String,
+    /// Every page they own.
+    page_count: usize,
+    /// Their pages with no review overdue or due soon.
     pages: Vec<PageEntry>,
     overdue: Vec<PageEntry>,
     due_soon: Vec<PageEntry>,
@@ -145,11 +148,11 @@ struct UnmatchedPattern {
     owners: String,
 }
 
-/// What `owners/index.html` gets as `directory`.
+/// What `owners/index.html` gets as `directory`. Not the day itself: the
+/// page is kept from the last build while every review's status is the
+/// same (see [`crate::owners::Owners::fingerprint`]).
 #[derive(Serialize)]
 struct Directory {
-    today: String,
-    today_text: String,
     due_within: String,
     pages: usize,
     without_owner_count: usize,
@@ -180,6 +183,7 @@ pub(super) fn write_owner_pages(
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
     let (config, content, owners) = (input.config, input.content, &input.rhythm.owners);
+    let mut timings = crate::timings::Timings::start();
     let entry = |i: usize| page_entry(input, i);
     let activities = cadence_owners(input);
     // Every owner of a page, and every owner of an activity.
@@ -190,13 +194,14 @@ pub(super) fn write_owner_pages(
     for (i, page) in owners.pages.iter().enumerate() {
         for name in &page.owners {
             if let Some(owner) = by_name.get_mut(name) {
+                // Each page once: under its review's status, or with the rest.
                 let listed = entry(i);
+                owner.page_count += 1;
                 match page.review.as_ref().and_then(|r| r.status) {
-                    Some(Status::Overdue) => owner.overdue.push(listed.clone()),
-                    Some(Status::DueSoon) => owner.due_soon.push(listed.clone()),
-                    _ => {}
+                    Some(Status::Overdue) => owner.overdue.push(listed),
+                    Some(Status::DueSoon) => owner.due_soon.push(listed),
+                    _ => owner.pages.push(listed),
                 }
-                owner.pages.push(listed);
             }
         }
     }
@@ -224,13 +229,18 @@ pub(super) fn write_owner_pages(
         owner.overdue.sort_by(|a, b| a.due.cmp(&b.due));
         owner.due_soon.sort_by(|a, b| a.due.cmp(&b.due));
     }
-    let without_owner: Vec<PageEntry> = owners
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.owners.is_empty())
-        .map(|(i, _)| entry(i))
-        .collect();
+    // A site that names no owner at all gets the count, not every page.
+    let without_owner: Vec<PageEntry> = if owners.slugs.is_empty() {
+        Vec::new()
+    } else {
+        owners
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.owners.is_empty())
+            .map(|(i, _)| entry(i))
+            .collect()
+    };
     let unmatched_patterns = owners
         .codeowners
         .as_ref()
@@ -249,11 +259,9 @@ pub(super) fn write_owner_pages(
         })
         .unwrap_or_default();
     let directory = Directory {
-        today: owners.today.to_string(),
-        today_text: human_date(owners.today),
         due_within: owners.due_within.map(|d| d.describe()).unwrap_or_default(),
         pages: content.pages.len(),
-        without_owner_count: without_owner.len(),
+        without_owner_count: owners.without_owner(),
         overdue_count: owners.overdue(),
         due_soon_count: owners.count(Status::DueSoon),
         owners: by_name.into_values().collect(),
@@ -302,6 +310,7 @@ pub(super) fn write_owner_pages(
         .render("owners/index.html", &tera)
         .map_err(BuildError::from)?;
     sink.write(&output_file(owners::INDEX_PATH), html.as_bytes())?;
+    timings.mark("owners: page");
     Ok(vec![owners::INDEX_PATH.to_string()])
 }
 
@@ -312,6 +321,7 @@ fn owner_entry(config: &Config, name: &str, slug: &str) -> OwnerEntry {
         anchor: anchor(slug),
         ics_url: url::site_href(&config.base_path, &owners::owner_ics_path(slug)),
         cadence_url: String::new(),
+        page_count: 0,
         pages: Vec::new(),
         overdue: Vec::new(),
         due_soon: Vec::new(),

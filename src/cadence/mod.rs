@@ -181,7 +181,9 @@ pub fn collect(
             .diagnostics
             .push(owner_collision(&rhythm, pages, &collision));
     }
+    let mut timings = crate::timings::Timings::start();
     rhythm.owners = crate::owners::collect(config, pages, slug);
+    timings.mark("owners");
     rhythm
         .diagnostics
         .extend(rhythm.owners.diagnostics.iter().cloned());

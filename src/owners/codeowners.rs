@@ -130,7 +130,7 @@ impl CodeOwners {
     /// in each section the last rule that matches decides; the sections'
     /// owners add up, in the order of the file.
     pub fn owners_of(&self, path: &str) -> Match {
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let segments = segments(path);
         let mut decided: Vec<Option<usize>> = vec![None; self.sections.len()];
         let mut settled = 0;
         for (i, rule) in self.rules.iter().enumerate().rev() {
@@ -168,12 +168,30 @@ impl CodeOwners {
         result
     }
 
-    /// Whether rule `i` matches `path`.
-    pub fn rule_matches(&self, i: usize, path: &str) -> bool {
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    /// Whether rule `i` matches a path given as its segments
+    /// ([`segments`]).
+    pub fn rule_matches(&self, i: usize, path: &[&str]) -> bool {
         self.rules
             .get(i)
-            .is_some_and(|rule| rule.glob.matches(&segments))
+            .is_some_and(|rule| rule.glob.matches(path))
+    }
+
+    /// The path rule `i` names when it is an anchored pattern without
+    /// wildcards that covers what is below it (`/content/people/`): it
+    /// matches exactly the paths at or below that one.
+    pub fn plain_path(&self, i: usize) -> Option<String> {
+        let glob = &self.rules.get(i)?.glob;
+        if !glob.anchored || !glob.contents {
+            return None;
+        }
+        let mut path = Vec::with_capacity(glob.segments.len());
+        for segment in &glob.segments {
+            match segment {
+                Segment::Literal(text) => path.push(text.as_str()),
+                _ => return None,
+            }
+        }
+        (!path.is_empty()).then(|| path.join("/"))
     }
 
     /// Whether rule `i` can only match paths outside `prefix` (a folder
@@ -196,6 +214,11 @@ impl CodeOwners {
         }
         false
     }
+}
+
+/// A `/`-separated path's segments.
+pub fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
 impl Rule {
@@ -353,21 +376,47 @@ fn match_segments(pattern: &[Segment], path: &[&str]) -> bool {
 }
 
 /// `*`, `?`, `[...]` (with `!`/`^` negation and ranges) and `\x` within
-/// one segment.
+/// one segment. Greedy with one backtracking point (the last `*`), so a
+/// pattern of many stars takes time proportional to pattern x text, never
+/// exponential.
 fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| wildcard(rest, &text[skip..])),
-        Some((b'?', rest)) => !text.is_empty() && wildcard(rest, &text[1..]),
-        Some((b'[', rest)) => match (class(rest), text.split_first()) {
-            (Some((set, after)), Some((&c, tail))) => in_class(set, c) && wildcard(after, tail),
-            (None, Some((&c, tail))) => c == b'[' && wildcard(rest, tail),
-            _ => false,
-        },
-        Some((b'\\', rest)) if !rest.is_empty() => {
-            text.first() == Some(&rest[0]) && wildcard(&rest[1..], &text[1..])
+    let (mut p, mut t) = (0, 0);
+    // (pattern position after the last `*`, text position it took up to)
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if pattern.get(p) == Some(&b'*') {
+            p += 1;
+            star = Some((p, t));
+            continue;
         }
-        Some((&p, rest)) => text.first() == Some(&p) && wildcard(rest, &text[1..]),
+        if let Some(next) = step(pattern, p, text[t]) {
+            p = next;
+            t += 1;
+            continue;
+        }
+        match star {
+            Some((after_star, taken)) => {
+                p = after_star;
+                t = taken + 1;
+                star = Some((after_star, taken + 1));
+            }
+            None => return false,
+        }
+    }
+    pattern[p.min(pattern.len())..].iter().all(|&b| b == b'*')
+}
+
+/// Where the pattern continues when its element at `p` (not a `*`) matches
+/// the byte `c`.
+fn step(pattern: &[u8], p: usize, c: u8) -> Option<usize> {
+    match *pattern.get(p)? {
+        b'?' => Some(p + 1),
+        b'[' => match class(&pattern[p + 1..]) {
+            Some((set, after)) => in_class(set, c).then_some(pattern.len() - after.len()),
+            None => (c == b'[').then_some(p + 1),
+        },
+        b'\\' if p + 1 < pattern.len() => (pattern[p + 1] == c).then_some(p + 2),
+        b => (b == c).then_some(p + 1),
     }
 }
 

@@ -173,3 +173,47 @@ fn pattern_spans_point_at_the_pattern() {
     let text = "# c\n  /docs/ @a\n";
     assert_eq!(&text[pattern_span(text, 2)], "/docs/");
 }
+
+#[test]
+fn plain_paths_are_anchored_patterns_without_wildcards() {
+    let parsed =
+        CodeOwners::parse("/content/people/ @a\ncontent/x.md @b\n*.md @c\n/docs/* @d\napps/ @e\n");
+    let plain: Vec<Option<String>> = (0..5).map(|i| parsed.plain_path(i)).collect();
+    assert_eq!(
+        plain,
+        [
+            Some("content/people".to_string()),
+            Some("content/x.md".to_string()),
+            None,
+            None,
+            None
+        ]
+    );
+}
+
+#[test]
+fn wildcards_within_a_segment() {
+    for (pattern, text, expected) in [
+        ("*.md", "a.md", true),
+        ("*.md", "a.mdx", false),
+        ("a*b*c", "aXXbYYc", true),
+        ("a*b*c", "aXXbYY", false),
+        ("?.md", "a.md", true),
+        ("?.md", "ab.md", false),
+        ("[abc]*", "b1", true),
+        ("[!abc]*", "b1", false),
+        ("[a-c]x", "bx", true),
+        ("\\*x", "*x", true),
+        ("\\*x", "ax", false),
+        ("**", "anything", true),
+        ("", "", true),
+    ] {
+        assert_eq!(wildcard(pattern.as_bytes(), text.as_bytes()), expected, "{pattern} on {text}");
+    }
+    // Many stars against a long name that does not match: quick.
+    let pattern = "*a".repeat(40) + "b";
+    let text = "a".repeat(4000);
+    let started = std::time::Instant::now();
+    assert!(!wildcard(pattern.as_bytes(), text.as_bytes()));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}

@@ -10,7 +10,7 @@ use super::review::{parse_date, Interval};
 use super::PageReview;
 use crate::config::review::ReviewSettings;
 use crate::content::{front_matter, Page};
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 
 /// The fields read here, in the order their owners are listed.
 pub const FRONT_MATTER_KEYS: &[&str] = &[
@@ -45,10 +45,10 @@ pub(super) fn read(page: &Page, settings: &ReviewSettings) -> Declared {
         return declared;
     }
     let mut lines: Option<LineIndex> = None;
-    let mut error = |key: &str, message: String, help: &str| {
+    let mut at_field = |severity: Severity, key: &str, message: String, help: &str| {
         let span = value_span(page, key);
         let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
-        let mut d = Diagnostic::error("review", message)
+        let mut d = Diagnostic::new(severity, "review", message)
             .in_file(page.rel_path.clone())
             .at_location(lines.location(&page.text, span));
         if !help.is_empty() {
@@ -74,7 +74,8 @@ pub(super) fn read(page: &Page, settings: &ReviewSettings) -> Declared {
                 }
             }
             None => declared.diagnostics.push(
-                error(
+                at_field(
+                    Severity::Error,
                     key,
                     format!(
                         "`{key}` must be a name or a list of names, not {}",
@@ -96,7 +97,8 @@ pub(super) fn read(page: &Page, settings: &ReviewSettings) -> Declared {
             Some(date) => Some((date, key)),
             None => {
                 declared.diagnostics.push(
-                    error(
+                    at_field(
+                        Severity::Error,
                         key,
                         format!("`{key}` is not a date: {}", shown(value)),
                         "write the date as YYYY-MM-DD, e.g. 2024-10-21",
@@ -115,7 +117,8 @@ pub(super) fn read(page: &Page, settings: &ReviewSettings) -> Declared {
             Some(interval) => Some(interval),
             None => {
                 declared.diagnostics.push(
-                    error(
+                    at_field(
+                        Severity::Error,
                         "review_in",
                         format!("`review_in` is not an interval: {}", shown(value)),
                         "write it as `6 months`, `1 year`, `2 weeks` or `90 days`",
@@ -128,13 +131,13 @@ pub(super) fn read(page: &Page, settings: &ReviewSettings) -> Declared {
     };
     if interval.is_some() && reviewed.is_none() && !extra.contains_key("last_reviewed_on") {
         declared.diagnostics.push(
-            error(
+            at_field(
+                Severity::Warning,
                 "review_in",
                 "`review_in` has no review date to count from".into(),
                 "add `last_reviewed_on: YYYY-MM-DD` (the day of the last review)",
             )
-            .with_label("from when?")
-            .into_warning(),
+            .with_label("from when?"),
         );
     }
     let interval = interval.or_else(|| settings.interval_for(page.dir()));
@@ -146,13 +149,13 @@ pub(super) fn read(page: &Page, settings: &ReviewSettings) -> Declared {
     if let (Some((by, _)), Some((on, _))) = (review_by, reviewed) {
         if by < on {
             declared.diagnostics.push(
-                error(
+                at_field(
+                    Severity::Warning,
                     "review_by",
                     format!("`review_by` ({by}) is before the last review ({on})"),
                     "",
                 )
-                .with_label("before the review")
-                .into_warning(),
+                .with_label("before the review"),
             );
         }
     }
@@ -240,15 +243,4 @@ fn value_span(page: &Page, key: &str) -> Range<usize> {
     }
     let start = key_span.end + colon + 1 + (after.len() - after.trim_start().len());
     start..start + value.len()
-}
-
-trait IntoWarning {
-    fn into_warning(self) -> Self;
-}
-
-impl IntoWarning for Diagnostic {
-    fn into_warning(mut self) -> Self {
-        self.severity = crate::diagnostics::Severity::Warning;
-        self
-    }
 }

@@ -15,7 +15,7 @@ pub mod codeowners;
 mod front;
 pub mod review;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -375,10 +375,23 @@ fn unmatched_rules(
     repo_path: &(dyn Fn(&Page) -> String + Sync),
 ) -> Vec<usize> {
     let paths: Vec<String> = pages.iter().map(repo_path).collect();
+    let paths: Vec<Vec<&str>> = paths.iter().map(|p| codeowners::segments(p)).collect();
+    // Every folder above a page and every page: a rule that is a plain
+    // path (`/content/people/`) matches a page when its path is one of
+    // them, without trying it on each page.
+    let mut prefixes: HashSet<String> = HashSet::new();
+    for path in &paths {
+        for len in 1..=path.len() {
+            prefixes.insert(path[..len].join("/"));
+        }
+    }
     (0..parsed.rules.len())
         .into_par_iter()
         .filter(|&i| !parsed.rule_outside(i, content_prefix))
-        .filter(|&i| !paths.iter().any(|p| parsed.rule_matches(i, p)))
+        .filter(|&i| match parsed.plain_path(i) {
+            Some(path) => !prefixes.contains(&path),
+            None => !paths.iter().any(|p| parsed.rule_matches(i, p)),
+        })
         .collect()
 }
 
