@@ -68,6 +68,69 @@ pub(super) fn page_review(owners: &Owners, i: usize) -> Option<ReviewView> {
     })
 }
 
+/// "Owned by A, B · Reviewed 21 Oct 2024 · next review due 21 Apr 2025"
+/// (marked when due soon or overdue), as the default theme shows it under
+/// the title; empty when the page has neither.
+pub(super) fn ownership_html(owners: &[OwnerView], review: Option<&ReviewView>) -> String {
+    use crate::escape::html_into;
+    if owners.is_empty() && review.is_none() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(256);
+    out.push_str("<p class=\"doc-ownership\">");
+    if !owners.is_empty() {
+        out.push_str("<span class=\"doc-owners\">Owned by ");
+        for (k, owner) in owners.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("<a href=\"");
+            html_into(&owner.url, &mut out);
+            out.push_str("\">");
+            html_into(&owner.name, &mut out);
+            out.push_str("</a>");
+        }
+        out.push_str("</span>");
+    }
+    if let Some(r) = review {
+        if !owners.is_empty() {
+            out.push_str("<span aria-hidden=\"true\"> · </span>");
+        }
+        out.push_str(match r.status {
+            "overdue" => "<span class=\"doc-review is-overdue\">",
+            "due-soon" => "<span class=\"doc-review is-due-soon\">",
+            _ => "<span class=\"doc-review\">",
+        });
+        let time = |out: &mut String, date: &str, text: &str| {
+            out.push_str("<time datetime=\"");
+            out.push_str(date);
+            out.push_str("\">");
+            out.push_str(text);
+            out.push_str("</time>");
+        };
+        if !r.reviewed.is_empty() {
+            out.push_str("Reviewed ");
+            time(&mut out, &r.reviewed, &r.reviewed_text);
+        }
+        if !r.due.is_empty() {
+            out.push_str(if r.reviewed.is_empty() {
+                "Review due "
+            } else {
+                " · next review due "
+            });
+            time(&mut out, &r.due, &r.due_text);
+        }
+        out.push_str(match r.status {
+            "overdue" => " <strong class=\"review-flag\">Overdue</strong>",
+            "due-soon" => " <strong class=\"review-flag\">Due soon</strong>",
+            _ => "",
+        });
+        out.push_str("</span>");
+    }
+    out.push_str("</p>");
+    out
+}
+
 /// The id of an owner's entry on `/owners/`.
 fn anchor(slug: &str) -> String {
     format!("owner-{slug}")
@@ -383,34 +446,33 @@ fn cadence_owners(input: &OwnerPagesInput) -> BTreeMap<String, (String, Vec<Acti
 /// The review feeds: the site's, and one per owner of a page.
 fn write_feeds(input: &OwnerPagesInput, sink: &dyn Sink) -> Result<(), BuildError> {
     let (config, content, owners) = (input.config, input.content, &input.rhythm.owners);
-    let events: Vec<(usize, ReviewEvent)> = owners
+    let host = config
+        .internal_hosts
+        .first()
+        .map_or("handbook", String::as_str);
+    // Each page's event, written once.
+    let events: Vec<(usize, String)> = owners
         .pages
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
             let review = p.review.as_ref()?;
             let page = &content.pages[i];
-            Some((
-                i,
-                ReviewEvent {
-                    id: match cadence::slug(&page.url.path) {
-                        s if s.is_empty() => "home".into(),
-                        s => s,
-                    },
-                    title: &input.site.titles[i],
-                    url: page.url.permalink(&config.base_url),
-                    due: review.due?,
-                    reviewed: review.reviewed,
-                    owners: &p.owners,
-                    source: &page.rel_path,
+            let event = ReviewEvent {
+                id: match cadence::slug(&page.url.path) {
+                    s if s.is_empty() => "home".into(),
+                    s => s,
                 },
-            ))
+                title: &input.site.titles[i],
+                url: page.url.permalink(&config.base_url),
+                due: review.due?,
+                reviewed: review.reviewed,
+                owners: &p.owners,
+                source: &page.rel_path,
+            };
+            Some((i, review_feed::event(host, &event)))
         })
         .collect();
-    let host = config
-        .internal_hosts
-        .first()
-        .map_or("handbook", String::as_str);
     let name = format!("{}: reviews due", config.site.title);
     let info = cadence::ical::FeedInfo {
         name: &name,
@@ -420,9 +482,9 @@ fn write_feeds(input: &OwnerPagesInput, sink: &dyn Sink) -> Result<(), BuildErro
     };
     sink.write(
         &output_file(owners::REVIEWS_ICS_PATH),
-        review_feed::calendar(&info, events.iter().map(|(_, e)| e)).as_bytes(),
+        review_feed::calendar(&info, events.iter().map(|(_, e)| e.as_str())).as_bytes(),
     )?;
-    let mut per_owner: BTreeMap<&str, Vec<&ReviewEvent>> = owners
+    let mut per_owner: BTreeMap<&str, Vec<&str>> = owners
         .slugs
         .keys()
         .map(|name| (name.as_str(), Vec::new()))

@@ -128,6 +128,8 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
         )
     };
     let body = crate::render::body::page_body(page.front.title.as_deref(), r);
+    let owners = super::owner_pages::page_owners(config, content, &rhythm.owners, i);
+    let review = super::owner_pages::page_review(&rhythm.owners, i);
     PageContext {
         config: config_value,
         page: PageView {
@@ -155,8 +157,9 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
             cadence: cadence_badges(config, rhythm, i),
             tags: page_tags(config, site, i),
             features: r.features,
-            owners: super::owner_pages::page_owners(config, content, &rhythm.owners, i),
-            review: super::owner_pages::page_review(&rhythm.owners, i),
+            ownership_html: super::owner_pages::ownership_html(&owners, review.as_ref()),
+            owners,
+            review,
         },
         section: is_section.then(|| section_view(config, content, site, section)),
         breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),

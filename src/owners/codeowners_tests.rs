@@ -208,7 +208,11 @@ fn wildcards_within_a_segment() {
         ("**", "anything", true),
         ("", "", true),
     ] {
-        assert_eq!(wildcard(pattern.as_bytes(), text.as_bytes()), expected, "{pattern} on {text}");
+        assert_eq!(
+            wildcard(pattern.as_bytes(), text.as_bytes()),
+            expected,
+            "{pattern} on {text}"
+        );
     }
     // Many stars against a long name that does not match: quick.
     let pattern = "*a".repeat(40) + "b";

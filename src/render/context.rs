@@ -77,6 +77,10 @@ pub struct PageView<'a> {
     pub owners: Vec<OwnerView>,
     /// The page's last review and next due date, when it has one.
     pub review: Option<ReviewView>,
+    /// `owners` and `review` as the default theme shows them under the
+    /// title, written once in Rust (as the sidebar is): a template loop over
+    /// them cost every page more than the rest of the feature.
+    pub ownership_html: String,
 }
 
 /// One owner of a page.
