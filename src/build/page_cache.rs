@@ -92,7 +92,7 @@ pub struct StoredGroup {
 
 #[derive(Serialize)]
 struct ToStore<'a> {
-    includes_read: Vec<(PathBuf, Option<u64>)>,
+    includes_read: Vec<PathBuf>,
     pages: Vec<PageToStore<'a>>,
     generated: Option<&'a StoredGroup>,
     renders: &'a [(u64, String)],
@@ -106,9 +106,9 @@ const HEADER_BYTES: usize = 4 + 8 + 8;
 /// The payload, read back.
 #[derive(Deserialize)]
 struct Stored {
-    /// Partial and include paths looked up, with a fingerprint of what they
-    /// held (`None`: nothing there).
-    includes_read: Vec<(PathBuf, Option<u64>)>,
+    /// Partial and include paths looked up (found or not), relative to the
+    /// site root: the next build's Markdown scope hashes what they hold then.
+    includes_read: Vec<PathBuf>,
     pages: Vec<StoredPage>,
     generated: Option<StoredGroup>,
     /// The generated pages' renders ([`crate::render::memo`]).
@@ -119,7 +119,7 @@ struct Stored {
 #[derive(Default)]
 pub struct PageCache {
     path: PathBuf,
-    includes_read: Vec<(PathBuf, Option<u64>)>,
+    includes_read: Vec<PathBuf>,
     markdown: HashMap<String, (u64, Rendered)>,
     /// The last build's HTML file of each page, by page path.
     pub outputs: HashMap<String, StoredOutput>,
@@ -256,10 +256,7 @@ impl PageCache {
                 .includes
                 .looked_up()
                 .into_iter()
-                .map(|(path, print)| {
-                    let relative = path.strip_prefix(build.root).unwrap_or(&path);
-                    (relative.to_path_buf(), print)
-                })
+                .map(|path| path.strip_prefix(build.root).unwrap_or(&path).to_path_buf())
                 .collect(),
             pages,
             generated: build.generated,
@@ -317,11 +314,7 @@ pub fn config_fingerprint(config: &Config) -> u64 {
     hasher.digest()
 }
 
-fn markdown_scope(
-    config: &Config,
-    content: &Content,
-    includes_read: &[(PathBuf, Option<u64>)],
-) -> u64 {
+fn markdown_scope(config: &Config, content: &Content, includes_read: &[PathBuf]) -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(&FORMAT.to_le_bytes());
     hasher.update(&binary_fingerprint().to_le_bytes());
@@ -340,7 +333,7 @@ fn markdown_scope(
     hasher.update(&serde_json::to_vec(content.includes.site()).unwrap_or_default());
     // What each partial path looked up so far holds now (not whether it
     // changed since: two edits in a row must give two scopes).
-    for (path, _) in includes_read {
+    for path in includes_read {
         hasher.update(path.to_string_lossy().as_bytes());
         let now = content.includes.fingerprint_of(&config.root.join(path));
         hasher.update(&now.map_or([0; 9], |print| {

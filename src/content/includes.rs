@@ -131,22 +131,18 @@ impl Includes {
         }
     }
 
-    /// Every partial and include path looked up so far, with a fingerprint
-    /// of what it held (`None`: nothing), for the page cache.
-    pub fn looked_up(&self) -> Vec<(PathBuf, Option<u64>)> {
+    /// Every partial and include path looked up so far (found or not), for
+    /// the page cache.
+    pub fn looked_up(&self) -> Vec<PathBuf> {
         let Ok(cache) = self.cache.lock() else {
             return Vec::new();
         };
-        let mut read: Vec<(PathBuf, Option<u64>)> = cache
-            .iter()
-            .map(|(path, text)| (path.clone(), text.as_deref().map(text_fingerprint)))
-            .collect();
+        let mut read: Vec<PathBuf> = cache.keys().cloned().collect();
         read.sort();
         read
     }
 
-    /// What a partial or include path holds now, as [`Includes::looked_up`]
-    /// lists it.
+    /// What a partial or include path holds now (`None`: nothing).
     pub fn fingerprint_of(&self, path: &Path) -> Option<u64> {
         self.read(path).as_deref().map(text_fingerprint)
     }
