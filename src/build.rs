@@ -159,7 +159,10 @@ fn load_reusing(
         .zip(reused)
         .map(|(page, reused)| {
             reused.unwrap_or_else(|| {
-                render_markdown(config, &sources, &content.includes, page, render_html)
+                let mut rendered =
+                    render_markdown(config, &sources, &content.includes, page, render_html);
+                rendered.pack_html();
+                rendered
             })
         })
         .collect();
@@ -378,12 +381,10 @@ fn build_everything(
     let stage = StagedDir::begin(&config.output_dir)?;
     let history = read_history(config, &loaded.content);
     timings.mark("history");
-    let render_scope = page_cache::render_scope(config, &theme, &loaded.rhythm);
-    if let Some(cache) = &mut page_cache {
+    let reuse = page_cache.as_mut().map(|cache| {
+        let render_scope = page_cache::render_scope(config, &theme, &loaded.rhythm);
         let renders = std::mem::take(&mut cache.renders);
         renderer.set_memo(RenderMemo::new(render_scope, renders));
-    }
-    let reuse = page_cache.as_mut().map(|cache| {
         plan_reuse(
             config,
             &renderer,

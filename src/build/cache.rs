@@ -256,11 +256,16 @@ pub fn binary_fingerprint() -> u64 {
     *BINARY.get_or_init(|| {
         let mut hasher = Xxh3::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        if let Some(bytes) = std::env::current_exe()
+        // Read a block at a time: the binary is tens of megabytes, which
+        // the build has better use for.
+        if let Some(mut file) = std::env::current_exe()
             .ok()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| std::fs::File::open(p).ok())
         {
-            hasher.update(&bytes);
+            let mut block = vec![0; 1 << 20];
+            while let Ok(read @ 1..) = std::io::Read::read(&mut file, &mut block) {
+                hasher.update(&block[..read]);
+            }
         }
         hasher.digest()
     })

@@ -372,12 +372,26 @@ pub fn render_scope(config: &Config, theme: &Theme, rhythm: &Rhythm) -> u64 {
             StaticSource::File(path) => hasher.update(&file_stamp(path).to_le_bytes()),
         }
     }
-    hasher.update(format!("{:?}", rhythm.index).as_bytes());
+    hash_debug(&mut hasher, &rhythm.index);
     // The generated owner pages read the CODEOWNERS file and each review's
     // status on the build's day (the pages' own owners and reviews are in
     // their frames).
     hasher.update(&rhythm.owners.fingerprint.to_le_bytes());
     hasher.digest()
+}
+
+/// Feeds `value`'s debug form to the hasher as it is written: the rhythm of
+/// a large site prints to tens of megabytes, which need not be held at once.
+pub(super) fn hash_debug(hasher: &mut Xxh3, value: &impl std::fmt::Debug) {
+    struct Feed<'a>(&'a mut Xxh3);
+    impl std::fmt::Write for Feed<'_> {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0.update(text.as_bytes());
+            Ok(())
+        }
+    }
+    // Writing into a hasher cannot fail.
+    let _ = std::fmt::write(&mut Feed(hasher), format_args!("{value:?}"));
 }
 
 /// A file's size and modification time, as one number.

@@ -195,10 +195,10 @@ impl SiteRender<'_> {
     /// them, and each commit moves one.
     fn shape_key(&self, render_scope: u64) -> u64 {
         let mut hasher = Xxh3::with_seed(render_scope);
-        hasher.update(format!("{:?}", self.site).as_bytes());
+        super::page_cache::hash_debug(&mut hasher, &self.site);
         for page in &self.content.pages {
             hasher.update(page.url.path.as_bytes());
-            hasher.update(format!("{:?}", page.front).as_bytes());
+            super::page_cache::hash_debug(&mut hasher, &page.front);
         }
         hasher.digest()
     }

@@ -45,33 +45,51 @@ pub fn code_block(code: &str, lang: &str, highlight: bool) -> String {
     )
 }
 
+/// What one thread keeps of the blocks it highlighted: by a fingerprint of
+/// (language, code), as handbooks repeat snippets across pages and grammars
+/// are slow. Per thread, so there is no lock.
+#[derive(Default)]
+struct HighlightCache {
+    blocks: std::collections::HashMap<u64, Option<String>>,
+    bytes: usize,
+}
+
 thread_local! {
-    /// Highlighted blocks by (language, code): handbooks repeat snippets across
-    /// pages, and grammars are slow. Per thread, so there is no lock.
-    static CACHE: std::cell::RefCell<std::collections::HashMap<(String, String), Option<String>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CACHE: std::cell::RefCell<HighlightCache> = std::cell::RefCell::default();
 }
 
 /// Blocks larger than this are not kept in the cache.
 const CACHEABLE_BYTES: usize = 4096;
 
+/// What a thread's cache may hold before it starts again: a site whose
+/// blocks are all different must not keep every one of them in memory.
+const CACHE_BUDGET_BYTES: usize = 4 << 20;
+
 fn highlighted(code: &str, lang: &str) -> Option<String> {
     if code.len() > CACHEABLE_BYTES {
         return highlight_uncached(code, lang);
     }
-    let key = (lang.to_string(), code.to_string());
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    let key = xxhash_rust::xxh3::xxh3_64_with_seed(code.as_bytes(), block_seed(lang));
+    if let Some(hit) = CACHE.with(|c| c.borrow().blocks.get(&key).cloned()) {
         return hit;
     }
     let html = highlight_uncached(code, lang);
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
-        if cache.len() > 10_000 {
-            cache.clear();
+        let size = html.as_ref().map_or(0, String::len) + 32;
+        if cache.bytes + size > CACHE_BUDGET_BYTES {
+            *cache = HighlightCache::default();
         }
-        cache.insert(key, html.clone());
+        cache.bytes += size;
+        cache.blocks.insert(key, html.clone());
     });
     html
+}
+
+/// The language in the fingerprint's seed, so `sql` and `text` blocks of
+/// the same code are kept apart.
+fn block_seed(lang: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(lang.as_bytes())
 }
 
 fn highlight_uncached(code: &str, lang: &str) -> Option<String> {

@@ -165,6 +165,14 @@ fn render_body(
     for (event, range) in parser.into_offset_iter() {
         push_merging_text(&mut events, event, range, text);
     }
+    // Only the author's HTML can leave elements open: what the Markdown
+    // renderer and the passes below write is balanced, so a page without
+    // raw HTML skips the balancer (a sixth of a build's instructions).
+    let authored_html = !prepared.raw_blocks.is_empty()
+        || events.iter().any(|(e, _)| match e {
+            Event::Html(html) | Event::InlineHtml(html) => !only_markers(html),
+            _ => false,
+        });
     match options.raw_html {
         RawHtml::Escape => safety::escape_raw_html(&mut events),
         RawHtml::PassThrough => raw_html::close_self_closed_events(&mut events),
@@ -226,7 +234,7 @@ fn render_body(
             &out.headings,
             options.raw_html,
         );
-        if options.raw_html == RawHtml::PassThrough {
+        if options.raw_html == RawHtml::PassThrough && authored_html {
             out.html = balance::balanced(std::mem::take(&mut out.html));
         }
         out.read_html();
@@ -1357,7 +1365,23 @@ fn collect_plain_text(events: &[(Event, Range<usize>)], out: &mut Rendered) {
         let _ = &mut in_code_block;
     }
     out.word_count = text.split_whitespace().count();
+    // Kept for the search index until the end of the build: not with the
+    // spare room a growing string leaves.
+    text.shrink_to_fit();
     out.plain_text = text;
+}
+
+/// Whether raw HTML is nothing but the placeholders `kramdown::prepare`
+/// leaves for the TOC, raw blocks and attribute lists (`<!--hb:toc-->`).
+fn only_markers(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--hb:") {
+        let Some(end) = after.find("-->") else {
+            return false;
+        };
+        rest = after[end + 3..].trim_start();
+    }
+    rest.is_empty()
 }
 
 /// Turns markers into attributes, and placeholders into the TOC and raw blocks.
@@ -1409,7 +1433,20 @@ fn finish_html(
             let ws = rest.len() - rest.trim_start().len();
             out.push_str(&rest[..ws]);
             rest = &rest[ws..];
-            if rest.starts_with('<') && !rest.starts_with("</") {
+            if let Some(after) = rest.strip_prefix(kramdown::TOC_PLACEHOLDER) {
+                // `{:.no_toc}` on its own line before `- TOC` belongs to the
+                // TOC's list (kramdown puts its classes first).
+                let mut merged = attrs.clone();
+                if let Some(toc) = &prepared.toc {
+                    merged.classes.extend(toc.attrs.classes.iter().cloned());
+                    merged.pairs.extend(toc.attrs.pairs.iter().cloned());
+                    merged.id = toc.attrs.id.clone().or(merged.id);
+                }
+                out.push_str(&toc_html(headings, &merged));
+                rest = after;
+            } else if rest.starts_with("<!") {
+                // A comment or declaration takes no attributes.
+            } else if rest.starts_with('<') && !rest.starts_with("</") {
                 let end = tag_end(rest);
                 out.push_str(&merge_attrs(&rest[..end], attrs));
                 rest = &rest[end..];

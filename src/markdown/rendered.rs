@@ -54,6 +54,11 @@ pub struct Rendered {
     /// Markdown again when its HTML is wanted.
     #[serde(skip)]
     pub html: String,
+    /// `html` compressed, once the build has set it aside for the template
+    /// stage ([`Rendered::pack_html`]): a site's bodies are three times its
+    /// Markdown, and all of them wait for the site's navigation.
+    #[serde(skip)]
+    pub(crate) packed_html: Vec<u8>,
     pub headings: Vec<Heading>,
     /// Every id a fragment can land on: headings, attribute lists, raw HTML
     /// `id=`/`name=`, footnotes.
@@ -87,6 +92,27 @@ pub struct Features {
 }
 
 impl Rendered {
+    /// Compresses the HTML until the page is rendered with its template:
+    /// a build holds every page's body from the Markdown stage to the
+    /// template stage, and HTML packs to a fifth of its size faster than it
+    /// could be rendered again.
+    pub fn pack_html(&mut self) {
+        if !self.html.is_empty() {
+            self.packed_html = lz4_flex::compress_prepend_size(self.html.as_bytes());
+            self.html = String::new();
+        }
+    }
+
+    /// The body HTML, unpacked when [`Rendered::pack_html`] set it aside.
+    pub fn body_html(&self) -> std::borrow::Cow<'_, str> {
+        if self.packed_html.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.html);
+        }
+        // The bytes are this process's own compression of a `String`.
+        let bytes = lz4_flex::decompress_size_prepended(&self.packed_html).unwrap_or_default();
+        std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+    }
+
     pub fn first_heading(&self) -> Option<&str> {
         self.headings
             .iter()

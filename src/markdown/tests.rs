@@ -109,3 +109,21 @@ fn heading_offsets_point_into_the_file() {
         .collect();
     assert_eq!(starts, ["## First {#one}", "Second"]);
 }
+
+#[test]
+fn a_class_list_before_the_toc_marker_goes_to_the_toc() {
+    // As in 46 GitLab handbook pages. kramdown 2.4 writes the classes of
+    // both lists (`no_toc hidden-md hidden-lg hidden-md hidden-lg`); the
+    // same classes once, in its order, style the same.
+    let r = rendered(
+        "## On this page\n\n{:.no_toc .hidden-md .hidden-lg}\n\n- TOC\n{:toc .hidden-md .hidden-lg}\n\n- - -\n\nText\n\n## A\n",
+    );
+    assert!(
+        r.html
+            .contains("<ul id=\"markdown-toc\" class=\"no_toc hidden-md hidden-lg\">"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("<!--"), "{}", r.html);
+    assert!(r.html.contains("<hr />\n<p>Text</p>"), "{}", r.html);
+}

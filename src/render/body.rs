@@ -22,35 +22,48 @@ pub struct PageBody<'a> {
 
 /// The body of a page whose front matter title is `title` (when it has one).
 pub fn page_body<'a>(title: Option<&str>, rendered: &'a Rendered) -> PageBody<'a> {
-    let (html, title_id) = without_title_heading(title, rendered);
-    let html = if has_heading_one(html) {
-        Cow::Owned(demote_headings(html))
+    let html = rendered.body_html();
+    let (kept, title_id) = without_title_heading(title, &html, rendered);
+    let html = match html {
+        Cow::Borrowed(all) => Cow::Borrowed(&all[kept]),
+        Cow::Owned(mut all) => {
+            all.truncate(kept.end);
+            all.drain(..kept.start);
+            Cow::Owned(all)
+        }
+    };
+    let html = if has_heading_one(&html) {
+        Cow::Owned(demote_headings(&html))
     } else {
-        Cow::Borrowed(html)
+        html
     };
     PageBody { html, title_id }
 }
 
+/// The part of `html` the page shows under its title, and the id of the
+/// heading the title stands for.
 fn without_title_heading<'a>(
     title: Option<&str>,
+    html: &str,
     rendered: &'a Rendered,
-) -> (&'a str, Option<&'a str>) {
-    let html = rendered.html.as_str();
+) -> (std::ops::Range<usize>, Option<&'a str>) {
+    let whole = 0..html.len();
     let trimmed = html.trim_start();
     let Some(first) = rendered.headings.first().filter(|h| h.level == 1) else {
-        return (html, None);
+        return (whole, None);
     };
     let same_as_title =
         title.is_none_or(|title| title.trim().eq_ignore_ascii_case(first.title.trim()));
     if !same_as_title || !trimmed.starts_with("<h1") {
-        return (html, None);
+        return (whole, None);
     }
     match trimmed.find("</h1>") {
-        Some(end) => (
-            trimmed[end + 5..].trim_start_matches('\n'),
-            first.id.as_deref(),
-        ),
-        None => (html, None),
+        Some(end) => {
+            let after = &trimmed[end + 5..];
+            let kept = after.trim_start_matches('\n');
+            (html.len() - kept.len()..html.len(), first.id.as_deref())
+        }
+        None => (whole, None),
     }
 }
 

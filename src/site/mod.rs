@@ -123,6 +123,7 @@ impl Site {
                 sections[s].pages.push(i);
             }
         }
+        adopt_pages_beside_folders(pages, &titles, &mut sections, &mut page_section);
         let order = |a: &usize, b: &usize| {
             (pages[*a].front.weight, titles[*a].to_lowercase())
                 .cmp(&(pages[*b].front.weight, titles[*b].to_lowercase()))
@@ -287,6 +288,39 @@ impl Site {
     }
 }
 
+/// `standards.md` beside a `standards/` folder (as Eleventy, MkDocs and
+/// Jekyll sites write a section's page) is that folder's index: its URL is
+/// the folder's, so the folder gets no listing of its own at the same
+/// address, and the page's sidebar opens on the folder's pages.
+fn adopt_pages_beside_folders(
+    pages: &[Page],
+    titles: &[String],
+    sections: &mut [Section],
+    page_section: &mut [usize],
+) {
+    let by_path: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| !page.url.is_index)
+        .map(|(i, page)| (page.url.path.as_str(), i))
+        .collect();
+    for s in 0..sections.len() {
+        if sections[s].index_page.is_some() {
+            continue;
+        }
+        let Some(&i) = by_path.get(sections[s].path.as_str()) else {
+            continue;
+        };
+        let beside = page_section[i];
+        sections[beside].pages.retain(|&p| p != i);
+        page_section[i] = s;
+        let section = &mut sections[s];
+        section.index_page = Some(i);
+        section.title = titles[i].clone();
+        section.weight = pages[i].front.weight;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,5 +373,23 @@ mod tests {
         assert!(sales_node.children[1].current);
         let people = nav.iter().find(|n| n.title == "People").unwrap();
         assert!(!people.open && people.children.is_empty() && people.has_children);
+    }
+
+    #[test]
+    fn a_page_beside_its_folder_is_the_folders_index() {
+        let pages = vec![
+            page("index.md", "Home", 0),
+            page("standards.md", "Standards", 0),
+            page("standards/api.md", "API", 0),
+            page("other.md", "Other", 0),
+        ];
+        let rendered: Vec<Rendered> = pages.iter().map(|_| Rendered::default()).collect();
+        let site = Site::build(&pages, &rendered);
+        let standards = site.page_section[2];
+        assert_eq!(site.page_section[1], standards);
+        assert_eq!(site.sections[standards].index_page, Some(1));
+        assert_eq!(site.sections[standards].title, "Standards");
+        assert_eq!(site.sections[0].pages, vec![3]);
+        assert_eq!(site.sections_without_index().count(), 0);
     }
 }
