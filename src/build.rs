@@ -406,6 +406,7 @@ fn build_everything(
         &history,
     );
     render.reuse = reuse;
+    render.search_memo = page_cache.as_ref().map(|cache| &cache.search);
     let render_errors = write_site(&render, &theme, &stage, options.progress)?;
     timings.mark("write site");
     summary.report.extend(render_errors);

@@ -43,7 +43,13 @@ fn memory_now() -> String {
         status
             .lines()
             .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
             .map_or(0, |kb| kb / 1024)
     };
     format!("(rss {} MB, peak {} MB)", field("VmRSS:"), field("VmHWM:"))

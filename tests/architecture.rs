@@ -95,7 +95,7 @@ fn stages_import_only_earlier_stages() {
 /// Files still over the limit, each held to its size today: the list only
 /// shrinks (issue: one pipeline, files under 800 lines).
 const OVER_THE_LIMIT: &[(&str, usize)] =
-    &[("markdown/kramdown.rs", 1374), ("markdown/mod.rs", 1713)];
+    &[("markdown/kramdown.rs", 1374), ("markdown/mod.rs", 1486)];
 
 #[test]
 fn files_stay_under_800_lines() {

@@ -166,7 +166,7 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
         std::fs::write(&path, text).expect("write");
         path
     };
-    match dice.below(13) {
+    match dice.below(15) {
         0 | 1 => {
             let rel = pick(dice);
             // Some with an icon: the site's icon stylesheet lists the icons
@@ -265,6 +265,22 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
             };
             ("partial".into(), vec![write(rel, &text)])
         }
+        12 => {
+            // Owners are searchable: pages whose Markdown is unchanged get
+            // other owners, and the index needs their text again.
+            let rel = ".gitlab/CODEOWNERS";
+            let text = read(rel) + &format!("/content/planning/ @step{step}\n");
+            ("CODEOWNERS".into(), vec![write(rel, &text)])
+        }
+        13 => {
+            let indexes: Vec<&String> = pages.iter().filter(|p| p.ends_with("index.md")).collect();
+            let rel = indexes[dice.below(indexes.len())].clone();
+            let text = set_front_matter(&read(&rel), "owner", &format!("Owner {step}"));
+            (
+                format!("owner of {rel} and its section"),
+                vec![write(&rel, &text)],
+            )
+        }
         _ => {
             let text = read("site.toml").replacen(
                 "description = \"",
@@ -283,6 +299,12 @@ fn a_random_series_of_edits_builds_what_a_clean_build_writes() {
     let root = dir.path().join("site");
     copy_tree(&sample.join("content"), &root.join("content"));
     std::fs::copy(sample.join("site.toml"), root.join("site.toml")).expect("site.toml");
+    std::fs::create_dir_all(root.join(".gitlab")).expect(".gitlab");
+    std::fs::copy(
+        sample.join(".gitlab/CODEOWNERS"),
+        root.join(".gitlab/CODEOWNERS"),
+    )
+    .expect("CODEOWNERS");
     std::fs::create_dir_all(root.join("templates")).expect("templates");
     std::fs::copy(
         sample.join("themes/default/templates/page.html"),

@@ -48,11 +48,12 @@ use crate::cadence::Rhythm;
 use crate::config::Config;
 use crate::content::Content;
 use crate::markdown::Rendered;
+use crate::output::search::{PageEntry, SearchMemo};
 use crate::output::Fingerprint;
 use crate::render::{StaticSource, Theme};
 
 /// Bumped when the file's shape or meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const FILE: &str = "pages.bin";
 
 /// One page as the last build left it (written from borrowed parts).
@@ -96,6 +97,7 @@ struct ToStore<'a> {
     pages: Vec<PageToStore<'a>>,
     generated: Option<&'a StoredGroup>,
     renders: &'a [(u64, String)],
+    search: Vec<(u64, &'a PageEntry)>,
 }
 
 /// The file: a header of three little-endian numbers (format, binary,
@@ -113,6 +115,8 @@ struct Stored {
     generated: Option<StoredGroup>,
     /// The generated pages' renders ([`crate::render::memo`]).
     renders: Vec<(u64, String)>,
+    /// The search index's entries ([`crate::output::search::SearchMemo`]).
+    search: Vec<(u64, PageEntry)>,
 }
 
 /// The last build's pages, open for this build.
@@ -127,6 +131,8 @@ pub struct PageCache {
     pub generated: Option<StoredGroup>,
     /// The last build's renders of generated pages.
     pub renders: Vec<(u64, String)>,
+    /// The search index's entries: the last build's, then this one's.
+    pub search: SearchMemo,
     /// Why the cache on disk was not used, for the build's report.
     pub note: Option<String>,
 }
@@ -196,6 +202,7 @@ impl PageCache {
                     includes_read: stored.includes_read,
                     generated: stored.generated,
                     renders: stored.renders,
+                    search: SearchMemo::new(stored.search),
                     ..PageCache::default()
                 };
                 for page in stored.pages {
@@ -234,6 +241,7 @@ impl PageCache {
     /// shortcut. Written beside, then renamed: a build stopped halfway
     /// leaves the old file or the new one.
     pub fn store(&self, build: &BuiltPages) {
+        let search_entries = self.search.entries();
         let pages = build
             .content
             .pages
@@ -261,6 +269,10 @@ impl PageCache {
             pages,
             generated: build.generated,
             renders: build.renders,
+            search: search_entries
+                .iter()
+                .map(|(key, entry)| (*key, entry.as_ref()))
+                .collect(),
         };
         let Ok(payload) = bincode::serialize(&record) else {
             return;

@@ -262,13 +262,19 @@ pub(super) fn plan_reuse(
         previous,
         cache.generated.take(),
     ));
-    let to_render = render.plan_pages(sink);
+    render.search_memo = Some(&cache.search);
+    let mut to_render = render.plan_pages(sink);
+    // A page the search index has no entry for needs its text, which the
+    // cache does not keep (its owners changed, or the index was cut).
+    to_render.extend(render.pages_missing_search_entries());
     let reuse = render.reuse.take();
     drop(render);
-    let hollow: Vec<usize> = to_render
+    let mut hollow: Vec<usize> = to_render
         .into_iter()
         .filter(|&i| loaded.hollow.get(i).copied().unwrap_or(false))
         .collect();
+    hollow.sort_unstable();
+    hollow.dedup();
     if !hollow.is_empty() {
         let content = &loaded.content;
         let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);

@@ -17,6 +17,7 @@ use crate::content::{self, Content};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::{self, Rendered};
 use crate::output::extras::{Extras, Written};
+use crate::output::search::{self, SearchMemo};
 use crate::output::{redirects, Sink};
 use crate::render::context::{ConfigView, Nav, PageContext, SiteView};
 use crate::render::nav::{NavSource, SectionNavs};
@@ -44,6 +45,8 @@ pub struct SiteRender<'a> {
     pub(super) section_navs: SectionNavs,
     /// What `build` may keep of the last build (the page cache).
     pub reuse: Option<PageReuse>,
+    /// The search index's entries of earlier builds, and of this one.
+    pub search_memo: Option<&'a SearchMemo>,
 }
 
 impl<'a> SiteRender<'a> {
@@ -92,6 +95,7 @@ impl<'a> SiteRender<'a> {
             },
             section_navs: SectionNavs::new(renderer, site.sections.len()),
             reuse: None,
+            search_memo: None,
         }
     }
 
@@ -253,7 +257,11 @@ impl<'a> SiteRender<'a> {
         cadence_pages: &[String],
         stop: &dyn Fn() -> bool,
     ) -> Result<Written, BuildError> {
-        let extras = Extras {
+        Ok(self.extras(cadence_pages).write_unless(sink, stop)?)
+    }
+
+    fn extras<'b>(&'b self, cadence_pages: &'b [String]) -> Extras<'b> {
+        Extras {
             config: self.config,
             content: self.content,
             rendered: self.rendered,
@@ -262,8 +270,22 @@ impl<'a> SiteRender<'a> {
             redirects: &self.redirects,
             cadence_pages,
             owners: &self.rhythm.owners,
+            search_memo: self.search_memo,
+        }
+    }
+
+    /// Pages the search index lists whose entry is not in the memo: their
+    /// Markdown's text is needed (the page cache does not keep it).
+    pub(super) fn pages_missing_search_entries(&self) -> Vec<usize> {
+        let Some(memo) = self.search_memo else {
+            return Vec::new();
         };
-        Ok(extras.write_unless(sink, stop)?)
+        self.extras(&[])
+            .search_pages()
+            .into_iter()
+            .filter(|(_, page)| !memo.contains(search::entry_key(page)))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// A fingerprint of everything page `i`'s template sees except the page's

@@ -64,10 +64,20 @@ pub struct Rendered {
     /// `id=`/`name=`, footnotes.
     pub anchors: Vec<String>,
     pub links: Vec<Link>,
+    /// The page's text, for the search index. Not kept in the page cache
+    /// (the index keeps its own entry of the page, under `text_key`).
+    #[serde(skip)]
     pub plain_text: String,
     /// Byte offset in `plain_text` where each of `headings` starts, so the
     /// text can be cut into sections (for search hits that land on a heading).
+    #[serde(skip)]
     pub heading_offsets: Vec<usize>,
+    /// A fingerprint of `plain_text`, `heading_offsets` and the headings:
+    /// what the search index reads of the page's Markdown.
+    pub text_key: u64,
+    /// The opening words of the text, [`LEAD_CHARS`] at most (the feed's
+    /// summary of a page without a description).
+    pub lead: String,
     pub word_count: usize,
     pub notes: Vec<RenderNote>,
     /// What the page needs of the theme's optional scripts.
@@ -91,7 +101,29 @@ pub struct Features {
     pub colours: bool,
 }
 
+/// Characters of the text kept as a page's [`Rendered::lead`].
+pub const LEAD_CHARS: usize = 280;
+
 impl Rendered {
+    /// Sets `text_key` and `lead` from the text: called once the text and
+    /// the headings are final.
+    pub fn seal_text(&mut self) {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(self.plain_text.as_bytes());
+        for (heading, offset) in self.headings.iter().zip(&self.heading_offsets) {
+            hasher.update(&[heading.level, 0]);
+            hasher.update(&offset.to_le_bytes());
+            hasher.update(heading.id.as_deref().unwrap_or("\0").as_bytes());
+            hasher.update(&[0]);
+            hasher.update(heading.title.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.update(&(self.headings.len() as u64).to_le_bytes());
+        hasher.update(&(self.heading_offsets.len() as u64).to_le_bytes());
+        self.text_key = hasher.digest();
+        self.lead = excerpt(&self.plain_text, LEAD_CHARS);
+    }
+
     /// Compresses the HTML until the page is rendered with its template:
     /// a build holds every page's body from the Markdown stage to the
     /// template stage, and HTML packs to a fifth of its size faster than it
@@ -121,4 +153,23 @@ impl Rendered {
             .map(|h| h.title.as_str())
             .filter(|t| !t.trim().is_empty())
     }
+}
+
+/// The first `max` characters of `text` (whitespace folded), cut at a word.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(max.min(text.len()));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if chars + n + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += n;
+    }
+    out
 }

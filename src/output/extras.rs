@@ -10,9 +10,6 @@ use crate::content::{Content, Page};
 use crate::markdown::Rendered;
 use crate::site::Site;
 
-/// Characters of a page's text used as its feed summary when it has no description.
-const SUMMARY_CHARS: usize = 280;
-
 /// What the extras are made from.
 pub struct Extras<'a> {
     pub config: &'a Config,
@@ -26,6 +23,8 @@ pub struct Extras<'a> {
     pub cadence_pages: &'a [String],
     /// Each page's owners (searchable).
     pub owners: &'a crate::owners::Owners,
+    /// The search entries of earlier builds (see [`search::SearchMemo`]).
+    pub search_memo: Option<&'a search::SearchMemo>,
 }
 
 /// Whether every file was written.
@@ -96,21 +95,32 @@ impl Extras<'_> {
         sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())
     }
 
+    /// The pages the search index lists, with their page numbers.
+    pub fn search_pages(&self) -> Vec<(usize, search::SearchPage<'_>)> {
+        self.listed()
+            .map(|(i, p)| {
+                let page = search::SearchPage {
+                    title: &self.site.titles[i],
+                    url: p.url.href(&self.config.base_path),
+                    rendered: &self.rendered[i],
+                    owners: &self.owners.of_page(i).owners,
+                };
+                (i, page)
+            })
+            .collect()
+    }
+
     fn write_search(
         &self,
         sink: &dyn Sink,
         stop: &dyn Fn() -> bool,
     ) -> Result<Written, OutputError> {
         let pages: Vec<search::SearchPage> = self
-            .listed()
-            .map(|(i, p)| search::SearchPage {
-                title: &self.site.titles[i],
-                url: p.url.href(&self.config.base_path),
-                rendered: &self.rendered[i],
-                owners: &self.owners.of_page(i).owners,
-            })
+            .search_pages()
+            .into_iter()
+            .map(|(_, page)| page)
             .collect();
-        let Some(files) = search::build_unless(&pages, stop) else {
+        let Some(files) = search::build_unless(&pages, stop, self.search_memo) else {
             return Ok(Written::Stopped);
         };
         for (path, bytes) in files {
@@ -125,7 +135,7 @@ impl Extras<'_> {
             .listed()
             .map(|(i, p)| {
                 let summary = if p.front.description.trim().is_empty() {
-                    search::excerpt(&self.rendered[i].plain_text, SUMMARY_CHARS)
+                    self.rendered[i].lead.clone()
                 } else {
                     p.front.description.clone()
                 };

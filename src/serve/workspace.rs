@@ -147,14 +147,16 @@ pub struct Workspace {
     stale: HashSet<String>,
     deferred: Option<Deferred>,
     diagnostics: Diagnostics,
+    /// The search index's page entries: an edit reads one page again.
+    search_memo: crate::output::search::SearchMemo,
 }
 
 /// The renderer of the site as loaded now. A macro rather than a method:
 /// it borrows only the site's fields, so the workspace's others stay
 /// writable while it is alive.
 macro_rules! site_render {
-    ($workspace:expr) => {
-        $crate::build::SiteRender::new(
+    ($workspace:expr) => {{
+        let mut render = $crate::build::SiteRender::new(
             &$workspace.config,
             &$workspace.renderer,
             &$workspace.content,
@@ -162,8 +164,10 @@ macro_rules! site_render {
             &$workspace.site,
             &$workspace.rhythm,
             &$workspace.history,
-        )
-    };
+        );
+        render.search_memo = Some(&$workspace.search_memo);
+        render
+    }};
 }
 
 mod delta;
@@ -202,6 +206,7 @@ impl Workspace {
             stale: HashSet::new(),
             deferred: None,
             diagnostics: Diagnostics::default(),
+            search_memo: Default::default(),
         };
         workspace.load_content();
         build::register_rhythm(&mut workspace.renderer, &workspace.rhythm);

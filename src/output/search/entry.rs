@@ -1,0 +1,374 @@
+//! What the search index knows of one page ([`PageEntry`]): its terms
+//! with their weights and sections, and what a hit shows. Entries are made
+//! per page and kept (`serve` in memory, `build` in the page cache) under
+//! a fingerprint of what they read, so an edit costs the index one entry
+//! and the site-wide scoring ([`super::index_files`]).
+
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{
+    SearchPage, EXCERPT_CHARS, HEADING_WEIGHT, MAX_TERM_CHARS, MIN_EXCERPT_CHARS,
+    PAGE_EXCERPT_CHARS, SECTIONS_PER_POSTING, STOP_WORDS, TITLE_WEIGHT,
+};
+use crate::markdown::{excerpt, Rendered};
+
+/// A section of a page: the text from one linkable heading to the next.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Section<'a> {
+    /// Heading text and anchor; `None` for the text before the first heading.
+    pub(super) heading: Option<(&'a str, &'a str)>,
+    pub(super) text: &'a str,
+}
+
+/// Cuts the page's text at its headings. Headings without an id cannot be
+/// linked to and stay in the section before them; a leading `# Title`
+/// belongs to the top of the page.
+pub(super) fn sections(rendered: &Rendered) -> Vec<Section<'_>> {
+    let text = rendered.plain_text.as_str();
+    let aligned = rendered.heading_offsets.len() == rendered.headings.len();
+    let mut cuts: Vec<(usize, &str, &str)> = Vec::new();
+    if aligned {
+        for (i, (heading, &at)) in rendered
+            .headings
+            .iter()
+            .zip(&rendered.heading_offsets)
+            .enumerate()
+        {
+            let Some(id) = heading.id.as_deref() else {
+                continue;
+            };
+            let leading_title = i == 0 && heading.level == 1 && text[..at].trim().is_empty();
+            if leading_title || at > text.len() || !text.is_char_boundary(at) {
+                continue;
+            }
+            cuts.push((at, heading.title.as_str(), id));
+        }
+    }
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let first_end = cuts.first().map_or(text.len(), |c| c.0);
+    out.push(Section {
+        heading: None,
+        text: &text[..first_end],
+    });
+    for (k, &(start, title, id)) in cuts.iter().enumerate() {
+        let end = cuts.get(k + 1).map_or(text.len(), |c| c.0);
+        let body = &text[start..end];
+        // The heading's own words lead the section; the hit shows them apart.
+        let body = body
+            .trim_start()
+            .strip_prefix(title)
+            .unwrap_or(body)
+            .trim_start();
+        out.push(Section {
+            heading: Some((title, id)),
+            text: body,
+        });
+    }
+    out
+}
+
+/// The words of `text` as the index and the script see them: lowercased
+/// runs of letters and digits, 2 to 32 characters, stop words left out,
+/// plurals folded. The script splits on `[^\p{Alphabetic}\p{N}]+` and
+/// folds the same way.
+pub fn tokens(text: &str) -> impl Iterator<Item = String> {
+    let mut words = Vec::new();
+    for_each_token(text, |w| words.push(w.to_string()));
+    words.into_iter()
+}
+
+/// Calls `f` with each word of [`tokens`], without allocating a string per
+/// ASCII word (the index sees every word of every page).
+fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    let mut folded = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_ascii() {
+            if !(2..=MAX_TERM_CHARS).contains(&word.len()) {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            if STOP_WORDS.contains(&lower.as_str()) {
+                continue;
+            }
+            f(singular_ascii(&lower, &mut folded));
+        } else {
+            let n = word.chars().count();
+            if !(2..=MAX_TERM_CHARS).contains(&n) {
+                continue;
+            }
+            let word = word.to_lowercase();
+            if STOP_WORDS.contains(&word.as_str()) {
+                continue;
+            }
+            f(&singular(word));
+        }
+    }
+}
+
+/// [`singular`] of an ASCII word, borrowing it (or `buf` for `-ies` -> `-y`).
+fn singular_ascii<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
+    match plural_ending(word, word.len()) {
+        Some((cut, "")) => &word[..word.len() - cut],
+        Some((cut, add)) => {
+            buf.clear();
+            buf.push_str(&word[..word.len() - cut]);
+            buf.push_str(add);
+            buf
+        }
+        None => word,
+    }
+}
+
+/// Harman's "S" stemmer: `policies` -> `policy`, `expenses` -> `expense`,
+/// `calls` -> `call`; `status`, `process`, `analysis` stay. Small enough to
+/// write the same in the script, and it finds the plural for the singular
+/// typed (and back) without the surprises of a full stemmer.
+pub fn singular(word: String) -> String {
+    // Lengths are counted in characters (as the script does); the endings
+    // cut are ASCII, so cutting their bytes keeps the text whole.
+    match plural_ending(&word, word.chars().count()) {
+        Some((cut, add)) => {
+            let mut out = word[..word.len() - cut].to_string();
+            out.push_str(add);
+            out
+        }
+        None => word,
+    }
+}
+
+/// The plural ending [`singular`] folds in `word` (`chars` characters
+/// long): how many bytes to cut, and what to put in their place.
+fn plural_ending(word: &str, chars: usize) -> Option<(usize, &'static str)> {
+    if chars > 4 && word.ends_with("ies") && !word.ends_with("eies") && !word.ends_with("aies") {
+        return Some((3, "y"));
+    }
+    if chars > 3
+        && word.ends_with("es")
+        && !word.ends_with("aes")
+        && !word.ends_with("ees")
+        && !word.ends_with("oes")
+    {
+        return Some((1, ""));
+    }
+    if chars > 3
+        && word.ends_with('s')
+        && !word.ends_with("us")
+        && !word.ends_with("ss")
+        && !word.ends_with("is")
+    {
+        return Some((1, ""));
+    }
+    None
+}
+
+/// What one page says about one term.
+#[derive(Default)]
+struct TermInPage {
+    /// Occurrences, the title and headings counted several times.
+    weight: u32,
+    in_title: bool,
+    /// Occurrences per section.
+    by_section: Vec<(u16, u32)>,
+}
+
+/// One page as the index sees it, packed: a large site holds millions of
+/// (page, term) pairs, so there is no allocation per term.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PageEntry {
+    /// The page's terms, each ended by `\n` (a term is letters and digits).
+    terms: String,
+    /// Per term, in the order of `terms`: its weight, then `title + 2 x n`
+    /// (`title` 1 when the term is in the page's title), then the `n`
+    /// sections where it occurs most, ascending.
+    postings: Vec<u32>,
+    /// The page's length in weighted words (BM25's document length).
+    pub(super) length: u32,
+    /// `1 + min(title words, 8) - 1 + 8 * min(URL depth, 7)`: what a term in
+    /// the title tells about the page.
+    pub(super) title_info: u32,
+    /// The JSON of what a hit shows (see the module comment of `search`).
+    pub(super) doc: Vec<u8>,
+}
+
+/// One term of a [`PageEntry`].
+pub(super) struct TermOfPage<'a> {
+    pub term: &'a str,
+    pub weight: u32,
+    pub in_title: bool,
+    pub sections: &'a [u32],
+}
+
+impl PageEntry {
+    /// The page's terms, in a fixed order.
+    pub(super) fn terms(&self) -> impl Iterator<Item = TermOfPage<'_>> {
+        let mut at = 0;
+        self.terms.split_terminator('\n').map(move |term| {
+            let weight = self.postings.get(at).copied().unwrap_or(0);
+            let flags = self.postings.get(at + 1).copied().unwrap_or(0);
+            let n = (flags >> 1) as usize;
+            let sections = self.postings.get(at + 2..at + 2 + n).unwrap_or_default();
+            at += 2 + n;
+            TermOfPage {
+                term,
+                weight,
+                in_title: flags & 1 == 1,
+                sections,
+            }
+        })
+    }
+}
+
+/// What [`page_entry`] reads of a page, as one number: the same number, the
+/// same entry.
+pub fn entry_key(page: &SearchPage) -> u64 {
+    let mut hasher = Xxh3::with_seed(page.rendered.text_key);
+    for part in [page.title, page.url.as_str()] {
+        hasher.update(part.as_bytes());
+        hasher.update(&[0]);
+    }
+    for owner in page.owners {
+        hasher.update(owner.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.digest()
+}
+
+/// The index's entry for one page.
+pub fn page_entry(page: &SearchPage) -> PageEntry {
+    let sections = sections(page.rendered);
+    let (terms, length) = count_terms(page, &sections);
+    let mut packed = PageEntry {
+        terms: String::new(),
+        postings: Vec::with_capacity(terms.len() * 4),
+        length,
+        title_info: title_info(page),
+        doc: doc_json(page, &sections),
+    };
+    for (term, mut counted) in terms {
+        packed.terms.push_str(&term);
+        packed.terms.push('\n');
+        let best = &mut counted.by_section;
+        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        best.truncate(SECTIONS_PER_POSTING);
+        best.sort_by_key(|s| s.0);
+        packed.postings.push(counted.weight);
+        packed
+            .postings
+            .push(u32::from(counted.in_title) + 2 * best.len() as u32);
+        packed.postings.extend(best.iter().map(|s| u32::from(s.0)));
+    }
+    packed
+}
+
+fn title_info(page: &SearchPage) -> u32 {
+    let title_words = tokens(page.title).count().clamp(1, 8) as u32;
+    let depth = page.url.split('/').filter(|s| !s.is_empty()).count().min(7) as u32;
+    1 + (title_words - 1) + 8 * depth
+}
+
+/// Every term of the page with its weight, and the page's weighted length.
+fn count_terms(page: &SearchPage, sections: &[Section]) -> (FxHashMap<String, TermInPage>, u32) {
+    let mut terms: FxHashMap<String, TermInPage> = FxHashMap::default();
+    let mut length = 0u32;
+    for word in tokens(page.title) {
+        let entry = terms.entry(word).or_default();
+        entry.weight += TITLE_WEIGHT;
+        entry.in_title = true;
+        length += TITLE_WEIGHT;
+    }
+    for (k, section) in sections.iter().enumerate() {
+        let k = u16::try_from(k).unwrap_or(u16::MAX);
+        let heading_words = section.heading.map(|(h, _)| h).unwrap_or("");
+        let mut add = |word: &str, weight: u32| {
+            let entry = match terms.get_mut(word) {
+                Some(entry) => entry,
+                None => terms.entry(word.to_string()).or_default(),
+            };
+            entry.weight += weight;
+            length += weight;
+            match entry.by_section.last_mut() {
+                Some((s, n)) if *s == k => *n += weight,
+                _ => entry.by_section.push((k, weight)),
+            }
+        };
+        for_each_token(heading_words, |w| add(w, HEADING_WEIGHT));
+        for_each_token(section.text, |w| add(w, 1));
+        if k == 0 {
+            for owner in page.owners {
+                for_each_token(owner, |w| add(w, 1));
+            }
+        }
+    }
+    (terms, length)
+}
+
+/// What a hit shows: `[title, url, [[heading, anchor], ...], [excerpt, ...]]`.
+#[derive(Serialize)]
+struct DocEntry<'a>(&'a str, &'a str, Vec<(&'a str, &'a str)>, Vec<String>);
+
+fn doc_json(page: &SearchPage, sections: &[Section]) -> Vec<u8> {
+    let per_section =
+        (PAGE_EXCERPT_CHARS / sections.len().max(1)).clamp(MIN_EXCERPT_CHARS, EXCERPT_CHARS);
+    let entry = DocEntry(
+        page.title,
+        &page.url,
+        sections.iter().skip(1).filter_map(|s| s.heading).collect(),
+        sections
+            .iter()
+            .map(|s| excerpt(s.text, per_section))
+            .collect(),
+    );
+    serde_json::to_vec(&entry).unwrap_or_default()
+}
+
+/// Entries kept between builds, by [`entry_key`]: `serve` keeps one for the
+/// session, `build` fills one from the page cache.
+#[derive(Default)]
+pub struct SearchMemo {
+    entries: Mutex<FxHashMap<u64, Arc<PageEntry>>>,
+}
+
+impl SearchMemo {
+    pub fn new(entries: Vec<(u64, PageEntry)>) -> SearchMemo {
+        let entries = entries
+            .into_iter()
+            .map(|(key, entry)| (key, Arc::new(entry)))
+            .collect();
+        SearchMemo {
+            entries: Mutex::new(entries),
+        }
+    }
+
+    /// The entries of the last index built, for the page cache.
+    pub fn entries(&self) -> Vec<(u64, Arc<PageEntry>)> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: Vec<(u64, Arc<PageEntry>)> =
+            entries.iter().map(|(k, e)| (*k, Arc::clone(e))).collect();
+        all.sort_by_key(|(key, _)| *key);
+        all
+    }
+
+    /// Whether an entry is kept under `key`.
+    pub fn contains(&self, key: u64) -> bool {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&key)
+    }
+
+    /// Takes what is kept, for one index build.
+    pub(super) fn take(&self) -> FxHashMap<u64, Arc<PageEntry>> {
+        std::mem::take(&mut *self.entries.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Keeps `entries` (the index just built) in place of what was taken.
+    pub(super) fn keep(&self, entries: FxHashMap<u64, Arc<PageEntry>>) {
+        *self.entries.lock().unwrap_or_else(|e| e.into_inner()) = entries;
+    }
+}

@@ -1,0 +1,316 @@
+//! The full-text search index: built once per build, loaded in parts.
+//!
+//! A reader's browser fetches a small manifest, then only the term shards
+//! that hold the words typed, then the document shards of the hits it shows.
+//! Nothing grows with the site but the number of shards, so a 10,000-page
+//! handbook loads about as much per query as a 100-page one (see
+//! `docs/search.md` for the measurements and why this was chosen over
+//! Pagefind). Every file is JSON under `search/`:
+//!
+//! ```text
+//! index.json  {"v":1, "build":"<hash>", "pages":N, "stop":[stop words],
+//!              "terms":[first term of each term shard], "docs":[first page of each doc shard]}
+//! tN.json     {"term":[page delta, score, flags, section..., ...]}
+//! dN.json     [[title, url, [[heading, anchor], ...], [section text, ...]], ...]
+//! ```
+//!
+//! A page is cut into sections at its headings (section 0 is the text before
+//! the first heading; section k starts at heading k-1), so a hit can link to
+//! the heading whose section holds the words. Scores are BM25 with the title
+//! and headings weighted up, quantised to 1..=255 at build time: the browser
+//! only adds them up. `flags` is the number of sections listed (0..=3) plus,
+//! when the term is in the page's title, 4 x (1 + title words - 1 + 8 x URL
+//! depth), both capped at 7: among pages whose title holds every word typed,
+//! the short title of a page high in the tree ranks first (`/values/` before
+//! `/people/values-check-in/`).
+
+mod entry;
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+pub use crate::markdown::excerpt;
+use crate::markdown::Rendered;
+use entry::TermOfPage;
+pub use entry::{entry_key, page_entry, singular, tokens, PageEntry, SearchMemo};
+
+/// Where the index lives in the output folder.
+pub const DIR: &str = "search";
+/// Version of the file format, checked by the theme's script.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A term shard is cut once it holds about this many bytes of JSON.
+const TERM_SHARD_BYTES: usize = 32 * 1024;
+/// A document shard is cut once it holds about this many bytes of JSON.
+const DOC_SHARD_BYTES: usize = 16 * 1024;
+/// Characters of each section kept for the excerpt under a hit.
+const EXCERPT_CHARS: usize = 640;
+/// Excerpt characters of one page in all: a page with many sections gets
+/// shorter excerpts (down to `MIN_EXCERPT_CHARS`), so no document shard
+/// balloons because of one long page.
+const PAGE_EXCERPT_CHARS: usize = 24 * 1024;
+const MIN_EXCERPT_CHARS: usize = 160;
+/// Sections listed per (term, page): the ones where the term occurs most.
+const SECTIONS_PER_POSTING: usize = 3;
+/// Longer tokens are not words people type (hashes, base64, URLs).
+const MAX_TERM_CHARS: usize = 32;
+
+const TITLE_WEIGHT: u32 = 8;
+const HEADING_WEIGHT: u32 = 3;
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.5;
+
+/// Words too common to find anything with; the script drops them from
+/// queries too (they are in the manifest).
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+];
+
+/// One page to index.
+pub struct SearchPage<'a> {
+    pub title: &'a str,
+    /// The page's URL as written in links (base path included).
+    pub url: String,
+    pub rendered: &'a Rendered,
+    /// Who owns the page: searching an owner's name finds their pages.
+    pub owners: &'a [String],
+}
+
+/// The files of the index: `(path inside the output folder, bytes)`.
+pub fn build(pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
+    let never = || false;
+    build_unless(pages, &never, None).unwrap_or_default()
+}
+
+/// Pages read between two looks at `stop`.
+const CHUNK: usize = 512;
+
+/// The index, or `None` as soon as `stop` says the work is no longer wanted
+/// (`serve`: the author saved again). `stop` is asked between chunks of
+/// pages, on the calling thread. With `memo`, a page whose entry is kept
+/// there is not read again, and the memo keeps this index's entries.
+pub fn build_unless(
+    pages: &[SearchPage],
+    stop: &dyn Fn() -> bool,
+    memo: Option<&SearchMemo>,
+) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut tm = crate::timings::Timings::start();
+    let kept = memo.map(SearchMemo::take).unwrap_or_default();
+    let mut entries: Vec<(u64, Arc<PageEntry>)> = Vec::with_capacity(pages.len());
+    for chunk in pages.chunks(CHUNK) {
+        if stop() {
+            if let Some(memo) = memo {
+                memo.keep(kept);
+            }
+            return None;
+        }
+        entries.par_extend(chunk.par_iter().map(|page| {
+            let key = if memo.is_some() { entry_key(page) } else { 0 };
+            let entry = match kept.get(&key) {
+                Some(entry) => Arc::clone(entry),
+                None => Arc::new(page_entry(page)),
+            };
+            (key, entry)
+        }));
+    }
+    tm.mark("search: per page");
+    let files = index_files(entries.iter().map(|(_, entry)| entry.as_ref()));
+    tm.mark("search: shards");
+    if let Some(memo) = memo {
+        memo.keep(entries.into_iter().collect());
+    }
+    Some(files)
+}
+
+/// The index's files from the entries of the pages it lists, in order.
+pub fn index_files<'a>(
+    entries: impl Iterator<Item = &'a PageEntry> + Clone,
+) -> Vec<(String, Vec<u8>)> {
+    let postings = postings(entries.clone());
+    let (term_starts, term_files) = term_shards(&postings);
+    let (doc_starts, doc_files) = doc_shards(entries.clone().map(|entry| entry.doc.as_slice()));
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for bytes in term_files.iter().chain(&doc_files) {
+        bytes.hash(&mut hasher);
+    }
+    let manifest = Manifest {
+        v: FORMAT_VERSION,
+        build: format!("{:016x}", hasher.finish()),
+        pages: entries.count(),
+        stop: STOP_WORDS,
+        terms: term_starts,
+        docs: doc_starts,
+    };
+    let mut files = vec![(
+        format!("{DIR}/index.json"),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    )];
+    for (i, bytes) in term_files.into_iter().enumerate() {
+        files.push((format!("{DIR}/t{i}.json"), bytes));
+    }
+    for (i, bytes) in doc_files.into_iter().enumerate() {
+        files.push((format!("{DIR}/d{i}.json"), bytes));
+    }
+    files
+}
+
+#[derive(Serialize)]
+struct Manifest {
+    v: u32,
+    build: String,
+    pages: usize,
+    stop: &'static [&'static str],
+    terms: Vec<String>,
+    docs: Vec<usize>,
+}
+
+/// Term -> flat posting list `[page delta, score, flags, section...]`, pages
+/// ascending (see the module comment for `flags`).
+///
+/// Terms are numbered once, so the per-posting work indexes vectors instead
+/// of hashing or comparing strings (this ran as often as there are
+/// (page, term) pairs: about a million on a 1,000-page handbook).
+fn postings<'a>(
+    entries: impl Iterator<Item = &'a PageEntry> + Clone,
+) -> BTreeMap<&'a str, Vec<u32>> {
+    let per_page: Vec<&PageEntry> = entries.collect();
+    let n = per_page.len().max(1) as f64;
+    let average_length =
+        (per_page.iter().map(|p| u64::from(p.length)).sum::<u64>() as f64 / n).max(1.0);
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut document_frequency: Vec<u32> = Vec::new();
+    let numbered: Vec<Vec<(u32, TermOfPage)>> = per_page
+        .iter()
+        .map(|page| {
+            page.terms()
+                .map(|t| {
+                    let next = ids.len() as u32;
+                    let id = *ids.entry(t.term).or_insert(next);
+                    if id == next {
+                        document_frequency.push(0);
+                    }
+                    document_frequency[id as usize] += 1;
+                    (id, t)
+                })
+                .collect()
+        })
+        .collect();
+    let raw_score = |weight: u32, id: u32, length: u32| {
+        let df = f64::from(document_frequency[id as usize]);
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let tf = f64::from(weight);
+        let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(length) / average_length);
+        idf * tf * (BM25_K1 + 1.0) / (tf + norm)
+    };
+    let max_score = numbered
+        .par_iter()
+        .zip(&per_page)
+        .flat_map_iter(|(terms, page)| {
+            terms
+                .iter()
+                .map(move |(id, t)| raw_score(t.weight, *id, page.length))
+        })
+        .reduce(|| f64::MIN_POSITIVE, f64::max);
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    let mut last_page: Vec<u32> = vec![0; ids.len()];
+    for (page_id, (terms, page)) in numbered.iter().zip(&per_page).enumerate() {
+        let page_id = page_id as u32;
+        for (id, t) in terms {
+            let id = *id;
+            let score = (raw_score(t.weight, id, page.length) / max_score * 255.0).round() as u32;
+            let list = &mut lists[id as usize];
+            list.push(page_id - last_page[id as usize]);
+            last_page[id as usize] = page_id;
+            list.push(score.clamp(1, 255));
+            let title = if t.in_title { page.title_info } else { 0 };
+            list.push(t.sections.len() as u32 + 4 * title);
+            list.extend_from_slice(t.sections);
+        }
+    }
+    ids.into_iter()
+        .map(|(term, id)| (term, std::mem::take(&mut lists[id as usize])))
+        .collect()
+}
+
+/// Cuts the sorted terms into shards of about `TERM_SHARD_BYTES`; returns the
+/// first term of each shard and the shards' JSON.
+fn term_shards(postings: &BTreeMap<&str, Vec<u32>>) -> (Vec<String>, Vec<Vec<u8>>) {
+    let mut starts = Vec::new();
+    let mut files = Vec::new();
+    let mut shard: BTreeMap<&str, &Vec<u32>> = BTreeMap::new();
+    let mut size = 0;
+    for (term, list) in postings {
+        let entry_size = term.len() + 6 + list.iter().map(|n| digits(*n) + 1).sum::<usize>();
+        if size > 0 && size + entry_size > TERM_SHARD_BYTES {
+            files.push(serde_json::to_vec(&shard).unwrap_or_default());
+            shard.clear();
+            size = 0;
+        }
+        if shard.is_empty() {
+            starts.push(term.to_string());
+        }
+        shard.insert(term, list);
+        size += entry_size;
+    }
+    if !shard.is_empty() || files.is_empty() {
+        if starts.is_empty() {
+            starts.push(String::new());
+        }
+        files.push(serde_json::to_vec(&shard).unwrap_or_default());
+    }
+    (starts, files)
+}
+
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Groups the pages' hit JSON into shards of about `DOC_SHARD_BYTES`;
+/// returns the first page of each shard and the shards' JSON.
+fn doc_shards<'a>(docs: impl Iterator<Item = &'a [u8]>) -> (Vec<usize>, Vec<Vec<u8>>) {
+    let mut starts = Vec::new();
+    let mut files = Vec::new();
+    let mut shard: Vec<&[u8]> = Vec::new();
+    let mut size = 0;
+    for (i, json) in docs.enumerate() {
+        if size > 0 && size + json.len() > DOC_SHARD_BYTES {
+            files.push(join_array(&shard));
+            shard.clear();
+            size = 0;
+        }
+        if shard.is_empty() {
+            starts.push(i);
+        }
+        size += json.len() + 1;
+        shard.push(json);
+    }
+    if !shard.is_empty() || files.is_empty() {
+        if starts.is_empty() {
+            starts.push(0);
+        }
+        files.push(join_array(&shard));
+    }
+    (starts, files)
+}
+
+fn join_array(items: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.push(b']');
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+use super::entry::sections;
+use super::*;
+use crate::markdown::Heading;
+
+fn rendered(text: &str, headings: &[(u8, Option<&str>, &str)]) -> Rendered {
+    let mut offsets = Vec::new();
+    let mut heads = Vec::new();
+    for (level, id, title) in headings {
+        offsets.push(text.find(title).unwrap());
+        heads.push(Heading {
+            level: *level,
+            id: id.map(str::to_string),
+            title: title.to_string(),
+            in_toc: true,
+            offset: 0,
+        });
+    }
+    Rendered {
+        plain_text: text.to_string(),
+        headings: heads,
+        heading_offsets: offsets,
+        ..Rendered::default()
+    }
+}
+
+fn parse(files: &[(String, Vec<u8>)], name: &str) -> serde_json::Value {
+    let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
+    serde_json::from_slice(bytes).unwrap()
+}
+
+#[test]
+fn pages_are_cut_into_sections_at_linkable_headings() {
+    let r = rendered(
+        "Title intro words Budget cycle we plan budgets Notes no id here Owners the VP ",
+        &[
+            (1, Some("title"), "Title"),
+            (2, Some("budget-cycle"), "Budget cycle"),
+            (3, None, "Notes"),
+            (2, Some("owners"), "Owners"),
+        ],
+    );
+    let s = sections(&r);
+    assert_eq!(s.len(), 3, "{s:?}");
+    assert_eq!(s[0].heading, None);
+    assert!(s[0].text.starts_with("Title intro"));
+    assert_eq!(s[1].heading, Some(("Budget cycle", "budget-cycle")));
+    assert_eq!(s[1].text, "we plan budgets Notes no id here ");
+    assert_eq!(s[2].heading, Some(("Owners", "owners")));
+    assert_eq!(s[2].text, "the VP ");
+}
+
+#[test]
+fn markdown_heading_offsets_line_up_with_the_text() {
+    let options = crate::markdown::RenderOptions {
+        flavor: Default::default(),
+        highlight: false,
+        html: true,
+        smart_punctuation: false,
+        parse_block_html: false,
+        erb: false,
+        erb_show: false,
+        base_path: "",
+        rewrite_link: &|_| None,
+        raw_html: crate::markdown::RawHtml::PassThrough,
+        script_links: crate::markdown::ScriptLinks::Drop,
+        templates: None,
+        liquid: false,
+        math: crate::markdown::math::SingleDollar::Text,
+    };
+    let r = crate::markdown::render(
+        "Intro.\n\n## First `code` part\n\nBody one.\n\n### Second\n\nBody two.\n",
+        0,
+        &options,
+    );
+    assert_eq!(r.heading_offsets.len(), 2);
+    for (h, &at) in r.headings.iter().zip(&r.heading_offsets) {
+        assert!(r.plain_text[at..].starts_with(&h.title), "{h:?} at {at}");
+    }
+}
+
+#[test]
+fn tokens_are_lowercase_words_without_stop_words() {
+    let words: Vec<String> = tokens("The Forecast-calls, in Q3: ÄRGER a x 2024").collect();
+    assert_eq!(words, ["forecast", "call", "q3", "ärger", "2024"]);
+}
+
+#[test]
+fn ascii_and_other_words_fold_alike() {
+    // ASCII words take the allocation-free path, the others the general
+    // one; both lowercase, drop stop words and short words, and fold
+    // plurals by the same rules.
+    let text = "The Forecast-calls, in Q3: ÄRGER a x 2024 policies Policies analysis \
+                statuses expenses ÉTUDES naïve cafés Straße İstanbul toes bees is us";
+    assert_eq!(
+        tokens(text).collect::<Vec<_>>(),
+        [
+            "forecast",
+            "call",
+            "q3",
+            "ärger",
+            "2024",
+            "policy",
+            "policy",
+            "analysis",
+            "statuse",
+            "expense",
+            "étude",
+            "naïve",
+            "café",
+            "straße",
+            "i\u{307}stanbul",
+            "toe",
+            "bee",
+            "us"
+        ]
+    );
+}
+
+#[test]
+fn plurals_fold_to_the_singular() {
+    let folded: Vec<String> = [
+        "policies",
+        "expenses",
+        "calls",
+        "status",
+        "process",
+        "analysis",
+        "goes",
+        "is",
+        "bus",
+        "series",
+        "teamʼs",
+        "employés",
+    ]
+    .iter()
+    .map(|w| singular(w.to_string()))
+    .collect();
+    assert_eq!(
+        folded,
+        [
+            "policy", "expense", "call", "status", "process", "analysis", "goe", "is", "bus",
+            "sery", "teamʼ", "employé"
+        ]
+    );
+}
+
+#[test]
+fn a_body_word_points_at_its_page_and_section() {
+    let a = rendered(
+        "Pipeline Stages come first Hygiene weekly scrub of zeppelin deals ",
+        &[
+            (2, Some("stages"), "Stages"),
+            (2, Some("hygiene"), "Hygiene"),
+        ],
+    );
+    let b = rendered("Nothing about it ", &[]);
+    let pages = [
+        SearchPage {
+            owners: &[],
+            title: "Other",
+            url: "/other/".into(),
+            rendered: &b,
+        },
+        SearchPage {
+            owners: &[],
+            title: "Pipeline",
+            url: "/pipeline/".into(),
+            rendered: &a,
+        },
+    ];
+    let files = build(&pages);
+    let manifest = parse(&files, "search/index.json");
+    assert_eq!(manifest["v"], 1);
+    assert_eq!(manifest["pages"], 2);
+    let shard = parse(&files, "search/t0.json");
+    // page 1 (delta 1), a score, one section and not in the title, section 2
+    let list = shard["zeppelin"].as_array().unwrap();
+    assert_eq!(list[0], 1);
+    assert!(list[1].as_u64().unwrap() >= 1);
+    assert_eq!(list[2], 1);
+    assert_eq!(list[3], 2);
+    // a title word: one title word, URL depth 1, and one section (0)
+    let list = shard["pipeline"].as_array().unwrap();
+    assert_eq!(list[2].as_u64().unwrap(), 1 + 4 * (1 + 8));
+    let docs = parse(&files, "search/d0.json");
+    assert_eq!(docs[1][0], "Pipeline");
+    assert_eq!(docs[1][2][1], serde_json::json!(["Hygiene", "hygiene"]));
+    assert_eq!(docs[1][3][2], "weekly scrub of zeppelin deals");
+}
+
+#[test]
+fn large_sites_are_split_into_many_small_shards() {
+    let texts: Vec<Rendered> = (0..3000)
+        .map(|i| rendered(&format!("word{i} common filler{} text ", i % 97), &[]))
+        .collect();
+    let titles: Vec<String> = (0..3000).map(|i| format!("Page {i}")).collect();
+    let pages: Vec<SearchPage> = texts
+        .iter()
+        .zip(&titles)
+        .enumerate()
+        .map(|(i, (r, t))| SearchPage {
+            owners: &[],
+            title: t,
+            url: format!("/p{i}/"),
+            rendered: r,
+        })
+        .collect();
+    let files = build(&pages);
+    let manifest = parse(&files, "search/index.json");
+    let term_shards = manifest["terms"].as_array().unwrap().len();
+    let doc_shards = manifest["docs"].as_array().unwrap().len();
+    assert!(term_shards > 1 && doc_shards > 1, "{manifest}");
+    for (name, bytes) in &files {
+        assert!(
+            bytes.len() < TERM_SHARD_BYTES.max(DOC_SHARD_BYTES) + 1024,
+            "{name} is {} bytes",
+            bytes.len()
+        );
+    }
+    // Shard starts are sorted, so the script can find a term's shard by bisection.
+    let starts: Vec<&str> = manifest["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn excerpts_cut_at_words() {
+    assert_eq!(excerpt("a  b\n c dddd", 6), "a b c");
+    assert_eq!(excerpt("ääää ää", 6), "ääää");
+}
