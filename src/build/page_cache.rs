@@ -274,14 +274,18 @@ impl PageCache {
                 .map(|(key, entry)| (*key, entry.as_ref()))
                 .collect(),
         };
-        let Ok(payload) = bincode::serialize(&record) else {
+        // Sized first: growing a buffer of tens of megabytes by doubling
+        // copies it several times.
+        let mut payload = Vec::with_capacity(
+            bincode::serialized_size(&record).map_or(0, |n| n as usize),
+        );
+        if bincode::serialize_into(&mut payload, &record).is_err() {
             return;
-        };
-        let mut bytes = Vec::with_capacity(HEADER_BYTES + payload.len());
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&binary_fingerprint().to_le_bytes());
-        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
+        }
+        let mut header = Vec::with_capacity(HEADER_BYTES);
+        header.extend_from_slice(&FORMAT.to_le_bytes());
+        header.extend_from_slice(&binary_fingerprint().to_le_bytes());
+        header.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
         let Some(dir) = self.path.parent() else {
             return;
         };
@@ -289,7 +293,14 @@ impl PageCache {
             return;
         }
         let partial = self.path.with_extension("partial");
-        if std::fs::write(&partial, bytes).is_ok() {
+        // Header and payload written apart: the payload is tens of
+        // megabytes on a large site, not worth a second copy.
+        let written = std::fs::File::create(&partial).and_then(|mut file| {
+            use std::io::Write;
+            file.write_all(&header)?;
+            file.write_all(&payload)
+        });
+        if written.is_ok() {
             let _ = std::fs::rename(&partial, &self.path);
         }
     }

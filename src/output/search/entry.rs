@@ -193,7 +193,8 @@ pub struct PageEntry {
     /// the title tells about the page.
     pub(super) title_info: u32,
     /// The JSON of what a hit shows (see the module comment of `search`).
-    pub(super) doc: Vec<u8>,
+    /// A string, which the page cache writes in one piece.
+    pub(super) doc: String,
 }
 
 /// One term of a [`PageEntry`].
@@ -312,7 +313,7 @@ fn count_terms(page: &SearchPage, sections: &[Section]) -> (FxHashMap<String, Te
 #[derive(Serialize)]
 struct DocEntry<'a>(&'a str, &'a str, Vec<(&'a str, &'a str)>, Vec<String>);
 
-fn doc_json(page: &SearchPage, sections: &[Section]) -> Vec<u8> {
+fn doc_json(page: &SearchPage, sections: &[Section]) -> String {
     let per_section =
         (PAGE_EXCERPT_CHARS / sections.len().max(1)).clamp(MIN_EXCERPT_CHARS, EXCERPT_CHARS);
     let entry = DocEntry(
@@ -324,7 +325,7 @@ fn doc_json(page: &SearchPage, sections: &[Section]) -> Vec<u8> {
             .map(|s| excerpt(s.text, per_section))
             .collect(),
     );
-    serde_json::to_vec(&entry).unwrap_or_default()
+    serde_json::to_string(&entry).unwrap_or_default()
 }
 
 /// Entries kept between builds, by [`entry_key`]: `serve` keeps one for the

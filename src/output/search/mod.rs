@@ -134,7 +134,7 @@ pub fn index_files<'a>(
 ) -> Vec<(String, Vec<u8>)> {
     let postings = postings(entries.clone());
     let (term_starts, term_files) = term_shards(&postings);
-    let (doc_starts, doc_files) = doc_shards(entries.clone().map(|entry| entry.doc.as_slice()));
+    let (doc_starts, doc_files) = doc_shards(entries.clone().map(|entry| entry.doc.as_bytes()));
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for bytes in term_files.iter().chain(&doc_files) {
         bytes.hash(&mut hasher);
