@@ -48,6 +48,11 @@ pub fn page_problems(html: &str, counts: &mut Counts) -> Option<Vec<String>> {
     counts.pages += 1;
     let written = tags::read(region);
     let mut problems = written.problems.clone();
+    // A placeholder of the Markdown stage left in the page (`<!--hb:toc`)
+    // opens a comment that hides the rest of the page from readers.
+    if region.contains("<!--hb:") {
+        problems.push("a Markdown placeholder (`<!--hb:`) is left in the page".into());
+    }
     let parsed = tree::read(html);
     counts.elements += written.elements.values().sum::<usize>();
     counts.text_blocks += parsed.text_blocks.len();
