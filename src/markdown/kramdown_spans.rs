@@ -79,10 +79,7 @@ fn flush<'a>(
         && run
             .windows(2)
             .all(|w| text[w[0].1.end..w[1].1.start].trim().is_empty());
-    let wanted = contiguous && {
-        let source = &text[start..end];
-        source.contains("](") || source.contains("**")
-    };
+    let wanted = contiguous && may_hold_spans(&text.as_bytes()[start..end]);
     if !wanted {
         out.append(run);
         return;
@@ -93,6 +90,17 @@ fn flush<'a>(
         out.append(run);
     }
     run.clear();
+}
+
+/// Whether `source` holds `](` or `**`: asked of every run of text on a
+/// page, so one pass for both.
+fn may_hold_spans(source: &[u8]) -> bool {
+    memchr::memchr2_iter(b']', b'*', source).any(|at| {
+        matches!(
+            (source[at], source.get(at + 1)),
+            (b']', Some(b'(')) | (b'*', Some(b'*'))
+        )
+    })
 }
 
 /// Writes the events of `range` of `text` with its links and strong spans;
