@@ -1,22 +1,33 @@
 #!/usr/bin/env python3
-"""Generate a synthetic handbook of N pages, as a handbook site and as a Hugo site.
+"""Generate a synthetic handbook of N pages for handbook and its peers.
 
-    bench/generate.py N OUT_DIR [--seed S] [--owners]
+    bench/generate.py N OUT_DIR [--shape default|wide] [--seed S] [--owners]
 
-writes OUT_DIR/handbook (site.toml + content/) and OUT_DIR/hugo (hugo.toml +
-content/ + a minimal layout), both from the same pages: nested sections, front
-matter (some with cadence), 600-1,500 words a page, headings, lists, tables,
-code blocks (six languages, different on every page) and 5-20 internal links
-a page, each with an anchor that exists.
+writes the same pages four times: OUT_DIR/handbook (site.toml + content/),
+OUT_DIR/hugo (hugo.toml + content/ + layouts), OUT_DIR/zola (config.toml +
+content/ + templates) and OUT_DIR/mdbook (book.toml + src/ with a SUMMARY.md
+of every page). Layouts and settings of the peers: bench/layouts.py.
 
-The two sites do comparable work per page. handbook pages open with the
-kramdown TOC marker (`- TOC` + `{:toc}`, as in the GitLab handbook), which its
-default theme shows inline and in a side column; the Hugo layout prints
-`.TableOfContents` (goldmark, Hugo's default renderer, with chroma
-highlighting by class). Both print a sidebar of the sections above the page,
-open down to the page's own section, rendered once per section (handbook does
-this itself; Hugo through `partialCached`), breadcrumbs and previous/next
-links. Only handbook writes a search index, the cadence pages and an Atom feed.
+Shapes (neither is the one handbook is tuned for):
+- `default`: area/section/page, 10 pages a section, 10 sections an area;
+  about 900 words a page (300-1,700) under 4-9 headings, lists, tables, a
+  code block under every fourth heading (six languages, different on every
+  page) and 5-20 internal links a page (median 10), each with an anchor
+  that exists.
+- `wide`: area/group/section/page, 20 pages a section, 8 sections a group,
+  6 groups an area; about 3,500 words a page (1,800-6,000) under 8-14
+  headings with 0-2 subheadings each, a code block on one page in three,
+  20-50 internal links a page (median 34), one in five to a section.
+
+Front matter has a title, a weight and, on one page in seven, a cadence.
+handbook pages open with the kramdown TOC marker (`- TOC` + `{:toc}`, as in
+the GitLab handbook), which its default theme shows inline and in a side
+column. Links: `/area/section/page/#anchor` for handbook and Hugo (Hugo
+does not check them), `@/area/section/page.md#anchor` for Zola (which checks
+pages and anchors, as handbook does), relative `.md` links for mdBook (which
+checks neither). mdBook reads no front matter: its pages start with the
+title as `# heading`. Only handbook writes the cadence pages, an Atom feed
+and a search index.
 
 `--owners` gives the handbook site owners and reviews (docs/owners.md): a
 CODEOWNERS file with a pattern per top-level section, an `owner:` on every
@@ -25,7 +36,11 @@ other section index page, a `reviewed:` date on every page and
 """
 import os
 import random
+import re
 import sys
+from dataclasses import dataclass
+
+import layouts
 
 WORDS = (
     "account plan pipeline forecast commit quarter review territory partner coach "
@@ -34,6 +49,28 @@ WORDS = (
     "expansion enablement onboarding hiring career growth feedback priority"
 ).split()
 CADENCES = ["daily", "weekly", "bi-weekly", "monthly", "quarterly", "semi-annual", "annual", "ad-hoc", "ongoing"]
+
+
+@dataclass(frozen=True)
+class Shape:
+    # Folder levels above a page, outermost first, and how many children a
+    # folder of each level has (the last: pages a section).
+    levels: tuple
+    fanout: tuple
+
+
+SHAPES = {
+    "default": Shape(levels=("area", "section"), fanout=(10, 10)),
+    "wide": Shape(levels=("area", "group", "section"), fanout=(6, 8, 20)),
+}
+
+
+@dataclass
+class Page:
+    path: str  # "area-000/section-00/page-01": no extension, no slashes around
+    headings: list  # (level, text), level 2 or 3
+    title: str = ""
+    weight: int = 0
 
 
 def sentence(rng, n=None):
@@ -53,19 +90,36 @@ def heading_id(text):
     return "".join(out)
 
 
-def plan(n, rng):
-    """Page paths and their headings, in sections of about 10 pages, 10 sections per area."""
+def page_path(shape, i):
+    """The i-th page's path: the folders of its shape, numbered by fanout."""
+    per_section = shape.fanout[-1]
+    folders = []
+    span = per_section
+    for level, count in zip(reversed(shape.levels[1:]), reversed(shape.fanout[:-1])):
+        folders.append(f"{level}-{(i // span) % count:02d}")
+        span *= count
+    folders.append(f"{shape.levels[0]}-{i // span:03d}")
+    return "/".join(reversed(folders)) + f"/page-{i % per_section:02d}"
+
+
+def heading_text(rng, k, sub=""):
+    return f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {k}{sub}"
+
+
+def plan(n, rng, shape_name):
+    """Every page's path and headings."""
+    shape = SHAPES[shape_name]
     pages = []
-    area_count = max(1, n // 100)
-    i = 0
-    while len(pages) < n:
-        area = f"area-{i // 100:03d}"
-        section = f"section-{(i // 10) % 10:02d}"
-        path = f"{area}/{section}/page-{i % 10:02d}"
-        headings = [f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {k}" for k in range(rng.randint(4, 9))]
-        pages.append((path, headings))
-        i += 1
-    return pages, area_count
+    for i in range(n):
+        if shape_name == "default":
+            headings = [(2, heading_text(rng, k)) for k in range(rng.randint(4, 9))]
+        else:
+            headings = []
+            for k in range(rng.randint(8, 14)):
+                headings.append((2, heading_text(rng, k)))
+                headings += [(3, heading_text(rng, k, f" {'abc'[j]}")) for j in range(rng.randint(0, 2))]
+        pages.append(Page(page_path(shape, i), headings, weight=i % shape.fanout[-1]))
+    return pages
 
 
 def code_block(rng):
@@ -87,33 +141,72 @@ def code_block(rng):
     return f"```{lang}\n" + "\n".join(lines) + "\n```\n"
 
 
-def body(rng, page_index, pages):
-    path, headings = pages[page_index]
+def link(rng, pages, sections):
+    """A link to a heading of a random page (or, given sections, one time in
+    five to a section), written `@@path#anchor` / `@@section/` until
+    `links_for` turns it into each tool's form."""
+    if sections and rng.randrange(5) == 0:
+        return f"[{rng.choice(WORDS)} {rng.choice(WORDS)}](@@{rng.choice(sections)}/)"
+    target = pages[rng.randrange(len(pages))]
+    anchor = heading_id(rng.choice(target.headings)[1])
+    return f"[{rng.choice(WORDS)} {rng.choice(WORDS)}](@@{target.path}#{anchor})"
+
+
+def block(rng, kind, code):
+    if kind == 0:
+        return "\n".join(f"- {sentence(rng, 6)}" for _ in range(rng.randint(3, 6))) + "\n"
+    if kind == 1:
+        rows = ["| Activity | Owner | Cadence |", "|---|---|---|"]
+        rows += [f"| {rng.choice(WORDS)} | {rng.choice(WORDS)} | {rng.choice(CADENCES)} |" for _ in range(4)]
+        return "\n".join(rows) + "\n"
+    if kind == 2 and code:
+        return code_block(rng)
+    return "> " + sentence(rng) + "\n"
+
+
+def body(rng, page_index, pages, shape_name, sections):
+    """The page's Markdown, with its links in the `@@` form."""
+    page = pages[page_index]
     parts = []
-    link_budget = rng.randint(5, 20)
-    for k, heading in enumerate(headings):
-        parts.append(f"## {heading}\n")
-        for _ in range(rng.randint(1, 3)):
+    if shape_name == "default":
+        link_budget, paragraphs, code = rng.randint(5, 20), (1, 3), True
+    else:
+        link_budget, paragraphs, code = rng.randint(20, 50), (2, 3), page_index % 3 == 0
+    for k, (level, heading) in enumerate(page.headings):
+        parts.append(f"{'#' * level} {heading}\n")
+        for _ in range(rng.randint(*paragraphs)):
             para = [sentence(rng) for _ in range(rng.randint(3, 6))]
             if link_budget > 0:
-                target_path, target_headings = pages[rng.randrange(len(pages))]
-                anchor = heading_id(rng.choice(target_headings))
-                url = f"/{target_path}/#{anchor}"
-                para.insert(1, f"See [{rng.choice(WORDS)} {rng.choice(WORDS)}]({url}).")
+                para.insert(1, f"See {link(rng, pages, sections)}.")
                 link_budget -= 1
             parts.append(" ".join(para) + "\n")
-        kind = k % 4
-        if kind == 0:
-            parts.append("\n".join(f"- {sentence(rng, 6)}" for _ in range(rng.randint(3, 6))) + "\n")
-        elif kind == 1:
-            rows = ["| Activity | Owner | Cadence |", "|---|---|---|"]
-            rows += [f"| {rng.choice(WORDS)} | {rng.choice(WORDS)} | {rng.choice(CADENCES)} |" for _ in range(4)]
-            parts.append("\n".join(rows) + "\n")
-        elif kind == 2:
-            parts.append(code_block(rng))
-        else:
-            parts.append("> " + sentence(rng) + "\n")
+        if shape_name == "default":
+            parts.append(block(rng, k % 4, code))
+        elif level == 2:
+            # One code block a page at most, under its third heading.
+            parts.append(block(rng, k % 4, code and k == 2))
     return "\n".join(parts)
+
+
+LINK = re.compile(r"\]\(@@([^)#]*)(#[^)]*)?\)")
+
+
+def links_for(tool, text, from_path):
+    """`text` with its `@@` links in the form `tool` reads."""
+    from_dir = os.path.dirname(from_path)
+
+    def rewrite(m):
+        target, anchor = m.group(1), m.group(2) or ""
+        section = target.endswith("/")
+        if tool == "zola":
+            url = f"@/{target}_index.md" if section else f"@/{target}.md"
+        elif tool == "mdbook":
+            url = os.path.relpath(f"{target}index.md" if section else f"{target}.md", from_dir or ".")
+        else:
+            url = f"/{target}" if section else f"/{target}/"
+        return f"]({url}{anchor})"
+
+    return LINK.sub(rewrite, text)
 
 
 def write(path, text):
@@ -122,70 +215,106 @@ def write(path, text):
         f.write(text)
 
 
-def main():
-    n = int(sys.argv[1])
-    out = sys.argv[2]
-    seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 1
-    rng = random.Random(seed)
-    pages, _ = plan(n, rng)
-    owners = "--owners" in sys.argv
+def yaml_front(fields):
+    return "---\n" + "\n".join(fields) + "\n---\n\n"
+
+
+def write_settings(out, owners):
     settings = 'title = "Synthetic handbook"\nbase_url = "https://bench.example.com"\n'
     if owners:
         settings += '[review]\nevery = "6 months"\n'
     write(f"{out}/handbook/site.toml", settings)
-    write(f"{out}/hugo/hugo.toml", 'title = "Synthetic handbook"\nbaseURL = "https://bench.example.com/"\ndisableKinds = ["taxonomy", "term", "RSS"]\n[markup.goldmark.parser.attribute]\n  block = true\n[markup.highlight]\n  noClasses = false\n')
-    write(f"{out}/hugo/layouts/_default/baseof.html", HUGO_BASEOF)
-    write(f"{out}/hugo/layouts/_default/single.html", HUGO_SINGLE)
-    write(f"{out}/hugo/layouts/_default/list.html", HUGO_LIST)
-    write(f"{out}/hugo/layouts/partials/nav.html", HUGO_NAV)
-    write(f"{out}/hugo/layouts/partials/nav-node.html", HUGO_NAV_NODE)
+    write(f"{out}/hugo/hugo.toml", layouts.HUGO_CONFIG)
+    for name, text in layouts.HUGO_LAYOUTS.items():
+        write(f"{out}/hugo/layouts/{name}", text)
+    write(f"{out}/zola/config.toml", layouts.ZOLA_CONFIG)
+    for name, text in layouts.ZOLA_TEMPLATES.items():
+        write(f"{out}/zola/templates/{name}", text)
+    write(f"{out}/mdbook/book.toml", layouts.MDBOOK_CONFIG)
+
+
+def section_paths(pages):
     sections = set()
-    for i, (path, headings) in enumerate(pages):
-        front = [f'title: "{headings[0]} {i}"', f"weight: {i % 10}"]
-        if i % 7 == 0:
-            front.append(f"cadence:\n  - activity: {headings[0]}\n    every: {CADENCES[i % len(CADENCES)]}\n    owner: Owner {i % 5}\n    section: {heading_id(headings[0])}")
-        fm = "---\n" + "\n".join(front) + "\n---\n\n"
-        text = body(rng, i, pages)
-        own = f"---\nreviewed: 2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}\n" if owners else "---\n"
-        write(f"{out}/handbook/content/{path}.md", own + fm[4:] + KRAMDOWN_TOC + text)
-        write(f"{out}/hugo/content/{path}.md", fm + text)
-        parts = path.split("/")
+    for page in pages:
+        parts = page.path.split("/")
         for depth in range(1, len(parts)):
             sections.add("/".join(parts[:depth]))
-    for k, section in enumerate(sorted(sections)):
+    return sorted(sections)
+
+
+def summary(pages, sections):
+    """mdBook's SUMMARY.md: every section as a chapter, its pages nested."""
+    by_parent = {}
+    for s in sections:
+        by_parent.setdefault(os.path.dirname(s), []).append(("section", s))
+    for page in pages:
+        by_parent.setdefault(os.path.dirname(page.path), []).append(("page", page))
+    lines = ["# Summary", "", "[Home](index.md)", ""]
+
+    def walk(parent, depth):
+        for kind, item in by_parent.get(parent, []):
+            if kind == "section":
+                lines.append(f"{'  ' * depth}- [{item}]({item}/index.md)")
+                walk(item, depth + 1)
+            else:
+                lines.append(f"{'  ' * depth}- [{item.title}]({item.path}.md)")
+
+    walk("", 0)
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    n = int(sys.argv[1])
+    out = sys.argv[2]
+    seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 1
+    shape = sys.argv[sys.argv.index("--shape") + 1] if "--shape" in sys.argv else "default"
+    if shape not in SHAPES:
+        sys.exit(f"generate.py: unknown shape {shape!r} (known: {', '.join(SHAPES)})")
+    owners = "--owners" in sys.argv
+    rng = random.Random(seed)
+    pages = plan(n, rng, shape)
+    sections = section_paths(pages)
+    write_settings(out, owners)
+    # Sections are link targets in the wide shape only (the default shape's
+    # pages stay what they were before shapes existed).
+    link_sections = sections if shape == "wide" else []
+    for i, page in enumerate(pages):
+        page.title = f"{page.headings[0][1]} {i}"
+        front = [f'title: "{page.title}"', f"weight: {page.weight}"]
+        cadence = []
+        if i % 7 == 0:
+            cadence = [f"  - activity: {page.headings[0][1]}", f"    every: {CADENCES[i % len(CADENCES)]}", f"    owner: Owner {i % 5}", f"    section: {heading_id(page.headings[0][1])}"]
+        text = body(rng, i, pages, shape, link_sections)
+        own = [f"reviewed: 2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}"] if owners else []
+        plain = links_for("handbook", text, page.path)
+        fm = front + (["cadence:"] + cadence if cadence else [])
+        write(f"{out}/handbook/content/{page.path}.md", yaml_front(own + fm) + KRAMDOWN_TOC + plain)
+        write(f"{out}/hugo/content/{page.path}.md", yaml_front(fm) + plain)
+        # Zola takes front matter it does not know under `extra`.
+        zola_fm = front + (["extra:", "  cadence:"] + ["  " + line for line in cadence] if cadence else [])
+        write(f"{out}/zola/content/{page.path}.md", yaml_front(zola_fm) + links_for("zola", text, page.path))
+        write(f"{out}/mdbook/src/{page.path}.md", f"# {page.title}\n\n" + links_for("mdbook", text, page.path))
+    for k, section in enumerate(sections):
         fm = f'---\ntitle: "{section}"\n---\n\nThe {section} section.\n'
         own = f"---\nowner: Owner {k % 5}\n" if owners and k % 2 == 0 else "---\n"
         write(f"{out}/handbook/content/{section}/_index.md", own + fm[4:])
         write(f"{out}/hugo/content/{section}/_index.md", fm)
+        # A weight, or Zola lists subsections in no set order.
+        write(f"{out}/zola/content/{section}/_index.md", f'---\ntitle: "{section}"\nweight: {k}\nsort_by: weight\n---\n\nThe {section} section.\n')
+        write(f"{out}/mdbook/src/{section}/index.md", f"# {section}\n\nThe {section} section.\n")
     fm = '---\ntitle: "Home"\n---\n\nThe synthetic handbook.\n'
     write(f"{out}/handbook/content/_index.md", fm)
+    write(f"{out}/hugo/content/_index.md", fm)
+    write(f"{out}/zola/content/_index.md", '---\ntitle: "Home"\nsort_by: weight\n---\n\nThe synthetic handbook.\n')
+    write(f"{out}/mdbook/src/index.md", "# Home\n\nThe synthetic handbook.\n")
+    write(f"{out}/mdbook/src/SUMMARY.md", summary(pages, sections))
     if owners:
         tops = sorted({s.split("/")[0] for s in sections})
         rules = ["* @handbook-team"] + [f"/content/{t}/ @team-{j % 7}" for j, t in enumerate(tops)]
         write(f"{out}/handbook/CODEOWNERS", "\n".join(rules) + "\n/content/retired/ @nobody\n")
-    write(f"{out}/hugo/content/_index.md", fm)
 
 
 KRAMDOWN_TOC = "- TOC\n{:toc .hidden-md .hidden-lg}\n\n"
-
-HUGO_BASEOF = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title>
-<meta name="description" content="{{ .Description }}"><link rel="canonical" href="{{ .Permalink }}"></head>
-<body><nav class="sidebar">{{ partialCached "nav.html" .CurrentSection .CurrentSection.RelPermalink }}</nav>
-<main><nav class="breadcrumbs"><ol>{{ range .Ancestors.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}<li>{{ .Title }}</li></ol></nav>
-{{ block "main" . }}{{ end }}</main></body></html>
-"""
-HUGO_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .ReadingTime }} min read</p>
-<aside class="toc-column">{{ .TableOfContents }}</aside>{{ .Content }}
-<nav class="pager">{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>{{ end }}
-"""
-HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
-"""
-# The sidebar of a section: the top-level sections, opened down to `.`.
-HUGO_NAV = """{{ $current := . }}<ul>{{ range site.Home.Sections }}{{ partial "nav-node.html" (dict "node" . "current" $current) }}{{ end }}{{ range site.Home.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
-"""
-HUGO_NAV_NODE = """<li><a href="{{ .node.RelPermalink }}">{{ .node.Title }}</a>{{ if or (.node.Eq .current) (.current.IsDescendant .node) }}<ul>{{ $current := .current }}{{ range .node.Sections }}{{ partial "nav-node.html" (dict "node" . "current" $current) }}{{ end }}{{ range .node.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}</li>
-"""
 
 if __name__ == "__main__":
     main()
