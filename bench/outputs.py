@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Checks on the outputs of bench/run.sh (standard library only).
 
-    bench/outputs.py verify SITE HB_OUT HUGO_OUT   both built every page, comparably
+    bench/outputs.py verify SITE TOOL=OUT ...      each tool built every page, comparably
     bench/outputs.py snapshot DIR FILE             record every file's mtime
     bench/outputs.py changed DIR FILE              files added, removed or touched since
 
 `verify` checks that every Markdown page of SITE/handbook/content has an HTML
-page in both outputs, and on a sample of pages that both have every heading
-with its id, a table of contents listing them, the page's internal links,
-highlighted code and a sidebar. It exits 1 on the first difference.
+page in the output of each TOOL (handbook, hugo, zola, mdbook), and on a
+sample of about 200 pages that each has every heading (h2, h3) with its id, a
+table of contents listing them, the page's internal links, highlighted code
+and a sidebar linking to the top-level sections and the pages of the page's
+own section (mdBook: no TOC, code highlighted in the browser, the sidebar in
+toc.html). It exits 1 on the first difference.
 
 `changed` prints "N changed: a, b, ..." (N = 0 means every mtime stayed).
 """
@@ -18,14 +21,42 @@ import re
 import sys
 
 
-def output_of(rel):
-    """Content path -> output path, for the generator's plain layout."""
+# What each tool writes: its output path for a content path, its href for a
+# site URL (`/area/section/page/#anchor`), and the trace of code highlighting.
+PRETTY = "pretty"  # `a/b.md` -> `a/b/index.html`
+BOOK = "book"  # `a/b.md` -> `a/b.html`, `a/_index.md` -> `a/index.html`
+TOOLS = {
+    "handbook": {"layout": PRETTY, "highlight": r'<span class="hl-', "toc": True},
+    "hugo": {"layout": PRETTY, "highlight": r'<span class="(?!line"|cl")[a-z0-9]+">', "toc": True},
+    "zola": {"layout": PRETTY, "highlight": r'<span class="z-', "toc": True, "base": "https://bench.example.com"},
+    # mdBook highlights in the browser (highlight.js) and has no in-page
+    # table of contents: its headings, links and code classes are checked.
+    "mdbook": {"layout": BOOK, "highlight": r'<code class="language-', "toc": False},
+}
+
+
+def output_of(rel, layout=PRETTY):
+    """Content path -> output path."""
     rel = rel[: -len(".md")]
     if rel == "_index":
         return "index.html"
     if rel.endswith("/_index"):
         return rel[: -len("_index")] + "index.html"
-    return rel + "/index.html"
+    return rel + ("/index.html" if layout == PRETTY else ".html")
+
+
+def href_of(tool, url, from_rel, content):
+    """The href `tool` writes for the site URL `url` on the page `from_rel`."""
+    if tool == "zola":
+        return TOOLS[tool]["base"] + url
+    if tool != "mdbook":
+        return url
+    path, _, anchor = url.partition("#")
+    target = path.strip("/")
+    section = os.path.isfile(os.path.join(content, target, "_index.md"))
+    out = f"{target}/index.html" if section else f"{target}.html"
+    rel = os.path.relpath(out, os.path.dirname(from_rel) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
 
 
 def sources(content):
@@ -40,48 +71,98 @@ def read(path):
         return f.read()
 
 
-def verify(site, hb_out, hugo_out):
-    content = os.path.join(site, "handbook", "content")
-    pages = sorted(sources(content))
-    missing = {"handbook": [], "hugo": []}
-    for rel in pages:
-        out = output_of(rel)
-        for name, root in (("handbook", hb_out), ("hugo", hugo_out)):
-            if not os.path.isfile(os.path.join(root, out)):
-                missing[name].append(out)
-    for name, miss in missing.items():
-        if miss:
-            sys.exit(f"verify: {name} did not write {len(miss)} of {len(pages)} pages, e.g. {miss[:3]}")
-    regular = [p for p in pages if not p.endswith("_index.md")]
-    sample = regular[:: max(1, len(regular) // 200)]
-    totals = {"headings": 0, "links": 0}
+def heading_id(text):
+    return re.sub(r"[^a-z0-9_\- ]", "", text.lower()).replace(" ", "-")
+
+
+class Sidebar:
+    """What a page's sidebar must link to: the top-level sections and the
+    pages of the page's own section (open down to it)."""
+
+    def __init__(self, pages):
+        self.tops = sorted({p.split("/")[0] for p in pages if p.count("/") >= 1})
+        self.siblings = {}
+        for p in pages:
+            if not p.endswith("_index.md"):
+                self.siblings.setdefault(os.path.dirname(p), []).append(p)
+
+    def urls(self, rel):
+        """Site URLs (`/area-000/`) the sidebar of the page `rel` links to."""
+        own = [f"/{p[: -len('.md')]}/" for p in self.siblings[os.path.dirname(rel)]]
+        return [f"/{t}/" for t in self.tops] + own
+
+
+def sidebar_links(tool, root, html, where, rel, sidebar):
+    """The sidebar is in the page (mdBook: in toc.html, which every page
+    loads) and links to what `Sidebar.urls` says."""
+    if tool == "mdbook":
+        if 'class="sidebar' not in html:
+            sys.exit(f"verify: {where}: no sidebar")
+        nav = read(os.path.join(root, "toc.html"))
+        hrefs = [u.strip("/") + ("/index.html" if u.count("/") == 2 else ".html") for u in sidebar.urls(rel)]
+    else:
+        start = html.find('class="sidebar')
+        if start < 0:
+            sys.exit(f"verify: {where}: no sidebar")
+        nav = html[start : html.find("</nav>", start)]
+        hrefs = sidebar.urls(rel)
+    for href in hrefs:
+        if f'href="{href}"' not in nav:
+            sys.exit(f"verify: {where}: the sidebar has no link to {href}")
+
+
+def verify_tool(tool, root, content, pages, sample):
+    """Stops at the first page `tool` did not write, or wrote without what
+    the sample's sources ask for; returns what was checked."""
+    spec = TOOLS[tool]
+    missing = [p for p in pages if not os.path.isfile(os.path.join(root, output_of(p, spec["layout"])))]
+    if missing:
+        examples = [output_of(p, spec["layout"]) for p in missing[:3]]
+        sys.exit(f"verify: {tool} did not write {len(missing)} of {len(pages)} pages, e.g. {examples}")
+    totals = {"headings": 0, "links": 0, "code": 0}
+    sidebar = Sidebar(pages)
     for rel in sample:
         text = read(os.path.join(content, rel))
-        headings = re.findall(r"^## (.+)$", text, re.M)
-        links = re.findall(r"\]\((/[^)#]*#[^)]+)\)", text)
-        totals["headings"] += len(headings)
-        totals["links"] += len(links)
-        for name, root in (("handbook", hb_out), ("hugo", hugo_out)):
-            html = read(os.path.join(root, output_of(rel)))
-            where = f"{name} {output_of(rel)}"
-            for h in headings:
-                hid = re.sub(r"[^a-z0-9_\- ]", "", h.lower()).replace(" ", "-")
-                if f'<h2 id="{hid}"' not in html:
-                    sys.exit(f"verify: {where}: no <h2 id=\"{hid}\">")
-                if f'href="#{hid}"' not in html:
-                    sys.exit(f"verify: {where}: the table of contents has no #{hid}")
-            for url in links:
-                if f'href="{url}"' not in html:
-                    sys.exit(f"verify: {where}: no link to {url}")
-            if "```" in text and not re.search(r'<span class="[^"]+">', html):
+        html = read(os.path.join(root, output_of(rel, spec["layout"])))
+        where = f"{tool} {output_of(rel, spec['layout'])}"
+        for level, heading in re.findall(r"^(##|###) (.+)$", text, re.M):
+            hid = heading_id(heading)
+            if f'<h{len(level)} id="{hid}"' not in html:
+                sys.exit(f'verify: {where}: no <h{len(level)} id="{hid}">')
+            if spec["toc"] and f'href="#{hid}"' not in html:
+                sys.exit(f"verify: {where}: the table of contents has no #{hid}")
+            totals["headings"] += 1
+        for url in re.findall(r"\]\((/[^)]*)\)", text):
+            href = href_of(tool, url, rel, content)
+            if f'href="{href}"' not in html:
+                sys.exit(f"verify: {where}: no link to {href}")
+            totals["links"] += 1
+        if "```" in text:
+            if not re.search(spec["highlight"], html):
                 sys.exit(f"verify: {where}: code blocks are not highlighted")
-            if 'class="sidebar' not in html:
-                sys.exit(f"verify: {where}: no sidebar")
-    print(
-        f"verify: both wrote all {len(pages)} pages; on {len(sample)} sampled pages both have "
-        f"all {totals['headings']} headings (ids + TOC entries), all {totals['links']} "
-        f"internal links with anchors, highlighted code and a sidebar"
+            totals["code"] += 1
+        sidebar_links(tool, root, html, where, rel, sidebar)
+    toc = "ids + TOC entries" if spec["toc"] else "ids; no in-page TOC"
+    code = "highlighted by class" if tool != "mdbook" else "marked for highlighting in the browser"
+    nav = "a sidebar open down to the page's section" if tool != "mdbook" else "the whole book in the sidebar (toc.html)"
+    return (
+        f"{tool}: all {len(pages)} pages; on {len(sample)} sampled pages all {totals['headings']} "
+        f"headings ({toc}), all {totals['links']} internal links, code on {totals['code']} pages "
+        f"{code}, {nav}"
     )
+
+
+def verify(site, *outputs):
+    """`outputs`: TOOL=DIR for each tool that built SITE."""
+    content = os.path.join(site, "handbook", "content")
+    pages = sorted(sources(content))
+    regular = [p for p in pages if not p.endswith("_index.md")]
+    sample = regular[:: max(1, len(regular) // 200)]
+    for spec in outputs:
+        tool, _, root = spec.partition("=")
+        if tool not in TOOLS:
+            sys.exit(f"verify: unknown tool {tool!r} (known: {', '.join(TOOLS)})")
+        print("verify: " + verify_tool(tool, root, content, pages, sample))
 
 
 def mtimes(root):
