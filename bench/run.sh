@@ -20,7 +20,10 @@
 # time and the median peak memory (max RSS, from GNU time: Debian package
 # `time`). mdBook has no section listings, breadcrumbs or in-page TOC and
 # highlights code in the browser: its figures compare page rendering only
-# (and its search index is off; bench/layouts.py says why).
+# (and its search index is off; bench/layouts.py says why). mdBook's time
+# grows with the square of the page count (each page's template data holds
+# the whole chapter list): 4 s at 1,000 pages, 15 minutes at 10,000; leave it
+# out of large sizes with PEERS="hugo zola".
 # Then, RUNS times: `handbook check`, a no-op rebuild (asserting that no
 # output file was touched) and a rebuild after appending a line to one page
 # (reporting how many output files changed). Prints the machine, the tools'
