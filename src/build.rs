@@ -161,7 +161,7 @@ fn load_reusing(
             reused.unwrap_or_else(|| {
                 let mut rendered =
                     render_markdown(config, &sources, &content.includes, page, render_html);
-                rendered.pack_html();
+                rendered.pack();
                 rendered
             })
         })

@@ -276,9 +276,8 @@ impl PageCache {
         };
         // Sized first: growing a buffer of tens of megabytes by doubling
         // copies it several times.
-        let mut payload = Vec::with_capacity(
-            bincode::serialized_size(&record).map_or(0, |n| n as usize),
-        );
+        let mut payload =
+            Vec::with_capacity(bincode::serialized_size(&record).map_or(0, |n| n as usize));
         if bincode::serialize_into(&mut payload, &record).is_err() {
             return;
         }

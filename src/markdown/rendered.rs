@@ -55,10 +55,13 @@ pub struct Rendered {
     #[serde(skip)]
     pub html: String,
     /// `html` compressed, once the build has set it aside for the template
-    /// stage ([`Rendered::pack_html`]): a site's bodies are three times its
+    /// stage ([`Rendered::pack`]): a site's bodies are three times its
     /// Markdown, and all of them wait for the site's navigation.
     #[serde(skip)]
     pub(crate) packed_html: Vec<u8>,
+    /// `plain_text` compressed, set aside for the search index.
+    #[serde(skip)]
+    pub(crate) packed_text: Vec<u8>,
     pub headings: Vec<Heading>,
     /// Every id a fragment can land on: headings, attribute lists, raw HTML
     /// `id=`/`name=`, footnotes.
@@ -124,25 +127,29 @@ impl Rendered {
         self.lead = excerpt(&self.plain_text, LEAD_CHARS);
     }
 
-    /// Compresses the HTML until the page is rendered with its template:
-    /// a build holds every page's body from the Markdown stage to the
-    /// template stage, and HTML packs to a fifth of its size faster than it
-    /// could be rendered again.
-    pub fn pack_html(&mut self) {
+    /// Compresses the HTML and the text until the stages that read them: a
+    /// build holds every page's body from the Markdown stage to the
+    /// template stage, and its text until the search index, and both pack
+    /// to a fraction of their size faster than they could be made again.
+    pub fn pack(&mut self) {
         if !self.html.is_empty() {
             self.packed_html = lz4_flex::compress_prepend_size(self.html.as_bytes());
             self.html = String::new();
         }
+        if !self.plain_text.is_empty() {
+            self.packed_text = lz4_flex::compress_prepend_size(self.plain_text.as_bytes());
+            self.plain_text = String::new();
+        }
     }
 
-    /// The body HTML, unpacked when [`Rendered::pack_html`] set it aside.
+    /// The body HTML, unpacked when [`Rendered::pack`] set it aside.
     pub fn body_html(&self) -> std::borrow::Cow<'_, str> {
-        if self.packed_html.is_empty() {
-            return std::borrow::Cow::Borrowed(&self.html);
-        }
-        // The bytes are this process's own compression of a `String`.
-        let bytes = lz4_flex::decompress_size_prepended(&self.packed_html).unwrap_or_default();
-        std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+        unpacked(&self.html, &self.packed_html)
+    }
+
+    /// The page's text, unpacked when [`Rendered::pack`] set it aside.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        unpacked(&self.plain_text, &self.packed_text)
     }
 
     pub fn first_heading(&self) -> Option<&str> {
@@ -153,6 +160,16 @@ impl Rendered {
             .map(|h| h.title.as_str())
             .filter(|t| !t.trim().is_empty())
     }
+}
+
+/// `plain`, or what `packed` unpacks to when there is a packed form.
+fn unpacked<'a>(plain: &'a str, packed: &[u8]) -> std::borrow::Cow<'a, str> {
+    if packed.is_empty() {
+        return std::borrow::Cow::Borrowed(plain);
+    }
+    // The bytes are this process's own compression of a `String`.
+    let bytes = lz4_flex::decompress_size_prepended(packed).unwrap_or_default();
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
 }
 
 /// The first `max` characters of `text` (whitespace folded), cut at a word.

@@ -27,8 +27,7 @@ pub(super) struct Section<'a> {
 /// Cuts the page's text at its headings. Headings without an id cannot be
 /// linked to and stay in the section before them; a leading `# Title`
 /// belongs to the top of the page.
-pub(super) fn sections(rendered: &Rendered) -> Vec<Section<'_>> {
-    let text = rendered.plain_text.as_str();
+pub(super) fn sections<'a>(rendered: &'a Rendered, text: &'a str) -> Vec<Section<'a>> {
     let aligned = rendered.heading_offsets.len() == rendered.headings.len();
     let mut cuts: Vec<(usize, &str, &str)> = Vec::new();
     if aligned {
@@ -242,7 +241,8 @@ pub fn entry_key(page: &SearchPage) -> u64 {
 
 /// The index's entry for one page.
 pub fn page_entry(page: &SearchPage) -> PageEntry {
-    let sections = sections(page.rendered);
+    let text = page.rendered.text();
+    let sections = sections(page.rendered, &text);
     let (terms, length) = count_terms(page, &sections);
     let mut packed = PageEntry {
         terms: String::new(),

@@ -36,7 +36,6 @@ use serde::Serialize;
 
 pub use crate::markdown::excerpt;
 use crate::markdown::Rendered;
-use entry::TermOfPage;
 pub use entry::{entry_key, page_entry, singular, tokens, PageEntry, SearchMemo};
 
 /// Where the index lives in the output folder.
@@ -185,7 +184,9 @@ fn postings<'a>(
         (per_page.iter().map(|p| u64::from(p.length)).sum::<u64>() as f64 / n).max(1.0);
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let mut document_frequency: Vec<u32> = Vec::new();
-    let numbered: Vec<Vec<(u32, TermOfPage)>> = per_page
+    // Each page's term ids, in the order of its terms: the terms themselves
+    // are read again from the packed entries, not held twice.
+    let numbered: Vec<Vec<u32>> = per_page
         .iter()
         .map(|page| {
             page.terms()
@@ -196,7 +197,7 @@ fn postings<'a>(
                         document_frequency.push(0);
                     }
                     document_frequency[id as usize] += 1;
-                    (id, t)
+                    id
                 })
                 .collect()
         })
@@ -211,18 +212,17 @@ fn postings<'a>(
     let max_score = numbered
         .par_iter()
         .zip(&per_page)
-        .flat_map_iter(|(terms, page)| {
-            terms
-                .iter()
-                .map(move |(id, t)| raw_score(t.weight, *id, page.length))
+        .flat_map_iter(|(ids, page)| {
+            ids.iter()
+                .zip(page.terms())
+                .map(move |(&id, t)| raw_score(t.weight, id, page.length))
         })
         .reduce(|| f64::MIN_POSITIVE, f64::max);
     let mut lists: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
     let mut last_page: Vec<u32> = vec![0; ids.len()];
-    for (page_id, (terms, page)) in numbered.iter().zip(&per_page).enumerate() {
+    for (page_id, (term_ids, page)) in numbered.iter().zip(&per_page).enumerate() {
         let page_id = page_id as u32;
-        for (id, t) in terms {
-            let id = *id;
+        for (&id, t) in term_ids.iter().zip(page.terms()) {
             let score = (raw_score(t.weight, id, page.length) / max_score * 255.0).round() as u32;
             let list = &mut lists[id as usize];
             list.push(page_id - last_page[id as usize]);

@@ -39,7 +39,7 @@ fn pages_are_cut_into_sections_at_linkable_headings() {
             (2, Some("owners"), "Owners"),
         ],
     );
-    let s = sections(&r);
+    let s = sections(&r, &r.plain_text);
     assert_eq!(s.len(), 3, "{s:?}");
     assert_eq!(s[0].heading, None);
     assert!(s[0].text.starts_with("Title intro"));
