@@ -796,7 +796,7 @@ fn collect_links(
                 let is_image = text[range.clone()].starts_with('!');
                 let span =
                     link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
-                let target = dest_url.to_string();
+                let target = rendered::link_target(*link_type, dest_url);
                 let file_span = to_file(span.start)..to_file(span.start) + span.len().max(1);
                 if let Some(scheme) = dropped_script_link(&target, is_image, options) {
                     dropped.push(event_index);

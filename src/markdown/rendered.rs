@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use pulldown_cmark::LinkType;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     Link,
@@ -189,4 +191,14 @@ pub fn excerpt(text: &str, max: usize) -> String {
         chars += n;
     }
     out
+}
+
+/// A link's target as the page's HTML has it: an email autolink's
+/// destination is the address alone, and the HTML writer adds `mailto:`.
+pub(super) fn link_target(link_type: LinkType, destination: &str) -> String {
+    if link_type == LinkType::Email {
+        format!("mailto:{destination}")
+    } else {
+        destination.to_string()
+    }
 }
