@@ -195,6 +195,8 @@ struct OwnerEntry {
     ics_url: String,
     /// Their page on the rhythm's owners, when they own activities.
     cadence_url: String,
+    /// Their Slack channel or person (`[review] slack_workspace`).
+    slack_url: String,
     /// Every page they own.
     page_count: usize,
     /// Their pages with no review overdue or due soon.
@@ -384,6 +386,7 @@ fn owner_entry(config: &Config, name: &str, slug: &str) -> OwnerEntry {
         anchor: anchor(slug),
         ics_url: url::site_href(&config.base_path, &owners::owner_ics_path(slug)),
         cadence_url: String::new(),
+        slack_url: config.review.slack_url(name).unwrap_or_default(),
         page_count: 0,
         pages: Vec::new(),
         overdue: Vec::new(),

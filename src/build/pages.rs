@@ -157,7 +157,11 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
             cadence: cadence_badges(config, rhythm, i),
             tags: page_tags(config, site, i),
             features: r.features,
-            ownership_html: super::owner_pages::ownership_html(&owners, review.as_ref()),
+            ownership_html: if config.review.show_on_pages {
+                super::owner_pages::ownership_html(&owners, review.as_ref())
+            } else {
+                String::new()
+            },
             owners,
             review,
         },

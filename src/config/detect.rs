@@ -11,6 +11,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::review::ReviewConfig;
 use super::HeadingIdFlavor;
 
 /// The generator a site was made for.
@@ -90,9 +91,13 @@ pub struct Detected {
     pub edit_url: Option<String>,
     /// Content-relative glob patterns of files that are not pages.
     pub exclude: Vec<String>,
-    /// The owner of pages that name none (tech-docs' `default_owner_slack`).
-    pub default_owner: Option<String>,
+    /// How the generator reads owners and reviews (tech-docs' settings),
+    /// when it says.
+    pub review: Option<ReviewConfig>,
 }
+
+/// GOV.UK tech-docs' settings, beside `source/`.
+pub const TECH_DOCS_CONFIG: &str = "config/tech-docs.yml";
 
 /// Folders that hold tooling or another generator's output, never pages.
 pub const ALWAYS_EXCLUDED_FOLDERS: &[&str] = &["node_modules", "_site"];
@@ -116,7 +121,11 @@ pub fn detect(root: &Path) -> Detected {
     if let Some(text) = eleventy_config {
         return eleventy_site(root, &text);
     }
-    if root.join("config.rb").is_file() && root.join("source").is_dir() {
+    // tech-docs sites published with the tech-docs container image carry
+    // no `config.rb` of their own: `config/tech-docs.yml` is enough.
+    let middleman_config =
+        root.join("config.rb").is_file() || root.join(TECH_DOCS_CONFIG).is_file();
+    if middleman_config && root.join("source").is_dir() {
         return middleman_site(root);
     }
     if let Some(jekyll) = yaml("_config.yml") {
@@ -279,19 +288,47 @@ fn middleman_site(root: &Path) -> Detected {
     let mut detected = Detected {
         generator: Some(Generator::Middleman),
         content_dir: Some("source".into()),
+        // Middleman's layouts are the pages' frame, never pages.
+        exclude: vec!["layouts".into()],
         ..Detected::default()
     };
     if let Some(tech) = tech_docs {
         detected.generator = Some(Generator::TechDocs);
         detected.title = text(&tech, "service_name");
         detected.base_url = text(&tech, "host");
-        detected.default_owner = text(&tech, "default_owner_slack");
+        detected.review = Some(tech_docs_review(&tech));
         if let Some(repo) = text(&tech, "github_repo") {
             let branch = text(&tech, "github_branch").unwrap_or_else(|| "main".into());
             detected.edit_url = Some(format!("https://github.com/{repo}/blob/{branch}/source/"));
         }
     }
     detected
+}
+
+/// tech-docs' review settings: a page is owned by its `owner_slack`, else
+/// by `default_owner_slack` (no section or CODEOWNERS owners); the review
+/// line shows unless `show_review_banner: false`; owners link to Slack in
+/// `owner_slack_workspace`.
+fn tech_docs_review(tech: &Map<String, Value>) -> ReviewConfig {
+    let flag = |key: &str| match tech.get(key) {
+        Some(Value::Bool(on)) => Some(*on),
+        Some(Value::String(s)) => match s.trim() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    let default = ReviewConfig::default();
+    ReviewConfig {
+        default_owner: text(tech, "default_owner_slack").unwrap_or_default(),
+        inherit_owners: false,
+        show_on_pages: flag("show_review_banner").unwrap_or(default.show_on_pages),
+        slack_workspace: text(tech, "owner_slack_workspace")
+            .filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or_default(),
+        ..default
+    }
 }
 
 fn jekyll_site(jekyll: &Map<String, Value>) -> Detected {
@@ -405,6 +442,58 @@ mod tests {
         assert_eq!(d.generator, Some(Generator::Eleventy));
         assert_eq!(d.content_dir.as_deref(), Some("docs"));
         assert_eq!(d.exclude, ["*/*.template.md"]);
+    }
+
+    #[test]
+    fn tech_docs_without_config_rb_and_its_review_settings() {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("source")).expect("source");
+        std::fs::create_dir_all(root.join("config")).expect("config");
+        std::fs::write(root.join("README.md"), "# Repo\n").expect("w");
+        std::fs::write(
+            root.join(TECH_DOCS_CONFIG),
+            "host: https://guide.example.gov.uk\nservice_name: Platform Guide\n\
+             github_repo: org/guide\ngithub_branch: main\nshow_review_banner: false\n\
+             owner_slack_workspace: \"mojdt\"\ndefault_owner_slack: \"#platform\"\n",
+        )
+        .expect("w");
+        let d = detect(root);
+        assert_eq!(d.generator, Some(Generator::TechDocs));
+        assert_eq!(d.content_dir.as_deref(), Some("source"));
+        assert_eq!(d.title.as_deref(), Some("Platform Guide"));
+        assert_eq!(d.base_url.as_deref(), Some("https://guide.example.gov.uk"));
+        assert_eq!(
+            d.edit_url.as_deref(),
+            Some("https://github.com/org/guide/blob/main/source/")
+        );
+        assert_eq!(d.exclude, ["layouts"]);
+        let review = d.review.expect("tech-docs review settings");
+        assert_eq!(review.default_owner, "#platform");
+        assert!(!review.inherit_owners);
+        assert!(!review.show_on_pages);
+        assert_eq!(review.slack_workspace, "mojdt");
+        let settings = crate::config::review::ReviewSettings::from_config(&review).expect("valid");
+        assert_eq!(
+            settings.slack_url("#platform").as_deref(),
+            Some("https://mojdt.slack.com/messages/platform")
+        );
+        assert_eq!(
+            settings.slack_url("@nila.patel").as_deref(),
+            Some("https://mojdt.slack.com/messages/nila.patel")
+        );
+        assert_eq!(settings.slack_url("Platform team"), None);
+
+        // The banner shows by default; no workspace, no links.
+        std::fs::write(root.join(TECH_DOCS_CONFIG), "service_name: Guide\n").expect("w");
+        let review = detect(root).review.expect("tech-docs review settings");
+        assert!(review.show_on_pages);
+        assert_eq!(review.default_owner, "");
+        assert_eq!(review.slack_workspace, "");
+
+        // Neither file: not Middleman.
+        std::fs::remove_file(root.join(TECH_DOCS_CONFIG)).expect("rm");
+        assert_eq!(detect(root).generator, Some(Generator::PlainMarkdown));
     }
 
     #[test]

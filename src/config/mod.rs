@@ -575,7 +575,9 @@ fn adopt_other_generator(
         site.content_dir = dir.into();
     }
     site.exclude.extend(detected.exclude);
-    set(&mut site.review.default_owner, detected.default_owner);
+    if let Some(review) = detected.review {
+        site.review = review;
+    }
     if let Some(generator) = detected.generator {
         site.markdown.heading_ids = generator.heading_ids();
         site.markdown.smart_punctuation = generator.smart_punctuation();

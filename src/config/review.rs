@@ -26,6 +26,17 @@ pub struct ReviewConfig {
     /// The owner of pages that name none and that CODEOWNERS does not
     /// cover (tech-docs' `default_owner_slack`); empty: none.
     pub default_owner: String,
+    /// Whether a page without owners of its own takes its section's, then
+    /// CODEOWNERS' (`false`: its front matter's or the default owner, as
+    /// tech-docs reads them).
+    pub inherit_owners: bool,
+    /// Whether pages show their owners and review under the title
+    /// (tech-docs' `show_review_banner`); `/owners/`, the feeds and
+    /// `handbook review` have them either way.
+    pub show_on_pages: bool,
+    /// The Slack workspace owners named `#channel` or `@person` are in
+    /// (tech-docs' `owner_slack_workspace`): `/owners/` links to them.
+    pub slack_workspace: String,
 }
 
 impl Default for ReviewConfig {
@@ -36,6 +47,9 @@ impl Default for ReviewConfig {
             due_within: "30 days".into(),
             overdue: OverdueSeverity::Warning,
             default_owner: String::new(),
+            inherit_owners: true,
+            show_on_pages: true,
+            slack_workspace: String::new(),
         }
     }
 }
@@ -57,6 +71,10 @@ pub struct ReviewSettings {
     pub due_within: Interval,
     pub overdue: OverdueSeverity,
     pub default_owner: Option<String>,
+    pub inherit_owners: bool,
+    pub show_on_pages: bool,
+    /// A workspace name as Slack's URLs write it (`mojdt`).
+    pub slack_workspace: Option<String>,
 }
 
 impl Default for ReviewSettings {
@@ -67,6 +85,9 @@ impl Default for ReviewSettings {
             due_within: Interval::Days(30),
             overdue: OverdueSeverity::Warning,
             default_owner: None,
+            inherit_owners: true,
+            show_on_pages: true,
+            slack_workspace: None,
         }
     }
 }
@@ -100,7 +121,23 @@ impl ReviewSettings {
             due_within: read("due_within", &config.due_within)?,
             overdue: config.overdue,
             default_owner: Some(config.default_owner.trim().to_string()).filter(|o| !o.is_empty()),
+            inherit_owners: config.inherit_owners,
+            show_on_pages: config.show_on_pages,
+            slack_workspace: slack_workspace(&config.slack_workspace)?,
         })
+    }
+
+    /// Where to message `owner` when it names a Slack channel (`#team`) or
+    /// person (`@name`) and the workspace is known: tech-docs' link,
+    /// `https://WORKSPACE.slack.com/messages/team`.
+    pub fn slack_url(&self, owner: &str) -> Option<String> {
+        let workspace = self.slack_workspace.as_deref()?;
+        let id = owner.trim().strip_prefix(['#', '@'])?.trim();
+        let valid = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        valid.then(|| format!("https://{workspace}.slack.com/messages/{id}"))
     }
 
     /// The default interval of a page in content folder `dir`.
@@ -116,6 +153,23 @@ impl ReviewSettings {
             })
             .map(|(_, interval)| *interval)
             .or(self.every)
+    }
+}
+
+/// `slack_workspace` checked: the name Slack's URLs use (`mojdt`, or
+/// `mojdt.slack.com` as people copy it).
+fn slack_workspace(text: &str) -> Result<Option<String>, String> {
+    let name = text.trim().trim_start_matches("https://");
+    let name = name.trim_end_matches('/').trim_end_matches(".slack.com");
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(Some(name.to_ascii_lowercase()))
+    } else {
+        Err(format!(
+            "[review] slack_workspace = \"{text}\" is not a Slack workspace name (write it as in its address: `mojdt` for mojdt.slack.com)"
+        ))
     }
 }
 
@@ -152,6 +206,8 @@ impl Interval {
         Some(match unit {
             "d" | "day" | "days" => Interval::Days(number),
             "w" | "wk" | "wks" | "week" | "weeks" => Interval::Days(number.checked_mul(7)?),
+            // Chronic (tech-docs' `review_in`) reads fortnights too.
+            "fortnight" | "fortnights" => Interval::Days(number.checked_mul(14)?),
             "mo" | "mon" | "month" | "months" => Interval::Months(number),
             "y" | "yr" | "yrs" | "year" | "years" => Interval::Months(number.checked_mul(12)?),
             _ => return None,
@@ -204,6 +260,8 @@ mod tests {
             ("1 year", Interval::Months(12)),
             ("2 years", Interval::Months(24)),
             ("3 weeks", Interval::Days(21)),
+            ("6 month", Interval::Months(6)),
+            ("2 fortnights", Interval::Days(28)),
             ("90 days", Interval::Days(90)),
             ("90d", Interval::Days(90)),
             ("2w", Interval::Days(14)),
@@ -214,15 +272,7 @@ mod tests {
         ] {
             assert_eq!(Interval::parse(text), Some(expected), "{text}");
         }
-        for bad in [
-            "",
-            "six months",
-            "0 days",
-            "6",
-            "6 fortnights",
-            "-1 month",
-            "6 m",
-        ] {
+        for bad in ["", "six months", "0 days", "6", "6 eons", "-1 month", "6 m"] {
             assert_eq!(Interval::parse(bad), None, "{bad}");
         }
     }

@@ -125,7 +125,12 @@ pub fn collect(config: &Config, pages: &[Page], slug: fn(&str) -> String) -> Own
         .iter()
         .flat_map(|d| d.diagnostics.iter().cloned())
         .collect();
-    let codeowners = find_codeowners(config);
+    // A site whose owners are not inherited (tech-docs) does not read
+    // CODEOWNERS: it says who reviews code, not who owns its pages.
+    let codeowners = settings
+        .inherit_owners
+        .then(|| find_codeowners(config))
+        .flatten();
     let content_prefix = codeowners
         .as_ref()
         .map(|(base, _, _)| content_prefix(&config.content_dir, base))
@@ -140,7 +145,11 @@ pub fn collect(config: &Config, pages: &[Page], slug: fn(&str) -> String) -> Own
             format!("{content_prefix}/{}", page.rel_path)
         }
     };
-    let sections = section_owners(pages, &declared);
+    let sections = if settings.inherit_owners {
+        section_owners(pages, &declared)
+    } else {
+        vec![None; pages.len()]
+    };
     let mut owned: Vec<PageOwnership> = pages
         .par_iter()
         .enumerate()
@@ -331,6 +340,9 @@ fn parent(dir: &str) -> &str {
 
 /// The CODEOWNERS file the site's pages are under, and its text.
 pub fn codeowners_file(config: &Config) -> Option<(PathBuf, String)> {
+    if !config.review.inherit_owners {
+        return None;
+    }
     find_codeowners(config).map(|(_, path, text)| (path, text))
 }
 

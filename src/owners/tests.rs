@@ -259,3 +259,32 @@ fn a_default_owner_fills_the_pages_nobody_owns() {
     );
     assert_eq!(owners.without_owner(), 0);
 }
+
+#[test]
+fn without_inheritance_a_page_has_its_own_owners_or_the_default() {
+    // tech-docs: `owner_slack`, else `default_owner_slack`; the section
+    // index's owner and CODEOWNERS are not read.
+    let (_dir, mut config) = site(&[
+        (".github/CODEOWNERS", "/content/ops/ @ops\n"),
+        (
+            "content/ops/index.md",
+            "---\nowner_slack: '#ops-docs'\n---\n",
+        ),
+        ("content/ops/run.md", "# Run\n"),
+        ("content/team.md", "---\nowner_slack: \"@lead\"\n---\n"),
+    ]);
+    config.review.default_owner = Some("#handbook".into());
+    config.review.inherit_owners = false;
+    let (content, owners) = collect_site(&config);
+    assert_eq!(
+        owners_by_path(&content, &owners),
+        [
+            ("ops/index.md", "#ops-docs"),
+            ("ops/run.md", "#handbook"),
+            ("team.md", "@lead")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert!(owners.codeowners.is_none(), "CODEOWNERS is not read");
+    assert!(codeowners_file(&config).is_none());
+}
