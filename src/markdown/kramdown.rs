@@ -893,6 +893,13 @@ fn copy_line(
         }
         b.copy(pos..pos + at);
         let tag_start = pos + at;
+        if is_erb && b.src[tag_start..end].starts_with("<%%") {
+            // ERB's escape: `<%%= x %>` writes `<%= x %>` (how tech-docs
+            // pages show ERB in their code examples).
+            b.insert("<%", tag_start);
+            pos = tag_start + 3;
+            continue;
+        }
         if is_erb {
             match b.src[tag_start..end].find("%>") {
                 Some(close) => {
@@ -944,7 +951,7 @@ fn erb_value(tag: &str, options: &PrepareOptions) -> Option<String> {
 
 /// One warning per page for the ERB tags left out.
 fn note_dropped_erb(at: Range<usize>, notes: &mut Vec<Note>) {
-    const MESSAGE: &str = "ERB tags are not executed, except `<%= current_page.data.KEY %>` and `<%= partial \"name\" %>`; the others are left out of the page";
+    const MESSAGE: &str = "ERB tags are not executed, except `<%= current_page.data.KEY %>`, `<%= partial \"name\" %>` and `warning_text`, `image_tag` and `link_to` with literal arguments; the others are left out of the page";
     if !notes.iter().any(|n| n.message == MESSAGE) {
         notes.push(Note {
             at,

@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 use super::kramdown::{Builder, NextMatch, Note, OffsetMap};
+use super::templates::erb_helpers;
 use super::templates::{missing_html, missing_message, Placement, TagOutput, TemplateValues};
 use crate::content::includes::IncludeFrom;
 
@@ -43,7 +44,10 @@ const MISSING_HELP: &str =
 /// `None` when it has none (the common case: the body is used as it is).
 pub fn expand(body: &str, values: &TemplateValues, syntax: TemplateSyntax) -> Option<Expanded> {
     let bytes = body.as_bytes();
-    let may_have_partial = syntax.erb && memchr::memmem::find(bytes, b"partial").is_some();
+    let may_have_partial = syntax.erb
+        && std::iter::once("partial")
+            .chain(erb_helpers::HELPERS.iter().copied())
+            .any(|name| memchr::memmem::find(bytes, name.as_bytes()).is_some());
     let may_have_include = syntax.liquid && memchr::memmem::find(bytes, b"include").is_some();
     if !may_have_partial && !may_have_include {
         return None;
@@ -78,11 +82,21 @@ pub fn expand(body: &str, values: &TemplateValues, syntax: TemplateSyntax) -> Op
         let mut messages = Vec::new();
         let output = if is_erb {
             let inner = &body[at + 3..tag_end - 2];
-            if !inner.trim_start().starts_with("partial") {
-                pos = tag_end;
-                continue;
+            match erb_helpers::called_helper(inner) {
+                // A helper call that needs Ruby stays for the ERB pass,
+                // which leaves it out with its warning.
+                Some(helper) => match values.erb(inner, 0, &mut messages) {
+                    TagOutput::Nothing if helper != "partial" => {
+                        pos = tag_end;
+                        continue;
+                    }
+                    output => output,
+                },
+                None => {
+                    pos = tag_end;
+                    continue;
+                }
             }
-            values.erb(inner, 0, &mut messages)
         } else {
             let inner = body[at + 2..tag_end - 2].trim_matches('-').trim();
             match inner.split_once(char::is_whitespace) {
@@ -109,7 +123,10 @@ pub fn expand(body: &str, values: &TemplateValues, syntax: TemplateSyntax) -> Op
             notes.push(note(&tag, message));
         }
         match output {
-            TagOutput::Partial(text) | TagOutput::Value(text) => {
+            // A value (a helper's `<img>` or link) goes where the tag
+            // stood, as ERB writes it: in a code block too.
+            TagOutput::Value(text) => builder.insert(&text, at),
+            TagOutput::Partial(text) => {
                 let text = text.trim_end_matches(['\n', '\r']);
                 match placement {
                     Placement::Block => builder.insert(&format!("\n\n{text}\n\n"), at),

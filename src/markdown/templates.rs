@@ -1,8 +1,9 @@
 //! The read-only part of the template languages that handbooks written for
 //! other generators use inside their pages:
 //!
-//! - ERB (Middleman): `<%= current_page.data.KEY %>`, `<%= data.x.y %>` and
-//!   `<%= partial "name", locals: { … } %>`;
+//! - ERB (Middleman): `<%= current_page.data.KEY %>`, `<%= data.x.y %>`,
+//!   `<%= partial "name", locals: { … } %>` and the helpers of
+//!   [`erb_helpers`] (`warning_text`, `image_tag`, `link_to`);
 //! - Liquid and Nunjucks (Jekyll, Eleventy): `{{ page.KEY }}`, `{{ KEY }}` of
 //!   the front matter or the global data, `{{ site.KEY }}` and
 //!   `{{ site.data.x }}`, `{% include x %}` with its parameters,
@@ -17,7 +18,10 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+pub(super) mod erb_helpers;
+
 use crate::content::includes::{IncludeFrom, Includes};
+use erb_helpers::HelperOutput;
 
 /// How deep partials may include partials: real sites nest two or three;
 /// a partial that includes itself stops here.
@@ -127,7 +131,11 @@ impl<'a> TemplateValues<'a> {
                 None => TagOutput::Missing(call.name),
             };
         }
-        self.value_output(inner)
+        match erb_helpers::run(inner) {
+            Some(HelperOutput::Block(html)) => TagOutput::Partial(html),
+            Some(HelperOutput::Inline(html)) => TagOutput::Value(html),
+            None => self.value_output(inner),
+        }
     }
 
     /// What `{% include name k="v" %}` writes (`tag` is the tag's words
@@ -492,6 +500,10 @@ mod tests {
         );
         assert_eq!(
             values.erb("link_to 'x', '/y'", 0, &mut notes),
+            TagOutput::Value("<a href=\"/y\">x</a>".into())
+        );
+        assert_eq!(
+            values.erb("link_to page.title, page.url", 0, &mut notes),
             TagOutput::Nothing
         );
     }
