@@ -324,4 +324,21 @@ mod tests {
         assert_eq!(Interval::Days(14).describe(), "2 weeks");
         assert_eq!(Interval::Months(12).describe(), "1 year");
     }
+
+    #[test]
+    fn slack_workspaces_as_people_copy_them() {
+        let read = |text: &str| {
+            let config: ReviewConfig =
+                toml::from_str(&format!("slack_workspace = \"{text}\"")).expect("toml");
+            ReviewSettings::from_config(&config).map(|s| s.slack_workspace)
+        };
+        assert_eq!(read("mojdt"), Ok(Some("mojdt".into())));
+        assert_eq!(read("https://GDS.slack.com/"), Ok(Some("gds".into())));
+        assert_eq!(read(""), Ok(None));
+        let error = read("my team").unwrap_err();
+        assert!(
+            error.contains("[review] slack_workspace = \"my team\""),
+            "{error}"
+        );
+    }
 }
