@@ -111,6 +111,21 @@ fn description(a: &ActivityView) -> String {
 /// TEXT value escaping (RFC 5545 3.3.11).
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    escape_text_into(text, &mut out);
+    out
+}
+
+/// [`escape_text`] onto `out`; text with nothing to escape (most titles
+/// and paths) is copied whole.
+pub fn escape_text_into(text: &str, out: &mut String) {
+    // C1 controls are U+0080..U+009F: 0xC2 then 0x80..=0x9F in UTF-8.
+    let plain = !text
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b';' | b',' | 0xC2) || b < 0x20 || b == 0x7F);
+    if plain {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -122,7 +137,6 @@ pub fn escape_text(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A feed being written (also the review feeds', [`super::review_feed`]).
@@ -133,7 +147,11 @@ pub(super) struct Writer {
 
 impl Writer {
     pub(super) fn property(&mut self, name: &str, value: &str) {
-        self.line(&format!("{name}:{value}"));
+        let mut line = String::with_capacity(name.len() + 1 + value.len());
+        line.push_str(name);
+        line.push(':');
+        line.push_str(value);
+        self.line(&line);
     }
 
     /// Writes a content line folded at 75 octets (RFC 5545 3.1).
@@ -175,5 +193,7 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape_text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        assert_eq!(escape_text("Plain title é"), "Plain title é");
+        assert_eq!(escape_text("bell\u{7}\u{85}\r end"), "bell end");
     }
 }

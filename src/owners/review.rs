@@ -53,9 +53,22 @@ impl Status {
     }
 }
 
-/// `21 Oct 2024`, as pages show dates.
+/// `21 Oct 2024`, as pages show dates: written out, not through chrono's
+/// format string, which is read again on every call (every page of a site
+/// shows two dates).
 pub fn human_date(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
+    use chrono::Datelike;
+    use std::fmt::Write;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    if !(0..10_000).contains(&date.year()) {
+        return date.format("%-d %b %Y").to_string();
+    }
+    let month = MONTHS.get(date.month0() as usize).copied().unwrap_or("");
+    let mut out = String::with_capacity(12);
+    let _ = write!(out, "{} {month} {:04}", date.day(), date.year());
+    out
 }
 
 #[cfg(test)]
@@ -92,5 +105,12 @@ mod tests {
             Status::Current
         );
         assert_eq!(human_date(d("2024-10-21")), "21 Oct 2024");
+        // Every day of four years as chrono's format writes it.
+        let mut day = d("2023-01-01");
+        while day < d("2027-01-01") {
+            assert_eq!(human_date(day), day.format("%-d %b %Y").to_string());
+            day = day.succ_opt().expect("next day");
+        }
+        assert_eq!(human_date(d("0900-03-05")), "5 Mar 0900");
     }
 }
