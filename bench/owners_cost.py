@@ -113,7 +113,8 @@ def main():
     for site, extra in ((plain, []), (owned, ["--owners"])):
         if not os.path.isdir(os.path.join(site, "handbook")):
             subprocess.run([sys.executable, os.path.join(here, "generate.py"), str(args.pages), site, *extra], check=True)
-            shutil.rmtree(os.path.join(site, "hugo"), ignore_errors=True)
+            for peer in ("hugo", "zola", "mdbook"):
+                shutil.rmtree(os.path.join(site, peer), ignore_errors=True)
     out = os.path.join(args.work, "out")
     plain_root = os.path.join(plain, "handbook")
     owned_root = os.path.join(owned, "handbook")
