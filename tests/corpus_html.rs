@@ -14,22 +14,9 @@ mod common;
 
 mod corpus_html_support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use corpus_html_support::{page_problems, Counts};
-
-/// A corpus beside the project, or `None` (skipped; a failure in CI).
-fn corpus_root(name: &str) -> Option<PathBuf> {
-    let path = common::project_root().join("../shared/corpus").join(name);
-    if path.is_dir() {
-        return Some(path);
-    }
-    common::skip(
-        "HANDBOOK_REQUIRE_CORPUS",
-        &format!("the corpus {} is absent", path.display()),
-    );
-    None
-}
 
 /// Builds a site into `out`: `args` say where its content is.
 fn build(dir: &Path, args: &[&std::ffi::OsStr], out: &Path) {
@@ -149,7 +136,7 @@ fn gitlab_handbook_pages_are_balanced_and_show_no_markup() {
 
 #[test]
 fn mkdocs_playbook_pages_are_balanced_and_show_no_markup() {
-    let Some(root) = corpus_root("microsoft-playbook") else {
+    let Some(root) = common::shared_corpus("microsoft-playbook") else {
         return;
     };
     let out = tempfile::tempdir().expect("temp");
@@ -160,7 +147,7 @@ fn mkdocs_playbook_pages_are_balanced_and_show_no_markup() {
 
 #[test]
 fn eleventy_handbook_pages_are_balanced_and_show_no_markup() {
-    let Some(root) = corpus_root("homeoffice-engineering") else {
+    let Some(root) = common::shared_corpus("homeoffice-engineering") else {
         return;
     };
     let out = tempfile::tempdir().expect("temp");

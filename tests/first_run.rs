@@ -5,22 +5,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::handbook;
-
-/// A corpus root, or `None` (skipped; a failure in CI).
-fn corpus_root(name: &str) -> Option<PathBuf> {
-    let path = common::project_root().join("../shared/corpus").join(name);
-    if path.is_dir() {
-        return Some(path);
-    }
-    common::skip(
-        "HANDBOOK_REQUIRE_CORPUS",
-        &format!("the corpus {} is absent", path.display()),
-    );
-    None
-}
 
 fn markdown_files(dir: &Path) -> usize {
     walkdir::WalkDir::new(dir)
@@ -140,7 +127,7 @@ enum TemplateText {
 /// Builds and checks the corpus `name` with no flags but the output folder;
 /// returns how many pages were built.
 fn first_run(name: &str, expected_line: &str, text: TemplateText) -> Option<usize> {
-    let root = corpus_root(name)?;
+    let root = common::shared_corpus(name)?;
     let out = tempfile::tempdir().expect("temp");
     let build = handbook()
         .current_dir(&root)

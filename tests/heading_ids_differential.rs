@@ -262,18 +262,6 @@ fn compare_pages(tool: Command, pages: &[Page]) -> Agreement {
     agreement
 }
 
-fn other_corpus(name: &str) -> Option<PathBuf> {
-    let path = common::project_root().join("../shared/corpus").join(name);
-    if path.is_dir() {
-        return Some(path);
-    }
-    common::skip(
-        "HANDBOOK_REQUIRE_CORPUS",
-        &format!("the corpus {} is absent", path.display()),
-    );
-    None
-}
-
 #[test]
 fn kramdown_gfm_ids_match_kramdown_on_the_gitlab_handbook() {
     let Some(corpus) = common::corpus() else {
@@ -294,7 +282,7 @@ fn kramdown_gfm_ids_match_kramdown_on_the_gitlab_handbook() {
 
 #[test]
 fn python_markdown_ids_match_python_markdown_on_the_mkdocs_playbook() {
-    let Some(root) = other_corpus("microsoft-playbook") else {
+    let Some(root) = common::shared_corpus("microsoft-playbook") else {
         return;
     };
     let Some(mut tool) = python_markdown() else {
@@ -309,7 +297,7 @@ fn python_markdown_ids_match_python_markdown_on_the_mkdocs_playbook() {
 
 #[test]
 fn markdown_it_ids_match_markdown_it_anchor_on_the_eleventy_handbook() {
-    let Some(root) = other_corpus("homeoffice-engineering") else {
+    let Some(root) = common::shared_corpus("homeoffice-engineering") else {
         return;
     };
     let Some(tool) = node("markdown-it") else {
@@ -436,7 +424,7 @@ fn heading_documents() -> Vec<String> {
         "microsoft-playbook",
         "homeoffice-engineering",
     ] {
-        if let Some(corpus) = other_corpus(name) {
+        if let Some(corpus) = common::shared_corpus(name) {
             documents.extend(heading_lines_of(&corpus));
         }
     }

@@ -20,6 +20,20 @@ pub fn corpus() -> Option<PathBuf> {
     None
 }
 
+/// A corpus of `../shared/corpus` by name (`microsoft-playbook`), or `None`
+/// (with a message) when it is absent; a failure in CI, as with [`corpus`].
+pub fn shared_corpus(name: &str) -> Option<PathBuf> {
+    let path = project_root().join("../shared/corpus").join(name);
+    if path.is_dir() {
+        return Some(path);
+    }
+    skip(
+        "HANDBOOK_REQUIRE_CORPUS",
+        &format!("the corpus {} is absent", path.display()),
+    );
+    None
+}
+
 /// The one skip policy of the test suite. A check that cannot run here (a
 /// tool or the corpus is missing) says why; under `CI=true`, or with its
 /// `HANDBOOK_REQUIRE_*` variable set to 1, that is a failure instead, so CI
