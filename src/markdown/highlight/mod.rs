@@ -4,9 +4,10 @@ use crate::escape::html as escape;
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::html::{css_for_theme_with_class_style, ClassStyle};
 use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
+
+mod line_memo;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -100,14 +101,7 @@ fn highlight_uncached(code: &str, lang: &str) -> Option<String> {
     if syntax.name == "Plain Text" {
         return None;
     }
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        // A grammar that fails on odd input falls back to plain text.
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
-    }
-    Some(generator.finalize())
+    line_memo::highlight_classed(code, syntax, set, CLASS_STYLE)
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one for
