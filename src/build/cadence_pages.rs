@@ -87,19 +87,17 @@ pub(super) fn write_cadence(
             next: None,
             site: site_view,
         };
-        let mut tera_context = context.to_tera();
-        tera_context.insert("rhythm", rhythm_value);
+        let mut data = context.to_data();
+        data.insert_value("rhythm", rhythm_value.clone());
         if let Some((name, value)) = extra {
-            tera_context.insert(name, &value);
+            data.insert_value(name, value);
         }
-        let html = renderer
-            .render_memoized(template, &tera_context)
-            .map_err(|d| {
-                BuildError::from(Diagnostic {
-                    message: format!("{} (rendering {path})", d.message),
-                    ..d
-                })
-            })?;
+        let html = renderer.render_memoized(template, data).map_err(|d| {
+            BuildError::from(Diagnostic {
+                message: format!("{} (rendering {path})", d.message),
+                ..d
+            })
+        })?;
         sink.write(&output_file(path), html.as_bytes())?;
         written.push(path.to_string());
         Ok(())

@@ -209,7 +209,7 @@ pub(super) fn render_listing<'a>(
         next: None,
         site: site_view,
     };
-    let html = renderer.render_memoized("section.html", &context.to_tera())?;
+    let html = renderer.render_memoized("section.html", context.to_data())?;
     Ok(context.finish(html))
 }
 
@@ -233,7 +233,7 @@ pub(super) fn render_generated(
         site: site_view,
     };
     renderer
-        .render_memoized(template, &context.to_tera())
+        .render_memoized(template, context.to_data())
         .map_err(BuildError::from)
 }
 

@@ -128,11 +128,11 @@ fn write_page(
         next: None,
         site: input.site_view,
     };
-    let mut tera = context.to_tera();
-    tera.insert(name, &value);
+    let mut data = context.to_data();
+    data.insert_value(name, value);
     let html = input
         .renderer
-        .render_memoized(template, &tera)
+        .render_memoized(template, data)
         .map_err(BuildError::from)?;
     let output = format!("{}index.html", path.trim_start_matches('/'));
     sink.write(&output, html.as_bytes())?;

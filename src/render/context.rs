@@ -142,6 +142,34 @@ pub enum Nav<'a> {
     },
 }
 
+/// What a template is rendered with, by name. Tera's own context converts
+/// every value it is given through serde, a second copy of each page body
+/// and of the large generated pages' data; this map is moved into it.
+#[derive(Default)]
+pub struct TemplateData {
+    values: serde_json::Map<String, Value>,
+}
+
+impl TemplateData {
+    pub fn insert<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.values.insert(name.to_string(), value);
+    }
+
+    pub fn insert_value(&mut self, name: &str, value: Value) {
+        self.values.insert(name.to_string(), value);
+    }
+
+    pub fn values(&self) -> &serde_json::Map<String, Value> {
+        &self.values
+    }
+
+    pub fn into_tera(self) -> tera::Context {
+        // An object is all `from_value` asks for, and this is one.
+        tera::Context::from_value(Value::Object(self.values)).unwrap_or_default()
+    }
+}
+
 /// Everything one page template gets.
 pub struct PageContext<'a> {
     pub config: &'a Value,
@@ -155,36 +183,42 @@ pub struct PageContext<'a> {
 }
 
 impl PageContext<'_> {
-    pub fn to_tera(&self) -> tera::Context {
-        let mut context = tera::Context::new();
-        context.insert("config", self.config);
-        context.insert("page", &self.page);
+    /// What the page template gets, as named values: [`TemplateData::into_tera`]
+    /// moves them into Tera's context without serializing them again.
+    pub fn to_data(&self) -> TemplateData {
+        let mut data = TemplateData::default();
+        data.insert_value("config", self.config.clone());
+        data.insert("page", &self.page);
         if let Some(section) = &self.section {
-            context.insert("section", section);
+            data.insert("section", section);
         }
-        context.insert("breadcrumbs", &self.breadcrumbs);
+        data.insert("breadcrumbs", &self.breadcrumbs);
         // `has_nav` spares templates `{% if nav_html %}`: Tera escapes a
         // string to test it, which on a large sidebar cost more than the rest
         // of the page.
         let has_nav = match &self.nav {
             Nav::Tree(nav) => {
-                context.insert("nav", nav);
+                data.insert("nav", nav);
                 !nav.is_empty()
             }
             Nav::Html { sidebar, .. } => {
-                context.insert("nav_html", super::nav::NAV_MARKER);
+                data.insert_value("nav_html", Value::from(super::nav::NAV_MARKER));
                 !sidebar.is_empty()
             }
         };
-        context.insert("has_nav", &has_nav);
+        data.insert_value("has_nav", Value::Bool(has_nav));
         if let Some(prev) = &self.prev {
-            context.insert("prev", prev);
+            data.insert("prev", prev);
         }
         if let Some(next) = &self.next {
-            context.insert("next", next);
+            data.insert("next", next);
         }
-        context.insert("site", self.site);
-        context
+        data.insert("site", self.site);
+        data
+    }
+
+    pub fn to_tera(&self) -> tera::Context {
+        self.to_data().into_tera()
     }
 
     /// The page as rendered from [`PageContext::to_tera`], with the sidebar

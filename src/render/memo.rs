@@ -7,7 +7,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use serde_json::Value;
 use xxhash_rust::xxh3::Xxh3;
+
+use super::context::TemplateData;
 
 /// Renders by key: the last build's, and this build's as they are used.
 #[derive(Default)]
@@ -31,13 +34,16 @@ impl RenderMemo {
         }
     }
 
-    /// The key of rendering `template` with `context`.
-    pub fn key(&self, template: &str, context: &tera::Context) -> u64 {
-        let mut hasher = HashWriter(Xxh3::with_seed(self.scope));
-        hasher.0.update(template.as_bytes());
-        hasher.0.update(&[0]);
-        let _ = serde_json::to_writer(&mut hasher, &context.clone().into_json());
-        hasher.0.digest()
+    /// The key of rendering `template` with `data`.
+    pub fn key(&self, template: &str, data: &TemplateData) -> u64 {
+        let mut hasher = Xxh3::with_seed(self.scope);
+        hasher.update(template.as_bytes());
+        hasher.update(&[0]);
+        for (name, value) in data.values() {
+            hash_str(&mut hasher, name);
+            hash_value(&mut hasher, value);
+        }
+        hasher.digest()
     }
 
     /// The last build's render under `key`, noted as used.
@@ -75,15 +81,42 @@ impl RenderMemo {
     }
 }
 
-/// Feeds serialized bytes to the hasher without building a string.
-struct HashWriter(Xxh3);
+/// Feeds a value to the hasher as it is, with a tag before each part so
+/// that no two values feed the same bytes (a calendar page's data is
+/// megabytes: serializing it to JSON to hash it cost more than rendering).
+fn hash_value(hasher: &mut Xxh3, value: &Value) {
+    match value {
+        Value::Null => hasher.update(b"n"),
+        Value::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
+        Value::Number(n) => {
+            hasher.update(b"#");
+            hash_str(hasher, &n.to_string());
+        }
+        Value::String(s) => {
+            hasher.update(b"s");
+            hash_str(hasher, s);
+        }
+        Value::Array(items) => {
+            hasher.update(b"[");
+            hasher.update(&(items.len() as u64).to_le_bytes());
+            for item in items {
+                hash_value(hasher, item);
+            }
+        }
+        Value::Object(map) => {
+            hasher.update(b"{");
+            hasher.update(&(map.len() as u64).to_le_bytes());
+            for (key, item) in map {
+                hash_str(hasher, key);
+                hash_value(hasher, item);
+            }
+        }
+    }
+}
 
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// A string with its length first, so that adjacent strings cannot run
+/// into each other.
+fn hash_str(hasher: &mut Xxh3, s: &str) {
+    hasher.update(&(s.len() as u64).to_le_bytes());
+    hasher.update(s.as_bytes());
 }

@@ -275,16 +275,16 @@ impl Renderer {
     pub fn render_memoized(
         &self,
         template: &str,
-        context: &tera::Context,
+        data: context::TemplateData,
     ) -> Result<String, Diagnostic> {
         let Some(memo) = &self.memo else {
-            return self.render(template, context);
+            return self.render(template, &data.into_tera());
         };
-        let key = memo.key(template, context);
+        let key = memo.key(template, &data);
         if let Some(html) = memo.recall(key) {
             return Ok(html);
         }
-        let html = self.render(template, context)?;
+        let html = self.render(template, &data.into_tera())?;
         memo.remember(key, &html);
         Ok(html)
     }
