@@ -81,34 +81,87 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> {
 }
 
 /// Calls `f` with each word of [`tokens`], without allocating a string per
-/// ASCII word (the index sees every word of every page).
+/// ASCII word (the index sees every word of every page). ASCII text, most
+/// of a handbook, is split and lowercased a byte at a time; a word with
+/// other characters goes the way of [`word_of_other_script`].
 fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut lower = String::new();
     let mut folded = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_ascii() {
-            if !(2..=MAX_TERM_CHARS).contains(&word.len()) {
+    let mut at = 0;
+    while at < bytes.len() {
+        // Skip to the next letter or digit.
+        let start = match bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+        {
+            Some(offset) => at + offset,
+            None => break,
+        };
+        let ascii_len = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - start);
+        let end = start + ascii_len;
+        if end < bytes.len() && !bytes[end].is_ascii() {
+            // The word goes on past ASCII, or starts with a character that
+            // is not: take it whole by characters.
+            let rest = &text[start..];
+            let word_len = rest
+                .char_indices()
+                .find(|&(_, c)| !c.is_alphanumeric())
+                .map_or(rest.len(), |(i, _)| i);
+            if word_len == 0 {
+                // A character that splits words: step over it.
+                let width = rest.chars().next().map_or(1, char::len_utf8);
+                at = start + width;
                 continue;
             }
-            lower.clear();
-            lower.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            if STOP_WORDS.contains(&lower.as_str()) {
-                continue;
+            let word = &rest[..word_len];
+            at = start + word_len;
+            if word.is_ascii() {
+                ascii_word(word, &mut lower, &mut folded, &mut f);
+            } else {
+                word_of_other_script(word, &mut f);
             }
-            f(singular_ascii(&lower, &mut folded));
-        } else {
-            let n = word.chars().count();
-            if !(2..=MAX_TERM_CHARS).contains(&n) {
-                continue;
-            }
-            let word = word.to_lowercase();
-            if STOP_WORDS.contains(&word.as_str()) {
-                continue;
-            }
-            f(&singular(word));
+            continue;
         }
+        ascii_word(&text[start..end], &mut lower, &mut folded, &mut f);
+        at = end;
     }
 }
+
+/// One word of ASCII letters and digits, lowercased into `lower`.
+fn ascii_word(word: &str, lower: &mut String, folded: &mut String, f: &mut impl FnMut(&str)) {
+    if !(2..=MAX_TERM_CHARS).contains(&word.len()) {
+        return;
+    }
+    lower.clear();
+    lower.push_str(word);
+    lower.make_ascii_lowercase();
+    // Every stop word is short: longer words need no look.
+    if lower.len() <= LONGEST_STOP_WORD && STOP_WORDS.contains(&lower.as_str()) {
+        return;
+    }
+    f(singular_ascii(lower, folded));
+}
+
+/// A word with letters beyond ASCII: counted, lowercased and folded by
+/// characters.
+fn word_of_other_script(word: &str, f: &mut impl FnMut(&str)) {
+    let n = word.chars().count();
+    if !(2..=MAX_TERM_CHARS).contains(&n) {
+        return;
+    }
+    let word = word.to_lowercase();
+    if STOP_WORDS.contains(&word.as_str()) {
+        return;
+    }
+    f(&singular(word));
+}
+
+/// The length of the longest of [`STOP_WORDS`].
+pub(super) const LONGEST_STOP_WORD: usize = 5;
 
 /// [`singular`] of an ASCII word, borrowing it (or `buf` for `-ies` -> `-y`).
 fn singular_ascii<'a>(word: &'a str, buf: &'a mut String) -> &'a str {

@@ -232,3 +232,82 @@ fn excerpts_cut_at_words() {
     assert_eq!(excerpt("a  b\n c dddd", 6), "a b c");
     assert_eq!(excerpt("ääää ää", 6), "ääää");
 }
+
+/// The words as the index made them before its byte-level split: every
+/// run of `char::is_alphanumeric`, the same filters and folding.
+fn tokens_by_characters(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter_map(|word| {
+            let n = word.chars().count();
+            if !(2..=MAX_TERM_CHARS).contains(&n) {
+                return None;
+            }
+            let word = word.to_lowercase();
+            (!STOP_WORDS.contains(&word.as_str())).then(|| singular(word))
+        })
+        .collect()
+}
+
+#[test]
+fn byte_level_split_finds_the_same_words() {
+    // Mixed scripts, punctuation beyond ASCII between and inside words,
+    // digits, and runs of every length around the limits.
+    let pieces = [
+        "The",
+        "forecast",
+        "—",
+        "café",
+        "naïve",
+        "Straße",
+        "İstanbul",
+        "x",
+        "a",
+        "policies",
+        "Q3",
+        "2024",
+        "東京",
+        "·",
+        "ÉTUDES",
+        "’s",
+        "e\u{301}",
+        "\u{a0}",
+        "-",
+        "_",
+        "٣٤",
+        "abcdefghijklmnopqrstuvwxyzabcdef",
+        "abcdefghijklmnopqrstuvwxyzabcdefg",
+        "ÄRGER",
+        "is",
+        "us",
+        "bees",
+        "\n",
+        "§",
+        "ǅ",
+        "ﬁ",
+        "𝔘𝔫𝔦",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..2000 {
+        let mut text = String::new();
+        for _ in 0..12 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            if seed & 0x100 == 0 {
+                text.push(' ');
+            }
+        }
+        assert_eq!(
+            tokens(&text).collect::<Vec<_>>(),
+            tokens_by_characters(&text),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn no_stop_word_is_longer_than_the_shortcut_allows() {
+    let longest = STOP_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
+    assert!(longest <= super::entry::LONGEST_STOP_WORD, "{longest}");
+}
