@@ -166,6 +166,9 @@ fn load_reusing(
             })
         })
         .collect();
+    if render_html {
+        markdown::highlight::forget_highlighted();
+    }
     for (page, r) in content.pages.iter().zip(&rendered) {
         report.extend(note_diagnostics(page, r));
     }

@@ -52,6 +52,11 @@ thread_local! {
     static MEMO: RefCell<LineMemo> = RefCell::default();
 }
 
+/// Empties this thread's memo.
+pub(super) fn forget() {
+    MEMO.with(|memo| *memo.borrow_mut() = LineMemo::default());
+}
+
 /// The HTML of `code` highlighted with `syntax`, by CSS class, as syntect's
 /// `ClassedHTMLGenerator` writes it; `None` when the grammar fails on it.
 pub(super) fn highlight_classed(

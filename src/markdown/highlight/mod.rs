@@ -24,6 +24,16 @@ pub fn preload() {
     });
 }
 
+/// Lets go of what every thread keeps of the blocks and lines it
+/// highlighted, once a build has rendered its Markdown: up to 12 MB a
+/// thread that later stages would otherwise hold on to.
+pub fn forget_highlighted() {
+    rayon::broadcast(|_| {
+        CACHE.with(|cache| *cache.borrow_mut() = HighlightCache::default());
+        line_memo::forget();
+    });
+}
+
 /// HTML for a fenced code block. `lang` is the info string's first word.
 pub fn code_block(code: &str, lang: &str, highlight: bool) -> String {
     let lang = lang.trim();
