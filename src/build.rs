@@ -398,6 +398,7 @@ fn build_everything(
             &stage,
         )
     });
+    release_page_bodies(&mut loaded.content);
     timings.mark("plan");
     let mut render = SiteRender::new(
         config,
@@ -451,6 +452,21 @@ fn build_everything(
     summary.wrote_site = true;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Lets go of the pages' Markdown once every page that will be rendered
+/// has been (the page cache's plan renders the ones it read back hollow):
+/// the template stages read only front matter, whose text diagnostics
+/// point into and which stays. A site's Markdown is a third of what a
+/// build holds at its peak.
+fn release_page_bodies(content: &mut Content) {
+    for page in &mut content.pages {
+        let front_end = page.split.body_start.min(page.text.len());
+        if page.text.is_char_boundary(front_end) {
+            page.text.truncate(front_end);
+            page.text.shrink_to_fit();
+        }
+    }
 }
 
 /// Renders every page and writes it, with the assets and generated files.
