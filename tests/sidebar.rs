@@ -31,13 +31,14 @@ fn assert_composed_sidebars_match(config: &Config) -> (usize, usize) {
     let navs = SectionNavs::new(&renderer, loaded.site.sections.len());
     assert!(navs.enabled(), "the theme has a nav.html");
     for section in 0..loaded.site.sections.len() {
-        let composed = navs.get(&source, section).expect("sidebar");
+        let (composed, key) = navs.get(&source, section).expect("sidebar");
         let whole = source.render_whole(section).expect("whole sidebar");
         assert_eq!(
             composed, whole,
             "the sidebar of {} differs from its whole render",
             loaded.site.sections[section].path
         );
+        assert_eq!(key, xxhash_rust::xxh3::xxh3_64(whole.as_bytes()));
     }
     (loaded.site.sections.len(), navs.composed())
 }

@@ -327,8 +327,12 @@ impl<'a> SiteRender<'a> {
             Nav::Tree(nav) => {
                 let _ = serde_json::to_writer(&mut hasher, nav);
             }
-            Nav::Html { sidebar, current } => {
-                hasher.0.write(sidebar.as_bytes());
+            Nav::Html {
+                sidebar_key,
+                current,
+                ..
+            } => {
+                hasher.0.write(&sidebar_key.to_le_bytes());
                 hasher.0.write(current.as_bytes());
             }
         }
@@ -367,9 +371,13 @@ impl SiteRender<'_> {
             pages,
             base_path,
         };
-        let sidebar = self.section_navs.get(&source, section)?;
+        let (sidebar, sidebar_key) = self.section_navs.get(&source, section)?;
         let current = page.map_or_else(String::new, |i| pages[i].url.href(base_path));
-        Ok(Nav::Html { sidebar, current })
+        Ok(Nav::Html {
+            sidebar,
+            sidebar_key,
+            current,
+        })
     }
 }
 

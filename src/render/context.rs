@@ -138,6 +138,8 @@ pub enum Nav<'a> {
     /// [`PageContext::finish`] with the link to `current` marked.
     Html {
         sidebar: &'a str,
+        /// A fingerprint of `sidebar`.
+        sidebar_key: u64,
         current: String,
     },
 }
@@ -226,7 +228,9 @@ impl PageContext<'_> {
     pub fn finish(&self, rendered: String) -> String {
         match &self.nav {
             Nav::Tree(_) => rendered,
-            Nav::Html { sidebar, current } => super::nav::insert_nav(rendered, sidebar, current),
+            Nav::Html {
+                sidebar, current, ..
+            } => super::nav::insert_nav(rendered, sidebar, current),
         }
     }
 }

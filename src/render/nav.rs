@@ -41,7 +41,10 @@ const CHECKED_COMPOSITIONS: usize = 2;
 pub struct SectionNavs {
     enabled: bool,
     home: OnceLock<Result<String, Diagnostic>>,
-    rendered: Vec<OnceLock<Result<String, Diagnostic>>>,
+    /// Each section's sidebar, and a fingerprint of it for the pages'
+    /// frame keys: a sidebar lists the top of the site on every page, so
+    /// hashing it per page grew with the square of the site.
+    rendered: Vec<OnceLock<Result<(String, u64), Diagnostic>>>,
     composing: AtomicBool,
     checks_left: AtomicUsize,
     composed: AtomicUsize,
@@ -93,14 +96,23 @@ impl SectionNavs {
         self.composed.load(Ordering::Relaxed)
     }
 
-    /// The sidebar of `section`, no page marked current.
-    pub fn get(&self, source: &NavSource, section: usize) -> Result<&str, Diagnostic> {
+    /// The sidebar of `section`, no page marked current, and its
+    /// fingerprint.
+    pub fn get(&self, source: &NavSource, section: usize) -> Result<(&str, u64), Diagnostic> {
         let slot = self
             .rendered
             .get(section)
             .ok_or_else(|| Diagnostic::error("template", "no such section"))?;
-        let html = slot.get_or_init(|| self.build(source, section));
-        html.as_deref().map_err(Clone::clone)
+        let built = slot.get_or_init(|| {
+            self.build(source, section).map(|html| {
+                let key = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
+                (html, key)
+            })
+        });
+        match built {
+            Ok((html, key)) => Ok((html.as_str(), *key)),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     fn home(&self, source: &NavSource) -> Result<&str, Diagnostic> {
