@@ -7,6 +7,7 @@ mod cadence_pages;
 mod markdown_pages;
 mod owner_pages;
 pub mod page_cache;
+mod page_store;
 mod pages;
 mod reuse;
 mod site_render;

@@ -92,37 +92,130 @@ fn an_unusable_cache_means_a_full_build_and_a_note() {
     assert!(out.contains("Up to date"), "{out}");
 }
 
+/// The files of the page cache: its index and its parts.
+fn page_cache_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join(".handbook-cache/pages"))
+        .expect("the page cache is written")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every file below `dir` but the manifest, with its bytes.
+fn output_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside");
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn damaged(what: &str, whole: &[u8]) -> Vec<u8> {
+    match what {
+        "cut short" => whole[..whole.len() / 2].to_vec(),
+        _ => whole
+            .iter()
+            .enumerate()
+            .map(|(i, b)| if i > 64 { b ^ 0x5a } else { *b })
+            .collect(),
+    }
+}
+
 #[test]
 fn a_cut_short_or_scrambled_page_cache_means_every_page_rendered_and_a_note() {
     let dir = site(&[
         ("content/index.md", "# Home\n\n[A](a/)\n"),
         ("content/a.md", "# A\n\nFirst.\n"),
     ]);
-    let pages = dir.path().join(".handbook-cache/pages.bin");
     build(dir.path(), &[]);
-    let whole = std::fs::read(&pages).expect("the page cache is written");
-
-    for (what, bytes) in [
-        ("cut short", whole[..whole.len() / 2].to_vec()),
-        (
-            "scrambled",
-            whole
-                .iter()
-                .enumerate()
-                .map(|(i, b)| if i > 64 { b ^ 0x5a } else { *b })
-                .collect(),
-        ),
-    ] {
-        std::fs::write(&pages, &bytes).expect("damage");
+    for what in ["cut short", "scrambled"] {
+        for file in page_cache_files(dir.path()) {
+            let whole = std::fs::read(&file).expect("read");
+            std::fs::write(&file, damaged(what, &whole)).expect("damage");
+        }
         std::fs::write(dir.path().join("content/a.md"), format!("# A\n\n{what}.\n")).expect("edit");
         let (code, out) = build(dir.path(), &[]);
         assert_eq!(code, 0, "{what}: {out}");
-        assert!(
-            out.contains("could not be read; rendering every page"),
-            "{what}: {out}"
-        );
+        assert!(out.contains("could not be read"), "{what}: {out}");
         assert!(page(dir.path()).contains(&format!("{what}.")), "{what}");
         let home = std::fs::read_to_string(dir.path().join("public/index.html")).expect("home");
         assert!(home.contains("href=\"/a/\""), "{what}: {home}");
+    }
+}
+
+/// One part of the page cache damaged, missing, or another part's file:
+/// the pages it held are rendered again and the site is a clean build's.
+#[test]
+fn a_damaged_part_of_the_page_cache_means_its_pages_rendered_and_a_note() {
+    let files: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("content/p{i}.md"),
+                format!("# Page {i}\n\nSee [next](p{}.md#page-{}).\n", i + 1, i + 1),
+            )
+        })
+        .chain([("content/index.md".to_string(), "# Home\n".to_string())])
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = site(&borrowed);
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    for (round, what) in ["cut short", "scrambled", "missing", "swapped"]
+        .into_iter()
+        .enumerate()
+    {
+        let shards: Vec<_> = page_cache_files(dir.path())
+            .into_iter()
+            .filter(|f| !f.ends_with("index.bin"))
+            .collect();
+        assert!(shards.len() > 4, "the cache is in parts: {shards:?}");
+        let victim = &shards[round % shards.len()];
+        match what {
+            "missing" => std::fs::remove_file(victim).expect("remove"),
+            "swapped" => {
+                std::fs::copy(&shards[(round + 1) % shards.len()], victim).expect("swap");
+            }
+            _ => {
+                let whole = std::fs::read(victim).expect("read");
+                std::fs::write(victim, damaged(what, &whole)).expect("damage");
+            }
+        }
+        // Every page's body changes, so none is found up to date.
+        std::fs::write(
+            dir.path().join("content/index.md"),
+            format!("# Home\n\nRound {round}.\n"),
+        )
+        .expect("edit");
+        let (code, out) = build(dir.path(), &[]);
+        assert_eq!(code, 0, "{what}: {out}");
+        assert!(out.contains("could not be read"), "{what}: {out}");
+        let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
+        assert_eq!(code, 0, "{what}: {clean}");
+        assert!(
+            output_tree(&dir.path().join("public")) == output_tree(&dir.path().join("clean")),
+            "{what}: the site differs from a clean build"
+        );
+        // The next build reads the whole cache again.
+        std::fs::write(
+            dir.path().join("content/p3.md"),
+            format!("# Page 3\n\n{what}\n"),
+        )
+        .expect("edit");
+        let (code, out) = build(dir.path(), &[]);
+        assert_eq!(code, 0, "{what}: {out}");
+        assert!(!out.contains("could not be read"), "{what}: {out}");
     }
 }

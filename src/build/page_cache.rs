@@ -1,4 +1,4 @@
-//! The page cache (`pages.bin` in the build cache folder): what each page's
+//! The page cache (`pages/` in the build cache folder): what each page's
 //! Markdown rendered to, and which HTML file each page and generated page
 //! came out as, keyed by fingerprints of exactly what they read. A build
 //! after a change renders the pages the change reaches and links the other
@@ -44,35 +44,18 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::cache::binary_fingerprint;
+use super::page_store::{self, PageToStore};
 use crate::cadence::Rhythm;
 use crate::config::Config;
 use crate::content::Content;
 use crate::markdown::Rendered;
-use crate::output::search::{PageEntry, SearchMemo};
+use crate::output::search::SearchMemo;
 use crate::output::Fingerprint;
 use crate::render::{StaticSource, Theme};
 
-/// Bumped when the file's shape or meaning changes.
+/// Bumped when the keys' meaning changes (the files have their own format,
+/// [`super::page_store`]).
 const FORMAT: u32 = 2;
-const FILE: &str = "pages.bin";
-
-/// One page as the last build left it (written from borrowed parts).
-#[derive(Serialize)]
-struct PageToStore<'a> {
-    rel_path: &'a str,
-    markdown_key: u64,
-    rendered: &'a Rendered,
-    output: Option<&'a StoredOutput>,
-}
-
-/// One page as read back.
-#[derive(Deserialize)]
-struct StoredPage {
-    rel_path: String,
-    markdown_key: u64,
-    rendered: Rendered,
-    output: Option<StoredOutput>,
-}
 
 /// A file the last build wrote, and the key of what it was made from.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -91,38 +74,11 @@ pub struct StoredGroup {
     pub cadence_pages: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct ToStore<'a> {
-    includes_read: Vec<PathBuf>,
-    pages: Vec<PageToStore<'a>>,
-    generated: Option<&'a StoredGroup>,
-    renders: &'a [(u64, String)],
-    search: Vec<(u64, &'a PageEntry)>,
-}
-
-/// The file: a header of three little-endian numbers (format, binary,
-/// XXH3 of the rest), then [`Stored`] in bincode. The checksum makes a
-/// damaged file unreadable rather than a source of wrong pages.
-const HEADER_BYTES: usize = 4 + 8 + 8;
-
-/// The payload, read back.
-#[derive(Deserialize)]
-struct Stored {
-    /// Partial and include paths looked up (found or not), relative to the
-    /// site root: the next build's Markdown scope hashes what they hold then.
-    includes_read: Vec<PathBuf>,
-    pages: Vec<StoredPage>,
-    generated: Option<StoredGroup>,
-    /// The generated pages' renders ([`crate::render::memo`]).
-    renders: Vec<(u64, String)>,
-    /// The search index's entries ([`crate::output::search::SearchMemo`]).
-    search: Vec<(u64, PageEntry)>,
-}
-
 /// The last build's pages, open for this build.
 #[derive(Default)]
 pub struct PageCache {
-    path: PathBuf,
+    /// The build cache folder.
+    dir: PathBuf,
     includes_read: Vec<PathBuf>,
     markdown: HashMap<String, (u64, Rendered)>,
     /// The last build's HTML file of each page, by page path.
@@ -133,6 +89,8 @@ pub struct PageCache {
     pub renders: Vec<(u64, String)>,
     /// The search index's entries: the last build's, then this one's.
     pub search: SearchMemo,
+    /// The key of each part of the cache as read ([`page_store`]).
+    shard_keys: Vec<Option<u64>>,
     /// Why the cache on disk was not used, for the build's report.
     pub note: Option<String>,
 }
@@ -163,67 +121,30 @@ impl MarkdownMemo {
 }
 
 impl PageCache {
-    /// Opens the page cache in `dir` (an absent one is empty).
+    /// Opens the page cache in the build cache folder `dir` (an absent one
+    /// is empty).
     pub fn open(dir: &Path) -> PageCache {
-        let binary = binary_fingerprint();
-        let path = dir.join(FILE);
-        let Ok(bytes) = std::fs::read(&path) else {
-            return PageCache {
-                path,
-                ..PageCache::default()
-            };
+        let back = page_store::read(dir);
+        let mut cache = PageCache {
+            dir: dir.to_path_buf(),
+            includes_read: back.common.includes_read,
+            generated: back.common.generated,
+            renders: back.renders,
+            search: SearchMemo::new(back.search),
+            shard_keys: back.shard_keys,
+            note: back.note,
+            ..PageCache::default()
         };
-        let number = |at: usize, len: usize| {
-            bytes.get(at..at + len).map(|b| {
-                let mut word = [0u8; 8];
-                word[..len].copy_from_slice(b);
-                u64::from_le_bytes(word)
-            })
-        };
-        let (format, written_by, checksum) = (number(0, 4), number(4, 8), number(12, 8));
-        if format != Some(u64::from(FORMAT)) || written_by != Some(binary) {
-            // The build cache's record says so already.
-            return PageCache {
-                path,
-                ..PageCache::default()
-            };
-        }
-        let payload = bytes.get(HEADER_BYTES..).unwrap_or_default();
-        let intact = checksum == Some(xxhash_rust::xxh3::xxh3_64(payload));
-        let stored = if intact {
-            bincode::deserialize::<Stored>(payload).ok()
-        } else {
-            None
-        };
-        match stored {
-            Some(stored) => {
-                let mut cache = PageCache {
-                    path,
-                    includes_read: stored.includes_read,
-                    generated: stored.generated,
-                    renders: stored.renders,
-                    search: SearchMemo::new(stored.search),
-                    ..PageCache::default()
-                };
-                for page in stored.pages {
-                    if let Some(output) = page.output {
-                        cache.outputs.insert(page.rel_path.clone(), output);
-                    }
-                    cache
-                        .markdown
-                        .insert(page.rel_path, (page.markdown_key, page.rendered));
-                }
-                cache
+        cache.markdown.reserve(back.pages.len());
+        for page in back.pages {
+            if let Some(output) = page.output {
+                cache.outputs.insert(page.rel_path.clone(), output);
             }
-            None => PageCache {
-                note: Some(format!(
-                    "the page cache {} could not be read; rendering every page",
-                    path.display()
-                )),
-                path,
-                ..PageCache::default()
-            },
+            cache
+                .markdown
+                .insert(page.rel_path, (page.markdown_key, page.rendered));
         }
+        cache
     }
 
     /// The Markdown stage's memo for this build (the stored outputs move
@@ -237,9 +158,8 @@ impl PageCache {
         }
     }
 
-    /// Writes this build's pages; a failure only costs the next build its
-    /// shortcut. Written beside, then renamed: a build stopped halfway
-    /// leaves the old file or the new one.
+    /// Writes this build's pages (the parts of the cache that changed); a
+    /// failure only costs the next build its shortcut.
     pub fn store(&self, build: &BuiltPages) {
         let search_entries = self.search.entries();
         let pages = build
@@ -256,52 +176,27 @@ impl PageCache {
                 output: output.as_ref(),
             })
             .collect();
-        let record = ToStore {
-            // Relative to the site root, so a cache restored into another
-            // checkout folder holds.
-            includes_read: build
-                .content
-                .includes
-                .looked_up()
-                .into_iter()
-                .map(|path| path.strip_prefix(build.root).unwrap_or(&path).to_path_buf())
-                .collect(),
+        let record = page_store::ToStore {
+            common: page_store::Common {
+                // Relative to the site root, so a cache restored into another
+                // checkout folder holds.
+                includes_read: build
+                    .content
+                    .includes
+                    .looked_up()
+                    .into_iter()
+                    .map(|path| path.strip_prefix(build.root).unwrap_or(&path).to_path_buf())
+                    .collect(),
+                generated: build.generated.cloned(),
+            },
             pages,
-            generated: build.generated,
-            renders: build.renders,
             search: search_entries
                 .iter()
                 .map(|(key, entry)| (*key, entry.as_ref()))
                 .collect(),
+            renders: build.renders,
         };
-        // Sized first: growing a buffer of tens of megabytes by doubling
-        // copies it several times.
-        let mut payload =
-            Vec::with_capacity(bincode::serialized_size(&record).map_or(0, |n| n as usize));
-        if bincode::serialize_into(&mut payload, &record).is_err() {
-            return;
-        }
-        let mut header = Vec::with_capacity(HEADER_BYTES);
-        header.extend_from_slice(&FORMAT.to_le_bytes());
-        header.extend_from_slice(&binary_fingerprint().to_le_bytes());
-        header.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
-        let Some(dir) = self.path.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let partial = self.path.with_extension("partial");
-        // Header and payload written apart: the payload is tens of
-        // megabytes on a large site, not worth a second copy.
-        let written = std::fs::File::create(&partial).and_then(|mut file| {
-            use std::io::Write;
-            file.write_all(&header)?;
-            file.write_all(&payload)
-        });
-        if written.is_ok() {
-            let _ = std::fs::rename(&partial, &self.path);
-        }
+        page_store::write(&self.dir, record, &self.shard_keys);
     }
 }
 
