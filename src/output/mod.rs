@@ -1,15 +1,24 @@
 //! Stage 6: write the site, atomically.
 //!
 //! Every build is written into a staging folder beside the output folder and
-//! swapped in only when it succeeded, so a failed build never leaves a
+//! moved in only when it succeeded, so a failed build never leaves a
 //! half-written site where the last good one was. A file whose bytes did not
-//! change is hard-linked from the previous build instead of being written
-//! again, so its modification time stays and rsync or CI caches stay warm.
-//! Nothing outside the output folder is ever written or deleted.
+//! change is not written again, so its modification time stays and rsync or
+//! CI caches stay warm. Nothing outside the output folder is ever written or
+//! deleted.
+//!
+//! When the output folder holds a whole previous build (its manifest says
+//! so), only the files that changed are staged, and the commit moves them in
+//! and deletes the files the build no longer makes ([`in_place`]): a
+//! one-page edit of a 10,000-page site touches a few files instead of
+//! linking, and then deleting, every one. Otherwise the staging folder
+//! holds the whole site (unchanged files hard-linked from the previous
+//! build) and is swapped in.
 
 pub mod extras;
 pub mod feed;
 pub mod icons;
+mod in_place;
 pub mod redirects;
 pub mod reserved;
 pub mod search;
@@ -174,6 +183,12 @@ pub struct StagedDir {
     /// replace the link, never write through it into the previous build.
     kept: AtomicUsize,
     committed: bool,
+    /// The output folder holds the whole previous build: only changed files
+    /// are staged, and moved in by [`StagedDir::commit`].
+    in_place: bool,
+    /// The files staged, one list per rayon thread (as `manifest`), when
+    /// `in_place`.
+    staged: Vec<Mutex<Vec<String>>>,
 }
 
 impl StagedDir {
@@ -200,17 +215,18 @@ impl StagedDir {
             path: staging.clone(),
             source,
         })?;
+        let previous = read_manifest(&output.join(MANIFEST));
         Ok(StagedDir {
             output: output.to_path_buf(),
             staging,
-            previous: read_manifest(&output.join(MANIFEST)),
-            manifest: (0..=rayon::current_num_threads())
-                .map(|_| Mutex::new(Vec::new()))
-                .collect(),
+            in_place: !previous.is_empty() && output.is_dir(),
+            previous,
+            manifest: per_thread_lists(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
             committed: false,
+            staged: per_thread_lists(),
         })
     }
 
@@ -236,28 +252,40 @@ impl StagedDir {
         Ok(target)
     }
 
-    /// Links the previous build's file when its fingerprint matches.
-    fn reuse(&self, rel: &str, print: Fingerprint, target: &Path) -> bool {
+    /// Keeps the previous build's file when its fingerprint matches: leaves
+    /// it in place, or links it into the staging folder (made at `rel` by
+    /// [`StagedDir::target`] then).
+    fn reuse(&self, rel: &str, print: Fingerprint) -> Result<bool, OutputError> {
         if self.previous.get(rel) != Some(&print) {
-            return false;
+            return Ok(false);
         }
         let old = self.output.join(rel);
-        if std::fs::hard_link(&old, target).is_ok() {
+        let kept = if self.in_place {
+            old.is_file()
+        } else {
+            std::fs::hard_link(&old, self.target(rel)?).is_ok()
+        };
+        if kept {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return true;
         }
-        false
+        Ok(kept)
+    }
+
+    /// The staging path of a file to write at `rel`, noted for the commit.
+    fn stage(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let target = self.target(rel)?;
+        if self.in_place {
+            push_per_thread(&self.staged, rel.to_string());
+        }
+        Ok(target)
     }
 
     fn record(&self, rel: &str, print: Fingerprint) {
-        // Threads outside the pool share list 0.
-        let list = rayon::current_thread_index().map_or(0, |i| i + 1) % self.manifest.len();
-        if let Ok(mut manifest) = self.manifest[list].lock() {
-            manifest.push((rel.to_string(), print));
-        }
+        push_per_thread(&self.manifest, (rel.to_string(), print));
     }
 
-    /// Swaps the staging folder in for the output folder.
+    /// Moves the site into the output folder: the changed files when the
+    /// output folder is updated in place, else the whole staging folder.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let mut manifest: Vec<(String, Fingerprint)> = self
             .manifest
@@ -265,9 +293,29 @@ impl StagedDir {
             .flat_map(|list| list.lock().map(|m| m.clone()).unwrap_or_default())
             .collect();
         manifest.sort();
-        let mut text = String::from("# handbook output manifest: hash size path\n");
+        let mut text = String::from(MANIFEST_HEADER);
         for (rel, (hash, size)) in &manifest {
             text.push_str(&format!("{hash:016x} {size} {rel}\n"));
+        }
+        if self.in_place {
+            let mut staged: Vec<String> = self
+                .staged
+                .iter()
+                .flat_map(|list| list.lock().map(|m| m.clone()).unwrap_or_default())
+                .collect();
+            staged.sort_unstable();
+            staged.dedup();
+            let update = in_place::Update {
+                output: &self.output,
+                staging: &self.staging,
+                previous: &self.previous,
+                manifest: &manifest,
+                staged: &staged,
+            };
+            update.apply(&text)?;
+            self.committed = true;
+            let _ = std::fs::remove_dir_all(&self.staging);
+            return Ok(());
         }
         let manifest_path = self.staging.join(MANIFEST);
         // An unchanged manifest is linked too, so a no-op build touches no file.
@@ -315,14 +363,30 @@ impl Drop for StagedDir {
     }
 }
 
+/// One list per rayon thread, and one for the threads outside the pool.
+fn per_thread_lists<T>() -> Vec<Mutex<Vec<T>>> {
+    (0..=rayon::current_num_threads())
+        .map(|_| Mutex::new(Vec::new()))
+        .collect()
+}
+
+/// Pushes `item` on the list of the calling rayon thread (threads outside
+/// the pool share list 0), so threads never wait on each other.
+fn push_per_thread<T>(lists: &[Mutex<Vec<T>>], item: T) {
+    let list = rayon::current_thread_index().map_or(0, |i| i + 1) % lists.len();
+    if let Ok(mut list) = lists[list].lock() {
+        list.push(item);
+    }
+}
+
 impl Sink for StagedDir {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let target = self.target(rel)?;
         let print = fingerprint(bytes);
         self.record(rel, print);
-        if self.reuse(rel, print, &target) {
+        if self.reuse(rel, print)? {
             return Ok(());
         }
+        let target = self.stage(rel)?;
         if self.kept.load(Ordering::Relaxed) > 0 {
             let _ = std::fs::remove_file(&target);
         }
@@ -335,14 +399,17 @@ impl Sink for StagedDir {
     }
 
     fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
-        let target = self.target(rel)?;
         let print = source_fingerprint(source).map_err(|e| OutputError::Io {
             path: source.to_path_buf(),
             source: e,
         })?;
         self.record(rel, print);
-        if self.reuse(rel, print, &target) {
+        if self.reuse(rel, print)? {
             return Ok(());
+        }
+        let target = self.stage(rel)?;
+        if self.kept.load(Ordering::Relaxed) > 0 {
+            let _ = std::fs::remove_file(&target);
         }
         std::fs::copy(source, &target).map_err(|e| OutputError::Io {
             path: source.to_path_buf(),
@@ -353,11 +420,7 @@ impl Sink for StagedDir {
     }
 
     fn keep(&self, rel: &str, print: Fingerprint) -> Result<bool, OutputError> {
-        if self.previous.get(rel) != Some(&print) {
-            return Ok(false);
-        }
-        let target = self.target(rel)?;
-        if self.reuse(rel, print, &target) {
+        if self.reuse(rel, print)? {
             self.kept.fetch_add(1, Ordering::Relaxed);
             self.record(rel, print);
             return Ok(true);
@@ -370,10 +433,18 @@ impl Sink for StagedDir {
     }
 }
 
+/// The first line of a manifest of a whole build.
+const MANIFEST_HEADER: &str = "# handbook output manifest: hash size path\n";
+
+/// The files of the build the manifest at `path` records; none when it
+/// records no whole build (a folder being updated in place says so).
 fn read_manifest(path: &Path) -> HashMap<String, Fingerprint> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return HashMap::new();
     };
+    if !text.starts_with(MANIFEST_HEADER) {
+        return HashMap::new();
+    }
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|line| {
