@@ -63,6 +63,10 @@ pub struct StoredOutput {
     pub key: u64,
     pub rel: String,
     pub print: Fingerprint,
+    /// What the page's frame was made from ([`super::reuse`]'s frame
+    /// inputs): while they stay, so does `key`, and the frame need not be
+    /// made again to know it.
+    pub frame_inputs: u64,
 }
 
 /// The generated pages as the last build left them.

@@ -25,7 +25,7 @@ use crate::markdown::Rendered;
 use crate::output::search::PageEntry;
 
 /// Bumped when a file's shape or meaning changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// The folder inside the build cache folder.
 pub const DIR: &str = "pages";
 const INDEX: &str = "index.bin";
@@ -281,6 +281,7 @@ fn shard_key(shard: &ShardToStore) -> u64 {
                 hasher.update(&[0]);
                 hasher.update(&output.print.0.to_le_bytes());
                 hasher.update(&output.print.1.to_le_bytes());
+                hasher.update(&output.frame_inputs.to_le_bytes());
             }
             None => hasher.update(&[0]),
         }

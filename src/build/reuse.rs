@@ -30,6 +30,12 @@ pub struct PageReuse {
     pub previous_generated: Option<StoredGroup>,
     /// Each page's output key, once [`SiteRender::plan_pages`] has run.
     pub output_keys: Vec<u64>,
+    /// Each page's frame inputs (see [`SiteRender::frame_inputs`]), once
+    /// [`SiteRender::plan_pages`] has run.
+    pub frame_inputs: Vec<u64>,
+    /// The site's shape ([`SiteRender::shape_key`]), once
+    /// [`SiteRender::plan_pages`] has run.
+    pub shape_key: Option<u64>,
     /// This build's file of each page, in page order.
     pub outputs: Mutex<Vec<Option<StoredOutput>>>,
     /// This build's generated pages.
@@ -50,6 +56,8 @@ impl PageReuse {
             previous,
             previous_generated,
             output_keys: Vec::new(),
+            frame_inputs: Vec::new(),
+            shape_key: None,
             outputs: Mutex::new(vec![None; pages]),
             generated: Mutex::new(None),
         }
@@ -93,10 +101,18 @@ impl SiteRender<'_> {
         let Some(reuse) = &self.reuse else {
             return (0..self.content.pages.len()).collect();
         };
-        let keys: Vec<u64> = (0..self.content.pages.len())
+        let shape_key = self.shape_key(reuse.render_scope);
+        let (keys, frame_inputs): (Vec<u64>, Vec<u64>) = (0..self.content.pages.len())
             .into_par_iter()
-            .map(|i| reuse.output_key(i, self.frame(i).0))
-            .collect();
+            .map(|i| {
+                let inputs = self.frame_inputs(shape_key, i);
+                let previous = reuse.previous.get(i).and_then(Option::as_ref);
+                match previous.filter(|p| p.frame_inputs == inputs) {
+                    Some(previous) => (previous.key, inputs),
+                    None => (reuse.output_key(i, self.frame(i).0), inputs),
+                }
+            })
+            .unzip();
         let to_render = keys
             .iter()
             .enumerate()
@@ -113,6 +129,8 @@ impl SiteRender<'_> {
             .collect();
         if let Some(reuse) = &mut self.reuse {
             reuse.output_keys = keys;
+            reuse.frame_inputs = frame_inputs;
+            reuse.shape_key = Some(shape_key);
         }
         to_render
     }
@@ -132,7 +150,13 @@ impl SiteRender<'_> {
                 && previous.rel == *output
                 && sink.keep(output, previous.print)?
             {
-                reuse.record(i, previous.clone());
+                reuse.record(
+                    i,
+                    StoredOutput {
+                        frame_inputs: reuse.frame_inputs.get(i).copied().unwrap_or(0),
+                        ..previous.clone()
+                    },
+                );
                 let (_, warning) = self.template(i);
                 return Ok(PageOutcome::Kept(warning));
             }
@@ -149,6 +173,7 @@ impl SiteRender<'_> {
                     key,
                     rel: self.content.pages[i].url.output.clone(),
                     print: fingerprint(html.as_bytes()),
+                    frame_inputs: reuse.frame_inputs.get(i).copied().unwrap_or(0),
                 },
             );
         }
@@ -160,7 +185,9 @@ impl SiteRender<'_> {
         let Some(reuse) = &self.reuse else {
             return self.generated_pages(sink);
         };
-        let key = self.shape_key(reuse.render_scope);
+        let key = reuse
+            .shape_key
+            .unwrap_or_else(|| self.shape_key(reuse.render_scope));
         if let Some(previous) = reuse.previous_generated.as_ref().filter(|g| g.key == key) {
             if keep_group(previous, sink) {
                 self.renderer.recall_all_renders();
@@ -187,6 +214,41 @@ impl SiteRender<'_> {
             });
         }
         Ok(cadence_pages)
+    }
+
+    /// What page `i`'s frame ([`SiteRender::frame_fingerprint`]) is made
+    /// from, as one number: the site's shape (`shape_key`, which holds the
+    /// render scope: every page's URL, title and front matter, the section
+    /// tree and tags, the rhythm and owners), the page's place, path and
+    /// Markdown key (its word count, features and headings) and its dates.
+    /// Cheaper than the frame by far: a page whose frame inputs are the
+    /// last build's has the last build's output key.
+    fn frame_inputs(&self, shape_key: u64, i: usize) -> u64 {
+        let Some(reuse) = &self.reuse else {
+            return 0;
+        };
+        let page = &self.content.pages[i];
+        let mut hasher = Xxh3::with_seed(shape_key);
+        hasher.update(&(i as u64).to_le_bytes());
+        hasher.update(
+            &reuse
+                .markdown_keys
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .to_le_bytes(),
+        );
+        for part in [&page.rel_path, &page.url.output] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+        if let Some((date, datetime)) = self.lastmods.get(i) {
+            for part in [date, datetime] {
+                hasher.update(part.as_bytes());
+                hasher.update(&[0]);
+            }
+        }
+        hasher.digest().max(1)
     }
 
     /// The site's shape: what the generated pages read besides the render
