@@ -101,3 +101,106 @@ impl Update<'_> {
         std::fs::rename(&partial, &path).map_err(|source| OutputError::Io { path, source })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::{Sink, StagedDir, MANIFEST, MANIFEST_HEADER};
+    use super::UPDATING;
+
+    fn build(out: &Path, files: &[(&str, &str)]) {
+        let stage = StagedDir::begin(out).expect("begin");
+        for (rel, text) in files {
+            stage.write(rel, text.as_bytes()).expect("write");
+        }
+        stage.commit().expect("commit");
+    }
+
+    /// Every file and folder below `out` but the manifest, with the files'
+    /// text.
+    fn tree(out: &Path) -> Vec<(String, Option<String>)> {
+        let mut entries: Vec<_> = walkdir::WalkDir::new(out)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() != MANIFEST)
+            .map(|e| {
+                let rel = e.path().strip_prefix(out).expect("inside");
+                let text = e
+                    .file_type()
+                    .is_file()
+                    .then(|| std::fs::read_to_string(e.path()).expect("read"));
+                (rel.to_string_lossy().into_owned(), text)
+            })
+            .collect();
+        entries.sort();
+        entries
+    }
+
+    fn file(rel: &str, text: &str) -> (String, Option<String>) {
+        (rel.to_string(), Some(text.to_string()))
+    }
+
+    fn folder(rel: &str) -> (String, Option<String>) {
+        (rel.to_string(), None)
+    }
+
+    #[test]
+    fn an_update_in_place_leaves_what_a_swap_would() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("public");
+        build(
+            &out,
+            &[("a/index.html", "a"), ("b/index.html", "b"), ("c", "c")],
+        );
+        // A page gone, a file that gives way to a folder, a new deep file.
+        build(
+            &out,
+            &[
+                ("a/index.html", "a"),
+                ("c/index.html", "c now"),
+                ("d/e/f.html", "f"),
+            ],
+        );
+        assert_eq!(
+            tree(&out),
+            vec![
+                folder("a"),
+                file("a/index.html", "a"),
+                folder("c"),
+                file("c/index.html", "c now"),
+                folder("d"),
+                folder("d/e"),
+                file("d/e/f.html", "f"),
+            ]
+        );
+        // And a folder that gives way to a file.
+        build(&out, &[("a/index.html", "a"), ("c", "c again")]);
+        assert_eq!(
+            tree(&out),
+            vec![folder("a"), file("a/index.html", "a"), file("c", "c again")]
+        );
+        let manifest = std::fs::read_to_string(out.join(MANIFEST)).expect("manifest");
+        assert!(manifest.starts_with(MANIFEST_HEADER), "{manifest}");
+        assert_eq!(manifest.lines().count(), 3, "{manifest}");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+
+    #[test]
+    fn a_folder_left_halfway_through_an_update_is_written_whole() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("public");
+        build(&out, &[("a/index.html", "a"), ("b.html", "b")]);
+        // Stopped after moving in a file the manifest does not vouch for.
+        std::fs::write(out.join(MANIFEST), UPDATING).expect("marker");
+        std::fs::write(out.join("a/index.html"), "half").expect("half");
+        build(&out, &[("a/index.html", "a"), ("b.html", "b")]);
+        assert_eq!(
+            tree(&out),
+            vec![folder("a"), file("a/index.html", "a"), file("b.html", "b")]
+        );
+        let manifest = std::fs::read_to_string(out.join(MANIFEST)).expect("manifest");
+        assert!(manifest.starts_with(MANIFEST_HEADER), "{manifest}");
+    }
+}
