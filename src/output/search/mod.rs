@@ -27,7 +27,6 @@
 mod entry;
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -134,13 +133,16 @@ pub fn index_files<'a>(
     let postings = postings(entries.clone());
     let (term_starts, term_files) = term_shards(&postings);
     let (doc_starts, doc_files) = doc_shards(entries.clone().map(|entry| entry.doc.as_bytes()));
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    // XXH3, not SipHash: the shards of a 10,000-page site are 50 MB, which
+    // SipHash takes tens of milliseconds to read.
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for bytes in term_files.iter().chain(&doc_files) {
-        bytes.hash(&mut hasher);
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
     }
     let manifest = Manifest {
         v: FORMAT_VERSION,
-        build: format!("{:016x}", hasher.finish()),
+        build: format!("{:016x}", hasher.digest()),
         pages: entries.count(),
         stop: STOP_WORDS,
         terms: term_starts,
@@ -239,31 +241,38 @@ fn postings<'a>(
 }
 
 /// Cuts the sorted terms into shards of about `TERM_SHARD_BYTES`; returns the
-/// first term of each shard and the shards' JSON.
+/// first term of each shard and the shards' JSON. The cuts are made first,
+/// so the shards are written in parallel.
 fn term_shards(postings: &BTreeMap<&str, Vec<u32>>) -> (Vec<String>, Vec<Vec<u8>>) {
-    let mut starts = Vec::new();
-    let mut files = Vec::new();
-    let mut shard: BTreeMap<&str, &Vec<u32>> = BTreeMap::new();
-    let mut size = 0;
-    for (term, list) in postings {
+    let terms: Vec<(&str, &Vec<u32>)> = postings.iter().map(|(t, l)| (*t, l)).collect();
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (k, (term, list)) in terms.iter().enumerate() {
         let entry_size = term.len() + 6 + list.iter().map(|n| digits(*n) + 1).sum::<usize>();
         if size > 0 && size + entry_size > TERM_SHARD_BYTES {
-            files.push(serde_json::to_vec(&shard).unwrap_or_default());
-            shard.clear();
-            size = 0;
+            cuts.push(start..k);
+            (start, size) = (k, 0);
         }
-        if shard.is_empty() {
-            starts.push(term.to_string());
-        }
-        shard.insert(term, list);
         size += entry_size;
     }
-    if !shard.is_empty() || files.is_empty() {
-        if starts.is_empty() {
-            starts.push(String::new());
-        }
-        files.push(serde_json::to_vec(&shard).unwrap_or_default());
+    if start < terms.len() || cuts.is_empty() {
+        cuts.push(start..terms.len());
     }
+    let starts = cuts
+        .iter()
+        .map(|cut| {
+            terms
+                .get(cut.start)
+                .map_or_else(String::new, |t| t.0.to_string())
+        })
+        .collect();
+    let files = cuts
+        .par_iter()
+        .map(|cut| {
+            let shard: BTreeMap<&str, &Vec<u32>> = terms[cut.clone()].iter().copied().collect();
+            serde_json::to_vec(&shard).unwrap_or_default()
+        })
+        .collect();
     (starts, files)
 }
 
@@ -272,30 +281,27 @@ fn digits(n: u32) -> usize {
 }
 
 /// Groups the pages' hit JSON into shards of about `DOC_SHARD_BYTES`;
-/// returns the first page of each shard and the shards' JSON.
+/// returns the first page of each shard and the shards' JSON (joined in
+/// parallel once the cuts are made).
 fn doc_shards<'a>(docs: impl Iterator<Item = &'a [u8]>) -> (Vec<usize>, Vec<Vec<u8>>) {
-    let mut starts = Vec::new();
-    let mut files = Vec::new();
-    let mut shard: Vec<&[u8]> = Vec::new();
-    let mut size = 0;
-    for (i, json) in docs.enumerate() {
+    let docs: Vec<&[u8]> = docs.collect();
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, json) in docs.iter().enumerate() {
         if size > 0 && size + json.len() > DOC_SHARD_BYTES {
-            files.push(join_array(&shard));
-            shard.clear();
-            size = 0;
-        }
-        if shard.is_empty() {
-            starts.push(i);
+            cuts.push(start..i);
+            (start, size) = (i, 0);
         }
         size += json.len() + 1;
-        shard.push(json);
     }
-    if !shard.is_empty() || files.is_empty() {
-        if starts.is_empty() {
-            starts.push(0);
-        }
-        files.push(join_array(&shard));
+    if start < docs.len() || cuts.is_empty() {
+        cuts.push(start..docs.len());
     }
+    let starts = cuts.iter().map(|cut| cut.start).collect();
+    let files = cuts
+        .par_iter()
+        .map(|cut| join_array(&docs[cut.clone()]))
+        .collect();
     (starts, files)
 }
 
