@@ -188,12 +188,15 @@ impl<'a> SiteRender<'a> {
     /// cadence pages written.
     pub fn generated_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
         let (config, content, site) = (self.config, self.content, self.site);
+        let mut timings = crate::timings::Timings::start();
         for section in site.sections_without_index() {
             let html = render_listing(self, section, |index| self.nav(index, None))?;
             let output = format!("{}index.html", section.path.trim_start_matches('/'));
             sink.write(&output, html.as_bytes())?;
         }
+        timings.mark("generated: listings");
         let mut written = write_cadence(self, sink)?;
+        timings.mark("generated: cadence");
         written.extend(tag_pages::write_tag_pages(
             &tag_pages::TagPagesInput {
                 config,
@@ -205,6 +208,7 @@ impl<'a> SiteRender<'a> {
             },
             sink,
         )?);
+        timings.mark("generated: tags");
         written.extend(super::owner_pages::write_owner_pages(
             &super::owner_pages::OwnerPagesInput {
                 config,
