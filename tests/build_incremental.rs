@@ -188,9 +188,12 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
         3 => {
             let rel = pick(dice);
             let text = read(&rel);
-            let text = match dice.below(3) {
+            let text = match dice.below(4) {
                 0 => set_front_matter(&text, "description", &format!("Changed in step {step}")),
                 1 => set_front_matter(&text, "weight", &step.to_string()),
+                // A page's date is part of its frame (`lastmod`), which the
+                // page cache keys by what it is made from.
+                2 => set_front_matter(&text, "date", &format!("2024-03-{:02}", 1 + step % 28)),
                 _ => set_front_matter(&text, "tags", &format!("[step{}]", step % 3)),
             };
             (format!("front matter of {rel}"), vec![write(&rel, &text)])
