@@ -44,11 +44,34 @@ fn ruby_downcase(text: &str) -> String {
 /// variation selector U+FE0F, decimal digits, connector punctuation) without
 /// the joiners U+200C and U+200D.
 fn kramdown_gfm_id(text: &str) -> String {
+    if text.is_ascii() {
+        return kramdown_gfm_ascii_id(&without_guillemet_spaces(text));
+    }
+    kramdown_gfm_unicode_id(text)
+}
+
+/// [`kramdown_gfm_id`] for any text: Ruby's `downcase` and `\p{Word}`.
+fn kramdown_gfm_unicode_id(text: &str) -> String {
     static NON_WORD: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"[\x{200C}\x{200D}[^\w\- \t]]").expect("valid regex"));
     NON_WORD
         .replace_all(&ruby_downcase(&without_guillemet_spaces(text)), "")
         .replace([' ', '\t'], "-")
+}
+
+/// [`kramdown_gfm_id`] of ASCII text without the regex and the Unicode
+/// lowercase (most headings): on ASCII, `\p{Word}` is `[A-Za-z0-9_]`.
+fn kramdown_gfm_ascii_id(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b' ' | b'\t' => id.push('-'),
+            b'-' | b'_' => id.push(char::from(byte)),
+            _ if byte.is_ascii_alphanumeric() => id.push(char::from(byte.to_ascii_lowercase())),
+            _ => {}
+        }
+    }
+    id
 }
 
 /// kramdown reads ` >>` and `<< ` as guillemets that take the space with

@@ -297,3 +297,32 @@ fn python_markdown_reserves_explicit_ids_first() {
     );
     assert_eq!(ids, some(&["intro_1", "intro"]));
 }
+
+#[test]
+fn kramdown_gfm_ascii_path_is_the_regex_rule() {
+    // Every ASCII character alone, between letters and doubled, and
+    // headings as the corpora write them.
+    let mut texts: Vec<String> = (0u8..128)
+        .map(char::from)
+        .flat_map(|c| [format!("{c}"), format!("Ab{c}Cd"), format!("{c}{c} x")])
+        .collect();
+    texts.extend(
+        [
+            "Watch >> now",
+            "<< Back",
+            "Step 1: Install `cargo` (v1.2)",
+            "What's new? -- 2024_Q1",
+            "  tabs\tand  spaces  ",
+            "",
+        ]
+        .map(String::from),
+    );
+    for text in &texts {
+        let without = without_guillemet_spaces(text);
+        assert_eq!(
+            kramdown_gfm_ascii_id(&without),
+            kramdown_gfm_unicode_id(text),
+            "{text:?}"
+        );
+    }
+}

@@ -246,8 +246,10 @@ pub(super) fn block_element_then_text(trimmed: &str) -> Option<usize> {
 /// content is read as Markdown (kramdown, without `parse_block_html`, shows
 /// the image syntax as text).
 pub(super) fn center_content(trimmed: &str) -> Option<Range<usize>> {
-    let open_end = trimmed.find('>')? + 1;
+    // The tag name first: most lines are not HTML, and finding `>` scans
+    // the whole line.
     let name = opening_tag_name(trimmed)?;
+    let open_end = trimmed.find('>')? + 1;
     if !name.eq_ignore_ascii_case("center") {
         return None;
     }
