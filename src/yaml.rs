@@ -13,8 +13,21 @@ pub struct YamlError {
     pub location: Option<(usize, usize)>,
 }
 
-/// The text as a JSON value.
+pub mod flat;
+
+/// The text as a JSON value. The common flat shapes of front matter are
+/// read by [`flat::mapping`], which gives what the parser gives; the rest
+/// by the parser.
 pub fn to_json(text: &str) -> Result<Value, YamlError> {
+    match flat::mapping(text) {
+        Some(map) => Ok(Value::Object(map)),
+        None => to_json_by_parser(text),
+    }
+}
+
+/// [`to_json`] always through the YAML parser (what the fast path is
+/// compared with).
+pub fn to_json_by_parser(text: &str) -> Result<Value, YamlError> {
     serde_yaml::from_str::<serde_yaml::Value>(text)
         .map(yaml_to_json)
         .map_err(|e| YamlError {
