@@ -149,14 +149,8 @@ fn render_body(
         });
     }
     let text = prepared.text.as_str();
-    let to_file = |prepared_offset: usize| prepared.map.to_original(prepared_offset) + body_offset;
-    let to_file = |prepared_offset: usize| {
-        if prepared.changed {
-            to_file(prepared_offset)
-        } else {
-            prepared_offset + body_offset
-        }
-    };
+    let changes = prepared.changed.then_some(&prepared.map);
+    let to_file = |at: usize| body_offset + changes.map_or(at, |map| map.to_original(at));
 
     let parser = Parser::new_ext(text, parser_options(options.smart_punctuation));
     let definitions: HashMap<String, (String, Range<usize>)> = parser
@@ -165,8 +159,7 @@ fn render_body(
         .map(|(label, def)| (label_key(label), (def.dest.to_string(), def.span.clone())))
         .collect();
     // About one event per 32 bytes of source on handbook pages: sized once
-    // rather than grown by doubling (a twentieth of `check`'s instructions
-    // went to copying the vector as it grew).
+    // rather than grown by doubling (5% of `check`'s instructions copied it).
     let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(text.len() / 32 + 16);
     for (event, range) in parser.into_offset_iter() {
         push_merging_text(&mut events, event, range, text);

@@ -147,8 +147,8 @@ fn is_plain_key(key: &str) -> bool {
     // The YAML reader looks no further than 1024 characters for a key's `:`.
     key.len() < 1024
         && bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         && !READ_AS_OTHER_TYPES
             .iter()
