@@ -17,6 +17,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
 use super::kramdown::{Builder, OffsetMap};
 use super::lines::{lines_of, Fences};
+use super::needle;
 use crate::escape::html as escape;
 
 /// The theme's alert class and the title a callout type shows by default.
@@ -145,10 +146,10 @@ fn docusaurus_open(trimmed: &str) -> Option<(usize, String, Option<String>)> {
 /// content; `None` when the body has none.
 pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
     let bytes = body.as_bytes();
-    let has_mkdocs = memchr::memmem::find(bytes, b"!!! ").is_some()
-        || memchr::memmem::find(bytes, b"??? ").is_some()
-        || memchr::memmem::find(bytes, b"???+ ").is_some();
-    let has_docusaurus = memchr::memmem::find(bytes, b":::").is_some();
+    let has_mkdocs = needle::contains(bytes, b"!!! ")
+        || needle::contains(bytes, b"??? ")
+        || needle::contains(bytes, b"???+ ");
+    let has_docusaurus = needle::contains(bytes, b":::");
     if !has_mkdocs && !has_docusaurus {
         return None;
     }

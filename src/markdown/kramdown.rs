@@ -292,14 +292,12 @@ fn lines(text: &str) -> Vec<Range<usize>> {
 /// Quick test: could this body need the pass at all?
 fn needs_pass(body: &str, options: &PrepareOptions) -> bool {
     let b = body.as_bytes();
-    memchr::memmem::find(b, b"{:").is_some()
-        || memchr::memmem::find(b, b"{#").is_some()
-        || memchr::memmem::find(b, b"{%").is_some()
-        || memchr::memmem::find(b, b"{{").is_some()
+    // Every `{` tag at once.
+    memchr::memchr_iter(b'{', b)
+        .any(|at| matches!(b.get(at + 1), Some(b':' | b'#' | b'%' | b'{' | b'.')))
         || (options.erb && memchr::memmem::find(b, b"<%").is_some())
         || memchr::memmem::find(b, b"markdown=").is_some()
         || (options.parse_block_html && memchr::memchr(b'<', b).is_some())
-        || memchr::memmem::find(b, b"{.").is_some()
         || memchr::memmem::find(b, b"\n<").is_some()
         || b.first() == Some(&b'<')
 }

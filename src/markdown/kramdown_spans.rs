@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
+use super::needle;
 use crate::config::HeadingIdFlavor;
 
 /// Whether pages of this generator read spans this way.
@@ -28,8 +29,12 @@ pub fn applies_to(flavor: HeadingIdFlavor) -> bool {
 /// Renders the spans in every run of text of `events`.
 pub fn render<'a>(events: &mut Vec<(Event<'a>, Range<usize>)>, text: &'a str) {
     let bytes = text.as_bytes();
-    if memchr::memmem::find(bytes, b"](").is_none() && memchr::memmem::find(bytes, b"**").is_none()
-    {
+    if !needle::contains(bytes, b"](") && !needle::contains(bytes, b"**") {
+        return;
+    }
+    // Most pages have no such span: asked first, so their events are not
+    // moved into a new vector for nothing.
+    if !any_run_has_spans(events, text) {
         return;
     }
     let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::with_capacity(events.len());
@@ -63,6 +68,60 @@ pub fn render<'a>(events: &mut Vec<(Event<'a>, Range<usize>)>, text: &'a str) {
     *events = out;
 }
 
+/// Whether [`render`] would change any run of `events`: the same runs it
+/// reads, without moving an event.
+fn any_run_has_spans(events: &[(Event<'_>, Range<usize>)], text: &str) -> bool {
+    let mut inside_literal = 0usize;
+    let mut run_start: Option<usize> = None;
+    for (i, (event, range)) in events.iter().enumerate() {
+        let in_run = inside_literal == 0
+            && match event {
+                Event::Text(t) => text.get(range.clone()) == Some(t.as_ref()),
+                Event::SoftBreak => true,
+                _ => false,
+            };
+        if in_run {
+            run_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = run_start.take() {
+            if run_has_spans(&events[start..i], text) {
+                return true;
+            }
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => {
+                inside_literal += 1
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => {
+                inside_literal = inside_literal.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+    run_start.is_some_and(|start| run_has_spans(&events[start..], text))
+}
+
+/// Whether a run of source text holds a span [`spans`] writes.
+fn run_has_spans(run: &[(Event<'_>, Range<usize>)], text: &str) -> bool {
+    let (Some((_, first)), Some((_, last))) = (run.first(), run.last()) else {
+        return false;
+    };
+    let (start, end) = (first.start, last.end.max(first.start));
+    is_contiguous(run, text)
+        && may_hold_spans(&text.as_bytes()[start..end])
+        && !find_spans(&text[start..end]).is_empty()
+}
+
+/// The run is contiguous source (text events are their own source, soft
+/// breaks the line ending between them).
+fn is_contiguous(run: &[(Event<'_>, Range<usize>)], text: &str) -> bool {
+    run.windows(2).all(|w| w[0].1.end <= w[1].1.start)
+        && run
+            .windows(2)
+            .all(|w| text[w[0].1.end..w[1].1.start].trim().is_empty())
+}
+
 /// One run of source text: its events rendered again, or as they were.
 fn flush<'a>(
     run: &mut Vec<(Event<'a>, Range<usize>)>,
@@ -73,13 +132,7 @@ fn flush<'a>(
         return;
     };
     let end = run.last().map_or(start, |(_, r)| r.end);
-    // The run is contiguous source (text events are their own source,
-    // soft breaks the line ending between them).
-    let contiguous = run.windows(2).all(|w| w[0].1.end <= w[1].1.start)
-        && run
-            .windows(2)
-            .all(|w| text[w[0].1.end..w[1].1.start].trim().is_empty());
-    let wanted = contiguous && may_hold_spans(&text.as_bytes()[start..end]);
+    let wanted = is_contiguous(run, text) && may_hold_spans(&text.as_bytes()[start..end]);
     if !wanted {
         out.append(run);
         return;

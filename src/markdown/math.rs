@@ -20,6 +20,7 @@
 
 use super::kramdown::{Builder, OffsetMap};
 use super::lines::{lines_of, Fences};
+use super::needle;
 
 /// Which `$` forms start math.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,8 +44,7 @@ pub struct Delimited {
 /// has neither.
 pub fn delimit(body: &str) -> Option<Delimited> {
     let bytes = body.as_bytes();
-    let has_brackets = memchr::memmem::find(bytes, b"\\(").is_some()
-        || memchr::memmem::find(bytes, b"\\[\n").is_some();
+    let has_brackets = needle::contains(bytes, b"\\(") || needle::contains(bytes, b"\\[\n");
     if !has_brackets {
         return None;
     }

@@ -18,6 +18,7 @@ mod kramdown_spans;
 mod limits;
 mod lines;
 pub mod math;
+mod needle;
 mod options;
 mod partials;
 pub mod raw_html;
@@ -608,7 +609,7 @@ fn remove_leaked_ials(events: &mut Vec<(Event, Range<usize>)>, text: &str) {
             i += 1;
             continue;
         };
-        let Some(pos) = memchr::memmem::find(t.as_bytes(), b"{:") else {
+        let Some(pos) = needle::find(t.as_bytes(), b"{:") else {
             i += 1;
             continue;
         };
@@ -1197,9 +1198,7 @@ fn autolink(
             },
             Event::End(TagEnd::Paragraph) => link_depth = 0,
             Event::Text(t)
-                if link_depth == 0
-                    && code_depth == 0
-                    && memchr::memmem::find(t.as_bytes(), b"://").is_some() =>
+                if link_depth == 0 && code_depth == 0 && needle::contains(t.as_bytes(), b"://") =>
             {
                 let t = t.to_string();
                 let range = events[i].1.clone();
