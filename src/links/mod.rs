@@ -7,6 +7,9 @@
 //! against the source file's folder.
 
 pub mod external;
+mod path;
+
+pub use path::normalize;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -308,9 +311,13 @@ impl<'a> LinkIndex<'a> {
             site_path = join_url(&page.url.path, path_part);
         }
 
-        let decoded = percent_decode_str(&site_path)
-            .decode_utf8_lossy()
-            .into_owned();
+        // Without a `%` the decoding is the path itself.
+        let decoded = match site_path.contains('%') {
+            true => percent_decode_str(&site_path)
+                .decode_utf8_lossy()
+                .into_owned(),
+            false => site_path,
+        };
         let Some(mut path) = normalize(&decoded) else {
             return Resolution::Broken {
                 reason: Reason::MissingPage,
@@ -568,28 +575,6 @@ fn join_url(page_url: &str, relative: &str) -> String {
         None => "/",
     };
     format!("{dir}{relative}")
-}
-
-/// Collapses `.` and `..`; `None` when the path climbs above the root.
-pub fn normalize(path: &str) -> Option<String> {
-    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
-    let mut parts: Vec<&str> = Vec::new();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut out = String::with_capacity(path.len() + 1);
-    out.push('/');
-    out.push_str(&parts.join("/"));
-    if trailing && !parts.is_empty() {
-        out.push('/');
-    }
-    Some(out)
 }
 
 /// A broken link, as `check --format json` reports it.
