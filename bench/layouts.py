@@ -5,8 +5,13 @@ a sidebar of the sections above the page, open down to the page's own
 section; breadcrumbs; a table of contents; previous/next links; code
 highlighted by class; section listings. Hugo renders the sidebar once per
 section (`partialCached`); Zola has no cached partials, so every page asks
-`get_section` for the sections it shows (the metadata only for the closed
-ones). mdBook has no listings, breadcrumbs or in-page TOC, highlights code in
+`get_section` for the sections it shows, as handbook's default theme shows
+them (the top-level sections, the sections on the open path to the page, the
+pages of the page's own section): the metadata only (title, path,
+subsections) for every section, and the full section, which is Zola's one
+way to list a section's pages, for the page's own section alone (asking it
+at every open level had Zola serialize pages with their content and
+neighbours for nothing, 45 s of its time at 10,000 pages). mdBook has no listings, breadcrumbs or in-page TOC, highlights code in
 the browser and builds its sidebar in JavaScript: its figures compare page
 rendering only, and its search index is off.
 """
@@ -69,9 +74,10 @@ ZOLA_TEMPLATES = {
 {% block main %}{% endblock main %}</main></body></html>
 """,
     # The sidebar: the top-level sections, opened down to the section `open`
-    # (a path as `get_section` takes it, e.g. `area-000/section-01/_index.md`).
+    # (a path as `get_section` takes it, e.g. `area-000/section-01/_index.md`),
+    # whose pages are listed; the sections on the way show their subsections.
     "macros.html": """{% macro sidebar(open) %}{% set home = get_section(path="_index.md", metadata_only=true) %}<ul>{% for path in home.subsections %}{{ self::node(path=path, open=open) }}{% endfor %}</ul>{% endmacro sidebar %}
-{% macro node(path, open) %}{% set s = get_section(path=path, metadata_only=true) %}<li><a href="{{ s.path | safe }}">{{ s.title }}</a>{% if open is starting_with(path | replace(from="_index.md", to="")) %}{% set full = get_section(path=path) %}<ul>{% for sub in full.subsections %}{{ self::node(path=sub, open=open) }}{% endfor %}{% for p in full.pages %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endif %}</li>{% endmacro node %}
+{% macro node(path, open) %}{% set s = get_section(path=path, metadata_only=true) %}<li><a href="{{ s.path | safe }}">{{ s.title }}</a>{% if open is starting_with(path | replace(from="_index.md", to="")) %}<ul>{% for sub in s.subsections %}{{ self::node(path=sub, open=open) }}{% endfor %}{% if path == open %}{% set full = get_section(path=path) %}{% for p in full.pages %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a></li>{% endfor %}{% endif %}</ul>{% endif %}</li>{% endmacro node %}
 {% macro crumbs(ancestors) %}{% for path in ancestors %}{% set s = get_section(path=path, metadata_only=true) %}<li><a href="{{ s.path | safe }}">{{ s.title }}</a></li>{% endfor %}{% endmacro crumbs %}
 {% macro toc(headings) %}<ul>{% for h in headings %}<li><a href="#{{ h.id }}">{{ h.title }}</a>{% if h.children %}<ul>{% for c in h.children %}<li><a href="#{{ c.id }}">{{ c.title }}</a></li>{% endfor %}</ul>{% endif %}</li>{% endfor %}</ul>{% endmacro toc %}
 """,
