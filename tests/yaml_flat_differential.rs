@@ -204,6 +204,13 @@ const HOSTILE: &[&str] = &[
     "title: x\n",
 ];
 
+/// Front matter as the benchmark handbook and cadence pages write it.
+const SYNTHETIC: &[&str] = &[
+    "title: \"Close weekly 0 9999\"\nweight: 9\n",
+    "title: \"Outcome 0 9996\"\nweight: 6\ncadence:\n  - activity: Outcome 0\n    every: annual\n    owner: Owner 1\n    section: outcome-0\n",
+    "title: Team page\ntags:\n- handbook\n- people\ndate: 2024-05-01\n",
+];
+
 /// A small deterministic generator (xorshift), so a failure replays.
 struct Rng(u64);
 impl Rng {
@@ -234,7 +241,17 @@ fn hostile_edits_of_corpus_front_matter_read_the_same_both_ways() {
         let Some(root) = common::shared_corpus(corpus) else {
             return;
         };
-        for (name, text) in front_matters(&root) {
+        let mut sources = front_matters(&root);
+        // The shapes of the benchmark handbook and of cadence pages, edited
+        // more often than any one corpus page.
+        for _ in 0..100 {
+            sources.extend(
+                SYNTHETIC
+                    .iter()
+                    .map(|t| ("synthetic".to_string(), t.to_string())),
+            );
+        }
+        for (name, text) in sources {
             // One, two or three edits per page, in every page.
             for _ in 0..3 {
                 let mut text = text.clone();
@@ -303,6 +320,19 @@ fn shapes_yaml_reads_its_own_way_read_the_same_both_ways() {
             "tags:\n  -\n",
             "tags:\n  - \n",
             "empty:\nnext: x\n",
+            "cadence:\n  - activity: Review\n    every: annual\n    owner: Owner 1\n",
+            "cadence:\n- activity: Review\n  every: annual\ntitle: x\n",
+            "cadence:\n  - activity: A\n    every: month\n  - activity: B\n    weight: 3\n",
+            "cadence:\n  - activity: A\n      every: month\n",
+            "cadence:\n  - activity: A\n   every: month\n",
+            "cadence:\n  -  activity: A\n     every: month\n",
+            "cadence:\n  - activity: A\n    activity: B\n",
+            "cadence:\n  - activity: A\n    every:\n      - month\n",
+            "cadence:\n  - activity: A\n\n    every: month\n",
+            "cadence:\n  - activity: A\n    # note\n    every: month\n",
+            "cadence:\n  - y: A\n",
+            "cadence:\n  - activity: A\n    - b\n",
+            "cadence:\n  - activity:\n    every: month\n",
             "empty:",
             "# only a comment\n",
             "  # indented comment\ntitle: x\n",

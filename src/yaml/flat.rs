@@ -1,6 +1,8 @@
 //! The common shapes of front matter read without the YAML parser: a flat
 //! mapping of `key: value` lines whose values are plain words, quoted
-//! strings without escapes, decimal integers or block lists of those.
+//! strings without escapes, decimal integers, block lists of those, and
+//! block lists of flat mappings of those (`- activity: Review` with
+//! `  every: month` under it).
 //!
 //! A general YAML parser costs about 28,000 instructions for the two lines
 //! most pages carry; this costs a few hundred. It answers only when it is
@@ -61,14 +63,51 @@ fn block_list<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>
         if *indent.get_or_insert(spaces) != spaces {
             return None;
         }
-        items.push(scalar(item.trim_start_matches(' '))?);
         lines.next();
+        items.push(match item.split_once(": ") {
+            // `- activity: Review` and the `key: value` lines under it,
+            // aligned with its first key.
+            Some((key, value)) if is_plain_key(key) => item_mapping(key, value, spaces + 2, lines)?,
+            _ => scalar(item.trim_start_matches(' '))?,
+        });
     }
     Some(if indent.is_some() {
         Value::Array(items)
     } else {
         Value::Null
     })
+}
+
+/// A list item that is a mapping: its first `key: value` on the item's
+/// line, the others on the lines below, indented `indent` spaces.
+fn item_mapping<'a>(
+    key: &str,
+    value: &str,
+    indent: usize,
+    lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>,
+) -> Option<Value> {
+    let mut map = Map::new();
+    map.insert(key.to_string(), scalar(value.trim_start_matches(' '))?);
+    while let Some(&line) = lines.peek() {
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if spaces != indent {
+            // The next item or key; a line indented otherwise is the parser's.
+            if spaces > indent || (line.is_empty() || line.starts_with('#')) {
+                return None;
+            }
+            break;
+        }
+        let (key, rest) = line[spaces..].split_once(':')?;
+        if !is_plain_key(key) || map.contains_key(key) {
+            return None;
+        }
+        map.insert(
+            key.to_string(),
+            scalar(rest.strip_prefix(' ')?.trim_start_matches(' '))?,
+        );
+        lines.next();
+    }
+    Some(Value::Object(map))
 }
 
 /// A value on one line: a quoted string without escapes, a decimal
