@@ -77,7 +77,9 @@ fn kramdown_gfm_ascii_id(text: &str) -> String {
 /// kramdown reads ` >>` and `<< ` as guillemets that take the space with
 /// them, and the guillemet adds nothing to the id (`Watch >>` is `watch`).
 fn without_guillemet_spaces(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains(" >>") || text.contains("<< ") {
+    // Most headings have neither bracket: one scan instead of two searches.
+    let has_brackets = memchr::memchr2(b'<', b'>', text.as_bytes()).is_some();
+    if has_brackets && (text.contains(" >>") || text.contains("<< ")) {
         std::borrow::Cow::Owned(text.replace(" >>", ">>").replace("<< ", "<<"))
     } else {
         std::borrow::Cow::Borrowed(text)
