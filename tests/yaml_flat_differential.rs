@@ -360,4 +360,10 @@ fn shapes_yaml_reads_its_own_way_read_the_same_both_ways() {
         }
     }
     assert!(answered > 100, "the fast path read only {answered} shapes");
+    for text in SYNTHETIC {
+        assert!(
+            yaml::flat::mapping(text).is_some(),
+            "not read fast:\n{text}"
+        );
+    }
 }

@@ -91,8 +91,9 @@ fn item_mapping<'a>(
     while let Some(&line) = lines.peek() {
         let spaces = line.len() - line.trim_start_matches(' ').len();
         if spaces != indent {
-            // The next item or key; a line indented otherwise is the parser's.
-            if spaces > indent || (line.is_empty() || line.starts_with('#')) {
+            // The next item or key (or a blank or comment line, which the
+            // list reads past); a line indented deeper is the parser's.
+            if spaces > indent {
                 return None;
             }
             break;
