@@ -15,9 +15,9 @@ fn main() {
 
 /// mimalloc's defaults suit long-lived services; a build is one pass that
 /// allocates and frees gigabytes of short-lived page strings:
-/// - Freed memory is kept instead of handed back to the system after 10 ms
-///   (`purge_delay`, 1 s): handing it back meant faulting it in and zeroing it
-///   again a moment later, 18,000-40,000 page faults and a tenth of a 10k
+/// - Freed memory is kept instead of handed back to the system a second
+///   later (`purge_delay`): handing it back meant faulting it in and zeroing
+///   it again a moment later, 23,000-43,000 page faults and a tenth of a 10k
 ///   build's CPU; kept, it is reused, for 1-3% more peak memory.
 /// - No transparent huge pages: each first touch zeroed 2 MB at a time, and
 ///   a build's memory is touched sparsely; without them peak memory is 3-5%
