@@ -27,6 +27,7 @@ use serde_json::Value;
 
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
+use crate::render::context::TemplateData;
 use crate::render::Renderer;
 use crate::site::{NavNode, Site};
 
@@ -61,10 +62,10 @@ pub struct NavSource<'a> {
 
 impl NavSource<'_> {
     fn render(&self, nav: &[NavNode]) -> Result<String, Diagnostic> {
-        let mut context = tera::Context::new();
-        context.insert("config", self.config);
-        context.insert("nav", nav);
-        self.renderer.render("nav.html", &context)
+        let mut data = TemplateData::default();
+        data.insert_value("config", self.config.clone());
+        data.insert("nav", nav);
+        self.renderer.render("nav.html", &data.into_tera())
     }
 
     /// The sidebar of `section` rendered whole, as without composition.
