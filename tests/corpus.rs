@@ -56,7 +56,7 @@ fn corpus_builds_every_page_at_its_url_without_kramdown_leaks() {
     let out = tempfile::tempdir().expect("temp");
     let output = out.path().join("public");
     common::handbook()
-        .args(["build", "--quiet", "--root"])
+        .args(["build", "--quiet", "--no-cache", "--root"])
         .arg(common::corpus_site())
         .arg("--content")
         .arg(&corpus)

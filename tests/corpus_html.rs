@@ -22,7 +22,8 @@ use corpus_html_support::{page_problems, Counts};
 fn build(dir: &Path, args: &[&std::ffi::OsStr], out: &Path) {
     let result = common::handbook()
         .current_dir(dir)
-        .args(["build", "--quiet"])
+        // The corpora are read-only material: no build cache beside them.
+        .args(["build", "--quiet", "--no-cache"])
         .args(args)
         .arg("--output")
         .arg(out)

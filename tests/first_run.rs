@@ -131,7 +131,8 @@ fn first_run(name: &str, expected_line: &str, text: TemplateText) -> Option<usiz
     let out = tempfile::tempdir().expect("temp");
     let build = handbook()
         .current_dir(&root)
-        .args(["build", "--output"])
+        // The corpora are read-only material: no build cache beside them.
+        .args(["build", "--no-cache", "--output"])
         .arg(out.path())
         .output()
         .expect("build");
@@ -140,6 +141,10 @@ fn first_run(name: &str, expected_line: &str, text: TemplateText) -> Option<usiz
         build.status.code(),
         Some(0),
         "{name}: build failed:\n{stderr}"
+    );
+    assert!(
+        !root.join(".handbook-cache").exists(),
+        "{name}: a build with --no-cache wrote a cache beside the corpus"
     );
     assert!(
         stderr.contains(expected_line),

@@ -360,7 +360,7 @@ fn the_corpus_index_is_small_and_sharded() {
     let out = tempfile::tempdir().expect("temp");
     let output = out.path().join("public");
     handbook()
-        .args(["build", "--quiet", "--root"])
+        .args(["build", "--quiet", "--no-cache", "--root"])
         .arg(common::corpus_site())
         .arg("--content")
         .arg(&corpus)

@@ -177,6 +177,7 @@ fn the_theme_works_in_a_real_browser() {
             &[
                 "build".as_ref(),
                 "--quiet".as_ref(),
+                "--no-cache".as_ref(),
                 "--root".as_ref(),
                 fixture.as_os_str(),
                 "--content".as_ref(),
