@@ -29,7 +29,7 @@ use crate::content::history::LastChange;
 use crate::content::{self, Content};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, AfterUse, Rendered};
 use crate::output::reserved::{self, ReservedOutputs};
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
 use crate::render::memo::RenderMemo;
@@ -412,6 +412,8 @@ fn build_everything(
     );
     render.reuse = reuse;
     render.search_memo = page_cache.as_ref().map(|cache| &cache.search);
+    // Each page is rendered once, and its text indexed once.
+    render.after_use = AfterUse::Release;
     let render_errors = write_site(&render, &theme, &stage, options.progress)?;
     timings.mark("write site");
     summary.report.extend(render_errors);

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::content::history::LastChange;
 use crate::content::{self, Content};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, AfterUse, Rendered};
 use crate::output::extras::{Extras, Written};
 use crate::output::search::{self, SearchMemo};
 use crate::output::{redirects, Sink};
@@ -47,6 +47,9 @@ pub struct SiteRender<'a> {
     pub reuse: Option<PageReuse>,
     /// The search index's entries of earlier builds, and of this one.
     pub search_memo: Option<&'a SearchMemo>,
+    /// What becomes of each page's packed HTML once the page is written,
+    /// and of its text once the search index has read it.
+    pub after_use: AfterUse,
 }
 
 impl<'a> SiteRender<'a> {
@@ -96,6 +99,7 @@ impl<'a> SiteRender<'a> {
             section_navs: SectionNavs::new(renderer, site.sections.len()),
             reuse: None,
             search_memo: None,
+            after_use: AfterUse::Keep,
         }
     }
 
@@ -126,6 +130,9 @@ impl<'a> SiteRender<'a> {
                     bar.inc(1);
                 }
                 let (html, warning) = rendered?;
+                if self.after_use == AfterUse::Release {
+                    self.rendered[i].release_html();
+                }
                 sink.write(&pages[i].url.output, html.as_bytes())?;
                 self.record_page(i, key, &html);
                 Ok(warning)
@@ -275,6 +282,7 @@ impl<'a> SiteRender<'a> {
             cadence_pages,
             owners: &self.rhythm.owners,
             search_memo: self.search_memo,
+            after_use: self.after_use,
         }
     }
 

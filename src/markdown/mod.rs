@@ -38,7 +38,9 @@ use html_links::{HtmlRefKind, HtmlScanner};
 use ids::PageIds;
 use kramdown::{AttrTarget, Attrs, Prepared};
 pub use options::RenderOptions;
-pub use rendered::{excerpt, Features, Heading, Link, LinkKind, RenderNote, Rendered, LEAD_CHARS};
+pub use rendered::{
+    excerpt, AfterUse, Features, Heading, Link, LinkKind, RenderNote, Rendered, LEAD_CHARS,
+};
 pub use safety::{RawHtml, ScriptLinks};
 
 fn parser_options(smart: bool) -> Options {

@@ -58,12 +58,15 @@ pub struct Rendered {
     pub html: String,
     /// `html` compressed, once the build has set it aside for the template
     /// stage ([`Rendered::pack`]): a site's bodies are three times its
-    /// Markdown, and all of them wait for the site's navigation.
+    /// Markdown, and all of them wait for the site's navigation. Behind a
+    /// lock so that a build can let each go once its page is written
+    /// ([`Rendered::release_html`]) while the others are still read.
     #[serde(skip)]
-    pub(crate) packed_html: Vec<u8>,
-    /// `plain_text` compressed, set aside for the search index.
+    pub(crate) packed_html: std::sync::Mutex<Vec<u8>>,
+    /// `plain_text` compressed, set aside for the search index (and let go
+    /// once the index has read it: [`Rendered::release_text`]).
     #[serde(skip)]
-    pub(crate) packed_text: Vec<u8>,
+    pub(crate) packed_text: std::sync::Mutex<Vec<u8>>,
     pub headings: Vec<Heading>,
     /// Every id a fragment can land on: headings, attribute lists, raw HTML
     /// `id=`/`name=`, footnotes.
@@ -91,6 +94,16 @@ pub struct Rendered {
     /// [`super::icons::IconClass::key`]): the site's icon stylesheet reads
     /// them here, as the page cache keeps them but not the HTML.
     pub icons: Vec<String>,
+}
+
+/// What a stage does with a page's packed HTML or text once it has read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterUse {
+    /// Keeps it: `serve` renders pages and the index again on later edits.
+    Keep,
+    /// Lets it go: a build reads each once, and a site's bodies are a large
+    /// part of what it would otherwise hold to its end.
+    Release,
 }
 
 /// Content that needs a script of the theme to show as intended.
@@ -135,23 +148,37 @@ impl Rendered {
     /// to a fraction of their size faster than they could be made again.
     pub fn pack(&mut self) {
         if !self.html.is_empty() {
-            self.packed_html = lz4_flex::compress_prepend_size(self.html.as_bytes());
+            *lock(&mut self.packed_html) = lz4_flex::compress_prepend_size(self.html.as_bytes());
             self.html = String::new();
         }
         if !self.plain_text.is_empty() {
-            self.packed_text = lz4_flex::compress_prepend_size(self.plain_text.as_bytes());
+            *lock(&mut self.packed_text) =
+                lz4_flex::compress_prepend_size(self.plain_text.as_bytes());
             self.plain_text = String::new();
         }
     }
 
-    /// The body HTML, unpacked when [`Rendered::pack`] set it aside.
+    /// The body HTML, unpacked when [`Rendered::pack`] set it aside (empty
+    /// once [`Rendered::release_html`] let it go).
     pub fn body_html(&self) -> std::borrow::Cow<'_, str> {
         unpacked(&self.html, &self.packed_html)
     }
 
-    /// The page's text, unpacked when [`Rendered::pack`] set it aside.
+    /// The page's text, unpacked when [`Rendered::pack`] set it aside
+    /// (empty once [`Rendered::release_text`] let it go).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         unpacked(&self.plain_text, &self.packed_text)
+    }
+
+    /// Lets go of the packed HTML: a build calls it once the page is
+    /// written, so the site's bodies do not all wait for its last page.
+    pub fn release_html(&self) {
+        release(&self.packed_html);
+    }
+
+    /// Lets go of the packed text, once the search index has read it.
+    pub fn release_text(&self) {
+        release(&self.packed_text);
     }
 
     pub fn first_heading(&self) -> Option<&str> {
@@ -165,13 +192,31 @@ impl Rendered {
 }
 
 /// `plain`, or what `packed` unpacks to when there is a packed form.
-fn unpacked<'a>(plain: &'a str, packed: &[u8]) -> std::borrow::Cow<'a, str> {
+fn unpacked<'a>(plain: &'a str, packed: &std::sync::Mutex<Vec<u8>>) -> std::borrow::Cow<'a, str> {
+    let packed = packed
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if packed.is_empty() {
         return std::borrow::Cow::Borrowed(plain);
     }
     // The bytes are this process's own compression of a `String`.
-    let bytes = lz4_flex::decompress_size_prepended(packed).unwrap_or_default();
+    let bytes = lz4_flex::decompress_size_prepended(&packed).unwrap_or_default();
     std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// The bytes behind a lock no reader can leave poisoned (a reader only
+/// copies them out).
+fn lock(packed: &mut std::sync::Mutex<Vec<u8>>) -> &mut Vec<u8> {
+    packed
+        .get_mut()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn release(packed: &std::sync::Mutex<Vec<u8>>) {
+    let mut packed = packed
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    *packed = Vec::new();
 }
 
 /// The first `max` characters of `text` (whitespace folded), cut at a word.

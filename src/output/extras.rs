@@ -7,7 +7,7 @@ use super::{feed, redirects, search, sitemap, OutputError, Sink};
 use crate::config::Config;
 use crate::content::history::{last_modified, last_modified_at, LastChange};
 use crate::content::{Content, Page};
-use crate::markdown::Rendered;
+use crate::markdown::{AfterUse, Rendered};
 use crate::site::Site;
 
 /// What the extras are made from.
@@ -25,6 +25,8 @@ pub struct Extras<'a> {
     pub owners: &'a crate::owners::Owners,
     /// The search entries of earlier builds (see [`search::SearchMemo`]).
     pub search_memo: Option<&'a search::SearchMemo>,
+    /// Whether a page's text is let go once its search entry is made.
+    pub after_use: AfterUse,
 }
 
 /// Whether every file was written.
@@ -120,13 +122,14 @@ impl Extras<'_> {
             .into_iter()
             .map(|(_, page)| page)
             .collect();
-        let Some(files) = search::build_unless(&pages, stop, self.search_memo) else {
-            return Ok(Written::Stopped);
+        let index = search::Index {
+            memo: self.search_memo,
+            after_use: self.after_use,
         };
-        for (path, bytes) in files {
-            sink.write(&path, &bytes)?;
+        match search::write_unless(&pages, stop, index, sink)? {
+            search::Indexed::All => Ok(Written::All),
+            search::Indexed::Stopped => Ok(Written::Stopped),
         }
-        Ok(Written::All)
     }
 
     fn write_feed(&self, sink: &dyn Sink) -> Result<(), OutputError> {

@@ -33,8 +33,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::{OutputError, Sink};
 pub use crate::markdown::excerpt;
-use crate::markdown::Rendered;
+use crate::markdown::{AfterUse, Rendered};
 pub use entry::{entry_key, page_entry, singular, tokens, PageEntry, SearchMemo};
 
 /// Where the index lives in the output folder.
@@ -83,21 +84,85 @@ pub struct SearchPage<'a> {
 /// The files of the index: `(path inside the output folder, bytes)`.
 pub fn build(pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     let never = || false;
-    build_unless(pages, &never, None).unwrap_or_default()
+    let files = Collected::default();
+    let index = Index {
+        memo: None,
+        after_use: AfterUse::Keep,
+    };
+    // A collecting sink cannot fail.
+    let _ = write_unless(pages, &never, index, &files);
+    let mut files = files.0.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| shard_order(&a.0).cmp(&shard_order(&b.0)));
+    files
+}
+
+/// A sink that keeps what is written, in memory.
+#[derive(Default)]
+struct Collected(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Sink for Collected {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if let Ok(mut files) = self.0.lock() {
+            files.push((rel.to_string(), bytes.to_vec()));
+        }
+        Ok(())
+    }
+    fn copy(&self, rel: &str, source: &std::path::Path) -> Result<(), OutputError> {
+        let bytes = std::fs::read(source).map_err(|error| OutputError::Io {
+            path: source.to_path_buf(),
+            source: error,
+        })?;
+        self.write(rel, &bytes)
+    }
+}
+
+/// The manifest first, then the term shards, then the document shards,
+/// each by number: the order [`write_index`] makes them in.
+fn shard_order(path: &str) -> (u8, usize) {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let number = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|n| n.strip_suffix(".json"))
+            .and_then(|n| n.parse().ok())
+    };
+    match (number("t"), number("d")) {
+        (Some(n), _) => (1, n),
+        (_, Some(n)) => (2, n),
+        _ => (0, 0),
+    }
 }
 
 /// Pages read between two looks at `stop`.
 const CHUNK: usize = 512;
 
-/// The index, or `None` as soon as `stop` says the work is no longer wanted
-/// (`serve`: the author saved again). `stop` is asked between chunks of
-/// pages, on the calling thread. With `memo`, a page whose entry is kept
-/// there is not read again, and the memo keeps this index's entries.
-pub fn build_unless(
+/// Whether the whole index was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexed {
+    All,
+    /// `stop` said the work was no longer wanted: nothing was written.
+    Stopped,
+}
+
+/// How the index is made.
+#[derive(Clone, Copy)]
+pub struct Index<'a> {
+    /// With a memo, a page whose entry is kept there is not read again, and
+    /// the memo keeps this index's entries.
+    pub memo: Option<&'a SearchMemo>,
+    /// Whether a page's text is let go once its entry is made.
+    pub after_use: AfterUse,
+}
+
+/// Writes the index to `sink`, or nothing as soon as `stop` says the work is
+/// no longer wanted (`serve`: the author saved again). `stop` is asked
+/// between chunks of pages, on the calling thread.
+pub fn write_unless(
     pages: &[SearchPage],
     stop: &dyn Fn() -> bool,
-    memo: Option<&SearchMemo>,
-) -> Option<Vec<(String, Vec<u8>)>> {
+    index: Index,
+    sink: &dyn Sink,
+) -> Result<Indexed, OutputError> {
+    let memo = index.memo;
     let mut tm = crate::timings::Timings::start();
     let kept = memo.map(SearchMemo::take).unwrap_or_default();
     let mut entries: Vec<(u64, Arc<PageEntry>)> = Vec::with_capacity(pages.len());
@@ -106,7 +171,7 @@ pub fn build_unless(
             if let Some(memo) = memo {
                 memo.keep(kept);
             }
-            return None;
+            return Ok(Indexed::Stopped);
         }
         entries.par_extend(chunk.par_iter().map(|page| {
             let key = if memo.is_some() { entry_key(page) } else { 0 };
@@ -114,31 +179,39 @@ pub fn build_unless(
                 Some(entry) => Arc::clone(entry),
                 None => Arc::new(page_entry(page)),
             };
+            if index.after_use == AfterUse::Release {
+                page.rendered.release_text();
+            }
             (key, entry)
         }));
     }
+    drop(kept);
     tm.mark("search: per page");
-    let files = index_files(entries.iter().map(|(_, entry)| entry.as_ref()));
+    let written = write_index(entries.iter().map(|(_, entry)| entry.as_ref()), sink);
     tm.mark("search: shards");
     if let Some(memo) = memo {
         memo.keep(entries.into_iter().collect());
     }
-    Some(files)
+    written.map(|()| Indexed::All)
 }
 
-/// The index's files from the entries of the pages it lists, in order.
-pub fn index_files<'a>(
+/// Writes the index's files from the entries of the pages it lists, in
+/// order. Each shard goes to `sink` as soon as it is made and is let go
+/// then: a 10,000-page site's shards are 50 MB, which a build would
+/// otherwise hold at its busiest moment. The manifest, which names the
+/// build by a hash of every shard, is written last.
+pub fn write_index<'a>(
     entries: impl Iterator<Item = &'a PageEntry> + Clone,
-) -> Vec<(String, Vec<u8>)> {
-    let postings = postings(entries.clone());
-    let (term_starts, term_files) = term_shards(&postings);
-    let (doc_starts, doc_files) = doc_shards(entries.clone().map(|entry| entry.doc.as_bytes()));
-    // XXH3, not SipHash: the shards of a 10,000-page site are 50 MB, which
-    // SipHash takes tens of milliseconds to read.
+    sink: &dyn Sink,
+) -> Result<(), OutputError> {
+    let (term_starts, term_prints) = write_term_shards(postings(entries.clone()), sink)?;
+    let (doc_starts, doc_prints) =
+        write_doc_shards(entries.clone().map(|entry| entry.doc.as_bytes()), sink)?;
+    // XXH3 of each shard, then of those in order: the shards are hashed
+    // where they are made, in parallel, and only their prints are kept.
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for bytes in term_files.iter().chain(&doc_files) {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
+    for print in term_prints.iter().chain(&doc_prints) {
+        hasher.update(&print.to_le_bytes());
     }
     let manifest = Manifest {
         v: FORMAT_VERSION,
@@ -148,17 +221,16 @@ pub fn index_files<'a>(
         terms: term_starts,
         docs: doc_starts,
     };
-    let mut files = vec![(
-        format!("{DIR}/index.json"),
-        serde_json::to_vec(&manifest).unwrap_or_default(),
-    )];
-    for (i, bytes) in term_files.into_iter().enumerate() {
-        files.push((format!("{DIR}/t{i}.json"), bytes));
-    }
-    for (i, bytes) in doc_files.into_iter().enumerate() {
-        files.push((format!("{DIR}/d{i}.json"), bytes));
-    }
-    files
+    let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
+    sink.write(&format!("{DIR}/index.json"), &bytes)
+}
+
+/// A shard's fingerprint in the build id: its length and its bytes.
+fn shard_print(bytes: &[u8]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&(bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
+    hasher.digest()
 }
 
 #[derive(Serialize)]
@@ -177,9 +249,7 @@ struct Manifest {
 /// Terms are numbered once, so the per-posting work indexes vectors instead
 /// of hashing or comparing strings (this ran as often as there are
 /// (page, term) pairs: about a million on a 1,000-page handbook).
-fn postings<'a>(
-    entries: impl Iterator<Item = &'a PageEntry> + Clone,
-) -> BTreeMap<&'a str, Vec<u32>> {
+fn postings<'a>(entries: impl Iterator<Item = &'a PageEntry> + Clone) -> Vec<(&'a str, Vec<u32>)> {
     let per_page: Vec<&PageEntry> = entries.collect();
     let n = per_page.len().max(1) as f64;
     let average_length =
@@ -243,55 +313,72 @@ fn postings<'a>(
             list.extend_from_slice(t.sections);
         }
     }
-    ids.into_iter()
+    drop(numbered);
+    let mut sorted: Vec<(&str, Vec<u32>)> = ids
+        .into_iter()
         .map(|(term, id)| (term, std::mem::take(&mut lists[id as usize])))
-        .collect()
+        .collect();
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    sorted
 }
 
-/// Cuts the sorted terms into shards of about `TERM_SHARD_BYTES`; returns the
-/// first term of each shard and the shards' JSON. The cuts are made first,
-/// so the shards are written in parallel.
-fn term_shards(postings: &BTreeMap<&str, Vec<u32>>) -> (Vec<String>, Vec<Vec<u8>>) {
-    let terms: Vec<(&str, &Vec<u32>)> = postings.iter().map(|(t, l)| (*t, l)).collect();
-    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
-    let (mut start, mut size) = (0, 0);
-    for (k, (term, list)) in terms.iter().enumerate() {
+/// Cuts the sorted terms into shards of about `TERM_SHARD_BYTES` and writes
+/// them (`tN.json`), each term's list let go once its shard is written;
+/// returns the first term of each shard and each shard's print. The cuts
+/// are made first, so the shards are made in parallel.
+fn write_term_shards(
+    terms: Vec<(&str, Vec<u32>)>,
+    sink: &dyn Sink,
+) -> Result<(Vec<String>, Vec<u64>), OutputError> {
+    let mut shards: Vec<Vec<(&str, Vec<u32>)>> = Vec::new();
+    let mut shard = Vec::new();
+    let mut size = 0;
+    for (term, list) in terms {
         let entry_size = term.len() + 6 + list.iter().map(|n| digits(*n) + 1).sum::<usize>();
         if size > 0 && size + entry_size > TERM_SHARD_BYTES {
-            cuts.push(start..k);
-            (start, size) = (k, 0);
+            shards.push(std::mem::take(&mut shard));
+            size = 0;
         }
         size += entry_size;
+        shard.push((term, list));
     }
-    if start < terms.len() || cuts.is_empty() {
-        cuts.push(start..terms.len());
+    if !shard.is_empty() || shards.is_empty() {
+        shards.push(shard);
     }
-    let starts = cuts
+    let starts = shards
         .iter()
-        .map(|cut| {
-            terms
-                .get(cut.start)
-                .map_or_else(String::new, |t| t.0.to_string())
-        })
+        .map(|shard| shard.first().map_or_else(String::new, |t| t.0.to_string()))
         .collect();
-    let files = cuts
-        .par_iter()
-        .map(|cut| {
-            let shard: BTreeMap<&str, &Vec<u32>> = terms[cut.clone()].iter().copied().collect();
-            serde_json::to_vec(&shard).unwrap_or_default()
+    let prints = shards
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, shard)| {
+            let bytes = term_shard_json(&shard);
+            drop(shard);
+            sink.write(&format!("{DIR}/t{i}.json"), &bytes)?;
+            Ok(shard_print(&bytes))
         })
-        .collect();
-    (starts, files)
+        .collect::<Result<Vec<u64>, OutputError>>()?;
+    Ok((starts, prints))
+}
+
+/// One term shard's JSON: `{"term":[...],...}`, terms in the order given.
+fn term_shard_json(shard: &[(&str, Vec<u32>)]) -> Vec<u8> {
+    let map: BTreeMap<&str, &Vec<u32>> = shard.iter().map(|(t, l)| (*t, l)).collect();
+    serde_json::to_vec(&map).unwrap_or_default()
 }
 
 fn digits(n: u32) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
-/// Groups the pages' hit JSON into shards of about `DOC_SHARD_BYTES`;
-/// returns the first page of each shard and the shards' JSON (joined in
-/// parallel once the cuts are made).
-fn doc_shards<'a>(docs: impl Iterator<Item = &'a [u8]>) -> (Vec<usize>, Vec<Vec<u8>>) {
+/// Groups the pages' hit JSON into shards of about `DOC_SHARD_BYTES` and
+/// writes them (`dN.json`, joined in parallel once the cuts are made);
+/// returns the first page of each shard and each shard's print.
+fn write_doc_shards<'a>(
+    docs: impl Iterator<Item = &'a [u8]>,
+    sink: &dyn Sink,
+) -> Result<(Vec<usize>, Vec<u64>), OutputError> {
     let docs: Vec<&[u8]> = docs.collect();
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     let (mut start, mut size) = (0, 0);
@@ -306,11 +393,16 @@ fn doc_shards<'a>(docs: impl Iterator<Item = &'a [u8]>) -> (Vec<usize>, Vec<Vec<
         cuts.push(start..docs.len());
     }
     let starts = cuts.iter().map(|cut| cut.start).collect();
-    let files = cuts
+    let prints = cuts
         .par_iter()
-        .map(|cut| join_array(&docs[cut.clone()]))
-        .collect();
-    (starts, files)
+        .enumerate()
+        .map(|(i, cut)| {
+            let bytes = join_array(&docs[cut.clone()]);
+            sink.write(&format!("{DIR}/d{i}.json"), &bytes)?;
+            Ok(shard_print(&bytes))
+        })
+        .collect::<Result<Vec<u64>, OutputError>>()?;
+    Ok((starts, prints))
 }
 
 fn join_array(items: &[&[u8]]) -> Vec<u8> {
