@@ -92,7 +92,7 @@ pub fn build(pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     // A collecting sink cannot fail.
     let _ = write_unless(pages, &never, index, &files);
     let mut files = files.0.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| shard_order(&a.0).cmp(&shard_order(&b.0)));
+    files.sort_by_key(|file| shard_order(&file.0));
     files
 }
 
