@@ -128,6 +128,7 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
         )
     };
     let body = crate::render::body::page_body(page.front.title.as_deref(), r);
+    let inline_toc = markdown::places_own_toc(&body.html);
     let owners = super::owner_pages::page_owners(config, content, &rhythm.owners, i);
     let review = super::owner_pages::page_review(&rhythm.owners, i);
     PageContext {
@@ -141,6 +142,7 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
             content: body.html,
             title_id: body.title_id.unwrap_or(""),
             toc: markdown::toc_tree(&r.headings),
+            inline_toc,
             layout: &page.front.layout,
             extra: Some(&page.front.extra),
             source: &page.rel_path,

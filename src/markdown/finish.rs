@@ -190,11 +190,23 @@ fn escape_attr(value: &str) -> String {
     out
 }
 
+/// The id of kramdown's TOC list, and the start of its entries' ids.
+const TOC_ID: &str = "markdown-toc";
+
+/// Whether a page's body places its own table of contents (kramdown's
+/// `{:toc}`): the theme then shows no second one beside it. Every entry of
+/// that list has an id starting with [`TOC_ID`], whatever the list's own id.
+pub fn places_own_toc(body_html: &str) -> bool {
+    body_html
+        .match_indices(TOC_ID)
+        .any(|(at, _)| body_html[..at].ends_with("id=\""))
+}
+
 /// kramdown's TOC: nested `<ul>` of the headings with ids, `{:.no_toc}` left out.
 pub fn toc_html(headings: &[Heading], attrs: &Attrs) -> String {
     let mut list_attrs = attrs.clone();
     if list_attrs.id.is_none() {
-        list_attrs.id = Some("markdown-toc".into());
+        list_attrs.id = Some(TOC_ID.into());
     }
     let entries: Vec<&Heading> = headings
         .iter()
@@ -224,7 +236,9 @@ pub fn toc_html(headings: &[Heading], attrs: &Attrs) -> String {
         let id = h.id.as_deref().unwrap_or("");
         out.push_str("<li><a href=\"#");
         escape_into(id, &mut out);
-        out.push_str("\" id=\"markdown-toc-");
+        out.push_str("\" id=\"");
+        out.push_str(TOC_ID);
+        out.push('-');
         escape_into(id, &mut out);
         out.push_str("\">");
         escape_into(&h.title, &mut out);

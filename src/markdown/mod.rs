@@ -33,7 +33,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 
 use crate::escape::html_into as escape_into;
 use finish::{finish_html, only_markers};
-pub use finish::{toc_html, toc_tree, TocEntry};
+pub use finish::{places_own_toc, toc_html, toc_tree, TocEntry};
 use html_links::{HtmlRefKind, HtmlScanner};
 use ids::PageIds;
 use kramdown::{AttrTarget, Attrs, Prepared};

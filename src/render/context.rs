@@ -53,6 +53,8 @@ pub struct PageView<'a> {
     /// The id of the body's leading `# Heading` that the title replaces.
     pub title_id: &'a str,
     pub toc: Vec<TocEntry>,
+    /// The body places its own table of contents (kramdown's `{:toc}`).
+    pub inline_toc: bool,
     pub layout: &'a str,
     pub extra: Option<&'a Map<String, Value>>,
     pub source: &'a str,
