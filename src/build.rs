@@ -136,9 +136,10 @@ fn load_reusing(
         .as_mut()
         .map(|cache| cache.markdown_memo(config, &content));
     let markdown_keys: Vec<u64> = match &memo {
+        // Every page's text is hashed: 80 MB at 10,000 pages, on every core.
         Some(memo) => content
             .pages
-            .iter()
+            .par_iter()
             .map(|p| memo.key(&p.rel_path, &p.text))
             .collect(),
         None => vec![0; content.pages.len()],

@@ -100,7 +100,23 @@ pub(super) fn section_view(
     }
 }
 
-pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -> PageContext<'a> {
+/// Whether a page's context carries its body: its HTML, its table of
+/// contents and the id of the heading its title stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Body {
+    Included,
+    /// Left empty: the page's fingerprints stand for its body by its
+    /// Markdown key, and unpacking every body only to hash what is around
+    /// it was most of a cold page cache's planning.
+    Omitted,
+}
+
+pub(super) fn page_context<'a>(
+    render: &'a SiteRender,
+    i: usize,
+    nav: Nav<'a>,
+    with_body: Body,
+) -> PageContext<'a> {
     let (config, content, rendered, site, rhythm) = (
         render.config,
         render.content,
@@ -127,8 +143,18 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
             content::url::encode_path(&page.rel_path)
         )
     };
-    let body = crate::render::body::page_body(page.front.title.as_deref(), r);
+    let body = match with_body {
+        Body::Included => crate::render::body::page_body(page.front.title.as_deref(), r),
+        Body::Omitted => crate::render::body::PageBody {
+            html: std::borrow::Cow::Borrowed(""),
+            title_id: None,
+        },
+    };
     let inline_toc = markdown::places_own_toc(&body.html);
+    let toc = match with_body {
+        Body::Included => markdown::toc_tree(&r.headings),
+        Body::Omitted => Vec::new(),
+    };
     let owners = super::owner_pages::page_owners(config, content, &rhythm.owners, i);
     let review = super::owner_pages::page_review(&rhythm.owners, i);
     PageContext {
@@ -141,7 +167,7 @@ pub(super) fn page_context<'a>(render: &'a SiteRender, i: usize, nav: Nav<'a>) -
             permalink: page.url.permalink(&config.base_url),
             content: body.html,
             title_id: body.title_id.unwrap_or(""),
-            toc: markdown::toc_tree(&r.headings),
+            toc,
             inline_toc,
             layout: &page.front.layout,
             extra: Some(&page.front.extra),

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::cadence_pages::write_cadence;
-use super::pages::{choose_template, page_context, render_generated, render_listing};
+use super::pages::{choose_template, page_context, render_generated, render_listing, Body};
 use super::{link_index, reserved_outputs, tag_pages, BuildError, History, PageReuse};
 use crate::cadence::Rhythm;
 use crate::config::Config;
@@ -324,14 +324,11 @@ impl<'a> SiteRender<'a> {
         let (template, warning) = choose_template(self.renderer, page, self.site, i);
         let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
         hasher.0.write(template.as_bytes());
-        let Ok(mut context) = self.page_context(i) else {
-            return (0, warning);
-        };
         // The body, its table of contents and the title's id come from the
         // page's own Markdown, which its Markdown key stands for.
-        context.page.content = std::borrow::Cow::Borrowed("");
-        context.page.toc = Vec::new();
-        context.page.title_id = "";
+        let Ok(context) = self.page_context_with(i, Body::Omitted) else {
+            return (0, warning);
+        };
         let _ = serde_json::to_writer(&mut hasher, &context.page);
         let _ = serde_json::to_writer(&mut hasher, &context.section);
         let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
@@ -355,8 +352,12 @@ impl<'a> SiteRender<'a> {
     }
 
     pub(super) fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
+        self.page_context_with(i, Body::Included)
+    }
+
+    fn page_context_with(&self, i: usize, body: Body) -> Result<PageContext<'_>, BuildError> {
         let nav = self.nav(self.site.page_section[i], Some(i))?;
-        let mut context = page_context(self, i, nav);
+        let mut context = page_context(self, i, nav, body);
         if let Some((date, datetime)) = self.lastmods.get(i).filter(|(d, _)| !d.is_empty()) {
             context.page.lastmod = date;
             context.page.lastmod_datetime = datetime;
