@@ -1,0 +1,220 @@
+//! ERB (`<%= %>`) and Liquid (`{{ }}`, `{% %}`) tags of pages written for
+//! Middleman and Jekyll: values the page's front matter gives are written,
+//! the rest dropped with a note.
+
+use std::ops::Range;
+
+use super::{raw_block_end, Note, PrepareOptions, State};
+
+/// The text `<%= current_page.data.KEY %>` (and the like) writes; `None`
+/// for any other ERB tag, which is left out. Partials were put in before
+/// this pass (see `partials.rs`).
+pub(super) fn erb_value(tag: &str, options: &PrepareOptions) -> Option<String> {
+    let inner = tag.strip_prefix("<%=")?.strip_suffix("%>")?;
+    let values = options.templates?;
+    match values.erb(inner, 0, &mut Vec::new()) {
+        crate::markdown::templates::TagOutput::Value(value) => Some(value),
+        _ => None,
+    }
+}
+
+/// One warning per page for the ERB tags left out.
+pub(super) fn note_dropped_erb(at: Range<usize>, notes: &mut Vec<Note>) {
+    const MESSAGE: &str = "ERB tags are not executed, except `<%= current_page.data.KEY %>`, `<%= partial \"name\" %>` and `warning_text`, `image_tag` and `link_to` with literal arguments; the others are left out of the page";
+    if !notes.iter().any(|n| n.message == MESSAGE) {
+        notes.push(Note {
+            at,
+            message: MESSAGE.to_string(),
+            help: "write the content as Markdown, or move it into a partial",
+        });
+    }
+}
+
+/// The next place a needle occurs in a line, remembered until the scan
+/// passes it.
+pub(in crate::markdown) struct NextMatch {
+    needle: &'static str,
+    state: NextState,
+}
+
+pub(super) enum NextState {
+    /// Not searched since the last occurrence was passed.
+    Unknown,
+    /// The next occurrence, as an absolute offset.
+    At(usize),
+    /// None left on the line.
+    Exhausted,
+}
+
+impl NextMatch {
+    pub(in crate::markdown) fn new(needle: &'static str, present: bool) -> NextMatch {
+        let state = if present {
+            NextState::Unknown
+        } else {
+            NextState::Exhausted
+        };
+        NextMatch { needle, state }
+    }
+
+    /// The next occurrence at or after `pos`, relative to `pos`.
+    pub(in crate::markdown) fn find(&mut self, src: &str, pos: usize, end: usize) -> Option<usize> {
+        match self.state {
+            NextState::Exhausted => return None,
+            NextState::At(at) if at >= pos => return Some(at - pos),
+            _ => {}
+        }
+        let found = memchr::memmem::find(&src.as_bytes()[pos..end], self.needle.as_bytes());
+        self.state = found.map_or(NextState::Exhausted, |i| NextState::At(pos + i));
+        found
+    }
+}
+
+/// Handles one Liquid tag, `{{ }}` expression or Hugo shortcode at the start
+/// of `text`. Returns how many bytes it covers and what replaces them (`None`:
+/// keep as written).
+/// A line inside a skipped `{% for %}` block: nested blocks of the same kind
+/// count, and the block ends at its own end tag.
+pub(super) fn liquid_block_line(content: &str, end: &'static str, depth: usize) -> State {
+    let start = &end[3..];
+    let mut depth = depth;
+    for tag in content.split("{%").skip(1) {
+        let word = tag
+            .trim_start_matches('-')
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if word == start {
+            depth += 1;
+        } else if word == end {
+            if depth == 0 {
+                return State::Normal;
+            }
+            depth -= 1;
+        }
+    }
+    State::LiquidBlock { end, depth }
+}
+
+/// Leaves an expression or tag out of a page whose templates render, with one
+/// warning for the page.
+pub(super) fn drop_template_syntax(
+    at: usize,
+    end: usize,
+    notes: &mut Vec<Note>,
+) -> (usize, Option<String>) {
+    const MESSAGE: &str = "template expressions that only the original generator can compute are left out of the page";
+    if !notes.iter().any(|n| n.message == MESSAGE) {
+        notes.push(Note {
+            at: at..at + end,
+            message: MESSAGE.to_string(),
+            help: "handbook renders `{{ page.KEY }}`, `{{ KEY }}` and `{{ site.KEY }}`; write the rest as Markdown",
+        });
+    }
+    (end, Some(String::new()))
+}
+
+pub(super) fn liquid(
+    text: &str,
+    options: &PrepareOptions,
+    at: usize,
+    notes: &mut Vec<Note>,
+    state: &mut State,
+) -> (usize, Option<String>) {
+    let base_path = options.base_path;
+    let (close, is_tag) = if text.starts_with("{%") {
+        ("%}", true)
+    } else if text.starts_with("{{<") {
+        (">}}", false)
+    } else if text.starts_with("{{%") {
+        ("%}}", false)
+    } else {
+        ("}}", false)
+    };
+    let Some(end) = text[2..].find(close).map(|i| i + 2 + close.len()) else {
+        return (2, None);
+    };
+    let inner = text[2..end - close.len()]
+        .trim_matches(|c: char| c == '-' || c == '<' || c == '%' || c.is_whitespace());
+    let mut words = inner.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let unquote = |s: &str| s.trim_matches(|c| c == '"' || c == '\'').to_string();
+    if is_tag {
+        return match first {
+            "raw" if options.liquid_values().is_some() => {
+                // Nothing up to `{% endraw %}` runs: the text is copied as written.
+                match raw_block_end(&text[end..]) {
+                    Some((tag_start, tag_end)) => {
+                        (end + tag_end, Some(text[end..end + tag_start].to_string()))
+                    }
+                    None => {
+                        *state = State::LiquidRaw;
+                        (text.len(), Some(text[end..].to_string()))
+                    }
+                }
+            }
+            "raw" | "endraw" | "endcomment" => (end, Some(String::new())),
+            "comment" => {
+                *state = State::LiquidComment;
+                (end, Some(String::new()))
+            }
+            "highlight" => {
+                let lang = words.next().unwrap_or("");
+                *state = State::Fence {
+                    marker: b'`',
+                    len: 3,
+                };
+                (end, Some(format!("```{lang}")))
+            }
+            "endhighlight" => (end, Some("```".into())),
+            "link" | "post_url" => (end, words.next().map(unquote)),
+            tag if options.liquid_values().is_some() => {
+                if let Some(end_tag) = crate::markdown::templates::skipped_block(tag) {
+                    *state = State::LiquidBlock {
+                        end: end_tag,
+                        depth: 0,
+                    };
+                }
+                drop_template_syntax(at, end, notes)
+            }
+            _ => {
+                notes.push(Note {
+                    at: at..at + end,
+                    message: format!(
+                        "Liquid tag `{{% {first} %}}` is not executed; it is left out"
+                    ),
+                    help: "handbook renders Markdown only; replace the tag with its content",
+                });
+                (end, Some(String::new()))
+            }
+        };
+    }
+    if text.starts_with("{{<") || text.starts_with("{{%") {
+        if let Some(html) = crate::markdown::callouts::hugo_shortcode(inner) {
+            return (end, Some(html));
+        }
+        return match first {
+            "ref" | "relref" => (end, words.next().map(unquote)),
+            _ => {
+                notes.push(Note {
+                    at: at..at + end,
+                    message: format!(
+                        "Hugo shortcode `{first}` is not rendered; it is shown as written"
+                    ),
+                    help: "replace the shortcode with Markdown or HTML",
+                });
+                (end, None)
+            }
+        };
+    }
+    match inner {
+        "site.baseurl" | "site.base_url" | "base_path" => (end, Some(base_path.to_string())),
+        expression => match options.liquid_values() {
+            Some(values) => match values.lookup(expression) {
+                Some(value) => (end, Some(value)),
+                None => drop_template_syntax(at, end, notes),
+            },
+            // A site that is not made for Liquid: `{{ }}` is text.
+            None => (end, None),
+        },
+    }
+}
