@@ -105,3 +105,33 @@ fn files_stay_under_800_lines() {
     }
     assert!(too_long.is_empty(), "{}", too_long.join("\n"));
 }
+
+/// Where a site path is joined to the base path or base URL: the one type
+/// that knows them (`SiteUrls`), and the settings that make them.
+const URL_OWNERS: &[&str] = &["content/url.rs", "config/"];
+
+#[test]
+fn only_the_url_type_joins_paths_to_the_base() {
+    // `format!("{base_path}...")`, `format!("{}...", config.base_url)`,
+    // `push_str(&base_path)`, `base_path + ...`: a path joined by hand.
+    let joined_by_hand = regex::Regex::new(
+        r"format!\([^;]*?(\{base_(path|url)\b|,\s*&?([\w]+\.)*base_(path|url)\s*[,)])|push_str\(\s*&?([\w]+\.)*base_(path|url)\s*\)|\bbase_(path|url)\s*\+",
+    )
+    .expect("regex");
+    let mut found = Vec::new();
+    for (rel, text) in sources() {
+        if URL_OWNERS.iter().any(|owner| rel.starts_with(owner)) {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            if !line.trim_start().starts_with("//") && joined_by_hand.is_match(line) {
+                found.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "site URLs joined by hand (use content::url::SiteUrls):\n{}",
+        found.join("\n")
+    );
+}

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::pages::output_file;
 use super::{BuildError, SiteRender};
 use crate::cadence;
+use crate::content::url::SiteUrls;
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
 use crate::render::context::{Nav, PageContext, PageView};
@@ -59,7 +60,7 @@ pub(super) fn write_cadence(
     };
     let home_link = NavLink {
         title: home.map_or_else(|| config.site.title.clone(), |p| site.titles[p].clone()),
-        url: format!("{}/", config.base_path),
+        url: SiteUrls::of(config).home(),
     };
     let rhythm_link = NavLink {
         title: "Operating rhythm".into(),
@@ -124,7 +125,7 @@ pub(super) fn write_cadence(
             .unwrap_or_else(|| cadence_index::CadenceGroup {
                 key: key.clone(),
                 label: label.clone(),
-                url: format!("{}{}{key}/", config.base_path, cadence_index::INDEX_PATH),
+                url: SiteUrls::of(config).prefixed(&format!("{}{key}/", cadence_index::INDEX_PATH)),
                 activities: Vec::new(),
             });
         render_page(

@@ -4,6 +4,7 @@
 
 use crate::config::{Config, ErbMode};
 use crate::content::includes::Includes;
+use crate::content::url::SiteUrls;
 use crate::content::{self, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
@@ -12,14 +13,14 @@ use crate::markdown::{self, RenderOptions, Rendered};
 /// Root-relative links in content (`/sales/`) are written for a site at the
 /// domain root; a site published under a path (`base_url = ".../docs"`) gets
 /// the path prefixed, so the same content works in both places.
-fn with_base_path(base_path: &str, target: &str) -> Option<String> {
-    if base_path.is_empty() || !target.starts_with('/') || target.starts_with("//") {
+fn with_base_path(urls: SiteUrls, target: &str) -> Option<String> {
+    if urls.is_at_domain_root() || !target.starts_with('/') || target.starts_with("//") {
         return None;
     }
-    if target == base_path || target.starts_with(&format!("{base_path}/")) {
+    if urls.is_under_base(target) {
         return None;
     }
-    Some(format!("{base_path}{target}"))
+    Some(urls.prefixed(target))
 }
 
 /// Renders one page's Markdown with the site's options (shared by `load`
@@ -35,7 +36,7 @@ pub fn render_markdown(
     let rewrite = |target: &str| {
         sources
             .rewrite(page, target)
-            .or_else(|| with_base_path(&config.base_path, target))
+            .or_else(|| with_base_path(SiteUrls::of(config), target))
     };
     let page_dir = page.rel_path.rfind('/').map_or("", |i| &page.rel_path[..i]);
     let values = markdown::templates::TemplateValues::for_page(

@@ -6,6 +6,7 @@
 //! Runs after markdown (a `section` must name a heading of its page) and is a
 //! map over pages: cheap on pages without `cadence`.
 
+pub mod calendar;
 pub mod command;
 pub mod ical;
 pub mod index;

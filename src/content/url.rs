@@ -70,6 +70,76 @@ pub fn site_href(base_path: &str, path: &str) -> String {
     format!("{base_path}{}", encode_path(path))
 }
 
+/// The site's URLs: the one place a site path is joined to the site's base
+/// path (`/handbook`, or empty at a domain's root) or base URL
+/// (`https://example.com/handbook`, no trailing slash). Nothing else in
+/// `src/` writes either into a string (`tests/architecture.rs` checks).
+#[derive(Debug, Clone, Copy)]
+pub struct SiteUrls<'a> {
+    base_path: &'a str,
+    base_url: &'a str,
+}
+
+impl<'a> SiteUrls<'a> {
+    pub fn of(config: &'a crate::config::Config) -> SiteUrls<'a> {
+        SiteUrls::new(&config.base_path, &config.base_url)
+    }
+
+    pub fn new(base_path: &'a str, base_url: &'a str) -> SiteUrls<'a> {
+        SiteUrls {
+            base_path,
+            base_url,
+        }
+    }
+
+    /// For code that writes links only, from the base path alone: its
+    /// absolute addresses would be root-relative.
+    pub fn links_under(base_path: &'a str) -> SiteUrls<'a> {
+        SiteUrls::new(base_path, "")
+    }
+
+    /// Whether the site is published at a domain's root (no base path).
+    pub fn is_at_domain_root(&self) -> bool {
+        self.base_path.is_empty()
+    }
+
+    /// The link to a decoded site path, percent-encoded.
+    pub fn href(&self, path: &str) -> String {
+        site_href(self.base_path, path)
+    }
+
+    /// The link to a site path already written as links take it (generated
+    /// pages' paths, paths with a fragment): the base path put in front.
+    pub fn prefixed(&self, written: &str) -> String {
+        format!("{}{written}", self.base_path)
+    }
+
+    /// The link to the site's home page.
+    pub fn home(&self) -> String {
+        self.prefixed("/")
+    }
+
+    /// The absolute address of a decoded site path, percent-encoded.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, encode_path(path))
+    }
+
+    /// The absolute address of a site path already written as links take it.
+    pub fn absolute(&self, written: &str) -> String {
+        format!("{}{written}", self.base_url)
+    }
+
+    /// Whether a root-relative link already starts with the base path (is
+    /// the base path, or below it).
+    pub fn is_under_base(&self, target: &str) -> bool {
+        let base = self.base_path;
+        target == base
+            || target
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with('/'))
+    }
+}
+
 /// A page's place in the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageUrl {
@@ -91,7 +161,7 @@ impl PageUrl {
 
     /// The absolute address of the page under the site's base URL.
     pub fn permalink(&self, base_url: &str) -> String {
-        format!("{base_url}{}", encode_path(&self.path))
+        SiteUrls::new("", base_url).permalink(&self.path)
     }
 }
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::{feed, redirects, search, sitemap, OutputError, Sink};
 use crate::config::Config;
 use crate::content::history::{last_modified, last_modified_at, LastChange};
+use crate::content::url::SiteUrls;
 use crate::content::{Content, Page};
 use crate::markdown::{AfterUse, Rendered};
 use crate::site::Site;
@@ -90,7 +91,7 @@ impl Extras<'_> {
                 lastmod: &dates[i],
             })
             .chain(self.cadence_pages.iter().map(|path| sitemap::SitemapEntry {
-                permalink: format!("{}{path}", self.config.base_url),
+                permalink: SiteUrls::of(self.config).absolute(path),
                 lastmod: "",
             }))
             .collect();
@@ -162,8 +163,8 @@ impl Extras<'_> {
         let site = feed::FeedSite {
             title: &config.site.title,
             description: &config.site.description,
-            home: format!("{}/", config.base_url),
-            feed_url: format!("{}/{}", config.base_url, feed::FILE),
+            home: SiteUrls::of(config).absolute("/"),
+            feed_url: SiteUrls::of(config).absolute(&format!("/{}", feed::FILE)),
             language: &config.site.language,
         };
         sink.write(feed::FILE, feed::atom(&site, pages).as_bytes())
@@ -179,7 +180,7 @@ impl Extras<'_> {
             let html = redirects::redirect_html(&r.to, origin, &self.config.site.language);
             sink.write(&r.output, html.as_bytes())?;
         }
-        let file = redirects::redirects_file(list, &self.config.base_path);
+        let file = redirects::redirects_file(list, SiteUrls::of(self.config));
         sink.write(redirects::REDIRECTS_FILE, file.as_bytes())
     }
 }

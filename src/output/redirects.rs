@@ -19,6 +19,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTRO
 use serde_json::Value;
 
 use crate::config::Config;
+use crate::content::url::SiteUrls;
 use crate::content::{front_matter, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::escape::html as escape;
@@ -238,7 +239,7 @@ fn redirect_page(
         }
         Resolution::Page(j) => format!("{}{fragment}", pages[j].url.href(&config.base_path)),
         Resolution::Asset | Resolution::Generated => {
-            internal_url(&config.base_path, &page.url.path, target, fragment)
+            internal_url(SiteUrls::of(config), &page.url.path, target, fragment)
         }
         Resolution::External | Resolution::Ignored => target.to_string(),
         Resolution::Broken { message, help, .. } => {
@@ -266,22 +267,22 @@ fn redirect_page(
 }
 
 /// A file or generated page the target names, as a URL with the base path.
-fn internal_url(base_path: &str, page_path: &str, target: &str, fragment: &str) -> String {
+fn internal_url(urls: SiteUrls, page_path: &str, target: &str, fragment: &str) -> String {
     if target.contains("://") || target.starts_with("//") {
         return target.to_string();
     }
     match site_path(page_path, target) {
-        Some(path) => format!("{}{path}{fragment}", with_base(base_path, &path)),
+        Some(path) => format!("{}{fragment}", with_base(urls, &path)),
         None => target.to_string(),
     }
 }
 
-/// The base path, unless `path` already starts with it.
-fn with_base<'a>(base_path: &'a str, path: &str) -> &'a str {
-    if base_path.is_empty() || path == base_path || path.starts_with(&format!("{base_path}/")) {
-        ""
+/// `path` under the base path, unless it already starts with it.
+fn with_base(urls: SiteUrls, path: &str) -> String {
+    if urls.is_at_domain_root() || urls.is_under_base(path) {
+        path.to_string()
     } else {
-        base_path
+        urls.prefixed(path)
     }
 }
 
@@ -381,11 +382,11 @@ fn value_span(page: &Page, key: &str, value: &str) -> Range<usize> {
 const PATH_ESCAPES: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>');
 
 /// `_redirects`: one `FROM TO 301` line per redirect.
-pub fn redirects_file(redirects: &[Redirect], base_path: &str) -> String {
+pub fn redirects_file(redirects: &[Redirect], urls: SiteUrls) -> String {
     let mut out =
         String::from("# Written by handbook from redirect_to, aliases and redirect_from.\n");
     for r in redirects {
-        let from = format!("{base_path}{}", r.from);
+        let from = urls.prefixed(&r.from);
         out.push_str(&utf8_percent_encode(&from, PATH_ESCAPES).to_string());
         out.push(' ');
         out.push_str(&utf8_percent_encode(&r.to, PATH_ESCAPES).to_string());
@@ -396,9 +397,9 @@ pub fn redirects_file(redirects: &[Redirect], base_path: &str) -> String {
 
 /// The page written at the old URL: sends browsers on at once, tells search
 /// engines where the page lives now, and shows a link for everyone else.
-pub fn redirect_html(to: &str, base_url_origin: &str, language: &str) -> String {
+pub fn redirect_html(to: &str, origin: &str, language: &str) -> String {
     let canonical = if to.starts_with('/') && !to.starts_with("//") {
-        format!("{base_url_origin}{to}")
+        format!("{origin}{to}")
     } else {
         to.to_string()
     };
@@ -461,7 +462,7 @@ mod tests {
                 to: "/docs/new/".into(),
                 page: 0,
             }],
-            "/docs",
+            SiteUrls::links_under("/docs"),
         );
         assert!(
             file.ends_with("/docs/old%20place/ /docs/new/ 301\n"),

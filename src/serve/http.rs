@@ -33,6 +33,7 @@ use super::connections::Connections;
 use tokio::sync::watch;
 
 use super::reload::{self, EventStream, Hub};
+use crate::content::url::SiteUrls;
 
 /// Longest request path accepted; longer ones get 414.
 pub const MAX_PATH_BYTES: usize = 4096;
@@ -357,7 +358,7 @@ pub fn lookup(site: &Snapshot, path: &SitePath) -> Lookup {
     if !under_base {
         // The site lives under its base path; the server root points there.
         if path.segments.is_empty() {
-            return Lookup::Redirect(format!("{}/", site.base_path));
+            return Lookup::Redirect(SiteUrls::links_under(&site.base_path).home());
         }
         return Lookup::NotFound;
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 pub mod tags;
 
+use crate::content::url::SiteUrls;
 use crate::content::{url, Page};
 use crate::markdown::Rendered;
 
@@ -183,7 +184,9 @@ impl Site {
             .collect();
         // The top section is the home page; keep it only when it has a page.
         if let Some(first) = chain.first() {
-            if self.sections[0].index_page.is_none() && first.url == format!("{base_path}/") {
+            if self.sections[0].index_page.is_none()
+                && first.url == SiteUrls::links_under(base_path).home()
+            {
                 chain.remove(0);
             }
         }

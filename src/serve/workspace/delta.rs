@@ -3,6 +3,7 @@
 //! frame fingerprints, and which links a changed path could resolve.
 
 use super::*;
+use crate::content::url::SiteUrls;
 
 /// The outputs of the first pass of an incremental rebuild, and what it
 /// leaves for the second.
@@ -90,7 +91,7 @@ impl Delta {
         Change::Pages(
             self.pages
                 .iter()
-                .map(|p| format!("{base_path}{p}"))
+                .map(|p| SiteUrls::links_under(base_path).prefixed(p))
                 .collect(),
         )
     }

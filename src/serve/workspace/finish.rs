@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use super::{frames, render_pages, Clock, Outcome, Workspace};
+use crate::content::url::SiteUrls;
 use crate::output::extras::Written;
 use crate::output::MemorySink;
 use crate::serve::reload::Change;
@@ -228,12 +229,12 @@ impl Workspace {
         for rel in removed {
             self.files.remove(&rel);
         }
-        let base = &self.config.base_path;
+        let site_urls = SiteUrls::of(&self.config);
         Some(Outcome {
             change: if urls.is_empty() {
                 Change::None
             } else {
-                Change::Pages(urls.iter().map(|u| format!("{base}{u}")).collect())
+                Change::Pages(urls.iter().map(|u| site_urls.prefixed(u)).collect())
             },
             published: true,
             what: deferred.what.clone(),

@@ -2,6 +2,7 @@
 //! content folder; and the content loaded and rendered whole.
 
 use super::*;
+use crate::content::url::SiteUrls;
 
 impl Workspace {
     /// Loads every page and renders its Markdown; checks every link.
@@ -196,8 +197,8 @@ impl Workspace {
             .filter(|f| !done.contains(*f))
             .cloned()
             .collect();
-        let base = &self.config.base_path;
-        let change = Change::Pages(first.urls.iter().map(|u| format!("{base}{u}")).collect());
+        let site_urls = SiteUrls::of(&self.config);
+        let change = Change::Pages(first.urls.iter().map(|u| site_urls.prefixed(u)).collect());
         let rendered = first.urls.len();
         self.files.extend(first.written);
         self.deferred = Some(Deferred {
