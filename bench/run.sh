@@ -182,7 +182,7 @@ for spec in "${SIZES[@]}"; do
   hb_build=("$HB" build --root "$site/handbook" --output "$site/out-handbook" --quiet)
   "${hb_build[@]}"
   : > "$WORK/check.txt"; : > "$WORK/noop.txt"; : > "$WORK/edit.txt"; : > "$WORK/title.txt"
-  page="$site/handbook/content/$(cd "$site/handbook/content" && find . -name 'page-01.md' | sort | head -n 1)"
+  page="$site/handbook/content/$(cd "$site/handbook/content" && find . -name 'page-01.md' | sort | sed -n 1p)"
   cp "$page" "$WORK/page.orig"
   trap 'cp "$WORK/page.orig" "$page"' EXIT
   edited=""
