@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::{OutputError, Sink};
+use super::{MemorySink, OutputError, Sink};
 pub use crate::markdown::excerpt;
 use crate::markdown::{AfterUse, Rendered};
 pub use entry::{entry_key, page_entry, singular, tokens, PageEntry, SearchMemo};
@@ -84,36 +84,22 @@ pub struct SearchPage<'a> {
 /// The files of the index: `(path inside the output folder, bytes)`.
 pub fn build(pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     let never = || false;
-    let files = Collected::default();
+    let files = MemorySink::default();
     let index = Index {
         memo: None,
         after_use: AfterUse::Keep,
     };
-    // A collecting sink cannot fail.
+    // A sink in memory fails only on a path outside the site, which the
+    // index never writes.
     let _ = write_unless(pages, &never, index, &files);
-    let mut files = files.0.into_inner().unwrap_or_default();
+    let mut files: Vec<(String, Vec<u8>)> = files
+        .files
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     files.sort_by_key(|file| shard_order(&file.0));
     files
-}
-
-/// A sink that keeps what is written, in memory.
-#[derive(Default)]
-struct Collected(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
-
-impl Sink for Collected {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        if let Ok(mut files) = self.0.lock() {
-            files.push((rel.to_string(), bytes.to_vec()));
-        }
-        Ok(())
-    }
-    fn copy(&self, rel: &str, source: &std::path::Path) -> Result<(), OutputError> {
-        let bytes = std::fs::read(source).map_err(|error| OutputError::Io {
-            path: source.to_path_buf(),
-            source: error,
-        })?;
-        self.write(rel, &bytes)
-    }
 }
 
 /// The manifest first, then the term shards, then the document shards,
