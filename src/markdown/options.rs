@@ -1,6 +1,7 @@
 //! How a page's Markdown is rendered: the site's settings as the Markdown
 //! stage takes them.
 
+use super::kramdown::PrepareOptions;
 use super::{math, templates, RawHtml, ScriptLinks};
 use crate::config::HeadingIdFlavor;
 
@@ -54,6 +55,20 @@ impl RenderOptions<'static> {
             templates: None,
             liquid: false,
             math: math::SingleDollar::Text,
+        }
+    }
+}
+
+impl<'a> RenderOptions<'a> {
+    /// The settings the kramdown line pass reads.
+    pub(super) fn prepare_options(&self) -> PrepareOptions<'a> {
+        PrepareOptions {
+            parse_block_html: self.parse_block_html,
+            erb: self.erb,
+            erb_show: self.erb_show,
+            base_path: self.base_path,
+            templates: self.templates,
+            liquid: self.liquid,
         }
     }
 }

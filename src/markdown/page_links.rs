@@ -1,18 +1,15 @@
-//! The links of a page as written: Markdown links and images, links in raw
-//! HTML, autolinks and bare URLs, each with the span of its target in the
-//! source file; links to source files rewritten to site URLs on the way.
+//! The links of a page as written: Markdown links and images (raw HTML's
+//! are read by `html_refs.rs`), and reference definitions no link uses, each
+//! with the span of its target in the source file; links to source files
+//! rewritten to site URLs on the way, script URLs dropped with a note.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use super::attr_lists::is_block_end;
-use super::html_links::{self, HtmlRefKind, HtmlScanner};
-use super::{
-    needle, rendered, safety, Link, LinkKind, RenderNote, RenderOptions, Rendered, ScriptLinks,
-};
-use crate::escape::html_into as escape_into;
+use super::html_refs::{collect_html_links, rewrite_html_links};
+use super::{rendered, safety, Link, LinkKind, RenderNote, RenderOptions, Rendered, ScriptLinks};
 
 /// Records every link with its source position, and rewrites links to source
 /// files (`x.md`) into page URLs.
@@ -27,6 +24,12 @@ pub(super) fn collect_links(
     // Links in document (event) order: raw HTML ones are found first, then
     // merged in where their event is.
     let html_links = collect_html_links(events, text, to_file, options.rewrite_link, out);
+    let reader = LinkReader {
+        text,
+        definitions,
+        to_file,
+        options,
+    };
     let mut markdown_links: Vec<(usize, Link)> = Vec::new();
     let mut used_definitions: HashSet<String> = HashSet::new();
     let mut in_code_block = false;
@@ -50,40 +53,13 @@ pub(super) fn collect_links(
                 if !id.is_empty() {
                     used_definitions.insert(label_key(id));
                 }
-                let is_image = text[range.clone()].starts_with('!');
-                let span =
-                    link_target_span(text, range.clone(), *link_type, id, dest_url, definitions);
-                let target = rendered::link_target(*link_type, dest_url);
-                let file_span = to_file(span.start)..to_file(span.start) + span.len().max(1);
-                if let Some(scheme) = dropped_script_link(&target, is_image, options) {
-                    dropped.push(event_index);
-                    out.notes.push(RenderNote {
-                        span: file_span,
-                        message: format!("a link to a `{scheme}:` URL is dropped (its text stays)"),
-                        help: "link to a page or an http(s) address; a site that trusts its authors can set `markdown.unsafe_links = true`".into(),
-                    });
-                    continue;
-                }
-                let href = match (options.rewrite_link)(&target) {
-                    Some(rewritten) => {
-                        *dest_url = CowStr::from(rewritten.clone());
-                        rewritten
+                match reader.markdown_link(*link_type, dest_url, id, range) {
+                    Ok(link) => markdown_links.push((event_index, link)),
+                    Err(note) => {
+                        dropped.push(event_index);
+                        out.notes.push(note);
                     }
-                    None => target.clone(),
-                };
-                markdown_links.push((
-                    event_index,
-                    Link {
-                        target,
-                        href,
-                        span: file_span,
-                        kind: if is_image {
-                            LinkKind::Image
-                        } else {
-                            LinkKind::Link
-                        },
-                    },
-                ));
+                }
             }
             Event::Html(html) | Event::InlineHtml(html)
                 if !in_code_block && (html.contains(".md") || html.contains("=\"/")) =>
@@ -107,6 +83,68 @@ pub(super) fn collect_links(
         options.rewrite_link,
         &mut out.links,
     );
+}
+
+/// What reading a Markdown link needs besides the link.
+struct LinkReader<'a> {
+    /// The prepared text the events were parsed from.
+    text: &'a str,
+    definitions: &'a HashMap<String, (String, Range<usize>)>,
+    /// Offset in `text` -> offset in the file.
+    to_file: &'a dyn Fn(usize) -> usize,
+    options: &'a RenderOptions<'a>,
+}
+
+impl LinkReader<'_> {
+    /// The link (or image) whose start event covers `range`, its destination
+    /// rewritten in place when it goes to a source file; `Err` with a note
+    /// when it is a script link that must be dropped.
+    fn markdown_link(
+        &self,
+        link_type: LinkType,
+        dest_url: &mut CowStr,
+        id: &str,
+        range: &Range<usize>,
+    ) -> Result<Link, RenderNote> {
+        let text = self.text;
+        let is_image = text[range.clone()].starts_with('!');
+        let span = link_target_span(
+            text,
+            range.clone(),
+            link_type,
+            id,
+            dest_url,
+            self.definitions,
+        );
+        let target = rendered::link_target(link_type, dest_url);
+        let start = (self.to_file)(span.start);
+        let file_span = start..start + span.len().max(1);
+        if let Some(scheme) = dropped_script_link(&target, is_image, self.options) {
+            return Err(RenderNote {
+                span: file_span,
+                message: format!("a link to a `{scheme}:` URL is dropped (its text stays)"),
+                help: "link to a page or an http(s) address; a site that trusts its authors can set `markdown.unsafe_links = true`".into(),
+            });
+        }
+        let href = match (self.options.rewrite_link)(&target) {
+            Some(rewritten) => {
+                *dest_url = CowStr::from(rewritten.clone());
+                rewritten
+            }
+            None => target.clone(),
+        };
+        let kind = if is_image {
+            LinkKind::Image
+        } else {
+            LinkKind::Link
+        };
+        Ok(Link {
+            target,
+            href,
+            span: file_span,
+            kind,
+        })
+    }
 }
 
 /// The scheme of a link that must not reach the page: a script URL, unless
@@ -162,148 +200,6 @@ pub(super) fn check_unused_definitions(
             span: start..start + dest.len().max(1),
             kind: LinkKind::Link,
         });
-    }
-}
-
-/// Turns what the HTML scanner found into links and anchors of the page.
-pub(super) struct HtmlRefs<'a> {
-    /// Offset in the scanned text -> offset in the file.
-    pub(super) to_file: &'a dyn Fn(usize) -> usize,
-    pub(super) rewrite: &'a (dyn Fn(&str) -> Option<String> + Sync),
-}
-
-impl HtmlRefs<'_> {
-    pub(super) fn record(
-        &self,
-        found: Vec<html_links::HtmlRef>,
-        links: &mut Vec<Link>,
-        anchors: &mut Vec<String>,
-    ) {
-        for r in found {
-            let kind = match r.kind {
-                HtmlRefKind::Href => LinkKind::HtmlHref,
-                HtmlRefKind::Src => LinkKind::HtmlSrc,
-                HtmlRefKind::Anchor => {
-                    if !r.value.is_empty() {
-                        anchors.push(r.value);
-                    }
-                    continue;
-                }
-            };
-            let start = (self.to_file)(r.offset);
-            links.push(Link {
-                href: (self.rewrite)(&r.value).unwrap_or_else(|| r.value.clone()),
-                target: r.value,
-                span: start..start + r.len.max(1),
-                kind,
-            });
-        }
-    }
-}
-
-/// Links and anchors in raw HTML, block by block: the lines of one HTML block
-/// are scanned together, so a comment or a tag spanning lines is understood,
-/// and every position is mapped back to the file on its own.
-pub(super) fn collect_html_links(
-    events: &[(Event, Range<usize>)],
-    text: &str,
-    to_file: &dyn Fn(usize) -> usize,
-    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
-    out: &mut Rendered,
-) -> Vec<(usize, Link)> {
-    let mut found_links: Vec<(usize, Link)> = Vec::new();
-    let mut inline_scanner = HtmlScanner::default();
-    let mut in_code_block = false;
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i].0 {
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Start(Tag::HtmlBlock) if !in_code_block => {
-                let end = events[i..]
-                    .iter()
-                    .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
-                    .map_or(events.len(), |p| i + p);
-                let mut links = Vec::new();
-                scan_html_block(
-                    &events[i + 1..end],
-                    text,
-                    to_file,
-                    rewrite,
-                    &mut links,
-                    &mut out.anchors,
-                );
-                found_links.extend(links.into_iter().map(|l| (i, l)));
-                i = end;
-            }
-            Event::InlineHtml(html) if !in_code_block => {
-                let range = &events[i].1;
-                let mut found = Vec::new();
-                inline_scanner.scan(html, &mut found);
-                let exact = text.get(range.clone()) == Some(html.as_ref());
-                let start = range.start;
-                let refs = HtmlRefs {
-                    to_file: &|p| to_file(if exact { start + p } else { start }),
-                    rewrite,
-                };
-                let mut links = Vec::new();
-                refs.record(found, &mut links, &mut out.anchors);
-                found_links.extend(links.into_iter().map(|l| (i, l)));
-            }
-            Event::End(tag) if is_block_end(tag) => inline_scanner = HtmlScanner::default(),
-            _ => {}
-        }
-        i += 1;
-    }
-    found_links
-}
-
-pub(super) fn scan_html_block(
-    block: &[(Event, Range<usize>)],
-    text: &str,
-    to_file: &dyn Fn(usize) -> usize,
-    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
-    links: &mut Vec<Link>,
-    anchors: &mut Vec<String>,
-) {
-    let lines: Vec<(&str, &Range<usize>)> = block
-        .iter()
-        .filter_map(|(e, r)| match e {
-            Event::Html(h) if !r.is_empty() => Some((h.as_ref(), r)),
-            _ => None,
-        })
-        .collect();
-    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
-        return;
-    };
-    let whole = first.1.start..last.1.end;
-    let mut found = Vec::new();
-    if lines
-        .iter()
-        .all(|(h, r)| text.get((*r).clone()) == Some(*h))
-    {
-        // The source of the block (container markers between lines are only text).
-        HtmlScanner::default().scan(&text[whole.clone()], &mut found);
-        let refs = HtmlRefs {
-            to_file: &|p| to_file(whole.start + p),
-            rewrite,
-        };
-        refs.record(found, links, anchors);
-    } else {
-        // The event text differs from its source (an attribute list was
-        // removed): scan the text, positions as near as we can.
-        let mut scanner = HtmlScanner::default();
-        for (html, range) in lines {
-            let mut found = Vec::new();
-            scanner.scan(html, &mut found);
-            let exact = text.get(range.clone()) == Some(html);
-            let start = range.start;
-            let refs = HtmlRefs {
-                to_file: &|p| to_file(if exact { start + p } else { start }),
-                rewrite,
-            };
-            refs.record(found, links, anchors);
-        }
     }
 }
 
@@ -386,188 +282,4 @@ pub(super) fn link_target_span(
 pub(super) fn within(span: Range<usize>, outer: &Range<usize>) -> Range<usize> {
     let start = span.start.clamp(outer.start, outer.end);
     start..span.end.clamp(start, outer.end)
-}
-
-pub(super) fn rewrite_html_links(
-    html: &str,
-    rewrite: &(dyn Fn(&str) -> Option<String> + Sync),
-) -> Option<String> {
-    // (value start, value end, replacement), in document order.
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for attr in ["href=\"", "src=\""] {
-        let mut search = 0;
-        while let Some(p) = html[search..].find(attr).map(|p| p + search) {
-            let start = p + attr.len();
-            let Some(end) = html[start..].find('"').map(|e| e + start) else {
-                break;
-            };
-            if let Some(new) = rewrite(&decode_entities(&html[start..end])) {
-                edits.push((start, end, new));
-            }
-            search = end;
-        }
-    }
-    if edits.is_empty() {
-        return None;
-    }
-    edits.sort_by_key(|e| e.0);
-    let mut out = String::with_capacity(html.len() + 16);
-    let mut last = 0;
-    for (start, end, new) in edits {
-        out.push_str(&html[last..start]);
-        escape_into(&new, &mut out);
-        last = end;
-    }
-    out.push_str(&html[last..]);
-    Some(out)
-}
-
-pub(super) fn decode_entities(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-}
-
-/// Bare `https://` URLs in text become links, as on GitHub.
-pub(super) fn autolink(
-    events: &mut Vec<(Event, Range<usize>)>,
-    text: &str,
-    to_file: &dyn Fn(usize) -> usize,
-    links: &mut Vec<Link>,
-) {
-    let mut link_depth = 0usize;
-    let mut code_depth = 0usize;
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i].0 {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
-            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
-            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
-            // The text of a raw `<a href>` is already a link.
-            Event::InlineHtml(html) => match html_anchor_tag(html) {
-                Some(true) => link_depth += 1,
-                Some(false) => link_depth = link_depth.saturating_sub(1),
-                None => {}
-            },
-            Event::End(TagEnd::Paragraph) => link_depth = 0,
-            Event::Text(t)
-                if link_depth == 0 && code_depth == 0 && needle::contains(t.as_bytes(), b"://") =>
-            {
-                let t = t.to_string();
-                let range = events[i].1.clone();
-                if let Some((start, end)) = find_url(&t) {
-                    let url = t[start..end].to_string();
-                    let exact = text.get(range.clone()) == Some(t.as_str());
-                    let at = if exact {
-                        range.start + start
-                    } else {
-                        range.start
-                    };
-                    links.push(Link {
-                        target: url.clone(),
-                        href: url.clone(),
-                        span: to_file(at)..to_file(at) + url.len(),
-                        kind: LinkKind::Link,
-                    });
-                    let link = Tag::Link {
-                        link_type: LinkType::Autolink,
-                        dest_url: CowStr::from(url.clone()),
-                        title: CowStr::from(""),
-                        id: CowStr::from(""),
-                    };
-                    let after_start = if exact {
-                        range.start + end
-                    } else {
-                        range.start
-                    };
-                    let replacement = vec![
-                        (
-                            Event::Text(CowStr::from(t[..start].to_string())),
-                            range.start..at,
-                        ),
-                        (Event::Start(link), at..at + url.len()),
-                        (Event::Text(CowStr::from(url)), at..at + end - start),
-                        (Event::End(TagEnd::Link), at..at + end - start),
-                        (
-                            Event::Text(CowStr::from(t[end..].to_string())),
-                            after_start..range.end,
-                        ),
-                    ];
-                    events.splice(i..i + 1, replacement);
-                    i += 4; // continue with the remaining text
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-}
-
-/// `Some(true)` for an `<a ...>` start tag, `Some(false)` for `</a>`.
-pub(super) fn html_anchor_tag(html: &str) -> Option<bool> {
-    let bytes = html.as_bytes();
-    let (closing, name_at) = match bytes.get(1) {
-        Some(b'/') => (true, 2),
-        _ => (false, 1),
-    };
-    let is_a = bytes.first() == Some(&b'<')
-        && bytes
-            .get(name_at)
-            .is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
-        && bytes
-            .get(name_at + 1)
-            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>');
-    is_a.then_some(!closing)
-}
-
-pub(super) fn find_url(text: &str) -> Option<(usize, usize)> {
-    let mut search = 0;
-    while let Some(p) = text[search..].find("://").map(|p| p + search) {
-        search = p + 3;
-        let start = if text[..p].ends_with("https") {
-            p - 5
-        } else if text[..p].ends_with("http") {
-            p - 4
-        } else {
-            continue;
-        };
-        if start > 0
-            && text[..start]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric())
-        {
-            continue;
-        }
-        let rest = &text[start..];
-        let mut end = rest
-            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"' || c == '`')
-            .unwrap_or(rest.len());
-        while end > 0 {
-            let last = rest[..end].chars().next_back().unwrap_or(' ');
-            let unbalanced_paren =
-                last == ')' && rest[..end].matches('(').count() < rest[..end].matches(')').count();
-            if matches!(
-                last,
-                '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_' | '\u{201d}' | '\u{2019}'
-            ) || unbalanced_paren
-            {
-                end -= last.len_utf8();
-            } else {
-                break;
-            }
-        }
-        if end > p - start + 3 {
-            return Some((start, start + end));
-        }
-    }
-    None
 }

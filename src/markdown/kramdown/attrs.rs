@@ -102,3 +102,22 @@ fn id_and_class_parts(word: &str) -> impl Iterator<Item = (char, &str)> {
         .filter(|(start, end)| end - start > 1)
         .map(move |(start, end)| (char::from(word.as_bytes()[start]), &word[start + 1..end]))
 }
+
+/// Where a block IAL applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrTarget {
+    /// The block that ends just before `at` (the IAL line follows it).
+    Previous,
+    /// The block that starts at or after `at` (the IAL line precedes it).
+    Next,
+    /// The heading on the line that starts at `at` (`## Title {#id}`).
+    HeadingOnLine,
+}
+
+#[derive(Debug, Clone)]
+pub struct BlockAttr {
+    /// Offset in the prepared text.
+    pub at: usize,
+    pub target: AttrTarget,
+    pub attrs: Attrs,
+}

@@ -4,7 +4,8 @@
 
 use std::ops::Range;
 
-use super::{raw_block_end, Note, PrepareOptions, State};
+use super::syntax::raw_block_end;
+use super::{Note, PrepareOptions, State};
 
 /// The text `<%= current_page.data.KEY %>` (and the like) writes; `None`
 /// for any other ERB tag, which is left out. Partials were put in before
@@ -69,9 +70,6 @@ impl NextMatch {
     }
 }
 
-/// Handles one Liquid tag, `{{ }}` expression or Hugo shortcode at the start
-/// of `text`. Returns how many bytes it covers and what replaces them (`None`:
-/// keep as written).
 /// A line inside a skipped `{% for %}` block: nested blocks of the same kind
 /// count, and the block ends at its own end tag.
 pub(super) fn liquid_block_line(content: &str, end: &'static str, depth: usize) -> State {
@@ -113,6 +111,9 @@ pub(super) fn drop_template_syntax(
     (end, Some(String::new()))
 }
 
+/// Handles one Liquid tag, `{{ }}` expression or Hugo shortcode at the start
+/// of `text`. Returns how many bytes it covers and what replaces them (`None`:
+/// keep as written).
 pub(super) fn liquid(
     text: &str,
     options: &PrepareOptions,
@@ -120,98 +121,172 @@ pub(super) fn liquid(
     notes: &mut Vec<Note>,
     state: &mut State,
 ) -> (usize, Option<String>) {
-    let base_path = options.base_path;
-    let (close, is_tag) = if text.starts_with("{%") {
-        ("%}", true)
+    let (close, kind) = if text.starts_with("{%") {
+        ("%}", Kind::Tag)
     } else if text.starts_with("{{<") {
-        (">}}", false)
+        (">}}", Kind::Shortcode)
     } else if text.starts_with("{{%") {
-        ("%}}", false)
+        ("%}}", Kind::Shortcode)
     } else {
-        ("}}", false)
+        ("}}", Kind::Expression)
     };
     let Some(end) = text[2..].find(close).map(|i| i + 2 + close.len()) else {
         return (2, None);
     };
     let inner = text[2..end - close.len()]
         .trim_matches(|c: char| c == '-' || c == '<' || c == '%' || c.is_whitespace());
-    let mut words = inner.split_whitespace();
-    let first = words.next().unwrap_or("");
-    let unquote = |s: &str| s.trim_matches(|c| c == '"' || c == '\'').to_string();
-    if is_tag {
-        return match first {
-            "raw" if options.liquid_values().is_some() => {
-                // Nothing up to `{% endraw %}` runs: the text is copied as written.
-                match raw_block_end(&text[end..]) {
-                    Some((tag_start, tag_end)) => {
-                        (end + tag_end, Some(text[end..end + tag_start].to_string()))
-                    }
-                    None => {
-                        *state = State::LiquidRaw;
-                        (text.len(), Some(text[end..].to_string()))
-                    }
-                }
-            }
-            "raw" | "endraw" | "endcomment" => (end, Some(String::new())),
-            "comment" => {
-                *state = State::LiquidComment;
-                (end, Some(String::new()))
-            }
-            "highlight" => {
-                let lang = words.next().unwrap_or("");
-                *state = State::Fence {
-                    marker: b'`',
-                    len: 3,
-                };
-                (end, Some(format!("```{lang}")))
-            }
-            "endhighlight" => (end, Some("```".into())),
-            "link" | "post_url" => (end, words.next().map(unquote)),
-            tag if options.liquid_values().is_some() => {
-                if let Some(end_tag) = crate::markdown::templates::skipped_block(tag) {
-                    *state = State::LiquidBlock {
-                        end: end_tag,
-                        depth: 0,
-                    };
-                }
-                drop_template_syntax(at, end, notes)
-            }
-            _ => {
-                notes.push(Note {
-                    at: at..at + end,
-                    message: format!(
-                        "Liquid tag `{{% {first} %}}` is not executed; it is left out"
-                    ),
-                    help: "handbook renders Markdown only; replace the tag with its content",
-                });
-                (end, Some(String::new()))
-            }
-        };
+    let found = Found {
+        text,
+        end,
+        inner,
+        at,
+    };
+    match kind {
+        Kind::Tag => liquid_tag(&found, options, notes, state),
+        Kind::Shortcode => shortcode(&found, notes),
+        Kind::Expression => expression(&found, options, notes),
     }
-    if text.starts_with("{{<") || text.starts_with("{{%") {
-        if let Some(html) = crate::markdown::callouts::hugo_shortcode(inner) {
-            return (end, Some(html));
+}
+
+/// What the text at a `{` is.
+enum Kind {
+    /// `{% ... %}`
+    Tag,
+    /// Hugo's `{{< ... >}}` and `{{% ... %}}`
+    Shortcode,
+    /// `{{ ... }}`
+    Expression,
+}
+
+/// A tag, shortcode or expression found at the start of `text`.
+struct Found<'t> {
+    /// From the tag's start to the end of the line.
+    text: &'t str,
+    /// The tag's length.
+    end: usize,
+    /// What is between the delimiters, trimmed.
+    inner: &'t str,
+    /// Where the tag starts in the body.
+    at: usize,
+}
+
+impl Found<'_> {
+    /// The first word inside (the tag's name) and the words after it.
+    fn words(&self) -> (&str, std::str::SplitWhitespace<'_>) {
+        let mut words = self.inner.split_whitespace();
+        (words.next().unwrap_or(""), words)
+    }
+
+    /// The tag left out, with a note for the author.
+    fn left_out(&self, message: String, help: &'static str, notes: &mut Vec<Note>) {
+        notes.push(Note {
+            at: self.at..self.at + self.end,
+            message,
+            help,
+        });
+    }
+}
+
+/// A word without the quotes around it.
+fn unquote(word: &str) -> String {
+    word.trim_matches(|c| c == '"' || c == '\'').to_string()
+}
+
+/// `{% ... %}`: the tags with a Markdown meaning translated, `raw` copied as
+/// written, blocks skipped where the templates render; others left out.
+fn liquid_tag(
+    found: &Found,
+    options: &PrepareOptions,
+    notes: &mut Vec<Note>,
+    state: &mut State,
+) -> (usize, Option<String>) {
+    let (text, end) = (found.text, found.end);
+    let (first, mut words) = found.words();
+    match first {
+        "raw" if options.liquid_values().is_some() => {
+            // Nothing up to `{% endraw %}` runs: the text is copied as written.
+            match raw_block_end(&text[end..]) {
+                Some((tag_start, tag_end)) => {
+                    (end + tag_end, Some(text[end..end + tag_start].to_string()))
+                }
+                None => {
+                    *state = State::LiquidRaw;
+                    (text.len(), Some(text[end..].to_string()))
+                }
+            }
         }
-        return match first {
-            "ref" | "relref" => (end, words.next().map(unquote)),
-            _ => {
-                notes.push(Note {
-                    at: at..at + end,
-                    message: format!(
-                        "Hugo shortcode `{first}` is not rendered; it is shown as written"
-                    ),
-                    help: "replace the shortcode with Markdown or HTML",
-                });
-                (end, None)
+        "raw" | "endraw" | "endcomment" => (end, Some(String::new())),
+        "comment" => {
+            *state = State::LiquidComment;
+            (end, Some(String::new()))
+        }
+        "highlight" => {
+            let lang = words.next().unwrap_or("");
+            *state = State::Fence {
+                marker: b'`',
+                len: 3,
+            };
+            (end, Some(format!("```{lang}")))
+        }
+        "endhighlight" => (end, Some("```".into())),
+        "link" | "post_url" => (end, words.next().map(unquote)),
+        tag if options.liquid_values().is_some() => {
+            if let Some(end_tag) = crate::markdown::templates::skipped_block(tag) {
+                *state = State::LiquidBlock {
+                    end: end_tag,
+                    depth: 0,
+                };
             }
-        };
+            drop_template_syntax(found.at, end, notes)
+        }
+        _ => {
+            found.left_out(
+                format!("Liquid tag `{{% {first} %}}` is not executed; it is left out"),
+                "handbook renders Markdown only; replace the tag with its content",
+                notes,
+            );
+            (end, Some(String::new()))
+        }
     }
-    match inner {
-        "site.baseurl" | "site.base_url" | "base_path" => (end, Some(base_path.to_string())),
+}
+
+/// A Hugo shortcode: the theme's alerts and `ref`/`relref` rendered, others
+/// shown as written with a note.
+fn shortcode(found: &Found, notes: &mut Vec<Note>) -> (usize, Option<String>) {
+    let end = found.end;
+    if let Some(html) = crate::markdown::callouts::hugo_shortcode(found.inner) {
+        return (end, Some(html));
+    }
+    let (first, mut words) = found.words();
+    match first {
+        "ref" | "relref" => (end, words.next().map(unquote)),
+        _ => {
+            found.left_out(
+                format!("Hugo shortcode `{first}` is not rendered; it is shown as written"),
+                "replace the shortcode with Markdown or HTML",
+                notes,
+            );
+            (end, None)
+        }
+    }
+}
+
+/// `{{ ... }}`: the base URL, or a value where the site's templates render;
+/// on other sites it is text.
+fn expression(
+    found: &Found,
+    options: &PrepareOptions,
+    notes: &mut Vec<Note>,
+) -> (usize, Option<String>) {
+    let end = found.end;
+    match found.inner {
+        "site.baseurl" | "site.base_url" | "base_path" => {
+            (end, Some(options.base_path.to_string()))
+        }
         expression => match options.liquid_values() {
             Some(values) => match values.lookup(expression) {
                 Some(value) => (end, Some(value)),
-                None => drop_template_syntax(at, end, notes),
+                None => drop_template_syntax(found.at, end, notes),
             },
             // A site that is not made for Liquid: `{{ }}` is text.
             None => (end, None),

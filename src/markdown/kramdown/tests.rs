@@ -1,4 +1,4 @@
-use super::block_html::tag_depth;
+use super::block_html::{is_lone_inline_tag, tag_depth};
 use super::*;
 
 fn opts() -> PrepareOptions<'static> {
