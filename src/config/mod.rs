@@ -511,16 +511,6 @@ impl Config {
             detected: None,
         })
     }
-
-    /// A config for tests and tools that only need a content folder.
-    pub fn for_content(content_dir: &Path) -> Config {
-        let overrides = Overrides {
-            content_dir: Some(content_dir.to_path_buf()),
-            ..Overrides::default()
-        };
-        Config::from_site(content_dir, SiteConfig::default(), &overrides, false)
-            .expect("default config is valid for an existing folder")
-    }
 }
 
 /// `https://Example.com/docs/` -> (`https://example.com/docs`, `example.com`, `/docs`).

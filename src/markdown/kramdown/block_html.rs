@@ -254,7 +254,9 @@ pub(super) fn center_content(trimmed: &str) -> Option<Range<usize>> {
         return None;
     }
     let close = trimmed.len().checked_sub("</center>".len())?;
-    if !trimmed[close..].eq_ignore_ascii_case("</center>") || close <= open_end {
+    // Not a character boundary: the line does not end in the (ASCII) end tag.
+    let tail = trimmed.get(close..)?;
+    if !tail.eq_ignore_ascii_case("</center>") || close <= open_end {
         return None;
     }
     let inner = &trimmed[open_end..close];
@@ -266,7 +268,9 @@ pub(super) fn center_content(trimmed: &str) -> Option<Range<usize>> {
 pub(super) fn summary_markdown(trimmed: &str) -> Option<Range<usize>> {
     let open_end = trimmed.find('>')? + 1;
     let close = trimmed.len().checked_sub("</summary>".len())?;
-    if !trimmed[close..].eq_ignore_ascii_case("</summary>") || close <= open_end {
+    // Not a character boundary: the line does not end in the (ASCII) end tag.
+    let tail = trimmed.get(close..)?;
+    if !tail.eq_ignore_ascii_case("</summary>") || close <= open_end {
         return None;
     }
     let inner = &trimmed[open_end..close];

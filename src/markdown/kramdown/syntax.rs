@@ -47,7 +47,8 @@ pub(super) fn raw_block_end(text: &str) -> Option<(usize, usize)> {
     let mut search = 0;
     while let Some(open) = text[search..].find("{%") {
         let at = search + open;
-        let close = text[at..].find("%}")?;
+        // The end is looked for after the `{%`: in `{%}` the two overlap.
+        let close = text[at + 2..].find("%}")? + 2;
         if text[at + 2..at + close].trim_matches('-').trim() == "endraw" {
             return Some((at, at + close + 2));
         }

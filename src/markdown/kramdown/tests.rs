@@ -245,3 +245,30 @@ fn offsets_map_back() {
     let at = p.text.find("/y/").unwrap();
     assert_eq!(p.map.to_original(at), body.find("/y/").unwrap());
 }
+
+#[test]
+fn a_center_line_ending_inside_a_character_is_read_as_text() {
+    // The last nine bytes (the length of `</center>`) start inside an `é`.
+    let prepared = prepare("<center>ééééé\n\nAfter.\n", &opts());
+    assert!(
+        prepared.text.contains("<center>ééééé\n"),
+        "{}",
+        prepared.text
+    );
+}
+
+#[test]
+fn a_liquid_tag_overlapping_its_end_after_raw_is_copied() {
+    // In `{%}` the `%}` that would end the tag overlaps the `{%` opening it.
+    let page = serde_json::Map::new();
+    let includes = crate::content::includes::Includes::none();
+    let values = crate::markdown::templates::TemplateValues::for_page(&page, "T", &includes, "");
+    let options = PrepareOptions {
+        templates: Some(&values),
+        liquid: true,
+        ..opts()
+    };
+    let prepared = prepare("{% raw %}{%}\n\n{% raw %}\n{%}\n{% endraw %}\n", &options);
+    assert!(prepared.text.starts_with("{%}\n"), "{}", prepared.text);
+    assert!(prepared.text.contains("\n{%}\n"), "{}", prepared.text);
+}
