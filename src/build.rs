@@ -135,7 +135,7 @@ fn load_reusing(
     let mut memo = page_cache
         .as_mut()
         .map(|cache| cache.markdown_memo(config, &content));
-    let markdown_keys: Vec<u64> = match &memo {
+    let mut markdown_keys: Vec<u64> = match &memo {
         // Every page's text is hashed: 80 MB at 10,000 pages, on every core.
         Some(memo) => content
             .pages
@@ -155,19 +155,34 @@ fn load_reusing(
     };
     drop(memo);
     let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();
-    let rendered: Vec<Rendered> = content
+    let outcomes: Vec<Result<Rendered, Diagnostic>> = content
         .pages
         .par_iter()
         .zip(reused)
-        .map(|(page, reused)| {
-            reused.unwrap_or_else(|| {
+        .map(|(page, reused)| match reused {
+            Some(rendered) => Ok(rendered),
+            None => markdown_pages::guarded(&page.rel_path, || {
                 let mut rendered =
                     render_markdown(config, &sources, &content.includes, page, render_html);
                 rendered.pack();
                 rendered
-            })
+            }),
         })
         .collect();
+    let mut rendered: Vec<Rendered> = Vec::with_capacity(outcomes.len());
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        match outcome {
+            Ok(page) => rendered.push(page),
+            Err(failed) => {
+                report.push(failed);
+                // Never kept by the page cache: the next build meets it again.
+                if let Some(key) = markdown_keys.get_mut(i) {
+                    *key = 0;
+                }
+                rendered.push(Rendered::default());
+            }
+        }
+    }
     if render_html {
         markdown::highlight::forget_highlighted();
     }

@@ -76,6 +76,27 @@ pub fn render_markdown(
     markdown::render(page.body(), page.split.body_start, &options)
 }
 
+/// `work` on the page at `rel_path`, or the error that names the page when
+/// `work` panics:
+/// a bug in a Markdown pass costs the page it met, not the whole build.
+/// (The tests fuzz the passes for panics; this is what a user meets if one
+/// is left.)
+pub fn guarded<T>(rel_path: &str, work: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Diagnostic::error(
+            "internal",
+            format!("handbook failed on this page and left it out: {why}"),
+        )
+        .in_file(rel_path)
+        .with_help("this is a bug in handbook: please report it with the page (the rest of the site built)")
+    })
+}
+
 /// What the Markdown renderer noticed on a page (unsupported syntax), as warnings.
 pub fn note_diagnostics<'a>(
     page: &'a content::Page,
@@ -87,4 +108,26 @@ pub fn note_diagnostics<'a>(
             .at(&page.text, note.span.clone())
             .with_help(note.help.clone())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+    use crate::diagnostics::Severity;
+
+    #[test]
+    fn a_panic_on_a_page_is_an_error_that_names_it() {
+        let failed = guarded("team/broken.md", || -> usize {
+            panic!("slice inside a character")
+        })
+        .expect_err("the panic is caught");
+        assert_eq!(failed.severity, Severity::Error);
+        assert_eq!(failed.file.as_deref(), Some("team/broken.md"));
+        assert!(
+            failed.message.contains("slice inside a character"),
+            "{}",
+            failed.message
+        );
+        assert_eq!(guarded("team/fine.md", || 7).ok(), Some(7));
+    }
 }
