@@ -13,7 +13,7 @@ mod reuse;
 mod site_render;
 mod tag_pages;
 
-pub use markdown_pages::{note_diagnostics, render_markdown};
+pub use markdown_pages::{guarded, note_diagnostics, render_markdown};
 use reuse::plan_reuse;
 pub use reuse::PageReuse;
 pub use site_render::SiteRender;

@@ -267,22 +267,30 @@ impl Workspace {
         );
         let config = &self.config;
         let includes = &self.content.includes;
-        let fresh: Vec<(usize, Rendered)> = self
+        let fresh: Vec<(usize, Result<Rendered, Diagnostic>)> = self
             .content
             .pages
             .par_iter()
             .enumerate()
             .filter(|(_, p)| dirty.contains(&p.rel_path))
             .map(|(i, page)| {
-                (
-                    i,
-                    build::render_markdown(config, &sources, includes, page, true),
-                )
+                let render = || build::render_markdown(config, &sources, includes, page, true);
+                (i, build::guarded(&page.rel_path, render))
             })
             .collect();
         let mut anchors_changed = BTreeSet::new();
-        for (i, r) in fresh {
+        for (i, outcome) in fresh {
             let page = &self.content.pages[i];
+            let r = match outcome {
+                Ok(r) => r,
+                Err(failed) => {
+                    // The page keeps its last good version until it renders.
+                    self.diagnostics
+                        .notes
+                        .insert(page.rel_path.clone(), vec![failed]);
+                    continue;
+                }
+            };
             let notes: Vec<Diagnostic> = build::note_diagnostics(page, &r).collect();
             self.diagnostics.notes.insert(page.rel_path.clone(), notes);
             let old: HashSet<&str> = self.rendered[i]
