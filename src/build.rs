@@ -26,7 +26,8 @@ use rayon::prelude::*;
 use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config};
 use crate::content::history::LastChange;
-use crate::content::{self, Content};
+use crate::content::site_urls::generated;
+use crate::content::{self, url, Content};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
 use crate::markdown::{self, AfterUse, Rendered};
@@ -90,12 +91,12 @@ pub struct Loaded {
 
 /// Files `handbook` generates besides the pages.
 const GENERATED_FILES: &[&str] = &[
-    "sitemap.xml",
-    "search/index.json",
-    "atom.xml",
-    "_redirects",
-    "syntax.css",
-    "404.html",
+    generated::SITEMAP,
+    generated::SEARCH_INDEX,
+    generated::FEED,
+    generated::REDIRECTS,
+    generated::SYNTAX_CSS,
+    generated::NOT_FOUND,
 ];
 
 /// Loads, renders the Markdown and resolves links: everything but templates and
@@ -131,7 +132,7 @@ fn load_reusing(
     report.extend(content.diagnostics.iter().cloned());
     timings.mark("load content");
 
-    let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
+    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
     let mut memo = page_cache
         .as_mut()
         .map(|cache| cache.markdown_memo(config, &content));
@@ -190,8 +191,8 @@ fn load_reusing(
         report.extend(note_diagnostics(page, r));
     }
     timings.mark("markdown");
-    let site = Site::build(&content.pages, &rendered);
-    let rhythm = cadence::collect(config, &content.pages, &rendered, &site.titles);
+    let site = Site::build(&content.pages, &rendered, &content.urls);
+    let rhythm = cadence::collect(config, &content.pages, &rendered, &site);
     report.extend(rhythm.diagnostics.iter().cloned());
     timings.mark("site + cadence");
     let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
@@ -204,7 +205,7 @@ fn load_reusing(
         &reserved,
     ));
     if redirects::any_declared(&content.pages) {
-        let plan = redirects::plan(config, &content.pages, &index, &reserved, link_severity);
+        let plan = redirects::plan(&content.pages, &index, &reserved, link_severity);
         report.extend(plan.diagnostics);
     }
     drop(index);
@@ -235,10 +236,10 @@ pub fn link_index<'a>(
     let mut asset_paths: Vec<String> = content
         .assets
         .iter()
-        .map(|a| format!("/{}", a.rel_path))
+        .map(|a| url::site_path(&a.rel_path))
         .collect();
-    asset_paths.extend(static_paths.iter().map(|p| format!("/{p}")));
-    asset_paths.extend(GENERATED_FILES.iter().map(|f| format!("/{f}")));
+    asset_paths.extend(static_paths.iter().map(|p| url::site_path(p)));
+    asset_paths.extend(GENERATED_FILES.iter().map(|f| f.to_string()));
     asset_paths.extend(rhythm.index.file_paths());
     asset_paths.extend(rhythm.owners.file_paths());
     let generated_pages = site
@@ -250,6 +251,7 @@ pub fn link_index<'a>(
         .chain(redirects::alias_paths(&content.pages));
     LinkIndex::new(
         config,
+        &content.urls,
         &content.pages,
         rendered,
         asset_paths,
@@ -267,7 +269,7 @@ pub fn reserved_outputs(rhythm: &Rhythm, static_paths: &[String]) -> ReservedOut
         reserved.add_theme_file(rel);
     }
     for file in GENERATED_FILES {
-        reserved.add_generated_file(&format!("/{file}"));
+        reserved.add_generated_file(file);
     }
     for path in rhythm
         .index

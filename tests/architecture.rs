@@ -108,30 +108,124 @@ fn files_stay_under_800_lines() {
 
 /// Where a site path is joined to the base path or base URL: the one type
 /// that knows them (`SiteUrls`), and the settings that make them.
-const URL_OWNERS: &[&str] = &["content/url.rs", "config/"];
+const URL_OWNERS: &[&str] = &["content/site_urls.rs", "config/"];
+
+/// Files of unit tests only (`tests.rs`, `codeowners_tests.rs`).
+fn is_test_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name == "tests.rs" || name.ends_with("_tests.rs")
+}
+
+/// A file's text without its comments' lines and without its unit tests
+/// (`#[cfg(test)] mod tests` ends the file by the house's layout), with the
+/// line each kept byte came from.
+fn code_of(text: &str) -> (String, Vec<usize>) {
+    let mut code = String::with_capacity(text.len());
+    let mut line_of = Vec::with_capacity(text.len());
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((n, line)) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed == "#[cfg(test)]"
+            && lines
+                .peek()
+                .is_some_and(|(_, next)| next.trim_start().starts_with("mod tests"))
+        {
+            break;
+        }
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        code.push_str(line);
+        code.push('\n');
+        line_of.resize(code.len(), n + 1);
+    }
+    (code, line_of)
+}
+
+/// The base path or base URL (a variable, a field, or the accessor of that
+/// name) written into a string: in a formatting macro, over as many lines
+/// as the call takes; pushed onto one; added to one.
+fn joined_by_hand() -> regex::Regex {
+    regex::Regex::new(
+        r"(?x)
+        \b(format|format_args|write|writeln|print|println|eprint|eprintln|concat)!\s*\(
+            [^;]*?
+            (\{base_(path|url)\b | [(,]\s*&?(\w+(\(\))?\.)*base_(path|url)(\(\))?\s*[,)])
+        | push_str\(\s*&?(\w+(\(\))?\.)*base_(path|url)(\(\))?\s*\)
+        | \bbase_(path|url)(\(\))?\s*\+
+        ",
+    )
+    .expect("regex")
+}
 
 #[test]
 fn only_the_url_type_joins_paths_to_the_base() {
-    // `format!("{base_path}...")`, `format!("{}...", config.base_url)`,
-    // `push_str(&base_path)`, `base_path + ...`: a path joined by hand.
-    let joined_by_hand = regex::Regex::new(
-        r"format!\([^;]*?(\{base_(path|url)\b|,\s*&?([\w]+\.)*base_(path|url)\s*[,)])|push_str\(\s*&?([\w]+\.)*base_(path|url)\s*\)|\bbase_(path|url)\s*\+",
-    )
-    .expect("regex");
+    let joined_by_hand = joined_by_hand();
     let mut found = Vec::new();
     for (rel, text) in sources() {
-        if URL_OWNERS.iter().any(|owner| rel.starts_with(owner)) {
+        if URL_OWNERS.iter().any(|owner| rel.starts_with(owner)) || is_test_file(&rel) {
             continue;
         }
-        for (n, line) in text.lines().enumerate() {
-            if !line.trim_start().starts_with("//") && joined_by_hand.is_match(line) {
-                found.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
-            }
+        let (code, line_of) = code_of(&text);
+        for m in joined_by_hand.find_iter(&code) {
+            let line = line_of.get(m.end() - 1).copied().unwrap_or(0);
+            let shown: String = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+            found.push(format!("src/{rel}:{line}: {shown}"));
         }
     }
     assert!(
         found.is_empty(),
-        "site URLs joined by hand (use content::url::SiteUrls):\n{}",
+        "site URLs joined by hand (use content::site_urls::SiteUrls):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_scan_for_joins_by_hand_sees_them() {
+    // The shapes the scan must catch, so that a change to the pattern
+    // cannot quietly let everything pass.
+    let shapes = [
+        "let u = format!(\"{base_path}/tags/\");",
+        "let u = format!(\"{}{}\", config.base_url, path);",
+        "let u = format!(\n    \"http://{}{}/\",\n    address,\n    workspace.config().base_path\n);",
+        "let u = format!(\"{}/x\", urls.base_path());",
+        "href.push_str(&config.base_path);",
+        "let u = base_path + \"/x\";",
+    ];
+    let joined_by_hand = joined_by_hand();
+    for shape in shapes {
+        assert!(
+            joined_by_hand.is_match(&code_of(shape).0),
+            "not caught: {shape}"
+        );
+    }
+    let fine = "let u = urls.href(&page.url.path);\nlet b = urls.base_path().to_string();";
+    assert!(!joined_by_hand.is_match(fine));
+}
+
+/// The paths of the pages and files `handbook` generates are named in one
+/// place, `content::site_urls::generated`; everything else (links, the
+/// reserved outputs, the writers, `serve`) reads them there.
+#[test]
+fn generated_paths_are_named_in_one_place() {
+    let named_by_hand = regex::Regex::new(
+        r#""(/tags/|/owners/|/cadence[/.]|/?sitemap\.xml|/?atom\.xml|/?search/|/?_redirects|/?syntax\.css|/404\.html|/?vendor/fontawesome/icons\.css)"#,
+    )
+    .expect("regex");
+    let mut found = Vec::new();
+    for (rel, text) in sources() {
+        if rel == "content/site_urls.rs" || is_test_file(&rel) {
+            continue;
+        }
+        let (code, line_of) = code_of(&text);
+        for m in named_by_hand.find_iter(&code) {
+            let line = line_of.get(m.end() - 1).copied().unwrap_or(0);
+            found.push(format!("src/{rel}:{line}: {}", m.as_str()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "generated paths named by hand (use content::site_urls::generated):\n{}",
         found.join("\n")
     );
 }

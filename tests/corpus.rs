@@ -120,7 +120,15 @@ fn corpus_fragment_links_land_on_their_headings() {
     let config = corpus_config(&corpus);
     let loaded = handbook::build::load(&config, false, Severity::Warning, &[]);
     let pages = &loaded.content.pages;
-    let index = LinkIndex::new(&config, pages, &loaded.rendered, Vec::new(), Vec::new());
+    let urls = &loaded.content.urls;
+    let index = LinkIndex::new(
+        &config,
+        urls,
+        pages,
+        &loaded.rendered,
+        Vec::new(),
+        Vec::new(),
+    );
     let source_ids: Vec<HashSet<String>> =
         pages.iter().map(|p| source_heading_ids(p.body())).collect();
     let (mut considered, mut landed) = (0usize, 0usize);

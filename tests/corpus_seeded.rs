@@ -133,7 +133,8 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
     let result = handbook::check::check(&config, false);
     let pages = &result.loaded.content.pages;
     let rendered = &result.loaded.rendered;
-    let index = LinkIndex::new(&config, pages, rendered, Vec::new(), Vec::new());
+    let urls = &result.loaded.content.urls;
+    let index = LinkIndex::new(&config, urls, pages, rendered, Vec::new(), Vec::new());
     let pristine_at: BTreeSet<(String, u64, u64)> = pristine
         .iter()
         .map(|(f, l, c, _, _)| (f.clone(), *l, *c))

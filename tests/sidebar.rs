@@ -26,7 +26,6 @@ fn assert_composed_sidebars_match(config: &Config) -> (usize, usize) {
         config: &config_value,
         site: &loaded.site,
         pages: &loaded.content.pages,
-        base_path: &config.base_path,
     };
     let navs = SectionNavs::new(&renderer, loaded.site.sections.len());
     assert!(navs.enabled(), "the theme has a nav.html");

@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use handbook::cadence::{self, ical, index::Filter, prose, schema};
 use handbook::config::{Config, ConfigError, HeadingIdFlavor, Overrides, SiteConfig};
+use handbook::content::site_urls::SiteUrls;
 use handbook::content::{self, front_matter, url, Asset, Page};
 use handbook::diagnostics::{render_human, Diagnostic, Location, Severity};
 use handbook::links::{self, LinkIndex, SourceIndex};
@@ -246,14 +247,15 @@ pub fn links(data: &[u8]) {
             abs_path: PathBuf::from(rel),
         })
         .collect();
-    let sources = SourceIndex::new(&pages, &assets, &config.base_path);
+    let urls = SiteUrls::of(config);
+    let sources = SourceIndex::new(&pages, &assets, &urls);
     let rendered: Vec<Rendered> = pages
         .iter()
         .map(|page| {
             let rewrite = |target: &str| {
                 sources
                     .rewrite(page, target)
-                    .or_else(|| with_base_path(&config.base_path, target))
+                    .or_else(|| with_base_path(&urls, target))
             };
             let options = build_options(config, page, flags & 2 == 0, &rewrite);
             let rendered = markdown::render(page.body(), page.split.body_start, &options);
@@ -261,10 +263,10 @@ pub fn links(data: &[u8]) {
             rendered
         })
         .collect();
-    let site = Site::build(&pages, &rendered);
+    let site = Site::build(&pages, &rendered, &urls);
     for i in 0..pages.len() {
-        let _ = site.breadcrumbs(i, &pages, &config.base_path);
-        let _ = site.nav(i, &pages, &config.base_path);
+        let _ = site.breadcrumbs(i);
+        let _ = site.nav(i, &pages);
     }
     let asset_paths: Vec<String> = ASSETS
         .iter()
@@ -275,7 +277,7 @@ pub fn links(data: &[u8]) {
         .sections_without_index()
         .map(|s| s.path.clone())
         .collect();
-    let index = LinkIndex::new(config, &pages, &rendered, asset_paths, generated);
+    let index = LinkIndex::new(config, &urls, &pages, &rendered, asset_paths, generated);
     for (i, (page, r)) in pages.iter().zip(&rendered).enumerate() {
         for link in &r.links {
             let _ = index.resolve(i, &link.href);
@@ -367,14 +369,11 @@ fn folder_of(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-fn with_base_path(base_path: &str, target: &str) -> Option<String> {
-    if base_path.is_empty() || !target.starts_with('/') || target.starts_with("//") {
+fn with_base_path(urls: &SiteUrls, target: &str) -> Option<String> {
+    if !target.starts_with('/') || target.starts_with("//") {
         return None;
     }
-    if target == base_path || target.starts_with(&format!("{base_path}/")) {
-        return None;
-    }
-    Some(format!("{base_path}{target}"))
+    urls.rebased(target)
 }
 
 // ---------------------------------------------------------------------------
@@ -418,8 +417,8 @@ pub fn cadence(data: &[u8]) {
         pages[0].split.body_start,
         &build_options(config, &pages[0], true, &keep),
     )];
-    let site = Site::build(&pages, &rendered);
-    let rhythm = cadence::collect(config, &pages, &rendered, &site.titles);
+    let site = Site::build(&pages, &rendered, &SiteUrls::of(config));
+    let rhythm = cadence::collect(config, &pages, &rendered, &site);
     check_diagnostics(&rhythm.diagnostics);
 
     let vocabulary = &config.vocabulary;
@@ -707,7 +706,7 @@ pub fn urls(data: &[u8]) {
 
 fn check_printed_url(page: &url::PageUrl) {
     for base in ["", "/docs"] {
-        let href = page.href(base);
+        let href = SiteUrls::links_under(base).href(&page.path);
         assert!(
             !href.chars().any(|c| c.is_control()
                 || c.is_whitespace()

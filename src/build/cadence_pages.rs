@@ -3,10 +3,9 @@
 
 use serde_json::Value;
 
-use super::pages::output_file;
 use super::{BuildError, SiteRender};
 use crate::cadence;
-use crate::content::url::SiteUrls;
+use crate::content::site_urls::generated::{self, output_file};
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
 use crate::render::context::{Nav, PageContext, PageView};
@@ -55,12 +54,12 @@ pub(super) fn write_cadence(
     let home = content.pages.iter().position(|p| p.url.path == "/");
     // The sidebar of the top of the site, as on a listing page.
     let nav = match site.sections.iter().position(|s| s.dir.is_empty()) {
-        Some(top) => site.section_nav(top, &content.pages, &config.base_path),
+        Some(top) => site.section_nav(top, &content.pages),
         None => Vec::new(),
     };
     let home_link = NavLink {
         title: home.map_or_else(|| config.site.title.clone(), |p| site.titles[p].clone()),
-        url: SiteUrls::of(config).home(),
+        url: site.urls.home(),
     };
     let rhythm_link = NavLink {
         title: "Operating rhythm".into(),
@@ -80,7 +79,7 @@ pub(super) fn write_cadence(
         }
         let context = PageContext {
             config: config_value,
-            page: PageView::generated(title, description, path, config),
+            page: PageView::generated(title, description, path, &site.urls),
             section: None,
             breadcrumbs,
             nav: Nav::Tree(nav.clone()),
@@ -105,7 +104,7 @@ pub(super) fn write_cadence(
     };
 
     render_page(
-        cadence_index::INDEX_PATH,
+        generated::CADENCE,
         &full,
         "cadence/index.html",
         "Operating rhythm",
@@ -125,11 +124,11 @@ pub(super) fn write_cadence(
             .unwrap_or_else(|| cadence_index::CadenceGroup {
                 key: key.clone(),
                 label: label.clone(),
-                url: SiteUrls::of(config).prefixed(&format!("{}{key}/", cadence_index::INDEX_PATH)),
+                url: site.urls.prefixed(&generated::cadence(key)),
                 activities: Vec::new(),
             });
         render_page(
-            &format!("{}{key}/", cadence_index::INDEX_PATH),
+            &generated::cadence(key),
             &outline,
             "cadence/every.html",
             &format!("{label} activities"),
@@ -140,7 +139,7 @@ pub(super) fn write_cadence(
     }
     let calendar = index.calendar(rhythm, vocabulary);
     render_page(
-        cadence_index::CALENDAR_PATH,
+        generated::CADENCE_CALENDAR,
         &full,
         "cadence/calendar.html",
         "Calendar",
@@ -152,7 +151,7 @@ pub(super) fn write_cadence(
         )),
     )?;
     render_page(
-        cadence_index::OWNERS_PATH,
+        generated::CADENCE_OWNERS,
         &full,
         "cadence/owners.html",
         "Owners",
@@ -166,7 +165,7 @@ pub(super) fn write_cadence(
     };
     for owner in &full_view.owners {
         render_page(
-            &cadence_index::owner_path(&owner.slug),
+            &generated::cadence_owner(&owner.slug),
             &outline,
             "cadence/owner.html",
             &owner.name,
@@ -188,7 +187,7 @@ pub(super) fn write_cadence(
         start: index.start,
     };
     sink.write(
-        &output_file(cadence_index::ICS_PATH),
+        &output_file(generated::CADENCE_ICS),
         cadence::ical::calendar(&info, &index.views).as_bytes(),
     )?;
     for owner in &full_view.owners {
@@ -198,12 +197,12 @@ pub(super) fn write_cadence(
             ..info
         };
         sink.write(
-            &output_file(&cadence_index::owner_ics_path(&owner.slug)),
+            &output_file(&generated::cadence_owner_ics(&owner.slug)),
             cadence::ical::calendar(&info, &owner.activities).as_bytes(),
         )?;
     }
     sink.write(
-        &output_file(cadence_index::JSON_PATH),
+        &output_file(generated::CADENCE_JSON),
         cadence_index::to_json(index, vocabulary).as_bytes(),
     )?;
     Ok(written)

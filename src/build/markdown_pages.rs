@@ -4,7 +4,6 @@
 
 use crate::config::{Config, ErbMode};
 use crate::content::includes::Includes;
-use crate::content::url::SiteUrls;
 use crate::content::{self, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
@@ -13,14 +12,11 @@ use crate::markdown::{self, RenderOptions, Rendered};
 /// Root-relative links in content (`/sales/`) are written for a site at the
 /// domain root; a site published under a path (`base_url = ".../docs"`) gets
 /// the path prefixed, so the same content works in both places.
-fn with_base_path(urls: SiteUrls, target: &str) -> Option<String> {
-    if urls.is_at_domain_root() || !target.starts_with('/') || target.starts_with("//") {
+fn rebased_link(sources: &SourceIndex, target: &str) -> Option<String> {
+    if !target.starts_with('/') || target.starts_with("//") {
         return None;
     }
-    if urls.is_under_base(target) {
-        return None;
-    }
-    Some(urls.prefixed(target))
+    sources.urls().rebased(target)
 }
 
 /// Renders one page's Markdown with the site's options (shared by `load`
@@ -36,7 +32,7 @@ pub fn render_markdown(
     let rewrite = |target: &str| {
         sources
             .rewrite(page, target)
-            .or_else(|| with_base_path(SiteUrls::of(config), target))
+            .or_else(|| rebased_link(sources, target))
     };
     let page_dir = page.rel_path.rfind('/').map_or("", |i| &page.rel_path[..i]);
     let values = markdown::templates::TemplateValues::for_page(
@@ -52,7 +48,7 @@ pub fn render_markdown(
         parse_block_html: config.site.markdown.parse_block_html,
         erb: page.kind == SourceKind::MarkdownErb,
         erb_show: config.site.markdown.erb == ErbMode::Show,
-        base_path: &config.base_path,
+        base_path: sources.urls().base_path(),
         html: render_html,
         rewrite_link: &rewrite,
         raw_html: if config.site.markdown.raw_html {

@@ -9,26 +9,22 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::pages::output_file;
 use super::BuildError;
 use crate::cadence::review_feed::{self, ReviewEvent};
 use crate::cadence::{self, Rhythm};
 use crate::config::Config;
-use crate::content::{url, Content};
+use crate::content::site_urls::generated::{self, output_file};
+use crate::content::site_urls::SiteUrls;
+use crate::content::Content;
 use crate::output::Sink;
 use crate::owners::review::{human_date, Status};
-use crate::owners::{self, Owners, Source};
+use crate::owners::{Owners, Source};
 use crate::render::context::{Nav, OwnerView, PageContext, PageView, ReviewView, SiteView};
 use crate::render::Renderer;
 use crate::site::Site;
 
 /// Page `i`'s owners as its template sees them.
-pub(super) fn page_owners(
-    config: &Config,
-    content: &Content,
-    owners: &Owners,
-    i: usize,
-) -> Vec<OwnerView> {
+pub(super) fn page_owners(content: &Content, owners: &Owners, i: usize) -> Vec<OwnerView> {
     let page = owners.of_page(i);
     if page.owners.is_empty() {
         return Vec::new();
@@ -41,11 +37,7 @@ pub(super) fn page_owners(
             OwnerView {
                 name: name.clone(),
                 slug: slug.to_string(),
-                url: format!(
-                    "{}#{}",
-                    url::site_href(&config.base_path, owners::INDEX_PATH),
-                    anchor(slug)
-                ),
+                url: format!("{}#{}", content.urls.href(generated::OWNERS), anchor(slug)),
                 source,
                 from: from.clone(),
             }
@@ -254,7 +246,7 @@ pub(super) fn write_owner_pages(
     // Every owner of a page, and every owner of an activity.
     let mut by_name: BTreeMap<String, OwnerEntry> = BTreeMap::new();
     for (name, slug) in &owners.slugs {
-        by_name.insert(name.clone(), owner_entry(config, name, slug));
+        by_name.insert(name.clone(), owner_entry(config, &content.urls, name, slug));
     }
     for (i, page) in owners.pages.iter().enumerate() {
         for name in &page.owners {
@@ -281,7 +273,7 @@ pub(super) fn write_owner_pages(
                 let slug = cadence::slug(&name);
                 by_name
                     .entry(name.clone())
-                    .or_insert_with(|| owner_entry(config, &name, &slug));
+                    .or_insert_with(|| owner_entry(config, &content.urls, &name, &slug));
                 by_name.get_mut(&name)
             }
         };
@@ -337,20 +329,18 @@ pub(super) fn write_owner_pages(
             .map(|c| c.display_path.clone())
             .unwrap_or_default(),
         unmatched_patterns,
-        ics_url: url::site_href(&config.base_path, owners::REVIEWS_ICS_PATH),
+        ics_url: content.urls.href(generated::OWNER_REVIEWS_ICS),
     };
     write_feeds(input, sink)?;
     if content
         .pages
         .iter()
-        .any(|p| p.url.path == owners::INDEX_PATH)
+        .any(|p| p.url.path == generated::OWNERS)
     {
         return Ok(Vec::new());
     }
     let nav = match input.site.sections.iter().position(|s| s.dir.is_empty()) {
-        Some(top) => input
-            .site
-            .section_nav(top, &content.pages, &config.base_path),
+        Some(top) => input.site.section_nav(top, &content.pages),
         None => Vec::new(),
     };
     let context = PageContext {
@@ -358,8 +348,8 @@ pub(super) fn write_owner_pages(
         page: PageView::generated(
             "Owners and reviews",
             "Who owns which pages, which reviews are due, and the recurring activities each owner runs.",
-            owners::INDEX_PATH,
-            config,
+            generated::OWNERS,
+            &content.urls,
         ),
         section: None,
         breadcrumbs: Vec::new(),
@@ -374,17 +364,17 @@ pub(super) fn write_owner_pages(
         .renderer
         .render("owners/index.html", &tera)
         .map_err(BuildError::from)?;
-    sink.write(&output_file(owners::INDEX_PATH), html.as_bytes())?;
+    sink.write(&output_file(generated::OWNERS), html.as_bytes())?;
     timings.mark("owners: page");
-    Ok(vec![owners::INDEX_PATH.to_string()])
+    Ok(vec![generated::OWNERS.to_string()])
 }
 
-fn owner_entry(config: &Config, name: &str, slug: &str) -> OwnerEntry {
+fn owner_entry(config: &Config, urls: &SiteUrls, name: &str, slug: &str) -> OwnerEntry {
     OwnerEntry {
         name: name.to_string(),
         slug: slug.to_string(),
         anchor: anchor(slug),
-        ics_url: url::site_href(&config.base_path, &owners::owner_ics_path(slug)),
+        ics_url: urls.href(&generated::owner_reviews_ics(slug)),
         cadence_url: String::new(),
         slack_url: config.review.slack_url(name).unwrap_or_default(),
         page_count: 0,
@@ -402,7 +392,7 @@ fn page_entry(input: &OwnerPagesInput, i: usize) -> PageEntry {
     let review = ownership.review.as_ref();
     PageEntry {
         title: input.site.titles[i].clone(),
-        url: page.url.href(&input.config.base_path),
+        url: input.content.urls.href(&page.url.path),
         source_path: page.rel_path.clone(),
         owned_by: source_text(input.content, owners, ownership.source.as_ref()).0,
         reviewed: review
@@ -467,7 +457,7 @@ fn write_feeds(input: &OwnerPagesInput, sink: &dyn Sink) -> Result<(), BuildErro
                     s => s,
                 },
                 title: &input.site.titles[i],
-                url: page.url.permalink(&config.base_url),
+                url: content.urls.permalink(&page.url.path),
                 due: review.due?,
                 reviewed: review.reviewed,
                 owners: &p.owners,
@@ -484,7 +474,7 @@ fn write_feeds(input: &OwnerPagesInput, sink: &dyn Sink) -> Result<(), BuildErro
         start: owners.today,
     };
     sink.write(
-        &output_file(owners::REVIEWS_ICS_PATH),
+        &output_file(generated::OWNER_REVIEWS_ICS),
         review_feed::calendar(&info, events.iter().map(|(_, e)| e.as_str())).as_bytes(),
     )?;
     let mut per_owner: BTreeMap<&str, Vec<&str>> = owners
@@ -504,7 +494,7 @@ fn write_feeds(input: &OwnerPagesInput, sink: &dyn Sink) -> Result<(), BuildErro
             ..info
         };
         sink.write(
-            &output_file(&owners::owner_ics_path(owners.slug_of(name))),
+            &output_file(&generated::owner_reviews_ics(owners.slug_of(name))),
             review_feed::calendar(&info, list).as_bytes(),
         )?;
     }

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::{BuildError, SiteRender};
 use crate::cadence::Rhythm;
 use crate::config::Config;
+use crate::content::site_urls::{generated, SiteUrls};
 use crate::content::{self, Content};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
@@ -62,12 +63,7 @@ fn listed_sections(site: &Site, section: usize) -> Vec<usize> {
     shown
 }
 
-pub(super) fn section_view(
-    config: &Config,
-    content: &Content,
-    site: &Site,
-    section: usize,
-) -> SectionView {
+pub(super) fn section_view(content: &Content, site: &Site, section: usize) -> SectionView {
     let shown = listed_sections(site, section);
     let sec = &site.sections[shown[shown.len() - 1]];
     SectionView {
@@ -76,7 +72,7 @@ pub(super) fn section_view(
             .flat_map(|&s| site.sections[s].pages.iter())
             .map(|&p| Listing {
                 title: site.titles[p].clone(),
-                url: content.pages[p].url.href(&config.base_path),
+                url: content.urls.href(&content.pages[p].url.path),
                 description: content.pages[p].front.description.clone(),
                 page_count: 0,
             })
@@ -88,7 +84,7 @@ pub(super) fn section_view(
                 let sub = &site.sections[s];
                 Listing {
                     title: sub.title.clone(),
-                    url: content::url::site_href(&config.base_path, &sub.path),
+                    url: content.urls.href(&sub.path),
                     description: sub
                         .index_page
                         .map(|p| content.pages[p].front.description.clone())
@@ -131,7 +127,7 @@ pub(super) fn page_context<'a>(
     let is_section = site.sections[section].index_page == Some(i);
     let link = |p: usize| NavLink {
         title: site.titles[p].clone(),
-        url: content.pages[p].url.href(&config.base_path),
+        url: content.urls.href(&content.pages[p].url.path),
     };
     let (prev, next) = site.prev_next[i];
     let edit_url = if config.site.edit_url.is_empty() {
@@ -155,7 +151,7 @@ pub(super) fn page_context<'a>(
         Body::Included => markdown::toc_tree(&r.headings),
         Body::Omitted => Vec::new(),
     };
-    let owners = super::owner_pages::page_owners(config, content, &rhythm.owners, i);
+    let owners = super::owner_pages::page_owners(content, &rhythm.owners, i);
     let review = super::owner_pages::page_review(&rhythm.owners, i);
     PageContext {
         config: config_value,
@@ -163,8 +159,8 @@ pub(super) fn page_context<'a>(
             title: &site.titles[i],
             description: &page.front.description,
             path: &page.url.path,
-            url: page.url.href(&config.base_path),
-            permalink: page.url.permalink(&config.base_url),
+            url: content.urls.href(&page.url.path),
+            permalink: content.urls.permalink(&page.url.path),
             content: body.html,
             title_id: body.title_id.unwrap_or(""),
             toc,
@@ -183,7 +179,7 @@ pub(super) fn page_context<'a>(
             reading_time: context::reading_time(r.word_count),
             is_section,
             cadence: cadence_badges(config, rhythm, i),
-            tags: page_tags(config, site, i),
+            tags: page_tags(site, i),
             features: r.features,
             ownership_html: if config.review.show_on_pages {
                 super::owner_pages::ownership_html(&owners, review.as_ref())
@@ -193,8 +189,8 @@ pub(super) fn page_context<'a>(
             owners,
             review,
         },
-        section: is_section.then(|| section_view(config, content, site, section)),
-        breadcrumbs: site.breadcrumbs(i, &content.pages, &config.base_path),
+        section: is_section.then(|| section_view(content, site, section)),
+        breadcrumbs: site.breadcrumbs(i),
         nav,
         prev: prev.map(link),
         next: next.map(link),
@@ -225,12 +221,12 @@ pub(super) fn render_listing<'a>(
         page: PageView {
             title: &title,
             path: &section.path,
-            url: content::url::site_href(&config.base_path, &section.path),
-            permalink: content::url::site_href(&config.base_url, &section.path),
+            url: content.urls.href(&section.path),
+            permalink: content.urls.permalink(&section.path),
             is_section: true,
             ..PageView::default()
         },
-        section: Some(section_view(config, content, site, index)),
+        section: Some(section_view(content, site, index)),
         breadcrumbs: Vec::new(),
         nav: nav(index)?,
         prev: None,
@@ -246,13 +242,13 @@ pub(super) fn render_generated(
     template: &str,
     config_value: &Value,
     site_view: &SiteView,
-    config: &Config,
+    urls: &SiteUrls,
     title: &str,
     path: &str,
 ) -> Result<String, BuildError> {
     let context = PageContext {
         config: config_value,
-        page: PageView::generated(title, "", path, config),
+        page: PageView::generated(title, "", path, urls),
         section: None,
         breadcrumbs: Vec::new(),
         nav: Nav::Tree(Vec::new()),
@@ -266,16 +262,13 @@ pub(super) fn render_generated(
 }
 
 /// The tags of page `i`, linking to their pages.
-pub(super) fn page_tags(config: &Config, site: &Site, i: usize) -> Vec<NavLink> {
+pub(super) fn page_tags(site: &Site, i: usize) -> Vec<NavLink> {
     site.tags.of_page[i]
         .iter()
         .filter_map(|slug| site.tags.by_slug.get(slug))
         .map(|tag| NavLink {
             title: tag.name.clone(),
-            url: content::url::site_href(
-                &config.base_path,
-                &crate::site::tags::tag_path(&tag.slug),
-            ),
+            url: site.urls.href(&generated::tag(&tag.slug)),
         })
         .collect()
 }
@@ -303,14 +296,4 @@ pub(super) fn cadence_badges(
             anchor: a.section.clone(),
         })
         .collect()
-}
-
-/// `/cadence/` -> `cadence/index.html`; `/cadence.ics` -> `cadence.ics`.
-pub(super) fn output_file(site_path: &str) -> String {
-    let rel = site_path.trim_start_matches('/');
-    if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
-    } else {
-        rel.to_string()
-    }
 }

@@ -339,7 +339,7 @@ pub(super) fn plan_reuse(
     hollow.dedup();
     if !hollow.is_empty() {
         let content = &loaded.content;
-        let sources = SourceIndex::new(&content.pages, &content.assets, &config.base_path);
+        let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
         let whole: Vec<(usize, Rendered)> = hollow
             .par_iter()
             .map(|&i| {

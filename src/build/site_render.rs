@@ -13,6 +13,7 @@ use super::{link_index, reserved_outputs, tag_pages, BuildError, History, PageRe
 use crate::cadence::Rhythm;
 use crate::config::Config;
 use crate::content::history::LastChange;
+use crate::content::site_urls::generated::{self, output_file};
 use crate::content::{self, Content};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::{self, AfterUse, Rendered};
@@ -78,7 +79,7 @@ impl<'a> SiteRender<'a> {
         let redirects = if redirects::any_declared(&content.pages) {
             let index = link_index(config, content, rendered, site, rhythm, &[]);
             let reserved = reserved_outputs(rhythm, &[]);
-            redirects::plan(config, &content.pages, &index, &reserved, Severity::Warning)
+            redirects::plan(&content.pages, &index, &reserved, Severity::Warning)
         } else {
             redirects::Plan::default()
         };
@@ -206,7 +207,6 @@ impl<'a> SiteRender<'a> {
         timings.mark("generated: cadence");
         written.extend(tag_pages::write_tag_pages(
             &tag_pages::TagPagesInput {
-                config,
                 renderer: self.renderer,
                 config_value: &self.config_value,
                 site_view: &self.site_view,
@@ -239,17 +239,17 @@ impl<'a> SiteRender<'a> {
             "404.html",
             &self.config_value,
             &self.site_view,
-            self.config,
+            &self.content.urls,
             "Page not found",
-            "/404.html",
+            generated::NOT_FOUND,
         )?;
-        sink.write("404.html", not_found.as_bytes())?;
+        sink.write(&output_file(generated::NOT_FOUND), not_found.as_bytes())?;
         let css = markdown::highlight::stylesheet(
             &self.config.site.markdown.highlight_theme,
             &self.config.site.markdown.highlight_theme_dark,
         )
         .map_err(|e| BuildError::from(Diagnostic::error("config", e)))?;
-        sink.write("syntax.css", css.as_bytes())?;
+        sink.write(&output_file(generated::SYNTAX_CSS), css.as_bytes())?;
         Ok(())
     }
 
@@ -370,11 +370,11 @@ impl SiteRender<'_> {
     /// The sidebar of page `page` of `section`, or of the section's listing
     /// (`page` `None`): shared per section when the theme has a `nav.html`.
     pub(super) fn nav(&self, section: usize, page: Option<usize>) -> Result<Nav<'_>, BuildError> {
-        let (pages, base_path) = (&self.content.pages, &self.config.base_path);
+        let pages = &self.content.pages;
         if !self.section_navs.enabled() {
             return Ok(Nav::Tree(match page {
-                Some(i) => self.site.nav(i, pages, base_path),
-                None => self.site.section_nav(section, pages, base_path),
+                Some(i) => self.site.nav(i, pages),
+                None => self.site.section_nav(section, pages),
             }));
         }
         let source = NavSource {
@@ -382,10 +382,9 @@ impl SiteRender<'_> {
             config: &self.config_value,
             site: self.site,
             pages,
-            base_path,
         };
         let (sidebar, sidebar_key) = self.section_navs.get(&source, section)?;
-        let current = page.map_or_else(String::new, |i| pages[i].url.href(base_path));
+        let current = page.map_or_else(String::new, |i| self.site.urls.href(&pages[i].url.path));
         Ok(Nav::Html {
             sidebar,
             sidebar_key,

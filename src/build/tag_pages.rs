@@ -6,17 +6,16 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::BuildError;
-use crate::config::Config;
-use crate::content::{url, Content};
+use crate::content::site_urls::generated::{self, output_file};
+use crate::content::Content;
 use crate::output::Sink;
 use crate::render::context::{Nav, PageContext, PageView, SiteView};
 use crate::render::Renderer;
-use crate::site::tags::{tag_path, Tag, TAGS_PATH};
+use crate::site::tags::Tag;
 use crate::site::{NavLink, Site};
 
 /// What the tag pages are rendered from.
 pub struct TagPagesInput<'a> {
-    pub config: &'a Config,
     pub renderer: &'a Renderer,
     pub config_value: &'a Value,
     pub site_view: &'a SiteView,
@@ -45,23 +44,23 @@ pub fn write_tag_pages(input: &TagPagesInput, sink: &dyn Sink) -> Result<Vec<Str
         .collect();
     let index_link = NavLink {
         title: "Tags".into(),
-        url: url::site_href(&input.config.base_path, TAGS_PATH),
+        url: input.site.urls.href(generated::TAGS),
     };
     let mut written = Vec::new();
     let all = serde_json::to_value(&views).unwrap_or(Value::Null);
     if write_page(
         input,
         sink,
-        TAGS_PATH,
+        generated::TAGS,
         "tags/index.html",
         "Tags",
         Vec::new(),
         ("tags", all),
     )? {
-        written.push(TAGS_PATH.to_string());
+        written.push(generated::TAGS.to_string());
     }
     for (tag, view) in tags.by_slug.values().zip(&views) {
-        let path = tag_path(&tag.slug);
+        let path = generated::tag(&tag.slug);
         let value = serde_json::to_value(view).unwrap_or(Value::Null);
         let title = format!("Pages tagged “{}”", view.name);
         if write_page(
@@ -83,7 +82,7 @@ pub fn write_tag_pages(input: &TagPagesInput, sink: &dyn Sink) -> Result<Vec<Str
 fn top_sidebar(input: &TagPagesInput) -> Vec<crate::site::NavNode> {
     let site = input.site;
     match site.sections.iter().position(|s| s.dir.is_empty()) {
-        Some(top) => site.section_nav(top, &input.content.pages, &input.config.base_path),
+        Some(top) => site.section_nav(top, &input.content.pages),
         None => Vec::new(),
     }
 }
@@ -91,13 +90,13 @@ fn top_sidebar(input: &TagPagesInput) -> Vec<crate::site::NavNode> {
 fn tag_view(input: &TagPagesInput, tag: &Tag) -> TagView {
     TagView {
         name: tag.name.clone(),
-        url: url::site_href(&input.config.base_path, &tag_path(&tag.slug)),
+        url: input.site.urls.href(&generated::tag(&tag.slug)),
         pages: tag
             .pages
             .iter()
             .map(|&p| NavLink {
                 title: input.site.titles[p].clone(),
-                url: input.content.pages[p].url.href(&input.config.base_path),
+                url: input.site.urls.href(&input.content.pages[p].url.path),
             })
             .collect(),
     }
@@ -117,10 +116,9 @@ fn write_page(
     if input.content.pages.iter().any(|p| p.url.path == path) {
         return Ok(false);
     }
-    let config = input.config;
     let context = PageContext {
         config: input.config_value,
-        page: PageView::generated(title, "", path, config),
+        page: PageView::generated(title, "", path, &input.site.urls),
         section: None,
         breadcrumbs,
         nav: Nav::Tree(top_sidebar(input)),
@@ -134,7 +132,6 @@ fn write_page(
         .renderer
         .render_memoized(template, data)
         .map_err(BuildError::from)?;
-    let output = format!("{}index.html", path.trim_start_matches('/'));
-    sink.write(&output, html.as_bytes())?;
+    sink.write(&output_file(path), html.as_bytes())?;
     Ok(true)
 }

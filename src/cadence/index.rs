@@ -11,8 +11,9 @@ use super::recur::Plan;
 use super::vocabulary::{CadenceDef, Freq, Vocabulary};
 use super::{slug, Activity, Day, Rhythm};
 use crate::config::Config;
-use crate::content::url::SiteUrls;
+use crate::content::site_urls::{generated, SiteUrls};
 use crate::content::Page;
+use crate::site::Site;
 
 /// A cadence as templates show it: its vocabulary key and label.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -20,13 +21,6 @@ pub struct CadenceLabel {
     pub key: String,
     pub label: String,
 }
-
-/// Where the generated files live (site paths, without `base_path`).
-pub const INDEX_PATH: &str = "/cadence/";
-pub const CALENDAR_PATH: &str = "/cadence/calendar/";
-pub const OWNERS_PATH: &str = "/cadence/owners/";
-pub const ICS_PATH: &str = "/cadence.ics";
-pub const JSON_PATH: &str = "/cadence.json";
 
 /// The page an activity is on.
 #[derive(Debug, Clone, Serialize)]
@@ -126,7 +120,7 @@ pub struct Filter {
 pub struct RhythmIndex {
     pub start: NaiveDate,
     cadences: Vec<(String, String)>,
-    base_path: String,
+    urls: SiteUrls,
     /// Sorted most frequent first, then by activity name.
     pub views: Vec<ActivityView>,
     /// Owner name -> slug.
@@ -136,7 +130,7 @@ pub struct RhythmIndex {
 }
 
 impl RhythmIndex {
-    pub fn new(config: &Config, rhythm: &Rhythm, pages: &[Page], titles: &[String]) -> Self {
+    pub fn new(config: &Config, rhythm: &Rhythm, pages: &[Page], site: &Site) -> Self {
         let vocabulary = &config.vocabulary;
         let (owner_slugs, owner_collisions) = owner_slugs(&rhythm.activities);
         let start = rhythm.start();
@@ -150,15 +144,12 @@ impl RhythmIndex {
             .into_iter()
             .map(|i| {
                 let a = &rhythm.activities[i];
-                activity_view(
-                    config,
-                    vocabulary,
-                    a,
-                    &pages[a.page],
-                    &titles[a.page],
-                    start,
-                    &owner_slugs,
-                )
+                let at = ActivityAt {
+                    page: &pages[a.page],
+                    title: &site.titles[a.page],
+                    urls: &site.urls,
+                };
+                activity_view(vocabulary, a, at, start, &owner_slugs)
             })
             .collect();
         RhythmIndex {
@@ -168,7 +159,7 @@ impl RhythmIndex {
                 .iter()
                 .map(|d| (d.key.clone(), d.label.clone()))
                 .collect(),
-            base_path: config.base_path.clone(),
+            urls: site.urls.clone(),
             views,
             owner_slugs,
             owner_collisions,
@@ -176,13 +167,13 @@ impl RhythmIndex {
     }
 
     pub fn urls(&self) -> Urls {
-        let url = |p: &str| SiteUrls::links_under(&self.base_path).prefixed(p);
+        let url = |p: &str| self.urls.prefixed(p);
         Urls {
-            index: url(INDEX_PATH),
-            calendar: url(CALENDAR_PATH),
-            owners: url(OWNERS_PATH),
-            ics: url(ICS_PATH),
-            json: url(JSON_PATH),
+            index: url(generated::CADENCE),
+            calendar: url(generated::CADENCE_CALENDAR),
+            owners: url(generated::CADENCE_OWNERS),
+            ics: url(generated::CADENCE_ICS),
+            json: url(generated::CADENCE_JSON),
         }
     }
 
@@ -244,8 +235,7 @@ impl RhythmIndex {
                 (!members.is_empty()).then(|| CadenceGroup {
                     key: key.clone(),
                     label: label.clone(),
-                    url: SiteUrls::links_under(&self.base_path)
-                        .prefixed(&format!("{INDEX_PATH}{key}/")),
+                    url: self.urls.prefixed(&generated::cadence(key)),
                     activities: members,
                 })
             })
@@ -262,8 +252,8 @@ impl RhythmIndex {
                 (!members.is_empty()).then(|| OwnerGroup {
                     name: name.clone(),
                     slug: s.clone(),
-                    url: SiteUrls::links_under(&self.base_path).prefixed(&owner_path(s)),
-                    ics_url: SiteUrls::links_under(&self.base_path).prefixed(&owner_ics_path(s)),
+                    url: self.urls.prefixed(&generated::cadence_owner(s)),
+                    ics_url: self.urls.prefixed(&generated::cadence_owner_ics(s)),
                     activities: members,
                 })
             })
@@ -283,23 +273,30 @@ impl RhythmIndex {
     /// the vocabulary, the calendar, the owners and one page per owner.
     pub fn page_paths(&self) -> Vec<String> {
         let mut paths = vec![
-            INDEX_PATH.to_string(),
-            CALENDAR_PATH.to_string(),
-            OWNERS_PATH.to_string(),
+            generated::CADENCE.to_string(),
+            generated::CADENCE_CALENDAR.to_string(),
+            generated::CADENCE_OWNERS.to_string(),
         ];
+        paths.extend(self.cadences.iter().map(|(key, _)| generated::cadence(key)));
         paths.extend(
-            self.cadences
-                .iter()
-                .map(|(key, _)| format!("{INDEX_PATH}{key}/")),
+            self.owner_slugs
+                .values()
+                .map(|s| generated::cadence_owner(s)),
         );
-        paths.extend(self.owner_slugs.values().map(|s| owner_path(s)));
         paths
     }
 
     /// Site paths of the generated files: the feeds and `cadence.json`.
     pub fn file_paths(&self) -> Vec<String> {
-        let mut paths = vec![ICS_PATH.to_string(), JSON_PATH.to_string()];
-        paths.extend(self.owner_slugs.values().map(|s| owner_ics_path(s)));
+        let mut paths = vec![
+            generated::CADENCE_ICS.to_string(),
+            generated::CADENCE_JSON.to_string(),
+        ];
+        paths.extend(
+            self.owner_slugs
+                .values()
+                .map(|s| generated::cadence_owner_ics(s)),
+        );
         paths
     }
 
@@ -359,16 +356,6 @@ impl tera::Function for TemplateFunction {
     }
 }
 
-/// `/cadence/owners/area-sales-manager/`.
-pub fn owner_path(slug: &str) -> String {
-    format!("{OWNERS_PATH}{slug}/")
-}
-
-/// `/cadence/owners/area-sales-manager.ics`.
-pub fn owner_ics_path(slug: &str) -> String {
-    format!("{}{slug}.ics", OWNERS_PATH)
-}
-
 /// Owner name -> the slug of their page and feed, and the pairs of distinct
 /// names that would share one. A slug is made from the name alone, never
 /// numbered by order: adding an owner never takes the feed URL that another
@@ -420,15 +407,21 @@ fn name_hash(name: &str) -> u32 {
     (hash ^ (hash >> 32)) as u32
 }
 
+/// The page an activity is declared on, as its view shows it.
+struct ActivityAt<'a> {
+    page: &'a Page,
+    title: &'a str,
+    urls: &'a SiteUrls,
+}
+
 fn activity_view(
-    config: &Config,
     vocabulary: &Vocabulary,
     a: &Activity,
-    page: &Page,
-    title: &str,
+    at: ActivityAt,
     start: NaiveDate,
     owner_slugs: &BTreeMap<String, String>,
 ) -> ActivityView {
+    let ActivityAt { page, title, urls } = at;
     let fragment = if a.section.is_empty() {
         String::new()
     } else {
@@ -456,23 +449,20 @@ fn activity_view(
         owner: a.owner.clone(),
         owner_url: owner_slugs
             .get(&a.owner)
-            .map(|s| SiteUrls::of(config).prefixed(&owner_path(s)))
+            .map(|s| urls.prefixed(&generated::cadence_owner(s)))
             .unwrap_or_default(),
         attendees: a.attendees.clone(),
         duration: a.duration.map(duration_text).unwrap_or_default(),
         duration_minutes: a.duration,
         page: PageRef {
             title: title.to_string(),
-            url: page.url.href(&config.base_path),
+            url: urls.href(&page.url.path),
             path: page.url.path.clone(),
             source: page.rel_path.clone(),
         },
         section: a.section.clone(),
-        url: format!("{}{fragment}", SiteUrls::of(config).href(&page.url.path)),
-        permalink: format!(
-            "{}{fragment}",
-            SiteUrls::of(config).permalink(&page.url.path)
-        ),
+        url: format!("{}{fragment}", urls.href(&page.url.path)),
+        permalink: format!("{}{fragment}", urls.permalink(&page.url.path)),
         rrule: match (&a.plan, first) {
             (Some(plan), Some(first)) => plan.rrule(first),
             _ => String::new(),

@@ -31,6 +31,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
+use crate::site::Site;
 use locate::Locator;
 use prose::ProseCadence;
 use schema::{Entry, PageFacts, SchemaError};
@@ -116,14 +117,11 @@ struct PageRhythm {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Collects the rhythm of every page. `titles` are the pages' titles (the
-/// activity name of the `cadence: quarterly` shorthand).
-pub fn collect(
-    config: &Config,
-    pages: &[Page],
-    rendered: &[Rendered],
-    titles: &[String],
-) -> Rhythm {
+/// Collects the rhythm of every page. `site` gives the pages' titles (the
+/// activity name of the `cadence: quarterly` shorthand) and the URLs the
+/// index links with.
+pub fn collect(config: &Config, pages: &[Page], rendered: &[Rendered], site: &Site) -> Rhythm {
+    let titles = &site.titles;
     let vocabulary = &config.vocabulary;
     let per_page: Vec<PageRhythm> = pages
         .par_iter()
@@ -175,7 +173,7 @@ pub fn collect(
         }
         rhythm.by_page.insert(i, first..rhythm.activities.len());
     }
-    rhythm.index = index::RhythmIndex::new(config, &rhythm, pages, titles);
+    rhythm.index = index::RhythmIndex::new(config, &rhythm, pages, site);
     let collisions = rhythm.index.owner_collisions.clone();
     for collision in collisions {
         rhythm

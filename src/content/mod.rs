@@ -7,6 +7,7 @@
 pub mod front_matter;
 pub mod history;
 pub mod includes;
+pub mod site_urls;
 pub mod url;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,6 +19,7 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use front_matter::{FrontMatterError, Split};
+use site_urls::SiteUrls;
 pub use url::{PageUrl, SourceKind};
 
 /// Front matter keys `handbook` interprets; every other key goes to `extra`.
@@ -81,6 +83,9 @@ pub struct Content {
     /// Partials, includes, global data and site values for template tags.
     pub includes: includes::Includes,
     pub diagnostics: Vec<Diagnostic>,
+    /// The site's URLs under its base path, made once from the config:
+    /// every later stage prints its links with them.
+    pub urls: SiteUrls,
 }
 
 /// Loads every page and asset below the content folder.
@@ -119,6 +124,7 @@ pub fn load(config: &Config) -> Content {
         assets,
         includes,
         diagnostics,
+        urls: SiteUrls::of(config),
     }
 }
 

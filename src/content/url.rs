@@ -7,7 +7,8 @@
 //!
 //! A page's path is kept decoded (it names the output file and keys every
 //! index); it is percent-encoded only where it is printed, by
-//! [`PageUrl::href`] and [`encode_path`], the one place that encodes.
+//! [`encode_path`], the one place that encodes, which
+//! [`super::site_urls::SiteUrls`] calls when it joins the path to the base.
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
@@ -65,104 +66,17 @@ pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH_ESCAPES).to_string()
 }
 
-/// A link to a decoded site path under the site's base path.
-pub fn site_href(base_path: &str, path: &str) -> String {
-    format!("{base_path}{}", encode_path(path))
-}
-
-/// The site's URLs: the one place a site path is joined to the site's base
-/// path (`/handbook`, or empty at a domain's root) or base URL
-/// (`https://example.com/handbook`, no trailing slash). Nothing else in
-/// `src/` writes either into a string (`tests/architecture.rs` checks).
-#[derive(Debug, Clone, Copy)]
-pub struct SiteUrls<'a> {
-    base_path: &'a str,
-    base_url: &'a str,
-}
-
-impl<'a> SiteUrls<'a> {
-    pub fn of(config: &'a crate::config::Config) -> SiteUrls<'a> {
-        SiteUrls::new(&config.base_path, &config.base_url)
-    }
-
-    pub fn new(base_path: &'a str, base_url: &'a str) -> SiteUrls<'a> {
-        SiteUrls {
-            base_path,
-            base_url,
-        }
-    }
-
-    /// For code that writes links only, from the base path alone: its
-    /// absolute addresses would be root-relative.
-    pub fn links_under(base_path: &'a str) -> SiteUrls<'a> {
-        SiteUrls::new(base_path, "")
-    }
-
-    /// Whether the site is published at a domain's root (no base path).
-    pub fn is_at_domain_root(&self) -> bool {
-        self.base_path.is_empty()
-    }
-
-    /// The link to a decoded site path, percent-encoded.
-    pub fn href(&self, path: &str) -> String {
-        site_href(self.base_path, path)
-    }
-
-    /// The link to a site path already written as links take it (generated
-    /// pages' paths, paths with a fragment): the base path put in front.
-    pub fn prefixed(&self, written: &str) -> String {
-        format!("{}{written}", self.base_path)
-    }
-
-    /// The link to the site's home page.
-    pub fn home(&self) -> String {
-        self.prefixed("/")
-    }
-
-    /// The absolute address of a decoded site path, percent-encoded.
-    pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, encode_path(path))
-    }
-
-    /// The absolute address of a site path already written as links take it.
-    pub fn absolute(&self, written: &str) -> String {
-        format!("{}{written}", self.base_url)
-    }
-
-    /// Whether a root-relative link already starts with the base path (is
-    /// the base path, or below it).
-    pub fn is_under_base(&self, target: &str) -> bool {
-        let base = self.base_path;
-        target == base
-            || target
-                .strip_prefix(base)
-                .is_some_and(|rest| rest.starts_with('/'))
-    }
-}
-
 /// A page's place in the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageUrl {
     /// Root-relative URL path, `/a/b/` or `/a/b.html`, decoded: the page's
-    /// identity in indexes and link resolution. Print it with [`PageUrl::href`].
+    /// identity in indexes and link resolution. Print it with
+    /// [`super::site_urls::SiteUrls::href`].
     pub path: String,
     /// Output file, relative to the output folder: `a/b/index.html`.
     pub output: String,
     /// True for the folder's index page (`index.md`, `_index.md`, `README.md`).
     pub is_index: bool,
-}
-
-impl PageUrl {
-    /// The link to the page under the site's base path (`/docs` or empty),
-    /// percent-encoded so that it is safe in any attribute or URL.
-    pub fn href(&self, base_path: &str) -> String {
-        site_href(base_path, &self.path)
-    }
-
-    /// The absolute address of the page under the site's base URL.
-    pub fn permalink(&self, base_url: &str) -> String {
-        SiteUrls::new("", base_url).permalink(&self.path)
-    }
 }
 
 /// Strips the page extensions: `a/b.html.md.erb` -> (`a/b`, html = true).
@@ -231,12 +145,23 @@ pub fn page_url(rel_path: &str, readme_is_index: bool) -> PageUrl {
     }
 }
 
-fn folder_url(dir: &str) -> PageUrl {
-    let path = if dir.is_empty() {
+/// The site path of a path inside the content, theme or output folder:
+/// `img/a.png` -> `/img/a.png`, `a/b/` -> `/a/b/`.
+pub fn site_path(rel_path: &str) -> String {
+    format!("/{rel_path}")
+}
+
+/// The site path of a content folder: `a/b` -> `/a/b/`, `` -> `/`.
+pub fn folder_path(dir: &str) -> String {
+    if dir.is_empty() {
         "/".to_string()
     } else {
         format!("/{dir}/")
-    };
+    }
+}
+
+fn folder_url(dir: &str) -> PageUrl {
+    let path = folder_path(dir);
     PageUrl {
         output: format!("{}index.html", path.trim_start_matches('/')),
         path,
@@ -325,6 +250,7 @@ pub fn title_from_path(rel_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::site_urls::SiteUrls;
 
     #[test]
     fn url_rules() {
@@ -369,14 +295,15 @@ mod tests {
     #[test]
     fn printed_paths_are_encoded() {
         let url = custom_url("/a\"><script>alert(1)</script>/").unwrap();
-        let href = url.href("/docs");
+        let urls = SiteUrls::links_under("/docs");
+        let href = urls.href(&url.path);
         assert_eq!(href, "/docs/a%22%3E%3Cscript%3Ealert(1)%3C/script%3E/");
         let file = page_url("f\"><img src=x onerror=alert(2)>.md", false);
-        assert!(!file.href("").contains(['"', '<', '>', ' ']));
+        assert!(!encode_path(&file.path).contains(['"', '<', '>', ' ']));
         assert_eq!(file.output, "f\"><img src=x onerror=alert(2)>/index.html");
-        assert_eq!(page_url("a b%.md", false).href(""), "/a%20b%25/");
+        assert_eq!(encode_path(&page_url("a b%.md", false).path), "/a%20b%25/");
         assert_eq!(
-            page_url("é.md", false).permalink("https://x"),
+            SiteUrls::new("", "https://x").permalink(&page_url("é.md", false).path),
             "https://x/%C3%A9/"
         );
     }

@@ -23,6 +23,7 @@ use regex::RegexSet;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::content::site_urls::SiteUrls;
 use crate::content::{Asset, Page, SourceKind};
 use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 use crate::markdown::{Link, LinkKind, Rendered};
@@ -75,11 +76,11 @@ pub struct SourceIndex<'a> {
     pages: &'a [Page],
     by_source: HashMap<&'a str, usize>,
     assets: HashSet<&'a str>,
-    base_path: &'a str,
+    urls: &'a SiteUrls,
 }
 
 impl<'a> SourceIndex<'a> {
-    pub fn new(pages: &'a [Page], assets: &'a [Asset], base_path: &'a str) -> Self {
+    pub fn new(pages: &'a [Page], assets: &'a [Asset], urls: &'a SiteUrls) -> Self {
         let by_source = pages
             .iter()
             .enumerate()
@@ -90,8 +91,13 @@ impl<'a> SourceIndex<'a> {
             pages,
             by_source,
             assets,
-            base_path,
+            urls,
         }
+    }
+
+    /// The site's URLs, which the rewritten links are printed with.
+    pub fn urls(&self) -> &'a SiteUrls {
+        self.urls
     }
 
     /// The site URL a link written on `page` should point at, when it differs
@@ -138,7 +144,7 @@ impl<'a> SourceIndex<'a> {
     }
 
     fn with_fragment(&self, path: String, fragment: Option<&str>) -> String {
-        let mut url = crate::content::url::site_href(self.base_path, &path);
+        let mut url = self.urls.href(&path);
         if let Some(f) = fragment {
             url.push('#');
             url.push_str(f);
@@ -175,13 +181,14 @@ pub struct LinkIndex<'a> {
     /// Suggestions already worked out: a missing page is often linked many times.
     suggestions: Mutex<HashMap<String, Option<String>>>,
     internal_hosts: &'a [String],
-    base_path: &'a str,
+    urls: &'a SiteUrls,
     ignore: Option<RegexSet>,
 }
 
 impl<'a> LinkIndex<'a> {
     pub fn new(
         config: &'a Config,
+        urls: &'a SiteUrls,
         pages: &'a [Page],
         rendered: &'a [Rendered],
         assets: impl IntoIterator<Item = String>,
@@ -214,7 +221,7 @@ impl<'a> LinkIndex<'a> {
         LinkIndex {
             pages,
             by_path,
-            sources: SourceIndex::new(pages, &[], &config.base_path),
+            sources: SourceIndex::new(pages, &[], urls),
             anchors,
             assets: assets.into_iter().collect(),
             generated: generated.into_iter().collect(),
@@ -226,7 +233,7 @@ impl<'a> LinkIndex<'a> {
                 .collect(),
             suggestions: Mutex::default(),
             internal_hosts: &config.internal_hosts,
-            base_path: &config.base_path,
+            urls,
             ignore,
         }
     }
@@ -235,11 +242,12 @@ impl<'a> LinkIndex<'a> {
     /// the site is published under: a different site on a shared host.
     fn outside_base_path(&self, host: &str, path: &str) -> bool {
         let own_host = self.internal_hosts.first().is_some_and(|h| h == host);
-        if !own_host || self.base_path.is_empty() {
-            return false;
-        }
-        let rest = path.strip_prefix(self.base_path);
-        !rest.is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+        own_host && !self.urls.holds_url_path(path)
+    }
+
+    /// The site's URLs, which resolved links are printed with.
+    pub fn urls(&self) -> &'a SiteUrls {
+        self.urls
     }
 
     pub fn page_index_for_path(&self, path: &str) -> Option<usize> {
@@ -328,15 +336,9 @@ impl<'a> LinkIndex<'a> {
                 help: None,
             };
         };
-        if !self.base_path.is_empty() {
-            if let Some(rest) = path.strip_prefix(self.base_path) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    path = if rest.is_empty() {
-                        "/".into()
-                    } else {
-                        rest.to_string()
-                    };
-                }
+        if !self.urls.is_at_domain_root() {
+            if let Some(rest) = self.urls.strip_base(&path) {
+                path = rest.to_string();
             }
         }
         if let Some(ignore) = &self.ignore {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{feed, redirects, search, sitemap, OutputError, Sink};
 use crate::config::Config;
 use crate::content::history::{last_modified, last_modified_at, LastChange};
-use crate::content::url::SiteUrls;
+use crate::content::site_urls::generated::{self, output_file};
 use crate::content::{Content, Page};
 use crate::markdown::{AfterUse, Rendered};
 use crate::site::Site;
@@ -71,7 +71,7 @@ impl Extras<'_> {
         timings.mark("feed");
         self.write_redirects(sink)?;
         if let Some(css) = super::icons::stylesheet(self.rendered) {
-            sink.write(super::icons::ICONS_CSS, css.as_bytes())?;
+            sink.write(&output_file(generated::ICONS_CSS), css.as_bytes())?;
         }
         Ok(Written::All)
     }
@@ -87,15 +87,18 @@ impl Extras<'_> {
         let entries: Vec<sitemap::SitemapEntry> = self
             .listed()
             .map(|(i, p)| sitemap::SitemapEntry {
-                permalink: p.url.permalink(&self.config.base_url),
+                permalink: self.content.urls.permalink(&p.url.path),
                 lastmod: &dates[i],
             })
             .chain(self.cadence_pages.iter().map(|path| sitemap::SitemapEntry {
-                permalink: SiteUrls::of(self.config).absolute(path),
+                permalink: self.content.urls.absolute(path),
                 lastmod: "",
             }))
             .collect();
-        sink.write("sitemap.xml", sitemap::sitemap(&entries).as_bytes())
+        sink.write(
+            &output_file(generated::SITEMAP),
+            sitemap::sitemap(&entries).as_bytes(),
+        )
     }
 
     /// The pages the search index lists, with their page numbers.
@@ -104,7 +107,7 @@ impl Extras<'_> {
             .map(|(i, p)| {
                 let page = search::SearchPage {
                     title: &self.site.titles[i],
-                    url: p.url.href(&self.config.base_path),
+                    url: self.content.urls.href(&p.url.path),
                     rendered: &self.rendered[i],
                     owners: &self.owners.of_page(i).owners,
                 };
@@ -134,7 +137,7 @@ impl Extras<'_> {
     }
 
     fn write_feed(&self, sink: &dyn Sink) -> Result<(), OutputError> {
-        let config = self.config;
+        let (config, urls) = (self.config, &self.content.urls);
         let summaries: Vec<(usize, String)> = self
             .listed()
             .map(|(i, p)| {
@@ -154,7 +157,7 @@ impl Extras<'_> {
                 let updated = last_modified_at(page.front.date.as_deref(), change)?;
                 Some(feed::FeedPage {
                     title: &self.site.titles[*i],
-                    permalink: page.url.permalink(&config.base_url),
+                    permalink: urls.permalink(&page.url.path),
                     summary,
                     updated,
                 })
@@ -163,11 +166,14 @@ impl Extras<'_> {
         let site = feed::FeedSite {
             title: &config.site.title,
             description: &config.site.description,
-            home: SiteUrls::of(config).absolute("/"),
-            feed_url: SiteUrls::of(config).absolute(&format!("/{}", feed::FILE)),
+            home: urls.absolute("/"),
+            feed_url: urls.absolute(generated::FEED),
             language: &config.site.language,
         };
-        sink.write(feed::FILE, feed::atom(&site, pages).as_bytes())
+        sink.write(
+            &output_file(generated::FEED),
+            feed::atom(&site, pages).as_bytes(),
+        )
     }
 
     fn write_redirects(&self, sink: &dyn Sink) -> Result<(), OutputError> {
@@ -175,13 +181,13 @@ impl Extras<'_> {
         if list.is_empty() {
             return Ok(());
         }
-        let origin = redirects::origin(&self.config.base_url);
+        let urls = &self.content.urls;
         for r in list {
-            let html = redirects::redirect_html(&r.to, origin, &self.config.site.language);
+            let html = redirects::redirect_html(&r.to, urls, &self.config.site.language);
             sink.write(&r.output, html.as_bytes())?;
         }
-        let file = redirects::redirects_file(list, SiteUrls::of(self.config));
-        sink.write(redirects::REDIRECTS_FILE, file.as_bytes())
+        let file = redirects::redirects_file(list, urls);
+        sink.write(&output_file(generated::REDIRECTS), file.as_bytes())
     }
 }
 

@@ -4,8 +4,6 @@
 use atom_syndication::{Entry, Feed, Generator, Link, Person, Text};
 use chrono::{DateTime, FixedOffset};
 
-/// Where the feed is written.
-pub const FILE: &str = "atom.xml";
 /// How many pages the feed lists.
 pub const ENTRIES: usize = 50;
 

@@ -12,9 +12,6 @@ use crate::markdown::icons::table::{self, Style};
 use crate::markdown::icons::{IconClass, STYLE_CLASSES};
 use crate::markdown::Rendered;
 
-/// Where the stylesheet is written, inside the output folder.
-pub const ICONS_CSS: &str = "vendor/fontawesome/icons.css";
-
 /// What every icon shares: box, sizes, modifiers.
 const BASE_CSS: &str = include_str!("icons.css");
 

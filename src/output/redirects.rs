@@ -18,16 +18,12 @@ use std::ops::Range;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::Value;
 
-use crate::config::Config;
-use crate::content::url::SiteUrls;
+use crate::content::site_urls::SiteUrls;
 use crate::content::{front_matter, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::escape::html as escape;
 use crate::links::{normalize, LinkIndex, Resolution};
 use crate::output::reserved::ReservedOutputs;
-
-/// The file Netlify, GitLab Pages and Cloudflare Pages read.
-pub const REDIRECTS_FILE: &str = "_redirects";
 
 /// Front matter keys that list old paths of a page.
 const ALIAS_KEYS: &[&str] = &["aliases", "redirect_from"];
@@ -82,7 +78,6 @@ pub fn alias_paths(pages: &[Page]) -> Vec<String> {
 /// Works out every redirect, checking targets with the link index.
 /// `severity` is what a missing target is (the severity of broken links).
 pub fn plan(
-    config: &Config,
     pages: &[Page],
     index: &LinkIndex,
     reserved: &ReservedOutputs,
@@ -97,7 +92,7 @@ pub fn plan(
     let mut taken: HashMap<String, usize> = HashMap::new();
     for (i, page) in pages.iter().enumerate() {
         if let Some(value) = page.front.extra.get(REDIRECT_TO) {
-            redirect_page(config, pages, index, severity, i, value, &mut plan);
+            redirect_page(pages, index, severity, i, value, &mut plan);
         }
         for (key, alias) in declared_aliases(page) {
             let span = value_span(page, key, alias.as_deref().unwrap_or(""));
@@ -173,7 +168,7 @@ pub fn plan(
             plan.redirects.push(Redirect {
                 from: path,
                 output,
-                to: page.url.href(&config.base_path),
+                to: index.urls().href(&page.url.path),
                 page: i,
             });
         }
@@ -195,7 +190,6 @@ pub fn plan(
 }
 
 fn redirect_page(
-    config: &Config,
     pages: &[Page],
     index: &LinkIndex,
     severity: Severity,
@@ -237,9 +231,9 @@ fn redirect_page(
             .with_help("write the path of the page readers should go to, such as `../`")));
             return;
         }
-        Resolution::Page(j) => format!("{}{fragment}", pages[j].url.href(&config.base_path)),
+        Resolution::Page(j) => format!("{}{fragment}", index.urls().href(&pages[j].url.path)),
         Resolution::Asset | Resolution::Generated => {
-            internal_url(SiteUrls::of(config), &page.url.path, target, fragment)
+            internal_url(index.urls(), &page.url.path, target, fragment)
         }
         Resolution::External | Resolution::Ignored => target.to_string(),
         Resolution::Broken { message, help, .. } => {
@@ -267,22 +261,13 @@ fn redirect_page(
 }
 
 /// A file or generated page the target names, as a URL with the base path.
-fn internal_url(urls: SiteUrls, page_path: &str, target: &str, fragment: &str) -> String {
+fn internal_url(urls: &SiteUrls, page_path: &str, target: &str, fragment: &str) -> String {
     if target.contains("://") || target.starts_with("//") {
         return target.to_string();
     }
     match site_path(page_path, target) {
-        Some(path) => format!("{}{fragment}", with_base(urls, &path)),
+        Some(path) => format!("{}{fragment}", urls.rebased(&path).unwrap_or(path)),
         None => target.to_string(),
-    }
-}
-
-/// `path` under the base path, unless it already starts with it.
-fn with_base(urls: SiteUrls, path: &str) -> String {
-    if urls.is_at_domain_root() || urls.is_under_base(path) {
-        path.to_string()
-    } else {
-        urls.prefixed(path)
     }
 }
 
@@ -382,7 +367,7 @@ fn value_span(page: &Page, key: &str, value: &str) -> Range<usize> {
 const PATH_ESCAPES: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>');
 
 /// `_redirects`: one `FROM TO 301` line per redirect.
-pub fn redirects_file(redirects: &[Redirect], urls: SiteUrls) -> String {
+pub fn redirects_file(redirects: &[Redirect], urls: &SiteUrls) -> String {
     let mut out =
         String::from("# Written by handbook from redirect_to, aliases and redirect_from.\n");
     for r in redirects {
@@ -397,12 +382,8 @@ pub fn redirects_file(redirects: &[Redirect], urls: SiteUrls) -> String {
 
 /// The page written at the old URL: sends browsers on at once, tells search
 /// engines where the page lives now, and shows a link for everyone else.
-pub fn redirect_html(to: &str, origin: &str, language: &str) -> String {
-    let canonical = if to.starts_with('/') && !to.starts_with("//") {
-        format!("{origin}{to}")
-    } else {
-        to.to_string()
-    };
+pub fn redirect_html(to: &str, urls: &SiteUrls, language: &str) -> String {
+    let canonical = urls.absolute_link(to);
     let to = escape(to);
     let canonical = escape(&canonical);
     let language = escape(language);
@@ -412,16 +393,6 @@ pub fn redirect_html(to: &str, origin: &str, language: &str) -> String {
 <meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n\
 </head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
     )
-}
-
-/// `https://example.com` of `https://example.com/docs`: what a root-relative
-/// URL (which already has the base path) is appended to.
-pub fn origin(base_url: &str) -> &str {
-    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-    match base_url[after_scheme..].find('/') {
-        Some(i) => &base_url[..after_scheme + i],
-        None => base_url,
-    }
 }
 
 #[cfg(test)]
@@ -436,20 +407,15 @@ mod tests {
     }
 
     #[test]
-    fn the_origin_of_a_base_url() {
-        assert_eq!(origin("https://x.com/docs"), "https://x.com");
-        assert_eq!(origin("https://x.com"), "https://x.com");
-    }
-
-    #[test]
     fn redirect_pages_escape_and_point_everywhere_at_the_target() {
-        let html = redirect_html("/docs/new/?a=1&b=2", "https://x.com", "en");
+        let urls = SiteUrls::new("/docs", "https://x.com/docs");
+        let html = redirect_html("/docs/new/?a=1&b=2", &urls, "en");
         assert!(
             html.contains("<link rel=\"canonical\" href=\"https://x.com/docs/new/?a=1&amp;b=2\">")
         );
         assert!(html.contains("content=\"0; url=/docs/new/?a=1&amp;b=2\""));
         assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
-        let external = redirect_html("https://other.example/x", "https://x.com", "en");
+        let external = redirect_html("https://other.example/x", &urls, "en");
         assert!(external.contains("href=\"https://other.example/x\""));
     }
 
@@ -462,7 +428,7 @@ mod tests {
                 to: "/docs/new/".into(),
                 page: 0,
             }],
-            SiteUrls::links_under("/docs"),
+            &SiteUrls::links_under("/docs"),
         );
         assert!(
             file.ends_with("/docs/old%20place/ /docs/new/ 301\n"),

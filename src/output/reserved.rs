@@ -7,11 +7,12 @@
 
 use std::collections::HashMap;
 
+use crate::content::site_urls::generated::{self, output_file};
 use crate::content::{front_matter, Asset, Page};
 use crate::diagnostics::Diagnostic;
 
 /// Folders whose every file is generated.
-const GENERATED_FOLDERS: &[&str] = &["search/"];
+const GENERATED_FOLDERS: &[&str] = &[generated::SEARCH_FOLDER];
 
 /// Output-relative path (`js/handbook.js`, `cadence/index.html`) -> what
 /// writes it, in words for a diagnostic.
@@ -48,13 +49,13 @@ impl ReservedOutputs {
         if let Some(who) = self.claimants.get(output) {
             return Some(who.clone());
         }
-        if output == super::icons::ICONS_CSS {
-            return Some(format!("the generated file `/{output}`"));
+        if output == output_file(generated::ICONS_CSS) {
+            return Some(format!("the generated file `{}`", generated::ICONS_CSS));
         }
         GENERATED_FOLDERS
             .iter()
-            .find(|folder| output.starts_with(*folder))
-            .map(|folder| format!("the generated folder `/{folder}`"))
+            .find(|folder| output.starts_with(folder.trim_start_matches('/')))
+            .map(|folder| format!("the generated folder `{folder}`"))
     }
 }
 

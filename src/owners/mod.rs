@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::content::site_urls::generated;
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use codeowners::CodeOwners;
@@ -99,16 +100,6 @@ pub struct Owners {
 pub struct Coverage {
     pub reviews_overdue: usize,
     pub pages_without_owner: usize,
-}
-
-/// Where `/owners/` and the review feeds live.
-pub const INDEX_PATH: &str = "/owners/";
-/// The reviews due of the whole site.
-pub const REVIEWS_ICS_PATH: &str = "/owners/reviews.ics";
-
-/// `/owners/SLUG.ics`: one owner's reviews.
-pub fn owner_ics_path(slug: &str) -> String {
-    format!("{INDEX_PATH}{slug}.ics")
 }
 
 /// Collects the owners and reviews of `pages`. `slug` makes an owner's
@@ -276,13 +267,13 @@ impl Owners {
 
     /// Site paths of the pages this makes (`/owners/`).
     pub fn page_paths(&self) -> impl Iterator<Item = String> {
-        std::iter::once(INDEX_PATH.to_string())
+        std::iter::once(generated::OWNERS.to_string())
     }
 
     /// Site paths of the files this makes (the review feeds).
     pub fn file_paths(&self) -> impl Iterator<Item = String> + '_ {
-        std::iter::once(REVIEWS_ICS_PATH.to_string())
-            .chain(self.slugs.values().map(|s| owner_ics_path(s)))
+        std::iter::once(generated::OWNER_REVIEWS_ICS.to_string())
+            .chain(self.slugs.values().map(|s| generated::owner_reviews_ics(s)))
     }
 }
 

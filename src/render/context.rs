@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
+use crate::content::site_urls::SiteUrls;
 use crate::content::url::encode_path;
 use crate::markdown::TocEntry;
 use crate::site::{NavLink, NavNode};
@@ -20,12 +21,13 @@ pub struct ConfigView {
 
 impl ConfigView {
     pub fn new(config: &Config) -> ConfigView {
+        let urls = SiteUrls::of(config);
         ConfigView {
             title: config.site.title.clone(),
             description: config.site.description.clone(),
             language: config.site.language.clone(),
-            base_url: config.base_url.clone(),
-            base_path: config.base_path.clone(),
+            base_url: urls.base_url().to_string(),
+            base_path: urls.base_path().to_string(),
             extra: serde_json::to_value(&config.site.extra).unwrap_or(Value::Null),
         }
     }
@@ -240,13 +242,13 @@ impl PageContext<'_> {
 impl<'a> PageView<'a> {
     /// The page variables of a page `handbook` generates (a listing, the
     /// cadence and tag pages, 404) at the site path `path`.
-    pub fn generated(title: &'a str, description: &'a str, path: &'a str, config: &Config) -> Self {
+    pub fn generated(title: &'a str, description: &'a str, path: &'a str, urls: &SiteUrls) -> Self {
         PageView {
             title,
             description,
             path,
-            url: crate::content::url::site_href(&config.base_path, path),
-            permalink: crate::content::url::site_href(&config.base_url, path),
+            url: urls.href(path),
+            permalink: urls.permalink(path),
             ..PageView::default()
         }
     }

@@ -57,7 +57,6 @@ pub struct NavSource<'a> {
     pub config: &'a Value,
     pub site: &'a Site,
     pub pages: &'a [Page],
-    pub base_path: &'a str,
 }
 
 impl NavSource<'_> {
@@ -70,7 +69,7 @@ impl NavSource<'_> {
 
     /// The sidebar of `section` rendered whole, as without composition.
     pub fn render_whole(&self, section: usize) -> Result<String, Diagnostic> {
-        self.render(&self.site.section_nav(section, self.pages, self.base_path))
+        self.render(&self.site.section_nav(section, self.pages))
     }
 }
 
@@ -122,10 +121,7 @@ impl SectionNavs {
     }
 
     fn build(&self, source: &NavSource, section: usize) -> Result<String, Diagnostic> {
-        let Some(branch) = source
-            .site
-            .section_branch(section, source.pages, source.base_path)
-        else {
+        let Some(branch) = source.site.section_branch(section, source.pages) else {
             return self.home(source).map(str::to_string);
         };
         if !self.composing.load(Ordering::Relaxed) {

@@ -33,7 +33,7 @@ use super::connections::Connections;
 use tokio::sync::watch;
 
 use super::reload::{self, EventStream, Hub};
-use crate::content::url::SiteUrls;
+use crate::content::site_urls::SiteUrls;
 
 /// Longest request path accepted; longer ones get 414.
 pub const MAX_PATH_BYTES: usize = 4096;
@@ -56,8 +56,8 @@ pub struct Snapshot {
     pub files: HashMap<String, Bytes>,
     /// Output path of each page -> its source file, for the overlay.
     pub sources: HashMap<String, String>,
-    /// The path part of `base_url` (`""` or `/docs`): the site is served under it.
-    pub base_path: String,
+    /// The site's URLs: the site is served under their base path.
+    pub urls: SiteUrls,
     /// Files the rebuild in progress may still change. A request for one of
     /// them, or for a file not found, waits for `ready` instead of getting
     /// the previous build's answer.
@@ -348,21 +348,13 @@ pub enum Lookup {
 
 /// Finds the file a path names: the file itself, or a folder's `index.html`.
 pub fn lookup(site: &Snapshot, path: &SitePath) -> Lookup {
-    let base: Vec<&str> = site
-        .base_path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let under_base =
-        path.segments.len() >= base.len() && path.segments.iter().zip(&base).all(|(a, b)| a == b);
-    if !under_base {
+    let Some(rest) = site.urls.strip_base_segments(&path.segments) else {
         // The site lives under its base path; the server root points there.
         if path.segments.is_empty() {
-            return Lookup::Redirect(SiteUrls::links_under(&site.base_path).home());
+            return Lookup::Redirect(site.urls.home());
         }
         return Lookup::NotFound;
-    }
-    let rest = &path.segments[base.len()..];
+    };
     let joined = rest.join("/");
     if rest.is_empty() || path.trailing_slash {
         let index = if joined.is_empty() {
@@ -561,7 +553,7 @@ mod tests {
                 .map(|f| (f.to_string(), Bytes::from_static(b"x")))
                 .collect(),
             sources: HashMap::new(),
-            base_path: base_path.into(),
+            urls: SiteUrls::links_under(base_path),
             stale: HashSet::new(),
             ready: None,
         }

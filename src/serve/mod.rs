@@ -103,11 +103,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     shared.hub.set_diagnostics(overlay_items(&workspace));
     let (watcher, changes) = Watcher::start(workspace.layout())?;
 
-    let url = format!(
-        "http://{}{}/",
-        display_address(address),
-        workspace.config().base_path
-    );
+    let url = workspace
+        .urls()
+        .home_at(&format!("http://{}", display_address(address)));
     // The address goes to stdout, alone on its line, for scripts and tests.
     println!("Serving {} pages at {url}", workspace.page_count());
     let _ = std::io::stdout().flush();

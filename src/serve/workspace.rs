@@ -42,6 +42,7 @@ use super::watch::{Changed, Layout};
 use crate::build::{self, SiteRender};
 use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config, Overrides};
+use crate::content::site_urls::generated::{self, output_file};
 use crate::content::{self, url, Content, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{self, SourceIndex};
@@ -51,7 +52,7 @@ use crate::render::{Renderer, Theme};
 use crate::site::Site;
 
 /// Files that list every page.
-const INDEXES: [&str; 3] = ["sitemap.xml", "search/index.json", "atom.xml"];
+const INDEXES: [&str; 3] = [generated::SITEMAP, generated::SEARCH_INDEX, generated::FEED];
 
 /// Diagnostics by where they came from, so that a partial rebuild replaces
 /// exactly the ones it recomputed.
@@ -196,7 +197,7 @@ impl Workspace {
             static_paths,
             content: Content::default(),
             rendered: Vec::new(),
-            site: Site::build(&[], &[]),
+            site: Site::build(&[], &[], &content::site_urls::SiteUrls::default()),
             frames: HashMap::new(),
             rhythm: Rhythm::default(),
             generated: HashSet::new(),
@@ -227,6 +228,11 @@ impl Workspace {
         &self.config
     }
 
+    /// The site's URLs under its base path.
+    pub fn urls(&self) -> &content::site_urls::SiteUrls {
+        &self.content.urls
+    }
+
     pub fn page_count(&self) -> usize {
         self.content.pages.len()
     }
@@ -242,7 +248,7 @@ impl Workspace {
                 .iter()
                 .map(|p| (p.url.output.clone(), p.rel_path.clone()))
                 .collect(),
-            base_path: self.config.base_path.clone(),
+            urls: self.content.urls.clone(),
             stale: self.stale.clone(),
             ready: None,
         }

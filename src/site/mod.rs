@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub mod tags;
 
-use crate::content::url::SiteUrls;
+use crate::content::site_urls::SiteUrls;
 use crate::content::{url, Page};
 use crate::markdown::Rendered;
 
@@ -39,6 +39,8 @@ pub struct Site {
     pub prev_next: Vec<(Option<usize>, Option<usize>)>,
     /// Tags from front matter, with their pages.
     pub tags: tags::Tags,
+    /// The site's URLs: the sidebar and breadcrumbs link with them.
+    pub urls: SiteUrls,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +60,7 @@ pub struct NavNode {
 }
 
 impl Site {
-    pub fn build(pages: &[Page], rendered: &[Rendered]) -> Site {
+    pub fn build(pages: &[Page], rendered: &[Rendered], urls: &SiteUrls) -> Site {
         let titles: Vec<String> = pages
             .iter()
             .zip(rendered)
@@ -93,11 +95,7 @@ impl Site {
             sections.push(Section {
                 dir: dir.to_string(),
                 title: url::title_from_path(&format!("{dir}/index.md")),
-                path: if dir.is_empty() {
-                    "/".into()
-                } else {
-                    format!("/{dir}/")
-                },
+                path: url::folder_path(dir),
                 index_page: None,
                 pages: Vec::new(),
                 subsections: Vec::new(),
@@ -160,11 +158,12 @@ impl Site {
             page_section,
             prev_next,
             tags: tags::Tags::collect(pages),
+            urls: urls.clone(),
         }
     }
 
     /// Ancestors of a page, from the top section down to its parent.
-    pub fn breadcrumbs(&self, page: usize, pages: &[Page], base_path: &str) -> Vec<NavLink> {
+    pub fn breadcrumbs(&self, page: usize) -> Vec<NavLink> {
         let section = self.page_section[page];
         // An index page stands for its section: the crumbs start above it.
         let first = if self.sections[section].index_page == Some(page) {
@@ -179,33 +178,30 @@ impl Site {
             .rev()
             .map(|s| NavLink {
                 title: self.sections[s].title.clone(),
-                url: url::site_href(base_path, &self.sections[s].path),
+                url: self.urls.href(&self.sections[s].path),
             })
             .collect();
         // The top section is the home page; keep it only when it has a page.
         if let Some(first) = chain.first() {
-            if self.sections[0].index_page.is_none()
-                && first.url == SiteUrls::links_under(base_path).home()
-            {
+            if self.sections[0].index_page.is_none() && first.url == self.urls.home() {
                 chain.remove(0);
             }
         }
-        let _ = pages;
         chain
     }
 
     /// The sidebar for one page: the top level, and the branch that leads to
     /// the page opened. Bytes per page stay flat as the site grows.
-    pub fn nav(&self, page: usize, pages: &[Page], base_path: &str) -> Vec<NavNode> {
+    pub fn nav(&self, page: usize, pages: &[Page]) -> Vec<NavNode> {
         let open_sections = self.ancestry(self.page_section[page]);
-        self.section_children(0, page, &open_sections, pages, base_path)
+        self.section_children(0, page, &open_sections, pages)
     }
 
     /// The sidebar shared by every page of a section: the branch to the
     /// section open, no page marked current.
-    pub fn section_nav(&self, section: usize, pages: &[Page], base_path: &str) -> Vec<NavNode> {
+    pub fn section_nav(&self, section: usize, pages: &[Page]) -> Vec<NavNode> {
         let open_sections = self.ancestry(section);
-        self.section_children(0, usize::MAX, &open_sections, pages, base_path)
+        self.section_children(0, usize::MAX, &open_sections, pages)
     }
 
     fn section_children(
@@ -214,17 +210,16 @@ impl Site {
         current: usize,
         open: &[usize],
         pages: &[Page],
-        base_path: &str,
     ) -> Vec<NavNode> {
         let sec = &self.sections[section];
         let mut nodes = Vec::with_capacity(sec.subsections.len() + sec.pages.len());
         for &sub in &sec.subsections {
-            nodes.push(self.section_node(sub, current, open, pages, base_path));
+            nodes.push(self.section_node(sub, current, open, pages));
         }
         for &p in &sec.pages {
             nodes.push(NavNode {
                 title: self.titles[p].clone(),
-                url: pages[p].url.href(base_path),
+                url: self.urls.href(&pages[p].url.path),
                 current: p == current,
                 open: p == current,
                 has_children: false,
@@ -246,24 +241,17 @@ impl Site {
     }
 
     /// The sidebar entry of section `sub`, with its children when it is open.
-    fn section_node(
-        &self,
-        sub: usize,
-        current: usize,
-        open: &[usize],
-        pages: &[Page],
-        base_path: &str,
-    ) -> NavNode {
+    fn section_node(&self, sub: usize, current: usize, open: &[usize], pages: &[Page]) -> NavNode {
         let child = &self.sections[sub];
         let is_open = open.contains(&sub);
         NavNode {
             title: child.title.clone(),
-            url: url::site_href(base_path, &child.path),
+            url: self.urls.href(&child.path),
             current: child.index_page == Some(current),
             open: is_open,
             has_children: !child.pages.is_empty() || !child.subsections.is_empty(),
             children: if is_open {
-                self.section_children(sub, current, open, pages, base_path)
+                self.section_children(sub, current, open, pages)
             } else {
                 Vec::new()
             },
@@ -273,16 +261,11 @@ impl Site {
     /// The one top-level entry of [`Site::section_nav`] that differs from
     /// the home section's sidebar: the top section that holds `section`,
     /// opened down to it. `None` for the home section itself.
-    pub fn section_branch(
-        &self,
-        section: usize,
-        pages: &[Page],
-        base_path: &str,
-    ) -> Option<NavNode> {
+    pub fn section_branch(&self, section: usize, pages: &[Page]) -> Option<NavNode> {
         let open_sections = self.ancestry(section);
         // The chain ends at the home section; the one before it is the top.
         let top = *open_sections.iter().rev().nth(1)?;
-        Some(self.section_node(top, usize::MAX, &open_sections, pages, base_path))
+        Some(self.section_node(top, usize::MAX, &open_sections, pages))
     }
 
     /// Sections that have no index page: `handbook` generates a listing for them.
@@ -360,16 +343,16 @@ mod tests {
             page("people/x.md", "X", 0),
         ];
         let rendered: Vec<Rendered> = pages.iter().map(|_| Rendered::default()).collect();
-        let site = Site::build(&pages, &rendered);
+        let site = Site::build(&pages, &rendered, &SiteUrls::default());
         let sales = site.page_section[2];
         assert_eq!(site.sections[sales].pages, vec![2, 3]);
         assert_eq!(site.prev_next[2], (Some(1), Some(3)));
-        let crumbs = site.breadcrumbs(3, &pages, "");
+        let crumbs = site.breadcrumbs(3);
         assert_eq!(
             crumbs.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(),
             ["Home", "Sales"]
         );
-        let nav = site.nav(3, &pages, "");
+        let nav = site.nav(3, &pages);
         let sales_node = nav.iter().find(|n| n.title == "Sales").unwrap();
         assert!(sales_node.open);
         assert_eq!(sales_node.children.len(), 2);
@@ -387,7 +370,7 @@ mod tests {
             page("other.md", "Other", 0),
         ];
         let rendered: Vec<Rendered> = pages.iter().map(|_| Rendered::default()).collect();
-        let site = Site::build(&pages, &rendered);
+        let site = Site::build(&pages, &rendered, &SiteUrls::default());
         let standards = site.page_section[2];
         assert_eq!(site.page_section[1], standards);
         assert_eq!(site.sections[standards].index_page, Some(1));

@@ -9,10 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::content::site_urls::generated;
 use crate::content::Page;
-
-/// Where the tag index is.
-pub const TAGS_PATH: &str = "/tags/";
 
 /// One tag and the pages that carry it, in page order.
 #[derive(Debug, Clone)]
@@ -63,15 +61,10 @@ impl Tags {
         if self.by_slug.is_empty() {
             return Vec::new();
         }
-        std::iter::once(TAGS_PATH.to_string())
-            .chain(self.by_slug.keys().map(|slug| tag_path(slug)))
+        std::iter::once(generated::TAGS.to_string())
+            .chain(self.by_slug.keys().map(|slug| generated::tag(slug)))
             .collect()
     }
-}
-
-/// `/tags/NAME/`.
-pub fn tag_path(slug: &str) -> String {
-    format!("{TAGS_PATH}{slug}/")
 }
 
 fn tag_names(value: Option<&Value>) -> Vec<String> {

@@ -34,12 +34,11 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::{MemorySink, OutputError, Sink};
+use crate::content::site_urls::generated::{self, output_file};
 pub use crate::markdown::excerpt;
 use crate::markdown::{AfterUse, Rendered};
 pub use entry::{entry_key, page_entry, singular, tokens, PageEntry, SearchMemo};
 
-/// Where the index lives in the output folder.
-pub const DIR: &str = "search";
 /// Version of the file format, checked by the theme's script.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -208,7 +207,7 @@ pub fn write_index<'a>(
         docs: doc_starts,
     };
     let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
-    sink.write(&format!("{DIR}/index.json"), &bytes)
+    sink.write(&output_file(generated::SEARCH_INDEX), &bytes)
 }
 
 /// A shard's fingerprint in the build id: its length and its bytes.
@@ -341,7 +340,7 @@ fn write_term_shards(
         .map(|(i, shard)| {
             let bytes = term_shard_json(&shard);
             drop(shard);
-            sink.write(&format!("{DIR}/t{i}.json"), &bytes)?;
+            sink.write(&output_file(&generated::search_terms(i)), &bytes)?;
             Ok(shard_print(&bytes))
         })
         .collect::<Result<Vec<u64>, OutputError>>()?;
@@ -384,7 +383,7 @@ fn write_doc_shards<'a>(
         .enumerate()
         .map(|(i, cut)| {
             let bytes = join_array(&docs[cut.clone()]);
-            sink.write(&format!("{DIR}/d{i}.json"), &bytes)?;
+            sink.write(&output_file(&generated::search_docs(i)), &bytes)?;
             Ok(shard_print(&bytes))
         })
         .collect::<Result<Vec<u64>, OutputError>>()?;

@@ -3,7 +3,7 @@
 //! frame fingerprints, and which links a changed path could resolve.
 
 use super::*;
-use crate::content::url::SiteUrls;
+use crate::content::site_urls::SiteUrls;
 
 /// The outputs of the first pass of an incremental rebuild, and what it
 /// leaves for the second.
@@ -69,7 +69,7 @@ impl Delta {
 
     /// Stylesheets alone are swapped in place; pages reload when they are
     /// the ones that changed; anything else reloads every tab.
-    pub(super) fn change(&self, base_path: &str) -> Change {
+    pub(super) fn change(&self, urls: &SiteUrls) -> Change {
         if self.all {
             return Change::All;
         }
@@ -88,12 +88,7 @@ impl Delta {
         if self.pages.is_empty() {
             return Change::None;
         }
-        Change::Pages(
-            self.pages
-                .iter()
-                .map(|p| SiteUrls::links_under(base_path).prefixed(p))
-                .collect(),
-        )
+        Change::Pages(self.pages.iter().map(|p| urls.prefixed(p)).collect())
     }
 }
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use super::{frames, render_pages, Clock, Outcome, Workspace};
-use crate::content::url::SiteUrls;
+use crate::content::url;
 use crate::output::extras::Written;
 use crate::output::MemorySink;
 use crate::serve::reload::Change;
@@ -174,7 +174,7 @@ impl Workspace {
                 outputs
                     .iter()
                     .filter_map(|o| o.strip_suffix("index.html"))
-                    .map(|dir| format!("/{dir}")),
+                    .map(url::site_path),
             );
             for (rel, bytes) in generated {
                 written.insert(rel, Bytes::from(bytes));
@@ -229,7 +229,7 @@ impl Workspace {
         for rel in removed {
             self.files.remove(&rel);
         }
-        let site_urls = SiteUrls::of(&self.config);
+        let site_urls = &self.content.urls;
         Some(Outcome {
             change: if urls.is_empty() {
                 Change::None

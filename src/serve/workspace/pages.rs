@@ -49,7 +49,7 @@ impl Workspace {
             }
         }
         let rendered = delta.pages_rendered;
-        let change = delta.change(&self.config.base_path);
+        let change = delta.change(&self.content.urls);
         let published = !delta.is_empty();
         for (rel, bytes) in std::mem::take(&mut delta.written) {
             self.files.insert(rel, bytes);
@@ -183,7 +183,7 @@ impl Workspace {
             .collect();
         let anchors_changed = self.render_markdown(&dirty);
         delta.clock.lap("markdown");
-        self.site = Site::build(&self.content.pages, &self.rendered);
+        self.site = Site::build(&self.content.pages, &self.rendered, &self.content.urls);
         delta.clock.lap("site");
         // A title taken from the first heading shows on other pages too.
         shown_changed |= dirty.iter().any(|rel| {
@@ -216,7 +216,7 @@ impl Workspace {
             &self.config,
             &self.content.pages,
             &self.rendered,
-            &self.site.titles,
+            &self.site,
         );
         self.diagnostics.cadence = rhythm.diagnostics.clone();
         let changed = rhythm_fingerprint(&self.config, &rhythm)
@@ -263,7 +263,7 @@ impl Workspace {
         let sources = SourceIndex::new(
             &self.content.pages,
             &self.content.assets,
-            &self.config.base_path,
+            &self.content.urls,
         );
         let config = &self.config;
         let includes = &self.content.includes;
@@ -337,7 +337,7 @@ impl Workspace {
         // A page that failed keeps its last good output.
         self.diagnostics.render.extend(pages.diagnostics);
         delta.indexes = true;
-        self.stale.extend(INDEXES.iter().map(|f| f.to_string()));
+        self.stale.extend(INDEXES.iter().map(|f| output_file(f)));
         if structural {
             delta.frames = true;
             self.stale.extend(

@@ -2,7 +2,6 @@
 //! content folder; and the content loaded and rendered whole.
 
 use super::*;
-use crate::content::url::SiteUrls;
 
 impl Workspace {
     /// Loads every page and renders its Markdown; checks every link.
@@ -197,7 +196,7 @@ impl Workspace {
             .filter(|f| !done.contains(*f))
             .cloned()
             .collect();
-        let site_urls = SiteUrls::of(&self.config);
+        let site_urls = &self.content.urls;
         let change = Change::Pages(first.urls.iter().map(|u| site_urls.prefixed(u)).collect());
         let rendered = first.urls.len();
         self.files.extend(first.written);
