@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::site_urls::SiteUrls;
-use crate::content::{Asset, Page, SourceKind};
+use crate::content::{url, Asset, Page, SourceKind};
 use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 use crate::markdown::{Link, LinkKind, Rendered};
 
@@ -119,7 +119,7 @@ impl<'a> SourceIndex<'a> {
             return Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment));
         }
         let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
-        let source_dir = format!("/{}", page.dir());
+        let source_dir = url::site_path(page.dir());
         if url_dir.trim_end_matches('/') == source_dir.trim_end_matches('/') {
             return None; // relative links resolve the same from the URL
         }

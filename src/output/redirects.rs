@@ -19,7 +19,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTRO
 use serde_json::Value;
 
 use crate::content::site_urls::SiteUrls;
-use crate::content::{front_matter, Page};
+use crate::content::{front_matter, url, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::escape::html as escape;
 use crate::links::{normalize, LinkIndex, Resolution};
@@ -321,7 +321,7 @@ fn alias_path(page: &Page, alias: &str) -> Result<(String, String), String> {
         // `legacy.html` on `sales/forecasting.md` is `/sales/legacy.html`.
         let rel = &page.rel_path;
         let dir = &rel[..rel.rfind('/').map_or(0, |i| i + 1)];
-        format!("/{dir}{decoded}")
+        url::site_path(&format!("{dir}{decoded}"))
     };
     let path = normalize(&joined).ok_or("climbs out of the site with `..`")?;
     if path == "/" {
