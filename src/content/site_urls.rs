@@ -118,14 +118,10 @@ impl SiteUrls {
         SiteUrls::new(base_path, "")
     }
 
-    /// The base path as templates see it (`base_path`, Jekyll's `baseurl`).
+    /// The base path as the Markdown stage takes it (ERB and Liquid print it
+    /// as `site.baseurl`).
     pub fn base_path(&self) -> &str {
         &self.base_path
-    }
-
-    /// The base URL as templates see it (`base_url`, Jekyll's `url`).
-    pub fn base_url(&self) -> &str {
-        &self.base_url
     }
 
     /// Whether the site is published at a domain's root (no base path).

@@ -21,13 +21,12 @@ pub struct ConfigView {
 
 impl ConfigView {
     pub fn new(config: &Config) -> ConfigView {
-        let urls = SiteUrls::of(config);
         ConfigView {
             title: config.site.title.clone(),
             description: config.site.description.clone(),
             language: config.site.language.clone(),
-            base_url: urls.base_url().to_string(),
-            base_path: urls.base_path().to_string(),
+            base_url: config.base_url.clone(),
+            base_path: config.base_path.clone(),
             extra: serde_json::to_value(&config.site.extra).unwrap_or(Value::Null),
         }
     }
