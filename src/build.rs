@@ -29,7 +29,7 @@ use crate::content::history::LastChange;
 use crate::content::site_urls::generated;
 use crate::content::{self, url, Content};
 use crate::diagnostics::{Diagnostic, Report, Severity};
-use crate::links::{self, LinkIndex, LinkReport, SourceIndex};
+use crate::links::{self, LinkIndex, LinkReport};
 use crate::markdown::{self, AfterUse, Rendered};
 use crate::output::reserved::{self, ReservedOutputs};
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
@@ -101,38 +101,44 @@ const GENERATED_FILES: &[&str] = &[
 
 /// Loads, renders the Markdown and resolves links: everything but templates and
 /// output. `render_html` false (for `check`) skips highlighting and HTML: only
-/// ids and links are needed.
+/// ids and links are needed. `bodies`: whether each page keeps its Markdown
+/// once rendered (`serve`, which renders pages again) or lets it go.
 pub fn load(
     config: &Config,
     render_html: bool,
     link_severity: Severity,
     static_paths: &[String],
+    bodies: AfterUse,
 ) -> Loaded {
-    load_reusing(config, render_html, link_severity, static_paths, None).0
+    let run = markdown_pages::MarkdownRun {
+        config,
+        render_html,
+        bodies,
+    };
+    load_reusing(run, link_severity, static_paths, None).0
 }
 
 /// [`load`], taking each page's Markdown output from the page cache when
 /// the page and everything its Markdown reads are unchanged.
 fn load_reusing(
-    config: &Config,
-    render_html: bool,
+    run: markdown_pages::MarkdownRun,
     link_severity: Severity,
     static_paths: &[String],
     page_cache_dir: Option<&std::path::Path>,
 ) -> (Loaded, Option<page_cache::PageCache>) {
-    if render_html {
+    let config = run.config;
+    if run.render_html {
         markdown::highlight::preload();
     }
     let mut timings = Timings::start();
     let mut report = Report::default();
-    let (content, mut page_cache) = rayon::join(
+    let (mut content, mut page_cache) = rayon::join(
         || content::load(config),
         || page_cache_dir.map(page_cache::PageCache::open),
     );
     report.extend(content.diagnostics.iter().cloned());
     timings.mark("load content");
 
-    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
     let mut memo = page_cache
         .as_mut()
         .map(|cache| cache.markdown_memo(config, &content));
@@ -156,40 +162,19 @@ fn load_reusing(
     };
     drop(memo);
     let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();
-    let outcomes: Vec<Result<Rendered, Diagnostic>> = content
-        .pages
-        .par_iter()
-        .zip(reused)
-        .map(|(page, reused)| match reused {
-            Some(rendered) => Ok(rendered),
-            None => markdown_pages::guarded(&page.rel_path, || {
-                let mut rendered =
-                    render_markdown(config, &sources, &content.includes, page, render_html);
-                rendered.pack();
-                rendered
-            }),
-        })
-        .collect();
-    let mut rendered: Vec<Rendered> = Vec::with_capacity(outcomes.len());
-    for (i, outcome) in outcomes.into_iter().enumerate() {
-        match outcome {
-            Ok(page) => rendered.push(page),
-            Err(failed) => {
-                report.push(failed);
-                // Never kept by the page cache: the next build meets it again.
-                if let Some(key) = markdown_keys.get_mut(i) {
-                    *key = 0;
-                }
-                rendered.push(Rendered::default());
-            }
+    let stage = markdown_pages::render_pages(run, &mut content, reused);
+    for (i, failed) in stage.failed {
+        report.push(failed);
+        // Never kept by the page cache: the next build meets it again.
+        if let Some(key) = markdown_keys.get_mut(i) {
+            *key = 0;
         }
     }
-    if render_html {
+    let rendered = stage.rendered;
+    if run.render_html {
         markdown::highlight::forget_highlighted();
     }
-    for (page, r) in content.pages.iter().zip(&rendered) {
-        report.extend(note_diagnostics(page, r));
-    }
+    report.extend(stage.notes);
     timings.mark("markdown");
     let site = Site::build(&content.pages, &rendered, &content.urls);
     let rhythm = cadence::collect(config, &content.pages, &rendered, &site);
@@ -381,8 +366,12 @@ fn build_everything(
     } else {
         Severity::Warning
     };
-    let (mut loaded, mut page_cache) =
-        load_reusing(config, true, severity, &static_paths, page_cache_dir);
+    let run = markdown_pages::MarkdownRun {
+        config,
+        render_html: true,
+        bodies: AfterUse::Release,
+    };
+    let (mut loaded, mut page_cache) = load_reusing(run, severity, &static_paths, page_cache_dir);
     register_rhythm(&mut renderer, &loaded.rhythm);
     let mut summary = BuildSummary {
         pages: loaded.content.pages.len(),
@@ -417,6 +406,10 @@ fn build_everything(
             &stage,
         )
     });
+    // A page read again from its file may have changed since it was loaded.
+    summary
+        .report
+        .extend(std::mem::take(&mut loaded.report).diagnostics);
     release_page_bodies(&mut loaded.content);
     timings.mark("plan");
     let mut render = SiteRender::new(
@@ -475,18 +468,13 @@ fn build_everything(
     Ok(summary)
 }
 
-/// Lets go of the pages' Markdown once every page that will be rendered
-/// has been (the page cache's plan renders the ones it read back hollow):
-/// the template stages read only front matter, whose text diagnostics
-/// point into and which stays. A site's Markdown is a third of what a
-/// build holds at its peak.
+/// Lets go of the Markdown the Markdown stage kept (pages with a prose
+/// cadence, which the cadence stage reads) once every page that will be
+/// rendered has been (the page cache's plan renders the ones it read back
+/// hollow). The template stages read only front matter.
 fn release_page_bodies(content: &mut Content) {
     for page in &mut content.pages {
-        let front_end = page.split.body_start.min(page.text.len());
-        if page.text.is_char_boundary(front_end) {
-            page.text.truncate(front_end);
-            page.text.shrink_to_fit();
-        }
+        page.release_body();
     }
 }
 

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::build::{self, Loaded};
 use crate::config::Config;
-use crate::diagnostics::{LineIndex, Report, Severity};
-use crate::links::{self, external, BrokenLink, Reason};
+use crate::diagnostics::{Report, Severity};
+use crate::links::{self, external, BrokenLink, Reason, SourceLines};
+use crate::markdown::AfterUse;
 use crate::render::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -113,7 +114,13 @@ pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
     let static_paths: Vec<String> = Theme::load(config)
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
-    let mut loaded = build::load(config, false, Severity::Error, &static_paths);
+    let mut loaded = build::load(
+        config,
+        false,
+        Severity::Error,
+        &static_paths,
+        AfterUse::Release,
+    );
     let orphans = if options.orphans {
         loaded
             .content
@@ -142,17 +149,17 @@ pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
 fn check_external_links(config: &Config, loaded: &mut Loaded) -> ExternalSummary {
     let found = external::check_external(config, &loaded.links.external);
     let pages = &loaded.content.pages;
-    let mut lines: HashMap<usize, LineIndex> = HashMap::new();
+    let mut sources: HashMap<usize, SourceLines> = HashMap::new();
     for (page, link, message) in &found.broken {
         let page_index = *page;
         let page = &pages[page_index];
-        let lines = lines
+        let source = sources
             .entry(page_index)
-            .or_insert_with(|| LineIndex::new(&page.text));
+            .or_insert_with(|| SourceLines::of(page));
         let (broken, diagnostic) = links::broken_link(
             page,
             link,
-            lines,
+            source,
             Severity::Error,
             Reason::External,
             message.clone(),

@@ -438,6 +438,7 @@ fn run_cadence(args: CadenceArgs) -> i32 {
         false,
         crate::diagnostics::Severity::Warning,
         &static_paths,
+        crate::markdown::AfterUse::Keep,
     );
     let rhythm = &loaded.rhythm;
     let mut report = Report {

@@ -70,7 +70,13 @@ pub fn review(config: &Config, options: &ReviewOptions) -> Result<ReviewResult, 
     let static_paths: Vec<String> = Theme::load(config)
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
-    let loaded = build::load(config, false, Severity::Warning, &static_paths);
+    let loaded = build::load(
+        config,
+        false,
+        Severity::Warning,
+        &static_paths,
+        crate::markdown::AfterUse::Keep,
+    );
     let owners = &loaded.rhythm.owners;
     let wanted = match &options.owner {
         None => None,

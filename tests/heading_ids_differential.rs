@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 
 use handbook::config::{Config, HeadingIdFlavor, Overrides};
 use handbook::diagnostics::Severity;
-use handbook::markdown::{self, RenderOptions};
+use handbook::markdown::{self, AfterUse, RenderOptions};
 
 const REQUIRE: &str = "HANDBOOK_REQUIRE_DIFFERENTIAL";
 
@@ -116,7 +116,7 @@ struct Page {
 /// detected generator's, or the site.toml's).
 fn handbook_pages(config: &Config, expected: HeadingIdFlavor) -> Vec<Page> {
     assert_eq!(config.site.markdown.heading_ids, expected);
-    let loaded = handbook::build::load(config, false, Severity::Warning, &[]);
+    let loaded = handbook::build::load(config, false, Severity::Warning, &[], AfterUse::Keep);
     loaded
         .content
         .pages
@@ -124,7 +124,7 @@ fn handbook_pages(config: &Config, expected: HeadingIdFlavor) -> Vec<Page> {
         .zip(&loaded.rendered)
         .map(|(page, rendered)| Page {
             name: page.rel_path.clone(),
-            body: page.body().to_string(),
+            body: page.held_body().unwrap_or_default().to_string(),
             ids: rendered
                 .headings
                 .iter()

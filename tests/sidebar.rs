@@ -16,7 +16,13 @@ use handbook::render::{Renderer, Theme};
 /// Compares every section's sidebar with its whole render; returns how many
 /// sections there are and how many sidebars were composed.
 fn assert_composed_sidebars_match(config: &Config) -> (usize, usize) {
-    let loaded = handbook::build::load(config, false, Severity::Warning, &[]);
+    let loaded = handbook::build::load(
+        config,
+        false,
+        Severity::Warning,
+        &[],
+        handbook::markdown::AfterUse::Release,
+    );
     let theme = Theme::load(config).expect("theme");
     let renderer = Renderer::new(&theme).expect("templates");
     let config_value =

@@ -258,7 +258,11 @@ pub fn links(data: &[u8]) {
                     .or_else(|| with_base_path(&urls, target))
             };
             let options = build_options(config, page, flags & 2 == 0, &rewrite);
-            let rendered = markdown::render(page.body(), page.split.body_start, &options);
+            let rendered = markdown::render(
+                page.held_body().unwrap_or_default(),
+                page.split.body_start,
+                &options,
+            );
             check_rendered(&page.rel_path, &page.text, &rendered);
             rendered
         })
@@ -413,7 +417,7 @@ pub fn cadence(data: &[u8]) {
     let pages = vec![page];
     let keep = |_: &str| None;
     let rendered = vec![markdown::render(
-        pages[0].body(),
+        pages[0].held_body().unwrap_or_default(),
         pages[0].split.body_start,
         &build_options(config, &pages[0], true, &keep),
     )];

@@ -32,25 +32,17 @@ pub(super) fn write_cadence(
     let taken: std::collections::HashSet<&str> =
         content.pages.iter().map(|p| p.url.path.as_str()).collect();
     let urls = index.urls();
-    let full_view = index.view(&Filter::default());
+    let mut full_view = index.view(&Filter::default());
     let full = serde_json::to_value(&full_view).unwrap_or(Value::Null);
-    // Pages about one cadence or one owner get the rhythm without its
-    // activities: copying every activity into each of a thousand owner pages
-    // is quadratic. They get their own activities as `group` or `owner`.
-    let outline = serde_json::to_value(cadence_index::RhythmView {
-        owners: Vec::new(),
-        activities: Vec::new(),
-        cadences: full_view
-            .cadences
-            .iter()
-            .map(|g| cadence_index::CadenceGroup {
-                activities: Vec::new(),
-                ..g.clone()
-            })
-            .collect(),
-        ..full_view.clone()
-    })
-    .unwrap_or(Value::Null);
+    // Pages about one cadence or one owner, and the calendar, get the rhythm
+    // without its activities: copying every activity into each of a
+    // thousand owner pages is quadratic. They get their own activities as
+    // `group`, `owner` or `calendar`.
+    let outline = serde_json::to_value(outline_of(&full_view)).unwrap_or(Value::Null);
+    // Past here the view is read for its owners only (their pages and
+    // feeds); each activity is in it three times.
+    full_view.activities = Vec::new();
+    full_view.cadences = Vec::new();
     let home = content.pages.iter().position(|p| p.url.path == "/");
     // The sidebar of the top of the site, as on a listing page.
     let nav = match site.sections.iter().position(|s| s.dir.is_empty()) {
@@ -67,7 +59,7 @@ pub(super) fn write_cadence(
     };
     let mut written = Vec::new();
     let mut render_page = |path: &str,
-                           rhythm_value: &Value,
+                           rhythm_value: Value,
                            template: &str,
                            title: &str,
                            description: &str,
@@ -88,7 +80,7 @@ pub(super) fn write_cadence(
             site: site_view,
         };
         let mut data = context.to_data();
-        data.insert_value("rhythm", rhythm_value.clone());
+        data.insert_value("rhythm", rhythm_value);
         if let Some((name, value)) = extra {
             data.insert_value(name, value);
         }
@@ -105,7 +97,7 @@ pub(super) fn write_cadence(
 
     render_page(
         generated::CADENCE,
-        &full,
+        full.clone(),
         "cadence/index.html",
         "Operating rhythm",
         "Every recurring activity of the handbook, from the most to the least frequent.",
@@ -129,7 +121,7 @@ pub(super) fn write_cadence(
             });
         render_page(
             &generated::cadence(key),
-            &outline,
+            outline.clone(),
             "cadence/every.html",
             &format!("{label} activities"),
             "",
@@ -137,22 +129,20 @@ pub(super) fn write_cadence(
             Some(("group", serde_json::to_value(&group).unwrap_or(Value::Null))),
         )?;
     }
-    let calendar = index.calendar(rhythm, vocabulary);
+    let calendar = calendar_value(index.calendar(rhythm, vocabulary));
     render_page(
         generated::CADENCE_CALENDAR,
-        &full,
+        outline.clone(),
         "cadence/calendar.html",
         "Calendar",
         "What lands in which week of each quarter.",
         vec![home_link.clone(), rhythm_link.clone()],
-        Some((
-            "calendar",
-            serde_json::to_value(&calendar).unwrap_or(Value::Null),
-        )),
+        Some(("calendar", calendar)),
     )?;
+    // The last page of the whole rhythm takes it.
     render_page(
         generated::CADENCE_OWNERS,
-        &full,
+        full,
         "cadence/owners.html",
         "Owners",
         "Who runs which recurring activity, with a calendar feed per role.",
@@ -166,7 +156,7 @@ pub(super) fn write_cadence(
     for owner in &full_view.owners {
         render_page(
             &generated::cadence_owner(&owner.slug),
-            &outline,
+            outline.clone(),
             "cadence/owner.html",
             &owner.name,
             "",
@@ -206,4 +196,46 @@ pub(super) fn write_cadence(
         cadence_index::to_json(index, vocabulary).as_bytes(),
     )?;
     Ok(written)
+}
+
+/// The rhythm without its activities: its start, URLs and cadences.
+fn outline_of(full: &cadence::index::RhythmView) -> cadence::index::RhythmView {
+    cadence::index::RhythmView {
+        start: full.start.clone(),
+        cadences: full
+            .cadences
+            .iter()
+            .map(|group| cadence::index::CadenceGroup {
+                key: group.key.clone(),
+                label: group.label.clone(),
+                url: group.url.clone(),
+                activities: Vec::new(),
+            })
+            .collect(),
+        owners: Vec::new(),
+        activities: Vec::new(),
+        urls: full.urls.clone(),
+    }
+}
+
+/// The calendar as template data, made a quarter at a time: each quarter
+/// has a row per activity and a cell per week, and its view is let go as
+/// soon as its data is made (a 50,000-page handbook's calendar is 30 MB of
+/// HTML).
+fn calendar_value(calendar: cadence::calendar::CalendarView) -> Value {
+    let cadence::calendar::CalendarView {
+        quarters,
+        unscheduled,
+    } = calendar;
+    let quarters: Vec<Value> = quarters
+        .into_iter()
+        .map(|quarter| serde_json::to_value(quarter).unwrap_or(Value::Null))
+        .collect();
+    let mut map = serde_json::Map::new();
+    map.insert("quarters".into(), Value::Array(quarters));
+    map.insert(
+        "unscheduled".into(),
+        serde_json::to_value(unscheduled).unwrap_or(Value::Null),
+    );
+    Value::Object(map)
 }

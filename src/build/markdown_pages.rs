@@ -2,12 +2,112 @@
 //! highlighting, the dialect's template tags and partials, links to `.md`
 //! sources rewritten to page URLs. Shared by `build`, `check` and `serve`.
 
+use rayon::prelude::*;
+
+use crate::cadence;
 use crate::config::{Config, ErbMode};
 use crate::content::includes::Includes;
-use crate::content::{self, SourceKind};
+use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
-use crate::markdown::{self, RenderOptions, Rendered};
+use crate::markdown::{self, AfterUse, RenderOptions, Rendered};
+
+/// What the Markdown stage made of the pages, in page order.
+pub(super) struct MarkdownStage {
+    pub rendered: Vec<Rendered>,
+    /// Pages the stage failed on (their [`Rendered`] is empty): each with
+    /// the error that names it.
+    pub failed: Vec<(usize, Diagnostic)>,
+    /// What the renderer noticed on the pages, as warnings.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// How the stage renders.
+#[derive(Clone, Copy)]
+pub(super) struct MarkdownRun<'a> {
+    pub config: &'a Config,
+    /// false (for `check`): ids and links only, no highlighting or HTML.
+    pub render_html: bool,
+    /// What becomes of each page's body once it is rendered: a build lets
+    /// it go (but for pages with a prose cadence, which the cadence stage
+    /// reads), `serve` keeps it to render the page again.
+    pub bodies: AfterUse,
+}
+
+/// Renders the Markdown of every page not `reused` (taken from the page
+/// cache), each packed for the later stages. A build lets each page's body
+/// go as soon as it is rendered, so the site's Markdown and its rendered
+/// pages are never all held at once.
+pub(super) fn render_pages(
+    run: MarkdownRun,
+    content: &mut Content,
+    reused: Vec<Option<Rendered>>,
+) -> MarkdownStage {
+    // The texts are moved out of the pages (no copy) while the pages are
+    // shared with the link rewriter, and put back, cut to their front
+    // matter when let go.
+    let texts: Vec<String> = content
+        .pages
+        .iter_mut()
+        .map(|page| std::mem::take(&mut page.text))
+        .collect();
+    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
+    let done: Vec<(Result<Rendered, Diagnostic>, Vec<Diagnostic>, String)> = content
+        .pages
+        .par_iter()
+        .zip(texts)
+        .zip(reused)
+        .map(|((page, text), reused)| {
+            let outcome = match reused {
+                Some(rendered) => Ok(rendered),
+                None => guarded(&page.rel_path, || {
+                    let mut rendered = render_markdown(
+                        run.config,
+                        &sources,
+                        &content.includes,
+                        (page, &text),
+                        run.render_html,
+                    );
+                    rendered.pack();
+                    rendered
+                }),
+            };
+            let notes = match &outcome {
+                Ok(rendered) => note_diagnostics((page, &text), rendered).collect(),
+                Err(_) => Vec::new(),
+            };
+            (outcome, notes, let_go_unless_read_later(run, page, text))
+        })
+        .collect();
+    drop(sources);
+    let mut stage = MarkdownStage {
+        rendered: Vec::with_capacity(done.len()),
+        failed: Vec::new(),
+        notes: Vec::new(),
+    };
+    for (i, (page, (outcome, notes, text))) in content.pages.iter_mut().zip(done).enumerate() {
+        page.text = text;
+        stage.notes.extend(notes);
+        match outcome {
+            Ok(rendered) => stage.rendered.push(rendered),
+            Err(failed) => {
+                stage.failed.push((i, failed));
+                stage.rendered.push(Rendered::default());
+            }
+        }
+    }
+    stage
+}
+
+/// The page's text, cut to its front matter unless a later stage reads
+/// the body: `serve`, or the cadence stage's prose scan.
+fn let_go_unless_read_later(run: MarkdownRun, page: &content::Page, mut text: String) -> String {
+    let body = text.get(page.split.body_start..).unwrap_or_default();
+    if run.bodies == AfterUse::Release && !cadence::prose::has_prose_cadence(body) {
+        content::source::release_body(&mut text, page.split.body_start);
+    }
+    text
+}
 
 /// Root-relative links in content (`/sales/`) are written for a site at the
 /// domain root; a site published under a path (`base_url = ".../docs"`) gets
@@ -20,13 +120,14 @@ fn rebased_link(sources: &SourceIndex, target: &str) -> Option<String> {
 }
 
 /// Renders one page's Markdown with the site's options (shared by `load`
-/// and `serve`). `sources` rewrites links to `.md` files into page URLs;
-/// `render_html` false skips highlighting and HTML.
+/// and `serve`). `source` is the page's whole text (held, or
+/// [`content::Page::source`]); `sources` rewrites links to `.md` files into
+/// page URLs; `render_html` false skips highlighting and HTML.
 pub fn render_markdown(
     config: &Config,
     sources: &SourceIndex,
     includes: &Includes,
-    page: &content::Page,
+    (page, source): (&content::Page, &str),
     render_html: bool,
 ) -> Rendered {
     let rewrite = |target: &str| {
@@ -69,7 +170,8 @@ pub fn render_markdown(
             markdown::math::SingleDollar::Text
         },
     };
-    markdown::render(page.body(), page.split.body_start, &options)
+    let body = source.get(page.split.body_start..).unwrap_or_default();
+    markdown::render(body, page.split.body_start, &options)
 }
 
 /// `work` on the page at `rel_path`, or the error that names the page when
@@ -93,15 +195,16 @@ pub fn guarded<T>(rel_path: &str, work: impl FnOnce() -> T) -> Result<T, Diagnos
     })
 }
 
-/// What the Markdown renderer noticed on a page (unsupported syntax), as warnings.
+/// What the Markdown renderer noticed on a page (unsupported syntax), as
+/// warnings. `source` is the page's whole text.
 pub fn note_diagnostics<'a>(
-    page: &'a content::Page,
+    (page, source): (&'a content::Page, &'a str),
     rendered: &'a Rendered,
 ) -> impl Iterator<Item = Diagnostic> + 'a {
     rendered.notes.iter().map(move |note| {
         Diagnostic::warning("unsupported", note.message.clone())
             .in_file(page.rel_path.clone())
-            .at(&page.text, note.span.clone())
+            .at(source, note.span.clone())
             .with_help(note.help.clone())
     })
 }

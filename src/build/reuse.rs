@@ -291,6 +291,44 @@ impl Sink for RecordingSink<'_> {
     }
 }
 
+/// Renders again the Markdown of the `hollow` pages (read back from the page
+/// cache without their HTML) whose HTML is wanted, from their files: the
+/// Markdown stage let their bodies go. A file changed since it was loaded
+/// is an error on its page, which the page cache then never keeps.
+fn render_hollow_again(config: &Config, loaded: &mut Loaded, hollow: &[usize]) {
+    let content = &loaded.content;
+    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
+    let whole: Vec<(usize, Result<Rendered, Diagnostic>)> = hollow
+        .par_iter()
+        .map(|&i| {
+            let page = &content.pages[i];
+            let rendered = page.source().map(|source| {
+                render_markdown(config, &sources, &content.includes, (page, &source), true)
+            });
+            let rendered = rendered.map_err(|e| {
+                Diagnostic::error("io", e.to_string())
+                    .in_file(page.rel_path.clone())
+                    .with_help("build again")
+            });
+            (i, rendered)
+        })
+        .collect();
+    for (i, rendered) in whole {
+        match rendered {
+            Ok(rendered) => {
+                loaded.rendered[i] = rendered;
+                loaded.hollow[i] = false;
+            }
+            Err(failed) => {
+                loaded.report.push(failed);
+                if let Some(key) = loaded.markdown_keys.get_mut(i) {
+                    *key = 0;
+                }
+            }
+        }
+    }
+}
+
 /// Works out which pages the last build's files stand for, and renders the
 /// Markdown of the others again where the page cache kept all but their
 /// HTML.
@@ -338,22 +376,7 @@ pub(super) fn plan_reuse(
     hollow.sort_unstable();
     hollow.dedup();
     if !hollow.is_empty() {
-        let content = &loaded.content;
-        let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
-        let whole: Vec<(usize, Rendered)> = hollow
-            .par_iter()
-            .map(|&i| {
-                let page = &content.pages[i];
-                (
-                    i,
-                    render_markdown(config, &sources, &content.includes, page, true),
-                )
-            })
-            .collect();
-        for (i, rendered) in whole {
-            loaded.rendered[i] = rendered;
-            loaded.hollow[i] = false;
-        }
+        render_hollow_again(config, loaded, &hollow);
     }
     reuse.unwrap_or_else(|| PageReuse::new(0, Vec::new(), Vec::new(), None))
 }

@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod history;
 pub mod includes;
 pub mod site_urls;
+pub mod source;
 pub mod url;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -52,8 +53,12 @@ pub struct Page {
     /// Path relative to the content folder, `/`-separated: the name users see.
     pub rel_path: String,
     pub abs_path: PathBuf,
-    /// The whole file (a leading byte-order mark removed).
+    /// The whole file (a leading byte-order mark removed); only its front
+    /// matter once a build let the body go ([`Page::release_body`]; the
+    /// whole text is then [`Page::source`]).
     pub text: String,
+    /// What the whole text was when the page was loaded.
+    pub print: source::SourcePrint,
     pub kind: SourceKind,
     pub split: Split,
     pub front: FrontMatter,
@@ -61,9 +66,6 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn body(&self) -> &str {
-        &self.text[self.split.body_start..]
-    }
     /// The content-relative folder the page lives in (`""` at the top).
     pub fn dir(&self) -> &str {
         self.rel_path.rfind('/').map_or("", |i| &self.rel_path[..i])
@@ -475,6 +477,7 @@ pub fn page_from_text(
     let page = Page {
         rel_path: rel.to_string(),
         abs_path: abs.to_path_buf(),
+        print: source::SourcePrint::of(&text),
         text,
         kind,
         split,

@@ -437,7 +437,7 @@ impl<'a> LinkIndex<'a> {
             });
         // ERB output (`<%= partial ... %>`) is not run, so ids it would make
         // are missing from the built page too; say so.
-        let help = if target.kind == SourceKind::MarkdownErb && target.body().contains("<%=") {
+        let help = if target.kind == SourceKind::MarkdownErb && has_erb_output(target) {
             let erb = format!(
                 "`{}` has ERB output tags, which handbook does not run; the id may have come from one",
                 target.rel_path
@@ -674,7 +674,7 @@ fn check_page(
         checked: links.len(),
         ..PageLinks::default()
     };
-    let mut lines: Option<LineIndex> = None;
+    let mut source: Option<SourceLines> = None;
     for link in links {
         match index.resolve(i, &link.href) {
             Resolution::Page(target) if target != i => {
@@ -686,9 +686,9 @@ fn check_page(
                 message,
                 help,
             } => {
-                let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
+                let source = source.get_or_insert_with(|| SourceLines::of(page));
                 out.broken.push(broken_link(
-                    page, link, lines, severity, reason, message, help,
+                    page, link, source, severity, reason, message, help,
                 ));
             }
             Resolution::Page(_)
@@ -700,11 +700,36 @@ fn check_page(
     out
 }
 
+/// Whether an ERB page's body has output tags (`<%= ... %>`); read again
+/// from its file when the build has let the body go (this is asked only for
+/// a broken link into an ERB page).
+fn has_erb_output(page: &Page) -> bool {
+    let source = page.source_or_held();
+    source
+        .get(page.split.body_start..)
+        .is_some_and(|body| body.contains("<%="))
+}
+
+/// A page's whole text (read again when the build let its body go) and
+/// its lines: where its broken links are shown.
+pub struct SourceLines<'a> {
+    text: std::borrow::Cow<'a, str>,
+    lines: LineIndex,
+}
+
+impl<'a> SourceLines<'a> {
+    pub fn of(page: &'a Page) -> SourceLines<'a> {
+        let text = page.source_or_held();
+        let lines = LineIndex::new(&text);
+        SourceLines { text, lines }
+    }
+}
+
 /// A broken link as both the JSON record and the diagnostic.
 pub fn broken_link(
     page: &Page,
     link: &Link,
-    lines: &LineIndex,
+    source: &SourceLines,
     severity: Severity,
     reason: Reason,
     message: String,
@@ -714,7 +739,7 @@ pub fn broken_link(
         LinkKind::Image | LinkKind::HtmlSrc => "broken image",
         _ => "broken link",
     };
-    let location = lines.location(&page.text, link.span.clone());
+    let location = source.lines.location(&source.text, link.span.clone());
     let mut d = Diagnostic::new(severity, reason.as_str(), format!("{what}: {message}"))
         .in_file(page.rel_path.clone())
         .at_location(location)

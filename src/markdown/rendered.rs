@@ -96,7 +96,8 @@ pub struct Rendered {
     pub icons: Vec<String>,
 }
 
-/// What a stage does with a page's packed HTML or text once it has read it.
+/// What a stage does with a page's packed HTML or text, or with its
+/// Markdown, once it has read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterUse {
     /// Keeps it: `serve` renders pages and the index again on later edits.

@@ -46,7 +46,7 @@ use crate::content::site_urls::generated::{self, output_file};
 use crate::content::{self, url, Content, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{self, SourceIndex};
-use crate::markdown::Rendered;
+use crate::markdown::{AfterUse, Rendered};
 use crate::output::MemorySink;
 use crate::render::{Renderer, Theme};
 use crate::site::Site;

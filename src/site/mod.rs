@@ -318,6 +318,7 @@ mod tests {
             rel_path: rel.into(),
             abs_path: rel.into(),
             text: String::new(),
+            print: Default::default(),
             kind: SourceKind::Markdown,
             split: Split {
                 format: Format::None,

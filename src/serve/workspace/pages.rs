@@ -274,7 +274,9 @@ impl Workspace {
             .enumerate()
             .filter(|(_, p)| dirty.contains(&p.rel_path))
             .map(|(i, page)| {
-                let render = || build::render_markdown(config, &sources, includes, page, true);
+                let source = page.source_or_held();
+                let render =
+                    || build::render_markdown(config, &sources, includes, (page, &source), true);
                 (i, build::guarded(&page.rel_path, render))
             })
             .collect();
@@ -291,7 +293,8 @@ impl Workspace {
                     continue;
                 }
             };
-            let notes: Vec<Diagnostic> = build::note_diagnostics(page, &r).collect();
+            let source = page.source_or_held();
+            let notes: Vec<Diagnostic> = build::note_diagnostics((page, &source), &r).collect();
             self.diagnostics.notes.insert(page.rel_path.clone(), notes);
             let old: HashSet<&str> = self.rendered[i]
                 .anchors

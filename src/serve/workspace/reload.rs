@@ -6,7 +6,14 @@ use super::*;
 impl Workspace {
     /// Loads every page and renders its Markdown; checks every link.
     pub(super) fn load_content(&mut self) {
-        let loaded = build::load(&self.config, true, self.severity(), &self.static_paths);
+        // serve keeps every page's Markdown: it renders pages again on edits.
+        let loaded = build::load(
+            &self.config,
+            true,
+            self.severity(),
+            &self.static_paths,
+            AfterUse::Keep,
+        );
         let mut files: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for d in &loaded.content.diagnostics {
             files
@@ -22,7 +29,7 @@ impl Workspace {
             .map(|(page, r)| {
                 (
                     page.rel_path.clone(),
-                    build::note_diagnostics(page, r).collect(),
+                    build::note_diagnostics((page, &page.text), r).collect(),
                 )
             })
             .collect();

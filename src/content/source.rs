@@ -1,0 +1,144 @@
+//! A page's source text after the Markdown stage: a build lets each page's
+//! body go once its Markdown is rendered ([`Page::release_body`]), as a
+//! site's Markdown is the largest thing it would otherwise hold through
+//! every later stage (500 MB at 50,000 pages). The front matter stays, so
+//! every front matter diagnostic still points into `Page::text`. The few
+//! later readers of the body (a broken link's line and snippet, a page the
+//! page cache renders again) read the file again with [`Page::source`],
+//! which checks it against the print taken when the page was loaded: a file
+//! changed since then is an error, never another page's text.
+
+use std::borrow::Cow;
+
+use super::Page;
+
+/// The length and XXH3 of a page's whole text as it was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SourcePrint {
+    len: usize,
+    hash: u64,
+}
+
+impl SourcePrint {
+    pub fn of(text: &str) -> SourcePrint {
+        SourcePrint {
+            len: text.len(),
+            hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        }
+    }
+}
+
+/// Why [`Page::source`] has no text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("the file cannot be read again: {0}")]
+    Unreadable(String),
+    #[error("the file changed while the site was being built")]
+    Changed,
+}
+
+impl Page {
+    /// Whether the page still holds its whole text (its body was not let go).
+    pub fn holds_body(&self) -> bool {
+        self.text.len() == self.print.len
+    }
+
+    /// The Markdown body, when the page still holds it.
+    pub fn held_body(&self) -> Option<&str> {
+        self.holds_body()
+            .then(|| self.text.get(self.split.body_start..))
+            .flatten()
+    }
+
+    /// The whole text of the page as loaded: held, or read again from its
+    /// file and checked against the print taken when it was loaded.
+    pub fn source(&self) -> Result<Cow<'_, str>, SourceError> {
+        if self.holds_body() {
+            return Ok(Cow::Borrowed(&self.text));
+        }
+        let bytes =
+            std::fs::read(&self.abs_path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
+        let text =
+            super::decode(&self.rel_path, bytes).map_err(|d| SourceError::Unreadable(d.message))?;
+        if SourcePrint::of(&text) != self.print {
+            return Err(SourceError::Changed);
+        }
+        Ok(Cow::Owned(text))
+    }
+
+    /// The whole text when it can be had, else what the page holds (its
+    /// front matter): for diagnostics, which clamp their spans to the text
+    /// they are given.
+    pub fn source_or_held(&self) -> Cow<'_, str> {
+        self.source().unwrap_or(Cow::Borrowed(&self.text))
+    }
+
+    /// Lets go of the body, keeping the front matter.
+    pub fn release_body(&mut self) {
+        release_body(&mut self.text, self.split.body_start);
+    }
+}
+
+/// Cuts `text` to its first `body_start` bytes and gives back the rest of
+/// its memory (the front matter is copied into a block of its own size).
+pub fn release_body(text: &mut String, body_start: usize) {
+    let front_end = body_start.min(text.len());
+    if front_end < text.len() && text.is_char_boundary(front_end) {
+        text.truncate(front_end);
+        text.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{page_from_text, SourceKind};
+
+    fn page_in(dir: &std::path::Path, text: &str) -> Page {
+        let abs = dir.join("p.md");
+        std::fs::write(&abs, text).expect("write");
+        let (page, _) = page_from_text(
+            "p.md",
+            &abs,
+            text.to_string(),
+            SourceKind::Markdown,
+            true,
+            false,
+        );
+        page.expect("page")
+    }
+
+    #[test]
+    fn a_released_body_is_read_again_from_the_file() {
+        let dir = tempfile::tempdir().expect("temp");
+        let text = "---\ntitle: T\n---\n# Body\n\nWords.\n";
+        let mut page = page_in(dir.path(), text);
+        assert_eq!(page.held_body(), Some("# Body\n\nWords.\n"));
+        page.release_body();
+        assert!(!page.holds_body());
+        assert_eq!(page.held_body(), None);
+        assert_eq!(page.text, "---\ntitle: T\n---\n");
+        assert_eq!(page.source().expect("source"), text);
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_loaded_is_not_its_source() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut page = page_in(dir.path(), "---\ntitle: T\n---\nBefore.\n");
+        page.release_body();
+        std::fs::write(&page.abs_path, "---\ntitle: T\n---\nAfter!!\n").expect("write");
+        assert_eq!(page.source(), Err(SourceError::Changed));
+        assert_eq!(page.source_or_held(), "---\ntitle: T\n---\n");
+        std::fs::remove_file(&page.abs_path).expect("remove");
+        assert!(matches!(page.source(), Err(SourceError::Unreadable(_))));
+    }
+
+    #[test]
+    fn a_page_without_a_body_holds_it_still() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut page = page_in(dir.path(), "---\ntitle: T\n---\n");
+        page.release_body();
+        assert!(page.holds_body());
+        assert_eq!(page.source().expect("source"), "---\ntitle: T\n---\n");
+    }
+}
