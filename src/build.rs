@@ -132,8 +132,21 @@ fn load_reusing(
     }
     let mut timings = Timings::start();
     let mut report = Report::default();
+    // With a page cache, most pages' Markdown is taken from it: a build
+    // lets each body go as it reads the page and reads again the few it
+    // renders (but keeps those with a prose cadence, which the cadence
+    // stage scans).
+    let keep_prose = |body: &str| cadence::prose::has_prose_cadence(body);
+    let bodies = match page_cache_dir {
+        Some(dir) if run.bodies == AfterUse::Release && page_cache::PageCache::exists(dir) => {
+            content::source::BodiesAtLoad::LetGo {
+                unless: &keep_prose,
+            }
+        }
+        _ => content::source::BodiesAtLoad::Keep,
+    };
     let (mut content, mut page_cache) = rayon::join(
-        || content::load(config),
+        || content::load_with(config, bodies),
         || page_cache_dir.map(page_cache::PageCache::open),
     );
     report.extend(content.diagnostics.iter().cloned());
@@ -143,12 +156,7 @@ fn load_reusing(
         .as_mut()
         .map(|cache| cache.markdown_memo(config, &content));
     let mut markdown_keys: Vec<u64> = match &memo {
-        // Every page's text is hashed: 80 MB at 10,000 pages, on every core.
-        Some(memo) => content
-            .pages
-            .par_iter()
-            .map(|p| memo.key(&p.rel_path, &p.text))
-            .collect(),
+        Some(memo) => content.pages.iter().map(|p| memo.key(p)).collect(),
         None => vec![0; content.pages.len()],
     };
     let reused: Vec<Option<Rendered>> = match &mut memo {

@@ -219,3 +219,39 @@ fn a_damaged_part_of_the_page_cache_means_its_pages_rendered_and_a_note() {
         assert!(!out.contains("could not be read"), "{what}: {out}");
     }
 }
+
+/// A page the page cache stands for has let go of its Markdown: its
+/// warnings and broken links are still shown at their line and column with
+/// their source line, read again from the file.
+#[test]
+fn a_page_from_the_page_cache_shows_its_warnings_where_they_are() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n\n[a](/a/)\n"),
+        (
+            "content/a.html.md.erb",
+            "---\ntitle: A\n---\n# A\n\nSome text.\n\n<% if x %>\n\nThen [gone](/missing-page/) here.\n",
+        ),
+        ("content/b.md", "# B\n\nFirst.\n"),
+    ]);
+    let (code, first) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{first}");
+    assert!(first.contains("a.html.md.erb:8:1"), "{first}");
+    assert!(first.contains("a.html.md.erb:10:13"), "{first}");
+    assert!(
+        first.contains("Then [gone](/missing-page/) here."),
+        "{first}"
+    );
+
+    // Another page changes: `a` comes from the page cache.
+    std::fs::write(dir.path().join("content/b.md"), "# B\n\nSecond.\n").expect("edit");
+    let (code, second) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{second}");
+    let without_summary = |report: &str| {
+        report
+            .lines()
+            .filter(|l| !l.starts_with("Built ") && !l.starts_with("Preview "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_summary(&second), without_summary(&first));
+}

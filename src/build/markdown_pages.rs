@@ -52,29 +52,37 @@ pub(super) fn render_pages(
         .map(|page| std::mem::take(&mut page.text))
         .collect();
     let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
+    let render = |page: &content::Page, text: &str| {
+        guarded(&page.rel_path, || {
+            let mut rendered = render_markdown(
+                run.config,
+                &sources,
+                &content.includes,
+                (page, text),
+                run.render_html,
+            );
+            rendered.pack();
+            rendered
+        })
+    };
     let done: Vec<(Result<Rendered, Diagnostic>, Vec<Diagnostic>, String)> = content
         .pages
         .par_iter()
         .zip(texts)
         .zip(reused)
         .map(|((page, text), reused)| {
-            let outcome = match reused {
-                Some(rendered) => Ok(rendered),
-                None => guarded(&page.rel_path, || {
-                    let mut rendered = render_markdown(
-                        run.config,
-                        &sources,
-                        &content.includes,
-                        (page, &text),
-                        run.render_html,
-                    );
-                    rendered.pack();
-                    rendered
-                }),
+            let (outcome, text) = match reused {
+                Some(rendered) => (Ok(rendered), text),
+                // Let go at load: read again (and checked against its print).
+                None if !page.is_whole(&text) => match page.read_source() {
+                    Ok(whole) => (render(page, &whole), whole),
+                    Err(e) => (Err(source_error(page, &e)), text),
+                },
+                None => (render(page, &text), text),
             };
             let notes = match &outcome {
-                Ok(rendered) => note_diagnostics((page, &text), rendered).collect(),
-                Err(_) => Vec::new(),
+                Ok(rendered) if !rendered.notes.is_empty() => notes_of(page, &text, rendered),
+                _ => Vec::new(),
             };
             (outcome, notes, let_go_unless_read_later(run, page, text))
         })
@@ -97,6 +105,23 @@ pub(super) fn render_pages(
         }
     }
     stage
+}
+
+/// The renderer's notes on a page as diagnostics, in its whole text (read
+/// again when the page came from the page cache without it).
+fn notes_of(page: &content::Page, text: &str, rendered: &Rendered) -> Vec<Diagnostic> {
+    if page.is_whole(text) {
+        return note_diagnostics((page, text), rendered).collect();
+    }
+    let whole = page.read_source().unwrap_or_else(|_| text.to_string());
+    note_diagnostics((page, &whole), rendered).collect()
+}
+
+/// A page whose text cannot be had again, as the error that names it.
+fn source_error(page: &content::Page, error: &content::source::SourceError) -> Diagnostic {
+    Diagnostic::error("io", error.to_string())
+        .in_file(page.rel_path.clone())
+        .with_help("build again")
 }
 
 /// The page's text, cut to its front matter unless a later stage reads

@@ -47,7 +47,7 @@ use super::cache::binary_fingerprint;
 use super::page_store::{self, PageToStore};
 use crate::cadence::Rhythm;
 use crate::config::Config;
-use crate::content::Content;
+use crate::content::{Content, Page};
 use crate::markdown::Rendered;
 use crate::output::search::SearchMemo;
 use crate::output::Fingerprint;
@@ -106,12 +106,14 @@ pub struct MarkdownMemo {
 }
 
 impl MarkdownMemo {
-    /// The Markdown key of a page with this path and text.
-    pub fn key(&self, rel_path: &str, text: &str) -> u64 {
+    /// The Markdown key of a page: its path and the print of its text
+    /// (taken when it was loaded, so the text need not be held).
+    pub fn key(&self, page: &Page) -> u64 {
         let mut hasher = Xxh3::with_seed(self.scope);
-        hasher.update(rel_path.as_bytes());
+        hasher.update(page.rel_path.as_bytes());
         hasher.update(&[0]);
-        hasher.update(text.as_bytes());
+        hasher.update(&page.print.hash().to_le_bytes());
+        hasher.update(&(page.print.len() as u64).to_le_bytes());
         hasher.digest()
     }
 
@@ -125,6 +127,11 @@ impl MarkdownMemo {
 }
 
 impl PageCache {
+    /// Whether the build cache folder `dir` holds a page cache.
+    pub fn exists(dir: &Path) -> bool {
+        page_store::exists(dir)
+    }
+
     /// Opens the page cache in the build cache folder `dir` (an absent one
     /// is empty).
     pub fn open(dir: &Path) -> PageCache {

@@ -149,6 +149,12 @@ fn payload(bytes: &[u8], header: usize) -> Result<&[u8], bool> {
     Ok(rest)
 }
 
+/// Whether `cache_dir` holds a page cache (it may still be another
+/// binary's or damaged: [`read`] says).
+pub fn exists(cache_dir: &Path) -> bool {
+    cache_dir.join(DIR).join(INDEX).is_file()
+}
+
 /// Reads the page cache in `cache_dir` (an absent one is empty).
 pub fn read(cache_dir: &Path) -> ReadBack {
     let dir = cache_dir.join(DIR);

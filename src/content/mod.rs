@@ -92,6 +92,12 @@ pub struct Content {
 
 /// Loads every page and asset below the content folder.
 pub fn load(config: &Config) -> Content {
+    load_with(config, source::BodiesAtLoad::Keep)
+}
+
+/// [`load`], letting each page's body go as it is read unless `bodies`
+/// keeps it.
+pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
     let mut diagnostics = Vec::new();
     let excluded = Excluded::new(config, &mut diagnostics);
     let (page_files, assets) = walk(
@@ -110,7 +116,14 @@ pub fn load(config: &Config) -> Content {
         .map(|(rel, abs, kind)| {
             let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
             let readme_is_index = !folders_with_index.contains(dir);
-            load_page(rel, abs, *kind, readme_is_index, config.site.drafts)
+            let (mut page, diagnostics) =
+                load_page(rel, abs, *kind, readme_is_index, config.site.drafts);
+            if let (Some(page), source::BodiesAtLoad::LetGo { unless }) = (&mut page, bodies) {
+                if !page.held_body().is_some_and(unless) {
+                    page.release_body();
+                }
+            }
+            (page, diagnostics)
         })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());

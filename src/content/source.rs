@@ -26,6 +26,34 @@ impl SourcePrint {
             hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         }
     }
+
+    /// The text's length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// XXH3 of the text: what the page cache keys a page's Markdown by.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// What loading does with each page's Markdown body.
+#[derive(Clone, Copy)]
+pub enum BodiesAtLoad<'a> {
+    /// Keeps it, for the Markdown stage.
+    Keep,
+    /// Lets it go as soon as the page is read, but for pages whose body
+    /// `unless` is true for: a build whose page cache stands for most pages
+    /// reads again only the few it renders, instead of holding the whole
+    /// site's Markdown while the cache is read.
+    LetGo {
+        unless: &'a (dyn Fn(&str) -> bool + Sync),
+    },
 }
 
 /// Why [`Page::source`] has no text.
@@ -56,6 +84,17 @@ impl Page {
         if self.holds_body() {
             return Ok(Cow::Borrowed(&self.text));
         }
+        self.read_source().map(Cow::Owned)
+    }
+
+    /// Whether `text` is the page's whole text (a stage that took the text
+    /// out of the page asks), not only its front matter.
+    pub fn is_whole(&self, text: &str) -> bool {
+        text.len() == self.print.len
+    }
+
+    /// The file's text, when it is still what was loaded.
+    pub fn read_source(&self) -> Result<String, SourceError> {
         let bytes =
             std::fs::read(&self.abs_path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
         let text =
@@ -63,7 +102,7 @@ impl Page {
         if SourcePrint::of(&text) != self.print {
             return Err(SourceError::Changed);
         }
-        Ok(Cow::Owned(text))
+        Ok(text)
     }
 
     /// The whole text when it can be had, else what the page holds (its
