@@ -118,7 +118,10 @@ fn notes_of(page: &content::Page, text: &str, rendered: &Rendered) -> Vec<Diagno
 }
 
 /// A page whose text cannot be had again, as the error that names it.
-fn source_error(page: &content::Page, error: &content::source::SourceError) -> Diagnostic {
+pub(super) fn source_error(
+    page: &content::Page,
+    error: &content::source::SourceError,
+) -> Diagnostic {
     Diagnostic::error("io", error.to_string())
         .in_file(page.rel_path.clone())
         .with_help("build again")

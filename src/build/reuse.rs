@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
+use super::markdown_pages::source_error;
 use super::page_cache::{keep_group, PageCache, StoredGroup, StoredOutput};
 use super::{render_markdown, BuildError, History, Loaded, SiteRender};
 use crate::config::Config;
@@ -305,12 +306,7 @@ fn render_hollow_again(config: &Config, loaded: &mut Loaded, hollow: &[usize]) {
             let rendered = page.source().map(|source| {
                 render_markdown(config, &sources, &content.includes, (page, &source), true)
             });
-            let rendered = rendered.map_err(|e| {
-                Diagnostic::error("io", e.to_string())
-                    .in_file(page.rel_path.clone())
-                    .with_help("build again")
-            });
-            (i, rendered)
+            (i, rendered.map_err(|e| source_error(page, &e)))
         })
         .collect();
     for (i, rendered) in whole {

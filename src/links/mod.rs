@@ -627,8 +627,14 @@ mod tests {
     fn closest_needs_similarity() {
         assert_eq!(closest("food", ["foo", "bar"].into_iter()), Some("foo"));
         assert_eq!(closest("x", ["completely-different"].into_iter()), None);
-        for ties in [["fy24-calendar", "fy23-calendar"], ["fy23-calendar", "fy24-calendar"]] {
-            assert_eq!(closest("fy-calendar", ties.into_iter()), Some("fy23-calendar"));
+        for ties in [
+            ["fy24-calendar", "fy23-calendar"],
+            ["fy23-calendar", "fy24-calendar"],
+        ] {
+            assert_eq!(
+                closest("fy-calendar", ties.into_iter()),
+                Some("fy23-calendar")
+            );
         }
     }
 }

@@ -182,4 +182,3 @@ pub fn broken_link(
     };
     (broken, d)
 }
-
