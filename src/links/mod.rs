@@ -17,6 +17,7 @@ pub use report::{broken_link, check_all, check_pages, BrokenLink, LinkReport, So
 // benchmark), where SipHash cost more than the rest of the lookup; foldhash
 // is seeded per process too.
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::borrow::Cow;
 use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
@@ -270,8 +271,11 @@ impl<'a> LinkIndex<'a> {
         let (without_fragment, fragment) = split_fragment(target);
         let path_part = without_fragment.split('?').next().unwrap_or("");
 
-        // Absolute URLs: internal when on one of our hosts.
-        let site_path: String;
+        // Absolute URLs: internal when on one of our hosts. The path is
+        // borrowed from the target unless it must be made (a relative link,
+        // percent-decoding, `.` or `..`): resolving runs for every link of
+        // the site on every build.
+        let site_path: Cow<str>;
         if let Some((scheme, rest)) = split_scheme(path_part) {
             if scheme != "http" && scheme != "https" {
                 return Resolution::Ignored;
@@ -286,11 +290,7 @@ impl<'a> LinkIndex<'a> {
                 // Another site on the same host (`github.io/other-project`).
                 return Resolution::External;
             }
-            site_path = if path.is_empty() {
-                "/".into()
-            } else {
-                path.to_string()
-            };
+            site_path = Cow::Borrowed(if path.is_empty() { "/" } else { path });
         } else if let Some(rest) = path_part.strip_prefix("//") {
             let host_end = rest.find('/').unwrap_or(rest.len());
             if !self
@@ -300,7 +300,7 @@ impl<'a> LinkIndex<'a> {
             {
                 return Resolution::External;
             }
-            site_path = rest[host_end..].to_string();
+            site_path = Cow::Borrowed(&rest[host_end..]);
         } else if path_part.is_empty() {
             // `#fragment` or `?query`: this page.
             return self.check_fragment(from, fragment);
@@ -318,49 +318,50 @@ impl<'a> LinkIndex<'a> {
                 },
             };
         } else if path_part.starts_with('/') {
-            site_path = path_part.to_string();
+            site_path = Cow::Borrowed(path_part);
         } else {
-            site_path = join_url(&page.url.path, path_part);
+            site_path = Cow::Owned(join_url(&page.url.path, path_part));
         }
 
         // Without a `%` the decoding is the path itself.
-        let decoded = match site_path.contains('%') {
-            true => percent_decode_str(&site_path)
-                .decode_utf8_lossy()
-                .into_owned(),
+        let decoded: Cow<str> = match site_path.contains('%') {
+            true => Cow::Owned(
+                percent_decode_str(&site_path)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            ),
             false => site_path,
         };
-        let Some(mut path) = normalize(&decoded) else {
+        let Some(normal) = path::normalized(&decoded) else {
             return Resolution::Broken {
                 reason: Reason::MissingPage,
                 message: format!("`{}` points above the site root", shown(target)),
                 help: None,
             };
         };
-        if !self.urls.is_at_domain_root() {
-            if let Some(rest) = self.urls.strip_base(&path) {
-                path = rest.to_string();
-            }
-        }
+        let path: &str = match self.urls.is_at_domain_root() {
+            true => &normal,
+            false => self.urls.strip_base(&normal).unwrap_or(&normal),
+        };
         if let Some(ignore) = &self.ignore {
-            if ignore.is_match(&path) {
+            if ignore.is_match(path) {
                 return Resolution::Ignored;
             }
         }
-        if let Some(page) = self.lookup_page(&path) {
+        if let Some(page) = self.lookup_page(path) {
             return self.check_fragment(page, fragment);
         }
-        if self.assets.contains(&path) || self.assets.contains(path.trim_end_matches('/')) {
+        if self.assets.contains(path) || self.assets.contains(path.trim_end_matches('/')) {
             return Resolution::Asset;
         }
-        if self.generated.contains(&path)
+        if self.generated.contains(path)
             || self
                 .generated
                 .contains(&format!("{}/", path.trim_end_matches('/')))
         {
             return Resolution::Generated;
         }
-        let looks_like_asset = has_file_extension(&path);
+        let looks_like_asset = has_file_extension(path);
         Resolution::Broken {
             reason: if looks_like_asset {
                 Reason::MissingAsset
@@ -368,12 +369,12 @@ impl<'a> LinkIndex<'a> {
                 Reason::MissingPage
             },
             message: if looks_like_asset {
-                format!("no file at `{}`", shown(&path))
+                format!("no file at `{}`", shown(path))
             } else {
-                format!("no page at `{}`", shown(&path))
+                format!("no page at `{}`", shown(path))
             },
             help: self
-                .suggest_page(&path)
+                .suggest_page(path)
                 .map(|p| format!("did you mean `{p}`?")),
         }
     }

@@ -2,11 +2,16 @@
 
 /// Collapses `.` and `..`; `None` when the path climbs above the root.
 pub fn normalize(path: &str) -> Option<String> {
-    // Most links are already normal; 100,000 of them on a large site.
+    normalized(path).map(std::borrow::Cow::into_owned)
+}
+
+/// [`normalize`], borrowing the path when it is already normal: most links
+/// are, millions of them on a large site.
+pub fn normalized(path: &str) -> Option<std::borrow::Cow<'_, str>> {
     if is_normal(path) {
-        return Some(path.to_string());
+        return Some(std::borrow::Cow::Borrowed(path));
     }
-    collapse(path)
+    collapse(path).map(std::borrow::Cow::Owned)
 }
 
 /// [`normalize`] segment by segment.
