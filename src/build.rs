@@ -4,6 +4,7 @@
 
 pub mod cache;
 mod cadence_pages;
+mod file_stats;
 mod markdown_pages;
 mod owner_pages;
 pub mod page_cache;

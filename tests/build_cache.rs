@@ -255,3 +255,36 @@ fn a_page_from_the_page_cache_shows_its_warnings_where_they_are() {
     };
     assert_eq!(without_summary(&second), without_summary(&first));
 }
+
+/// The fingerprint takes a file that has not changed since the last build
+/// at the hash it had then, without reading it: an edit that keeps the
+/// file's size and modification time (an editor or tool that restores it)
+/// still moves its change time, and is built.
+#[test]
+fn an_edit_that_keeps_the_size_and_time_of_a_file_is_built() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n\n[a](/a/)\n"),
+        ("content/a.md", "# A\n\nFirst.\n"),
+    ]);
+    let (code, first) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{first}");
+    // Past the two seconds after which a recorded file is trusted.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let (_, second) = build(dir.path(), &[]);
+    assert!(second.contains("Up to date"), "{second}");
+
+    let file = dir.path().join("content/a.md");
+    let modified = std::fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    std::fs::write(&file, "# A\n\nFirsT.\n").expect("edit");
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(modified))
+        .expect("set mtime");
+    let (code, third) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{third}");
+    assert!(third.contains("Built 2 pages"), "{third}");
+    assert!(page(dir.path()).contains("FirsT."));
+}

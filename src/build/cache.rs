@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::file_stats::FileStats;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, Report, Severity};
 
@@ -314,7 +315,14 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
     } else {
         FileTimes::Ignore
     };
-    hash_tree(&mut hasher, config, &config.content_dir, content_times);
+    let cache_folder = cache_dir(config);
+    let stats = FileStats::load(cache_folder.as_deref());
+    hash_tree(
+        &mut hasher,
+        config,
+        (&config.content_dir, content_times),
+        &stats,
+    );
     let theme = config.root.join("themes").join(&config.site.theme);
     let folders = SITE_FOLDERS
         .iter()
@@ -322,9 +330,10 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
         .chain(std::iter::once(theme));
     for folder in folders {
         if folder != config.content_dir && folder.is_dir() {
-            hash_tree(&mut hasher, config, &folder, FileTimes::Ignore);
+            hash_tree(&mut hasher, config, (&folder, FileTimes::Ignore), &stats);
         }
     }
+    stats.save(cache_folder.as_deref());
     hasher.digest()
 }
 
@@ -366,7 +375,12 @@ enum FileTimes {
     Ignore,
 }
 
-fn hash_tree(hasher: &mut Xxh3, config: &Config, folder: &Path, times: FileTimes) {
+fn hash_tree(
+    hasher: &mut Xxh3,
+    config: &Config,
+    (folder, times): (&Path, FileTimes),
+    stats: &FileStats,
+) {
     let cache_dir = cache_dir(config).unwrap_or_default();
     let walker = walkdir::WalkDir::new(folder)
         .follow_links(true)
@@ -388,7 +402,7 @@ fn hash_tree(hasher: &mut Xxh3, config: &Config, folder: &Path, times: FileTimes
     // 80 MB), then fed to the tree's hash in walk order.
     let prints: Vec<FilePrint> = files
         .par_iter()
-        .map(|entry| file_print(entry, times))
+        .map(|entry| file_print(entry, times, stats))
         .collect();
     for (entry, print) in files.iter().zip(prints) {
         hasher.update(entry.path().to_string_lossy().as_bytes());
@@ -420,18 +434,22 @@ enum FilePrint {
     SizeAndTime { len: u64, modified: Option<u64> },
 }
 
-fn file_print(entry: &walkdir::DirEntry, times: FileTimes) -> FilePrint {
+fn file_print(entry: &walkdir::DirEntry, times: FileTimes, stats: &FileStats) -> FilePrint {
     let Ok(metadata) = entry.metadata() else {
         return FilePrint::Unreadable;
     };
     if metadata.len() <= HASHED_FILE_LIMIT {
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            return FilePrint::Bytes {
-                hash: xxhash_rust::xxh3::xxh3_64(&bytes),
-                modified: (times == FileTimes::Count)
-                    .then(|| modified_nanos(&metadata))
-                    .flatten(),
-            };
+        let modified = (times == FileTimes::Count)
+            .then(|| modified_nanos(&metadata))
+            .flatten();
+        let known = stats.known_hash(entry.path(), &metadata);
+        let hash = known.or_else(|| {
+            let bytes = std::fs::read(entry.path()).ok()?;
+            Some(xxhash_rust::xxh3::xxh3_64(&bytes))
+        });
+        if let Some(hash) = hash {
+            stats.record(entry.path(), &metadata, hash);
+            return FilePrint::Bytes { hash, modified };
         }
     }
     FilePrint::SizeAndTime {
