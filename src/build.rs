@@ -137,11 +137,10 @@ fn load_reusing(
     // lets each body go as it reads the page and reads again the few it
     // renders (but keeps those with a prose cadence, which the cadence
     // stage scans).
-    let keep_prose = |body: &str| cadence::prose::has_prose_cadence(body);
     let bodies = match page_cache_dir {
         Some(dir) if run.bodies == AfterUse::Release && page_cache::PageCache::exists(dir) => {
             content::source::BodiesAtLoad::LetGo {
-                unless: &keep_prose,
+                unless: &markdown_pages::read_after_markdown,
             }
         }
         _ => content::source::BodiesAtLoad::Keep,

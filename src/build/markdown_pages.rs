@@ -127,11 +127,18 @@ pub(super) fn source_error(
         .with_help("build again")
 }
 
+/// Whether a later stage reads this body although the build lets bodies
+/// go: the cadence stage's prose scan. The one rule for letting a body go,
+/// at load (with a page cache) and after rendering.
+pub(super) fn read_after_markdown(body: &str) -> bool {
+    cadence::prose::has_prose_cadence(body)
+}
+
 /// The page's text, cut to its front matter unless a later stage reads
-/// the body: `serve`, or the cadence stage's prose scan.
+/// the body: `serve`, or [`read_after_markdown`].
 fn let_go_unless_read_later(run: MarkdownRun, page: &content::Page, mut text: String) -> String {
     let body = text.get(page.split.body_start..).unwrap_or_default();
-    if run.bodies == AfterUse::Release && !cadence::prose::has_prose_cadence(body) {
+    if run.bodies == AfterUse::Release && !read_after_markdown(body) {
         content::source::release_body(&mut text, page.split.body_start);
     }
     text

@@ -68,7 +68,7 @@ pub enum SourceError {
 impl Page {
     /// Whether the page still holds its whole text (its body was not let go).
     pub fn holds_body(&self) -> bool {
-        self.text.len() == self.print.len
+        self.is_whole(&self.text)
     }
 
     /// The Markdown body, when the page still holds it.
