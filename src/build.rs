@@ -119,6 +119,26 @@ pub fn load(
     load_reusing(run, link_severity, static_paths, None).0
 }
 
+/// [`load`] for `check`: without HTML, and taking each unchanged page's
+/// Markdown output (ids, links, notes) from the page cache the last build
+/// left, when there is one. Reads the cache and never writes it: a damaged
+/// or foreign cache means rendering those pages, with the same report.
+pub fn load_for_check(
+    config: &Config,
+    link_severity: Severity,
+    static_paths: &[String],
+    use_cache: bool,
+) -> Loaded {
+    let run = markdown_pages::MarkdownRun {
+        config,
+        render_html: false,
+        bodies: AfterUse::Release,
+    };
+    let cache = cache::BuildCache::for_site(config).filter(|_| use_cache);
+    let page_cache_dir = cache.as_ref().map(|cache| cache.dir());
+    load_reusing(run, link_severity, static_paths, page_cache_dir).0
+}
+
 /// [`load`], taking each page's Markdown output from the page cache when
 /// the page and everything its Markdown reads are unchanged.
 fn load_reusing(
@@ -145,9 +165,16 @@ fn load_reusing(
         }
         _ => content::source::BodiesAtLoad::Keep,
     };
+    // Without HTML (`check`) nothing is stored back: the search entries and
+    // the generated pages' renders are not read.
+    let cache_parts = if run.render_html {
+        page_cache::Parts::All
+    } else {
+        page_cache::Parts::Pages
+    };
     let (mut content, mut page_cache) = rayon::join(
         || content::load_with(config, bodies),
-        || page_cache_dir.map(page_cache::PageCache::open),
+        || page_cache_dir.map(|dir| page_cache::PageCache::open(dir, cache_parts)),
     );
     report.extend(content.diagnostics.iter().cloned());
     timings.mark("load content");

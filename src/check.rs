@@ -11,7 +11,6 @@ use crate::build::{self, Loaded};
 use crate::config::Config;
 use crate::diagnostics::{Report, Severity};
 use crate::links::{self, external, BrokenLink, Reason, SourceLines};
-use crate::markdown::AfterUse;
 use crate::render::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,11 +55,17 @@ pub struct CheckOptions {
     pub orphans: bool,
     /// Fetch http(s) links.
     pub external: bool,
+    /// Take unchanged pages' Markdown output from the build cache.
+    pub use_cache: bool,
 }
 
 impl CheckResult {
     pub fn pages(&self) -> usize {
         self.loaded.content.pages.len()
+    }
+    /// How many pages' Markdown output came from the build cache.
+    pub fn pages_from_cache(&self) -> usize {
+        self.loaded.hollow.iter().filter(|&&hollow| hollow).count()
     }
     pub fn broken(&self) -> &[BrokenLink] {
         &self.loaded.links.broken
@@ -103,6 +108,7 @@ pub fn check(config: &Config, orphans: bool) -> CheckResult {
         &CheckOptions {
             orphans,
             external: false,
+            use_cache: false,
         },
     )
 }
@@ -114,12 +120,11 @@ pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
     let static_paths: Vec<String> = Theme::load(config)
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
-    let mut loaded = build::load(
+    let mut loaded = build::load_for_check(
         config,
-        false,
         Severity::Error,
         &static_paths,
-        AfterUse::Release,
+        options.use_cache,
     );
     let orphans = if options.orphans {
         loaded

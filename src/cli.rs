@@ -135,6 +135,10 @@ pub struct CheckArgs {
     /// (limits and the cache are in `[links.external]` of site.toml).
     #[arg(long)]
     pub external: bool,
+    /// Render every page's Markdown instead of taking unchanged pages'
+    /// ids, links and notes from the build cache the last build left.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -368,6 +372,7 @@ fn run_check(args: CheckArgs) -> i32 {
     let options = check::CheckOptions {
         orphans: args.orphans,
         external: args.external,
+        use_cache: !args.no_cache,
     };
     let result = check::check_with(&config, &options);
     let broken = result.broken().len();
@@ -386,10 +391,12 @@ fn run_check(args: CheckArgs) -> i32 {
             }
             if !args.site.quiet {
                 let links = &result.loaded.links;
+                let cached = result.pages_from_cache();
                 eprintln!(
-                    "Checked {} links on {} pages in {:.2}s: {} broken, {} other error(s), {} warning(s){}",
+                    "Checked {} links on {} pages{} in {:.2}s: {} broken, {} other error(s), {} warning(s){}",
                     links.links_checked,
                     result.pages(),
+                    if cached > 0 { format!(" ({cached} as the last build left them)") } else { String::new() },
                     result.elapsed.as_secs_f64(),
                     broken,
                     errors - broken.min(errors),

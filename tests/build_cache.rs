@@ -288,3 +288,59 @@ fn an_edit_that_keeps_the_size_and_time_of_a_file_is_built() {
     assert!(third.contains("Built 2 pages"), "{third}");
     assert!(page(dir.path()).contains("FirsT."));
 }
+
+/// `handbook check` with the cache the last build left, in `dir`.
+fn check(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let output = handbook()
+        .current_dir(dir)
+        .env("HANDBOOK_CACHE_DIR", ".handbook-cache")
+        .arg("check")
+        .args(extra)
+        .output()
+        .expect("handbook runs");
+    let report = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(|line| match line.split_once(" in ") {
+            Some((summary, rest)) if line.starts_with("Checked ") => {
+                format!("{summary} in _{}", &rest[rest.find(':').unwrap_or(0)..])
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (output.status.code().unwrap_or(-1), report)
+}
+
+/// `check` takes the pages a build left unchanged from its page cache, and
+/// renders the ones edited since: the report is the one of a check from
+/// nothing, warnings at the same line and column.
+#[test]
+fn check_takes_unchanged_pages_from_the_page_cache_and_reads_edited_ones() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n\n[a](/a/#first)\n"),
+        ("content/a.md", "# A\n\n## First\n\nText.\n"),
+        (
+            "content/b.html.md.erb",
+            "# B\n\n<% if x %>\n\nThen [gone](/missing-page/) here.\n",
+        ),
+    ]);
+    let (code, built) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{built}");
+
+    let (code, cached) = check(dir.path(), &[]);
+    let (_, fresh) = check(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1, "{cached}");
+    assert!(cached.contains("on 3 pages (3 as the last build left them)"), "{cached}");
+    assert!(cached.contains("b.html.md.erb:3:1"), "{cached}");
+    assert!(cached.contains("b.html.md.erb:5:13"), "{cached}");
+    assert_eq!(cached.replace(" (3 as the last build left them)", ""), fresh);
+
+    // The anchor goes away after the build: check sees it.
+    std::fs::write(dir.path().join("content/a.md"), "# A\n\n## Second\n\nText.\n").expect("edit");
+    let (_, cached) = check(dir.path(), &[]);
+    let (_, fresh) = check(dir.path(), &["--no-cache"]);
+    assert!(cached.contains("on 3 pages (2 as the last build left them)"), "{cached}");
+    assert!(cached.contains("index.md:3:5"), "{cached}");
+    assert!(cached.contains("#first"), "{cached}");
+    assert_eq!(cached.replace(" (2 as the last build left them)", ""), fresh);
+}

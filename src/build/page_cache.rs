@@ -44,6 +44,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::cache::binary_fingerprint;
+pub use super::page_store::Parts;
 use super::page_store::{self, PageToStore};
 use crate::cadence::Rhythm;
 use crate::config::Config;
@@ -132,10 +133,10 @@ impl PageCache {
         page_store::exists(dir)
     }
 
-    /// Opens the page cache in the build cache folder `dir` (an absent one
-    /// is empty).
-    pub fn open(dir: &Path) -> PageCache {
-        let back = page_store::read(dir);
+    /// Opens `parts` of the page cache in the build cache folder `dir` (an
+    /// absent one is empty).
+    pub fn open(dir: &Path, parts: Parts) -> PageCache {
+        let back = page_store::read(dir, parts);
         let mut cache = PageCache {
             dir: dir.to_path_buf(),
             includes_read: back.common.includes_read,

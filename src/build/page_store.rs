@@ -81,6 +81,22 @@ struct Shard {
     renders: Vec<(u64, String)>,
 }
 
+/// The first part of a shard: its pages ([`Parts::Pages`]).
+#[derive(Deserialize, Default)]
+struct ShardPages {
+    pages: Vec<StoredPage>,
+}
+
+/// Which parts of the cache a run reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    /// Everything: a build.
+    All,
+    /// The pages' Markdown output and nothing for the search index or the
+    /// generated pages (`check`, which never writes the cache back).
+    Pages,
+}
+
 #[derive(Serialize, Default)]
 struct ShardToStore<'a> {
     pages: Vec<PageToStore<'a>>,
@@ -155,8 +171,8 @@ pub fn exists(cache_dir: &Path) -> bool {
     cache_dir.join(DIR).join(INDEX).is_file()
 }
 
-/// Reads the page cache in `cache_dir` (an absent one is empty).
-pub fn read(cache_dir: &Path) -> ReadBack {
+/// Reads `parts` of the page cache in `cache_dir` (an absent one is empty).
+pub fn read(cache_dir: &Path, parts: Parts) -> ReadBack {
     let dir = cache_dir.join(DIR);
     let mut back = ReadBack {
         shard_keys: vec![None; SHARDS],
@@ -191,7 +207,7 @@ pub fn read(cache_dir: &Path) -> ReadBack {
     // the next shard's reuse the memory.
     let shards: Vec<Option<Shard>> = (0..SHARDS)
         .into_par_iter()
-        .map(|s| read_shard(&dir, s, index.shards[s]))
+        .map(|s| read_shard(&dir, s, index.shards[s], parts))
         .collect();
     let mut unreadable = 0;
     for (s, shard) in shards.into_iter().enumerate() {
@@ -214,7 +230,7 @@ pub fn read(cache_dir: &Path) -> ReadBack {
     back
 }
 
-fn read_shard(dir: &Path, shard: usize, key: u64) -> Option<Shard> {
+fn read_shard(dir: &Path, shard: usize, key: u64, parts: Parts) -> Option<Shard> {
     if key == EMPTY {
         return Some(Shard::default());
     }
@@ -223,7 +239,18 @@ fn read_shard(dir: &Path, shard: usize, key: u64) -> Option<Shard> {
     if number(&bytes, HEADER_BYTES, 8) != Some(key) {
         return None;
     }
-    encoding().deserialize(rest).ok()
+    match parts {
+        Parts::All => encoding().deserialize(rest).ok(),
+        // The pages come first; what follows them is left unread.
+        Parts::Pages => encoding()
+            .allow_trailing_bytes()
+            .deserialize::<ShardPages>(rest)
+            .ok()
+            .map(|only| Shard {
+                pages: only.pages,
+                ..Shard::default()
+            }),
+    }
 }
 
 /// What one build stores.
