@@ -135,6 +135,10 @@ pub fn load_for_check(
         bodies: AfterUse::Release,
     };
     let cache = cache::BuildCache::for_site(config).filter(|_| use_cache);
+    cache::know_binary(
+        cache.as_ref().map(cache::BuildCache::dir),
+        cache::ExecutableRecord::Leave,
+    );
     let page_cache_dir = cache.as_ref().map(|cache| cache.dir());
     load_reusing(run, link_severity, static_paths, page_cache_dir).0
 }
@@ -346,6 +350,10 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let cache = cache::BuildCache::for_site(config).filter(|_| options.use_cache);
+    cache::know_binary(
+        cache.as_ref().map(cache::BuildCache::dir),
+        cache::ExecutableRecord::Write,
+    );
     let inputs = cache
         .as_ref()
         .map(|_| cache::inputs_fingerprint(config, options));
