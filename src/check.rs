@@ -120,12 +120,8 @@ pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
     let static_paths: Vec<String> = Theme::load(config)
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
-    let mut loaded = build::load_for_check(
-        config,
-        Severity::Error,
-        &static_paths,
-        options.use_cache,
-    );
+    let mut loaded =
+        build::load_for_check(config, Severity::Error, &static_paths, options.use_cache);
     let orphans = if options.orphans {
         loaded
             .content

@@ -270,6 +270,7 @@ fn run_build(args: BuildArgs) -> i32 {
         force: args.force,
         progress: !args.site.quiet && std::io::stderr().is_terminal(),
         use_cache: !args.no_cache,
+        at_end: build::AtEnd::LeaveToExit,
     };
     match build::build(&config, &options) {
         Ok(mut summary) => {

@@ -330,17 +330,33 @@ fn check_takes_unchanged_pages_from_the_page_cache_and_reads_edited_ones() {
     let (code, cached) = check(dir.path(), &[]);
     let (_, fresh) = check(dir.path(), &["--no-cache"]);
     assert_eq!(code, 1, "{cached}");
-    assert!(cached.contains("on 3 pages (3 as the last build left them)"), "{cached}");
+    assert!(
+        cached.contains("on 3 pages (3 as the last build left them)"),
+        "{cached}"
+    );
     assert!(cached.contains("b.html.md.erb:3:1"), "{cached}");
     assert!(cached.contains("b.html.md.erb:5:13"), "{cached}");
-    assert_eq!(cached.replace(" (3 as the last build left them)", ""), fresh);
+    assert_eq!(
+        cached.replace(" (3 as the last build left them)", ""),
+        fresh
+    );
 
     // The anchor goes away after the build: check sees it.
-    std::fs::write(dir.path().join("content/a.md"), "# A\n\n## Second\n\nText.\n").expect("edit");
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        "# A\n\n## Second\n\nText.\n",
+    )
+    .expect("edit");
     let (_, cached) = check(dir.path(), &[]);
     let (_, fresh) = check(dir.path(), &["--no-cache"]);
-    assert!(cached.contains("on 3 pages (2 as the last build left them)"), "{cached}");
+    assert!(
+        cached.contains("on 3 pages (2 as the last build left them)"),
+        "{cached}"
+    );
     assert!(cached.contains("index.md:3:5"), "{cached}");
     assert!(cached.contains("#first"), "{cached}");
-    assert_eq!(cached.replace(" (2 as the last build left them)", ""), fresh);
+    assert_eq!(
+        cached.replace(" (2 as the last build left them)", ""),
+        fresh
+    );
 }

@@ -57,6 +57,7 @@ fn build_into(root: &Path, output: &Path, use_cache: bool) -> BuildSummary {
         force: true,
         progress: false,
         use_cache,
+        ..BuildOptions::default()
     };
     build::build(&config, &options).expect("build")
 }

@@ -24,6 +24,7 @@ fn clean_build(root: &Path) -> Vec<(String, Vec<u8>)> {
         force: true,
         progress: false,
         use_cache: false,
+        ..BuildOptions::default()
     };
     build::build(&config, &options).expect("build");
     let site = out.path().join("site");

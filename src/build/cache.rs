@@ -25,8 +25,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::file_stats::{self, FileStats};
 pub use super::file_stats::ExecutableRecord;
+use super::file_stats::{self, FileStats};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, Report, Severity};
 
