@@ -546,3 +546,32 @@ fn mentioned_test_files_exist() {
         "mentions of tests that do not exist: {stale:#?}"
     );
 }
+
+/// An output folder inside the content folder, named directly or through a
+/// symbolic link, is never read back as content.
+#[test]
+fn an_output_folder_inside_the_content_is_not_content() {
+    let dir = site(&[
+        ("site.toml", "title = \"x\"\n"),
+        ("content/index.md", "# Home\n"),
+        ("content/a.md", "# A\n"),
+    ]);
+    for _ in 0..2 {
+        handbook()
+            .current_dir(dir.path())
+            .args(["build", "--no-cache", "--output", "content/out"])
+            .assert()
+            .success()
+            .stderr(contains("Built 2 pages"));
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("content/out", dir.path().join("out-link")).expect("link");
+        handbook()
+            .current_dir(dir.path())
+            .args(["build", "--no-cache", "--output", "out-link"])
+            .assert()
+            .success()
+            .stderr(contains("Built 2 pages"));
+    }
+}
