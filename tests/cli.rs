@@ -562,7 +562,7 @@ fn an_output_folder_inside_the_content_is_not_content() {
             .args(["build", "--no-cache", "--output", "content/out"])
             .assert()
             .success()
-            .stderr(contains("Built 2 pages"));
+            .stderr(contains("Built 2 pages and 0 assets"));
     }
     #[cfg(unix)]
     {
@@ -572,6 +572,6 @@ fn an_output_folder_inside_the_content_is_not_content() {
             .args(["build", "--no-cache", "--output", "out-link"])
             .assert()
             .success()
-            .stderr(contains("Built 2 pages"));
+            .stderr(contains("Built 2 pages and 0 assets"));
     }
 }
