@@ -136,26 +136,22 @@ pub fn load(
 
 /// [`load`] for `check`: without HTML, and taking each unchanged page's
 /// Markdown output (ids, links, notes) from the page cache the last build
-/// left, when there is one. Reads the cache and never writes it: a damaged
-/// or foreign cache means rendering those pages, with the same report.
+/// left in `cache_dir` (the site's build cache folder, or `None`), when
+/// there is one. Reads the cache and never writes it: a damaged or foreign
+/// cache means rendering those pages, with the same report.
 pub fn load_for_check(
     config: &Config,
     link_severity: Severity,
     static_paths: &[String],
-    use_cache: bool,
+    cache_dir: Option<&std::path::Path>,
 ) -> Loaded {
     let run = markdown_pages::MarkdownRun {
         config,
         render_html: false,
         bodies: AfterUse::Release,
     };
-    let cache = cache::BuildCache::for_site(config).filter(|_| use_cache);
-    cache::know_binary(
-        cache.as_ref().map(cache::BuildCache::dir),
-        cache::ExecutableRecord::Leave,
-    );
-    let page_cache_dir = cache.as_ref().map(|cache| cache.dir());
-    load_reusing(run, link_severity, static_paths, page_cache_dir).0
+    cache::know_binary(cache_dir, cache::ExecutableRecord::Leave);
+    load_reusing(run, link_severity, static_paths, cache_dir).0
 }
 
 /// [`load`], taking each page's Markdown output from the page cache when

@@ -120,8 +120,9 @@ pub fn check_with(config: &Config, options: &CheckOptions) -> CheckResult {
     let static_paths: Vec<String> = Theme::load(config)
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
-    let mut loaded =
-        build::load_for_check(config, Severity::Error, &static_paths, options.use_cache);
+    let cache = build::cache::BuildCache::for_site(config).filter(|_| options.use_cache);
+    let cache_dir = cache.as_ref().map(build::cache::BuildCache::dir);
+    let mut loaded = build::load_for_check(config, Severity::Error, &static_paths, cache_dir);
     let orphans = if options.orphans {
         loaded
             .content

@@ -397,7 +397,7 @@ fn run_check(args: CheckArgs) -> i32 {
                     "Checked {} links on {} pages{} in {:.2}s: {} broken, {} other error(s), {} warning(s){}",
                     links.links_checked,
                     result.pages(),
-                    if cached > 0 { format!(" ({cached} as the last build left them)") } else { String::new() },
+                    if cached > 0 { format!(" ({cached} unchanged since the last build)") } else { String::new() },
                     result.elapsed.as_secs_f64(),
                     broken,
                     errors - broken.min(errors),

@@ -331,13 +331,13 @@ fn check_takes_unchanged_pages_from_the_page_cache_and_reads_edited_ones() {
     let (_, fresh) = check(dir.path(), &["--no-cache"]);
     assert_eq!(code, 1, "{cached}");
     assert!(
-        cached.contains("on 3 pages (3 as the last build left them)"),
+        cached.contains("on 3 pages (3 unchanged since the last build)"),
         "{cached}"
     );
     assert!(cached.contains("b.html.md.erb:3:1"), "{cached}");
     assert!(cached.contains("b.html.md.erb:5:13"), "{cached}");
     assert_eq!(
-        cached.replace(" (3 as the last build left them)", ""),
+        cached.replace(" (3 unchanged since the last build)", ""),
         fresh
     );
 
@@ -350,13 +350,13 @@ fn check_takes_unchanged_pages_from_the_page_cache_and_reads_edited_ones() {
     let (_, cached) = check(dir.path(), &[]);
     let (_, fresh) = check(dir.path(), &["--no-cache"]);
     assert!(
-        cached.contains("on 3 pages (2 as the last build left them)"),
+        cached.contains("on 3 pages (2 unchanged since the last build)"),
         "{cached}"
     );
     assert!(cached.contains("index.md:3:5"), "{cached}");
     assert!(cached.contains("#first"), "{cached}");
     assert_eq!(
-        cached.replace(" (2 as the last build left them)", ""),
+        cached.replace(" (2 unchanged since the last build)", ""),
         fresh
     );
 }
