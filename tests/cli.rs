@@ -556,22 +556,20 @@ fn an_output_folder_inside_the_content_is_not_content() {
         ("content/index.md", "# Home\n"),
         ("content/a.md", "# A\n"),
     ]);
-    for _ in 0..2 {
+    let built_into = |output: &str| {
         handbook()
             .current_dir(dir.path())
-            .args(["build", "--no-cache", "--output", "content/out"])
+            .args(["build", "--no-cache", "--output", output])
             .assert()
             .success()
             .stderr(contains("Built 2 pages and 0 assets"));
-    }
+    };
+    // The second build finds the first one's output in the content folder.
+    built_into("content/out");
+    built_into("content/out");
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink("content/out", dir.path().join("out-link")).expect("link");
-        handbook()
-            .current_dir(dir.path())
-            .args(["build", "--no-cache", "--output", "out-link"])
-            .assert()
-            .success()
-            .stderr(contains("Built 2 pages and 0 assets"));
+        built_into("out-link");
     }
 }

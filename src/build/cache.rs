@@ -178,12 +178,21 @@ impl BuildCache {
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        // Written beside, then renamed: a build stopped halfway leaves the
-        // old record or the new one, never half of one.
-        let partial = self.dir.join(format!("{RECORD}.partial"));
-        if std::fs::write(&partial, json).is_ok() {
-            let _ = std::fs::rename(&partial, self.dir.join(RECORD));
-        }
+        replace_file(&self.dir.join(RECORD), &[&json]);
+    }
+}
+
+/// Writes `parts` one after the other to a file beside `path`, then renames
+/// it over `path`: a build stopped halfway leaves the old file or the new
+/// one, never half of one. A failure only costs the next build a shortcut.
+pub(super) fn replace_file(path: &Path, parts: &[&[u8]]) {
+    let partial = path.with_extension("partial");
+    let written = std::fs::File::create(&partial).and_then(|mut file| {
+        use std::io::Write;
+        parts.iter().try_for_each(|part| file.write_all(part))
+    });
+    if written.is_ok() {
+        let _ = std::fs::rename(&partial, path);
     }
 }
 

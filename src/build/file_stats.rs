@@ -195,14 +195,10 @@ pub(super) fn executable_hash(
     hash
 }
 
-/// Writes `bytes` to `name` in `dir` through a file beside it; a failure
-/// only costs the next run a shortcut.
+/// Writes `bytes` to `name` in the cache folder `dir`.
 fn write_beside(dir: &Path, name: &str, bytes: &[u8]) {
     let _ = std::fs::create_dir_all(dir);
-    let temporary = dir.join(format!("{name}.tmp"));
-    if std::fs::write(&temporary, bytes).is_ok() {
-        let _ = std::fs::rename(&temporary, dir.join(name));
-    }
+    super::cache::replace_file(&dir.join(name), &[bytes]);
 }
 
 /// Change times before this are trusted for entries recorded at `taken_at`.

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::cache::binary_fingerprint;
+use super::cache::{binary_fingerprint, replace_file};
 use super::page_cache::{StoredGroup, StoredOutput};
 use crate::markdown::Rendered;
 use crate::output::search::PageEntry;
@@ -215,7 +215,11 @@ pub fn read(cache_dir: &Path, parts: Parts) -> ReadBack {
             unreadable += 1;
             continue;
         };
-        back.shard_keys[s] = Some(index.shards[s]);
+        // A shard read in part is not one whose key may stand for what the
+        // next store would write.
+        if parts == Parts::All {
+            back.shard_keys[s] = Some(index.shards[s]);
+        }
         back.pages.extend(shard.pages);
         back.search.extend(shard.search);
         back.renders.extend(shard.renders);
@@ -299,7 +303,7 @@ pub fn write(cache_dir: &Path, record: ToStore, previous: &[Option<u64>]) {
         shards: keys,
     };
     if let Ok(payload) = encoding().serialize(&index) {
-        write_file(&dir.join(INDEX), &header(&payload, None), &payload);
+        replace_file(&dir.join(INDEX), &[&header(&payload, None), &payload]);
     }
 }
 
@@ -353,7 +357,7 @@ fn write_shard(dir: &Path, shard: usize, key: u64, contents: &ShardToStore) {
             .map_or(0, |n| n as usize),
     );
     if encoding().serialize_into(&mut payload, contents).is_ok() {
-        write_file(&path, &header(&payload, Some(key)), &payload);
+        replace_file(&path, &[&header(&payload, Some(key)), &payload]);
     }
 }
 
@@ -366,18 +370,4 @@ fn header(payload: &[u8], shard_key: Option<u64>) -> Vec<u8> {
         header.extend_from_slice(&key.to_le_bytes());
     }
     header
-}
-
-/// Header and payload written apart (the payload is not worth a second
-/// copy), beside the file, then renamed over it.
-fn write_file(path: &Path, header: &[u8], payload: &[u8]) {
-    let partial = path.with_extension("partial");
-    let written = std::fs::File::create(&partial).and_then(|mut file| {
-        use std::io::Write;
-        file.write_all(header)?;
-        file.write_all(payload)
-    });
-    if written.is_ok() {
-        let _ = std::fs::rename(&partial, path);
-    }
 }
