@@ -102,7 +102,9 @@ impl SiteRender<'_> {
         let Some(reuse) = &self.reuse else {
             return (0..self.content.pages.len()).collect();
         };
+        let mut tm = crate::timings::Timings::start();
         let shape_key = self.shape_key(reuse.render_scope);
+        tm.mark("plan: shape");
         let (keys, frame_inputs): (Vec<u64>, Vec<u64>) = (0..self.content.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -114,8 +116,10 @@ impl SiteRender<'_> {
                 }
             })
             .unzip();
+        tm.mark("plan: keys");
+        // On every core: each kept page's file is looked up in the output.
         let to_render = keys
-            .iter()
+            .par_iter()
             .enumerate()
             .filter(|&(i, &key)| {
                 let output = &self.content.pages[i].url.output;
@@ -128,6 +132,7 @@ impl SiteRender<'_> {
             })
             .map(|(i, _)| i)
             .collect();
+        tm.mark("plan: can keep");
         if let Some(reuse) = &mut self.reuse {
             reuse.output_keys = keys;
             reuse.frame_inputs = frame_inputs;
@@ -257,11 +262,31 @@ impl SiteRender<'_> {
     /// the tags). Not the pages' last-change dates: no generated page shows
     /// them, and each commit moves one.
     fn shape_key(&self, render_scope: u64) -> u64 {
-        let mut hasher = Xxh3::with_seed(render_scope);
-        super::page_cache::hash_debug(&mut hasher, &self.site);
-        for page in &self.content.pages {
-            hasher.update(page.url.path.as_bytes());
-            super::page_cache::hash_debug(&mut hasher, &page.front);
+        use super::page_cache::hash_debug;
+        // The pages' part on every core: 50,000 front matters printed for
+        // the hasher are a tenth of a one-page rebuild on one.
+        let (site, pages) = rayon::join(
+            || {
+                let mut hasher = Xxh3::with_seed(render_scope);
+                hash_debug(&mut hasher, &self.site);
+                hasher.digest()
+            },
+            || {
+                self.content
+                    .pages
+                    .par_iter()
+                    .map(|page| {
+                        let mut hasher = Xxh3::new();
+                        hasher.update(page.url.path.as_bytes());
+                        hash_debug(&mut hasher, &page.front);
+                        hasher.digest()
+                    })
+                    .collect::<Vec<u64>>()
+            },
+        );
+        let mut hasher = Xxh3::with_seed(site);
+        for page in pages {
+            hasher.update(&page.to_le_bytes());
         }
         hasher.digest()
     }

@@ -101,7 +101,10 @@ pub fn last_changes(content_dir: &Path, pages: &[Page]) -> Vec<Option<LastChange
     }
     for (page, change) in pages.iter().zip(changes.iter_mut()) {
         if change.is_none() {
-            *change = file_time(&page.abs_path);
+            *change = match page.modified {
+                Some(modified) => Some(file_change(modified)),
+                None => file_time(&page.abs_path),
+            };
         }
     }
     changes
@@ -119,10 +122,14 @@ pub fn after_edit(previous: Option<&LastChange>, path: &Path) -> Option<LastChan
 
 fn file_time(path: &Path) -> Option<LastChange> {
     let modified = std::fs::metadata(path).ok()?.modified().ok()?;
-    Some(LastChange {
+    Some(file_change(modified))
+}
+
+fn file_change(modified: std::time::SystemTime) -> LastChange {
+    LastChange {
         at: DateTime::<Utc>::from(modified).fixed_offset(),
         source: DateSource::FileTime,
-    })
+    }
 }
 
 /// A running `git log` over the content folder: file names relative to it,

@@ -319,6 +319,7 @@ mod tests {
             abs_path: rel.into(),
             text: String::new(),
             print: Default::default(),
+            modified: None,
             kind: SourceKind::Markdown,
             split: Split {
                 format: Format::None,

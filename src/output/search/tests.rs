@@ -227,6 +227,51 @@ fn large_sites_are_split_into_many_small_shards() {
     assert!(starts.windows(2).all(|w| w[0] < w[1]));
 }
 
+/// The pages of a posting list `[page delta, score, flags, section...]`.
+fn pages_of(list: &[serde_json::Value]) -> Vec<u64> {
+    let (mut pages, mut at, mut page) = (Vec::new(), 0, 0);
+    while at < list.len() {
+        page += list[at].as_u64().unwrap();
+        pages.push(page);
+        let sections = list[at + 2].as_u64().unwrap() % 4;
+        at += 3 + sections as usize;
+    }
+    pages
+}
+
+#[test]
+fn posting_lists_made_on_many_cores_list_every_page_once_in_order() {
+    // Enough pages that the lists are made in parts on every core and
+    // joined: a part's first page must become a delta from the part before.
+    let texts: Vec<Rendered> = (0..1000)
+        .map(|i| rendered(&format!("common filler{} text ", i % 97), &[]))
+        .collect();
+    let pages: Vec<SearchPage> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, r)| SearchPage {
+            owners: &[],
+            title: "Page",
+            url: format!("/p{i}/"),
+            rendered: r,
+        })
+        .collect();
+    let files = build(&pages);
+    let terms: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .filter(|(name, _)| name.starts_with("search/t"))
+        .flat_map(|(_, bytes)| {
+            let shard: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(bytes).unwrap();
+            shard
+        })
+        .collect();
+    let every: Vec<u64> = (0..1000).collect();
+    assert_eq!(pages_of(terms["common"].as_array().unwrap()), every);
+    let sevens: Vec<u64> = (0..1000).filter(|i| i % 97 == 7).collect();
+    assert_eq!(pages_of(terms["filler7"].as_array().unwrap()), sevens);
+}
+
 #[test]
 fn excerpts_cut_at_words() {
     assert_eq!(excerpt("a  b\n c dddd", 6), "a b c");
