@@ -30,7 +30,7 @@ use crate::content::history::LastChange;
 use crate::content::site_urls::generated;
 use crate::content::{self, url, Content};
 use crate::diagnostics::{Diagnostic, Report, Severity};
-use crate::links::{self, LinkIndex, LinkReport};
+use crate::links::{self, LinkIndex, LinkMemo, LinkReport};
 use crate::markdown::{self, AfterUse, Rendered};
 use crate::output::reserved::{self, ReservedOutputs};
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
@@ -103,6 +103,11 @@ pub struct Loaded {
     /// The pages read back from the page cache: all but their HTML (see
     /// [`Rendered::html`]).
     pub hollow: Vec<bool>,
+    /// What the page cache keeps of each page's checked links, and the
+    /// fingerprint of the link index they were checked against (zero and
+    /// none without the page cache).
+    pub link_memos: Vec<Option<LinkMemo>>,
+    pub link_index: u64,
 }
 
 /// Files `handbook` generates besides the pages.
@@ -206,14 +211,18 @@ fn load_reusing(
         Some(memo) => content.pages.iter().map(|p| memo.key(p)).collect(),
         None => vec![0; content.pages.len()],
     };
-    let reused: Vec<Option<Rendered>> = match &mut memo {
+    let (reused, remembered_links): (Vec<Option<Rendered>>, Vec<Option<LinkMemo>>) = match &mut memo
+    {
         Some(memo) => content
             .pages
             .iter()
             .zip(&markdown_keys)
-            .map(|(p, &key)| memo.take(&p.rel_path, key))
-            .collect(),
-        None => content.pages.iter().map(|_| None).collect(),
+            .map(|(p, &key)| match memo.take(&p.rel_path, key) {
+                Some((rendered, links)) => (Some(rendered), links),
+                None => (None, None),
+            })
+            .unzip(),
+        None => content.pages.iter().map(|_| (None, None)).unzip(),
     };
     drop(memo);
     let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();
@@ -236,7 +245,31 @@ fn load_reusing(
     report.extend(rhythm.diagnostics.iter().cloned());
     timings.mark("site + cadence");
     let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
-    let links = links::check_all(&index, &content.pages, &rendered, link_severity);
+    // With the page cache, a page read back from it keeps its checked links
+    // while the link index is the one they were checked against: a
+    // one-page edit checks one page's links, not the site's.
+    let (links, link_memos, link_index) = match &page_cache {
+        Some(cache) => {
+            let print = index.fingerprint();
+            let remembered = match cache.link_index == print {
+                true => remembered_links,
+                false => Vec::new(),
+            };
+            let (links, memos) = links::check_all_remembering(
+                &index,
+                &content.pages,
+                &rendered,
+                link_severity,
+                &remembered,
+            );
+            (links, memos, print)
+        }
+        None => (
+            links::check_all(&index, &content.pages, &rendered, link_severity),
+            Vec::new(),
+            0,
+        ),
+    };
     report.extend(links.diagnostics.iter().cloned());
     let reserved = reserved_outputs(&rhythm, static_paths);
     report.extend(reserved::claims_on_reserved(
@@ -259,6 +292,8 @@ fn load_reusing(
         report,
         markdown_keys,
         hollow,
+        link_memos,
+        link_index,
     };
     (loaded, page_cache)
 }
@@ -366,10 +401,11 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let cache = cache::BuildCache::for_site(config).filter(|_| options.use_cache);
-    cache::know_binary(
-        cache.as_ref().map(cache::BuildCache::dir),
-        cache::ExecutableRecord::Write,
-    );
+    // The binary's fingerprint keys the cache; without one it is never asked
+    // for (reading and hashing the binary is 25 ms on one thread).
+    if let Some(cache) = &cache {
+        cache::know_binary(Some(cache.dir()), cache::ExecutableRecord::Write);
+    }
     let inputs = cache
         .as_ref()
         .map(|_| cache::inputs_fingerprint(config, options));
@@ -514,6 +550,8 @@ fn build_everything(
                     markdown_keys: &loaded.markdown_keys,
                     rendered: &loaded.rendered,
                     outputs: &outputs,
+                    links: &loaded.link_memos,
+                    link_index: loaded.link_index,
                     generated: generated.as_ref(),
                     renders: &renders,
                 });

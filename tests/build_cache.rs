@@ -357,3 +357,41 @@ fn check_matching_a_fresh_check(dir: &Path, unchanged: usize) -> (i32, String) {
     assert_eq!(code, fresh_code);
     (code, cached)
 }
+
+/// A build with the page cache keeps the checked links of unchanged pages
+/// only while what they point at is unchanged: an anchor or a page that
+/// goes away breaks the links of pages that were not edited.
+#[test]
+fn unchanged_pages_have_their_links_checked_again_when_their_targets_change() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n\n[a](/a/#first)\n"),
+        ("content/a.md", "# A\n\n## First\n\nText.\n"),
+        ("content/b.md", "# B\n\nText.\n"),
+        ("content/c.md", "# C\n\nSee [b](/b/).\n"),
+    ]);
+    let (code, built) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{built}");
+    assert!(built.contains("0 warning(s)"), "{built}");
+
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        "# A\n\n## Second\n\nText.\n",
+    )
+    .expect("edit");
+    let (_, built) = build(dir.path(), &[]);
+    assert!(built.contains("index.md:3:5"), "{built}");
+    assert!(built.contains("#first"), "{built}");
+
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        "# A\n\n## First\n\nText.\n",
+    )
+    .expect("edit");
+    let (_, built) = build(dir.path(), &[]);
+    assert!(built.contains("0 warning(s)"), "{built}");
+
+    std::fs::remove_file(dir.path().join("content/b.md")).expect("delete");
+    let (_, built) = build(dir.path(), &[]);
+    assert!(built.contains("c.md:3:9"), "{built}");
+    assert!(built.contains("no page at `/b/`"), "{built}");
+}

@@ -22,11 +22,12 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::cache::{binary_fingerprint, replace_file};
 use super::page_cache::{StoredGroup, StoredOutput};
+use crate::links::LinkMemo;
 use crate::markdown::Rendered;
 use crate::output::search::PageEntry;
 
 /// Bumped when a file's shape or meaning changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// The folder inside the build cache folder.
 pub const DIR: &str = "pages";
 const INDEX: &str = "index.bin";
@@ -46,6 +47,8 @@ pub struct StoredPage {
     pub markdown_key: u64,
     pub rendered: Rendered,
     pub output: Option<StoredOutput>,
+    /// Its checked links, under [`Common::link_index`].
+    pub links: Option<LinkMemo>,
 }
 
 /// One page to store (borrowed parts).
@@ -55,6 +58,7 @@ pub struct PageToStore<'a> {
     pub markdown_key: u64,
     pub rendered: &'a Rendered,
     pub output: Option<&'a StoredOutput>,
+    pub links: Option<&'a LinkMemo>,
 }
 
 /// What the index file holds besides the shards' keys.
@@ -64,6 +68,9 @@ pub struct Common {
     /// site root: the next build's Markdown scope hashes what they hold then.
     pub includes_read: Vec<PathBuf>,
     pub generated: Option<StoredGroup>,
+    /// The fingerprint of the link index the pages' links were checked
+    /// against ([`crate::links::LinkIndex::fingerprint`]).
+    pub link_index: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -327,6 +334,13 @@ fn shard_key(shard: &ShardToStore) -> u64 {
                 hasher.update(&output.print.0.to_le_bytes());
                 hasher.update(&output.print.1.to_le_bytes());
                 hasher.update(&output.frame_inputs.to_le_bytes());
+            }
+            None => hasher.update(&[0]),
+        }
+        match page.links {
+            Some(links) => {
+                hasher.update(&[1]);
+                links.hash_into(&mut hasher);
             }
             None => hasher.update(&[0]),
         }

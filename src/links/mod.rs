@@ -11,7 +11,10 @@ mod path;
 mod report;
 
 pub use path::normalize;
-pub use report::{broken_link, check_all, check_pages, BrokenLink, LinkReport, SourceLines};
+pub use report::{
+    broken_link, check_all, check_all_remembering, check_pages, BrokenLink, LinkMemo, LinkReport,
+    SourceLines,
+};
 
 // Every link hashes a page path and an anchor (343,000 links on the wide
 // benchmark), where SipHash cost more than the rest of the lookup; foldhash
@@ -238,6 +241,56 @@ impl<'a> LinkIndex<'a> {
             urls,
             ignore,
         }
+    }
+
+    /// Everything resolving a link reads but the link itself, as one
+    /// number: every page's source path, URL and anchors in page order, the
+    /// assets and generated pages, the site's hosts, base path and ignore
+    /// patterns. Links that resolved without a broken one under the same
+    /// fingerprint resolve the same way again ([`LinkMemo`]).
+    pub fn fingerprint(&self) -> u64 {
+        use rayon::prelude::*;
+        use xxhash_rust::xxh3::Xxh3;
+        let update = |hasher: &mut Xxh3, text: &str| {
+            hasher.update(text.as_bytes());
+            hasher.update(&[0]);
+        };
+        let per_page: Vec<u64> = self
+            .pages
+            .par_iter()
+            .zip(&self.anchors)
+            .map(|(page, anchors)| {
+                let mut hasher = Xxh3::new();
+                update(&mut hasher, &page.rel_path);
+                update(&mut hasher, &page.url.path);
+                let mut anchors: Vec<&str> = anchors.iter().copied().collect();
+                anchors.sort_unstable();
+                for anchor in anchors {
+                    update(&mut hasher, anchor);
+                }
+                hasher.digest()
+            })
+            .collect();
+        let mut hasher = Xxh3::new();
+        for print in per_page {
+            hasher.update(&print.to_le_bytes());
+        }
+        for set in [&self.assets, &self.generated] {
+            let mut sorted: Vec<&String> = set.iter().collect();
+            sorted.sort_unstable();
+            hasher.update(&(sorted.len() as u64).to_le_bytes());
+            for path in sorted {
+                update(&mut hasher, path);
+            }
+        }
+        for host in self.internal_hosts {
+            update(&mut hasher, host);
+        }
+        update(&mut hasher, &format!("{:?}", self.urls));
+        for pattern in self.ignore.iter().flat_map(RegexSet::patterns) {
+            update(&mut hasher, pattern);
+        }
+        hasher.digest()
     }
 
     /// Whether an absolute URL on the site's own host lies outside the path

@@ -40,7 +40,67 @@ struct PageLinks {
     /// Other pages this page links to.
     targets: HashSet<usize>,
     external: Vec<Link>,
+    /// Where the external links are among the page's links (in the order
+    /// [`links_in_order`] gives).
+    external_at: Vec<u32>,
     broken: Vec<(BrokenLink, Diagnostic)>,
+}
+
+/// What a build keeps of one page's checked links for the next one (in the
+/// page cache): the same links against the same link index resolve the
+/// same way, so a one-page edit checks one page, not every link of the
+/// site. Only pages without broken links are kept: a broken link's message
+/// and help read other pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LinkMemo {
+    checked: u32,
+    /// Other pages linked to, by page number, ascending.
+    targets: Vec<u32>,
+    /// Where the external links are among the page's links.
+    external_at: Vec<u32>,
+}
+
+impl LinkMemo {
+    fn of(links: &PageLinks) -> Option<LinkMemo> {
+        if !links.broken.is_empty() {
+            return None;
+        }
+        let mut targets: Vec<u32> = links.targets.iter().map(|&t| t as u32).collect();
+        targets.sort_unstable();
+        Some(LinkMemo {
+            checked: links.checked as u32,
+            targets,
+            external_at: links.external_at.clone(),
+        })
+    }
+
+    /// The results it stands for, on `rendered` (the same Markdown output
+    /// it was made from).
+    fn recall(&self, rendered: &Rendered) -> PageLinks {
+        let links = links_in_order(rendered);
+        PageLinks {
+            checked: self.checked as usize,
+            targets: self.targets.iter().map(|&t| t as usize).collect(),
+            external: self
+                .external_at
+                .iter()
+                .filter_map(|&at| links.get(at as usize).map(|link| (*link).clone()))
+                .collect(),
+            external_at: self.external_at.clone(),
+            broken: Vec::new(),
+        }
+    }
+
+    /// Feeds what it holds to a hasher (the page cache's shard keys).
+    pub fn hash_into(&self, hasher: &mut xxhash_rust::xxh3::Xxh3) {
+        hasher.update(&self.checked.to_le_bytes());
+        for list in [&self.targets, &self.external_at] {
+            hasher.update(&(list.len() as u64).to_le_bytes());
+            for n in list {
+                hasher.update(&n.to_le_bytes());
+            }
+        }
+    }
 }
 
 /// Checks every link on every page.
@@ -52,6 +112,34 @@ pub fn check_all(
 ) -> LinkReport {
     let all: Vec<usize> = (0..pages.len()).collect();
     check_pages(index, pages, rendered, severity, &all)
+}
+
+/// [`check_all`], taking a page's results from `remembered[i]` where there
+/// is one (the caller vouches that the page's Markdown output and the link
+/// index are the ones it was made with). Returns what to remember of each
+/// page for the next build.
+pub fn check_all_remembering(
+    index: &LinkIndex,
+    pages: &[Page],
+    rendered: &[Rendered],
+    severity: Severity,
+    remembered: &[Option<LinkMemo>],
+) -> (LinkReport, Vec<Option<LinkMemo>>) {
+    let per_page: Vec<(usize, PageLinks)> = (0..pages.len().min(rendered.len()))
+        .into_par_iter()
+        .map(|i| {
+            let links = match remembered.get(i).and_then(Option::as_ref) {
+                Some(memo) => memo.recall(&rendered[i]),
+                None => check_page(index, i, &pages[i], &rendered[i], severity),
+            };
+            (i, links)
+        })
+        .collect();
+    let mut memos = vec![None; pages.len()];
+    for (i, links) in &per_page {
+        memos[*i] = LinkMemo::of(links);
+    }
+    (report_of(per_page, pages.len()), memos)
 }
 
 /// Checks the links on some pages only (`serve` rechecks the pages an edit can
@@ -68,8 +156,13 @@ pub fn check_pages(
         .filter(|&&i| i < rendered.len() && i < pages.len())
         .map(|&i| (i, check_page(index, i, &pages[i], &rendered[i], severity)))
         .collect();
+    report_of(per_page, pages.len())
+}
+
+/// The site's report from each page's results, in page order.
+fn report_of(per_page: Vec<(usize, PageLinks)>, pages: usize) -> LinkReport {
     let mut report = LinkReport {
-        inbound: vec![0; pages.len()],
+        inbound: vec![0; pages],
         ..LinkReport::default()
     };
     for (i, page_links) in per_page {
@@ -95,21 +188,21 @@ fn check_page(
     rendered: &Rendered,
     severity: Severity,
 ) -> PageLinks {
-    let mut links: Vec<&Link> = rendered.links.iter().collect();
-    links.sort_by_key(|l| l.span.start);
-    // A reference definition used by several links is one link in the source.
-    links.dedup_by(|a, b| a.span.start == b.span.start && a.href == b.href);
+    let links = links_in_order(rendered);
     let mut out = PageLinks {
         checked: links.len(),
         ..PageLinks::default()
     };
     let mut source: Option<SourceLines> = None;
-    for link in links {
+    for (at, link) in links.into_iter().enumerate() {
         match index.resolve(i, &link.href) {
             Resolution::Page(target) if target != i => {
                 out.targets.insert(target);
             }
-            Resolution::External => out.external.push(link.clone()),
+            Resolution::External => {
+                out.external.push(link.clone());
+                out.external_at.push(at as u32);
+            }
             Resolution::Broken {
                 reason,
                 message,
@@ -127,6 +220,15 @@ fn check_page(
         }
     }
     out
+}
+
+/// A page's links in the order of its file, each once: a reference
+/// definition used by several links is one link in the source.
+fn links_in_order(rendered: &Rendered) -> Vec<&Link> {
+    let mut links: Vec<&Link> = rendered.links.iter().collect();
+    links.sort_by_key(|l| l.span.start);
+    links.dedup_by(|a, b| a.span.start == b.span.start && a.href == b.href);
+    links
 }
 
 /// A page's whole text (read again when the build let its body go) and

@@ -189,9 +189,14 @@ pub fn write_index<'a>(
     entries: impl Iterator<Item = &'a PageEntry> + Clone,
     sink: &dyn Sink,
 ) -> Result<(), OutputError> {
-    let (term_starts, term_prints) = write_term_shards(postings(entries.clone()), sink)?;
+    let mut tm = crate::timings::Timings::start();
+    let terms = postings(entries.clone());
+    tm.mark("search: postings");
+    let (term_starts, term_prints) = write_term_shards(terms, sink)?;
+    tm.mark("search: term shards");
     let (doc_starts, doc_prints) =
         write_doc_shards(entries.clone().map(|entry| entry.doc.as_bytes()), sink)?;
+    tm.mark("search: doc shards");
     // XXH3 of each shard, then of those in order: the shards are hashed
     // where they are made, in parallel, and only their prints are kept.
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -413,11 +418,13 @@ struct ListPart {
 /// A term's posting list from its parts in page order: each part's first
 /// page number made a delta from the last page of the parts before it.
 fn join_parts(parts: Vec<ListPart>) -> Vec<u32> {
+    let total: usize = parts.iter().map(|part| part.list.len()).sum();
     let mut parts = parts.into_iter();
     let Some(first) = parts.next() else {
         return Vec::new();
     };
     let (mut list, mut last_page) = (first.list, first.last_page);
+    list.reserve_exact(total - list.len());
     for part in parts {
         let Some((&first_page, rest)) = part.list.split_first() else {
             continue;
