@@ -590,12 +590,7 @@ pub fn write_site(
     let all: Vec<usize> = (0..content.pages.len()).collect();
     // The generated pages and the indexes (sitemap, search, feed) are made
     // while the pages render: much of them is one thread's work, which would
-    // leave the other cores idle if it came after. The generated pages come
-    // after the search index: by then it has let go of every page's text
-    // and most pages are written and let go of, so the cadence pages'
-    // template data (the calendar's is 50 MB at 10k pages) reuses that
-    // memory instead of adding to the peak (10k pages: 342 -> 305 MB, in
-    // the same time).
+    // leave the other cores idle if it came after.
     let (diagnostics, rest) = rayon::join(
         || {
             let mut timings = Timings::start();
@@ -605,12 +600,11 @@ pub fn write_site(
         },
         || -> Result<(), BuildError> {
             let mut timings = Timings::start();
-            render.fixed_files(sink)?;
-            render.indexes_but_sitemap(sink)?;
-            timings.mark("indexes");
             let cadence_pages = render.generated_pages_reusing(sink)?;
             timings.mark("generated pages");
-            render.sitemap(sink, &cadence_pages)?;
+            render.fixed_files(sink)?;
+            render.indexes(sink, &cadence_pages)?;
+            timings.mark("indexes");
             Ok(())
         },
     );

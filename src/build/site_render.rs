@@ -271,22 +271,6 @@ impl<'a> SiteRender<'a> {
         Ok(self.extras(cadence_pages).write_unless(sink, stop)?)
     }
 
-    /// The indexes but the sitemap (which lists the generated pages): a
-    /// build writes them before the generated pages, and the sitemap after
-    /// ([`SiteRender::sitemap`]).
-    pub fn indexes_but_sitemap(&self, sink: &dyn Sink) -> Result<(), BuildError> {
-        let never = || false;
-        self.extras(&[])
-            .write_all_but_sitemap_unless(sink, &never)?;
-        Ok(())
-    }
-
-    /// `sitemap.xml`, with the generated cadence pages (what
-    /// [`SiteRender::generated_pages`] returned).
-    pub fn sitemap(&self, sink: &dyn Sink, cadence_pages: &[String]) -> Result<(), BuildError> {
-        Ok(self.extras(cadence_pages).write_sitemap(sink)?)
-    }
-
     fn extras<'b>(&'b self, cadence_pages: &'b [String]) -> Extras<'b> {
         Extras {
             config: self.config,

@@ -48,6 +48,11 @@ impl Extras<'_> {
             .filter(|(i, p)| !self.redirects.replaced.contains(i) && !is_noindex(p))
     }
 
+    pub fn write(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+        let never = || false;
+        self.write_unless(sink, &never).map(|_| ())
+    }
+
     /// Writes the files; stops (`Ok(Stopped)`) when `stop` says they are no
     /// longer wanted, with some of them written to `sink`.
     pub fn write_unless(
@@ -55,18 +60,9 @@ impl Extras<'_> {
         sink: &dyn Sink,
         stop: &dyn Fn() -> bool,
     ) -> Result<Written, OutputError> {
-        self.write_sitemap(sink)?;
-        self.write_all_but_sitemap_unless(sink, stop)
-    }
-
-    /// Every file but the sitemap, which lists the generated pages: a build
-    /// writes it once they are made ([`Extras::write_sitemap`]).
-    pub fn write_all_but_sitemap_unless(
-        &self,
-        sink: &dyn Sink,
-        stop: &dyn Fn() -> bool,
-    ) -> Result<Written, OutputError> {
         let mut timings = crate::timings::Timings::start();
+        self.write_sitemap(sink)?;
+        timings.mark("sitemap");
         if self.write_search(sink, stop)? == Written::Stopped {
             return Ok(Written::Stopped);
         }
@@ -80,8 +76,7 @@ impl Extras<'_> {
         Ok(Written::All)
     }
 
-    /// `sitemap.xml`: the listed pages and the generated cadence pages.
-    pub fn write_sitemap(&self, sink: &dyn Sink) -> Result<(), OutputError> {
+    fn write_sitemap(&self, sink: &dyn Sink) -> Result<(), OutputError> {
         let dates: Vec<String> = self
             .content
             .pages
