@@ -52,12 +52,29 @@ pub struct CalendarRow {
     pub cells: Vec<CalendarCell>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One week of one activity. A week without it is an empty object for the
+/// templates (`{}`, falsy in `{% if c.count %}`): most weeks of most rows
+/// are empty, and an object with fields is a map of its own as template
+/// data, which at 10,000 pages came to 40 MB for the calendar alone.
+#[derive(Debug, Clone)]
 pub struct CalendarCell {
     /// Occurrences in the week.
     pub count: usize,
     /// `Mon 3 Feb, Tue 4 Feb`.
     pub dates: String,
+}
+
+impl Serialize for CalendarCell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let fields = if self.count == 0 { 0 } else { 2 };
+        let mut map = serializer.serialize_map(Some(fields))?;
+        if self.count > 0 {
+            map.serialize_entry("count", &self.count)?;
+            map.serialize_entry("dates", &self.dates)?;
+        }
+        map.end()
+    }
 }
 
 impl RhythmIndex {
