@@ -30,21 +30,6 @@ impl Dice {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry.path().strip_prefix(from).expect("inside");
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 fn build_into(root: &Path, output: &Path, use_cache: bool) -> BuildSummary {
     let overrides = Overrides {
         output_dir: Some(output.to_path_buf()),
@@ -301,7 +286,7 @@ fn a_random_series_of_edits_builds_what_a_clean_build_writes() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("temp");
     let root = dir.path().join("site");
-    copy_tree(&sample.join("content"), &root.join("content"));
+    common::copy_tree(&sample.join("content"), &root.join("content"));
     std::fs::copy(sample.join("site.toml"), root.join("site.toml")).expect("site.toml");
     std::fs::create_dir_all(root.join(".gitlab")).expect(".gitlab");
     std::fs::copy(

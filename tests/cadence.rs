@@ -633,3 +633,25 @@ fn custom_cadences_from_site_toml() {
     assert_eq!(event.dtstart, "20250103");
     assert!(public.join("cadence/six-weekly/index.html").is_file());
 }
+
+/// A site's own `cadence/calendar.html`, written when every week of the
+/// calendar had `count` and `dates` (`c.count > 0`), still gets both for the
+/// weeks without an activity, and shows the same grid as the built-in one
+/// (which gets `{}` for those weeks).
+#[test]
+fn a_sites_own_calendar_template_gets_every_week_with_its_fields() {
+    let built_in = project().join("themes/default/templates/cadence/calendar.html");
+    let written_for_every_week =
+        read(&built_in).replace("{%- if c.count %}", "{%- if c.count > 0 %}");
+    assert!(written_for_every_week.contains("c.count > 0"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::copy_tree(&fixture_site(), dir.path());
+    let (_built_in_out, built_in_public) = build(dir.path());
+    let own = dir.path().join("templates/cadence/calendar.html");
+    std::fs::create_dir_all(own.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&own, written_for_every_week).expect("template");
+    let (_own_out, own_public) = build(dir.path());
+    let grid = |public: &Path| read(&public.join("cadence/calendar/index.html"));
+    assert!(grid(&own_public).contains("<td class=\"cal-cell\"></td>"));
+    assert_eq!(grid(&own_public), grid(&built_in_public));
+}

@@ -20,19 +20,6 @@ use serde_json::Value;
 /// One reported broken link: (file, line, column, target, reason).
 type Report = (String, u64, u64, String, String);
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("readable corpus");
-        let rel = entry.path().strip_prefix(from).expect("inside the corpus");
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 fn check(content: &Path) -> Vec<Report> {
     let output = common::handbook()
         .args(["check", "--format", "json", "--root"])
@@ -118,7 +105,7 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
     };
     let temp = tempfile::tempdir().expect("temp dir");
     let copy = temp.path().join("corpus");
-    copy_tree(&corpus, &copy);
+    common::copy_tree(&corpus, &copy);
     let pristine = check(&copy);
     assert!(
         pristine.len() > 100,

@@ -104,23 +104,11 @@ fn text_of(html: &str) -> String {
 /// A copy of the fixture with `edit` applied to the file at `path`.
 fn fixture_copy(path: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp");
-    copy_tree(&fixture(), dir.path());
+    common::copy_tree(&fixture(), dir.path());
     let file = dir.path().join(path);
     let text = read(&file);
     std::fs::write(&file, edit(&text)).expect("write");
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }
 
 #[test]

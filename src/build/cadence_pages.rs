@@ -128,7 +128,11 @@ pub(super) fn write_cadence(
             Some(("group", serde_json::to_value(&group).unwrap_or(Value::Null))),
         )?;
     }
-    let calendar = calendar_value(index.calendar(rhythm, vocabulary));
+    let empty_weeks = match renderer.is_built_in("cadence/calendar.html") {
+        true => EmptyWeeks::Empty,
+        false => EmptyWeeks::WithFields,
+    };
+    let calendar = calendar_value(index.calendar(rhythm, vocabulary), empty_weeks);
     render_page(
         generated::CADENCE_CALENDAR,
         outline.clone(),
@@ -220,18 +224,34 @@ fn outline_of(full: &cadence::index::RhythmView) -> cadence::index::RhythmView {
     }
 }
 
+/// How the calendar's weeks without an activity reach the template.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EmptyWeeks {
+    /// `{}`: for the built-in template, which tests `c.count`.
+    Empty,
+    /// `{count: 0, dates: ""}`: for a site's own template, which may have
+    /// been written when every week had both (`c.count > 0` fails on `{}`).
+    WithFields,
+}
+
 /// The calendar as template data, made a quarter at a time: each quarter
 /// has a row per activity and a cell per week, and its view is let go as
 /// soon as its data is made (a 50,000-page handbook's calendar is 30 MB of
 /// HTML).
-fn calendar_value(calendar: cadence::calendar::CalendarView) -> Value {
+fn calendar_value(calendar: cadence::calendar::CalendarView, empty_weeks: EmptyWeeks) -> Value {
     let cadence::calendar::CalendarView {
         quarters,
         unscheduled,
     } = calendar;
     let quarters: Vec<Value> = quarters
         .into_iter()
-        .map(|quarter| serde_json::to_value(quarter).unwrap_or(Value::Null))
+        .map(|quarter| {
+            let mut value = serde_json::to_value(quarter).unwrap_or(Value::Null);
+            if empty_weeks == EmptyWeeks::WithFields {
+                fill_empty_weeks(&mut value);
+            }
+            value
+        })
         .collect();
     let mut map = serde_json::Map::new();
     map.insert("quarters".into(), Value::Array(quarters));
@@ -240,4 +260,20 @@ fn calendar_value(calendar: cadence::calendar::CalendarView) -> Value {
         serde_json::to_value(unscheduled).unwrap_or(Value::Null),
     );
     Value::Object(map)
+}
+
+/// Gives each empty week of a quarter's rows `count` 0 and empty `dates`.
+fn fill_empty_weeks(quarter: &mut Value) {
+    let rows = quarter.get_mut("rows").and_then(Value::as_array_mut);
+    for row in rows.into_iter().flatten() {
+        let cells = row.get_mut("cells").and_then(Value::as_array_mut);
+        for cell in cells.into_iter().flatten() {
+            if let Value::Object(fields) = cell {
+                if fields.is_empty() {
+                    fields.insert("count".into(), Value::from(0));
+                    fields.insert("dates".into(), Value::from(""));
+                }
+            }
+        }
+    }
 }

@@ -52,10 +52,12 @@ pub struct CalendarRow {
     pub cells: Vec<CalendarCell>,
 }
 
-/// One week of one activity. A week without it is an empty object for the
-/// templates (`{}`, falsy in `{% if c.count %}`): most weeks of most rows
-/// are empty, and an object with fields is a map of its own as template
-/// data, which at 10,000 pages came to 40 MB for the calendar alone.
+/// One week of one activity. A week without it is an empty object (`{}`,
+/// falsy in the built-in theme's `{% if c.count %}`): most weeks of most
+/// rows are empty, and an object with fields is a map of its own as
+/// template data, which at 10,000 pages came to 40 MB for the calendar
+/// alone. A site's own `cadence/calendar.html` gets `{count: 0, dates: ""}`
+/// (see `build::cadence_pages`).
 #[derive(Debug, Clone)]
 pub struct CalendarCell {
     /// Occurrences in the week.

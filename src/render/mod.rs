@@ -141,6 +141,9 @@ fn add_missing_generated_templates(theme: &mut Theme) {
     }
 }
 
+/// How the built-in theme's templates are named in errors.
+const BUILT_IN: &str = "(built-in theme)";
+
 fn load_embedded(dir: &'static Dir<'static>, theme: &mut Theme) {
     fn walk(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
         out.extend(dir.files());
@@ -156,7 +159,7 @@ fn load_embedded(dir: &'static Dir<'static>, theme: &mut Theme) {
             let text = String::from_utf8_lossy(file.contents()).into_owned();
             theme.templates.insert(
                 name.to_string(),
-                (format!("(built-in theme) templates/{name}"), text),
+                (format!("{BUILT_IN} templates/{name}"), text),
             );
         } else if let Some(rel) = path.strip_prefix("static/") {
             theme
@@ -262,6 +265,15 @@ impl Renderer {
     /// Makes `name(...)` callable from every template.
     pub fn register_function<F: tera::Function + 'static>(&mut self, name: &str, function: F) {
         self.tera.register_function(name, function);
+    }
+
+    /// Whether template `name` is the built-in theme's own, not a site's
+    /// or theme's: data only the built-in templates read may take a leaner
+    /// shape than the one documented for copies of them.
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.origins
+            .get(name)
+            .is_some_and(|origin| origin.starts_with(BUILT_IN))
     }
 
     pub fn has_template(&self, name: &str) -> bool {

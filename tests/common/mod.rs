@@ -101,3 +101,17 @@ pub fn handbook() -> assert_cmd::Command {
     cmd.env("HANDBOOK_CACHE_DIR", "");
     cmd
 }
+
+/// Copies the folder `from` and all it holds to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("readable folder");
+        let rel = entry.path().strip_prefix(from).expect("inside the folder");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
