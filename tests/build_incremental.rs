@@ -200,10 +200,12 @@ fn edit(root: &Path, dice: &mut Dice, step: usize) -> (String, Vec<PathBuf>) {
             (format!("cadence of {rel}"), vec![write(rel, &text)])
         }
         5 => {
-            // A heading other pages link to (`#agenda`, `#days-31-to-60`...).
+            // Headings other pages link to (`#agenda`, `#days-31-to-60`...):
+            // every second-level one of the page, so that links from pages
+            // this step leaves alone break.
             let rel = pick(dice);
-            let text = read(&rel).replacen("\n## ", &format!("\n## Step {step} "), 1);
-            (format!("first heading of {rel}"), vec![write(&rel, &text)])
+            let text = read(&rel).replace("\n## ", &format!("\n## Step {step} "));
+            (format!("headings of {rel}"), vec![write(&rel, &text)])
         }
         6 => {
             let target = pick(dice);
