@@ -372,22 +372,18 @@ fn unchanged_pages_have_their_links_checked_again_when_their_targets_change() {
     let (code, built) = build(dir.path(), &[]);
     assert_eq!(code, 0, "{built}");
     assert!(built.contains("0 warning(s)"), "{built}");
+    // Builds again after giving `a.md` the heading `heading`.
+    let build_with_heading = |heading: &str| {
+        let text = format!("# A\n\n## {heading}\n\nText.\n");
+        std::fs::write(dir.path().join("content/a.md"), text).expect("edit");
+        build(dir.path(), &[]).1
+    };
 
-    std::fs::write(
-        dir.path().join("content/a.md"),
-        "# A\n\n## Second\n\nText.\n",
-    )
-    .expect("edit");
-    let (_, built) = build(dir.path(), &[]);
+    let built = build_with_heading("Second");
     assert!(built.contains("index.md:3:5"), "{built}");
     assert!(built.contains("#first"), "{built}");
 
-    std::fs::write(
-        dir.path().join("content/a.md"),
-        "# A\n\n## First\n\nText.\n",
-    )
-    .expect("edit");
-    let (_, built) = build(dir.path(), &[]);
+    let built = build_with_heading("First");
     assert!(built.contains("0 warning(s)"), "{built}");
 
     std::fs::remove_file(dir.path().join("content/b.md")).expect("delete");
