@@ -159,7 +159,7 @@ pub fn load_for_check(
     // asked for (reading and hashing the binary is 25 ms, a tenth of a
     // check from nothing).
     if let Some(dir) = cache_dir.filter(|dir| page_cache::PageCache::exists(dir)) {
-        cache::know_binary(Some(dir), cache::ExecutableRecord::Leave);
+        cache::know_binary(dir, cache::ExecutableRecord::Leave);
     }
     load_reusing(run, link_severity, static_paths, cache_dir).0
 }
@@ -404,7 +404,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     // The binary's fingerprint keys the cache; without one it is never asked
     // for (reading and hashing the binary is 25 ms on one thread).
     if let Some(cache) = &cache {
-        cache::know_binary(Some(cache.dir()), cache::ExecutableRecord::Write);
+        cache::know_binary(cache.dir(), cache::ExecutableRecord::Write);
     }
     let inputs = cache
         .as_ref()

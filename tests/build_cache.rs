@@ -8,12 +8,13 @@ use std::path::Path;
 
 use common::{handbook, site};
 
-/// `handbook build` with the cache in `cache` (relative to the site root).
-fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
+/// `handbook <command>` in the site `dir`, with the build cache in
+/// `.handbook-cache` there: its exit code and what it printed on stderr.
+fn run(dir: &Path, command: &str, extra: &[&str]) -> (i32, String) {
     let output = handbook()
         .current_dir(dir)
         .env("HANDBOOK_CACHE_DIR", ".handbook-cache")
-        .arg("build")
+        .arg(command)
         .args(extra)
         .output()
         .expect("handbook runs");
@@ -21,6 +22,11 @@ fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// `handbook build` with the cache in `.handbook-cache`.
+fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
+    run(dir, "build", extra)
 }
 
 fn page(dir: &Path) -> String {
@@ -291,14 +297,8 @@ fn an_edit_that_keeps_the_size_and_time_of_a_file_is_built() {
 
 /// `handbook check` with the cache the last build left, in `dir`.
 fn check(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let output = handbook()
-        .current_dir(dir)
-        .env("HANDBOOK_CACHE_DIR", ".handbook-cache")
-        .arg("check")
-        .args(extra)
-        .output()
-        .expect("handbook runs");
-    let report = String::from_utf8_lossy(&output.stderr)
+    let (code, stderr) = run(dir, "check", extra);
+    let report = stderr
         .lines()
         .map(|line| match line.split_once(" in ") {
             Some((summary, rest)) if line.starts_with("Checked ") => {
@@ -308,7 +308,7 @@ fn check(dir: &Path, extra: &[&str]) -> (i32, String) {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    (output.status.code().unwrap_or(-1), report)
+    (code, report)
 }
 
 /// `check` takes the pages a build left unchanged from its page cache, and

@@ -273,9 +273,10 @@ pub fn binary_fingerprint() -> u64 {
 /// `cache_dir` recorded of it, when the executable was not written since
 /// (reading and hashing a binary of tens of megabytes is 25 ms, a third of
 /// a no-op rebuild); `record` says whether to record it there when not.
-/// Call before anything asks for [`binary_fingerprint`].
-pub fn know_binary(cache_dir: Option<&Path>, record: ExecutableRecord) {
-    BINARY.get_or_init(|| hash_of_binary(cache_dir, record));
+/// Call before anything asks for [`binary_fingerprint`]; without a cache
+/// nothing needs to (it keys the cache's records).
+pub fn know_binary(cache_dir: &Path, record: ExecutableRecord) {
+    BINARY.get_or_init(|| hash_of_binary(Some(cache_dir), record));
 }
 
 fn hash_of_binary(cache_dir: Option<&Path>, record: ExecutableRecord) -> u64 {
