@@ -155,12 +155,6 @@ pub fn load_for_check(
         render_html: false,
         bodies: AfterUse::Release,
     };
-    // The binary's fingerprint keys the page cache; without one it is never
-    // asked for (reading and hashing the binary is 25 ms, a tenth of a
-    // check from nothing).
-    if let Some(dir) = cache_dir.filter(|dir| page_cache::PageCache::exists(dir)) {
-        cache::know_binary(dir, cache::ExecutableRecord::Leave);
-    }
     load_reusing(run, link_severity, static_paths, cache_dir).0
 }
 
@@ -401,11 +395,6 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let cache = cache::BuildCache::for_site(config).filter(|_| options.use_cache);
-    // The binary's fingerprint keys the cache; without one it is never asked
-    // for (reading and hashing the binary is 25 ms on one thread).
-    if let Some(cache) = &cache {
-        cache::know_binary(cache.dir(), cache::ExecutableRecord::Write);
-    }
     let inputs = cache
         .as_ref()
         .map(|_| cache::inputs_fingerprint(config, options));

@@ -4,7 +4,8 @@
 //! the output folder, a second `handbook build`) reports the last build's
 //! diagnostics and leaves the site as it is.
 //!
-//! What a build reads is fingerprinted: the binary itself, the settings files
+//! What a build reads is fingerprinted: the sources the binary was compiled
+//! from (`build.rs`), the settings files
 //! of the site (and of the generator it was made for), the command line, the
 //! year (the rhythm starts on January 1 when `[cadence] start` is not set),
 //! the last commit of the content folder (pages show their last commit's
@@ -25,8 +26,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-pub use super::file_stats::ExecutableRecord;
-use super::file_stats::{self, FileStats};
+use super::file_stats::FileStats;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, Report, Severity};
 
@@ -261,44 +261,11 @@ fn static_code(code: &str) -> &'static str {
     leaked
 }
 
-/// The running binary's fingerprint, once known.
-static BINARY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-
-/// The running binary: another build of `handbook` may render differently.
+/// The running binary: another version of `handbook` may render
+/// differently. A hash of the sources it was compiled from (`build.rs`),
+/// so no build reads the executable to know it.
 pub fn binary_fingerprint() -> u64 {
-    *BINARY.get_or_init(|| hash_of_binary(None, ExecutableRecord::Leave))
-}
-
-/// Takes the running binary's fingerprint from what the cache folder
-/// `cache_dir` recorded of it, when the executable was not written since
-/// (reading and hashing a binary of tens of megabytes is 25 ms, a third of
-/// a no-op rebuild); `record` says whether to record it there when not.
-/// Call before anything asks for [`binary_fingerprint`]; without a cache
-/// nothing needs to (it keys the cache's records).
-pub fn know_binary(cache_dir: &Path, record: ExecutableRecord) {
-    BINARY.get_or_init(|| hash_of_binary(Some(cache_dir), record));
-}
-
-fn hash_of_binary(cache_dir: Option<&Path>, record: ExecutableRecord) -> u64 {
-    let Ok(exe) = std::env::current_exe() else {
-        return read_binary(None);
-    };
-    file_stats::executable_hash(cache_dir, &exe, record, || read_binary(Some(&exe)))
-}
-
-/// The package version and every byte of the executable at `exe`.
-fn read_binary(exe: Option<&Path>) -> u64 {
-    let mut hasher = Xxh3::new();
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    // Read a block at a time: the binary is tens of megabytes, which
-    // the build has better use for.
-    if let Some(mut file) = exe.and_then(|p| std::fs::File::open(p).ok()) {
-        let mut block = vec![0; 1 << 20];
-        while let Ok(read @ 1..) = std::io::Read::read(&mut file, &mut block) {
-            hasher.update(&block[..read]);
-        }
-    }
-    hasher.digest()
+    u64::from_str_radix(env!("HANDBOOK_SOURCE_ID"), 16).unwrap_or(0)
 }
 
 fn output_fingerprint(config: &Config) -> u64 {

@@ -133,68 +133,6 @@ impl FileStats {
     }
 }
 
-/// The record of the running executable (`binary.bin` in the cache folder).
-const EXECUTABLE_FILE: &str = "binary.bin";
-
-/// Whether a run records the executable's hash in the cache folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExecutableRecord {
-    /// A build, which writes the cache anyway.
-    Write,
-    /// `check`, which only reads the cache.
-    Leave,
-}
-
-#[derive(Serialize, Deserialize)]
-struct StoredExecutable {
-    format: u32,
-    taken_at: (i64, i64),
-    path: PathBuf,
-    stat: Stat,
-    hash: u64,
-}
-
-/// The hash of the executable at `exe`: the one recorded in `cache_dir`
-/// when its metadata say it was not written since (by the same rule as the
-/// content's files), else `hash_file()`, recorded there when `record` says
-/// so. A copy of the binary on another machine has other metadata and is
-/// read, so a cache restored elsewhere still matches by the bytes.
-pub(super) fn executable_hash(
-    cache_dir: Option<&Path>,
-    exe: &Path,
-    record: ExecutableRecord,
-    hash_file: impl FnOnce() -> u64,
-) -> u64 {
-    let stat = std::fs::metadata(exe).ok().and_then(|m| Stat::of(&m));
-    let (Some(dir), Some(stat)) = (cache_dir, stat) else {
-        return hash_file();
-    };
-    let file = dir.join(EXECUTABLE_FILE);
-    let stored = std::fs::read(&file)
-        .ok()
-        .and_then(|bytes| bincode::deserialize::<StoredExecutable>(&bytes).ok())
-        .filter(|stored| stored.format == FORMAT && stored.path == exe && stored.stat == stat);
-    if let Some(stored) = stored {
-        if stat.ctime < settled_before(stored.taken_at) {
-            return stored.hash;
-        }
-    }
-    let hash = hash_file();
-    if record == ExecutableRecord::Write {
-        let stored = StoredExecutable {
-            format: FORMAT,
-            taken_at: seconds_and_nanos(SystemTime::now()),
-            path: exe.to_path_buf(),
-            stat,
-            hash,
-        };
-        if let Ok(bytes) = bincode::serialize(&stored) {
-            write_beside(dir, EXECUTABLE_FILE, &bytes);
-        }
-    }
-    hash
-}
-
 /// Writes `bytes` to `name` in the cache folder `dir`.
 fn write_beside(dir: &Path, name: &str, bytes: &[u8]) {
     let _ = std::fs::create_dir_all(dir);
@@ -242,37 +180,5 @@ mod tests {
         let written = std::fs::metadata(&file).expect("metadata");
         assert_eq!(later.known_hash(&file, &written), None);
         assert_eq!(later.known_hash(&dir.path().join("b.md"), &written), None);
-    }
-
-    #[test]
-    fn an_executable_not_written_since_its_record_is_not_read_again() {
-        let dir = tempfile::tempdir().expect("temp");
-        let exe = dir.path().join("handbook");
-        std::fs::write(&exe, "binary one").expect("write");
-        let cache = dir.path().join("cache");
-        let hash = |record, value: u64| {
-            let mut read = false;
-            let found = executable_hash(Some(&cache), &exe, record, || {
-                read = true;
-                value
-            });
-            (found, read)
-        };
-        // `check` leaves no record; a build does, but one too fresh to trust.
-        assert_eq!(hash(ExecutableRecord::Leave, 7), (7, true));
-        assert!(!cache.join(EXECUTABLE_FILE).exists());
-        assert_eq!(hash(ExecutableRecord::Write, 7), (7, true));
-        assert_eq!(hash(ExecutableRecord::Leave, 8), (8, true));
-        // As if recorded a minute later.
-        let file = cache.join(EXECUTABLE_FILE);
-        let mut stored: StoredExecutable =
-            bincode::deserialize(&std::fs::read(&file).expect("record")).expect("decode");
-        stored.taken_at.0 += 60;
-        std::fs::write(&file, bincode::serialize(&stored).expect("encode")).expect("write");
-        assert_eq!(hash(ExecutableRecord::Leave, 8), (7, false));
-        // A new binary at the same path: its change time moves.
-        std::thread::sleep(Duration::from_millis(20));
-        std::fs::write(&exe, "binary two").expect("write");
-        assert_eq!(hash(ExecutableRecord::Leave, 9), (9, true));
     }
 }
