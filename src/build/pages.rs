@@ -107,6 +107,34 @@ pub(super) enum Body {
     Omitted,
 }
 
+/// The parts of a page's context that [`Body::Omitted`] leaves empty.
+pub(super) struct BodyParts<'a> {
+    content: std::borrow::Cow<'a, str>,
+    title_id: &'a str,
+    toc: Vec<markdown::TocEntry>,
+    inline_toc: bool,
+}
+
+/// Takes the body out of a context made with [`Body::Included`], leaving
+/// `page` as [`Body::Omitted`] makes it (the frame of a page rendered
+/// anyway is hashed from the context it is rendered with).
+pub(super) fn take_body<'a>(page: &mut PageView<'a>) -> BodyParts<'a> {
+    BodyParts {
+        content: std::mem::take(&mut page.content),
+        title_id: std::mem::take(&mut page.title_id),
+        toc: std::mem::take(&mut page.toc),
+        inline_toc: std::mem::replace(&mut page.inline_toc, markdown::places_own_toc("")),
+    }
+}
+
+/// Puts back what [`take_body`] took.
+pub(super) fn put_back_body<'a>(page: &mut PageView<'a>, parts: BodyParts<'a>) {
+    page.content = parts.content;
+    page.title_id = parts.title_id;
+    page.toc = parts.toc;
+    page.inline_toc = parts.inline_toc;
+}
+
 pub(super) fn page_context<'a>(
     render: &'a SiteRender,
     i: usize,

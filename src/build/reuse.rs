@@ -29,8 +29,10 @@ pub struct PageReuse {
     pub previous: Vec<Option<StoredOutput>>,
     /// The last build's generated pages.
     pub previous_generated: Option<StoredGroup>,
-    /// Each page's output key, once [`SiteRender::plan_pages`] has run.
-    pub output_keys: Vec<u64>,
+    /// Each page's output key, once [`SiteRender::plan_pages`] has run;
+    /// `None` for a page the last build left no file of, whose key is made
+    /// from its frame as it is rendered.
+    pub output_keys: Vec<Option<u64>>,
     /// Each page's frame inputs (see [`SiteRender::frame_inputs`]), once
     /// [`SiteRender::plan_pages`] has run.
     pub frame_inputs: Vec<u64>,
@@ -91,8 +93,19 @@ impl PageReuse {
 pub(super) enum PageOutcome {
     /// The last build's file was kept.
     Kept(Option<Diagnostic>),
-    /// The page must be rendered; its output key, to record once written.
-    Render(Option<u64>),
+    /// The page must be rendered, and recorded so once written.
+    Render(OutputRecord),
+}
+
+/// How a rendered page's file is recorded in the page cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OutputRecord {
+    /// Not at all: the build has no page cache.
+    None,
+    /// Under the output key the plan worked out.
+    Key(u64),
+    /// Under an output key made from the frame the page is rendered with.
+    KeyOfItsFrame,
 }
 
 impl SiteRender<'_> {
@@ -105,14 +118,18 @@ impl SiteRender<'_> {
         let mut tm = crate::timings::Timings::start();
         let shape_key = self.shape_key(reuse.render_scope);
         tm.mark("plan: shape");
-        let (keys, frame_inputs): (Vec<u64>, Vec<u64>) = (0..self.content.pages.len())
+        let (keys, frame_inputs): (Vec<Option<u64>>, Vec<u64>) = (0..self.content.pages.len())
             .into_par_iter()
             .map(|i| {
                 let inputs = self.frame_inputs(shape_key, i);
-                let previous = reuse.previous.get(i).and_then(Option::as_ref);
-                match previous.filter(|p| p.frame_inputs == inputs) {
-                    Some(previous) => (previous.key, inputs),
-                    None => (reuse.output_key(i, self.frame(i).0), inputs),
+                // A page with no file to keep is rendered anyway, and its
+                // key made from the frame it is rendered with.
+                let Some(previous) = reuse.previous.get(i).and_then(Option::as_ref) else {
+                    return (None, inputs);
+                };
+                match previous.frame_inputs == inputs {
+                    true => (Some(previous.key), inputs),
+                    false => (Some(reuse.output_key(i, self.frame(i).0)), inputs),
                 }
             })
             .unzip();
@@ -125,7 +142,7 @@ impl SiteRender<'_> {
                 let output = &self.content.pages[i].url.output;
                 let previous = reuse.previous.get(i).and_then(Option::as_ref);
                 !previous.is_some_and(|previous| {
-                    previous.key == key
+                    Some(previous.key) == key
                         && previous.rel == *output
                         && sink.can_keep(output, previous.print)
                 })
@@ -145,10 +162,13 @@ impl SiteRender<'_> {
     /// (after [`SiteRender::plan_pages`]).
     pub(super) fn keep_page(&self, i: usize, sink: &dyn Sink) -> Result<PageOutcome, BuildError> {
         let Some(reuse) = &self.reuse else {
-            return Ok(PageOutcome::Render(None));
+            return Ok(PageOutcome::Render(OutputRecord::None));
         };
-        let Some(&key) = reuse.output_keys.get(i) else {
-            return Ok(PageOutcome::Render(None));
+        let Some(&planned) = reuse.output_keys.get(i) else {
+            return Ok(PageOutcome::Render(OutputRecord::None));
+        };
+        let Some(key) = planned else {
+            return Ok(PageOutcome::Render(OutputRecord::KeyOfItsFrame));
         };
         let output = &self.content.pages[i].url.output;
         if let Some(previous) = reuse.previous.get(i).and_then(Option::as_ref) {
@@ -167,12 +187,27 @@ impl SiteRender<'_> {
                 return Ok(PageOutcome::Kept(warning));
             }
         }
-        Ok(PageOutcome::Render(Some(key)))
+        Ok(PageOutcome::Render(OutputRecord::Key(key)))
     }
 
-    /// Notes the file page `i` was written as, under output key `key`.
-    pub(super) fn record_page(&self, i: usize, key: Option<u64>, html: &str) {
-        if let (Some(reuse), Some(key)) = (&self.reuse, key) {
+    /// Notes the file page `i` was written as, under its output key (made
+    /// from `frame`, the frame it was rendered with, when the plan left it).
+    pub(super) fn record_page(
+        &self,
+        i: usize,
+        record: OutputRecord,
+        frame: Option<u64>,
+        html: &str,
+    ) {
+        let Some(reuse) = &self.reuse else {
+            return;
+        };
+        let key = match (record, frame) {
+            (OutputRecord::Key(key), _) => Some(key),
+            (OutputRecord::KeyOfItsFrame, Some(frame)) => Some(reuse.output_key(i, frame)),
+            _ => None,
+        };
+        if let Some(key) = key {
             reuse.record(
                 i,
                 StoredOutput {
@@ -400,4 +435,42 @@ pub(super) fn plan_reuse(
         render_hollow_again(config, loaded, &hollow);
     }
     reuse.unwrap_or_else(|| PageReuse::new(0, Vec::new(), Vec::new(), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+    use crate::diagnostics::Severity;
+    use crate::markdown::AfterUse;
+    use crate::render::Theme;
+
+    /// A page the plan leaves without a key (the last build left no file of
+    /// it) is recorded under the frame it is rendered with. That must be the
+    /// frame a later plan makes from scratch: were they to differ, the
+    /// first edit that reaches frames (a title) would render every page.
+    #[test]
+    fn the_frame_a_page_is_rendered_with_is_the_one_a_plan_makes() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(root, &Overrides::default()).expect("the sample handbook");
+        let theme = Theme::load(&config).expect("theme");
+        let renderer = Renderer::new(&theme).expect("templates");
+        let loaded = super::super::load(&config, true, Severity::Warning, &[], AfterUse::Keep);
+        let history = super::super::read_history(&config, &loaded.content);
+        let render = SiteRender::new(
+            &config,
+            &renderer,
+            &loaded.content,
+            &loaded.rendered,
+            &loaded.site,
+            &loaded.rhythm,
+            &history,
+        );
+        assert!(loaded.content.pages.len() > 20);
+        for (i, page) in loaded.content.pages.iter().enumerate() {
+            let (html, _, frame) = render.render_page_and_frame(i).expect("renders");
+            assert_eq!(frame, render.frame(i).0, "{}", page.rel_path);
+            assert_eq!(html, render.render_page(i).expect("renders").0);
+        }
+    }
 }

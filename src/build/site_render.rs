@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::cadence_pages::write_cadence;
 use super::pages::{choose_template, page_context, render_generated, render_listing, Body};
+use super::reuse::{OutputRecord, PageOutcome};
 use super::{link_index, reserved_outputs, tag_pages, BuildError, History, PageReuse};
 use crate::cadence::Rhythm;
 use crate::config::Config;
@@ -122,20 +123,27 @@ impl<'a> SiteRender<'a> {
                 if self.redirects.replaced.contains(&i) {
                     return Ok(None); // written as a redirect by `indexes`
                 }
-                let key = match self.keep_page(i, sink)? {
-                    super::reuse::PageOutcome::Kept(warning) => return Ok(warning),
-                    super::reuse::PageOutcome::Render(key) => key,
+                let record = match self.keep_page(i, sink)? {
+                    PageOutcome::Kept(warning) => return Ok(warning),
+                    PageOutcome::Render(record) => record,
                 };
-                let rendered = self.render_page(i);
+                let rendered = match record {
+                    OutputRecord::KeyOfItsFrame => self
+                        .render_page_and_frame(i)
+                        .map(|(html, warning, frame)| (html, warning, Some(frame))),
+                    _ => self
+                        .render_page(i)
+                        .map(|(html, warning)| (html, warning, None)),
+                };
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
-                let (html, warning) = rendered?;
+                let (html, warning, frame) = rendered?;
                 if self.after_use == AfterUse::Release {
                     self.rendered[i].release_html();
                 }
                 sink.write(&pages[i].url.output, html.as_bytes())?;
-                self.record_page(i, key, &html);
+                self.record_page(i, record, frame, &html);
                 Ok(warning)
             })
             .collect();
@@ -176,9 +184,37 @@ impl<'a> SiteRender<'a> {
     /// Renders page `i` (which must exist): its HTML, and a warning when its
     /// layout is unknown; a template error names the page.
     pub fn render_page(&self, i: usize) -> Result<(String, Option<Diagnostic>), BuildError> {
+        self.render_page_with(i, |_, _| ())
+            .map(|(html, warning, ())| (html, warning))
+    }
+
+    /// [`SiteRender::render_page`], and the page's frame fingerprint
+    /// ([`SiteRender::frame_fingerprint`]) hashed from the context it is
+    /// rendered with: a page with no file to keep is planned without its
+    /// frame, which would otherwise be made twice.
+    pub(super) fn render_page_and_frame(
+        &self,
+        i: usize,
+    ) -> Result<(String, Option<Diagnostic>, u64), BuildError> {
+        self.render_page_with(i, |template, context| {
+            let body = super::pages::take_body(&mut context.page);
+            let frame = frame_of(template, context);
+            super::pages::put_back_body(&mut context.page, body);
+            frame
+        })
+    }
+
+    /// Renders page `i`, calling `also` with its template and context
+    /// first.
+    fn render_page_with<T>(
+        &self,
+        i: usize,
+        also: impl FnOnce(&str, &mut PageContext) -> T,
+    ) -> Result<(String, Option<Diagnostic>, T), BuildError> {
         let page = &self.content.pages[i];
         let (template, warning) = choose_template(self.renderer, page, self.site, i);
-        let context = self.page_context(i)?;
+        let mut context = self.page_context(i)?;
+        let also = also(&template, &mut context);
         let html = self
             .renderer
             .render(&template, &context.to_tera())
@@ -188,7 +224,7 @@ impl<'a> SiteRender<'a> {
                     ..d
                 })
             })?;
-        Ok((context.finish(html), warning))
+        Ok((context.finish(html), warning, also))
     }
 
     /// Pages `handbook` makes itself: listings for folders without an index
@@ -317,38 +353,16 @@ impl<'a> SiteRender<'a> {
     /// [`SiteRender::frame_fingerprint`], and the warning of an unknown
     /// layout.
     pub(super) fn frame(&self, i: usize) -> (u64, Option<Diagnostic>) {
-        use std::hash::Hasher;
         let Some(page) = self.content.pages.get(i) else {
             return (0, None);
         };
         let (template, warning) = choose_template(self.renderer, page, self.site, i);
-        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
-        hasher.0.write(template.as_bytes());
         // The body, its table of contents and the title's id come from the
         // page's own Markdown, which its Markdown key stands for.
-        let Ok(context) = self.page_context_with(i, Body::Omitted) else {
-            return (0, warning);
-        };
-        let _ = serde_json::to_writer(&mut hasher, &context.page);
-        let _ = serde_json::to_writer(&mut hasher, &context.section);
-        let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
-        match &context.nav {
-            Nav::Tree(nav) => {
-                let _ = serde_json::to_writer(&mut hasher, nav);
-            }
-            Nav::Html {
-                sidebar_key,
-                current,
-                ..
-            } => {
-                hasher.0.write(&sidebar_key.to_le_bytes());
-                hasher.0.write(current.as_bytes());
-            }
+        match self.page_context_with(i, Body::Omitted) {
+            Ok(context) => (frame_of(&template, &context), warning),
+            Err(_) => (0, warning),
         }
-        let _ = serde_json::to_writer(&mut hasher, &context.prev);
-        let _ = serde_json::to_writer(&mut hasher, &context.next);
-        let _ = serde_json::to_writer(&mut hasher, context.site);
-        (hasher.0.finish(), warning)
     }
 
     pub(super) fn page_context(&self, i: usize) -> Result<PageContext<'_>, BuildError> {
@@ -391,6 +405,34 @@ impl SiteRender<'_> {
             current,
         })
     }
+}
+
+/// The frame fingerprint of a page rendered with `template` and `context`
+/// (made with [`Body::Omitted`], or its body taken out).
+fn frame_of(template: &str, context: &PageContext) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+    hasher.0.write(template.as_bytes());
+    let _ = serde_json::to_writer(&mut hasher, &context.page);
+    let _ = serde_json::to_writer(&mut hasher, &context.section);
+    let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
+    match &context.nav {
+        Nav::Tree(nav) => {
+            let _ = serde_json::to_writer(&mut hasher, nav);
+        }
+        Nav::Html {
+            sidebar_key,
+            current,
+            ..
+        } => {
+            hasher.0.write(&sidebar_key.to_le_bytes());
+            hasher.0.write(current.as_bytes());
+        }
+    }
+    let _ = serde_json::to_writer(&mut hasher, &context.prev);
+    let _ = serde_json::to_writer(&mut hasher, &context.next);
+    let _ = serde_json::to_writer(&mut hasher, context.site);
+    hasher.0.finish()
 }
 
 /// Feeds serialized bytes to a hasher without building a string.
