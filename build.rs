@@ -21,7 +21,11 @@ fn main() {
     }
     files.sort();
     let mut hash = Fnv::default();
-    hash.update(std::env::var("CARGO_PKG_VERSION").unwrap_or_default().as_bytes());
+    hash.update(
+        std::env::var("CARGO_PKG_VERSION")
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     for file in &files {
         let Ok(bytes) = std::fs::read(file) else {
             continue;
