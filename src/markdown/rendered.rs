@@ -222,6 +222,9 @@ fn release(packed: &std::sync::Mutex<Vec<u8>>) {
 
 /// The first `max` characters of `text` (whitespace folded), cut at a word.
 pub fn excerpt(text: &str, max: usize) -> String {
+    if text.is_ascii() {
+        return ascii_excerpt(text, max);
+    }
     let mut out = String::with_capacity(max.min(text.len()));
     let mut chars = 0;
     for word in text.split_whitespace() {
@@ -235,6 +238,32 @@ pub fn excerpt(text: &str, max: usize) -> String {
         }
         out.push_str(word);
         chars += n;
+    }
+    out
+}
+
+/// [`excerpt`] of ASCII text, a byte a character: the search index takes
+/// an excerpt of every section of every page.
+fn ascii_excerpt(text: &str, max: usize) -> String {
+    // The ASCII characters `char::is_whitespace` knows (it splits on
+    // vertical tabs too, where `u8::is_ascii_whitespace` does not).
+    let is_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let mut out = String::with_capacity(max.min(text.len()));
+    let mut rest = text;
+    while let Some(start) = rest.bytes().position(|b| !is_space(&b)) {
+        rest = &rest[start..];
+        let end = rest
+            .bytes()
+            .position(|b| is_space(&b))
+            .unwrap_or(rest.len());
+        if out.len() + end + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
     }
     out
 }

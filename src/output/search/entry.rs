@@ -131,19 +131,57 @@ fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-/// One word of ASCII letters and digits, lowercased into `lower`.
+/// One word of ASCII letters and digits, lowercased (into `lower` when it
+/// has capitals: most words have none, and are not copied).
 fn ascii_word(word: &str, lower: &mut String, folded: &mut String, f: &mut impl FnMut(&str)) {
     if !(2..=MAX_TERM_CHARS).contains(&word.len()) {
         return;
     }
-    lower.clear();
-    lower.push_str(word);
-    lower.make_ascii_lowercase();
-    // Every stop word is short: longer words need no look.
-    if lower.len() <= LONGEST_STOP_WORD && STOP_WORDS.contains(&lower.as_str()) {
+    let word = match word.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => {
+            lower.clear();
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+            lower.as_str()
+        }
+        false => word,
+    };
+    if is_ascii_stop_word(word) {
         return;
     }
-    f(singular_ascii(lower, folded));
+    f(singular_ascii(word, folded));
+}
+
+/// [`STOP_WORDS`] as numbers, a word's bytes in one `u64` each (none is
+/// longer than eight): one comparison per stop word, without a string
+/// comparison.
+const STOP_WORD_KEYS: [u64; STOP_WORDS.len()] = stop_word_keys();
+
+const fn stop_word_keys() -> [u64; STOP_WORDS.len()] {
+    let mut keys = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        keys[i] = short_word_key(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    keys
+}
+
+/// The bytes of a word of at most eight bytes, little-endian: words
+/// without zero bytes have keys as distinct as they are.
+const fn short_word_key(bytes: &[u8]) -> u64 {
+    let mut key = 0;
+    let mut i = 0;
+    while i < bytes.len() && i < 8 {
+        key |= (bytes[i] as u64) << (8 * i);
+        i += 1;
+    }
+    key
+}
+
+/// Whether a lowercase ASCII word is one of [`STOP_WORDS`].
+fn is_ascii_stop_word(word: &str) -> bool {
+    word.len() <= LONGEST_STOP_WORD && STOP_WORD_KEYS.contains(&short_word_key(word.as_bytes()))
 }
 
 /// A word with letters beyond ASCII: counted, lowercased and folded by
@@ -197,6 +235,10 @@ pub fn singular(word: String) -> String {
 /// The plural ending [`singular`] folds in `word` (`chars` characters
 /// long): how many bytes to cut, and what to put in their place.
 fn plural_ending(word: &str, chars: usize) -> Option<(usize, &'static str)> {
+    // Every ending below ends in `s`.
+    if !word.ends_with('s') {
+        return None;
+    }
     if chars > 4 && word.ends_with("ies") && !word.ends_with("eies") && !word.ends_with("aies") {
         return Some((3, "y"));
     }

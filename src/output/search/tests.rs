@@ -276,6 +276,58 @@ fn posting_lists_made_on_many_cores_list_every_page_once_in_order() {
 fn excerpts_cut_at_words() {
     assert_eq!(excerpt("a  b\n c dddd", 6), "a b c");
     assert_eq!(excerpt("ääää ää", 6), "ääää");
+    assert_eq!(excerpt("a\u{b}b\u{c}c\u{85}d", 20), "a b c d");
+}
+
+/// Excerpts as they were made before ASCII text had its own way: words
+/// split by `char::is_whitespace`, counted in characters.
+fn excerpt_by_characters(text: &str, max: usize) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if chars + n + 1 > max {
+            break;
+        }
+        chars += n + usize::from(!words.is_empty());
+        words.push(word);
+    }
+    words.join(" ")
+}
+
+#[test]
+fn ascii_excerpts_are_the_excerpts_made_by_characters() {
+    let pieces = [
+        "word",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\u{b}",
+        "\u{c}",
+        "\r",
+        "longerword",
+        "x",
+        "é",
+        "",
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..16 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+        }
+        for max in [0, 1, 4, 5, 9, 20, 80] {
+            assert_eq!(
+                excerpt(&text, max),
+                excerpt_by_characters(&text, max),
+                "{text:?} {max}"
+            );
+        }
+    }
 }
 
 /// The words as the index made them before its byte-level split: every
@@ -330,6 +382,13 @@ fn byte_level_split_finds_the_same_words() {
         "ǅ",
         "ﬁ",
         "𝔘𝔫𝔦",
+        "And",
+        "with",
+        "WERE",
+        "its",
+        "From",
+        "process",
+        "Calls",
     ];
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     for _ in 0..2000 {
