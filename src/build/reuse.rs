@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::markdown_pages::source_error;
+use super::markdown_pages::{guarded, source_error};
 use super::page_cache::{keep_group, PageCache, StoredGroup, StoredOutput};
 use super::{render_markdown, BuildError, History, Loaded, SiteRender};
 use crate::config::Config;
@@ -363,12 +363,22 @@ fn render_hollow_again(config: &Config, loaded: &mut Loaded, hollow: &[usize]) {
         .par_iter()
         .map(|&i| {
             let page = &content.pages[i];
-            let rendered = page.source().map(|source| {
-                render_markdown(config, &sources, &content.includes, (page, &source), true)
-            });
-            (i, rendered.map_err(|e| source_error(page, &e)))
+            let rendered = match page.source() {
+                // Packed as the Markdown stage packs it: after a template
+                // or date change every page's HTML waits here for its
+                // template, and unpacked they doubled a build's memory.
+                Ok(source) => guarded(&page.rel_path, || {
+                    let mut rendered =
+                        render_markdown(config, &sources, &content.includes, (page, &source), true);
+                    rendered.pack();
+                    rendered
+                }),
+                Err(e) => Err(source_error(page, &e)),
+            };
+            (i, rendered)
         })
         .collect();
+    crate::markdown::highlight::forget_highlighted();
     for (i, rendered) in whole {
         match rendered {
             Ok(rendered) => {
