@@ -496,15 +496,7 @@ fn build_everything(
         .extend(std::mem::take(&mut loaded.report).diagnostics);
     release_page_bodies(&mut loaded.content);
     timings.mark("plan");
-    let mut render = SiteRender::new(
-        config,
-        &renderer,
-        &loaded.content,
-        &loaded.rendered,
-        &loaded.site,
-        &loaded.rhythm,
-        &history,
-    );
+    let mut render = SiteRender::of_loaded(config, &renderer, &loaded, &history);
     render.reuse = reuse;
     render.search_memo = page_cache.as_ref().map(|cache| &cache.search);
     // Each page is rendered once, and its text indexed once.

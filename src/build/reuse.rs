@@ -413,15 +413,7 @@ pub(super) fn plan_reuse(
         .iter()
         .map(|p| cache.outputs.remove(&p.rel_path))
         .collect();
-    let mut render = SiteRender::new(
-        config,
-        renderer,
-        &loaded.content,
-        &loaded.rendered,
-        &loaded.site,
-        &loaded.rhythm,
-        history,
-    );
+    let mut render = SiteRender::of_loaded(config, renderer, loaded, history);
     render.reuse = Some(PageReuse::new(
         render_scope,
         loaded.markdown_keys.clone(),
@@ -467,15 +459,7 @@ mod tests {
         let renderer = Renderer::new(&theme).expect("templates");
         let loaded = super::super::load(&config, true, Severity::Warning, &[], AfterUse::Keep);
         let history = super::super::read_history(&config, &loaded.content);
-        let render = SiteRender::new(
-            &config,
-            &renderer,
-            &loaded.content,
-            &loaded.rendered,
-            &loaded.site,
-            &loaded.rhythm,
-            &history,
-        );
+        let render = SiteRender::of_loaded(&config, &renderer, &loaded, &history);
         assert!(loaded.content.pages.len() > 20);
         for (i, page) in loaded.content.pages.iter().enumerate() {
             let (html, _, frame) = render.render_page_and_frame(i).expect("renders");

@@ -55,6 +55,24 @@ pub struct SiteRender<'a> {
 }
 
 impl<'a> SiteRender<'a> {
+    /// The render of a site as [`super::load`] left it.
+    pub(super) fn of_loaded(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        loaded: &'a super::Loaded,
+        history: &History,
+    ) -> Self {
+        SiteRender::new(
+            config,
+            renderer,
+            &loaded.content,
+            &loaded.rendered,
+            &loaded.site,
+            &loaded.rhythm,
+            history,
+        )
+    }
+
     pub fn new(
         config: &'a Config,
         renderer: &'a Renderer,

@@ -279,6 +279,22 @@ fn excerpts_cut_at_words() {
     assert_eq!(excerpt("a\u{b}b\u{c}c\u{85}d", 20), "a b c d");
 }
 
+/// `count` of `pieces`, picked by a xorshift sequence from `seed` (the
+/// same texts on every run), each followed by a space one time in two.
+fn random_text(pieces: &[&str], count: usize, seed: &mut u64) -> String {
+    let mut text = String::new();
+    for _ in 0..count {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        text.push_str(pieces[(*seed % pieces.len() as u64) as usize]);
+        if *seed & 0x100 == 0 {
+            text.push(' ');
+        }
+    }
+    text
+}
+
 /// Excerpts as they were made before ASCII text had its own way: words
 /// split by `char::is_whitespace`, counted in characters.
 fn excerpt_by_characters(text: &str, max: usize) -> String {
@@ -313,13 +329,7 @@ fn ascii_excerpts_are_the_excerpts_made_by_characters() {
     ];
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     for _ in 0..3000 {
-        let mut text = String::new();
-        for _ in 0..16 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-        }
+        let text = random_text(&pieces, 16, &mut seed);
         for max in [0, 1, 4, 5, 9, 20, 80] {
             assert_eq!(
                 excerpt(&text, max),
@@ -392,16 +402,7 @@ fn byte_level_split_finds_the_same_words() {
     ];
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     for _ in 0..2000 {
-        let mut text = String::new();
-        for _ in 0..12 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            if seed & 0x100 == 0 {
-                text.push(' ');
-            }
-        }
+        let text = random_text(&pieces, 12, &mut seed);
         assert_eq!(
             tokens(&text).collect::<Vec<_>>(),
             tokens_by_characters(&text),
