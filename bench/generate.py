@@ -2,6 +2,7 @@
 """Generate a synthetic handbook of N pages for handbook and its peers.
 
     bench/generate.py N OUT_DIR [--shape default|wide] [--seed S] [--owners]
+                      [--peer-layout full|plain]
 
 writes the same pages four times: OUT_DIR/handbook (site.toml + content/),
 OUT_DIR/hugo (hugo.toml + content/ + layouts), OUT_DIR/zola (config.toml +
@@ -33,6 +34,10 @@ and a search index.
 CODEOWNERS file with a pattern per top-level section, an `owner:` on every
 other section index page, a `reviewed:` date on every page and
 `[review] every = "6 months"`, to measure what the feature costs.
+
+`--peer-layout plain` gives Hugo and Zola the plain layouts of
+bench/layouts.py (title, table of contents and content; no sidebar,
+breadcrumbs or neighbours): the peers at their lightest.
 """
 import os
 import random
@@ -219,16 +224,17 @@ def yaml_front(fields):
     return "---\n" + "\n".join(fields) + "\n---\n\n"
 
 
-def write_settings(out, owners):
+def write_settings(out, owners, peer_layout):
     settings = 'title = "Synthetic handbook"\nbase_url = "https://bench.example.com"\n'
     if owners:
         settings += '[review]\nevery = "6 months"\n'
     write(f"{out}/handbook/site.toml", settings)
+    plain = peer_layout == "plain"
     write(f"{out}/hugo/hugo.toml", layouts.HUGO_CONFIG)
-    for name, text in layouts.HUGO_LAYOUTS.items():
+    for name, text in (layouts.HUGO_PLAIN_LAYOUTS if plain else layouts.HUGO_LAYOUTS).items():
         write(f"{out}/hugo/layouts/{name}", text)
     write(f"{out}/zola/config.toml", layouts.ZOLA_CONFIG)
-    for name, text in layouts.ZOLA_TEMPLATES.items():
+    for name, text in (layouts.ZOLA_PLAIN_TEMPLATES if plain else layouts.ZOLA_TEMPLATES).items():
         write(f"{out}/zola/templates/{name}", text)
     write(f"{out}/mdbook/book.toml", layouts.MDBOOK_CONFIG)
 
@@ -271,10 +277,13 @@ def main():
     if shape not in SHAPES:
         sys.exit(f"generate.py: unknown shape {shape!r} (known: {', '.join(SHAPES)})")
     owners = "--owners" in sys.argv
+    peer_layout = sys.argv[sys.argv.index("--peer-layout") + 1] if "--peer-layout" in sys.argv else "full"
+    if peer_layout not in ("full", "plain"):
+        sys.exit(f"generate.py: unknown peer layout {peer_layout!r} (full or plain)")
     rng = random.Random(seed)
     pages = plan(n, rng, shape)
     sections = section_paths(pages)
-    write_settings(out, owners)
+    write_settings(out, owners, peer_layout)
     # Sections are link targets in the wide shape only (the default shape's
     # pages stay what they were before shapes existed).
     link_sections = sections if shape == "wide" else []

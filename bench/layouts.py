@@ -98,6 +98,34 @@ ZOLA_TEMPLATES = {
 }
 ZOLA_TEMPLATES["index.html"] = ZOLA_TEMPLATES["section.html"]
 
+# The plain layouts (`bench/run.sh --peer-layout plain`): each peer as
+# fast as it goes, a page with its title, table of contents and content, no
+# sidebar, breadcrumbs or neighbours; sections list their pages. Settings
+# (highlighting, link checking) as above. handbook keeps its default theme:
+# this measures the peers at their lightest, not like for like.
+HUGO_PLAIN_LAYOUTS = {
+    "_default/baseof.html": """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title></head>
+<body><main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "_default/single.html": """{{ define "main" }}<h1>{{ .Title }}</h1><aside class="toc-column">{{ .TableOfContents }}</aside>{{ .Content }}{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+""",
+}
+
+ZOLA_PLAIN_TEMPLATES = {
+    "page.html": """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ page.title }} · {{ config.title }}</title></head>
+<body><main><h1>{{ page.title }}</h1><aside class="toc-column"><ul>{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a>{% if h.children %}<ul>{% for c in h.children %}<li><a href="#{{ c.id }}">{{ c.title }}</a></li>{% endfor %}</ul>{% endif %}</li>{% endfor %}</ul></aside>{{ page.content | safe }}</main></body></html>
+""",
+    "section.html": """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ section.title }} · {{ config.title }}</title></head>
+<body><main><h1>{{ section.title }}</h1>{{ section.content | safe }}<ul>{% for p in section.pages %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a></li>{% endfor %}</ul></main></body></html>
+""",
+}
+ZOLA_PLAIN_TEMPLATES["index.html"] = ZOLA_PLAIN_TEMPLATES["section.html"]
+
 # mdBook: page rendering only. No print page (every page again in one file,
 # which no other tool writes) and no search index: mdBook's is one
 # elasticlunr file of the whole book, which took 40% of its time and 85% of

@@ -111,7 +111,7 @@ def sidebar_links(tool, root, html, where, rel, sidebar):
             sys.exit(f"verify: {where}: the sidebar has no link to {href}")
 
 
-def verify_tool(tool, root, content, pages, sample):
+def verify_tool(tool, root, content, pages, sample, plain):
     """Stops at the first page `tool` did not write, or wrote without what
     the sample's sources ask for; returns what was checked."""
     spec = TOOLS[tool]
@@ -141,10 +141,13 @@ def verify_tool(tool, root, content, pages, sample):
             if not re.search(spec["highlight"], html):
                 sys.exit(f"verify: {where}: code blocks are not highlighted")
             totals["code"] += 1
-        sidebar_links(tool, root, html, where, rel, sidebar)
+        if not (plain and tool in PLAIN_PEERS):
+            sidebar_links(tool, root, html, where, rel, sidebar)
     toc = "ids + TOC entries" if spec["toc"] else "ids; no in-page TOC"
     code = "highlighted by class" if tool != "mdbook" else "marked for highlighting in the browser"
     nav = "a sidebar open down to the page's section" if tool != "mdbook" else "the whole book in the sidebar (toc.html)"
+    if plain and tool in PLAIN_PEERS:
+        nav = "no sidebar (plain layout)"
     return (
         f"{tool}: all {len(pages)} pages; on {len(sample)} sampled pages all {totals['headings']} "
         f"headings ({toc}), all {totals['links']} internal links, code on {totals['code']} pages "
@@ -152,8 +155,17 @@ def verify_tool(tool, root, content, pages, sample):
     )
 
 
+# The peers that have a plain layout (bench/layouts.py), checked without
+# their sidebar under `--peer-layout=plain`.
+PLAIN_PEERS = ("hugo", "zola")
+
+
 def verify(site, *outputs):
-    """`outputs`: TOOL=DIR for each tool that built SITE."""
+    """`outputs`: TOOL=DIR for each tool that built SITE, after an optional
+    `--peer-layout=plain` (the site was generated so)."""
+    plain = bool(outputs) and outputs[0] == "--peer-layout=plain"
+    if outputs and outputs[0].startswith("--peer-layout="):
+        outputs = outputs[1:]
     content = os.path.join(site, "handbook", "content")
     pages = sorted(sources(content))
     regular = [p for p in pages if not p.endswith("_index.md")]
@@ -162,7 +174,7 @@ def verify(site, *outputs):
         tool, _, root = spec.partition("=")
         if tool not in TOOLS:
             sys.exit(f"verify: unknown tool {tool!r} (known: {', '.join(TOOLS)})")
-        print("verify: " + verify_tool(tool, root, content, pages, sample))
+        print("verify: " + verify_tool(tool, root, content, pages, sample, plain))
 
 
 def mtimes(root):

