@@ -1,8 +1,16 @@
 // mimalloc: a build allocates and frees millions of small strings on every
 // core at once; glibc's allocator spent a tenth of a 50k-page build in its
 // own bookkeeping and grew slower as the heap grew.
-// `--features system-allocator` builds with the system's allocator instead,
-// for heap profilers that hook malloc (heaptrack, massif).
+// `--no-default-features --features system-allocator` builds with the
+// system's allocator instead, for heap profilers that hook malloc
+// (heaptrack, massif).
+// With `malloc-override` (a default feature) the process's malloc is
+// mimalloc's, so a heap profiler hooking malloc would see nothing.
+#[cfg(all(feature = "system-allocator", feature = "malloc-override"))]
+compile_error!(
+    "system-allocator needs --no-default-features: malloc-override routes malloc to mimalloc"
+);
+
 #[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
