@@ -4,16 +4,15 @@
 //! the output folder, a second `handbook build`) reports the last build's
 //! diagnostics and leaves the site as it is.
 //!
-//! What a build reads is fingerprinted: the sources the binary was compiled
-//! from (`build.rs`), the settings files
-//! of the site (and of the generator it was made for), the command line, the
-//! year (the rhythm starts on January 1 when `[cadence] start` is not set),
-//! the last commit of the content folder (pages show their last commit's
-//! date), and every file of
-//! the content folder, templates, static files, theme, data and includes
-//! (small files by their bytes, so a fresh clone in CI still matches; large
-//! ones by size and time). The output folder must still hold what the last
-//! build wrote: its manifest is fingerprinted too.
+//! What a build reads is fingerprinted: the sources the binary was
+//! compiled from (`build.rs`), the settings files of the site (and of the
+//! generator it was made for), the command line, the year (the rhythm
+//! starts on January 1 when `[cadence] start` is not set), the last commit
+//! of the content folder (pages show their last commit's date), and every
+//! file of the content folder, templates, static files, theme, data and
+//! includes (small files by their bytes, so a fresh clone in CI still
+//! matches; large ones by size and time). The output folder must still hold
+//! what the last build wrote: its manifest is fingerprinted too.
 //!
 //! The cache is safe to delete. A cache that cannot be read, was cut short or
 //! was written by another `handbook` binary means a full build and a note,
