@@ -249,17 +249,9 @@ fn postings<'a>(entries: impl Iterator<Item = &'a PageEntry> + Clone) -> Vec<(&'
     let average_length =
         (per_page.iter().map(|p| u64::from(p.length)).sum::<u64>() as f64 / n).max(1.0);
     let runs = PageRuns::of(&per_page);
-    let ids = number_terms(&runs);
     // Each page's term ids, in the order of its terms: the terms themselves
     // are read again from the packed entries, not held twice.
-    let numbered: Vec<Vec<u32>> = per_page
-        .par_iter()
-        .map(|page| {
-            page.terms()
-                .map(|t| ids.get(t.term).copied().unwrap_or(0))
-                .collect()
-        })
-        .collect();
+    let (ids, numbered) = number_terms(&runs);
     let document_frequency = count_pages_per_term(&numbered, ids.len());
     // Per term, not per posting: a logarithm for each of a site's millions
     // of (page, term) pairs, twice, was most of this function's time.
@@ -356,25 +348,63 @@ impl<'p, 'a> PageRuns<'p, 'a> {
     }
 }
 
-/// Every term of the pages, numbered: each run's distinct terms are found
-/// on its own core, then merged.
-fn number_terms<'a>(runs: &PageRuns<'_, 'a>) -> FxHashMap<&'a str, u32> {
-    let distinct: Vec<rustc_hash::FxHashSet<&'a str>> = runs
+/// Every term of the pages, numbered, and each page's terms as those
+/// numbers, in the order of its terms. Each run numbers its own terms in one
+/// pass on its own core; the runs' terms are then numbered for the whole
+/// site, and each run's numbers mapped to those: every (page, term) pair is
+/// hashed once, not twice (15 million pairs at 50,000 pages).
+fn number_terms<'a>(runs: &PageRuns<'_, 'a>) -> (FxHashMap<&'a str, u32>, Vec<Vec<u32>>) {
+    let numbered_runs: Vec<(Vec<&'a str>, Vec<Vec<u32>>)> = runs
         .ranges
         .par_iter()
-        .map(|range| {
-            runs.pages[range.clone()]
+        .map(|range| number_run(&runs.pages[range.clone()]))
+        .collect();
+    let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+    let site_ids: Vec<Vec<u32>> = numbered_runs
+        .iter()
+        .map(|(terms, _)| {
+            terms
                 .iter()
-                .flat_map(|page| page.terms().map(|t| t.term))
+                .map(|term| {
+                    let next = ids.len() as u32;
+                    *ids.entry(term).or_insert(next)
+                })
                 .collect()
         })
         .collect();
+    let numbered = numbered_runs
+        .into_par_iter()
+        .zip(site_ids)
+        .flat_map_iter(|((_, pages), site_ids)| {
+            pages.into_iter().map(move |mut page| {
+                for id in &mut page {
+                    *id = site_ids[*id as usize];
+                }
+                page
+            })
+        })
+        .collect();
+    (ids, numbered)
+}
+
+/// One run's terms, numbered in the order met, and each page's terms as
+/// those numbers.
+fn number_run<'a>(pages: &[&'a PageEntry]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
     let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
-    for term in distinct.into_iter().flatten() {
-        let next = ids.len() as u32;
-        ids.entry(term).or_insert(next);
+    let mut terms: Vec<&'a str> = Vec::new();
+    let mut numbered = Vec::with_capacity(pages.len());
+    for page in pages {
+        let mut page_ids = Vec::new();
+        for term in page.terms() {
+            let id = *ids.entry(term.term).or_insert_with(|| {
+                terms.push(term.term);
+                (terms.len() - 1) as u32
+            });
+            page_ids.push(id);
+        }
+        numbered.push(page_ids);
     }
-    ids
+    (terms, numbered)
 }
 
 /// How many pages hold each term.
