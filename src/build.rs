@@ -474,7 +474,8 @@ fn build_everything(
     }
     let mut timings = Timings::start();
     let stage = StagedDir::begin(&config.output_dir)?;
-    let history = read_history(config, &loaded.content);
+    let (history, history_note) = read_history(config, &loaded.content);
+    summary.report.extend(history_note);
     timings.mark("history");
     let reuse = page_cache.as_mut().map(|cache| {
         let render_scope = page_cache::render_scope(config, &theme, &loaded.rhythm);
@@ -599,13 +600,38 @@ pub fn write_site(
 pub type History = HashMap<String, LastChange>;
 
 /// Reads the last change of every page: one pass over git history per build
-/// (and once per `serve` session, not per edit).
-pub fn read_history(config: &Config, content: &Content) -> History {
-    content::history::last_changes(&config.content_dir, &content.pages)
+/// (and once per `serve` session, not per edit). The note says how many
+/// pages have no date because a shallow clone's history stops before it.
+pub fn read_history(config: &Config, content: &Content) -> (History, Option<Diagnostic>) {
+    let read = content::history::last_changes(&config.content_dir, &content.pages);
+    let history = read
+        .changes
         .into_iter()
         .zip(&content.pages)
         .filter_map(|(change, page)| Some((page.rel_path.clone(), change?)))
-        .collect()
+        .collect();
+    (history, shallow_history_note(read.beyond_history))
+}
+
+fn shallow_history_note(pages_without_date: usize) -> Option<Diagnostic> {
+    if pages_without_date == 0 {
+        return None;
+    }
+    let pages = match pages_without_date {
+        1 => "1 page".to_string(),
+        n => format!("{n} pages"),
+    };
+    let note = Diagnostic::warning(
+        "history",
+        format!(
+            "the repository is a shallow clone: {pages} changed last before its \
+             oldest fetched commit, so their \"Updated\" date is left out"
+        ),
+    );
+    Some(note.with_help(
+        "fetch the whole history: `fetch-depth: 0` in GitHub's actions/checkout, \
+         `GIT_DEPTH: 0` in GitLab CI (docs/ci.md)",
+    ))
 }
 
 /// Copies the theme's static files and the content's assets.

@@ -268,6 +268,108 @@ fn last_updated_comes_from_git_history_and_falls_back_to_file_time() {
     assert!(read(&out, "index.html").contains(r#"type="application/atom+xml""#));
 }
 
+/// Commits `content/FILE` with `text` at `date`.
+fn commit_page(root: &Path, file: &str, text: &str, date: &str) {
+    std::fs::write(root.join("content").join(file), text).unwrap();
+    assert!(git(root, &["add", "."], date));
+    assert!(git(root, &["commit", "-qm", file], date));
+}
+
+#[test]
+fn a_shallow_clone_dates_only_the_pages_its_history_reaches() {
+    let origin = site(&[
+        (
+            "site.toml",
+            "title = \"H\"\nbase_url = \"https://hb.example\"\n",
+        ),
+        ("content/index.md", "# Home\n"),
+        ("content/old.md", "---\ntitle: Old\n---\nOld.\n"),
+        ("content/middle.md", "---\ntitle: Middle\n---\nM.\n"),
+        (
+            "content/dated.md",
+            "---\ntitle: Dated\ndate: 2020-02-02\n---\nD.\n",
+        ),
+        ("content/new.md", "---\ntitle: New\n---\nN.\n"),
+    ]);
+    let root = origin.path();
+    if !git(root, &["init", "-q"], "2020-01-01T00:00:00Z") {
+        common::skip("HANDBOOK_REQUIRE_GIT", "git is not available");
+        return;
+    }
+    assert!(git(root, &["add", "."], "2021-01-01T00:00:00Z"));
+    assert!(git(
+        root,
+        &["commit", "-qm", "first"],
+        "2021-01-01T00:00:00Z"
+    ));
+    commit_page(
+        root,
+        "middle.md",
+        "---\ntitle: Middle\n---\nM2.\n",
+        "2022-02-02T00:00:00Z",
+    );
+    commit_page(
+        root,
+        "new.md",
+        "---\ntitle: New\n---\nN2.\n",
+        "2023-03-03T00:00:00Z",
+    );
+
+    // Two commits, as a CI checkout fetches them: the older of the two
+    // seems to add every file.
+    let clones = tempfile::tempdir().unwrap();
+    let clone = clones.path().join("clone");
+    let origin_url = format!("file://{}", root.display());
+    let clone_arg = clone.to_string_lossy().to_string();
+    assert!(git(
+        clones.path(),
+        &["clone", "-q", "--depth", "2", &origin_url, &clone_arg],
+        "2024-01-01T00:00:00Z"
+    ));
+    let output = handbook()
+        .current_dir(&clone)
+        .args(["build"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the repository is a shallow clone: 4 pages changed last before"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`fetch-depth: 0`"), "{stderr}");
+    let out = clone.join("public");
+    assert!(read(&out, "new/index.html").contains(">2023-03-03</time>"));
+    assert!(read(&out, "dated/index.html").contains(">2020-02-02</time>"));
+    for undated in ["old/index.html", "middle/index.html", "index.html"] {
+        assert!(!read(&out, undated).contains("Updated <time"), "{undated}");
+    }
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(
+        sitemap.contains("<url><loc>https://hb.example/old/</loc></url>"),
+        "{sitemap}"
+    );
+    let feed = read(&out, "atom.xml");
+    assert!(!feed.contains("https://hb.example/old/"), "{feed}");
+
+    // The whole history fetched: the next build dates every page.
+    assert!(git(
+        &clone,
+        &["fetch", "-q", "--unshallow"],
+        "2024-01-01T00:00:00Z"
+    ));
+    let output = handbook()
+        .current_dir(&clone)
+        .args(["build"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("shallow"), "{stderr}");
+    assert!(read(&out, "old/index.html").contains(">2021-01-01</time>"));
+    assert!(read(&out, "middle/index.html").contains(">2022-02-02</time>"));
+}
+
 /// Finds a term's posting list the way the browser does: the last shard
 /// whose first term is not after it.
 fn postings(out: &Path, term: &str) -> Vec<u64> {

@@ -303,6 +303,10 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
     }
     let commit = last_content_commit(config);
     hasher.update(commit.as_bytes());
+    if !commit.is_empty() {
+        // Fetching more of a shallow clone's history dates more pages.
+        hasher.update(&shallow_boundary(config));
+    }
     // Without a git history, a page is dated by its file's time.
     let content_times = if commit.is_empty() {
         FileTimes::Count
@@ -358,6 +362,25 @@ fn last_content_commit(config: &Config) -> String {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default()
+}
+
+/// Where a shallow clone's history stops (git's `shallow` file): empty for
+/// a whole clone.
+fn shallow_boundary(config: &Config) -> Vec<u8> {
+    let path = std::process::Command::new("git")
+        .args([
+            "rev-parse",
+            "--path-format=absolute",
+            "--git-path",
+            "shallow",
+        ])
+        .current_dir(&config.root)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    path.and_then(|p| std::fs::read(p).ok()).unwrap_or_default()
 }
 
 /// Every file below `folder` (hidden ones, tooling folders and the output

@@ -458,7 +458,7 @@ mod tests {
         let theme = Theme::load(&config).expect("theme");
         let renderer = Renderer::new(&theme).expect("templates");
         let loaded = super::super::load(&config, true, Severity::Warning, &[], AfterUse::Keep);
-        let history = super::super::read_history(&config, &loaded.content);
+        let (history, _) = super::super::read_history(&config, &loaded.content);
         let render = SiteRender::of_loaded(&config, &renderer, &loaded, &history);
         assert!(loaded.content.pages.len() > 20);
         for (i, page) in loaded.content.pages.iter().enumerate() {

@@ -6,6 +6,13 @@
 //! date, so a long history costs only as far back as the oldest page's last
 //! change. A missing `git` binary is no error: the build falls back to
 //! modification times.
+//!
+//! A shallow clone (CI checkouts fetch one commit, or twenty, by default)
+//! ends in commits whose parents were not fetched, and git lists every file
+//! as added by them. A page first named by such a commit changed at some
+//! unknown time before it: it gets no date rather than the clone's (every
+//! page would show "Updated" on the day of the last merge, and render again
+//! on every merge). [`LastChanges::beyond_history`] counts them, for a note.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -93,21 +100,35 @@ pub fn last_modified_at(
         })
 }
 
+/// What the history says of every page.
+#[derive(Debug, Default)]
+pub struct LastChanges {
+    /// Each page's last change, in the order of the pages.
+    pub changes: Vec<Option<LastChange>>,
+    /// Pages of a shallow clone whose last change is older than the commits
+    /// fetched: they have no date.
+    pub beyond_history: usize,
+}
+
 /// The last change of every page, in the order of `pages`.
-pub fn last_changes(content_dir: &Path, pages: &[Page]) -> Vec<Option<LastChange>> {
+pub fn last_changes(content_dir: &Path, pages: &[Page]) -> LastChanges {
     let mut changes: Vec<Option<LastChange>> = vec![None; pages.len()];
+    let mut beyond_history = vec![false; pages.len()];
     if let Some(log) = GitLog::start(content_dir) {
-        log.fill(pages, &mut changes);
+        log.fill(pages, &mut changes, &mut beyond_history);
     }
-    for (page, change) in pages.iter().zip(changes.iter_mut()) {
-        if change.is_none() {
+    for ((page, change), beyond) in pages.iter().zip(changes.iter_mut()).zip(&beyond_history) {
+        if change.is_none() && !beyond {
             *change = match page.modified {
                 Some(modified) => Some(file_change(modified)),
                 None => file_time(&page.abs_path),
             };
         }
     }
-    changes
+    LastChanges {
+        changes,
+        beyond_history: beyond_history.iter().filter(|&&b| b).count(),
+    }
 }
 
 /// A page's last change after an edit that is not committed yet: its last
@@ -133,22 +154,27 @@ fn file_change(modified: std::time::SystemTime) -> LastChange {
 }
 
 /// A running `git log` over the content folder: file names relative to it,
-/// each commit introduced by `\x1e` and its committer date.
+/// each commit introduced by `\x1e`, its committer date, `\x1f` and its
+/// parents.
 struct GitLog {
     child: std::process::Child,
+    /// Whether the clone is shallow: a commit without parents is then where
+    /// the fetched history stops, not where the repository began.
+    shallow: bool,
 }
 
 impl GitLog {
     fn start(content_dir: &Path) -> Option<GitLog> {
-        if !inside_work_tree(content_dir) {
-            return None;
-        }
+        let shallow = match repository_kind(content_dir)? {
+            Repository::Complete => false,
+            Repository::Shallow => true,
+        };
         let child = Command::new("git")
             .arg("-C")
             .arg(content_dir)
             .args([
                 "log",
-                "--format=%x1e%cI",
+                "--format=%x1e%cI%x1f%P",
                 "--name-only",
                 "-z",
                 "--no-renames",
@@ -161,12 +187,19 @@ impl GitLog {
             .stderr(Stdio::null())
             .spawn()
             .ok()?;
-        Some(GitLog { child })
+        Some(GitLog { child, shallow })
     }
 
-    /// Gives each page the date of the newest commit that names its file;
-    /// stops reading once every page has one.
-    fn fill(mut self, pages: &[Page], changes: &mut [Option<LastChange>]) {
+    /// Gives each page the date of the newest commit that names its file,
+    /// or marks it `beyond_history` when that commit is where a shallow
+    /// clone's history stops; stops reading once every page has one or the
+    /// other.
+    fn fill(
+        mut self,
+        pages: &[Page],
+        changes: &mut [Option<LastChange>],
+        beyond_history: &mut [bool],
+    ) {
         let by_path: HashMap<&str, usize> = pages
             .iter()
             .enumerate()
@@ -176,7 +209,7 @@ impl GitLog {
         if let Some(stdout) = self.child.stdout.take() {
             let mut reader = BufReader::new(stdout);
             let mut token = Vec::new();
-            let mut current: Option<DateTime<FixedOffset>> = None;
+            let mut current: Option<Commit> = None;
             while missing > 0 {
                 token.clear();
                 match reader.read_until(0, &mut token) {
@@ -187,18 +220,23 @@ impl GitLog {
                     token.pop();
                 }
                 match parse_token(&token) {
-                    Token::Commit(date) => current = date,
+                    Token::Commit(commit) => current = commit,
                     Token::File(name) => {
-                        let (Some(at), Some(&i)) = (current, by_path.get(name)) else {
+                        let (Some(commit), Some(&i)) = (current, by_path.get(name)) else {
                             continue;
                         };
-                        if changes[i].is_none() {
+                        if changes[i].is_some() || beyond_history[i] {
+                            continue;
+                        }
+                        if self.shallow && !commit.has_parents {
+                            beyond_history[i] = true;
+                        } else {
                             changes[i] = Some(LastChange {
-                                at,
+                                at: commit.at,
                                 source: DateSource::Git,
                             });
-                            missing -= 1;
                         }
+                        missing -= 1;
                     }
                     Token::Other => {}
                 }
@@ -210,29 +248,64 @@ impl GitLog {
     }
 }
 
-fn inside_work_tree(dir: &Path) -> bool {
-    Command::new("git")
+enum Repository {
+    Complete,
+    Shallow,
+}
+
+/// Whether `dir` is in a git work tree (`None` when not, or without git),
+/// and whether its clone is shallow.
+fn repository_kind(dir: &Path) -> Option<Repository> {
+    let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["rev-parse", "--is-inside-work-tree"])
+        .args([
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--is-shallow-repository",
+        ])
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
-        .is_ok_and(|out| out.status.success() && out.stdout.starts_with(b"true"))
+        .ok()?;
+    let mut answers = out.stdout.split(|&b| b == b'\n');
+    if !out.status.success() || answers.next() != Some(b"true") {
+        return None;
+    }
+    match answers.next() {
+        Some(b"true") => Some(Repository::Shallow),
+        _ => Some(Repository::Complete),
+    }
+}
+
+/// A commit of the log: its date, and whether git knows its parents.
+#[derive(Debug, Clone, Copy)]
+struct Commit {
+    at: DateTime<FixedOffset>,
+    has_parents: bool,
 }
 
 enum Token<'a> {
-    Commit(Option<DateTime<FixedOffset>>),
+    /// A commit, `None` when its date did not parse.
+    Commit(Option<Commit>),
     File(&'a str),
     Other,
 }
 
-/// One NUL-separated piece of `git log -z --name-only --format=%x1e%cI`:
-/// `\x1e<date>` starts a commit; the first file name follows a newline.
+/// One NUL-separated piece of `git log -z --name-only --format=%x1e%cI%x1f%P`:
+/// `\x1e<date>\x1f<parents>` starts a commit; the first file name follows a
+/// newline.
 fn parse_token(token: &[u8]) -> Token<'_> {
-    if let Some(date) = token.strip_prefix(b"\x1e") {
-        let date = std::str::from_utf8(date).unwrap_or("").trim();
-        return Token::Commit(DateTime::parse_from_rfc3339(date).ok());
+    if let Some(header) = token.strip_prefix(b"\x1e") {
+        let header = std::str::from_utf8(header).unwrap_or("");
+        let (date, parents) = header.split_once('\x1f').unwrap_or((header, ""));
+        let commit = DateTime::parse_from_rfc3339(date.trim())
+            .ok()
+            .map(|at| Commit {
+                at,
+                has_parents: !parents.trim().is_empty(),
+            });
+        return Token::Commit(commit);
     }
     let name = token.strip_prefix(b"\n").unwrap_or(token);
     match std::str::from_utf8(name) {
@@ -248,15 +321,15 @@ mod tests {
     #[test]
     fn tokens_of_the_log() {
         assert!(matches!(
-            parse_token(b"\x1e2024-05-01T09:30:00+02:00"),
-            Token::Commit(Some(d)) if d.to_rfc3339() == "2024-05-01T09:30:00+02:00"
+            parse_token(b"\x1e2024-05-01T09:30:00+02:00\x1fab12 cd34"),
+            Token::Commit(Some(c)) if c.at.to_rfc3339() == "2024-05-01T09:30:00+02:00" && c.has_parents
         ));
         assert!(matches!(
-            parse_token(b"\x1e2024-05-01T09:30:00Z"),
-            Token::Commit(Some(_))
+            parse_token(b"\x1e2024-05-01T09:30:00Z\x1f"),
+            Token::Commit(Some(c)) if !c.has_parents
         ));
         assert!(matches!(
-            parse_token(b"\x1enot a date"),
+            parse_token(b"\x1enot a date\x1fab12"),
             Token::Commit(None)
         ));
         assert!(matches!(

@@ -33,10 +33,15 @@ impl Workspace {
                 )
             })
             .collect();
+        let (history, history_note) = build::read_history(&self.config, &loaded.content);
+        // A note on the site as a whole, under no file.
+        if let Some(note) = history_note {
+            files.entry(String::new()).or_default().push(note);
+        }
         self.diagnostics.files = files;
         self.diagnostics.links = by_file(loaded.links.diagnostics);
         self.diagnostics.cadence = loaded.rhythm.diagnostics.clone();
-        self.history = build::read_history(&self.config, &loaded.content);
+        self.history = history;
         self.content = loaded.content;
         self.rendered = loaded.rendered;
         self.site = loaded.site;
