@@ -234,7 +234,12 @@ fn load_reusing(
     }
     report.extend(stage.notes);
     timings.mark("markdown");
-    let site = Site::build(&content.pages, &rendered, &content.urls);
+    let site = Site::build(
+        &content.pages,
+        &rendered,
+        &content.urls,
+        config.site.sidebar_limit,
+    );
     let rhythm = cadence::collect(config, &content.pages, &rendered, &site);
     report.extend(rhythm.diagnostics.iter().cloned());
     timings.mark("site + cadence");

@@ -107,3 +107,75 @@ fn a_sidebar_that_numbers_its_entries_is_rendered_whole() {
         "the second entry is numbered 2 and open: {page}"
     );
 }
+
+#[test]
+fn long_lists_end_with_a_link_to_their_section_and_keep_the_way_to_the_page() {
+    // Twelve top-level folders and a folder of thirty pages, with a limit
+    // of five entries a list.
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "site.toml".into(),
+            "title = \"T\"\nsidebar_limit = 5\n".into(),
+        ),
+        ("content/index.md".into(), "# Home\n".into()),
+    ];
+    for area in 0..12 {
+        files.push((format!("content/area-{area:02}/a.md"), "# A\n".into()));
+    }
+    for page in 0..30 {
+        let path = format!("content/area-11/many/p{page:02}.md");
+        files.push((path, format!("# Page {page:02}\n")));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = common::site(&borrowed);
+    let (sections, composed) = assert_composed_sidebars_match(&config(site.path(), None));
+    assert!(
+        composed > 0 && composed < sections - 1,
+        "{composed} of {sections}"
+    );
+    let out = site.path().join("public");
+    common::handbook()
+        .args(["build", "--quiet", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).expect(rel);
+    let sidebar = |html: &str| {
+        let start = html.find("<nav class=\"sidebar\"").expect("a sidebar");
+        let end = start + html[start..].find("</nav>").expect("its end");
+        html[start..end].to_string()
+    };
+
+    // A page of the first folder: five top-level entries, then the link on.
+    let first = sidebar(&read("area-00/a/index.html"));
+    assert!(first.contains(r#"href="/area-04/""#), "{first}");
+    assert!(!first.contains(r#"href="/area-05/""#), "{first}");
+    assert!(
+        first.contains(r#"<li class="nav-more"><a href="/">7 more in Home</a>"#),
+        "{first}"
+    );
+
+    // A page past both limits: the branch to it is listed all the same.
+    let deep = sidebar(&read("area-11/many/p29/index.html"));
+    assert!(deep.contains(r#"href="/area-11/""#), "{deep}");
+    assert!(deep.contains(r#"href="/area-11/many/""#), "{deep}");
+    assert!(deep.contains(r#"href="/area-11/many/p04/""#), "{deep}");
+    assert!(!deep.contains(r#"href="/area-11/many/p05/""#), "{deep}");
+    assert!(
+        deep.contains(r#"<li class="nav-more"><a href="/area-11/many/">25 more in Many</a>"#),
+        "{deep}"
+    );
+    // The section's own page lists every page.
+    let listing = read("area-11/many/index.html");
+    for page in 0..30 {
+        assert!(
+            listing.contains(&format!(r#"href="/area-11/many/p{page:02}/""#)),
+            "p{page:02} is listed"
+        );
+    }
+}

@@ -52,6 +52,11 @@ pub struct SiteConfig {
     pub exclude: Vec<String>,
     /// The build cache, relative to the site root (`""` turns it off).
     pub cache_dir: String,
+    /// Entries one list of the sidebar shows before it ends with a link to
+    /// its section (`0`: no limit). Every page of a section lists the
+    /// section's pages: without a limit, a folder of 3,000 pages puts
+    /// 3,000 links on each of them.
+    pub sidebar_limit: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -287,6 +292,7 @@ impl Default for SiteConfig {
             extra: toml::Table::new(),
             exclude: Vec::new(),
             cache_dir: ".handbook-cache".into(),
+            sidebar_limit: 200,
         }
     }
 }

@@ -137,6 +137,7 @@ impl SectionNavs {
             open: false,
             has_children: branch.has_children,
             children: Vec::new(),
+            more: false,
         };
         let closed = source.render(std::slice::from_ref(&closed))?;
         let opened = source.render(std::slice::from_ref(&branch))?;

@@ -197,7 +197,7 @@ impl Workspace {
             static_paths,
             content: Content::default(),
             rendered: Vec::new(),
-            site: Site::build(&[], &[], &content::site_urls::SiteUrls::default()),
+            site: Site::build(&[], &[], &content::site_urls::SiteUrls::default(), 0),
             frames: HashMap::new(),
             rhythm: Rhythm::default(),
             generated: HashSet::new(),

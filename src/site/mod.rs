@@ -41,6 +41,8 @@ pub struct Site {
     pub tags: tags::Tags,
     /// The site's URLs: the sidebar and breadcrumbs link with them.
     pub urls: SiteUrls,
+    /// Entries one list of the sidebar shows (`sidebar_limit`; 0: all).
+    pub sidebar_limit: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,10 +59,18 @@ pub struct NavNode {
     pub open: bool,
     pub has_children: bool,
     pub children: Vec<NavNode>,
+    /// The last entry of a list cut at the sidebar limit: a link to the
+    /// section, whose page lists every entry.
+    pub more: bool,
 }
 
 impl Site {
-    pub fn build(pages: &[Page], rendered: &[Rendered], urls: &SiteUrls) -> Site {
+    pub fn build(
+        pages: &[Page],
+        rendered: &[Rendered],
+        urls: &SiteUrls,
+        sidebar_limit: usize,
+    ) -> Site {
         let titles: Vec<String> = pages
             .iter()
             .zip(rendered)
@@ -159,6 +169,7 @@ impl Site {
             prev_next,
             tags: tags::Tags::collect(pages),
             urls: urls.clone(),
+            sidebar_limit,
         }
     }
 
@@ -212,21 +223,55 @@ impl Site {
         pages: &[Page],
     ) -> Vec<NavNode> {
         let sec = &self.sections[section];
-        let mut nodes = Vec::with_capacity(sec.subsections.len() + sec.pages.len());
+        let entries = sec.subsections.len() + sec.pages.len();
+        let cut = self.sidebar_limit > 0 && entries > self.sidebar_limit;
+        let mut nodes = Vec::with_capacity(entries.min(self.sidebar_limit.max(1)) + 1);
+        let mut shown = 0;
+        // Past the limit, only the entries on the way to the current page
+        // are listed: the branch that leads to it always shows.
+        let mut listed = |on_the_way: bool| {
+            shown += 1;
+            !cut || shown <= self.sidebar_limit || on_the_way
+        };
         for &sub in &sec.subsections {
-            nodes.push(self.section_node(sub, current, open, pages));
+            let on_the_way = open.contains(&sub) || self.sections[sub].index_page == Some(current);
+            if listed(on_the_way) {
+                nodes.push(self.section_node(sub, current, open, pages));
+            }
         }
         for &p in &sec.pages {
-            nodes.push(NavNode {
-                title: self.titles[p].clone(),
-                url: self.urls.href(&pages[p].url.path),
-                current: p == current,
-                open: p == current,
-                has_children: false,
-                children: Vec::new(),
-            });
+            if listed(p == current) {
+                nodes.push(NavNode {
+                    title: self.titles[p].clone(),
+                    url: self.urls.href(&pages[p].url.path),
+                    current: p == current,
+                    open: p == current,
+                    has_children: false,
+                    children: Vec::new(),
+                    more: false,
+                });
+            }
+        }
+        if cut {
+            let hidden = entries - nodes.len();
+            nodes.push(self.more_node(section, hidden));
         }
         nodes
+    }
+
+    /// The entry that ends a list cut at the sidebar limit: `hidden` more
+    /// entries, on the section's own page.
+    fn more_node(&self, section: usize, hidden: usize) -> NavNode {
+        let sec = &self.sections[section];
+        NavNode {
+            title: format!("{} more in {}", thousands(hidden), sec.title),
+            url: self.urls.href(&sec.path),
+            current: false,
+            open: false,
+            has_children: false,
+            children: Vec::new(),
+            more: true,
+        }
     }
 
     /// `section`, its parent, and so on up to the home section.
@@ -255,6 +300,7 @@ impl Site {
             } else {
                 Vec::new()
             },
+            more: false,
         }
     }
 
@@ -272,6 +318,19 @@ impl Site {
     pub fn sections_without_index(&self) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(|s| s.index_page.is_none())
     }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// `standards.md` beside a `standards/` folder (as Eleventy, MkDocs and
@@ -336,6 +395,19 @@ mod tests {
     }
 
     #[test]
+    fn counts_print_with_thousands_separators() {
+        for (n, printed) in [
+            (0, "0"),
+            (7, "7"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1234567, "1,234,567"),
+        ] {
+            assert_eq!(thousands(n), printed);
+        }
+    }
+
+    #[test]
     fn sections_nav_and_order() {
         let pages = vec![
             page("index.md", "Home", 0),
@@ -345,7 +417,7 @@ mod tests {
             page("people/x.md", "X", 0),
         ];
         let rendered: Vec<Rendered> = pages.iter().map(|_| Rendered::default()).collect();
-        let site = Site::build(&pages, &rendered, &SiteUrls::default());
+        let site = Site::build(&pages, &rendered, &SiteUrls::default(), 0);
         let sales = site.page_section[2];
         assert_eq!(site.sections[sales].pages, vec![2, 3]);
         assert_eq!(site.prev_next[2], (Some(1), Some(3)));
@@ -372,7 +444,7 @@ mod tests {
             page("other.md", "Other", 0),
         ];
         let rendered: Vec<Rendered> = pages.iter().map(|_| Rendered::default()).collect();
-        let site = Site::build(&pages, &rendered, &SiteUrls::default());
+        let site = Site::build(&pages, &rendered, &SiteUrls::default(), 0);
         let standards = site.page_section[2];
         assert_eq!(site.page_section[1], standards);
         assert_eq!(site.sections[standards].index_page, Some(1));

@@ -183,7 +183,12 @@ impl Workspace {
             .collect();
         let anchors_changed = self.render_markdown(&dirty);
         delta.clock.lap("markdown");
-        self.site = Site::build(&self.content.pages, &self.rendered, &self.content.urls);
+        self.site = Site::build(
+            &self.content.pages,
+            &self.rendered,
+            &self.content.urls,
+            self.config.site.sidebar_limit,
+        );
         delta.clock.lap("site");
         // A title taken from the first heading shows on other pages too.
         shown_changed |= dirty.iter().any(|rel| {
