@@ -267,7 +267,7 @@ pub fn links(data: &[u8]) {
             rendered
         })
         .collect();
-    let site = Site::build(&pages, &rendered, &urls);
+    let site = Site::build(&pages, &rendered, &urls, config.site.sidebar_limit);
     for i in 0..pages.len() {
         let _ = site.breadcrumbs(i);
         let _ = site.nav(i, &pages);
@@ -421,7 +421,12 @@ pub fn cadence(data: &[u8]) {
         pages[0].split.body_start,
         &build_options(config, &pages[0], true, &keep),
     )];
-    let site = Site::build(&pages, &rendered, &SiteUrls::of(config));
+    let site = Site::build(
+        &pages,
+        &rendered,
+        &SiteUrls::of(config),
+        config.site.sidebar_limit,
+    );
     let rhythm = cadence::collect(config, &pages, &rendered, &site);
     check_diagnostics(&rhythm.diagnostics);
 
