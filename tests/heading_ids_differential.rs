@@ -452,6 +452,7 @@ fn rendered_ids(
         script_links: markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        zola_shortcodes: false,
         math: markdown::math::SingleDollar::Text,
     };
     documents

@@ -23,6 +23,7 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         script_links: handbook::markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        zola_shortcodes: false,
         math: handbook::markdown::math::SingleDollar::Text,
     };
     render(body, 0, &options)

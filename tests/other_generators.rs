@@ -331,3 +331,111 @@ fn a_generated_home_lists_where_to_go() {
     );
     assert!(home.contains("href=\"/NOTICE/\">Notice</a>"), "{home}");
 }
+
+#[test]
+fn a_zola_site_builds_from_its_own_repository() {
+    let zola = site(&[
+        (
+            "config.toml",
+            "base_url = \"https://ops.example.org\"\ntitle = \"Ops\"\ncompile_sass = false\n\n[markdown]\nhighlight_code = true\n",
+        ),
+        // Zola's own templates, written for Zola's context: not used.
+        (
+            "templates/page.html",
+            "{{ page.content | safe }} {{ config.extra.author }} {{ get_url(path=\"x\") }}",
+        ),
+        ("static/logo.txt", "logo"),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Ops\"\nsort_by = \"weight\"\n+++\nStart at [the runbook](@/runbook/_index.md).\n",
+        ),
+        (
+            "content/runbook/_index.md",
+            "+++\ntitle = \"Runbook\"\nredirect_to = \"runbook/on-call\"\n+++\n",
+        ),
+        (
+            "content/runbook/on-call.md",
+            concat!(
+                "+++\ntitle = \"On call\"\nweight = 1\n[taxonomies]\ntags = [\"rota\"]\n+++\n",
+                "## Héllo, Wörld!\n\n## Héllo, Wörld!\n\n",
+                "See [escalation](@/runbook/escalation.md#who-to-call) and [nothing](@/runbook/gone.md).\n\n",
+                "{{ youtube(id=\"dQw4w9WgXcQ\", autoplay=true) }}\n\n",
+                "{{ gallery() }}\n\n",
+                "{% note(kind=\"tip\") %}\nKeep the **pager** charged.\n{% end %}\n\n",
+                "Write `{{/* youtube(id=\"x\") */}}` to show one.\n\n",
+                "```jinja\n{% for page in section.pages %}{{ page.title }}{% endfor %}\n```\n",
+            ),
+        ),
+        (
+            "content/runbook/escalation.md",
+            "+++\ntitle = \"Escalation\"\n+++\n## Who to call\n",
+        ),
+    ]);
+    let output = handbook()
+        .current_dir(zola.path())
+        .args(["build"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Zola site: content in content/"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no source file `runbook/gone.md` in the content folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Zola shortcode `gallery` is not rendered"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("`youtube`") && !stderr.contains("Liquid"),
+        "{stderr}"
+    );
+    let out = zola.path().join("public");
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains(r#"<a href="/runbook/">the runbook</a>"#),
+        "{home}"
+    );
+    assert!(
+        !home.contains("get_url"),
+        "Zola's templates are not used: {home}"
+    );
+    assert_eq!(read(&out, "logo.txt"), "logo");
+    let page = read(&out, "runbook/on-call/index.html");
+    // The ids of Zola's `slug` crate, `-1` for the second.
+    assert!(page.contains(r#"id="hello-world""#), "{page}");
+    assert!(page.contains(r#"id="hello-world-1""#), "{page}");
+    assert!(
+        page.contains(r#"href="/runbook/escalation/#who-to-call""#),
+        "{page}"
+    );
+    assert!(
+        page.contains("youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        "{page}"
+    );
+    assert!(!page.contains("gallery()"), "{page}");
+    assert!(
+        page.contains("Keep the <strong>pager</strong> charged."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("note(") && !page.contains("{% end %}"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<code>{{ youtube(id="x") }}</code>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains("{% for page in section.pages %}"),
+        "code stays as written: {page}"
+    );
+    assert!(page.contains(r#"href="/tags/rota/""#), "{page}");
+    // A section's `redirect_to` is from the site root.
+    let runbook = read(&out, "runbook/index.html");
+    assert!(runbook.contains("/runbook/on-call/"), "{runbook}");
+}

@@ -150,6 +150,7 @@ pub fn markdown(data: &[u8]) {
         },
         templates: (more & 8 != 0).then_some(&*TEMPLATE_VALUES),
         liquid: more & 16 != 0,
+        zola_shortcodes: more & 32 != 0,
         math: handbook::markdown::math::SingleDollar::Text,
     };
     let rendered = markdown::render(&text[body_start..], body_start, &options);
@@ -665,6 +666,7 @@ fn build_options<'a>(
         script_links: markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        zola_shortcodes: false,
         math: handbook::markdown::math::SingleDollar::Text,
     }
 }

@@ -24,6 +24,8 @@ pub enum Generator {
     TechDocs,
     Jekyll,
     Hugo,
+    /// Zola: `config.toml` (or `zola.toml`) with a `base_url`.
+    Zola,
     Docusaurus,
     /// A repository of Markdown files for GitHub or GitLab to show.
     PlainMarkdown,
@@ -38,6 +40,7 @@ impl Generator {
             Generator::TechDocs => "Middleman (tech-docs)",
             Generator::Jekyll => "Jekyll",
             Generator::Hugo => "Hugo",
+            Generator::Zola => "Zola",
             Generator::Docusaurus => "Docusaurus",
             Generator::PlainMarkdown => "Markdown repository",
         }
@@ -56,6 +59,7 @@ impl Generator {
             // Jekyll's kramdown reads GFM; so did the Middleman handbooks.
             Generator::Middleman | Generator::Jekyll => HeadingIdFlavor::KramdownGfm,
             Generator::Hugo => HeadingIdFlavor::Hugo,
+            Generator::Zola => HeadingIdFlavor::Zola,
             // Docusaurus slugs with github-slugger, as GitHub shows READMEs.
             Generator::Docusaurus | Generator::PlainMarkdown => HeadingIdFlavor::Github,
         }
@@ -70,6 +74,7 @@ impl Generator {
             Generator::MkDocs
             | Generator::Eleventy
             | Generator::Docusaurus
+            | Generator::Zola
             | Generator::PlainMarkdown => false,
             // kramdown, goldmark's typographer, tech-docs' SmartyPants.
             Generator::TechDocs | Generator::Middleman | Generator::Jekyll | Generator::Hugo => {
@@ -131,12 +136,23 @@ pub fn detect(root: &Path) -> Detected {
     if let Some(jekyll) = yaml("_config.yml") {
         return jekyll_site(&jekyll);
     }
+    let toml_map = |name: &str| {
+        read(name)
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+            .and_then(|t| serde_json::to_value(t).ok())
+            .and_then(|v| v.as_object().cloned())
+    };
+    // Zola's settings are `zola.toml` or `config.toml`, which Hugo reads
+    // too: only Zola's have `base_url` (Hugo's key is `baseURL`).
+    if let Some(zola) = ["zola.toml", "config.toml"]
+        .iter()
+        .find_map(|name| toml_map(name).filter(|map| map.contains_key("base_url")))
+    {
+        return zola_site(&zola);
+    }
     if let Some(hugo) = ["hugo.toml", "config.toml"]
         .iter()
-        .find_map(|name| read(name))
-        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
-        .and_then(|t| serde_json::to_value(t).ok())
-        .and_then(|v| v.as_object().cloned())
+        .find_map(|name| toml_map(name))
     {
         return hugo_site(&hugo);
     }
@@ -366,6 +382,19 @@ fn hugo_site(hugo: &Map<String, Value>) -> Detected {
     }
 }
 
+/// Zola reads `content/`; `ignored_content` lists content-relative globs.
+fn zola_site(zola: &Map<String, Value>) -> Detected {
+    Detected {
+        generator: Some(Generator::Zola),
+        content_dir: Some("content".into()),
+        title: text(zola, "title"),
+        description: text(zola, "description"),
+        base_url: text(zola, "base_url"),
+        exclude: strings(zola, "ignored_content"),
+        ..Detected::default()
+    }
+}
+
 /// Whether the folder holds a Markdown file (not looking into subfolders).
 fn has_markdown(root: &Path) -> bool {
     std::fs::read_dir(root).is_ok_and(|entries| {
@@ -505,6 +534,7 @@ mod tests {
             (Generator::Middleman, HeadingIdFlavor::KramdownGfm, true),
             (Generator::Jekyll, HeadingIdFlavor::KramdownGfm, true),
             (Generator::Hugo, HeadingIdFlavor::Hugo, true),
+            (Generator::Zola, HeadingIdFlavor::Zola, false),
             (Generator::Docusaurus, HeadingIdFlavor::Github, false),
             (Generator::PlainMarkdown, HeadingIdFlavor::Github, false),
         ];
@@ -512,5 +542,34 @@ mod tests {
             assert_eq!(generator.heading_ids(), ids, "{generator:?}");
             assert_eq!(generator.smart_punctuation(), smart, "{generator:?}");
         }
+    }
+
+    #[test]
+    fn zola_and_hugo_share_config_toml_but_not_its_keys() {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path();
+        std::fs::write(
+            root.join("config.toml"),
+            "base_url = \"https://ops.example.org\"\ntitle = \"Ops\"\n\
+             ignored_content = [\"*.xlsx\"]\n",
+        )
+        .expect("w");
+        let d = detect(root);
+        assert_eq!(d.generator, Some(Generator::Zola));
+        assert_eq!(d.content_dir.as_deref(), Some("content"));
+        assert_eq!(d.title.as_deref(), Some("Ops"));
+        assert_eq!(d.base_url.as_deref(), Some("https://ops.example.org"));
+        assert_eq!(d.exclude, ["*.xlsx"]);
+
+        std::fs::write(
+            root.join("config.toml"),
+            "baseURL = \"https://x.example\"\n",
+        )
+        .expect("w");
+        assert_eq!(detect(root).generator, Some(Generator::Hugo));
+
+        // Zola 0.19 and later read `zola.toml` first.
+        std::fs::write(root.join("zola.toml"), "base_url = \"https://z.example\"\n").expect("w");
+        assert_eq!(detect(root).generator, Some(Generator::Zola));
     }
 }

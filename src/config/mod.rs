@@ -90,6 +90,11 @@ pub enum HeadingIdFlavor {
     /// other non-ASCII dropped, punctuation dropped, runs of spaces and `-`
     /// to one `-`; duplicates (and empty ids) `_1`, `_2`.
     PythonMarkdown,
+    /// Zola's anchors (`slugify.anchors = "on"`, its default): the `slug`
+    /// crate Zola uses (text transliterated to ASCII, lowercased, every run
+    /// of other characters to one `-`, trimmed); ids written on the page
+    /// are taken first, duplicates `-1`, `-2` until free.
+    Zola,
     /// GOV.UK tech-docs' Redcarpet renderer: the heading's HTML lowercased,
     /// every run of characters outside `a-z0-9` to one `-` (`security.txt`
     /// is `security-txt`, `What's` is `what-39-s`); a duplicate is prefixed
@@ -108,6 +113,7 @@ impl HeadingIdFlavor {
             HeadingIdFlavor::MarkdownIt => "markdown-it",
             HeadingIdFlavor::PythonMarkdown => "python-markdown",
             HeadingIdFlavor::Redcarpet => "redcarpet",
+            HeadingIdFlavor::Zola => "zola",
         }
     }
 }
@@ -145,6 +151,10 @@ pub struct MarkdownConfig {
     /// other Liquid/Nunjucks syntax out of pages (Jekyll and Eleventy sites,
     /// set when one is detected); otherwise `{{ }}` is text.
     pub liquid: bool,
+    /// Zola's shortcodes (set when a Zola site is detected): `{{ name(...) }}`
+    /// renders the common ones (`youtube`, `figure`) and leaves others out;
+    /// `{% name(...) %}` and `{% end %}` are left out, their body stays.
+    pub zola_shortcodes: bool,
     /// `$x$` is inline math (MkDocs arithmatex, KaTeX auto-render sites);
     /// otherwise `$` is a dollar sign and math is `$$`, `\(` or `\[`.
     pub math_single_dollar: bool,
@@ -163,6 +173,7 @@ impl Default for MarkdownConfig {
             raw_html: true,
             unsafe_links: false,
             liquid: false,
+            zola_shortcodes: false,
             math_single_dollar: false,
         }
     }
@@ -582,6 +593,7 @@ fn adopt_other_generator(
         detected.generator,
         Some(detect::Generator::Jekyll | detect::Generator::Eleventy)
     );
+    site.markdown.zola_shortcodes = detected.generator == Some(detect::Generator::Zola);
     detected.generator
 }
 

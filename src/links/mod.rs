@@ -112,6 +112,10 @@ impl<'a> SourceIndex<'a> {
     /// becomes the file's URL.
     pub fn rewrite(&self, page: &Page, target: &str) -> Option<String> {
         let (path, fragment) = split_fragment(target);
+        if let Some(source) = content_rooted_source(path) {
+            let target_page = self.page("", source)?;
+            return Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment));
+        }
         if path.is_empty()
             || path.starts_with('/')
             || split_scheme(path).is_some()
@@ -166,6 +170,12 @@ impl<'a> SourceIndex<'a> {
         };
         self.by_source.get(joined.trim_start_matches('/')).copied()
     }
+}
+
+/// The source file a Zola internal link names (`@/sales/plan.md`: the path
+/// from the content folder), `None` for any other link.
+fn content_rooted_source(path: &str) -> Option<&str> {
+    path.strip_prefix("@/").filter(|source| !source.is_empty())
 }
 
 /// Everything needed to resolve links: built once per build.
@@ -357,6 +367,15 @@ impl<'a> LinkIndex<'a> {
         } else if path_part.is_empty() {
             // `#fragment` or `?query`: this page.
             return self.check_fragment(from, fragment);
+        } else if let Some(source) = content_rooted_source(path_part) {
+            return match self.sources.page("", source) {
+                Some(target_page) => self.check_fragment(target_page, fragment),
+                None => Resolution::Broken {
+                    reason: Reason::MissingPage,
+                    message: format!("no source file `{}` in the content folder", shown(source)),
+                    help: None,
+                },
+            };
         } else if is_source_link(path_part) {
             return match self.sources.page(page.dir(), path_part) {
                 Some(target_page) => self.check_fragment(target_page, fragment),

@@ -28,6 +28,7 @@ pub fn base_id(text: &str, flavor: HeadingIdFlavor) -> String {
         HeadingIdFlavor::MarkdownIt => markdown_it_anchor_id(text),
         HeadingIdFlavor::PythonMarkdown => python_markdown_id(text),
         HeadingIdFlavor::Redcarpet => tech_docs_id(text),
+        HeadingIdFlavor::Zola => slug::slugify(text),
     }
 }
 

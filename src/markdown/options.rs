@@ -25,6 +25,8 @@ pub struct RenderOptions<'a> {
     /// Liquid/Nunjucks renders (Jekyll and Eleventy sites); otherwise `{{ }}`
     /// is text.
     pub liquid: bool,
+    /// Zola's `{{ name(...) }}` and `{% name(...) %}` shortcodes run.
+    pub zola_shortcodes: bool,
     /// Whether `$x$` is math or a dollar sign.
     pub math: math::SingleDollar,
 }
@@ -54,6 +56,7 @@ impl RenderOptions<'static> {
             script_links: ScriptLinks::Drop,
             templates: None,
             liquid: false,
+            zola_shortcodes: false,
             math: math::SingleDollar::Text,
         }
     }
@@ -69,6 +72,7 @@ impl<'a> RenderOptions<'a> {
             base_path: self.base_path,
             templates: self.templates,
             liquid: self.liquid,
+            zola_shortcodes: self.zola_shortcodes,
         }
     }
 }

@@ -189,6 +189,20 @@ pub fn plan(
     plan
 }
 
+/// A `redirect_to` as the page's generator reads it. In TOML front matter
+/// (`+++`, Zola's) a path is from the site root, `docs/start` too, as Zola
+/// makes it a permalink; YAML's (Middleman's) is relative to the page.
+fn site_rooted<'t>(page: &Page, target: &'t str) -> std::borrow::Cow<'t, str> {
+    let relative_path = !target.starts_with(['/', '#', '.'])
+        && !target.contains("://")
+        && !target.starts_with("mailto:");
+    if page.split.format == front_matter::Format::Toml && relative_path {
+        std::borrow::Cow::Owned(format!("/{target}"))
+    } else {
+        std::borrow::Cow::Borrowed(target)
+    }
+}
+
 fn redirect_page(
     pages: &[Page],
     index: &LinkIndex,
@@ -220,6 +234,8 @@ fn redirect_page(
         .with_help("redirect to a page of this site or an http(s) address")));
         return;
     }
+    let target = site_rooted(page, target);
+    let target = target.as_ref();
     let fragment = target.find('#').map(|h| &target[h..]).unwrap_or("");
     let to = match index.resolve(i, target) {
         Resolution::Page(j) if j == i => {

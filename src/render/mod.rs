@@ -75,7 +75,7 @@ impl Theme {
         };
         let theme_dir = config.root.join("themes").join(&config.site.theme);
         if theme_dir.is_dir() {
-            read_theme_folder(&theme_dir, &mut theme)?;
+            read_theme_folder(&theme_dir, &mut theme, ThemeParts::All)?;
             // A theme of its own that predates the cadence pages gets the
             // built-in ones (they only extend `base.html`).
             add_missing_generated_templates(&mut theme);
@@ -84,15 +84,28 @@ impl Theme {
         } else {
             return Err(ThemeError::Missing(config.site.theme.clone(), theme_dir));
         }
-        // The site's own overrides win.
-        read_theme_folder(&config.root, &mut theme)?;
+        // The site's own overrides win; but a Zola site's `templates/` are
+        // written for Zola's context, not this one (its `static/` is the
+        // site's files either way).
+        let overrides = match config.detected {
+            Some(crate::config::detect::Generator::Zola) => ThemeParts::StaticOnly,
+            _ => ThemeParts::All,
+        };
+        read_theme_folder(&config.root, &mut theme, overrides)?;
         Ok(theme)
     }
 }
 
+/// Which folders of a theme or site [`read_theme_folder`] reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ThemeParts {
+    All,
+    StaticOnly,
+}
+
 /// Reads `dir/templates/` and `dir/static/` into `theme`, replacing files of
 /// the same name (a theme's folder, then the site's own overrides).
-fn read_theme_folder(dir: &Path, theme: &mut Theme) -> Result<(), ThemeError> {
+fn read_theme_folder(dir: &Path, theme: &mut Theme, parts: ThemeParts) -> Result<(), ThemeError> {
     let allowed: Vec<PathBuf> = dir.canonicalize().into_iter().collect();
     let mut skipped = Vec::new();
     let mut publishable = |path: &Path| {
@@ -102,18 +115,20 @@ fn read_theme_folder(dir: &Path, theme: &mut Theme) -> Result<(), ThemeError> {
         }
         inside
     };
-    read_dir_into(
-        &dir.join("templates"),
-        &mut publishable,
-        &mut |rel, path| {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
-            theme
-                .templates
-                .insert(rel.to_string(), (path.display().to_string(), text));
-            Ok(())
-        },
-    )?;
+    if parts == ThemeParts::All {
+        read_dir_into(
+            &dir.join("templates"),
+            &mut publishable,
+            &mut |rel, path| {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ThemeError::Read(path.to_path_buf(), e))?;
+                theme
+                    .templates
+                    .insert(rel.to_string(), (path.display().to_string(), text));
+                Ok(())
+            },
+        )?;
+    }
     read_dir_into(&dir.join("static"), &mut publishable, &mut |rel, path| {
         theme
             .static_files

@@ -36,7 +36,14 @@ impl Tags {
             of_page: vec![Vec::new(); pages.len()],
         };
         for (i, page) in pages.iter().enumerate() {
-            for name in tag_names(page.front.extra.get("tags")) {
+            // Zola keeps them under `[taxonomies]`.
+            let names = page.front.extra.get("tags").or_else(|| {
+                page.front
+                    .extra
+                    .get("taxonomies")
+                    .and_then(|taxonomies| taxonomies.get("tags"))
+            });
+            for name in tag_names(names) {
                 let slug = tag_slug(&name);
                 if slug.is_empty() || tags.of_page[i].contains(&slug) {
                     continue;

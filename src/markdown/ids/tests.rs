@@ -243,6 +243,7 @@ fn page_ids(flavor: HeadingIdFlavor, smart_punctuation: bool, body: &str) -> Vec
         script_links: crate::markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        zola_shortcodes: false,
         math: crate::markdown::math::SingleDollar::Text,
     };
     crate::markdown::render(body, 0, &options)
@@ -325,4 +326,23 @@ fn kramdown_gfm_ascii_path_is_the_regex_rule() {
             "{text:?}"
         );
     }
+}
+
+#[test]
+fn zola_ids_are_the_slug_crates_and_ids_on_the_page_come_first() {
+    assert_eq!(
+        base_id("What's new? (v2.0)", HeadingIdFlavor::Zola),
+        "what-s-new-v2-0"
+    );
+    assert_eq!(
+        base_id("Héllo, Wörld!", HeadingIdFlavor::Zola),
+        "hello-world"
+    );
+    assert_eq!(base_id("日本", HeadingIdFlavor::Zola), "ri-ben");
+    // `{#intro}` further down takes `intro` before the first heading asks.
+    let body = "## Intro\n\n## Intro\n\n## Other {#intro}\n";
+    assert_eq!(
+        page_ids(HeadingIdFlavor::Zola, false, body),
+        some(&["intro-1", "intro-2", "intro"])
+    );
 }

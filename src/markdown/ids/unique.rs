@@ -42,7 +42,10 @@ impl IdAllocator {
     /// `id` attributes first); then [`IdAllocator::explicit`] is called for
     /// all of them ahead of [`IdAllocator::allocate`].
     pub fn reserves_explicit_ids_first(&self) -> bool {
-        self.flavor == HeadingIdFlavor::PythonMarkdown
+        matches!(
+            self.flavor,
+            HeadingIdFlavor::PythonMarkdown | HeadingIdFlavor::Zola
+        )
     }
 
     /// A heading with an id written on the page: kept as it is; whether it
@@ -54,7 +57,8 @@ impl IdAllocator {
             HeadingIdFlavor::KramdownGfm | HeadingIdFlavor::Kramdown | HeadingIdFlavor::Github => {}
             HeadingIdFlavor::Hugo
             | HeadingIdFlavor::MarkdownIt
-            | HeadingIdFlavor::PythonMarkdown => {
+            | HeadingIdFlavor::PythonMarkdown
+            | HeadingIdFlavor::Zola => {
                 self.taken.insert(id.to_string());
             }
             HeadingIdFlavor::Redcarpet => self.record_in_outline(id, level),
@@ -74,7 +78,8 @@ impl IdAllocator {
                 }
                 self.first_free_suffix(base, 1)
             }
-            HeadingIdFlavor::MarkdownIt => self.first_free_suffix(base, 1),
+            // Zola's `find_anchor`; an empty id is taken like any other.
+            HeadingIdFlavor::MarkdownIt | HeadingIdFlavor::Zola => self.first_free_suffix(base, 1),
             HeadingIdFlavor::PythonMarkdown => self.python_markdown(base),
             HeadingIdFlavor::Redcarpet => self.tech_docs(base, level),
         };

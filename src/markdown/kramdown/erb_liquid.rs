@@ -130,6 +130,18 @@ pub(super) fn liquid(
     } else {
         ("}}", Kind::Expression)
     };
+    if options.zola_shortcodes {
+        if let Some(unescaped) = zola_escaped(text) {
+            return unescaped;
+        }
+    }
+    // Only Liquid sites run tags inside code (Jekyll runs them before
+    // Markdown); elsewhere a code block shows its `{% %}` and `{{ }}` as
+    // written. Shortcodes run there too, as Hugo runs them.
+    let in_code = matches!(state, State::Fence { .. });
+    if in_code && !options.liquid && !matches!(kind, Kind::Shortcode) {
+        return (2, None);
+    }
     let Some(end) = text[2..].find(close).map(|i| i + 2 + close.len()) else {
         return (2, None);
     };
@@ -141,6 +153,11 @@ pub(super) fn liquid(
         inner,
         at,
     };
+    if options.zola_shortcodes && !matches!(kind, Kind::Shortcode) {
+        if let Some(replaced) = zola_shortcode(&found, matches!(kind, Kind::Tag), notes) {
+            return replaced;
+        }
+    }
     match kind {
         Kind::Tag => liquid_tag(&found, options, notes, state),
         Kind::Shortcode => shortcode(&found, notes),
@@ -269,6 +286,98 @@ fn shortcode(found: &Found, notes: &mut Vec<Note>) -> (usize, Option<String>) {
             (end, None)
         }
     }
+}
+
+/// A Zola shortcode call: `{{ youtube(id="x") }}` (`body` false) or
+/// `{% note(kind="tip") %}` (`body` true), and `{% end %}`. The common
+/// inline ones render as Hugo's of the same name; a body shortcode's tags
+/// are left out and its body stays. `None` when the text is no call.
+fn zola_shortcode(
+    found: &Found,
+    body: bool,
+    notes: &mut Vec<Note>,
+) -> Option<(usize, Option<String>)> {
+    let end = found.end;
+    if body && found.inner == "end" {
+        return Some((end, Some(String::new())));
+    }
+    let (name, args) = zola_call(found.inner)?;
+    if !body {
+        let as_hugo = format!("{name} {}", top_level_commas_to_spaces(args));
+        if let Some(html) = crate::markdown::callouts::hugo_shortcode(&as_hugo) {
+            return Some((end, Some(html)));
+        }
+    }
+    found.left_out(
+        format!("Zola shortcode `{name}` is not rendered; it is left out"),
+        match body {
+            true => "its body is shown as Markdown; write the rest as Markdown or HTML",
+            false => "replace the shortcode with Markdown or HTML",
+        },
+        notes,
+    );
+    Some((end, Some(String::new())))
+}
+
+/// Zola's escape for showing a shortcode as written: `{{/* x() */}}` is
+/// `{{ x() }}`, `{%/* x() */%}` is `{% x() %}`, nothing run.
+pub(super) fn zola_escaped(text: &str) -> Option<(usize, Option<String>)> {
+    let (open, close, shown_open, shown_close) = if text.starts_with("{{/*") {
+        ("{{/*", "*/}}", "{{", "}}")
+    } else if text.starts_with("{%/*") {
+        ("{%/*", "*/%}", "{%", "%}")
+    } else {
+        return None;
+    };
+    let inner_end = text[open.len()..].find(close)? + open.len();
+    let inner = &text[open.len()..inner_end];
+    // Zola unescapes only what would otherwise run: a call with literal
+    // arguments (`{{/*` alone, or `x(a=b)` with a variable, stays).
+    if inner.trim() != "end" {
+        zola_call(inner.trim())?;
+    }
+    Some((
+        inner_end + close.len(),
+        Some(format!("{shown_open}{inner}{shown_close}")),
+    ))
+}
+
+/// `name(key=literal, ...)` as Zola's shortcode grammar reads a call: the
+/// name and the arguments. A literal is a quoted string, a number, `true`
+/// or `false`, or a list.
+fn zola_call(text: &str) -> Option<(&str, &str)> {
+    static CALL: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+        let literal = r#"(?:"[^"]*"|'[^']*'|`[^`]*`|true|false|-?[0-9]+(?:\.[0-9]+)?|\[[^\]]*\])"#;
+        let arg = format!(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*=\s*{literal}\s*");
+        regex::Regex::new(&format!(
+            r"^([A-Za-z_][A-Za-z0-9_]*)\(((?:{arg}(?:,{arg})*)?\s*)\)$"
+        ))
+        .expect("valid regex")
+    });
+    let captures = CALL.captures(text)?;
+    let name = captures.get(1)?.as_str();
+    let args = captures.get(2).map_or("", |m| m.as_str());
+    Some((name, args))
+}
+
+/// `id="a, b", n=1` as `id="a, b" n=1`: Zola separates arguments with
+/// commas, Hugo with spaces.
+fn top_level_commas_to_spaces(args: &str) -> String {
+    let mut quote = None;
+    args.chars()
+        .map(|c| match (quote, c) {
+            (None, '"' | '\'' | '`') => {
+                quote = Some(c);
+                c
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                c
+            }
+            (None, ',') => ' ',
+            _ => c,
+        })
+        .collect()
 }
 
 /// `{{ ... }}`: the base URL, or a value where the site's templates render;

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::erb_liquid::{erb_value, liquid, note_dropped_erb, NextMatch};
+use super::erb_liquid::{erb_value, liquid, note_dropped_erb, zola_escaped, NextMatch};
 use super::syntax::kramdown_close;
 use super::{Builder, Note, PrepareOptions, State};
 
@@ -35,6 +35,17 @@ pub(super) fn copy_line(
     }
     let mut pos = range.start;
     let end = range.end;
+    // Only Liquid sites run tags inside code: elsewhere `{% block %}` in
+    // backticks is an example to show.
+    let code_spans = match has_liquid && !options.liquid {
+        true => inline_code_spans(line),
+        false => Vec::new(),
+    };
+    let in_code_span = |at: usize| {
+        code_spans
+            .iter()
+            .any(|span| span.contains(&(at - range.start)))
+    };
     let mut finder = TagFinder::new(has_erb, has_liquid, has_comment);
     while pos < end {
         let next = finder.next(src, pos, end);
@@ -55,6 +66,17 @@ pub(super) fn copy_line(
         }
         b.copy(pos..pos + at);
         let tag_start = pos + at;
+        let tag = &src[tag_start..];
+        // Shortcodes run in code as their generator runs them: Hugo's, and
+        // Zola's escapes (`{{/* x() */}}`, shown as `{{ x() }}`).
+        let shortcode = tag.starts_with("{{<")
+            || tag.starts_with("{{%")
+            || (options.zola_shortcodes && zola_escaped(tag).is_some());
+        if !is_erb && !shortcode && in_code_span(tag_start) {
+            b.copy(tag_start..tag_start + 2);
+            pos = tag_start + 2;
+            continue;
+        }
         pos = if is_erb {
             erb_tag(b, tag_start..end, options, state, notes)
         } else {
@@ -124,6 +146,39 @@ impl TagFinder {
         };
         NextTags { tag, comment, raw }
     }
+}
+
+/// The byte ranges of a line's code spans, backticks included: a run of
+/// backticks up to the next run of the same length (CommonMark's rule,
+/// within one line).
+fn inline_code_spans(line: &str) -> Vec<Range<usize>> {
+    let bytes = line.as_bytes();
+    let run_at = |at: usize| bytes[at..].iter().take_while(|&&b| b == b'`').count();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = memchr::memchr(b'`', &bytes[at..]) {
+        let open = at + offset;
+        let len = run_at(open);
+        let mut search = open + len;
+        let mut closed = None;
+        while let Some(offset) = memchr::memchr(b'`', &bytes[search..]) {
+            let candidate = search + offset;
+            let candidate_len = run_at(candidate);
+            if candidate_len == len {
+                closed = Some(candidate + len);
+                break;
+            }
+            search = candidate + candidate_len;
+        }
+        match closed {
+            Some(close) => {
+                spans.push(open..close);
+                at = close;
+            }
+            None => at = open + len,
+        }
+    }
+    spans
 }
 
 /// The earlier of two places, either of which may be missing.
@@ -198,4 +253,23 @@ fn erb_tag(
         note_dropped_erb(tag_start..tag_end, notes);
     }
     tag_end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_code_spans;
+
+    #[test]
+    fn code_spans_pair_runs_of_the_same_length() {
+        assert_eq!(inline_code_spans("a `b` c ``d`e`` f"), vec![2..5, 8..15]);
+        assert_eq!(
+            inline_code_spans("an ` alone"),
+            Vec::<std::ops::Range<usize>>::new()
+        );
+        assert_eq!(
+            inline_code_spans("``` x `"),
+            Vec::<std::ops::Range<usize>>::new()
+        );
+        assert_eq!(inline_code_spans("`{% x %}` and {% y %}"), vec![0..9]);
+    }
 }

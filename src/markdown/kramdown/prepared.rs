@@ -59,6 +59,8 @@ pub struct PrepareOptions<'a> {
     /// expressions and loops are then left out. Otherwise `{{ }}` is text
     /// (kramdown sites use it as text).
     pub liquid: bool,
+    /// Zola's shortcodes run (see `markdown.zola_shortcodes`).
+    pub zola_shortcodes: bool,
 }
 
 impl PrepareOptions<'_> {

@@ -9,6 +9,7 @@ fn opts() -> PrepareOptions<'static> {
         base_path: "",
         templates: None,
         liquid: false,
+        zola_shortcodes: false,
     }
 }
 
@@ -271,4 +272,61 @@ fn a_liquid_tag_overlapping_its_end_after_raw_is_copied() {
     let prepared = prepare("{% raw %}{%}\n\n{% raw %}\n{%}\n{% endraw %}\n", &options);
     assert!(prepared.text.starts_with("{%}\n"), "{}", prepared.text);
     assert!(prepared.text.contains("\n{%}\n"), "{}", prepared.text);
+}
+
+#[test]
+fn zola_shortcodes_render_the_common_ones_and_leave_out_the_rest() {
+    let options = PrepareOptions {
+        zola_shortcodes: true,
+        ..opts()
+    };
+    let body = "{{ youtube(id=\"abc\", autoplay=true) }}\n\n{{ chart(data=[1, 2]) }}\n\n{% aside(side=\"left\") %}\nBody.\n{% end %}\n\n`{{/* youtube(id=\"x\") */}}` and `{{/*` and {{/* x(a=b) */}}\n\n{{ not a call }}\n";
+    let prepared = prepare(body, &options);
+    let text = &prepared.text;
+    assert!(text.contains("youtube-nocookie.com/embed/abc"), "{text}");
+    assert!(
+        !text.contains("chart") && !text.contains("aside") && !text.contains("end %}"),
+        "{text}"
+    );
+    assert!(text.contains("\nBody.\n"), "{text}");
+    assert!(text.contains("`{{ youtube(id=\"x\") }}`"), "{text}");
+    assert!(
+        text.contains("`{{/*`"),
+        "an escape without a call stays: {text}"
+    );
+    assert!(
+        text.contains("{{/* x(a=b) */}}"),
+        "a variable is no literal: {text}"
+    );
+    assert!(text.contains("{{ not a call }}"), "{text}");
+    let noted: Vec<&str> = prepared.notes.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(
+        noted,
+        [
+            "Zola shortcode `chart` is not rendered; it is left out",
+            "Zola shortcode `aside` is not rendered; it is left out"
+        ]
+    );
+}
+
+#[test]
+fn tags_in_code_stay_as_written_where_liquid_does_not_run() {
+    let body = "`{% block content %}` and {% include x.html %}\n\n```\n{% for x in y %}{{ x }}{% endfor %}\n```\n";
+    let prepared = prepare(body, &opts());
+    assert!(
+        prepared.text.contains("`{% block content %}`"),
+        "{}",
+        prepared.text
+    );
+    assert!(
+        prepared
+            .text
+            .contains("{% for x in y %}{{ x }}{% endfor %}"),
+        "{}",
+        prepared.text
+    );
+    assert!(
+        !prepared.text.contains("include"),
+        "outside code the tag is left out"
+    );
 }

@@ -65,6 +65,7 @@ fn markdown_heading_offsets_line_up_with_the_text() {
         script_links: crate::markdown::ScriptLinks::Drop,
         templates: None,
         liquid: false,
+        zola_shortcodes: false,
         math: crate::markdown::math::SingleDollar::Text,
     };
     let r = crate::markdown::render(
