@@ -439,3 +439,51 @@ fn a_zola_site_builds_from_its_own_repository() {
     let runbook = read(&out, "runbook/index.html");
     assert!(runbook.contains("/runbook/on-call/"), "{runbook}");
 }
+
+#[test]
+fn an_mdbook_builds_from_its_own_repository() {
+    let book = site(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Ops Book\"\nsrc = \"src\"\n\n[output.html]\nsite-url = \"/ops/\"\nedit-url-template = \"https://github.com/acme/ops/edit/main/{path}\"\n",
+        ),
+        ("src/SUMMARY.md", "# Summary\n\n[Intro](README.md)\n\n- [Setup](guide/setup.md)\n- [CLI](cli/README.md)\n"),
+        ("src/README.md", "# Intro\n\nStart with [setup](guide/setup.md).\n"),
+        (
+            "src/guide/setup.md",
+            "# Setup\n\n## Ünïcode Title\n\n## Ünïcode Title\n\n## ::\n\nSee [the CLI](../cli/index.html#flags) and [intro](../index.html).\n",
+        ),
+        ("src/cli/README.md", "# CLI\n\n## Flags\n"),
+    ]);
+    let output = handbook()
+        .current_dir(book.path())
+        .args(["build"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("mdBook site: content in src/"), "{stderr}");
+    assert!(!stderr.contains("broken"), "{stderr}");
+    let out = book.path().join("public");
+    assert!(
+        !out.join("SUMMARY/index.html").exists(),
+        "SUMMARY.md is no chapter"
+    );
+    let setup = read(&out, "guide/setup/index.html");
+    // mdBook's ids: lowercased whole, `-1` for the second, `section` for none.
+    assert!(setup.contains(r#"id="ünïcode-title""#), "{setup}");
+    assert!(setup.contains(r#"id="ünïcode-title-1""#), "{setup}");
+    assert!(setup.contains(r#"id="section""#), "{setup}");
+    // `.html` links written against the sources, as mdBook publishes them.
+    assert!(setup.contains(r#"href="/ops/cli/#flags""#), "{setup}");
+    assert!(setup.contains(r#"href="/ops/""#), "{setup}");
+    assert!(
+        setup.contains("https://github.com/acme/ops/edit/main/guide/setup.md"),
+        "{setup}"
+    );
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("Start with <a href=\"/ops/guide/setup/\">setup</a>"),
+        "the book's README is its home: {home}"
+    );
+}

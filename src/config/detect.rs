@@ -26,6 +26,8 @@ pub enum Generator {
     Hugo,
     /// Zola: `config.toml` (or `zola.toml`) with a `base_url`.
     Zola,
+    /// mdBook: `book.toml`, chapters in `src/` listed by `SUMMARY.md`.
+    MdBook,
     Docusaurus,
     /// A repository of Markdown files for GitHub or GitLab to show.
     PlainMarkdown,
@@ -41,6 +43,7 @@ impl Generator {
             Generator::Jekyll => "Jekyll",
             Generator::Hugo => "Hugo",
             Generator::Zola => "Zola",
+            Generator::MdBook => "mdBook",
             Generator::Docusaurus => "Docusaurus",
             Generator::PlainMarkdown => "Markdown repository",
         }
@@ -60,6 +63,7 @@ impl Generator {
             Generator::Middleman | Generator::Jekyll => HeadingIdFlavor::KramdownGfm,
             Generator::Hugo => HeadingIdFlavor::Hugo,
             Generator::Zola => HeadingIdFlavor::Zola,
+            Generator::MdBook => HeadingIdFlavor::MdBook,
             // Docusaurus slugs with github-slugger, as GitHub shows READMEs.
             Generator::Docusaurus | Generator::PlainMarkdown => HeadingIdFlavor::Github,
         }
@@ -75,6 +79,7 @@ impl Generator {
             | Generator::Eleventy
             | Generator::Docusaurus
             | Generator::Zola
+            | Generator::MdBook
             | Generator::PlainMarkdown => false,
             // kramdown, goldmark's typographer, tech-docs' SmartyPants.
             Generator::TechDocs | Generator::Middleman | Generator::Jekyll | Generator::Hugo => {
@@ -142,6 +147,9 @@ pub fn detect(root: &Path) -> Detected {
             .and_then(|t| serde_json::to_value(t).ok())
             .and_then(|v| v.as_object().cloned())
     };
+    if let Some(book) = toml_map("book.toml") {
+        return mdbook_site(&book);
+    }
     // Zola's settings are `zola.toml` or `config.toml`, which Hugo reads
     // too: only Zola's have `base_url` (Hugo's key is `baseURL`).
     if let Some(zola) = ["zola.toml", "config.toml"]
@@ -382,6 +390,42 @@ fn hugo_site(hugo: &Map<String, Value>) -> Detected {
     }
 }
 
+/// mdBook reads `[book] src` (`src/` by default); `SUMMARY.md` there is the
+/// table of contents, not a chapter. `[output.html] site-url` is the path
+/// the book is published under.
+fn mdbook_site(book_toml: &Map<String, Value>) -> Detected {
+    let book = book_toml.get("book").and_then(Value::as_object);
+    let html = book_toml
+        .get("output")
+        .and_then(|output| output.get("html"))
+        .and_then(Value::as_object);
+    let field = |map: Option<&Map<String, Value>>, key: &str| map.and_then(|m| text(m, key));
+    let src = field(book, "src").unwrap_or_else(|| "src".into());
+    let site_path = field(html, "site-url").map(|path| {
+        let path = path.trim_matches('/');
+        match path.is_empty() {
+            true => "http://localhost".to_string(),
+            false => format!("http://localhost/{path}"),
+        }
+    });
+    let edit_url = field(html, "edit-url-template")
+        .and_then(|template| template.strip_suffix("{path}").map(str::to_string));
+    Detected {
+        generator: Some(Generator::MdBook),
+        content_dir: Some(
+            src.trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string(),
+        ),
+        title: field(book, "title"),
+        description: field(book, "description"),
+        base_url: site_path,
+        edit_url,
+        exclude: vec!["SUMMARY.md".into()],
+        ..Detected::default()
+    }
+}
+
 /// Zola reads `content/`; `ignored_content` lists content-relative globs.
 fn zola_site(zola: &Map<String, Value>) -> Detected {
     Detected {
@@ -535,6 +579,7 @@ mod tests {
             (Generator::Jekyll, HeadingIdFlavor::KramdownGfm, true),
             (Generator::Hugo, HeadingIdFlavor::Hugo, true),
             (Generator::Zola, HeadingIdFlavor::Zola, false),
+            (Generator::MdBook, HeadingIdFlavor::MdBook, false),
             (Generator::Docusaurus, HeadingIdFlavor::Github, false),
             (Generator::PlainMarkdown, HeadingIdFlavor::Github, false),
         ];
@@ -567,6 +612,20 @@ mod tests {
         )
         .expect("w");
         assert_eq!(detect(root).generator, Some(Generator::Hugo));
+
+        // A book: `book.toml` wins.
+        std::fs::write(
+            root.join("book.toml"),
+            "[book]\ntitle = \"Ops Book\"\nsrc = \"./chapters/\"\n\n[output.html]\nsite-url = \"/ops/\"\n",
+        )
+        .expect("w");
+        let d = detect(root);
+        assert_eq!(d.generator, Some(Generator::MdBook));
+        assert_eq!(d.content_dir.as_deref(), Some("chapters"));
+        assert_eq!(d.title.as_deref(), Some("Ops Book"));
+        assert_eq!(d.base_url.as_deref(), Some("http://localhost/ops"));
+        assert_eq!(d.exclude, ["SUMMARY.md"]);
+        std::fs::remove_file(root.join("book.toml")).expect("rm");
 
         // Zola 0.19 and later read `zola.toml` first.
         std::fs::write(root.join("zola.toml"), "base_url = \"https://z.example\"\n").expect("w");

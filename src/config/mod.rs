@@ -90,6 +90,10 @@ pub enum HeadingIdFlavor {
     /// other non-ASCII dropped, punctuation dropped, runs of spaces and `-`
     /// to one `-`; duplicates (and empty ids) `_1`, `_2`.
     PythonMarkdown,
+    /// mdBook's ids (0.5): trimmed, lowercased, letters, digits, `_` and
+    /// `-` kept, each white space character to `-`, the rest dropped,
+    /// `section` when nothing is left; duplicates `-1`, `-2` until free.
+    MdBook,
     /// Zola's anchors (`slugify.anchors = "on"`, its default): the `slug`
     /// crate Zola uses (text transliterated to ASCII, lowercased, every run
     /// of other characters to one `-`, trimmed); ids written on the page
@@ -114,6 +118,7 @@ impl HeadingIdFlavor {
             HeadingIdFlavor::PythonMarkdown => "python-markdown",
             HeadingIdFlavor::Redcarpet => "redcarpet",
             HeadingIdFlavor::Zola => "zola",
+            HeadingIdFlavor::MdBook => "mdbook",
         }
     }
 }

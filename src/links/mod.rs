@@ -132,6 +132,9 @@ impl<'a> SourceIndex<'a> {
         if url_dir.trim_end_matches('/') == source_dir.trim_end_matches('/') {
             return None; // relative links resolve the same from the URL
         }
+        if let Some(target_page) = self.html_beside_source(page, path) {
+            return Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment));
+        }
         let (file, query) = match path.find('?') {
             Some(i) => (&path[..i], &path[i..]),
             None => (path, ""),
@@ -159,6 +162,39 @@ impl<'a> SourceIndex<'a> {
             url.push_str(f);
         }
         url
+    }
+
+    /// The page a relative `.html` link names when it is read from the
+    /// page's source file, as generators without folder URLs publish it
+    /// (mdBook: `../cli/index.html` from `guide/creating.md` is
+    /// `cli/README.md`; `setup.html` is `setup.md`). `None` for other links,
+    /// and for pages whose URL keeps the source's folder, where the link
+    /// resolves from the URL as it is.
+    fn html_beside_source(&self, page: &Page, path: &str) -> Option<usize> {
+        let path = path.split('?').next().unwrap_or(path);
+        let stem = path.strip_suffix(".html")?;
+        if stem.is_empty() || path.starts_with('/') || split_scheme(path).is_some() {
+            return None;
+        }
+        let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
+        if url_dir.trim_matches('/') == page.dir() {
+            return None;
+        }
+        let decoded = percent_decode_str(stem).decode_utf8_lossy();
+        let joined = normalize(&format!("{}/{decoded}", page.dir()))?;
+        let joined = joined.trim_start_matches('/');
+        let folder = match joined.strip_suffix("index") {
+            Some(folder) if folder.is_empty() || folder.ends_with('/') => Some(folder),
+            _ => None,
+        };
+        let candidates = [format!("{joined}.md"), format!("{joined}.markdown")];
+        let folder_candidates = folder
+            .into_iter()
+            .flat_map(|f| ["README.md", "readme.md", "_index.md"].map(|name| format!("{f}{name}")));
+        candidates
+            .into_iter()
+            .chain(folder_candidates)
+            .find_map(|rel| self.by_source.get(rel.as_str()).copied())
     }
 
     fn page(&self, from_source_dir: &str, path: &str) -> Option<usize> {
@@ -391,6 +427,8 @@ impl<'a> LinkIndex<'a> {
             };
         } else if path_part.starts_with('/') {
             site_path = Cow::Borrowed(path_part);
+        } else if let Some(target_page) = self.sources.html_beside_source(page, path_part) {
+            return self.check_fragment(target_page, fragment);
         } else {
             site_path = Cow::Owned(join_url(&page.url.path, path_part));
         }

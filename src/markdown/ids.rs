@@ -29,6 +29,7 @@ pub fn base_id(text: &str, flavor: HeadingIdFlavor) -> String {
         HeadingIdFlavor::PythonMarkdown => python_markdown_id(text),
         HeadingIdFlavor::Redcarpet => tech_docs_id(text),
         HeadingIdFlavor::Zola => slug::slugify(text),
+        HeadingIdFlavor::MdBook => mdbook_id(text),
     }
 }
 
@@ -126,6 +127,27 @@ fn github_slugger_removes(c: char) -> bool {
     let table = github_slugger_table::REMOVED;
     let at = table.partition_point(|&(_, last)| last < code);
     table.get(at).is_some_and(|&(first, _)| first <= code)
+}
+
+/// mdBook's `id_from_content` (`mdbook-html`, 0.5): trimmed, lowercased
+/// (Rust's full mapping), alphanumeric characters, `_` and `-` kept, each
+/// white space character to `-`, everything else dropped; `section` when
+/// nothing is left.
+fn mdbook_id(text: &str) -> String {
+    let id: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+            c if c.is_whitespace() => Some('-'),
+            _ => None,
+        })
+        .collect();
+    match id.is_empty() {
+        true => "section".to_string(),
+        false => id,
+    }
 }
 
 /// Hugo's goldmark ids with `autoIDType = "github"` (its default;

@@ -346,3 +346,21 @@ fn zola_ids_are_the_slug_crates_and_ids_on_the_page_come_first() {
         some(&["intro-1", "intro-2", "intro"])
     );
 }
+
+#[test]
+fn mdbook_ids_keep_alphanumerics_and_fall_back_to_section() {
+    assert_eq!(
+        base_id("What's new? (v2.0)", HeadingIdFlavor::MdBook),
+        "whats-new-v20"
+    );
+    assert_eq!(
+        base_id(" Ünïcode  Title ", HeadingIdFlavor::MdBook),
+        "ünïcode--title"
+    );
+    assert_eq!(base_id("::", HeadingIdFlavor::MdBook), "section");
+    let body = "## A\n\n## A\n\n## ::\n\n## ::\n";
+    assert_eq!(
+        page_ids(HeadingIdFlavor::MdBook, false, body),
+        some(&["a", "a-1", "section", "section-1"])
+    );
+}

@@ -54,7 +54,11 @@ impl IdAllocator {
         match self.flavor {
             // kramdown counts only the ids it generates; rehype-slug skips
             // headings that have an id without telling its slugger.
-            HeadingIdFlavor::KramdownGfm | HeadingIdFlavor::Kramdown | HeadingIdFlavor::Github => {}
+            // mdBook leaves a heading with an id alone and notes nothing.
+            HeadingIdFlavor::KramdownGfm
+            | HeadingIdFlavor::Kramdown
+            | HeadingIdFlavor::Github
+            | HeadingIdFlavor::MdBook => {}
             HeadingIdFlavor::Hugo
             | HeadingIdFlavor::MarkdownIt
             | HeadingIdFlavor::PythonMarkdown
@@ -79,7 +83,9 @@ impl IdAllocator {
                 self.first_free_suffix(base, 1)
             }
             // Zola's `find_anchor`; an empty id is taken like any other.
-            HeadingIdFlavor::MarkdownIt | HeadingIdFlavor::Zola => self.first_free_suffix(base, 1),
+            HeadingIdFlavor::MarkdownIt | HeadingIdFlavor::Zola | HeadingIdFlavor::MdBook => {
+                self.first_free_suffix(base, 1)
+            }
             HeadingIdFlavor::PythonMarkdown => self.python_markdown(base),
             HeadingIdFlavor::Redcarpet => self.tech_docs(base, level),
         };
