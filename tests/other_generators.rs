@@ -447,7 +447,13 @@ fn an_mdbook_builds_from_its_own_repository() {
             "book.toml",
             "[book]\ntitle = \"Ops Book\"\nsrc = \"src\"\n\n[output.html]\nsite-url = \"/ops/\"\nedit-url-template = \"https://github.com/acme/ops/edit/main/{path}\"\n",
         ),
-        ("src/SUMMARY.md", "# Summary\n\n[Intro](README.md)\n\n- [Setup](guide/setup.md)\n- [CLI](cli/README.md)\n"),
+        (
+            "src/SUMMARY.md",
+            "# Summary\n\n[Intro](README.md)\n\n- [Setup](guide/setup.md)\n- [Zeta](guide/zeta.md)\n- [Alpha](guide/alpha.md)\n- [CLI](cli/README.md)\n",
+        ),
+        ("src/guide/zeta.md", "# Zeta\n"),
+        ("src/guide/alpha.md", "# Alpha\n"),
+        ("src/404.md", "# Lost\n"),
         ("src/README.md", "# Intro\n\nStart with [setup](guide/setup.md).\n"),
         (
             "src/guide/setup.md",
@@ -480,6 +486,17 @@ fn an_mdbook_builds_from_its_own_repository() {
     assert!(
         setup.contains("https://github.com/acme/ops/edit/main/guide/setup.md"),
         "{setup}"
+    );
+    // The summary's order, not the titles'.
+    let (zeta, alpha) = (setup.find(">Zeta<"), setup.find(">Alpha<"));
+    assert!(zeta.is_some() && zeta < alpha, "{setup}");
+    assert!(
+        setup.contains(r#"href="/ops/guide/zeta/" rel="next""#),
+        "{setup}"
+    );
+    assert!(
+        !out.join("404/index.html").exists(),
+        "404.md is mdBook's 404 page, no chapter"
     );
     let home = read(&out, "index.html");
     assert!(

@@ -106,6 +106,9 @@ pub struct Detected {
     pub review: Option<ReviewConfig>,
 }
 
+/// An mdBook's table of contents, in its `src/`: the chapters in order.
+pub const MDBOOK_SUMMARY: &str = "SUMMARY.md";
+
 /// GOV.UK tech-docs' settings, beside `source/`.
 pub const TECH_DOCS_CONFIG: &str = "config/tech-docs.yml";
 
@@ -421,7 +424,9 @@ fn mdbook_site(book_toml: &Map<String, Value>) -> Detected {
         description: field(book, "description"),
         base_url: site_path,
         edit_url,
-        exclude: vec!["SUMMARY.md".into()],
+        // The table of contents, and the text of mdBook's own 404 page
+        // (the theme makes that page here).
+        exclude: vec![MDBOOK_SUMMARY.into(), "404.md".into()],
         ..Detected::default()
     }
 }
@@ -624,7 +629,7 @@ mod tests {
         assert_eq!(d.content_dir.as_deref(), Some("chapters"));
         assert_eq!(d.title.as_deref(), Some("Ops Book"));
         assert_eq!(d.base_url.as_deref(), Some("http://localhost/ops"));
-        assert_eq!(d.exclude, ["SUMMARY.md"]);
+        assert_eq!(d.exclude, ["SUMMARY.md", "404.md"]);
         std::fs::remove_file(root.join("book.toml")).expect("rm");
 
         // Zola 0.19 and later read `zola.toml` first.

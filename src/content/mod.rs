@@ -7,6 +7,7 @@
 pub mod front_matter;
 pub mod history;
 pub mod includes;
+pub mod reading_order;
 pub mod site_urls;
 pub mod source;
 pub mod url;
@@ -114,6 +115,7 @@ pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
         .filter(|(rel, _, _)| url::is_index_name(rel))
         .map(|(rel, _, _)| rel.rfind('/').map_or("", |i| &rel[..i]))
         .collect();
+    let order = reading_order::ReadingOrder::of_site(config);
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = page_files
         .par_iter()
         .map(|(rel, abs, kind)| {
@@ -121,6 +123,9 @@ pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
             let readme_is_index = !folders_with_index.contains(dir);
             let (mut page, diagnostics) =
                 load_page(rel, abs, *kind, readme_is_index, config.site.drafts);
+            if let Some(page) = &mut page {
+                order.apply(page);
+            }
             if let (Some(page), source::BodiesAtLoad::LetGo { unless }) = (&mut page, bodies) {
                 if !page.held_body().is_some_and(unless) {
                     page.release_body();
@@ -365,13 +370,17 @@ pub fn load_page_file(
         .in_file(rel);
         return (None, vec![skipped]);
     }
-    load_page(
+    let (mut page, diagnostics) = load_page(
         rel,
         &abs,
         url::source_kind(rel),
         readme_is_index,
         config.site.drafts,
-    )
+    );
+    if let Some(page) = &mut page {
+        reading_order::ReadingOrder::of_site(config).apply(page);
+    }
+    (page, diagnostics)
 }
 
 /// Whether `load` skips this content-relative path (a hidden or partial file,

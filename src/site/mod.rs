@@ -133,6 +133,7 @@ impl Site {
             }
         }
         adopt_pages_beside_folders(pages, &titles, &mut sections, &mut page_section);
+        weigh_sections_by_their_first_entry(pages, &mut sections);
         let order = |a: &usize, b: &usize| {
             (pages[*a].front.weight, titles[*a].to_lowercase())
                 .cmp(&(pages[*b].front.weight, titles[*b].to_lowercase()))
@@ -317,6 +318,30 @@ impl Site {
     /// Sections that have no index page: `handbook` generates a listing for them.
     pub fn sections_without_index(&self) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(|s| s.index_page.is_none())
+    }
+}
+
+/// A section without an index page has no weight of its own: it takes its
+/// lightest entry's, so that a book ordered page by page (mdBook's
+/// summary) keeps its chapters in order. Sections are made parents first,
+/// so going backwards weighs each one's subsections before it.
+fn weigh_sections_by_their_first_entry(pages: &[Page], sections: &mut [Section]) {
+    for s in (0..sections.len()).rev() {
+        if sections[s].index_page.is_some() {
+            continue;
+        }
+        let lightest = sections[s]
+            .pages
+            .iter()
+            .map(|&p| pages[p].front.weight)
+            .chain(
+                sections[s]
+                    .subsections
+                    .iter()
+                    .map(|&sub| sections[sub].weight),
+            )
+            .min();
+        sections[s].weight = lightest.unwrap_or(0);
     }
 }
 
