@@ -504,3 +504,49 @@ fn an_mdbook_builds_from_its_own_repository() {
         "the book's README is its home: {home}"
     );
 }
+
+#[test]
+fn mkdocs_nav_and_pages_files_order_the_sidebar() {
+    let mkdocs = site(&[
+        (
+            "mkdocs.yml",
+            "site_name: Runbook\nnav:\n  - index.md\n  - Zeta: zeta.md\n  - Alpha: alpha.md\n",
+        ),
+        ("docs/index.md", "# Runbook\n"),
+        ("docs/zeta.md", "# Zeta\n"),
+        ("docs/alpha.md", "# Alpha\n"),
+        // awesome-pages: one folder's order, `...` for the rest.
+        (
+            "docs/ops/.pages",
+            "nav:\n  - last-but-listed.md\n  - ...\n  - Finally: omega.md\n",
+        ),
+        ("docs/ops/README.md", "# Ops\n"),
+        ("docs/ops/last-but-listed.md", "# Zulu\n"),
+        ("docs/ops/beta.md", "# Beta\n"),
+        ("docs/ops/omega.md", "# Aardvark\n"),
+    ]);
+    handbook()
+        .current_dir(mkdocs.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    let out = mkdocs.path().join("public");
+    let order = |html: &str, titles: &[&str]| {
+        let places: Vec<usize> = titles
+            .iter()
+            .map(|t| {
+                html.find(&format!(">{t}</a>"))
+                    .unwrap_or_else(|| panic!("{t}: {html}"))
+            })
+            .collect();
+        assert!(
+            places.windows(2).all(|w| w[0] < w[1]),
+            "{titles:?} in order: {html}"
+        );
+    };
+    order(&read(&out, "zeta/index.html"), &["Zeta", "Alpha"]);
+    order(
+        &read(&out, "ops/beta/index.html"),
+        &["Zulu", "Beta", "Aardvark"],
+    );
+}

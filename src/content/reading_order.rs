@@ -1,9 +1,15 @@
-//! A book's reading order, where the generator keeps it in a file of its
-//! own rather than in each page's front matter: mdBook's `SUMMARY.md` lists
-//! the chapters in order (nested lists for sub-chapters). Each listed page
-//! is weighted by its place there, so the sidebar, the section listings and
-//! previous / next follow the book; a page the summary does not list comes
-//! after those it does (a folder's own page, before its first chapter).
+//! A site's reading order, where the generator keeps it in a file of its
+//! own rather than in each page's front matter:
+//!
+//! - mdBook's `SUMMARY.md` and MkDocs' `nav:` in `mkdocs.yml` list the pages
+//!   in order (nested lists for sub-chapters);
+//! - the MkDocs awesome-pages plugin's `.pages` files list one folder's
+//!   pages and subfolders, `...` standing for the rest.
+//!
+//! Each listed page is weighted by its place, so the sidebar, the section
+//! listings and previous / next follow the site; a page the list leaves out
+//! comes after those it names (a folder's own page, before its first
+//! chapter; in a `.pages` folder, where `...` is).
 
 use std::collections::HashMap;
 
@@ -16,6 +22,9 @@ use super::Page;
 /// relative to the content folder; empty when the site keeps no such file.
 pub struct ReadingOrder {
     places: HashMap<String, i64>,
+    /// MkDocs sites: the folders' `.pages` files, read on first use.
+    folder_orders: Option<std::sync::Mutex<HashMap<String, Option<FolderOrder>>>>,
+    content_dir: std::path::PathBuf,
 }
 
 impl ReadingOrder {
@@ -27,13 +36,24 @@ impl ReadingOrder {
                     .map(|summary| summary_places(&summary))
                     .unwrap_or_default()
             }
+            Some(Generator::MkDocs) => mkdocs_nav_places(&config.root),
             _ => HashMap::new(),
         };
-        ReadingOrder { places }
+        let folder_orders = (config.detected == Some(Generator::MkDocs))
+            .then(|| std::sync::Mutex::new(HashMap::new()));
+        ReadingOrder {
+            places,
+            folder_orders,
+            content_dir: config.content_dir.clone(),
+        }
     }
 
     /// Gives `page` its weight in the order, when the site has one.
     pub fn apply(&self, page: &mut Page) {
+        if let Some(weight) = self.folder_weight(page) {
+            page.front.weight = weight;
+            return;
+        }
         if self.places.is_empty() {
             return;
         }
@@ -58,6 +78,117 @@ impl ReadingOrder {
 
     fn after_the_last(&self) -> i64 {
         self.places.len() as i64 + 1
+    }
+}
+
+impl ReadingOrder {
+    /// The page's place in its folder's `.pages`; a folder's own page
+    /// stands at the folder's place in its parent's. A folder without the
+    /// file stands for all its pages where it stands itself, up to the
+    /// first folder that has one. `None` when none has.
+    fn folder_weight(&self, page: &Page) -> Option<i64> {
+        let orders = self.folder_orders.as_ref()?;
+        let mut orders = orders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let split = |path: &str| match path.rfind('/') {
+            Some(at) => (path[..at].to_string(), path[at + 1..].to_string()),
+            None => (String::new(), path.to_string()),
+        };
+        let (mut folder, mut name) = match page.url.is_index {
+            true if page.dir().is_empty() => return None,
+            true => split(page.dir()),
+            false => split(&page.rel_path),
+        };
+        loop {
+            let order = orders
+                .entry(folder.clone())
+                .or_insert_with(|| FolderOrder::read(&self.content_dir.join(&folder)));
+            if let Some(order) = order {
+                return Some(order.weight_of(&name));
+            }
+            if folder.is_empty() {
+                return None;
+            }
+            (folder, name) = split(&folder);
+        }
+    }
+}
+
+/// One folder's `.pages` (awesome-pages): the names it lists in order, and
+/// where `...` (every other entry) stands.
+struct FolderOrder {
+    names: Vec<String>,
+    rest_at: Option<usize>,
+}
+
+impl FolderOrder {
+    fn read(folder: &std::path::Path) -> Option<FolderOrder> {
+        let text = std::fs::read_to_string(folder.join(".pages")).ok()?;
+        let document = crate::yaml::document(&text)?;
+        let nav = document.get("nav")?.as_array()?;
+        let mut names = Vec::new();
+        let mut rest_at = None;
+        for item in nav {
+            let name = match item {
+                serde_json::Value::String(name) => name.as_str(),
+                // `Title: name` (the title is the plugin's, not ours).
+                serde_json::Value::Object(entry) => match entry.values().next() {
+                    Some(serde_json::Value::String(name)) => name.as_str(),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            match name.trim() {
+                "..." => rest_at = Some(names.len()),
+                name => names.push(name.trim_end_matches('/').to_string()),
+            }
+        }
+        Some(FolderOrder { names, rest_at })
+    }
+
+    /// Named entries by their place; the rest where `...` stands (after
+    /// the named ones without it), in the order titles give them.
+    fn weight_of(&self, name: &str) -> i64 {
+        let rest = self.rest_at.unwrap_or(self.names.len());
+        let place = self.names.iter().position(|n| n == name);
+        match place {
+            Some(at) if at < rest => at as i64 + 1,
+            Some(at) => at as i64 + 2,
+            None => rest as i64 + 1,
+        }
+    }
+}
+
+/// The pages MkDocs' `nav:` names, in order: `- page.md`, `- Title:
+/// page.md` and `- Section: [...]`, paths from the docs folder.
+fn mkdocs_nav_places(root: &std::path::Path) -> HashMap<String, i64> {
+    let text = ["mkdocs.yml", "mkdocs.yaml"]
+        .iter()
+        .find_map(|name| std::fs::read_to_string(root.join(name)).ok());
+    let Some(nav) = text
+        .as_deref()
+        .and_then(crate::yaml::document)
+        .and_then(|document| document.get("nav").cloned())
+    else {
+        return HashMap::new();
+    };
+    let mut places = HashMap::new();
+    collect_nav(&nav, &mut places);
+    places
+}
+
+fn collect_nav(item: &serde_json::Value, places: &mut HashMap<String, i64>) {
+    match item {
+        serde_json::Value::String(path) if !path.contains("://") => {
+            if let Some(normal) = normal_path(path.trim()) {
+                let next = places.len() as i64 + 1;
+                places.entry(normal).or_insert(next);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_nav(i, places)),
+        serde_json::Value::Object(entry) => entry.values().for_each(|v| collect_nav(v, places)),
+        _ => {}
     }
 }
 
@@ -114,6 +245,40 @@ mod tests {
         assert_eq!(order("guide/install.md"), Some(2));
         assert_eq!(order("guide/linux.md"), Some(3));
         assert_eq!(order("with space.md"), Some(4));
+        assert_eq!(places.len(), 4);
+    }
+
+    #[test]
+    fn a_folder_order_puts_the_rest_where_the_ellipsis_stands() {
+        let order = FolderOrder {
+            names: vec!["intro.md".into(), "setup".into(), "last.md".into()],
+            rest_at: Some(2),
+        };
+        assert_eq!(order.weight_of("intro.md"), 1);
+        assert_eq!(order.weight_of("setup"), 2);
+        assert_eq!(order.weight_of("anything-else.md"), 3);
+        assert_eq!(order.weight_of("last.md"), 4);
+        let no_rest = FolderOrder {
+            names: vec!["a.md".into()],
+            rest_at: None,
+        };
+        assert_eq!(no_rest.weight_of("b.md"), 2, "unlisted entries come after");
+    }
+
+    #[test]
+    fn mkdocs_nav_lists_pages_in_order_through_sections() {
+        let dir = tempfile::tempdir().expect("temp");
+        std::fs::write(
+            dir.path().join("mkdocs.yml"),
+            "site_name: T\nnav:\n  - index.md\n  - Guide:\n      - Start: guide/start.md\n      - guide/more.md\n  - Elsewhere: https://example.com/\n  - About: about.md\n",
+        )
+        .expect("write");
+        let places = mkdocs_nav_places(dir.path());
+        let order = |rel: &str| places.get(rel).copied();
+        assert_eq!(order("index.md"), Some(1));
+        assert_eq!(order("guide/start.md"), Some(2));
+        assert_eq!(order("guide/more.md"), Some(3));
+        assert_eq!(order("about.md"), Some(4));
         assert_eq!(places.len(), 4);
     }
 }

@@ -234,23 +234,28 @@ impl Site {
             shown += 1;
             !cut || shown <= self.sidebar_limit || on_the_way
         };
-        for &sub in &sec.subsections {
-            let on_the_way = open.contains(&sub) || self.sections[sub].index_page == Some(current);
-            if listed(on_the_way) {
-                nodes.push(self.section_node(sub, current, open, pages));
-            }
-        }
-        for &p in &sec.pages {
-            if listed(p == current) {
-                nodes.push(NavNode {
-                    title: self.titles[p].clone(),
-                    url: self.urls.href(&pages[p].url.path),
-                    current: p == current,
-                    open: p == current,
-                    has_children: false,
-                    children: Vec::new(),
-                    more: false,
-                });
+        for entry in self.entries_in_order(section, pages) {
+            match entry {
+                Entry::Section(sub) => {
+                    let on_the_way =
+                        open.contains(&sub) || self.sections[sub].index_page == Some(current);
+                    if listed(on_the_way) {
+                        nodes.push(self.section_node(sub, current, open, pages));
+                    }
+                }
+                Entry::Page(p) => {
+                    if listed(p == current) {
+                        nodes.push(NavNode {
+                            title: self.titles[p].clone(),
+                            url: self.urls.href(&pages[p].url.path),
+                            current: p == current,
+                            open: p == current,
+                            has_children: false,
+                            children: Vec::new(),
+                            more: false,
+                        });
+                    }
+                }
             }
         }
         if cut {
@@ -258,6 +263,35 @@ impl Site {
             nodes.push(self.more_node(section, hidden));
         }
         nodes
+    }
+
+    /// A section's subsections and pages as the sidebar lists them: by
+    /// weight, and at equal weights subsections first (each list is sorted
+    /// already), so a book or nav ordered entry by entry keeps its order.
+    fn entries_in_order(&self, section: usize, pages: &[Page]) -> Vec<Entry> {
+        let sec = &self.sections[section];
+        let mut subsections = sec.subsections.iter().peekable();
+        let mut section_pages = sec.pages.iter().peekable();
+        let mut entries = Vec::with_capacity(sec.subsections.len() + sec.pages.len());
+        loop {
+            let entry = match (subsections.peek(), section_pages.peek()) {
+                (Some(&&sub), Some(&&p)) if pages[p].front.weight < self.sections[sub].weight => {
+                    section_pages.next();
+                    Entry::Page(p)
+                }
+                (Some(&&sub), _) => {
+                    subsections.next();
+                    Entry::Section(sub)
+                }
+                (None, Some(&&p)) => {
+                    section_pages.next();
+                    Entry::Page(p)
+                }
+                (None, None) => break,
+            };
+            entries.push(entry);
+        }
+        entries
     }
 
     /// The entry that ends a list cut at the sidebar limit: `hidden` more
@@ -319,6 +353,12 @@ impl Site {
     pub fn sections_without_index(&self) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(|s| s.index_page.is_none())
     }
+}
+
+/// One entry of a section's list in the sidebar.
+enum Entry {
+    Section(usize),
+    Page(usize),
 }
 
 /// A section without an index page has no weight of its own: it takes its
