@@ -550,3 +550,52 @@ fn mkdocs_nav_and_pages_files_order_the_sidebar() {
         &["Zulu", "Beta", "Aardvark"],
     );
 }
+
+#[test]
+fn a_docsify_site_builds_from_its_own_repository() {
+    let docsify = site(&[
+        (
+            "docs/index.html",
+            "<div id=\"app\"></div>\n<script>\n  window.$docsify = {\n    name: 'Team Handbook',\n    loadSidebar: true,\n  }\n</script>\n<script src=\"//cdn.jsdelivr.net/npm/docsify@4\"></script>\n",
+        ),
+        ("docs/README.md", "# Team Handbook\n\nSee [the rota](guides/rota.md).\n"),
+        ("docs/_sidebar.md", "- [Home](README.md)\n- [Zeta](guides/zeta.md)\n- [Rota](guides/rota.md)\n"),
+        (
+            "docs/guides/rota.md",
+            "# Rota\n\n## Q&A\n\nRead [the stack](stacks/one.md#what39s-new), [answers](#qampa) and see ![chart](images/chart.png).\n",
+        ),
+        ("docs/guides/zeta.md", "# Zeta\n"),
+        ("docs/stacks/one.md", "# One\n\n## What's new\n"),
+        ("docs/images/chart.png", "png"),
+    ]);
+    let output = handbook()
+        .current_dir(docsify.path())
+        .args(["build"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("docsify site: content in docs/"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("broken"),
+        "links are read from the root: {stderr}"
+    );
+    let out = docsify.path().join("public");
+    assert!(!out.join("_sidebar/index.html").exists());
+    let rota = read(&out, "guides/rota/index.html");
+    assert!(rota.contains(r#"id="qampa""#), "{rota}");
+    assert!(
+        rota.contains(r#"href="/stacks/one/#what39s-new""#),
+        "{rota}"
+    );
+    assert!(rota.contains(r#"src="/images/chart.png""#), "{rota}");
+    let (zeta, rota_entry) = (rota.find(">Zeta</a>"), rota.find(">Rota</a>"));
+    assert!(
+        zeta.is_some() && zeta < rota_entry,
+        "the sidebar file's order: {rota}"
+    );
+    assert!(read(&out, "index.html").contains("<title>Team Handbook"));
+}

@@ -51,7 +51,8 @@ pub(super) fn render_pages(
         .iter_mut()
         .map(|page| std::mem::take(&mut page.text))
         .collect();
-    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
+    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls)
+        .relative_to(run.config.site.links.relative_to);
     let render = |page: &content::Page, text: &str| {
         guarded(&page.rel_path, || {
             let mut rendered = render_markdown(

@@ -358,7 +358,8 @@ impl Sink for RecordingSink<'_> {
 /// is an error on its page, which the page cache then never keeps.
 fn render_hollow_again(config: &Config, loaded: &mut Loaded, hollow: &[usize]) {
     let content = &loaded.content;
-    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls);
+    let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls)
+        .relative_to(config.site.links.relative_to);
     let whole: Vec<(usize, Result<Rendered, Diagnostic>)> = hollow
         .par_iter()
         .map(|&i| {

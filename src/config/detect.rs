@@ -28,6 +28,9 @@ pub enum Generator {
     Zola,
     /// mdBook: `book.toml`, chapters in `src/` listed by `SUMMARY.md`.
     MdBook,
+    /// docsify: an `index.html` that loads docsify, at the root or in
+    /// `docs/`, beside the Markdown it renders in the browser.
+    Docsify,
     Docusaurus,
     /// A repository of Markdown files for GitHub or GitLab to show.
     PlainMarkdown,
@@ -44,6 +47,7 @@ impl Generator {
             Generator::Hugo => "Hugo",
             Generator::Zola => "Zola",
             Generator::MdBook => "mdBook",
+            Generator::Docsify => "docsify",
             Generator::Docusaurus => "Docusaurus",
             Generator::PlainMarkdown => "Markdown repository",
         }
@@ -64,6 +68,7 @@ impl Generator {
             Generator::Hugo => HeadingIdFlavor::Hugo,
             Generator::Zola => HeadingIdFlavor::Zola,
             Generator::MdBook => HeadingIdFlavor::MdBook,
+            Generator::Docsify => HeadingIdFlavor::Docsify,
             // Docusaurus slugs with github-slugger, as GitHub shows READMEs.
             Generator::Docusaurus | Generator::PlainMarkdown => HeadingIdFlavor::Github,
         }
@@ -80,6 +85,7 @@ impl Generator {
             | Generator::Docusaurus
             | Generator::Zola
             | Generator::MdBook
+            | Generator::Docsify
             | Generator::PlainMarkdown => false,
             // kramdown, goldmark's typographer, tech-docs' SmartyPants.
             Generator::TechDocs | Generator::Middleman | Generator::Jekyll | Generator::Hugo => {
@@ -104,6 +110,8 @@ pub struct Detected {
     /// How the generator reads owners and reviews (tech-docs' settings),
     /// when it says.
     pub review: Option<ReviewConfig>,
+    /// Relative links are read from the site root (docsify).
+    pub links_from_root: bool,
 }
 
 /// An mdBook's table of contents, in its `src/`: the chapters in order.
@@ -152,6 +160,9 @@ pub fn detect(root: &Path) -> Detected {
     };
     if let Some(book) = toml_map("book.toml") {
         return mdbook_site(&book);
+    }
+    if let Some(docsify) = docsify_site(root) {
+        return docsify;
     }
     // Zola's settings are `zola.toml` or `config.toml`, which Hugo reads
     // too: only Zola's have `base_url` (Hugo's key is `baseURL`).
@@ -393,6 +404,29 @@ fn hugo_site(hugo: &Map<String, Value>) -> Detected {
     }
 }
 
+/// docsify: the folder whose `index.html` loads it (the root or `docs/`),
+/// the `name` of its `window.$docsify` settings, and whether links are read
+/// from the page (`relativePath: true`) or from the root (its default).
+fn docsify_site(root: &Path) -> Option<Detected> {
+    let (folder, page) = ["", "docs"].iter().find_map(|folder| {
+        let page = std::fs::read_to_string(root.join(folder).join("index.html")).ok()?;
+        page.contains("$docsify").then_some((*folder, page))
+    })?;
+    let relative_path = page.split("relativePath").nth(1).is_some_and(|after| {
+        after
+            .trim_start()
+            .trim_start_matches([':', ' '])
+            .starts_with("true")
+    });
+    Some(Detected {
+        generator: Some(Generator::Docsify),
+        content_dir: Some(if folder.is_empty() { "." } else { folder }.to_string()),
+        title: quoted_value_after(&page, "name"),
+        links_from_root: !relative_path,
+        ..Detected::default()
+    })
+}
+
 /// mdBook reads `[book] src` (`src/` by default); `SUMMARY.md` there is the
 /// table of contents, not a chapter. `[output.html] site-url` is the path
 /// the book is published under.
@@ -585,6 +619,7 @@ mod tests {
             (Generator::Hugo, HeadingIdFlavor::Hugo, true),
             (Generator::Zola, HeadingIdFlavor::Zola, false),
             (Generator::MdBook, HeadingIdFlavor::MdBook, false),
+            (Generator::Docsify, HeadingIdFlavor::Docsify, false),
             (Generator::Docusaurus, HeadingIdFlavor::Github, false),
             (Generator::PlainMarkdown, HeadingIdFlavor::Github, false),
         ];
@@ -633,6 +668,23 @@ mod tests {
         std::fs::remove_file(root.join("book.toml")).expect("rm");
 
         // Zola 0.19 and later read `zola.toml` first.
+        std::fs::remove_file(root.join("config.toml")).expect("rm");
+        std::fs::create_dir_all(root.join("docs")).expect("docs");
+        let docsify = "<script>window.$docsify = { name: \"Team\", relativePath: true };</script>";
+        std::fs::write(root.join("docs/index.html"), docsify).expect("w");
+        let d = detect(root);
+        assert_eq!(d.generator, Some(Generator::Docsify));
+        assert_eq!(d.content_dir.as_deref(), Some("docs"));
+        assert_eq!(d.title.as_deref(), Some("Team"));
+        assert!(!d.links_from_root, "relativePath: true");
+        std::fs::write(
+            root.join("docs/index.html"),
+            "<script>window.$docsify = {}</script>",
+        )
+        .expect("w");
+        assert!(detect(root).links_from_root, "docsify's default");
+        std::fs::remove_dir_all(root.join("docs")).expect("rm");
+
         std::fs::write(root.join("zola.toml"), "base_url = \"https://z.example\"\n").expect("w");
         assert_eq!(detect(root).generator, Some(Generator::Zola));
     }

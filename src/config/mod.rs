@@ -90,6 +90,12 @@ pub enum HeadingIdFlavor {
     /// other non-ASCII dropped, punctuation dropped, runs of spaces and `-`
     /// to one `-`; duplicates (and empty ids) `_1`, `_2`.
     PythonMarkdown,
+    /// docsify 4's `slugify`: the heading as marked writes it (`&` as
+    /// `&amp;`, `'` as `&#39;`), ASCII capitals lowercased, tags and
+    /// punctuation dropped (so `Q&A` is `qampa`), white space to `-`, runs
+    /// of `-` to one, `_` before a leading digit; duplicates `-1`, `-2`
+    /// counted per id.
+    Docsify,
     /// mdBook's ids (0.5): trimmed, lowercased, letters, digits, `_` and
     /// `-` kept, each white space character to `-`, the rest dropped,
     /// `section` when nothing is left; duplicates `-1`, `-2` until free.
@@ -119,6 +125,7 @@ impl HeadingIdFlavor {
             HeadingIdFlavor::Redcarpet => "redcarpet",
             HeadingIdFlavor::Zola => "zola",
             HeadingIdFlavor::MdBook => "mdbook",
+            HeadingIdFlavor::Docsify => "docsify",
         }
     }
 }
@@ -205,6 +212,19 @@ pub struct LinksConfig {
     pub broken: BrokenLinks,
     /// How `handbook check --external` fetches external links.
     pub external: ExternalConfig,
+    /// What a relative link (`setup.md`, `../ops/`) is read from: the page
+    /// (every generator's default) or the site root (docsify's, unless its
+    /// `relativePath` is set).
+    pub relative_to: RelativeLinks,
+}
+
+/// `links.relative_to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RelativeLinks {
+    #[default]
+    Page,
+    Root,
 }
 
 /// `[links.external]`: limits and the cache of `handbook check --external`.
@@ -587,6 +607,9 @@ fn adopt_other_generator(
         site.content_dir = dir.into();
     }
     site.exclude.extend(detected.exclude);
+    if detected.links_from_root {
+        site.links.relative_to = RelativeLinks::Root;
+    }
     if let Some(review) = detected.review {
         site.review = review;
     }

@@ -1,8 +1,8 @@
 //! A site's reading order, where the generator keeps it in a file of its
 //! own rather than in each page's front matter:
 //!
-//! - mdBook's `SUMMARY.md` and MkDocs' `nav:` in `mkdocs.yml` list the pages
-//!   in order (nested lists for sub-chapters);
+//! - mdBook's `SUMMARY.md`, docsify's `_sidebar.md` and MkDocs' `nav:` in
+//!   `mkdocs.yml` list the pages in order (nested lists for sub-chapters);
 //! - the MkDocs awesome-pages plugin's `.pages` files list one folder's
 //!   pages and subfolders, `...` standing for the rest.
 //!
@@ -14,6 +14,9 @@
 use std::collections::HashMap;
 
 use crate::config::detect::{Generator, MDBOOK_SUMMARY};
+
+/// docsify's sidebar (`loadSidebar`), in the content folder.
+const DOCSIFY_SIDEBAR: &str = "_sidebar.md";
 use crate::config::Config;
 
 use super::Page;
@@ -37,6 +40,12 @@ impl ReadingOrder {
                     .unwrap_or_default()
             }
             Some(Generator::MkDocs) => mkdocs_nav_places(&config.root),
+            // docsify's sidebar file is a list of links like mdBook's.
+            Some(Generator::Docsify) => {
+                std::fs::read_to_string(config.content_dir.join(DOCSIFY_SIDEBAR))
+                    .map(|sidebar| summary_places(&sidebar))
+                    .unwrap_or_default()
+            }
             _ => HashMap::new(),
         };
         let folder_orders = (config.detected == Some(Generator::MkDocs))

@@ -27,7 +27,7 @@ use percent_encoding::percent_decode_str;
 use regex::RegexSet;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, RelativeLinks};
 use crate::content::site_urls::SiteUrls;
 use crate::content::{url, Asset, Page, SourceKind};
 
@@ -82,6 +82,8 @@ pub struct SourceIndex<'a> {
     by_source: HashMap<&'a str, usize>,
     assets: HashSet<&'a str>,
     urls: &'a SiteUrls,
+    /// What relative links are read from (`links.relative_to`).
+    relative_to: RelativeLinks,
 }
 
 impl<'a> SourceIndex<'a> {
@@ -97,6 +99,27 @@ impl<'a> SourceIndex<'a> {
             by_source,
             assets,
             urls,
+            relative_to: RelativeLinks::Page,
+        }
+    }
+
+    /// The index reading relative links from `relative_to`.
+    pub fn relative_to(mut self, relative_to: RelativeLinks) -> Self {
+        self.relative_to = relative_to;
+        self
+    }
+
+    /// A relative link as the site reads it: as written, or from the root
+    /// on sites whose relative links are (docsify's `stacks/a.md` from
+    /// `guides/b.md` is `/stacks/a.md`).
+    fn read_relative<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        let relative = !path.is_empty()
+            && !path.starts_with('/')
+            && !path.starts_with('#')
+            && split_scheme(path).is_none();
+        match (self.relative_to, relative) {
+            (RelativeLinks::Root, true) => Cow::Owned(format!("/{path}")),
+            _ => Cow::Borrowed(path),
         }
     }
 
@@ -112,6 +135,11 @@ impl<'a> SourceIndex<'a> {
     /// becomes the file's URL.
     pub fn rewrite(&self, page: &Page, target: &str) -> Option<String> {
         let (path, fragment) = split_fragment(target);
+        if let Cow::Owned(rooted) = self.read_relative(path) {
+            return self
+                .rewrite_rooted_source(&rooted, fragment)
+                .or_else(|| Some(self.rooted_url(&rooted, fragment)));
+        }
         if let Some(source) = content_rooted_source(path) {
             let target_page = self.page("", source)?;
             return Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment));
@@ -153,6 +181,22 @@ impl<'a> SourceIndex<'a> {
         }
         let target_page = self.page("", path)?;
         Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment))
+    }
+
+    /// A link read from the root, printed from the root: `/stacks/a` (and its
+    /// query) under the base path.
+    fn rooted_url(&self, rooted: &str, fragment: Option<&str>) -> String {
+        let (file, query) = match rooted.find('?') {
+            Some(i) => (&rooted[..i], &rooted[i..]),
+            None => (rooted, ""),
+        };
+        let decoded = percent_decode_str(file).decode_utf8_lossy();
+        let mut url = self.with_fragment(decoded.into_owned(), fragment);
+        if !query.is_empty() {
+            let at = url.find('#').unwrap_or(url.len());
+            url.insert_str(at, query);
+        }
+        url
     }
 
     fn with_fragment(&self, path: String, fragment: Option<&str>) -> String {
@@ -272,7 +316,7 @@ impl<'a> LinkIndex<'a> {
         LinkIndex {
             pages,
             by_path,
-            sources: SourceIndex::new(pages, &[], urls),
+            sources: SourceIndex::new(pages, &[], urls).relative_to(config.site.links.relative_to),
             anchors,
             assets: assets.into_iter().collect(),
             generated: generated.into_iter().collect(),
@@ -369,6 +413,8 @@ impl<'a> LinkIndex<'a> {
         }
         let (without_fragment, fragment) = split_fragment(target);
         let path_part = without_fragment.split('?').next().unwrap_or("");
+        let path_part = self.sources.read_relative(path_part);
+        let path_part = path_part.as_ref();
 
         // Absolute URLs: internal when on one of our hosts. The path is
         // borrowed from the target unless it must be made (a relative link,

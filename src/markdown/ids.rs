@@ -30,6 +30,7 @@ pub fn base_id(text: &str, flavor: HeadingIdFlavor) -> String {
         HeadingIdFlavor::Redcarpet => tech_docs_id(text),
         HeadingIdFlavor::Zola => slug::slugify(text),
         HeadingIdFlavor::MdBook => mdbook_id(text),
+        HeadingIdFlavor::Docsify => docsify_id(text),
     }
 }
 
@@ -127,6 +128,36 @@ fn github_slugger_removes(c: char) -> bool {
     let table = github_slugger_table::REMOVED;
     let at = table.partition_point(|&(_, last)| last < code);
     table.get(at).is_some_and(|&(first, _)| first <= code)
+}
+
+/// docsify 4's `slugify` (`src/core/render/slugify.js`) of the heading as
+/// marked renders it: text escaped (`&amp;`, `&lt;`, `&gt;`, `&quot;`,
+/// `&#39;`), runs of `A-Z` lowercased, tags removed, the punctuation of
+/// its table and of U+2000-U+206F and U+2E00-U+2E7F dropped, each white
+/// space character to `-`, runs of `-` to one, `_` before a leading digit.
+fn docsify_id(text: &str) -> String {
+    let escaped = crate::escape::html(text.trim());
+    let dropped = |c: char| {
+        matches!(c, '\u{2000}'..='\u{206F}' | '\u{2E00}'..='\u{2E7F}')
+            || "\\'!\"#$%&()*+,./:;<=>?@[]^`{|}~".contains(c)
+    };
+    let mut id = String::with_capacity(escaped.len());
+    for c in escaped.chars() {
+        match c {
+            c if dropped(c) => {}
+            c if c.is_whitespace() => {
+                if !id.ends_with('-') {
+                    id.push('-');
+                }
+            }
+            '-' if id.ends_with('-') => {}
+            c => id.push(c.to_ascii_lowercase()),
+        }
+    }
+    if id.starts_with(|c: char| c.is_ascii_digit()) {
+        id.insert(0, '_');
+    }
+    id
 }
 
 /// mdBook's `id_from_content` (`mdbook-html`, 0.5): trimmed, lowercased

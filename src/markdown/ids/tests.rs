@@ -364,3 +364,25 @@ fn mdbook_ids_keep_alphanumerics_and_fall_back_to_section() {
         some(&["a", "a-1", "section", "section-1"])
     );
 }
+
+/// Expected ids from docsify 4's `slugify` over marked 1.2.9's heading
+/// text (the versions docsify 4 ships), computed with both in Node.
+#[test]
+fn docsify_ids_are_slugify_of_the_escaped_heading() {
+    let cases = [
+        ("Q&A", "qampa"),
+        ("What's new? (v2.0)", "what39s-new-v20"),
+        ("1. Intro", "_1-intro"),
+        ("C++ & Rust", "c-amp-rust"),
+        ("Ünïcode Straße", "Ünïcode-straße"),
+        ("--a  b--", "-a-b-"),
+    ];
+    for (text, id) in cases {
+        assert_eq!(base_id(text, HeadingIdFlavor::Docsify), id, "{text:?}");
+    }
+    let body = "## Q&A\n\n## Q&A\n\n## Use `code` here\n\n## **Bold** move\n";
+    assert_eq!(
+        page_ids(HeadingIdFlavor::Docsify, false, body),
+        some(&["qampa", "qampa-1", "use-code-here", "bold-move"])
+    );
+}

@@ -58,7 +58,8 @@ impl IdAllocator {
             HeadingIdFlavor::KramdownGfm
             | HeadingIdFlavor::Kramdown
             | HeadingIdFlavor::Github
-            | HeadingIdFlavor::MdBook => {}
+            | HeadingIdFlavor::MdBook
+            | HeadingIdFlavor::Docsify => {}
             HeadingIdFlavor::Hugo
             | HeadingIdFlavor::MarkdownIt
             | HeadingIdFlavor::PythonMarkdown
@@ -73,7 +74,10 @@ impl IdAllocator {
     /// empty id (no attribute), which in most flavours still counts.
     pub fn allocate(&mut self, base: &str, level: u8) -> Option<String> {
         let id = match self.flavor {
-            HeadingIdFlavor::KramdownGfm | HeadingIdFlavor::Kramdown => self.counted(base),
+            // docsify's `slugify` counts per id too.
+            HeadingIdFlavor::KramdownGfm | HeadingIdFlavor::Kramdown | HeadingIdFlavor::Docsify => {
+                self.counted(base)
+            }
             HeadingIdFlavor::Github => self.github_slugger(base),
             HeadingIdFlavor::Hugo => {
                 if base.is_empty() {

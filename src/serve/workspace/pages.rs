@@ -269,7 +269,8 @@ impl Workspace {
             &self.content.pages,
             &self.content.assets,
             &self.content.urls,
-        );
+        )
+        .relative_to(self.config.site.links.relative_to);
         let config = &self.config;
         let includes = &self.content.includes;
         let fresh: Vec<(usize, Result<Rendered, Diagnostic>)> = self
