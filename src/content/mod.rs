@@ -7,6 +7,7 @@
 pub mod front_matter;
 pub mod history;
 pub mod includes;
+pub mod link_path;
 pub mod reading_order;
 pub mod site_urls;
 pub mod source;

@@ -124,6 +124,13 @@ impl ReadingOrder {
     }
 }
 
+/// `./a/../b.md` as `b.md`, from the content folder; `None` when it climbs
+/// above it.
+fn content_relative(path: &str) -> Option<String> {
+    let rooted = super::link_path::normalize(&format!("/{path}"))?;
+    Some(rooted.trim_start_matches('/').to_string())
+}
+
 /// One folder's `.pages` (awesome-pages): the names it lists in order, and
 /// where `...` (every other entry) stands.
 struct FolderOrder {
@@ -190,7 +197,7 @@ fn mkdocs_nav_places(root: &std::path::Path) -> HashMap<String, i64> {
 fn collect_nav(item: &serde_json::Value, places: &mut HashMap<String, i64>) {
     match item {
         serde_json::Value::String(path) if !path.contains("://") => {
-            if let Some(normal) = normal_path(path.trim()) {
+            if let Some(normal) = content_relative(path.trim()) {
                 let next = places.len() as i64 + 1;
                 places.entry(normal).or_insert(next);
             }
@@ -216,7 +223,7 @@ fn summary_places(summary: &str) -> HashMap<String, i64> {
         let path = target.split(['#', '?']).next().unwrap_or("");
         let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
         if !path.is_empty() && !path.contains("://") {
-            if let Some(normal) = normal_path(&path) {
+            if let Some(normal) = content_relative(&path) {
                 let next = places.len() as i64 + 1;
                 places.entry(normal).or_insert(next);
             }
@@ -224,21 +231,6 @@ fn summary_places(summary: &str) -> HashMap<String, i64> {
         rest = &after[close..];
     }
     places
-}
-
-/// `./a/../b.md` as `b.md`; `None` when it climbs above the folder.
-fn normal_path(path: &str) -> Option<String> {
-    let mut segments: Vec<&str> = Vec::new();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop()?;
-            }
-            s => segments.push(s),
-        }
-    }
-    Some(segments.join("/"))
 }
 
 #[cfg(test)]

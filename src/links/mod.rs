@@ -7,10 +7,10 @@
 //! against the source file's folder.
 
 pub mod external;
-mod path;
 mod report;
 
-pub use path::normalize;
+use crate::content::link_path as path;
+pub use crate::content::link_path::normalize;
 pub use report::{
     broken_link, check_all, check_all_remembering, check_pages, BrokenLink, LinkMemo, LinkReport,
     SourceLines,

@@ -1,4 +1,6 @@
 //! A link's path made normal: `.` and `..` collapsed, empty segments gone.
+//! The content stage reads paths from the generators' order files with it;
+//! the links stage resolves every link with it.
 
 /// Collapses `.` and `..`; `None` when the path climbs above the root.
 pub fn normalize(path: &str) -> Option<String> {
