@@ -371,13 +371,7 @@ fn a_zola_site_builds_from_its_own_repository() {
             "+++\ntitle = \"Escalation\"\n+++\n## Who to call\n",
         ),
     ]);
-    let output = handbook()
-        .current_dir(zola.path())
-        .args(["build"])
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let stderr = common::build_in(zola.path(), common::BuildCache::Off);
     assert!(
         stderr.contains("Zola site: content in content/"),
         "{stderr}"
@@ -461,13 +455,7 @@ fn an_mdbook_builds_from_its_own_repository() {
         ),
         ("src/cli/README.md", "# CLI\n\n## Flags\n"),
     ]);
-    let output = handbook()
-        .current_dir(book.path())
-        .args(["build"])
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let stderr = common::build_in(book.path(), common::BuildCache::Off);
     assert!(stderr.contains("mdBook site: content in src/"), "{stderr}");
     assert!(!stderr.contains("broken"), "{stderr}");
     let out = book.path().join("public");
@@ -568,13 +556,7 @@ fn a_docsify_site_builds_from_its_own_repository() {
         ("docs/stacks/one.md", "# One\n\n## What's new\n"),
         ("docs/images/chart.png", "png"),
     ]);
-    let output = handbook()
-        .current_dir(docsify.path())
-        .args(["build"])
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let stderr = common::build_in(docsify.path(), common::BuildCache::Off);
     assert!(
         stderr.contains("docsify site: content in docs/"),
         "{stderr}"

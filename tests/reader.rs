@@ -181,16 +181,9 @@ fn last_updated_comes_from_git_history_and_falls_back_to_file_time() {
         ("content/behind.md", "---\ntitle: Behind\ndate: 2019-01-02\n---\nB.\n"),
     ]);
     let root = dir.path();
-    if !git(root, &["init", "-q"], "2020-01-01T00:00:00Z") {
-        common::skip("HANDBOOK_REQUIRE_GIT", "git is not available");
+    if !first_commit(root, "2021-03-04T10:00:00+01:00") {
         return;
     }
-    assert!(git(root, &["add", "."], "2021-03-04T10:00:00+01:00"));
-    assert!(git(
-        root,
-        &["commit", "-qm", "first"],
-        "2021-03-04T10:00:00+01:00"
-    ));
     std::fs::write(
         root.join("content/new.md"),
         "---\ntitle: New page\n---\nNewer.\n",
@@ -268,6 +261,18 @@ fn last_updated_comes_from_git_history_and_falls_back_to_file_time() {
     assert!(read(&out, "index.html").contains(r#"type="application/atom+xml""#));
 }
 
+/// Makes the site a git repository, everything in a first commit at
+/// `date`; false (with the skip message) when git is not available.
+fn first_commit(root: &Path, date: &str) -> bool {
+    if !git(root, &["init", "-q"], "2020-01-01T00:00:00Z") {
+        common::skip("HANDBOOK_REQUIRE_GIT", "git is not available");
+        return false;
+    }
+    assert!(git(root, &["add", "."], date));
+    assert!(git(root, &["commit", "-qm", "first"], date));
+    true
+}
+
 /// Commits `content/FILE` with `text` at `date`.
 fn commit_page(root: &Path, file: &str, text: &str, date: &str) {
     std::fs::write(root.join("content").join(file), text).unwrap();
@@ -292,16 +297,9 @@ fn a_shallow_clone_dates_only_the_pages_its_history_reaches() {
         ("content/new.md", "---\ntitle: New\n---\nN.\n"),
     ]);
     let root = origin.path();
-    if !git(root, &["init", "-q"], "2020-01-01T00:00:00Z") {
-        common::skip("HANDBOOK_REQUIRE_GIT", "git is not available");
+    if !first_commit(root, "2021-01-01T00:00:00Z") {
         return;
     }
-    assert!(git(root, &["add", "."], "2021-01-01T00:00:00Z"));
-    assert!(git(
-        root,
-        &["commit", "-qm", "first"],
-        "2021-01-01T00:00:00Z"
-    ));
     commit_page(
         root,
         "middle.md",
@@ -326,13 +324,7 @@ fn a_shallow_clone_dates_only_the_pages_its_history_reaches() {
         &["clone", "-q", "--depth", "2", &origin_url, &clone_arg],
         "2024-01-01T00:00:00Z"
     ));
-    let output = handbook()
-        .current_dir(&clone)
-        .args(["build"])
-        .output()
-        .expect("runs");
-    assert!(output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = common::build_in(&clone, common::BuildCache::On);
     assert!(
         stderr.contains("the repository is a shallow clone: 4 pages changed last before"),
         "{stderr}"
@@ -352,19 +344,14 @@ fn a_shallow_clone_dates_only_the_pages_its_history_reaches() {
     let feed = read(&out, "atom.xml");
     assert!(!feed.contains("https://hb.example/old/"), "{feed}");
 
-    // The whole history fetched: the next build dates every page.
+    // The whole history fetched: the next build dates every page (the
+    // build cache knows the history grew).
     assert!(git(
         &clone,
         &["fetch", "-q", "--unshallow"],
         "2024-01-01T00:00:00Z"
     ));
-    let output = handbook()
-        .current_dir(&clone)
-        .args(["build"])
-        .output()
-        .expect("runs");
-    assert!(output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = common::build_in(&clone, common::BuildCache::On);
     assert!(!stderr.contains("shallow"), "{stderr}");
     assert!(read(&out, "old/index.html").contains(">2021-01-01</time>"));
     assert!(read(&out, "middle/index.html").contains(">2022-02-02</time>"));

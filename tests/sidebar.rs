@@ -48,6 +48,19 @@ fn assert_composed_sidebars_match(config: &Config) -> (usize, usize) {
     (loaded.site.sections.len(), navs.composed())
 }
 
+/// Builds the site at `root` into its `public/`, which it returns.
+fn build(root: &Path) -> std::path::PathBuf {
+    let out = root.join("public");
+    common::handbook()
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
 fn config(root: &Path, content: Option<&Path>) -> Config {
     let overrides = Overrides {
         content_dir: content.map(Path::to_path_buf),
@@ -93,14 +106,7 @@ fn a_sidebar_that_numbers_its_entries_is_rendered_whole() {
     ]);
     let (_, composed) = assert_composed_sidebars_match(&config(site.path(), None));
     assert_eq!(composed, 0, "a sidebar that uses `loop` is rendered whole");
-    let out = site.path().join("public");
-    common::handbook()
-        .args(["build", "--quiet", "--root"])
-        .arg(site.path())
-        .arg("--output")
-        .arg(&out)
-        .assert()
-        .success();
+    let out = build(site.path());
     let page = std::fs::read_to_string(out.join("b/y/index.html")).expect("page");
     assert!(
         page.contains(r#"<ol data-at="2"><li>Y</li><li>Z</li></ol>"#),
@@ -136,14 +142,7 @@ fn long_lists_end_with_a_link_to_their_section_and_keep_the_way_to_the_page() {
         composed > 0 && composed < sections - 1,
         "{composed} of {sections}"
     );
-    let out = site.path().join("public");
-    common::handbook()
-        .args(["build", "--quiet", "--root"])
-        .arg(site.path())
-        .arg("--output")
-        .arg(&out)
-        .assert()
-        .success();
+    let out = build(site.path());
     let read = |rel: &str| std::fs::read_to_string(out.join(rel)).expect(rel);
     let sidebar = |html: &str| {
         let start = html.find("<nav class=\"sidebar\"").expect("a sidebar");

@@ -102,6 +102,27 @@ pub fn handbook() -> assert_cmd::Command {
     cmd
 }
 
+/// Whether [`build_in`] keeps a build cache between builds.
+#[derive(Clone, Copy)]
+pub enum BuildCache {
+    Off,
+    /// `.handbook-cache/` beside the site, as a user's build has it.
+    On,
+}
+
+/// `handbook build` in `dir` (its settings found there), which must
+/// succeed; returns what it printed.
+pub fn build_in(dir: &Path, cache: BuildCache) -> String {
+    let mut cmd = handbook();
+    if let BuildCache::On = cache {
+        cmd.env("HANDBOOK_CACHE_DIR", ".handbook-cache");
+    }
+    let output = cmd.current_dir(dir).args(["build"]).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+}
+
 /// Copies the folder `from` and all it holds to `to`.
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
