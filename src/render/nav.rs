@@ -141,8 +141,12 @@ impl SectionNavs {
         };
         let closed = source.render(std::slice::from_ref(&closed))?;
         let opened = source.render(std::slice::from_ref(&branch))?;
-        let Some(composed) = compose(home, &closed, &opened, &branch.url) else {
-            return source.render_whole(section);
+        let composed = match compose(home, &closed, &opened, &branch.url) {
+            Some(composed) => composed,
+            None => match self.compose_past_the_limit(source, section, &opened, &branch.url)? {
+                Some(composed) => composed,
+                None => return source.render_whole(section),
+            },
         };
         if self.take_check() {
             let whole = source.render_whole(section)?;
@@ -153,6 +157,30 @@ impl SectionNavs {
         }
         self.composed.fetch_add(1, Ordering::Relaxed);
         Ok(composed)
+    }
+
+    /// A section whose top-level entry the home sidebar does not list (it
+    /// is past `sidebar_limit`): composed from the sidebar of that top
+    /// section, which lists it, opened one level. Each such top section is
+    /// rendered whole once, not each section under it. `None` when
+    /// `section` is the top section itself, or composing fails.
+    fn compose_past_the_limit(
+        &self,
+        source: &NavSource,
+        section: usize,
+        opened: &str,
+        url: &str,
+    ) -> Result<Option<String>, Diagnostic> {
+        let site = source.site;
+        let Some(top) = site.top_section(section).filter(|&top| top != section) else {
+            return Ok(None);
+        };
+        let Some(top_entry) = site.section_branch(top, source.pages) else {
+            return Ok(None);
+        };
+        let (base, _) = self.get(source, top)?;
+        let closed = source.render(std::slice::from_ref(&top_entry))?;
+        Ok(compose(base, &closed, opened, url))
     }
 
     fn take_check(&self) -> bool {

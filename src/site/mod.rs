@@ -344,9 +344,15 @@ impl Site {
     /// opened down to it. `None` for the home section itself.
     pub fn section_branch(&self, section: usize, pages: &[Page]) -> Option<NavNode> {
         let open_sections = self.ancestry(section);
-        // The chain ends at the home section; the one before it is the top.
-        let top = *open_sections.iter().rev().nth(1)?;
+        let top = self.top_section(section)?;
         Some(self.section_node(top, usize::MAX, &open_sections, pages))
+    }
+
+    /// The top-level section that holds `section` (itself when it is one);
+    /// `None` for the home section.
+    pub fn top_section(&self, section: usize) -> Option<usize> {
+        // The chain ends at the home section; the one before it is the top.
+        self.ancestry(section).iter().rev().nth(1).copied()
     }
 
     /// Sections that have no index page: `handbook` generates a listing for them.
