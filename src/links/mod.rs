@@ -115,7 +115,7 @@ impl<'a> SourceIndex<'a> {
     fn read_relative<'p>(&self, path: &'p str) -> Cow<'p, str> {
         let relative = !path.is_empty()
             && !path.starts_with('/')
-            && !path.starts_with('#')
+            && !path.starts_with(['#', '?'])
             && split_scheme(path).is_none();
         match (self.relative_to, relative) {
             (RelativeLinks::Root, true) => Cow::Owned(format!("/{path}")),
