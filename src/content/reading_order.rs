@@ -14,12 +14,12 @@
 use std::collections::HashMap;
 
 use crate::config::detect::{Generator, MDBOOK_SUMMARY};
-
-/// docsify's sidebar (`loadSidebar`), in the content folder.
-const DOCSIFY_SIDEBAR: &str = "_sidebar.md";
 use crate::config::Config;
 
 use super::Page;
+
+/// docsify's sidebar (`loadSidebar`), in the content folder.
+const DOCSIFY_SIDEBAR: &str = "_sidebar.md";
 
 /// Each listed page's place in the reading order (from 1), by its path
 /// relative to the content folder; empty when the site keeps no such file.

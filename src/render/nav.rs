@@ -11,7 +11,9 @@
 //! which this does not hold (an entry's markup depends on its neighbours, say
 //! `loop.index`) are caught by comparing the first composed sidebars with full
 //! renders; on a mismatch every section is rendered whole. A `nav.html` that
-//! uses `loop` is never composed.
+//! uses `loop` is never composed. A top-level entry past `sidebar_limit` is
+//! not in the home sidebar: its own sidebar is rendered whole, and those of
+//! the sections under it are composed from that one.
 //!
 //! Pages get the sidebar after Tera: the page template sees a short
 //! placeholder in `nav_html`, and [`insert_nav`] puts the section's sidebar in
