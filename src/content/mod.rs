@@ -4,6 +4,7 @@
 //! front matter and gives it a URL. Problems are collected as diagnostics; a page
 //! whose front matter cannot be parsed is left out of the site, the rest loads.
 
+pub mod excluded;
 pub mod front_matter;
 pub mod history;
 pub mod includes;
@@ -104,7 +105,7 @@ pub fn load(config: &Config) -> Content {
 /// keeps it.
 pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
     let mut diagnostics = Vec::new();
-    let excluded = Excluded::new(config, &mut diagnostics);
+    let excluded = excluded::Excluded::new(config, &mut diagnostics);
     let (page_files, assets) = walk(
         &config.content_dir,
         &config.root,
@@ -161,7 +162,7 @@ type PageFile = (String, PathBuf, SourceKind);
 fn walk(
     root: &Path,
     site_root: &Path,
-    excluded: &Excluded,
+    excluded: &excluded::Excluded,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<PageFile>, Vec<Asset>) {
     let mut pages = Vec::new();
@@ -246,65 +247,6 @@ fn walk(
 /// `exclude` patterns, folders of tooling (`node_modules`) and the output
 /// folder itself when it lies inside the content folder (a repository whose
 /// Markdown sits at its root).
-struct Excluded {
-    patterns: globset::GlobSet,
-    output_dir: Option<PathBuf>,
-}
-
-impl Excluded {
-    fn new(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Excluded {
-        let mut builder = globset::GlobSetBuilder::new();
-        for pattern in &config.site.exclude {
-            let pattern = pattern
-                .trim()
-                .trim_start_matches("./")
-                .trim_end_matches('/');
-            // `drafts` excludes the folder and everything in it.
-            for form in [pattern.to_string(), format!("{pattern}/**")] {
-                match globset::Glob::new(&form) {
-                    Ok(glob) => {
-                        builder.add(glob);
-                    }
-                    Err(e) => {
-                        diagnostics.push(
-                            Diagnostic::warning(
-                                "config",
-                                format!("exclude pattern `{pattern}` is not a glob: {e}"),
-                            )
-                            .in_file("site.toml"),
-                        );
-                        break;
-                    }
-                }
-            }
-        }
-        for folder in crate::config::detect::ALWAYS_EXCLUDED_FOLDERS {
-            if let Ok(glob) = globset::Glob::new(&format!("**/{folder}")) {
-                builder.add(glob);
-            }
-        }
-        Excluded {
-            patterns: builder
-                .build()
-                .unwrap_or_else(|_| globset::GlobSet::empty()),
-            output_dir: config.output_dir.canonicalize().ok(),
-        }
-    }
-
-    /// Whether `entry` (`rel` in the content folder) is left out: by a
-    /// pattern, or because it is the output folder. Only folders are
-    /// resolved to compare with it (a file never is the output folder, and
-    /// resolving every file was a tenth of a 50,000-page load).
-    fn contains(&self, rel: &str, entry: &walkdir::DirEntry) -> bool {
-        self.patterns.is_match(rel)
-            || (entry.file_type().is_dir()
-                && self
-                    .output_dir
-                    .as_ref()
-                    .is_some_and(|out| entry.path().canonicalize().is_ok_and(|p| &p == out)))
-    }
-}
-
 /// Whether the symbolic link `path` may be published: it resolves inside one
 /// of `allowed` (canonical paths), and nothing on the way from that folder to
 /// the target is hidden (`.git`, `.env`). The rule judges where a link lands,

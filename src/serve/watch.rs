@@ -49,7 +49,24 @@ pub struct Layout {
     pub root: PathBuf,
     pub content: PathBuf,
     pub theme: PathBuf,
+    /// The content `build` leaves out (`exclude`): edits to it change nothing.
+    excluded: content::excluded::Excluded,
 }
+
+/// Other generators' settings files, read when there is no `site.toml`.
+const DETECTED_SETTINGS: &[&str] = &[
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "book.toml",
+    "zola.toml",
+    "config.toml",
+    "hugo.toml",
+    "_config.yml",
+];
+
+/// Files that order a site's pages (`content::reading_order`): an edit
+/// loads the content again.
+const ORDER_FILES: &[&str] = &[".pages", crate::config::detect::MDBOOK_SUMMARY];
 
 impl Layout {
     pub fn new(config: &Config) -> Layout {
@@ -58,6 +75,7 @@ impl Layout {
             theme: root.join("themes").join(&config.site.theme),
             content: absolute(&config.content_dir),
             root,
+            excluded: content::excluded::Excluded::new(config, &mut Vec::new()),
         }
     }
 
@@ -83,7 +101,11 @@ impl Layout {
     /// What a changed path affects; `None` for files `serve` ignores (editor
     /// swap files, hidden files, anything outside the site's inputs).
     pub fn classify(&self, path: &Path) -> Option<Changed> {
-        if path == self.root.join(CONFIG_FILE) {
+        if path == self.root.join(CONFIG_FILE)
+            || DETECTED_SETTINGS
+                .iter()
+                .any(|name| path == self.root.join(name))
+        {
             return Some(Changed::Config);
         }
         if let Ok(rel) = path.strip_prefix(&self.content) {
@@ -123,7 +145,14 @@ impl Layout {
         if rel.is_empty() {
             return Some(Changed::ContentFolder);
         }
-        if is_editor_file(&rel) || rel.split('/').any(|p| p.starts_with('.')) {
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        if ORDER_FILES.contains(&name) {
+            return Some(Changed::ContentFolder);
+        }
+        if is_editor_file(&rel)
+            || rel.split('/').any(|p| p.starts_with('.'))
+            || self.excluded.file(&rel)
+        {
             return None;
         }
         if content::is_skipped_path(&rel) {
@@ -272,11 +301,17 @@ impl Watcher {
 mod tests {
     use super::*;
 
+    /// The site at `/site`, excluding `drafts/`.
     fn layout() -> Layout {
+        let dir = tempfile::tempdir().expect("temp");
+        std::fs::write(dir.path().join(CONFIG_FILE), "exclude = [\"drafts\"]\n").expect("write");
+        std::fs::create_dir(dir.path().join("content")).expect("content");
+        let config = Config::load(dir.path(), &Default::default()).expect("config");
         Layout {
             root: "/site".into(),
             content: "/site/content".into(),
             theme: "/site/themes/default".into(),
+            excluded: content::excluded::Excluded::new(&config, &mut Vec::new()),
         }
     }
 
@@ -327,6 +362,27 @@ mod tests {
         ] {
             assert_eq!(l.classify(Path::new(p)), None, "{p}");
         }
+    }
+
+    #[test]
+    fn excluded_files_change_nothing_and_order_files_reorder() {
+        let l = layout();
+        assert_eq!(l.classify(Path::new("/site/content/drafts/a.md")), None);
+        for p in [
+            "/site/content/SUMMARY.md",
+            "/site/content/ops/.pages",
+            "/site/content/_sidebar.md",
+        ] {
+            assert_eq!(
+                l.classify(Path::new(p)),
+                Some(Changed::ContentFolder),
+                "{p}"
+            );
+        }
+        assert_eq!(
+            l.classify(Path::new("/site/mkdocs.yml")),
+            Some(Changed::Config)
+        );
     }
 
     #[test]
