@@ -135,13 +135,6 @@ pub(super) fn liquid(
             return unescaped;
         }
     }
-    // Only Liquid sites run tags inside code (Jekyll runs them before
-    // Markdown); elsewhere a code block shows its `{% %}` and `{{ }}` as
-    // written. Shortcodes run there too, as Hugo runs them.
-    let in_code = matches!(state, State::Fence { .. });
-    if in_code && !options.liquid && !matches!(kind, Kind::Shortcode) {
-        return (2, None);
-    }
     let Some(end) = text[2..].find(close).map(|i| i + 2 + close.len()) else {
         return (2, None);
     };
@@ -319,9 +312,21 @@ fn zola_shortcode(
     Some((end, Some(String::new())))
 }
 
+/// Whether the tag at the start of `text` stays as written inside code
+/// (a fenced block or backticks). Only Liquid sites run tags in code
+/// (Jekyll runs them before Markdown); elsewhere a code block shows its
+/// `{% %}` and `{{ }}`. Shortcodes run there, as Hugo and Zola run them,
+/// and so do Zola's escapes.
+pub(super) fn stays_in_code(text: &str, options: &PrepareOptions) -> bool {
+    !options.liquid
+        && !text.starts_with("{{<")
+        && !text.starts_with("{{%")
+        && !(options.zola_shortcodes && zola_escaped(text).is_some())
+}
+
 /// Zola's escape for showing a shortcode as written: `{{/* x() */}}` is
 /// `{{ x() }}`, `{%/* x() */%}` is `{% x() %}`, nothing run.
-pub(super) fn zola_escaped(text: &str) -> Option<(usize, Option<String>)> {
+fn zola_escaped(text: &str) -> Option<(usize, Option<String>)> {
     let (open, close, shown_open, shown_close) = if text.starts_with("{{/*") {
         ("{{/*", "*/}}", "{{", "}}")
     } else if text.starts_with("{%/*") {

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::erb_liquid::{erb_value, liquid, note_dropped_erb, zola_escaped, NextMatch};
+use super::erb_liquid::{erb_value, liquid, note_dropped_erb, stays_in_code, NextMatch};
 use super::syntax::kramdown_close;
 use super::{Builder, Note, PrepareOptions, State};
 
@@ -35,8 +35,8 @@ pub(super) fn copy_line(
     }
     let mut pos = range.start;
     let end = range.end;
-    // Only Liquid sites run tags inside code: elsewhere `{% block %}` in
-    // backticks is an example to show.
+    // Tags in backticks, like those in fenced blocks, are examples to show
+    // on most sites ([`stays_in_code`]).
     let code_spans = match has_liquid && !options.liquid {
         true => inline_code_spans(line),
         false => Vec::new(),
@@ -66,13 +66,8 @@ pub(super) fn copy_line(
         }
         b.copy(pos..pos + at);
         let tag_start = pos + at;
-        let tag = &src[tag_start..];
-        // Shortcodes run in code as their generator runs them: Hugo's, and
-        // Zola's escapes (`{{/* x() */}}`, shown as `{{ x() }}`).
-        let shortcode = tag.starts_with("{{<")
-            || tag.starts_with("{{%")
-            || (options.zola_shortcodes && zola_escaped(tag).is_some());
-        if !is_erb && !shortcode && in_code_span(tag_start) {
+        let in_code = matches!(state, State::Fence { .. }) || in_code_span(tag_start);
+        if !is_erb && in_code && stays_in_code(&src[tag_start..end], options) {
             b.copy(tag_start..tag_start + 2);
             pos = tag_start + 2;
             continue;
