@@ -318,10 +318,10 @@ fn zola_shortcode(
 /// `{% %}` and `{{ }}`. Shortcodes run there, as Hugo and Zola run them,
 /// and so do Zola's escapes.
 pub(super) fn stays_in_code(text: &str, options: &PrepareOptions) -> bool {
-    !options.liquid
-        && !text.starts_with("{{<")
-        && !text.starts_with("{{%")
-        && !(options.zola_shortcodes && zola_escaped(text).is_some())
+    let runs_everywhere = text.starts_with("{{<")
+        || text.starts_with("{{%")
+        || (options.zola_shortcodes && zola_escaped(text).is_some());
+    !options.liquid && !runs_everywhere
 }
 
 /// Zola's escape for showing a shortcode as written: `{{/* x() */}}` is
