@@ -117,7 +117,6 @@ pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
         .filter(|(rel, _, _)| url::is_index_name(rel))
         .map(|(rel, _, _)| rel.rfind('/').map_or("", |i| &rel[..i]))
         .collect();
-    let order = reading_order::ReadingOrder::of_site(config);
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = page_files
         .par_iter()
         .map(|(rel, abs, kind)| {
@@ -125,9 +124,6 @@ pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
             let readme_is_index = !folders_with_index.contains(dir);
             let (mut page, diagnostics) =
                 load_page(rel, abs, *kind, readme_is_index, config.site.drafts);
-            if let Some(page) = &mut page {
-                order.apply(page);
-            }
             if let (Some(page), source::BodiesAtLoad::LetGo { unless }) = (&mut page, bodies) {
                 if !page.held_body().is_some_and(unless) {
                     page.release_body();
@@ -137,9 +133,15 @@ pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
         })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
+    // The order a generator keeps in files of its own: map lookups, after
+    // the pages are read on every core.
+    let mut order = reading_order::ReadingOrder::of_site(config);
     for (page, diags) in loaded {
         diagnostics.extend(diags);
-        pages.extend(page);
+        pages.extend(page.map(|mut page| {
+            order.apply(&mut page);
+            page
+        }));
     }
     check_url_collisions(&mut pages, &assets, &mut diagnostics);
     let (includes, data_diagnostics) = includes::Includes::load(config);

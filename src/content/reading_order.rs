@@ -26,7 +26,7 @@ const DOCSIFY_SIDEBAR: &str = "_sidebar.md";
 pub struct ReadingOrder {
     places: HashMap<String, i64>,
     /// MkDocs sites: the folders' `.pages` files, read on first use.
-    folder_orders: Option<std::sync::Mutex<HashMap<String, Option<FolderOrder>>>>,
+    folder_orders: Option<HashMap<String, Option<FolderOrder>>>,
     content_dir: std::path::PathBuf,
 }
 
@@ -48,8 +48,7 @@ impl ReadingOrder {
             }
             _ => HashMap::new(),
         };
-        let folder_orders = (config.detected == Some(Generator::MkDocs))
-            .then(|| std::sync::Mutex::new(HashMap::new()));
+        let folder_orders = (config.detected == Some(Generator::MkDocs)).then(HashMap::new);
         ReadingOrder {
             places,
             folder_orders,
@@ -58,7 +57,7 @@ impl ReadingOrder {
     }
 
     /// Gives `page` its weight in the order, when the site has one.
-    pub fn apply(&self, page: &mut Page) {
+    pub fn apply(&mut self, page: &mut Page) {
         if let Some(weight) = self.folder_weight(page) {
             page.front.weight = weight;
             return;
@@ -88,18 +87,13 @@ impl ReadingOrder {
     fn after_the_last(&self) -> i64 {
         self.places.len() as i64 + 1
     }
-}
-
-impl ReadingOrder {
     /// The page's place in its folder's `.pages`; a folder's own page
     /// stands at the folder's place in its parent's. A folder without the
     /// file stands for all its pages where it stands itself, up to the
     /// first folder that has one. `None` when none has.
-    fn folder_weight(&self, page: &Page) -> Option<i64> {
-        let orders = self.folder_orders.as_ref()?;
-        let mut orders = orders
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+    fn folder_weight(&mut self, page: &Page) -> Option<i64> {
+        let content_dir = &self.content_dir;
+        let orders = self.folder_orders.as_mut()?;
         let split = |path: &str| match path.rfind('/') {
             Some(at) => (path[..at].to_string(), path[at + 1..].to_string()),
             None => (String::new(), path.to_string()),
@@ -112,7 +106,7 @@ impl ReadingOrder {
         loop {
             let order = orders
                 .entry(folder.clone())
-                .or_insert_with(|| FolderOrder::read(&self.content_dir.join(&folder)));
+                .or_insert_with(|| FolderOrder::read(&content_dir.join(&folder)));
             if let Some(order) = order {
                 return Some(order.weight_of(&name));
             }
