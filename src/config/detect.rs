@@ -12,7 +12,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::review::ReviewConfig;
-use super::HeadingIdFlavor;
+use super::{HeadingIdFlavor, RelativeLinks};
 
 /// The generator a site was made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,8 +110,8 @@ pub struct Detected {
     /// How the generator reads owners and reviews (tech-docs' settings),
     /// when it says.
     pub review: Option<ReviewConfig>,
-    /// Relative links are read from the site root (docsify).
-    pub links_from_root: bool,
+    /// What relative links are read from (the site root for docsify).
+    pub relative_links: RelativeLinks,
 }
 
 /// An mdBook's table of contents, in its `src/`: the chapters in order.
@@ -422,7 +422,10 @@ fn docsify_site(root: &Path) -> Option<Detected> {
         generator: Some(Generator::Docsify),
         content_dir: Some(if folder.is_empty() { "." } else { folder }.to_string()),
         title: quoted_value_after(&page, "name"),
-        links_from_root: !relative_path,
+        relative_links: match relative_path {
+            true => RelativeLinks::Page,
+            false => RelativeLinks::Root,
+        },
         ..Detected::default()
     })
 }
@@ -667,7 +670,7 @@ mod tests {
         assert_eq!(d.exclude, ["SUMMARY.md", "404.md"]);
         std::fs::remove_file(root.join("book.toml")).expect("rm");
 
-        // Zola 0.19 and later read `zola.toml` first.
+        // docsify: its `index.html`, in `docs/`.
         std::fs::remove_file(root.join("config.toml")).expect("rm");
         std::fs::create_dir_all(root.join("docs")).expect("docs");
         let docsify = "<script>window.$docsify = { name: \"Team\", relativePath: true };</script>";
@@ -676,14 +679,20 @@ mod tests {
         assert_eq!(d.generator, Some(Generator::Docsify));
         assert_eq!(d.content_dir.as_deref(), Some("docs"));
         assert_eq!(d.title.as_deref(), Some("Team"));
-        assert!(!d.links_from_root, "relativePath: true");
+        assert_eq!(d.relative_links, RelativeLinks::Page, "relativePath: true");
         std::fs::write(
             root.join("docs/index.html"),
             "<script>window.$docsify = {}</script>",
         )
         .expect("w");
-        assert!(detect(root).links_from_root, "docsify's default");
+        assert_eq!(
+            detect(root).relative_links,
+            RelativeLinks::Root,
+            "docsify's default"
+        );
         std::fs::remove_dir_all(root.join("docs")).expect("rm");
+
+        // Zola 0.19 and later read `zola.toml` first.
 
         std::fs::write(root.join("zola.toml"), "base_url = \"https://z.example\"\n").expect("w");
         assert_eq!(detect(root).generator, Some(Generator::Zola));

@@ -607,9 +607,7 @@ fn adopt_other_generator(
         site.content_dir = dir.into();
     }
     site.exclude.extend(detected.exclude);
-    if detected.links_from_root {
-        site.links.relative_to = RelativeLinks::Root;
-    }
+    site.links.relative_to = detected.relative_links;
     if let Some(review) = detected.review {
         site.review = review;
     }

@@ -15,12 +15,6 @@ pub struct Excluded {
 }
 
 impl Excluded {
-    /// Whether the file `rel` (in the content folder) is left out by a
-    /// pattern: `serve` asks it of a file that changed.
-    pub fn file(&self, rel: &str) -> bool {
-        self.patterns.is_match(rel)
-    }
-
     pub fn new(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Excluded {
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in &config.site.exclude {
@@ -60,12 +54,18 @@ impl Excluded {
         }
     }
 
+    /// Whether the file `rel` (in the content folder) is left out by a
+    /// pattern: `serve` asks it of a file that changed.
+    pub fn file(&self, rel: &str) -> bool {
+        self.patterns.is_match(rel)
+    }
+
     /// Whether `entry` (`rel` in the content folder) is left out: by a
     /// pattern, or because it is the output folder. Only folders are
     /// resolved to compare with it (a file never is the output folder, and
     /// resolving every file was a tenth of a 50,000-page load).
     pub(super) fn contains(&self, rel: &str, entry: &walkdir::DirEntry) -> bool {
-        self.patterns.is_match(rel)
+        self.file(rel)
             || (entry.file_type().is_dir()
                 && self
                     .output_dir
