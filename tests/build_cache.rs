@@ -391,3 +391,43 @@ fn unchanged_pages_have_their_links_checked_again_when_their_targets_change() {
     assert!(built.contains("c.md:3:9"), "{built}");
     assert!(built.contains("no page at `/b/`"), "{built}");
 }
+
+#[test]
+fn the_order_files_and_other_generators_settings_are_read_by_the_cache() {
+    // An MkDocs site ordered by `.pages`, and a book whose title is in
+    // `book.toml`: an edit to either file is a build, not "Up to date".
+    let mkdocs = site(&[
+        ("mkdocs.yml", "site_name: Runbook\n"),
+        ("docs/index.md", "# Runbook\n"),
+        ("docs/.pages", "nav:\n  - index.md\n  - b.md\n  - ...\n"),
+        ("docs/a.md", "# A\n"),
+        ("docs/b.md", "# B\n"),
+    ]);
+    let book = site(&[
+        ("book.toml", "[book]\ntitle = \"First\"\n"),
+        ("src/README.md", "# Intro\n"),
+    ]);
+    for dir in [mkdocs.path(), book.path()] {
+        let (code, first) = build(dir, &[]);
+        assert_eq!(code, 0, "{first}");
+        let (_, again) = build(dir, &[]);
+        assert!(again.contains("Up to date"), "{again}");
+    }
+    std::fs::write(
+        mkdocs.path().join("docs/.pages"),
+        "nav:\n  - index.md\n  - a.md\n  - ...\n",
+    )
+    .expect("write");
+    std::fs::write(
+        book.path().join("book.toml"),
+        "[book]\ntitle = \"Second\"\n",
+    )
+    .expect("write");
+    for dir in [mkdocs.path(), book.path()] {
+        let (code, after_edit) = build(dir, &[]);
+        assert_eq!(code, 0, "{after_edit}");
+        assert!(!after_edit.contains("Up to date"), "{after_edit}");
+    }
+    let home = std::fs::read_to_string(book.path().join("public/index.html")).expect("home");
+    assert!(home.contains("<title>Second"), "{home}");
+}

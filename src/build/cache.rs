@@ -26,30 +26,13 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::file_stats::FileStats;
-use crate::config::Config;
+use crate::config::{detect, Config, CONFIG_FILE};
+use crate::content::reading_order::ORDER_FILES;
 use crate::diagnostics::{Diagnostic, Location, Report, Severity};
 
 /// Bumped when the record's shape or meaning changes.
 const FORMAT: u32 = 1;
 const RECORD: &str = "build.json";
-/// Files at the site root that hold settings of the site or of the
-/// generator it was made for.
-const SETTINGS_FILES: &[&str] = &[
-    "site.toml",
-    "mkdocs.yml",
-    "_config.yml",
-    "config.rb",
-    "config/tech-docs.yml",
-    "hugo.toml",
-    "hugo.yaml",
-    "config.toml",
-    ".eleventy.js",
-    ".eleventyignore",
-    "eleventy.config.js",
-    "eleventy.config.mjs",
-    "eleventy.config.cjs",
-    "docusaurus.config.js",
-];
 /// Folders beside the content whose files a build may read.
 const SITE_FOLDERS: &[&str] = &["templates", "static", "_data", "data", "_includes"];
 /// Files up to this size are fingerprinted by their bytes.
@@ -279,7 +262,9 @@ fn output_fingerprint(config: &Config) -> u64 {
 pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(&FORMAT.to_le_bytes());
-    for name in SETTINGS_FILES {
+    // The settings of the site, or of the generator it was made for.
+    let settings_files = std::iter::once(&CONFIG_FILE).chain(detect::SETTINGS_FILES);
+    for name in settings_files {
         hasher.update(name.as_bytes());
         if let Ok(bytes) = std::fs::read(config.root.join(name)) {
             hasher.update(&bytes);
@@ -406,6 +391,7 @@ fn hash_tree(
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
             e.depth() == 0
+                || ORDER_FILES.contains(&name.as_ref())
                 || !(name.starts_with('.')
                     || name == "node_modules"
                     || e.path() == config.output_dir

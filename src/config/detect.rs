@@ -114,6 +114,29 @@ pub struct Detected {
     pub relative_links: RelativeLinks,
 }
 
+/// The files at a site's root that [`detect`] reads: the other generators'
+/// settings. A build is up to date only while they are unchanged, and
+/// `serve` reloads the settings when one changes.
+pub const SETTINGS_FILES: &[&str] = &[
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "eleventy.config.js",
+    "eleventy.config.mjs",
+    "eleventy.config.cjs",
+    ".eleventy.js",
+    ".eleventyignore",
+    "config.rb",
+    TECH_DOCS_CONFIG,
+    "_config.yml",
+    "book.toml",
+    "zola.toml",
+    "hugo.toml",
+    "hugo.yaml",
+    "config.toml",
+    "docusaurus.config.js",
+    "docusaurus.config.ts",
+];
+
 /// An mdBook's table of contents, in its `src/`: the chapters in order.
 pub const MDBOOK_SUMMARY: &str = "SUMMARY.md";
 

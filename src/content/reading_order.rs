@@ -21,6 +21,10 @@ use super::Page;
 /// docsify's sidebar (`loadSidebar`), in the content folder.
 const DOCSIFY_SIDEBAR: &str = "_sidebar.md";
 
+/// The files of the content folder the order is read from (`.pages` in any
+/// folder): none of them is a page, and an edit to one reorders the site.
+pub const ORDER_FILES: &[&str] = &[".pages", MDBOOK_SUMMARY, DOCSIFY_SIDEBAR];
+
 /// Each listed page's place in the reading order (from 1), by its path
 /// relative to the content folder; empty when the site keeps no such file.
 pub struct ReadingOrder {

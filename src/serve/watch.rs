@@ -53,21 +53,6 @@ pub struct Layout {
     excluded: content::excluded::Excluded,
 }
 
-/// Other generators' settings files, read when there is no `site.toml`.
-const DETECTED_SETTINGS: &[&str] = &[
-    "mkdocs.yml",
-    "mkdocs.yaml",
-    "book.toml",
-    "zola.toml",
-    "config.toml",
-    "hugo.toml",
-    "_config.yml",
-];
-
-/// Files that order a site's pages (`content::reading_order`): an edit
-/// loads the content again.
-const ORDER_FILES: &[&str] = &[".pages", crate::config::detect::MDBOOK_SUMMARY];
-
 impl Layout {
     pub fn new(config: &Config) -> Layout {
         let root = absolute(&config.root);
@@ -102,7 +87,7 @@ impl Layout {
     /// swap files, hidden files, anything outside the site's inputs).
     pub fn classify(&self, path: &Path) -> Option<Changed> {
         if path == self.root.join(CONFIG_FILE)
-            || DETECTED_SETTINGS
+            || crate::config::detect::SETTINGS_FILES
                 .iter()
                 .any(|name| path == self.root.join(name))
         {
@@ -146,7 +131,8 @@ impl Layout {
             return Some(Changed::ContentFolder);
         }
         let name = rel.rsplit('/').next().unwrap_or(&rel);
-        if ORDER_FILES.contains(&name) {
+        // The order of the pages is read from it.
+        if content::reading_order::ORDER_FILES.contains(&name) {
             return Some(Changed::ContentFolder);
         }
         if is_editor_file(&rel)
