@@ -86,6 +86,8 @@ pub struct BuildSummary {
     /// Reviews overdue and pages without an owner, when the site has owners
     /// or reviews (and was built, not found up to date).
     pub coverage: Option<crate::owners::Coverage>,
+    /// Every partial and included file the build read, and what it held.
+    pub includes_read: Vec<(std::path::PathBuf, Option<u64>)>,
 }
 
 /// The parsed and resolved site, shared by `build`, `check` and `serve`.
@@ -425,13 +427,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let mut summary = build_everything(config, options, started, page_cache_dir.as_deref())?;
     if let (Some(cache), Some(inputs)) = (&cache, inputs) {
         if summary.wrote_site {
-            cache.store(
-                config,
-                inputs,
-                summary.pages,
-                summary.assets,
-                &summary.report,
-            );
+            cache.store(config, inputs, &summary);
         }
     }
     summary.report.extend(cache_note);
@@ -548,6 +544,15 @@ fn build_everything(
     committed?;
     timings.mark("commit + page cache");
     summary.wrote_site = true;
+    let includes = &loaded.content.includes;
+    summary.includes_read = includes
+        .looked_up()
+        .into_iter()
+        .map(|path| {
+            let print = includes.fingerprint_of(&path);
+            (path, print)
+        })
+        .collect();
     summary.elapsed = started.elapsed();
     if options.at_end == AtEnd::LeaveToExit {
         std::mem::forget((loaded, page_cache, history));

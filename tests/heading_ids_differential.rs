@@ -453,6 +453,7 @@ fn rendered_ids(
         templates: None,
         liquid: false,
         zola_shortcodes: false,
+        mdbook_includes: false,
         math: markdown::math::SingleDollar::Text,
     };
     documents

@@ -24,6 +24,7 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         templates: None,
         liquid: false,
         zola_shortcodes: false,
+        mdbook_includes: false,
         math: handbook::markdown::math::SingleDollar::Text,
     };
     render(body, 0, &options)

@@ -493,6 +493,58 @@ fn an_mdbook_builds_from_its_own_repository() {
     );
 }
 
+/// mdBook's `{{#include}}` family, with the book's listings kept beside
+/// `src/` as the Rust book keeps them; the build cache reads the listings
+/// too, though they lie outside every folder it fingerprints.
+#[test]
+fn an_mdbooks_includes_are_put_in_and_the_cache_reads_their_files() {
+    let book = site(&[
+        ("book.toml", "[book]\ntitle = \"Runbook\"\n"),
+        ("src/SUMMARY.md", "- [Deploy](deploy.md)\n"),
+        (
+            "src/deploy.md",
+            "# Deploy\n\n```rust,ignore\n{{#rustdoc_include ../listings/deploy.rs:run}}\n```\n\n> {{#include steps.md}}\n\nShown as written: \\{{#include steps.md}}\n\n{{#include gone.md}}\n",
+        ),
+        ("src/steps.md", "Tag the release.\nPress deploy.\n"),
+        (
+            "listings/deploy.rs",
+            "fn main() {\n    // ANCHOR: run\n    deploy(\"v1\");\n    // ANCHOR_END: run\n}\n",
+        ),
+    ]);
+    let first = common::build_in(book.path(), common::BuildCache::On);
+    assert!(
+        first.contains("`{{#include gone.md}}` names a file that was not found"),
+        "{first}"
+    );
+    let out = book.path().join("public");
+    let deploy = read(&out, "deploy/index.html");
+    assert!(deploy.contains("deploy"), "{deploy}");
+    assert!(deploy.contains("v1"), "{deploy}");
+    assert!(
+        !deploy.contains("fn main"),
+        "only the anchor's lines: {deploy}"
+    );
+    assert!(
+        deploy.contains("<blockquote>\n<p>Tag the release.\nPress deploy.</p>"),
+        "each line of the include stays in the quote: {deploy}"
+    );
+    assert!(
+        deploy.contains("Shown as written: {{#include steps.md}}"),
+        "{deploy}"
+    );
+    assert!(deploy.contains("class=\"missing-content\""), "{deploy}");
+    assert!(common::build_in(book.path(), common::BuildCache::On).contains("Up to date"));
+    std::fs::write(
+        book.path().join("listings/deploy.rs"),
+        "fn main() {\n    // ANCHOR: run\n    deploy(\"v2\");\n    // ANCHOR_END: run\n}\n",
+    )
+    .expect("edit the listing");
+    let again = common::build_in(book.path(), common::BuildCache::On);
+    assert!(!again.contains("Up to date"), "{again}");
+    let deploy = read(&out, "deploy/index.html");
+    assert!(deploy.contains("v2") && !deploy.contains("v1"), "{deploy}");
+}
+
 #[test]
 fn mkdocs_nav_and_pages_files_order_the_sidebar() {
     let mkdocs = site(&[

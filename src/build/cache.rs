@@ -26,7 +26,10 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::file_stats::FileStats;
+use super::BuildSummary;
 use crate::config::{detect, Config, CONFIG_FILE};
+use crate::content::includes::{read_include_file, text_fingerprint};
+use crate::content::publish_roots;
 use crate::content::reading_order::ORDER_FILES;
 use crate::diagnostics::{Diagnostic, Location, Report, Severity};
 
@@ -53,6 +56,12 @@ struct Record {
     pages: usize,
     assets: usize,
     diagnostics: Vec<StoredDiagnostic>,
+    /// The partials and included files the build read, relative to the site
+    /// root, and what each held (`None`: not there). They may lie outside
+    /// every folder the inputs fingerprint reads (an mdBook's
+    /// `{{#include ../listings/main.rs}}`), so each is read again.
+    #[serde(default)]
+    includes: Vec<(PathBuf, Option<u64>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -117,7 +126,10 @@ impl BuildCache {
                 self.dir.display()
             ));
         }
-        if record.inputs != inputs || record.output_manifest != output_fingerprint(config) {
+        if record.inputs != inputs
+            || record.output_manifest != output_fingerprint(config)
+            || includes_changed(config, &record.includes)
+        {
             return Lookup::Miss;
         }
         let mut report = Report::default();
@@ -133,21 +145,29 @@ impl BuildCache {
 
     /// Records a build that wrote the site; a failure to write the cache
     /// only costs the next build its shortcut.
-    pub fn store(
-        &self,
-        config: &Config,
-        inputs: u64,
-        pages: usize,
-        assets: usize,
-        report: &Report,
-    ) {
+    pub fn store(&self, config: &Config, inputs: u64, summary: &super::BuildSummary) {
+        let BuildSummary {
+            pages,
+            assets,
+            report,
+            includes_read,
+            ..
+        } = summary;
+        let includes = includes_read
+            .iter()
+            .map(|(path, print)| {
+                let relative = path.strip_prefix(&config.root).unwrap_or(path);
+                (relative.to_path_buf(), *print)
+            })
+            .collect();
         let record = Record {
             format: FORMAT,
             binary: binary_fingerprint(),
             inputs,
             output_manifest: output_fingerprint(config),
-            pages,
-            assets,
+            pages: *pages,
+            assets: *assets,
+            includes,
             diagnostics: report
                 .diagnostics
                 .iter()
@@ -162,6 +182,19 @@ impl BuildCache {
         }
         replace_file(&self.dir.join(RECORD), &[&json]);
     }
+}
+
+/// Whether a partial or included file the last build read holds something
+/// else now.
+fn includes_changed(config: &Config, includes: &[(PathBuf, Option<u64>)]) -> bool {
+    if includes.is_empty() {
+        return false;
+    }
+    let roots = publish_roots(config);
+    includes.par_iter().any(|(path, print)| {
+        let now = read_include_file(&config.root.join(path), &roots);
+        now.as_deref().map(text_fingerprint) != *print
+    })
 }
 
 /// Writes `parts` one after the other to a file beside `path`, then renames

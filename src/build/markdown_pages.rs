@@ -201,6 +201,7 @@ pub fn render_markdown(
         templates: Some(&values),
         liquid: config.site.markdown.liquid,
         zola_shortcodes: config.site.markdown.zola_shortcodes,
+        mdbook_includes: config.site.markdown.mdbook_includes,
         math: if config.site.markdown.math_single_dollar {
             markdown::math::SingleDollar::Math
         } else {

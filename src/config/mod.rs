@@ -167,6 +167,9 @@ pub struct MarkdownConfig {
     /// renders the common ones (`youtube`, `figure`) and leaves others out;
     /// `{% name(...) %}` and `{% end %}` are left out, their body stays.
     pub zola_shortcodes: bool,
+    /// mdBook's `{{#include file}}`, `{{#rustdoc_include}}`,
+    /// `{{#playground}}` and `{{#title}}` (set when an mdBook is detected).
+    pub mdbook_includes: bool,
     /// `$x$` is inline math (MkDocs arithmatex, KaTeX auto-render sites);
     /// otherwise `$` is a dollar sign and math is `$$`, `\(` or `\[`.
     pub math_single_dollar: bool,
@@ -186,6 +189,7 @@ impl Default for MarkdownConfig {
             unsafe_links: false,
             liquid: false,
             zola_shortcodes: false,
+            mdbook_includes: false,
             math_single_dollar: false,
         }
     }
@@ -620,6 +624,7 @@ fn adopt_other_generator(
         Some(detect::Generator::Jekyll | detect::Generator::Eleventy)
     );
     site.markdown.zola_shortcodes = detected.generator == Some(detect::Generator::Zola);
+    site.markdown.mdbook_includes = detected.generator == Some(detect::Generator::MdBook);
     detected.generator
 }
 

@@ -154,14 +154,7 @@ impl Includes {
                 return found.clone();
             }
         }
-        let text = if path.is_file() {
-            super::read_publishable(path, &self.roots)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .map(|text| Arc::from(text.as_str()))
-        } else {
-            None
-        };
+        let text = read_include_file(path, &self.roots);
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(path.to_path_buf(), text.clone());
         }
@@ -169,7 +162,20 @@ impl Includes {
     }
 }
 
-fn text_fingerprint(text: &str) -> u64 {
+/// A partial or include file's text as a build reads it: a UTF-8 file under
+/// the publishing rule (`roots`: [`super::publish_roots`]), else nothing.
+pub fn read_include_file(path: &Path, roots: &[PathBuf]) -> Option<Arc<str>> {
+    if !path.is_file() {
+        return None;
+    }
+    super::read_publishable(path, roots)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(|text| Arc::from(text.as_str()))
+}
+
+/// What a partial or include file holds, as a number.
+pub fn text_fingerprint(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 

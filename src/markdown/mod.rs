@@ -25,6 +25,7 @@ mod kramdown_spans;
 mod limits;
 mod lines;
 pub mod math;
+mod mdbook_links;
 mod needle;
 mod options;
 mod page_links;
@@ -125,10 +126,14 @@ impl<'a> Settled<'a> {
             erb: options.erb && !options.erb_show,
             liquid: options.liquid,
         };
-        if let Some(expanded) = options
-            .templates
-            .and_then(|values| partials::expand(body, values, syntax))
-        {
+        let expanded = options.templates.and_then(|values| {
+            if options.mdbook_includes {
+                mdbook_links::expand(body, values)
+            } else {
+                partials::expand(body, values, syntax)
+            }
+        });
+        if let Some(expanded) = expanded {
             settled.text = Cow::Owned(expanded.text);
             settled.maps.push(expanded.map);
             settled.notes = expanded.notes;

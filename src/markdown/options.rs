@@ -27,6 +27,8 @@ pub struct RenderOptions<'a> {
     pub liquid: bool,
     /// Zola's `{{ name(...) }}` and `{% name(...) %}` shortcodes run.
     pub zola_shortcodes: bool,
+    /// mdBook's `{{#include file}}` family puts files into the page.
+    pub mdbook_includes: bool,
     /// Whether `$x$` is math or a dollar sign.
     pub math: math::SingleDollar,
 }
@@ -57,6 +59,7 @@ impl RenderOptions<'static> {
             templates: None,
             liquid: false,
             zola_shortcodes: false,
+            mdbook_includes: false,
             math: math::SingleDollar::Text,
         }
     }

@@ -160,7 +160,7 @@ fn note(tag: &Range<usize>, message: String) -> Note {
 }
 
 /// Whether the tag is all its line holds.
-fn placement(body: &str, tag: &Range<usize>) -> Placement {
+pub(super) fn placement(body: &str, tag: &Range<usize>) -> Placement {
     let line_start = body[..tag.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = body[tag.end..]
         .find('\n')

@@ -244,6 +244,7 @@ fn page_ids(flavor: HeadingIdFlavor, smart_punctuation: bool, body: &str) -> Vec
         templates: None,
         liquid: false,
         zola_shortcodes: false,
+        mdbook_includes: false,
         math: crate::markdown::math::SingleDollar::Text,
     };
     crate::markdown::render(body, 0, &options)

@@ -66,6 +66,7 @@ fn markdown_heading_offsets_line_up_with_the_text() {
         templates: None,
         liquid: false,
         zola_shortcodes: false,
+        mdbook_includes: false,
         math: crate::markdown::math::SingleDollar::Text,
     };
     let r = crate::markdown::render(
