@@ -51,6 +51,10 @@ pub struct Layout {
     pub theme: PathBuf,
     /// The content `build` leaves out (`exclude`): edits to it change nothing.
     excluded: content::excluded::Excluded,
+    /// Partials and included files the site read from outside the folders
+    /// above (an mdBook's `../listings/main.rs`): their folders are watched
+    /// too, and an edit loads the content again.
+    included: Vec<PathBuf>,
 }
 
 impl Layout {
@@ -61,7 +65,27 @@ impl Layout {
             content: absolute(&config.content_dir),
             root,
             excluded: content::excluded::Excluded::new(config, &mut Vec::new()),
+            included: Vec::new(),
         }
+    }
+
+    /// Notes the partials and included files the site read (as
+    /// [`content::includes::Includes::looked_up`] lists them); those outside
+    /// the watched folders are watched from the next [`Watcher::refresh`].
+    pub fn note_included(&mut self, looked_up: Vec<PathBuf>) {
+        self.included.clear();
+        let mut outside: Vec<PathBuf> = looked_up
+            .iter()
+            .filter_map(|path| resolved(path))
+            .filter(|path| {
+                !path.starts_with(&self.content)
+                    && self.classify(path).is_none()
+                    && path.parent().is_some_and(Path::is_dir)
+            })
+            .collect();
+        outside.sort();
+        outside.dedup();
+        self.included = outside;
     }
 
     /// Folders to watch, each with whether to watch below it. Only folders
@@ -79,7 +103,13 @@ impl Layout {
         ] {
             targets.push((dir, RecursiveMode::Recursive));
         }
+        for file in &self.included {
+            if let Some(folder) = file.parent() {
+                targets.push((folder.to_path_buf(), RecursiveMode::NonRecursive));
+            }
+        }
         targets.retain(|(dir, _)| dir.is_dir());
+        targets.dedup();
         targets
     }
 
@@ -95,6 +125,9 @@ impl Layout {
         }
         if let Ok(rel) = path.strip_prefix(&self.content) {
             return self.classify_content(path, rel);
+        }
+        if self.included.iter().any(|file| file == path) {
+            return Some(Changed::ContentFolder);
         }
         for static_dir in [self.root.join("static"), self.theme.join("static")] {
             if let Ok(rel) = path.strip_prefix(&static_dir) {
@@ -187,6 +220,13 @@ fn absolute(path: &Path) -> PathBuf {
             .map(|cwd| cwd.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     })
+}
+
+/// A file's path as notify reports it: its folder's symbolic links and
+/// `..` resolved (the file itself may not exist yet).
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let folder = path.parent()?.canonicalize().ok()?;
+    Some(folder.join(path.file_name()?))
 }
 
 /// The platform watcher, without the events that reading a file causes.
@@ -298,6 +338,7 @@ mod tests {
             content: "/site/content".into(),
             theme: "/site/themes/default".into(),
             excluded: content::excluded::Excluded::new(&config, &mut Vec::new()),
+            included: Vec::new(),
         }
     }
 
@@ -385,5 +426,33 @@ mod tests {
                 "{p}"
             );
         }
+    }
+
+    /// An mdBook's listings beside `src/`: watched once a page read one.
+    #[test]
+    fn included_files_outside_the_content_are_watched() {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path().canonicalize().expect("root");
+        for folder in ["src", "listings"] {
+            std::fs::create_dir(root.join(folder)).expect("mkdir");
+        }
+        std::fs::write(root.join(CONFIG_FILE), "content_dir = \"src\"\n").expect("write");
+        let config = Config::load(&root, &Default::default()).expect("config");
+        let mut l = Layout::new(&config);
+        let listing = root.join("listings/main.rs");
+        assert_eq!(l.classify(&listing), None);
+        l.note_included(vec![
+            root.join("src/../listings/main.rs"),
+            root.join("src/_partial.md"),
+            root.join("gone/x.rs"),
+        ]);
+        assert_eq!(l.classify(&listing), Some(Changed::ContentFolder));
+        assert!(l
+            .targets()
+            .contains(&(root.join("listings"), RecursiveMode::NonRecursive)));
+        assert_eq!(l.included, vec![listing.clone()]);
+        // Noted again: a listing no page reads any more is not watched.
+        l.note_included(Vec::new());
+        assert_eq!(l.classify(&listing), None);
     }
 }

@@ -210,6 +210,9 @@ impl Workspace {
             search_memo: Default::default(),
         };
         workspace.load_content();
+        workspace
+            .layout
+            .note_included(workspace.content.includes.looked_up());
         build::register_rhythm(&mut workspace.renderer, &workspace.rhythm);
         workspace.render_everything().map_err(|errors| {
             errors
@@ -296,6 +299,7 @@ impl Workspace {
         } else {
             self.apply_content_changes(&changes, viewed)
         };
+        self.layout.note_included(self.content.includes.looked_up());
         if let Some(earlier) = unfinished.filter(|_| !whole_site) {
             self.deferred = Some(match self.deferred.take() {
                 Some(later) => Deferred::merged(earlier, later),
