@@ -278,8 +278,8 @@ fn load_reusing(
         &content.assets,
         &reserved,
     ));
-    if redirects::any_declared(&content.pages) {
-        let plan = redirects::plan(&content.pages, &index, &reserved, link_severity);
+    if redirects::any_declared(config, &content.pages) {
+        let plan = redirects::plan(config, &content.pages, &index, &reserved, link_severity);
         report.extend(plan.diagnostics);
     }
     drop(index);
@@ -324,7 +324,7 @@ pub fn link_index<'a>(
         .chain(rhythm.index.page_paths())
         .chain(rhythm.owners.page_paths())
         .chain(site.tags.page_paths())
-        .chain(redirects::alias_paths(&content.pages));
+        .chain(redirects::alias_paths(config, &content.pages));
     LinkIndex::new(
         config,
         &content.urls,

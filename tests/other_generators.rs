@@ -439,7 +439,7 @@ fn an_mdbook_builds_from_its_own_repository() {
     let book = site(&[
         (
             "book.toml",
-            "[book]\ntitle = \"Ops Book\"\nsrc = \"src\"\n\n[output.html]\nsite-url = \"/ops/\"\nedit-url-template = \"https://github.com/acme/ops/edit/main/{path}\"\n",
+            "[book]\ntitle = \"Ops Book\"\nsrc = \"src\"\n\n[output.html]\nsite-url = \"/ops/\"\nedit-url-template = \"https://github.com/acme/ops/edit/main/{path}\"\n\n[output.html.redirect]\n\"guide/old-cli.html\" = \"../cli/index.html#flags\"\n",
         ),
         (
             "src/SUMMARY.md",
@@ -491,6 +491,19 @@ fn an_mdbook_builds_from_its_own_repository() {
         home.contains("Start with <a href=\"/ops/guide/setup/\">setup</a>"),
         "the book's README is its home: {home}"
     );
+    // mdBook's own URLs lead on: each chapter's `.html`, and the book's
+    // redirect table (its target read from the old path's folder).
+    let redirects = read(&out, "_redirects");
+    for line in [
+        "/ops/guide/setup.html /ops/guide/setup/ 301",
+        "/ops/guide/old-cli.html /ops/cli/#flags 301",
+    ] {
+        assert!(
+            redirects.lines().any(|l| l == line),
+            "{line} in {redirects}"
+        );
+    }
+    assert!(read(&out, "guide/zeta.html").contains("url=/ops/guide/zeta/"));
 }
 
 /// mdBook's `{{#include}}` family, with the book's listings kept beside
@@ -550,7 +563,7 @@ fn mkdocs_nav_and_pages_files_order_the_sidebar() {
     let mkdocs = site(&[
         (
             "mkdocs.yml",
-            "site_name: Runbook\nnav:\n  - index.md\n  - Zeta: zeta.md\n  - Alpha: alpha.md\n",
+            "site_name: Runbook\nnav:\n  - index.md\n  - Zeta: zeta.md\n  - Alpha: alpha.md\nplugins:\n  - search\n  - redirects:\n      redirect_maps:\n        old/alpha.md: alpha.md\n",
         ),
         ("docs/index.md", "# Runbook\n"),
         ("docs/zeta.md", "# Zeta\n"),
@@ -589,6 +602,8 @@ fn mkdocs_nav_and_pages_files_order_the_sidebar() {
         &read(&out, "ops/beta/index.html"),
         &["Zulu", "Beta", "Aardvark"],
     );
+    // The redirects plugin's map: the old source's URL leads to the new one.
+    assert!(read(&out, "old/alpha/index.html").contains("url=/alpha/"));
 }
 
 #[test]

@@ -99,6 +99,57 @@ fn redirects_become_pages_and_a_redirects_file() {
     assert!(!read(&out, "atom.xml").contains("/sales/moved/"));
 }
 
+/// `[redirects]` in `site.toml`: old paths (or old source files) to pages,
+/// files and other sites; a page's own alias wins; a missing target is
+/// reported at its line of `site.toml`; links to an old path are not broken.
+#[test]
+fn the_sites_redirects_table_leads_old_paths_on() {
+    let settings = format!(
+        "{SITE}\n[redirects]\n\"/old/plan/\" = \"sales/plan.md#q3\"\n\"retired.md\" = \"/files/sheet.csv\"\n\"/away.html\" = \"https://other.example/\"\n\"/old/gone/\" = \"/nowhere/\"\n\"/sales/plan/\" = \"/\"\n"
+    );
+    let dir = site(&[
+        ("site.toml", settings.as_str()),
+        (
+            "content/index.md",
+            "# Home\n\nSee [the old plan](/old/plan/) and [away](/away.html).\n",
+        ),
+        ("content/sales/plan.md", "# Plan\n\n## Q3\n"),
+        ("content/files/sheet.csv", "a,b\n"),
+    ]);
+    let output = handbook()
+        .current_dir(dir.path())
+        .args(["build"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("a redirect points at a missing page") && stderr.contains("site.toml:8:3"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`/sales/plan/` is the URL of `sales/plan.md`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("broken link"), "{stderr}");
+    let out = dir.path().join("public");
+    let redirects = read(&out, "_redirects");
+    for line in [
+        "/docs/old/plan/ /docs/sales/plan/#q3 301",
+        "/docs/retired/ /docs/files/sheet.csv 301",
+        "/docs/away.html https://other.example/ 301",
+    ] {
+        assert!(
+            redirects.lines().any(|l| l == line),
+            "{line} in\n{redirects}"
+        );
+    }
+    assert!(!redirects.contains("/old/gone/"), "{redirects}");
+    let old_plan = read(&out, "old/plan/index.html");
+    assert!(old_plan.contains("url=/docs/sales/plan/#q3"), "{old_plan}");
+    assert!(read(&out, "sales/plan/index.html").contains("<h2"));
+}
+
 #[test]
 fn a_redirect_to_a_missing_page_is_reported_at_its_key() {
     let dir = site(&[

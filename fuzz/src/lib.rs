@@ -151,6 +151,7 @@ pub fn markdown(data: &[u8]) {
         templates: (more & 8 != 0).then_some(&*TEMPLATE_VALUES),
         liquid: more & 16 != 0,
         zola_shortcodes: more & 32 != 0,
+        mdbook_includes: more & 64 != 0,
         math: handbook::markdown::math::SingleDollar::Text,
     };
     let rendered = markdown::render(&text[body_start..], body_start, &options);
@@ -667,6 +668,7 @@ fn build_options<'a>(
         templates: None,
         liquid: false,
         zola_shortcodes: false,
+        mdbook_includes: false,
         math: handbook::markdown::math::SingleDollar::Text,
     }
 }

@@ -95,10 +95,10 @@ impl<'a> SiteRender<'a> {
                 content::history::last_modified(page.front.date.as_deref(), change.as_ref())
             })
             .collect();
-        let redirects = if redirects::any_declared(&content.pages) {
+        let redirects = if redirects::any_declared(config, &content.pages) {
             let index = link_index(config, content, rendered, site, rhythm, &[]);
             let reserved = reserved_outputs(rhythm, &[]);
-            redirects::plan(&content.pages, &index, &reserved, Severity::Warning)
+            redirects::plan(config, &content.pages, &index, &reserved, Severity::Warning)
         } else {
             redirects::Plan::default()
         };

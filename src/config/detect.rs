@@ -112,6 +112,9 @@ pub struct Detected {
     pub review: Option<ReviewConfig>,
     /// What relative links are read from (the site root for docsify).
     pub relative_links: RelativeLinks,
+    /// Redirects the generator's settings declare, as `[redirects]` takes
+    /// them.
+    pub redirects: std::collections::BTreeMap<String, String>,
 }
 
 /// The files at a site's root that [`detect`] reads: the other generators'
@@ -263,6 +266,7 @@ fn mkdocs_site(mkdocs: &Map<String, Value>) -> Detected {
         base_url: text(mkdocs, "site_url"),
         edit_url,
         exclude: strings(mkdocs, "exclude_docs"),
+        redirects: super::redirect_maps::mkdocs(mkdocs),
         ..Detected::default()
     }
 }
@@ -487,6 +491,7 @@ fn mdbook_site(book_toml: &Map<String, Value>) -> Detected {
         // The table of contents, and the text of mdBook's own 404 page
         // (the theme makes that page here).
         exclude: vec![MDBOOK_SUMMARY.into(), "404.md".into()],
+        redirects: super::redirect_maps::mdbook(book_toml),
         ..Detected::default()
     }
 }

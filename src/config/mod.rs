@@ -12,6 +12,7 @@ use crate::diagnostics::Diagnostic;
 use vocabulary::{Recurrence, StartDate, Vocabulary};
 
 pub mod detect;
+mod redirect_maps;
 pub mod review;
 pub mod vocabulary;
 
@@ -57,6 +58,10 @@ pub struct SiteConfig {
     /// section's pages: without a limit, a folder of 3,000 pages puts
     /// 3,000 links on each of them.
     pub sidebar_limit: usize,
+    /// Old paths of the site and where they now lead (`[redirects]`):
+    /// `"/old/place/" = "/new/place/"`; a source file (`"old.md"`) stands
+    /// for the URL it had; the target is a link written at the site root.
+    pub redirects: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -333,6 +338,7 @@ impl Default for SiteConfig {
             exclude: Vec::new(),
             cache_dir: ".handbook-cache".into(),
             sidebar_limit: 200,
+            redirects: Default::default(),
         }
     }
 }
@@ -377,6 +383,20 @@ pub struct Config {
 }
 
 impl Config {
+    /// The file whose `redirects` the site has: `site.toml`, or the
+    /// detected generator's settings (`book.toml`, `mkdocs.yml`).
+    pub fn redirects_file(&self) -> &'static str {
+        match self.detected {
+            _ if self.from_file => CONFIG_FILE,
+            Some(detect::Generator::MdBook) => "book.toml",
+            Some(detect::Generator::MkDocs) if self.root.join("mkdocs.yaml").is_file() => {
+                "mkdocs.yaml"
+            }
+            Some(detect::Generator::MkDocs) => "mkdocs.yml",
+            _ => CONFIG_FILE,
+        }
+    }
+
     /// One line saying what was detected and how to choose otherwise, or
     /// `None` for a site with a `site.toml`.
     pub fn detection_summary(&self) -> Option<String> {
@@ -611,6 +631,7 @@ fn adopt_other_generator(
         site.content_dir = dir.into();
     }
     site.exclude.extend(detected.exclude);
+    site.redirects.extend(detected.redirects);
     site.links.relative_to = detected.relative_links;
     if let Some(review) = detected.review {
         site.review = review;

@@ -5,6 +5,10 @@
 //!   written on the page (relative, root-relative, `x.md`, or another site).
 //! - `aliases: [PATH, ...]` (Hugo) and `redirect_from: [PATH, ...]` (Jekyll):
 //!   each old PATH gets a redirect to the page.
+//! - `[redirects]` in `site.toml` (and the tables of mdBook's `book.toml`
+//!   and the MkDocs redirects plugin, read into it): `"/old/" = TARGET`,
+//!   TARGET resolved like a link written at the site root; an old path that
+//!   is a source file (`old.md`) stands for the URL it had.
 //!
 //! Every redirect is written as a small HTML page (meta refresh, canonical
 //! link, `noindex`) and as a line of `_redirects` (Netlify, GitLab Pages and
@@ -18,6 +22,7 @@ use std::ops::Range;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::Value;
 
+use crate::config::Config;
 use crate::content::site_urls::SiteUrls;
 use crate::content::{front_matter, url, Page};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -39,8 +44,8 @@ pub struct Redirect {
     /// Where readers are sent: a URL as written in `href` (base path included),
     /// or another site's absolute URL.
     pub to: String,
-    /// The page that declared it.
-    pub page: usize,
+    /// The page that declared it (`None`: the site's settings).
+    pub page: Option<usize>,
 }
 
 /// Every redirect of the site, and what is wrong with the declarations.
@@ -53,17 +58,26 @@ pub struct Plan {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Whether any page declares a redirect (most sites: none, and nothing to do).
-pub fn any_declared(pages: &[Page]) -> bool {
-    pages.iter().any(|p| {
-        p.front.extra.contains_key(REDIRECT_TO)
-            || ALIAS_KEYS.iter().any(|k| p.front.extra.contains_key(*k))
-    })
+/// Whether the site or any page declares a redirect (most sites: none, and
+/// nothing to do).
+pub fn any_declared(config: &Config, pages: &[Page]) -> bool {
+    !config.site.redirects.is_empty()
+        || config.detected == Some(crate::config::detect::Generator::MdBook)
+        || pages.iter().any(|p| {
+            p.front.extra.contains_key(REDIRECT_TO)
+                || ALIAS_KEYS.iter().any(|k| p.front.extra.contains_key(*k))
+        })
 }
 
 /// The site paths of every well-formed alias: pages the link checker must
 /// accept before the plan (which needs the link index) exists.
-pub fn alias_paths(pages: &[Page]) -> Vec<String> {
+pub fn alias_paths(config: &Config, pages: &[Page]) -> Vec<String> {
+    let declared = config
+        .site
+        .redirects
+        .keys()
+        .filter_map(|old| old_path(old).ok())
+        .map(|(path, _)| path);
     pages
         .iter()
         .flat_map(|page| {
@@ -72,12 +86,14 @@ pub fn alias_paths(pages: &[Page]) -> Vec<String> {
                 .filter_map(|(_, alias)| alias_path(page, alias.as_deref()?).ok())
         })
         .map(|(path, _)| path)
+        .chain(declared)
         .collect()
 }
 
 /// Works out every redirect, checking targets with the link index.
 /// `severity` is what a missing target is (the severity of broken links).
 pub fn plan(
+    config: &Config,
     pages: &[Page],
     index: &LinkIndex,
     reserved: &ReservedOutputs,
@@ -169,19 +185,33 @@ pub fn plan(
                 from: path,
                 output,
                 to: index.urls().href(&page.url.path),
-                page: i,
+                page: Some(i),
             });
         }
+    }
+    let settings = SiteSettings {
+        pages,
+        index,
+        reserved,
+        severity,
+        page_outputs: &page_outputs,
+    };
+    settings.plan(config, &taken, &mut plan);
+    if config.detected == Some(crate::config::detect::Generator::MdBook) {
+        settings.plan_mdbook_urls(&taken, &mut plan);
     }
     // An alias of a page that is itself a redirect goes straight to the end.
     let final_target: HashMap<usize, String> = plan
         .redirects
         .iter()
-        .filter(|r| plan.replaced.contains(&r.page) && r.from == pages[r.page].url.path)
-        .map(|r| (r.page, r.to.clone()))
+        .filter_map(|r| {
+            let page = r.page?;
+            (plan.replaced.contains(&page) && r.from == pages[page].url.path)
+                .then(|| (page, r.to.clone()))
+        })
         .collect();
     for r in &mut plan.redirects {
-        if let Some(to) = final_target.get(&r.page) {
+        if let Some(to) = r.page.and_then(|page| final_target.get(&page)) {
             r.to.clone_from(to);
         }
     }
@@ -272,7 +302,7 @@ fn redirect_page(
         from: page.url.path.clone(),
         output: page.url.output.clone(),
         to,
-        page: i,
+        page: Some(i),
     });
 }
 
@@ -384,8 +414,9 @@ const PATH_ESCAPES: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>'
 
 /// `_redirects`: one `FROM TO 301` line per redirect.
 pub fn redirects_file(redirects: &[Redirect], urls: &SiteUrls) -> String {
-    let mut out =
-        String::from("# Written by handbook from redirect_to, aliases and redirect_from.\n");
+    let mut out = String::from(
+        "# Written by handbook from redirect_to, aliases, redirect_from and [redirects].\n",
+    );
     for r in redirects {
         let from = urls.prefixed(&r.from);
         out.push_str(&utf8_percent_encode(&from, PATH_ESCAPES).to_string());
@@ -410,6 +441,9 @@ pub fn redirect_html(to: &str, urls: &SiteUrls, language: &str) -> String {
 </head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
     )
 }
+
+mod site_settings;
+use site_settings::{old_path, SiteSettings};
 
 #[cfg(test)]
 mod tests {
@@ -442,7 +476,7 @@ mod tests {
                 from: "/old place/".into(),
                 output: "old place/index.html".into(),
                 to: "/docs/new/".into(),
-                page: 0,
+                page: Some(0),
             }],
             &SiteUrls::links_under("/docs"),
         );
