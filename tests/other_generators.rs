@@ -368,7 +368,7 @@ fn a_zola_site_builds_from_its_own_repository() {
         ),
         (
             "content/runbook/escalation.md",
-            "+++\ntitle = \"Escalation\"\n+++\n## Who to call\n",
+            "+++\ntitle = \"Escalation\"\npath = \"escalate\"\n+++\n## Who to call\n",
         ),
     ]);
     let stderr = common::build_in(zola.path(), common::BuildCache::Off);
@@ -403,10 +403,7 @@ fn a_zola_site_builds_from_its_own_repository() {
     // The ids of Zola's `slug` crate, `-1` for the second.
     assert!(page.contains(r#"id="hello-world""#), "{page}");
     assert!(page.contains(r#"id="hello-world-1""#), "{page}");
-    assert!(
-        page.contains(r#"href="/runbook/escalation/#who-to-call""#),
-        "{page}"
-    );
+    assert!(page.contains(r#"href="/escalate/#who-to-call""#), "{page}");
     assert!(
         page.contains("youtube-nocookie.com/embed/dQw4w9WgXcQ"),
         "{page}"
@@ -429,6 +426,8 @@ fn a_zola_site_builds_from_its_own_repository() {
         "code stays as written: {page}"
     );
     assert!(page.contains(r#"href="/tags/rota/""#), "{page}");
+    // Zola's `path` is the page's URL.
+    assert!(read(&out, "escalate/index.html").contains("Who to call"));
     // A section's `redirect_to` is from the site root.
     let runbook = read(&out, "runbook/index.html");
     assert!(runbook.contains("/runbook/on-call/"), "{runbook}");

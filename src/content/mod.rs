@@ -439,10 +439,16 @@ pub fn page_from_text(
         return (None, diagnostics);
     }
     let mut page_url = url::page_url(rel, readme_is_index);
+    // Zola names a page's URL `path`, in its TOML front matter.
+    let zola_path = || {
+        let toml = split.format == front_matter::Format::Toml;
+        toml.then(|| front.extra.get("path")).flatten()
+    };
     let custom = front
         .extra
         .get("url")
         .or_else(|| front.extra.get("permalink"))
+        .or_else(zola_path)
         .and_then(Value::as_str);
     if let Some(custom) = custom {
         match url::custom_url(custom) {
@@ -450,7 +456,10 @@ pub fn page_from_text(
             None => diagnostics.push(
                 Diagnostic::error("front-matter", format!("unsafe or invalid url `{custom}`"))
                     .in_file(rel)
-                    .at(&text, key_span(&text, &split, &["url", "permalink"]))
+                    .at(
+                        &text,
+                        key_span(&text, &split, &["url", "permalink", "path"]),
+                    )
                     .with_help("use a site path such as `/sales/forecasting/`, without `..`"),
             ),
         }
