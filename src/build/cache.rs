@@ -296,7 +296,7 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
     let mut hasher = Xxh3::new();
     hasher.update(&FORMAT.to_le_bytes());
     // The settings of the site, or of the generator it was made for.
-    let settings_files = std::iter::once(&CONFIG_FILE).chain(detect::SETTINGS_FILES);
+    let settings_files = std::iter::once(CONFIG_FILE).chain(detect::settings_files());
     for name in settings_files {
         hasher.update(name.as_bytes());
         if let Ok(bytes) = std::fs::read(config.root.join(name)) {

@@ -117,10 +117,15 @@ pub struct Detected {
     pub redirects: std::collections::BTreeMap<String, String>,
 }
 
-/// The files at a site's root that [`detect`] reads: the other generators'
+/// The files of a site's root that [`detect`] reads: the other generators'
 /// settings. A build is up to date only while they are unchanged, and
 /// `serve` reloads the settings when one changes.
-pub const SETTINGS_FILES: &[&str] = &[
+pub fn settings_files() -> impl Iterator<Item = &'static str> {
+    SETTINGS_FILES.iter().chain(HUGO_SETTINGS_FILES).copied()
+}
+
+/// The settings files of the generators but Hugo ([`HUGO_SETTINGS_FILES`]).
+const SETTINGS_FILES: &[&str] = &[
     "mkdocs.yml",
     "mkdocs.yaml",
     "eleventy.config.js",
@@ -133,9 +138,6 @@ pub const SETTINGS_FILES: &[&str] = &[
     "_config.yml",
     "book.toml",
     "zola.toml",
-    "hugo.toml",
-    "hugo.yaml",
-    "config.toml",
     "docusaurus.config.js",
     "docusaurus.config.ts",
 ];
@@ -198,10 +200,7 @@ pub fn detect(root: &Path) -> Detected {
     {
         return zola_site(&zola);
     }
-    if let Some(hugo) = ["hugo.toml", "config.toml"]
-        .iter()
-        .find_map(|name| toml_map(name))
-    {
+    if let Some(hugo) = hugo_settings(root) {
         return hugo_site(&hugo);
     }
     if ["docusaurus.config.js", "docusaurus.config.ts"]
@@ -417,6 +416,45 @@ fn jekyll_site(jekyll: &Map<String, Value>) -> Detected {
         exclude: strings(jekyll, "exclude"),
         ..Detected::default()
     }
+}
+
+/// Where Hugo looks for its settings, in its order: `hugo.*`, then
+/// `config.*` at the root, then the configuration folder's `_default`.
+pub const HUGO_SETTINGS_FILES: &[&str] = &[
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+    "config/_default/hugo.toml",
+    "config/_default/hugo.yaml",
+    "config/_default/hugo.yml",
+    "config/_default/hugo.json",
+    "config/_default/config.toml",
+    "config/_default/config.yaml",
+    "config/_default/config.yml",
+    "config/_default/config.json",
+];
+
+/// A Hugo site's settings. A `config.yaml` or `config.json` at the root is
+/// Hugo's only beside the content folder it names (`content/` by default):
+/// other tools keep one too.
+fn hugo_settings(root: &Path) -> Option<Map<String, Value>> {
+    HUGO_SETTINGS_FILES.iter().find_map(|name| {
+        let source = std::fs::read_to_string(root.join(name)).ok()?;
+        let map = match name.rsplit('.').next()? {
+            "toml" => serde_json::to_value(toml::from_str::<toml::Table>(&source).ok()?).ok()?,
+            "json" => serde_json::from_str::<Value>(&source).ok()?,
+            _ => Value::Object(crate::yaml::document(&source)?),
+        };
+        let map = map.as_object()?.clone();
+        let content = text(&map, "contentDir").unwrap_or_else(|| "content".into());
+        let shared_name = matches!(*name, "config.yaml" | "config.yml" | "config.json");
+        (!shared_name || root.join(content).is_dir()).then_some(map)
+    })
 }
 
 fn hugo_site(hugo: &Map<String, Value>) -> Detected {
@@ -683,6 +721,28 @@ mod tests {
         )
         .expect("w");
         assert_eq!(detect(root).generator, Some(Generator::Hugo));
+        std::fs::remove_file(root.join("config.toml")).expect("rm");
+
+        // Hugo's configuration folder; a `config.yaml` only beside `content/`.
+        std::fs::write(root.join("config.yaml"), "title: Not Hugo's\n").expect("w");
+        assert_eq!(detect(root).generator, None);
+        std::fs::create_dir_all(root.join("config/_default")).expect("mkdir");
+        std::fs::write(
+            root.join("config/_default/config.yaml"),
+            "title: Handbook\ncontentDir: pages\n",
+        )
+        .expect("w");
+        let d = detect(root);
+        assert_eq!(d.generator, Some(Generator::Hugo));
+        assert_eq!(d.title.as_deref(), Some("Handbook"));
+        assert_eq!(d.content_dir.as_deref(), Some("pages"));
+        std::fs::create_dir(root.join("content")).expect("mkdir");
+        assert_eq!(detect(root).title.as_deref(), Some("Not Hugo's"));
+        std::fs::write(
+            root.join("config.toml"),
+            "baseURL = \"https://x.example\"\n",
+        )
+        .expect("w");
 
         // A book: `book.toml` wins.
         std::fs::write(

@@ -243,6 +243,9 @@ pub fn hugo_shortcode(inner: &str) -> Option<String> {
                 Some(close_html(Collapsible::No).to_string())
             }
             "details" => Some(close_html(Collapsible::Closed).to_string()),
+            // Docsy's and the GitLab handbook's boxes.
+            "panel" | "card" => Some(close_html(Collapsible::No).to_string()),
+            "cardpane" => Some("\n</div>\n".to_string()),
             _ => None,
         };
     }
@@ -266,15 +269,18 @@ pub fn hugo_shortcode(inner: &str) -> Option<String> {
                     .filter(|(k, _)| k.is_none())
                     .map(|(_, v)| v.as_str()))
                 .unwrap_or("info");
-            let kind = match kind {
-                "primary" | "secondary" | "light" | "dark" => "info",
-                "red" => "danger",
-                "yellow" | "orange" => "warning",
-                "green" => "success",
-                other => other,
-            };
-            Some(open_html(kind, named("title"), Collapsible::No))
+            Some(open_html(alert_kind(kind), named("title"), Collapsible::No))
         }
+        "panel" | "card" => {
+            let kind = named("header-bg").map_or("info", alert_kind);
+            let header = named("header").or(named("title")).map(without_emphasis);
+            Some(open_html(kind, Some(header.unwrap_or("")), Collapsible::No))
+        }
+        "cardpane" => Some("<div class=\"cardpane\">\n\n".to_string()),
+        // A GitLab issue label, as its name.
+        "label" => named("name")
+            .or(first)
+            .map(|label| format!("<span class=\"label\">{}</span>", escape(label))),
         "details" => {
             let summary = named("summary")
                 .or(named("title"))
@@ -296,16 +302,20 @@ pub fn hugo_shortcode(inner: &str) -> Option<String> {
             ))
         }
         "youtube" => {
+            // `ID` or `ID?start=431`, as Hugo puts it into the address.
             let id = named("id").or(first)?;
-            if !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            let (video, query) = id.split_once('?').unwrap_or((id, ""));
+            let id_chars = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+            if video.is_empty()
+                || !video.chars().all(id_chars)
+                || !query.chars().all(|c| id_chars(c) || c == '=' || c == '&')
             {
                 return None;
             }
             let title = named("title").unwrap_or("YouTube video");
             Some(format!(
-                "<figure class=\"video_container\"><iframe src=\"https://www.youtube-nocookie.com/embed/{id}\" title=\"{}\" loading=\"lazy\" allowfullscreen></iframe></figure>",
+                "<figure class=\"video_container\"><iframe src=\"https://www.youtube-nocookie.com/embed/{}\" title=\"{}\" loading=\"lazy\" allowfullscreen></iframe></figure>",
+                escape(id),
                 escape(title)
             ))
         }
@@ -324,6 +334,22 @@ pub fn hugo_shortcode(inner: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The alert an alert's or panel's colour stands for.
+fn alert_kind(color: &str) -> &str {
+    match color {
+        "primary" | "secondary" | "light" | "dark" => "info",
+        "red" => "danger",
+        "yellow" | "orange" => "warning",
+        "green" => "success",
+        other => other,
+    }
+}
+
+/// A title written with Markdown emphasis around it (`**Notes**`), as text.
+fn without_emphasis(title: &str) -> &str {
+    title.trim().trim_matches(['*', '_']).trim()
 }
 
 /// `a "b c" key="v" key=w` as `[(None, a), (None, b c), (key, v), (key, w)]`.
@@ -407,5 +433,32 @@ mod tests {
         assert!(hugo_shortcode("details \"More\"")
             .is_some_and(|h| h.contains("<summary>More</summary>")));
         assert_eq!(hugo_shortcode("gist user 123"), None);
+        // The start time goes along; nothing else than a query may.
+        let at = hugo_shortcode("youtube \"S197ok0lBtw?start=431&t=1\"").expect("video");
+        assert!(at.contains("embed/S197ok0lBtw?start=431&amp;t=1\""), "{at}");
+        assert!(hugo_shortcode("youtube \"x?a=<b>\"").is_none());
+    }
+
+    /// The GitLab handbook's and Docsy's boxes and labels.
+    #[test]
+    fn panels_cards_and_labels() {
+        let panel = hugo_shortcode("panel header=\"**Best Practices**\" header-bg=\"success\"")
+            .expect("panel");
+        assert!(panel.contains("alert-success"), "{panel}");
+        assert!(
+            panel.contains("<p class=\"alert-title\">Best Practices</p>"),
+            "{panel}"
+        );
+        assert_eq!(hugo_shortcode("/panel"), Some("\n</div>\n".into()));
+        let card = hugo_shortcode("card").expect("card");
+        assert!(!card.contains("alert-title"), "no header, no title: {card}");
+        assert_eq!(
+            hugo_shortcode("cardpane").zip(hugo_shortcode("/cardpane")),
+            Some(("<div class=\"cardpane\">\n\n".into(), "\n</div>\n".into()))
+        );
+        assert_eq!(
+            hugo_shortcode("label name=\"section::<ops>\" color=\"#f0ad4e\""),
+            Some("<span class=\"label\">section::&lt;ops&gt;</span>".into())
+        );
     }
 }

@@ -96,6 +96,11 @@ impl Layout {
             (self.root.clone(), RecursiveMode::NonRecursive),
             (self.content.clone(), RecursiveMode::Recursive),
         ];
+        // Hugo's configuration folder.
+        targets.push((
+            self.root.join("config").join("_default"),
+            RecursiveMode::NonRecursive,
+        ));
         for dir in [
             self.root.join("templates"),
             self.root.join("static"),
@@ -117,9 +122,7 @@ impl Layout {
     /// swap files, hidden files, anything outside the site's inputs).
     pub fn classify(&self, path: &Path) -> Option<Changed> {
         if path == self.root.join(CONFIG_FILE)
-            || crate::config::detect::SETTINGS_FILES
-                .iter()
-                .any(|name| path == self.root.join(name))
+            || crate::config::detect::settings_files().any(|name| path == self.root.join(name))
         {
             return Some(Changed::Config);
         }

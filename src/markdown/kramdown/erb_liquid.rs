@@ -130,6 +130,9 @@ pub(super) fn liquid(
     } else {
         ("}}", Kind::Expression)
     };
+    if let Some(unescaped) = hugo_escaped(text) {
+        return unescaped;
+    }
     if options.zola_shortcodes {
         if let Some(unescaped) = zola_escaped(text) {
             return unescaped;
@@ -324,27 +327,45 @@ pub(super) fn stays_in_code(text: &str, options: &PrepareOptions) -> bool {
     !options.liquid && !runs_everywhere
 }
 
-/// Zola's escape for showing a shortcode as written: `{{/* x() */}}` is
-/// `{{ x() }}`, `{%/* x() */%}` is `{% x() %}`, nothing run.
-fn zola_escaped(text: &str) -> Option<(usize, Option<String>)> {
-    let (open, close, shown_open, shown_close) = if text.starts_with("{{/*") {
-        ("{{/*", "*/}}", "{{", "}}")
-    } else if text.starts_with("{%/*") {
-        ("{%/*", "*/%}", "{%", "%}")
-    } else {
-        return None;
-    };
+/// An escape for showing a tag as written: its opener, closer, and the
+/// opener and closer shown instead.
+type Escape = (&'static str, &'static str, &'static str, &'static str);
+
+/// Hugo's: `{{</* ref "x" */>}}` is `{{< ref "x" >}}`, `{{%/* x */%}}` is
+/// `{{% x %}}`, nothing run.
+const HUGO_ESCAPES: [Escape; 2] = [
+    ("{{</*", "*/>}}", "{{<", ">}}"),
+    ("{{%/*", "*/%}}", "{{%", "%}}"),
+];
+
+/// Zola's: `{{/* x() */}}` is `{{ x() }}`, `{%/* x() */%}` is `{% x() %}`.
+const ZOLA_ESCAPES: [Escape; 2] = [("{{/*", "*/}}", "{{", "}}"), ("{%/*", "*/%}", "{%", "%}")];
+
+/// The escaped tag at the start of `text`: its length, what is inside, and
+/// the tag as shown.
+fn escaped<'t>(text: &'t str, escapes: &[Escape]) -> Option<(usize, &'t str, String)> {
+    let (open, close, shown_open, shown_close) =
+        escapes.iter().find(|(open, ..)| text.starts_with(open))?;
     let inner_end = text[open.len()..].find(close)? + open.len();
     let inner = &text[open.len()..inner_end];
-    // Zola unescapes only what would otherwise run: a call with literal
-    // arguments (`{{/*` alone, or `x(a=b)` with a variable, stays).
+    let shown = format!("{shown_open}{inner}{shown_close}");
+    Some((inner_end + close.len(), inner, shown))
+}
+
+/// A Hugo shortcode escaped to be shown as written.
+fn hugo_escaped(text: &str) -> Option<(usize, Option<String>)> {
+    escaped(text, &HUGO_ESCAPES).map(|(end, _, shown)| (end, Some(shown)))
+}
+
+/// A Zola shortcode escaped to be shown as written. Zola unescapes only
+/// what would otherwise run: a call with literal arguments (`{{/*` alone,
+/// or `x(a=b)` with a variable, stays).
+fn zola_escaped(text: &str) -> Option<(usize, Option<String>)> {
+    let (end, inner, shown) = escaped(text, &ZOLA_ESCAPES)?;
     if inner.trim() != "end" {
         zola_call(inner.trim())?;
     }
-    Some((
-        inner_end + close.len(),
-        Some(format!("{shown_open}{inner}{shown_close}")),
-    ))
+    Some((end, Some(shown)))
 }
 
 /// `name(key=literal, ...)` as Zola's shortcode grammar reads a call: the

@@ -274,6 +274,15 @@ fn a_liquid_tag_overlapping_its_end_after_raw_is_copied() {
     assert!(prepared.text.contains("\n{%}\n"), "{}", prepared.text);
 }
 
+/// Hugo's escapes show the shortcode as written, in code too.
+#[test]
+fn hugo_escapes_show_the_shortcode() {
+    let body = "Link with `{{</* ref \"guide#setup\" */>}}`.\n\n```\n{{%/* note */%}}\n```\n";
+    let text = prepare(body, &opts()).text;
+    assert!(text.contains("`{{< ref \"guide#setup\" >}}`"), "{text}");
+    assert!(text.contains("\n{{% note %}}\n"), "{text}");
+}
+
 #[test]
 fn zola_shortcodes_render_the_common_ones_and_leave_out_the_rest() {
     let options = PrepareOptions {
