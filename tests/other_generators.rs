@@ -605,6 +605,59 @@ fn mkdocs_nav_and_pages_files_order_the_sidebar() {
     assert!(read(&out, "old/alpha/index.html").contains("url=/alpha/"));
 }
 
+/// A Hugo site laid out as GitLab's handbook is: settings in
+/// `config/_default/`, Hugo's link render hook on (relative links find their
+/// page from the source folder), Docsy's boxes, and escaped shortcodes.
+#[test]
+fn a_hugo_site_with_a_configuration_folder_builds_from_its_own_repository() {
+    let hugo = site(&[
+        (
+            "config/_default/config.yaml",
+            "title: Ops handbook\nmarkup:\n  goldmark:\n    renderHooks:\n      link:\n        useEmbedded: fallback\n",
+        ),
+        ("content/_index.md", "---\ntitle: Ops\n---\nStart at [on call](team/on-call/).\n"),
+        (
+            "content/team/on-call.md",
+            concat!(
+                "---\ntitle: On call\n---\n",
+                "See [the manager's guide](manager/#traits) and [the team](../team/).\n\n",
+                "{{% panel header=\"**Notes**\" header-bg=\"warning\" %}}\nKeep the **pager** charged.\n{{% /panel %}}\n\n",
+                "Write `{{</* ref \"x\" */>}}` to link.\n\n",
+                "{{< youtube \"S197ok0lBtw?start=431\" >}}\n",
+            ),
+        ),
+        ("content/team/_index.md", "---\ntitle: Team\n---\n"),
+        ("content/team/manager.md", "---\ntitle: Manager\n---\n## Traits\n"),
+    ]);
+    let stderr = common::build_in(hugo.path(), common::BuildCache::Off);
+    assert!(
+        stderr.contains("Hugo site: content in content/"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("broken") && !stderr.contains("shortcode"),
+        "{stderr}"
+    );
+    let out = hugo.path().join("public");
+    let page = read(&out, "team/on-call/index.html");
+    assert!(page.contains(r#"href="/team/manager/#traits""#), "{page}");
+    assert!(page.contains(r#"href="/team/""#), "{page}");
+    assert!(page.contains("alert-warning"), "{page}");
+    assert!(
+        page.contains("<p class=\"alert-title\">Notes</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Keep the <strong>pager</strong> charged."),
+        "{page}"
+    );
+    assert!(
+        page.contains("<code>{{&lt; ref \"x\" &gt;}}</code>"),
+        "{page}"
+    );
+    assert!(page.contains("embed/S197ok0lBtw?start=431"), "{page}");
+}
+
 #[test]
 fn a_docsify_site_builds_from_its_own_repository() {
     let docsify = site(&[

@@ -459,7 +459,18 @@ fn hugo_settings(root: &Path) -> Option<Map<String, Value>> {
 
 fn hugo_site(hugo: &Map<String, Value>) -> Detected {
     let params = hugo.get("params").and_then(Value::as_object);
+    // Hugo's own link render hook, when the site turns it on, finds a
+    // relative link's page from the page's source folder.
+    let link_hook = hugo
+        .get("markup")
+        .and_then(|markup| markup.pointer("/goldmark/renderHooks/link/useEmbedded"))
+        .and_then(Value::as_str);
+    let relative_links = match link_hook {
+        Some("always" | "fallback") => RelativeLinks::Source,
+        _ => RelativeLinks::Page,
+    };
     Detected {
+        relative_links,
         generator: Some(Generator::Hugo),
         content_dir: Some(text(hugo, "contentDir").unwrap_or_else(|| "content".into())),
         title: text(hugo, "title"),

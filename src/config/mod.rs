@@ -222,8 +222,9 @@ pub struct LinksConfig {
     /// How `handbook check --external` fetches external links.
     pub external: ExternalConfig,
     /// What a relative link (`setup.md`, `../ops/`) is read from: the page
-    /// (every generator's default) or the site root (docsify's, unless its
-    /// `relativePath` is set).
+    /// (every generator's default), the site root (docsify's, unless its
+    /// `relativePath` is set), or the page's source folder first (Hugo's
+    /// link render hook: `manager/` from `team/intro.md` is `team/manager.md`).
     pub relative_to: RelativeLinks,
 }
 
@@ -234,6 +235,8 @@ pub enum RelativeLinks {
     #[default]
     Page,
     Root,
+    /// Page paths from the source folder (the page's URL for the rest).
+    Source,
 }
 
 /// `[links.external]`: limits and the cache of `handbook check --external`.

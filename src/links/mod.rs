@@ -160,7 +160,7 @@ impl<'a> SourceIndex<'a> {
         if url_dir.trim_end_matches('/') == source_dir.trim_end_matches('/') {
             return None; // relative links resolve the same from the URL
         }
-        if let Some(target_page) = self.html_beside_source(page, path) {
+        if let Some(target_page) = self.beside_source(page, path) {
             return Some(self.with_fragment(self.pages[target_page].url.path.clone(), fragment));
         }
         let (file, query) = match path.find('?') {
@@ -214,6 +214,44 @@ impl<'a> SourceIndex<'a> {
     /// `cli/README.md`; `setup.html` is `setup.md`). `None` for other links,
     /// and for pages whose URL keeps the source's folder, where the link
     /// resolves from the URL as it is.
+    /// The page a relative link names when it is written against the
+    /// page's source folder rather than its URL: an `.html` file beside the
+    /// source (mdBook), or, where links are read from the source
+    /// (`links.relative_to = "source"`), a page's path.
+    fn beside_source(&self, page: &Page, path: &str) -> Option<usize> {
+        self.html_beside_source(page, path)
+            .or_else(|| self.page_beside_source(page, path))
+    }
+
+    /// `manager/` from `team/intro.md` (published at `/team/intro/`) is
+    /// `team/manager.md` or `team/manager/_index.md`, as Hugo's link render
+    /// hook finds it with `GetPage`.
+    fn page_beside_source(&self, page: &Page, path: &str) -> Option<usize> {
+        if self.relative_to != RelativeLinks::Source {
+            return None;
+        }
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() || path.starts_with('/') || split_scheme(path).is_some() {
+            return None;
+        }
+        let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
+        if url_dir.trim_matches('/') == page.dir() {
+            return None;
+        }
+        let decoded = percent_decode_str(path).decode_utf8_lossy();
+        let joined = normalize(&format!("{}/{decoded}", page.dir()))?;
+        let joined = joined.trim_matches('/');
+        let folder = if joined.is_empty() {
+            String::new()
+        } else {
+            format!("{joined}/")
+        };
+        let leaf = (!joined.is_empty()).then(|| format!("{joined}.md"));
+        leaf.into_iter()
+            .chain(["_index.md", "index.md", "README.md"].map(|name| format!("{folder}{name}")))
+            .find_map(|rel| self.by_source.get(rel.as_str()).copied())
+    }
+
     fn html_beside_source(&self, page: &Page, path: &str) -> Option<usize> {
         let path = path.split('?').next().unwrap_or(path);
         let stem = path.strip_suffix(".html")?;
@@ -473,7 +511,7 @@ impl<'a> LinkIndex<'a> {
             };
         } else if path_part.starts_with('/') {
             site_path = Cow::Borrowed(path_part);
-        } else if let Some(target_page) = self.sources.html_beside_source(page, path_part) {
+        } else if let Some(target_page) = self.sources.beside_source(page, path_part) {
             return self.check_fragment(target_page, fragment);
         } else {
             site_path = Cow::Owned(join_url(&page.url.path, path_part));
