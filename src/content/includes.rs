@@ -49,6 +49,8 @@ pub struct Includes {
     /// Global data by file name (`_data/team.yml` is `team`).
     data: Map<String, Value>,
     content_dir: PathBuf,
+    /// The site root.
+    root: PathBuf,
     include_dirs: Vec<PathBuf>,
     roots: Vec<PathBuf>,
     cache: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
@@ -73,6 +75,7 @@ impl Includes {
             site,
             data,
             content_dir: config.content_dir.clone(),
+            root: config.root.clone(),
             include_dirs,
             roots: super::publish_roots(config),
             cache: Mutex::new(HashMap::new()),
@@ -129,6 +132,22 @@ impl Includes {
                 .iter()
                 .find_map(|dir| self.read(&dir.join(name))),
         }
+    }
+
+    /// A Hugo theme's `include` or `readfile` shortcode: `name` from the
+    /// page's folder, the content folder, the site root, then `assets/`
+    /// (Hugo's resources, where the GitLab handbook keeps its includes).
+    pub fn hugo_file(&self, name: &str, page_dir: &str) -> Option<Arc<str>> {
+        let name = name.trim().trim_start_matches('/');
+        let page_folder = self.content_dir.join(page_dir);
+        [
+            page_folder.as_path(),
+            self.content_dir.as_path(),
+            self.root.as_path(),
+            self.root.join("assets").as_path(),
+        ]
+        .iter()
+        .find_map(|folder| self.read(&folder.join(name)))
     }
 
     /// Every partial and include path looked up so far (found or not), for

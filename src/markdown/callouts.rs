@@ -353,7 +353,7 @@ fn without_emphasis(title: &str) -> &str {
 }
 
 /// `a "b c" key="v" key=w` as `[(None, a), (None, b c), (key, v), (key, w)]`.
-fn shortcode_args(text: &str) -> Vec<(Option<String>, String)> {
+pub(super) fn shortcode_args(text: &str) -> Vec<(Option<String>, String)> {
     let mut args = Vec::new();
     let mut rest = text.trim();
     while !rest.is_empty() {

@@ -18,6 +18,7 @@ mod headings;
 pub mod highlight;
 pub mod html_links;
 mod html_refs;
+mod hugo_includes;
 pub mod icons;
 pub mod ids;
 pub mod kramdown;
@@ -137,6 +138,18 @@ impl<'a> Settled<'a> {
             settled.text = Cow::Owned(expanded.text);
             settled.maps.push(expanded.map);
             settled.notes = expanded.notes;
+        }
+        let hugo = options
+            .templates
+            .and_then(|values| hugo_includes::expand(&settled.text, values));
+        if let Some(expanded) = hugo {
+            // Notes at offsets in the text before this pass, made the body's.
+            for mut note in expanded.notes {
+                note.at = settled.to_body(note.at.start)..settled.to_body(note.at.end);
+                settled.notes.push(note);
+            }
+            settled.text = Cow::Owned(expanded.text);
+            settled.maps.push(expanded.map);
         }
         if let Some((rewritten, map)) = callouts::rewrite_blocks(&settled.text) {
             settled.text = Cow::Owned(rewritten);

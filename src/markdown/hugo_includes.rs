@@ -1,0 +1,142 @@
+//! The include shortcodes of Hugo themes, put into the page before anything
+//! else reads it, as Hugo renders a `{{% %}}` shortcode's output as part of
+//! the page's Markdown:
+//!
+//! - `{{% include "includes/notice.md" %}}` (the GitLab handbook's theme,
+//!   Relearn; `file=` too): the file's Markdown;
+//! - `{{% readfile file="x.md" %}}` (Docsy): the same, and with
+//!   `code="true"` (and `lang="yaml"`) the file as a code block.
+//!
+//! The file is looked up from the page's folder, the content folder, the
+//! site root and `assets/` (see [`Includes::hugo_file`]), under the
+//! publishing rule. A file that is not found leaves the page's note where
+//! its content belongs.
+//!
+//! [`Includes::hugo_file`]: crate::content::includes::Includes::hugo_file
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::callouts::shortcode_args;
+use super::kramdown::{Builder, Note};
+use super::partials::{placement, Expanded};
+use super::templates::{missing_html, Placement, TemplateValues};
+
+const MISSING_HELP: &str = "the file is looked up from the page's folder, the content folder, the site root and assets/; fix the path or remove the shortcode";
+
+fn shortcode_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(r"\{\{[<%]-?\s*(include|readfile)\s+([^}]*?)\s*-?[>%]\}\}")
+            .expect("the shortcode pattern is valid")
+    })
+}
+
+/// The body with every include shortcode replaced by its file, or `None`
+/// when it has none.
+pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
+    if memchr::memmem::find(body.as_bytes(), b"{{").is_none() {
+        return None;
+    }
+    let mut builder = Builder::new(body);
+    let mut notes = Vec::new();
+    let mut copied = 0;
+    for captures in shortcode_pattern().captures_iter(body) {
+        let (Some(whole), Some(kind), Some(args)) =
+            (captures.get(0), captures.get(1), captures.get(2))
+        else {
+            continue;
+        };
+        let args = shortcode_args(args.as_str());
+        let named = |key: &str| {
+            args.iter()
+                .find(|(k, _)| k.as_deref() == Some(key))
+                .map(|(_, v)| v.as_str())
+        };
+        let positional = args
+            .iter()
+            .find(|(k, _)| k.is_none())
+            .map(|(_, v)| v.as_str());
+        let Some(file) = named("file").or(positional) else {
+            continue;
+        };
+        let place = placement(body, &whole.range());
+        let output = match values.includes.hugo_file(file, values.page_dir) {
+            Some(text) if kind.as_str() == "readfile" && named("code") == Some("true") => {
+                let lang = named("lang").unwrap_or("");
+                let newline = if text.ends_with('\n') { "" } else { "\n" };
+                format!("\n\n```{lang}\n{text}{newline}```\n\n")
+            }
+            Some(text) => match place {
+                Placement::Block => format!("\n\n{}\n\n", text.trim_end()),
+                Placement::Inline => text.trim_end().to_string(),
+            },
+            None => {
+                notes.push(Note {
+                    at: whole.range(),
+                    message: format!(
+                        "`{}` names a file that was not found; the page shows a note where its content belongs",
+                        whole.as_str()
+                    ),
+                    help: MISSING_HELP,
+                });
+                missing_html(file, place)
+            }
+        };
+        builder.copy(copied..whole.start());
+        builder.insert(&output, whole.start());
+        copied = whole.end();
+    }
+    if copied == 0 {
+        return None;
+    }
+    builder.copy(copied..body.len());
+    let (text, map) = builder.finish();
+    Some(Expanded { text, map, notes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::includes::Includes;
+    use serde_json::Map;
+
+    #[test]
+    fn include_and_readfile_put_their_files_in() {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path();
+        for (path, text) in [
+            ("site.toml", "title = \"T\"\n"),
+            ("assets/includes/spin.md", "Take GitLab for a **spin**.\n"),
+            ("content/team/roles.yml", "lead: Ada\n"),
+            ("content/team/index.md", "# Team\n"),
+        ] {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let config = crate::config::Config::load(root, &Default::default()).expect("config");
+        let (includes, _) = Includes::load(&config);
+        let page = Map::new();
+        let values = TemplateValues::for_page(&page, "", &includes, "team");
+        let body = "Intro\n{{% include \"includes/spin.md\" %}}\n{{< readfile file=\"roles.yml\" code=\"true\" lang=\"yaml\" >}}\n{{% include \"gone.md\" %}}\nShown: `{{</* include \"x\" */>}}`\n";
+        let page = expand(body, &values).expect("expanded");
+        assert!(
+            page.text.starts_with(
+                "Intro\n\n\nTake GitLab for a **spin**.\n\n\n\n\n```yaml\nlead: Ada\n```\n\n"
+            ),
+            "{}",
+            page.text
+        );
+        assert!(
+            page.text.contains("class=\"missing-content\""),
+            "{}",
+            page.text
+        );
+        assert_eq!(page.notes.len(), 1);
+        assert!(page.text.ends_with("Shown: `{{</* include \"x\" */>}}`\n"));
+        let spin = page.text.find("spin").expect("spin");
+        assert_eq!(page.map.to_original(spin), body.find("{{%").expect("tag"));
+    }
+}
