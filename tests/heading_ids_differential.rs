@@ -454,6 +454,7 @@ fn rendered_ids(
         liquid: false,
         zola_shortcodes: false,
         mdbook_includes: false,
+        mdx: false,
         math: markdown::math::SingleDollar::Text,
     };
     documents

@@ -25,6 +25,7 @@ fn html_with(body: &str, erb: bool, highlight: bool) -> Rendered {
         liquid: false,
         zola_shortcodes: false,
         mdbook_includes: false,
+        mdx: false,
         math: handbook::markdown::math::SingleDollar::Text,
     };
     render(body, 0, &options)

@@ -658,6 +658,45 @@ fn a_hugo_site_with_a_configuration_folder_builds_from_its_own_repository() {
     assert!(page.contains("embed/S197ok0lBtw?start=431"), "{page}");
 }
 
+/// A Docusaurus site: `.mdx` pages are pages, their `import`, `export` and
+/// `{/* */}` are left out, links to `.mdx` sources land, and JSX stays HTML.
+#[test]
+fn a_docusaurus_site_with_mdx_pages_builds_from_its_own_repository() {
+    let docs = site(&[
+        ("docusaurus.config.js", "module.exports = { title: 'Ops' };\n"),
+        (
+            "docs/intro.mdx",
+            concat!(
+                "---\nsidebar_position: 1\n---\n",
+                "import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n",
+                "# Welcome {/* keep it short */}\n\n",
+                "Read [the runbook](runbook.mdx#paging).\n\n",
+                "<Tabs>\n<TabItem value=\"mac\" label=\"macOS\">\n\nInstall with **brew**.\n\n</TabItem>\n</Tabs>\n\n",
+                "export const owner = 'ops';\n",
+            ),
+        ),
+        ("docs/runbook.mdx", "# Runbook\n\n## Paging\n"),
+    ]);
+    let stderr = common::build_in(docs.path(), common::BuildCache::Off);
+    assert!(
+        stderr.contains("Docusaurus site: content in docs/"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("broken"), "{stderr}");
+    let out = docs.path().join("public");
+    let intro = read(&out, "intro/index.html");
+    assert!(
+        !intro.contains("import ") && !intro.contains("export const"),
+        "{intro}"
+    );
+    assert!(!intro.contains("keep it short"), "{intro}");
+    assert!(intro.contains(r#"href="/runbook/#paging""#), "{intro}");
+    assert!(
+        intro.contains("Install with <strong>brew</strong>."),
+        "{intro}"
+    );
+}
+
 #[test]
 fn a_docsify_site_builds_from_its_own_repository() {
     let docsify = site(&[

@@ -152,6 +152,7 @@ pub fn markdown(data: &[u8]) {
         liquid: more & 16 != 0,
         zola_shortcodes: more & 32 != 0,
         mdbook_includes: more & 64 != 0,
+        mdx: more & 128 != 0,
         math: handbook::markdown::math::SingleDollar::Text,
     };
     let rendered = markdown::render(&text[body_start..], body_start, &options);
@@ -669,6 +670,7 @@ fn build_options<'a>(
         liquid: false,
         zola_shortcodes: false,
         mdbook_includes: false,
+        mdx: false,
         math: handbook::markdown::math::SingleDollar::Text,
     }
 }

@@ -202,6 +202,8 @@ pub fn render_markdown(
         liquid: config.site.markdown.liquid,
         zola_shortcodes: config.site.markdown.zola_shortcodes,
         mdbook_includes: config.site.markdown.mdbook_includes,
+        mdx: config.detected == Some(crate::config::detect::Generator::Docusaurus)
+            || page.rel_path.to_ascii_lowercase().ends_with(".mdx"),
         math: if config.site.markdown.math_single_dollar {
             markdown::math::SingleDollar::Math
         } else {

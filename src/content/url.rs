@@ -28,7 +28,8 @@ pub enum SourceKind {
 pub fn source_kind(rel_path: &str) -> SourceKind {
     let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+    // `.mdx`: Docusaurus' Markdown with JSX (see `markdown::mdx`).
+    if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".mdx") {
         SourceKind::Markdown
     } else if lower.ends_with(".md.erb") || lower.ends_with(".markdown.erb") {
         SourceKind::MarkdownErb
@@ -87,6 +88,7 @@ fn strip_page_extension(rel_path: &str) -> (&str, bool) {
     }
     stem = strip_suffix_ci(stem, ".md")
         .or_else(|| strip_suffix_ci(stem, ".markdown"))
+        .or_else(|| strip_suffix_ci(stem, ".mdx"))
         .unwrap_or(stem);
     match strip_suffix_ci(stem, ".html") {
         Some(s) => (s, true),

@@ -770,7 +770,10 @@ fn split_scheme(target: &str) -> Option<(String, &str)> {
 /// Links to Markdown sources, which are rewritten to page URLs.
 pub fn is_source_link(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".md.erb") || lower.ends_with(".markdown")
+    lower.ends_with(".md")
+        || lower.ends_with(".md.erb")
+        || lower.ends_with(".markdown")
+        || lower.ends_with(".mdx")
 }
 
 /// Resolves a relative URL against the URL of the page it is written on.

@@ -27,6 +27,7 @@ mod limits;
 mod lines;
 pub mod math;
 mod mdbook_links;
+mod mdx;
 mod needle;
 mod options;
 mod page_links;
@@ -150,6 +151,12 @@ impl<'a> Settled<'a> {
             }
             settled.text = Cow::Owned(expanded.text);
             settled.maps.push(expanded.map);
+        }
+        if options.mdx {
+            if let Some((text, map)) = mdx::strip(&settled.text) {
+                settled.text = Cow::Owned(text);
+                settled.maps.push(map);
+            }
         }
         if let Some((rewritten, map)) = callouts::rewrite_blocks(&settled.text) {
             settled.text = Cow::Owned(rewritten);

@@ -29,6 +29,9 @@ pub struct RenderOptions<'a> {
     pub zola_shortcodes: bool,
     /// mdBook's `{{#include file}}` family puts files into the page.
     pub mdbook_includes: bool,
+    /// The page is MDX (Docusaurus): its `import`, `export` and `{/* */}`
+    /// are left out.
+    pub mdx: bool,
     /// Whether `$x$` is math or a dollar sign.
     pub math: math::SingleDollar,
 }
@@ -60,6 +63,7 @@ impl RenderOptions<'static> {
             liquid: false,
             zola_shortcodes: false,
             mdbook_includes: false,
+            mdx: false,
             math: math::SingleDollar::Text,
         }
     }

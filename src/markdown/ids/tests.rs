@@ -245,6 +245,7 @@ fn page_ids(flavor: HeadingIdFlavor, smart_punctuation: bool, body: &str) -> Vec
         liquid: false,
         zola_shortcodes: false,
         mdbook_includes: false,
+        mdx: false,
         math: crate::markdown::math::SingleDollar::Text,
     };
     crate::markdown::render(body, 0, &options)

@@ -67,6 +67,7 @@ fn markdown_heading_offsets_line_up_with_the_text() {
         liquid: false,
         zola_shortcodes: false,
         mdbook_includes: false,
+        mdx: false,
         math: crate::markdown::math::SingleDollar::Text,
     };
     let r = crate::markdown::render(

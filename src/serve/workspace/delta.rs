@@ -187,7 +187,7 @@ pub(super) fn link_key(path: &str) -> String {
         .collect();
     while let Some(last) = segments.pop() {
         let mut name = last;
-        for ext in [".erb", ".md", ".markdown", ".html", ".htm"] {
+        for ext in [".erb", ".md", ".mdx", ".markdown", ".html", ".htm"] {
             if let Some(stem) = name.strip_suffix(ext) {
                 name = stem;
             }
