@@ -19,9 +19,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::callouts::shortcode_args;
-use super::kramdown::{Builder, Note};
-use super::partials::{placement, Expanded};
-use super::templates::{missing_html, Placement, TemplateValues};
+use super::partials::{placement, replace_tags, Expanded, MissingFile};
+use super::templates::{Placement, TemplateValues};
 
 const MISSING_HELP: &str = "the file is looked up from the page's folder, the content folder, the site root and assets/; fix the path or remove the shortcode";
 
@@ -36,18 +35,8 @@ fn shortcode_pattern() -> &'static Regex {
 /// The body with every include shortcode replaced by its file, or `None`
 /// when it has none.
 pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
-    if memchr::memmem::find(body.as_bytes(), b"{{").is_none() {
-        return None;
-    }
-    let mut builder = Builder::new(body);
-    let mut notes = Vec::new();
-    let mut copied = 0;
-    for captures in shortcode_pattern().captures_iter(body) {
-        let (Some(whole), Some(kind), Some(args)) =
-            (captures.get(0), captures.get(1), captures.get(2))
-        else {
-            continue;
-        };
+    replace_tags(body, shortcode_pattern(), |captures| {
+        let (whole, kind, args) = (captures.get(0)?, captures.get(1)?, captures.get(2)?);
         let args = shortcode_args(args.as_str());
         let named = |key: &str| {
             args.iter()
@@ -58,42 +47,25 @@ pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
             .iter()
             .find(|(k, _)| k.is_none())
             .map(|(_, v)| v.as_str());
-        let Some(file) = named("file").or(positional) else {
-            continue;
+        let file = named("file").or(positional)?;
+        let Some(text) = values.includes.hugo_file(file, values.page_dir) else {
+            return Some(Err(MissingFile {
+                name: file.to_string(),
+                help: MISSING_HELP,
+            }));
         };
-        let place = placement(body, &whole.range());
-        let output = match values.includes.hugo_file(file, values.page_dir) {
-            Some(text) if kind.as_str() == "readfile" && named("code") == Some("true") => {
-                let lang = named("lang").unwrap_or("");
-                let newline = if text.ends_with('\n') { "" } else { "\n" };
-                format!("\n\n```{lang}\n{text}{newline}```\n\n")
-            }
-            Some(text) => match place {
+        let output = if kind.as_str() == "readfile" && named("code") == Some("true") {
+            let lang = named("lang").unwrap_or("");
+            let newline = if text.ends_with('\n') { "" } else { "\n" };
+            format!("\n\n```{lang}\n{text}{newline}```\n\n")
+        } else {
+            match placement(body, &whole.range()) {
                 Placement::Block => format!("\n\n{}\n\n", text.trim_end()),
                 Placement::Inline => text.trim_end().to_string(),
-            },
-            None => {
-                notes.push(Note {
-                    at: whole.range(),
-                    message: format!(
-                        "`{}` names a file that was not found; the page shows a note where its content belongs",
-                        whole.as_str()
-                    ),
-                    help: MISSING_HELP,
-                });
-                missing_html(file, place)
             }
         };
-        builder.copy(copied..whole.start());
-        builder.insert(&output, whole.start());
-        copied = whole.end();
-    }
-    if copied == 0 {
-        return None;
-    }
-    builder.copy(copied..body.len());
-    let (text, map) = builder.finish();
-    Some(Expanded { text, map, notes })
+        Some(Ok(output))
+    })
 }
 
 #[cfg(test)]

@@ -23,9 +23,8 @@ use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
 
-use super::kramdown::{Builder, Note};
-use super::partials::{placement, Expanded};
-use super::templates::{missing_html, TemplateValues};
+use super::partials::{replace_tags, Expanded, MissingFile};
+use super::templates::TemplateValues;
 use crate::content::includes::IncludeFrom;
 
 /// How deep included files may include others (mdBook's limit).
@@ -46,40 +45,17 @@ fn tag_pattern() -> &'static Regex {
 /// The body with every mdBook tag replaced by what it names, or `None` when
 /// it has none.
 pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
-    memchr::memmem::find(body.as_bytes(), b"{{")?;
-    let mut builder = Builder::new(body);
-    let mut notes = Vec::new();
-    let mut copied = 0;
-    for captures in tag_pattern().captures_iter(body) {
-        let Some(whole) = captures.get(0) else {
-            continue;
-        };
-        let prefix = line_prefix(body, whole.start());
-        let output = match replacement(&captures, values.page_dir, values, 0) {
-            Replacement::Text(text) => with_prefix(&text, prefix),
-            Replacement::Missing(path) => {
-                notes.push(Note {
-                    at: whole.range(),
-                    message: format!(
-                        "`{}` names a file that was not found; the page shows a note where its content belongs",
-                        whole.as_str()
-                    ),
-                    help: MISSING_HELP,
-                });
-                missing_html(&path, placement(body, &whole.range()))
-            }
-            Replacement::Unknown => continue,
-        };
-        builder.copy(copied..whole.start());
-        builder.insert(&output, whole.start());
-        copied = whole.end();
-    }
-    if copied == 0 && notes.is_empty() {
-        return None;
-    }
-    builder.copy(copied..body.len());
-    let (text, map) = builder.finish();
-    Some(Expanded { text, map, notes })
+    replace_tags(body, tag_pattern(), |captures| {
+        let at = captures.get(0)?.start();
+        match replacement(captures, values.page_dir, values, 0) {
+            Replacement::Text(text) => Some(Ok(with_prefix(&text, line_prefix(body, at)))),
+            Replacement::Missing(name) => Some(Err(MissingFile {
+                name,
+                help: MISSING_HELP,
+            })),
+            Replacement::Unknown => None,
+        }
+    })
 }
 
 /// What one tag stands for.

@@ -151,6 +151,57 @@ pub fn expand(body: &str, values: &TemplateValues, syntax: TemplateSyntax) -> Op
     Some(Expanded { text, map, notes })
 }
 
+/// A file a tag names that could not be read.
+pub(super) struct MissingFile {
+    /// The file as the tag names it.
+    pub name: String,
+    /// Where the tag's files are looked up, for the note.
+    pub help: &'static str,
+}
+
+/// Replaces each tag `pattern` finds in `body` by what `replace` makes of
+/// it: `Some(Ok(text))` puts the text in, `Some(Err(missing))` the reader's
+/// note for a file not found (and a warning at the tag), `None` keeps the
+/// tag as written. `None` when no tag was replaced.
+pub(super) fn replace_tags(
+    body: &str,
+    pattern: &regex::Regex,
+    mut replace: impl FnMut(&regex::Captures) -> Option<Result<String, MissingFile>>,
+) -> Option<Expanded> {
+    memchr::memmem::find(body.as_bytes(), b"{{")?;
+    let mut builder = Builder::new(body);
+    let mut notes = Vec::new();
+    let mut copied = None;
+    for captures in pattern.captures_iter(body) {
+        let Some(whole) = captures.get(0) else {
+            continue;
+        };
+        let Some(replaced) = replace(&captures) else {
+            continue;
+        };
+        let output = match replaced {
+            Ok(text) => text,
+            Err(missing) => {
+                notes.push(Note {
+                    at: whole.range(),
+                    message: format!(
+                        "`{}` names a file that was not found; the page shows a note where its content belongs",
+                        whole.as_str()
+                    ),
+                    help: missing.help,
+                });
+                missing_html(&missing.name, placement(body, &whole.range()))
+            }
+        };
+        builder.copy(copied.unwrap_or(0)..whole.start());
+        builder.insert(&output, whole.start());
+        copied = Some(whole.end());
+    }
+    builder.copy(copied?..body.len());
+    let (text, map) = builder.finish();
+    Some(Expanded { text, map, notes })
+}
+
 fn note(tag: &Range<usize>, message: String) -> Note {
     Note {
         at: tag.clone(),

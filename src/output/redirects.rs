@@ -369,7 +369,13 @@ fn alias_path(page: &Page, alias: &str) -> Result<(String, String), String> {
         let dir = &rel[..rel.rfind('/').map_or(0, |i| i + 1)];
         url::site_path(&format!("{dir}{decoded}"))
     };
-    let path = normalize(&joined).ok_or("climbs out of the site with `..`")?;
+    old_place(&joined)
+}
+
+/// An old site path (`..` not yet resolved) as a site path and the output
+/// file its redirect is written to; never the home page, never outside.
+fn old_place(joined: &str) -> Result<(String, String), String> {
+    let path = normalize(joined).ok_or("climbs out of the site with `..`")?;
     if path == "/" {
         return Err("is the home page".into());
     }

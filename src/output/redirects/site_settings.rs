@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{normalize, output_file, Plan, Redirect};
+use super::{normalize, old_place, Plan, Redirect};
 use crate::config::Config;
 use crate::content::{url, Page};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -205,18 +205,7 @@ pub(super) fn old_path(old: &str) -> Result<(String, String), String> {
     } else {
         format!("/{old}")
     };
-    let path = normalize(&path).ok_or("climbs out of the site with `..`")?;
-    if path == "/" {
-        return Err("is the home page".into());
-    }
-    let output = output_file(&path);
-    if output
-        .split('/')
-        .any(|part| part.is_empty() || part == "..")
-    {
-        return Err("is not a file path inside the site".into());
-    }
-    Ok((path, output))
+    old_place(&path)
 }
 
 #[cfg(test)]
