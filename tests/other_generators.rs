@@ -564,7 +564,11 @@ fn mkdocs_nav_and_pages_files_order_the_sidebar() {
             "mkdocs.yml",
             "site_name: Runbook\nnav:\n  - index.md\n  - Zeta: zeta.md\n  - Alpha: alpha.md\nplugins:\n  - search\n  - redirects:\n      redirect_maps:\n        old/alpha.md: alpha.md\n",
         ),
-        ("docs/index.md", "# Runbook\n"),
+        (
+            "docs/index.md",
+            "# Runbook\n\n--8<-- \"includes/contacts.md\"\n\n=== \"macOS\"\n\n    Install with **brew**.\n\n=== \"Linux\"\n\n    Install with **apt**.\n",
+        ),
+        ("includes/contacts.md", "Call the **duty manager**.\n"),
         ("docs/zeta.md", "# Zeta\n"),
         ("docs/alpha.md", "# Alpha\n"),
         // awesome-pages: one folder's order, `...` for the rest.
@@ -600,6 +604,17 @@ fn mkdocs_nav_and_pages_files_order_the_sidebar() {
     order(
         &read(&out, "ops/beta/index.html"),
         &["Zulu", "Beta", "Aardvark"],
+    );
+    // Snippets put their files in; content tabs show as titled boxes.
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("Call the <strong>duty manager</strong>."),
+        "{home}"
+    );
+    assert_eq!(home.matches("callout-tab").count(), 2, "{home}");
+    assert!(
+        home.contains("Install with <strong>apt</strong>."),
+        "{home}"
     );
     // The redirects plugin's map: the old source's URL leads to the new one.
     assert!(read(&out, "old/alpha/index.html").contains("url=/alpha/"));

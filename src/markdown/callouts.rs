@@ -115,6 +115,19 @@ fn admonition(trimmed: &str) -> Option<(String, Option<String>, Collapsible)> {
     Some((kind, title, collapsible))
 }
 
+/// A Material for MkDocs content tab's title line: `=== "macOS"` (`===!`
+/// starts a new set, `===+` is the one selected). Each tab shows as a
+/// titled box, one after the other: every tab's content is there to read
+/// and to search.
+fn content_tab(trimmed: &str) -> Option<&str> {
+    let rest = trimmed.strip_prefix("===")?;
+    let rest = rest.strip_prefix(['!', '+']).unwrap_or(rest);
+    rest.strip_prefix(' ')?
+        .trim()
+        .strip_prefix('"')?
+        .strip_suffix('"')
+}
+
 /// A Docusaurus admonition opening line: `:::note` or `:::tip Title`, and
 /// how many colons it has (its closing line has as many).
 fn docusaurus_open(trimmed: &str) -> Option<(usize, String, Option<String>)> {
@@ -148,7 +161,8 @@ pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
     let bytes = body.as_bytes();
     let has_mkdocs = needle::contains(bytes, b"!!! ")
         || needle::contains(bytes, b"??? ")
-        || needle::contains(bytes, b"???+ ");
+        || needle::contains(bytes, b"???+ ")
+        || needle::contains(bytes, b"=== \"");
     let has_docusaurus = needle::contains(bytes, b":::");
     if !has_mkdocs && !has_docusaurus {
         return None;
@@ -156,20 +170,21 @@ pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
     let mut builder = Builder::new(body);
     let mut changed = false;
     let mut fences = Fences::default();
-    // The MkDocs callout being read: its indent, and how it closes.
-    let mut admonition_open: Option<(usize, Collapsible)> = None;
+    // The MkDocs callout or content tab being read: its indent, and the
+    // HTML that closes it.
+    let mut admonition_open: Option<(usize, &str)> = None;
     // Open Docusaurus callouts: their colon counts.
     let mut docusaurus: Vec<usize> = Vec::new();
     for whole in lines_of(body) {
         let (line, trimmed, indent) = (whole.range.clone(), whole.trimmed, whole.indent);
-        if let Some((open_indent, collapsible)) = admonition_open {
+        if let Some((open_indent, closing)) = admonition_open {
             let inside = trimmed.is_empty() || indent >= open_indent + 4;
             if inside {
                 let dedent = (open_indent + 4).min(indent + trimmed.len());
                 builder.copy(line.start + if trimmed.is_empty() { 0 } else { dedent }..line.end);
                 continue;
             }
-            builder.insert(close_html(collapsible), line.start);
+            builder.insert(closing, line.start);
             admonition_open = None;
         }
         if fences.is_code(&whole) {
@@ -179,7 +194,17 @@ pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
         if indent < 4 {
             if let Some((kind, title, collapsible)) = admonition(trimmed) {
                 builder.insert(&open_html(&kind, title.as_deref(), collapsible), line.start);
-                admonition_open = Some((indent, collapsible));
+                admonition_open = Some((indent, close_html(collapsible)));
+                changed = true;
+                continue;
+            }
+            if let Some(title) = content_tab(trimmed) {
+                let title = escape(title);
+                let open = format!(
+                    "<div class=\"panel callout callout-tab\" role=\"group\">\n<p class=\"alert-title\">{title}</p>\n\n"
+                );
+                builder.insert(&open, line.start);
+                admonition_open = Some((indent, close_html(Collapsible::No)));
                 changed = true;
                 continue;
             }
@@ -203,8 +228,8 @@ pub fn rewrite_blocks(body: &str) -> Option<(String, OffsetMap)> {
         }
         builder.copy(line);
     }
-    if let Some((_, collapsible)) = admonition_open {
-        builder.insert(close_html(collapsible), body.len());
+    if let Some((_, closing)) = admonition_open {
+        builder.insert(closing, body.len());
     }
     for _ in docusaurus {
         builder.insert(close_html(Collapsible::No), body.len());
@@ -402,6 +427,23 @@ mod tests {
         assert!(collapsed.ends_with("Hidden\n\n</details>\n"));
         assert!(rewritten("???+ tip\n    Shown\n")
             .contains("<details class=\"alert alert-success callout callout-tip\" open>"));
+    }
+
+    #[test]
+    fn mkdocs_content_tabs_become_titled_boxes() {
+        let out = rewritten("Install:\n\n=== \"macOS\"\n\n    ```sh\n    brew install x\n    ```\n\n===+ \"Linux <x>\"\n    Use **apt**.\n\nAfter\n");
+        assert_eq!(out.matches("callout-tab").count(), 2, "{out}");
+        assert!(
+            out.contains("<p class=\"alert-title\">macOS</p>\n\n\n```sh\nbrew install x\n```\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<p class=\"alert-title\">Linux &lt;x&gt;</p>"),
+            "{out}"
+        );
+        assert!(out.ends_with("Use **apt**.\n\n\n</div>\nAfter\n"), "{out}");
+        // Not a tab: a paragraph line, or no quoted title.
+        assert_eq!(rewritten("a\n=== b\n"), "a\n=== b\n");
     }
 
     #[test]

@@ -45,6 +45,7 @@ fn tag_pattern() -> &'static Regex {
 /// The body with every mdBook tag replaced by what it names, or `None` when
 /// it has none.
 pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
+    memchr::memmem::find(body.as_bytes(), b"{{")?;
     replace_tags(body, tag_pattern(), |captures| {
         let at = captures.get(0)?.start();
         match replacement(captures, values.page_dir, values, 0) {

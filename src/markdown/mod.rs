@@ -36,6 +36,7 @@ mod plain_text;
 pub mod raw_html;
 mod rendered;
 pub mod safety;
+mod snippets;
 pub mod templates;
 
 use std::borrow::Cow;
@@ -140,10 +141,13 @@ impl<'a> Settled<'a> {
             settled.maps.push(expanded.map);
             settled.notes = expanded.notes;
         }
-        let hugo = options
-            .templates
-            .and_then(|values| hugo_includes::expand(&settled.text, values));
-        if let Some(expanded) = hugo {
+        for expand in [hugo_includes::expand, snippets::expand] {
+            let Some(expanded) = options
+                .templates
+                .and_then(|values| expand(&settled.text, values))
+            else {
+                continue;
+            };
             // Notes at offsets in the text before this pass, made the body's.
             for mut note in expanded.notes {
                 note.at = settled.to_body(note.at.start)..settled.to_body(note.at.end);

@@ -168,7 +168,6 @@ pub(super) fn replace_tags(
     pattern: &regex::Regex,
     mut replace: impl FnMut(&regex::Captures) -> Option<Result<String, MissingFile>>,
 ) -> Option<Expanded> {
-    memchr::memmem::find(body.as_bytes(), b"{{")?;
     let mut builder = Builder::new(body);
     let mut notes = Vec::new();
     let mut copied = None;
