@@ -642,7 +642,10 @@ fn a_hugo_site_with_a_configuration_folder_builds_from_its_own_repository() {
             ),
         ),
         ("content/team/_index.md", "---\ntitle: Team\n---\n"),
-        ("content/team/manager.md", "---\ntitle: Manager\n---\n## Traits\n"),
+        (
+            "content/team/manager.md",
+            "---\ntitle: The manager's guide\nlinkTitle: Managers\n---\n## Traits\n",
+        ),
     ]);
     let stderr = common::build_in(hugo.path(), common::BuildCache::Off);
     assert!(
@@ -671,6 +674,13 @@ fn a_hugo_site_with_a_configuration_folder_builds_from_its_own_repository() {
         "{page}"
     );
     assert!(page.contains("embed/S197ok0lBtw?start=431"), "{page}");
+    // `linkTitle` names the page in the sidebar; its own heading keeps `title`.
+    assert!(page.contains(">Managers</a>"), "{page}");
+    let manager = read(&out, "team/manager/index.html");
+    assert!(
+        manager.contains("<h1>The manager&#39;s guide</h1>"),
+        "{manager}"
+    );
 }
 
 /// A Docusaurus site: `.mdx` pages are pages, their `import`, `export` and

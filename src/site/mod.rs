@@ -32,6 +32,9 @@ pub struct Section {
 pub struct Site {
     /// Title per page (front matter, else first heading, else file name).
     pub titles: Vec<String>,
+    /// The shorter titles pages give themselves for navigation (Hugo's
+    /// `linkTitle`, Docusaurus' `sidebar_label`), where they do.
+    pub link_titles: HashMap<usize, String>,
     pub sections: Vec<Section>,
     /// The section each page belongs to (for an index page: the section it indexes).
     pub page_section: Vec<usize>,
@@ -83,6 +86,11 @@ impl Site {
                     .unwrap_or_else(|| url::title_from_path(&p.rel_path))
             })
             .collect();
+        let link_titles = link_titles(pages);
+        // What the sidebar and breadcrumbs call each page.
+        let nav_titles: Vec<String> = (0..pages.len())
+            .map(|i| link_titles.get(&i).unwrap_or(&titles[i]).clone())
+            .collect();
 
         // One section per folder that holds pages, plus every ancestor folder.
         let mut by_dir: HashMap<String, usize> = HashMap::new();
@@ -125,14 +133,14 @@ impl Site {
             page_section[i] = s;
             if page.url.is_index && sections[s].index_page.is_none() {
                 sections[s].index_page = Some(i);
-                sections[s].title = titles[i].clone();
+                sections[s].title = nav_titles[i].clone();
                 sections[s].path = page.url.path.clone();
                 sections[s].weight = page.front.weight;
             } else {
                 sections[s].pages.push(i);
             }
         }
-        adopt_pages_beside_folders(pages, &titles, &mut sections, &mut page_section);
+        adopt_pages_beside_folders(pages, &nav_titles, &mut sections, &mut page_section);
         weigh_sections_by_their_first_entry(pages, &mut sections);
         let order = |a: &usize, b: &usize| {
             (pages[*a].front.weight, titles[*a].to_lowercase())
@@ -165,6 +173,7 @@ impl Site {
         }
         Site {
             titles,
+            link_titles,
             sections,
             page_section,
             prev_next,
@@ -246,7 +255,7 @@ impl Site {
                 Entry::Page(p) => {
                     if listed(p == current) {
                         nodes.push(NavNode {
-                            title: self.titles[p].clone(),
+                            title: self.link_titles.get(&p).unwrap_or(&self.titles[p]).clone(),
                             url: self.urls.href(&pages[p].url.path),
                             current: p == current,
                             open: p == current,
@@ -402,6 +411,24 @@ fn thousands(n: usize) -> String {
         out.push(digit);
     }
     out
+}
+
+/// Front matter keys naming a page's title in navigation.
+const LINK_TITLE_KEYS: &[&str] = &["linkTitle", "linktitle", "sidebar_label"];
+
+/// Each page's navigation title, where its front matter gives one.
+fn link_titles(pages: &[Page]) -> HashMap<usize, String> {
+    pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, page)| {
+            let title = LINK_TITLE_KEYS
+                .iter()
+                .find_map(|key| page.front.extra.get(*key)?.as_str())?
+                .trim();
+            (!title.is_empty()).then(|| (i, title.to_string()))
+        })
+        .collect()
 }
 
 /// `standards.md` beside a `standards/` folder (as Eleventy, MkDocs and
