@@ -145,7 +145,7 @@ impl BuildCache {
 
     /// Records a build that wrote the site; a failure to write the cache
     /// only costs the next build its shortcut.
-    pub fn store(&self, config: &Config, inputs: u64, summary: &super::BuildSummary) {
+    pub fn store(&self, config: &Config, inputs: u64, summary: &BuildSummary) {
         let BuildSummary {
             pages,
             assets,

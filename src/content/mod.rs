@@ -590,7 +590,9 @@ fn interpret(
             front.weight = n as i64;
         }
     }
-    if let Some(v) = map.get("date") {
+    // Hugo's `lastmod` is when the page last changed, which is what `date`
+    // says here (the later of it and the last commit is shown).
+    if let Some(v) = map.get("lastmod").or_else(|| map.get("date")) {
         front.date = scalar_string(v);
     }
     // Keep url/permalink/slug in extra as well so templates can see them.
@@ -742,5 +744,19 @@ mod tests {
         assert_eq!(diags[0].line(), 2);
         assert_eq!(diags[1].line(), 3);
         assert!(diags[1].message.contains("whole number"));
+    }
+
+    /// Hugo's `lastmod` is the date shown; `date` when there is none.
+    #[test]
+    fn lastmod_is_the_pages_date() {
+        let front = |text: &str| {
+            let split = front_matter::split(text).unwrap();
+            let parsed = front_matter::parse(text, &split).unwrap();
+            interpret("a.md", text, &split, parsed.map, &mut Vec::new()).date
+        };
+        let both = front("---\ndate: 2024-01-02\nlastmod: 2025-03-04\n---\n");
+        assert_eq!(both.as_deref(), Some("2025-03-04"));
+        let date = front("---\ndate: 2024-01-02\n---\n");
+        assert_eq!(date.as_deref(), Some("2024-01-02"));
     }
 }
