@@ -646,6 +646,7 @@ fn a_hugo_site_with_a_configuration_folder_builds_from_its_own_repository() {
             "content/team/manager.md",
             "---\ntitle: The manager's guide\nlinkTitle: Managers\n---\n## Traits\n",
         ),
+        ("content/team/hidden.md", "---\ntitle: Hidden\ntoc_hide: true\n---\nStill here.\n"),
     ]);
     let stderr = common::build_in(hugo.path(), common::BuildCache::Off);
     assert!(
@@ -676,6 +677,9 @@ fn a_hugo_site_with_a_configuration_folder_builds_from_its_own_repository() {
     assert!(page.contains("embed/S197ok0lBtw?start=431"), "{page}");
     // `linkTitle` names the page in the sidebar; its own heading keeps `title`.
     assert!(page.contains(">Managers</a>"), "{page}");
+    // Docsy's `toc_hide`: published, but not in the sidebar.
+    assert!(!page.contains(r#"<a href="/team/hidden/">Hidden</a>"#), "{page}");
+    assert!(read(&out, "team/hidden/index.html").contains("Still here."));
     let manager = read(&out, "team/manager/index.html");
     assert!(
         manager.contains("<h1>The manager&#39;s guide</h1>"),

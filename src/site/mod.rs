@@ -232,8 +232,8 @@ impl Site {
         open: &[usize],
         pages: &[Page],
     ) -> Vec<NavNode> {
-        let sec = &self.sections[section];
-        let entries = sec.subsections.len() + sec.pages.len();
+        let in_order = self.entries_in_order(section, pages);
+        let entries = in_order.len();
         let cut = self.sidebar_limit > 0 && entries > self.sidebar_limit;
         let mut nodes = Vec::with_capacity(entries.min(self.sidebar_limit.max(1)) + 1);
         let mut shown = 0;
@@ -243,7 +243,7 @@ impl Site {
             shown += 1;
             !cut || shown <= self.sidebar_limit || on_the_way
         };
-        for entry in self.entries_in_order(section, pages) {
+        for entry in in_order {
             match entry {
                 Entry::Section(sub) => {
                     let on_the_way =
@@ -298,6 +298,13 @@ impl Site {
                 }
                 (None, None) => break,
             };
+            let page = match entry {
+                Entry::Page(p) => Some(p),
+                Entry::Section(sub) => self.sections[sub].index_page,
+            };
+            if page.is_some_and(|p| hidden_from_nav(&pages[p])) {
+                continue;
+            }
             entries.push(entry);
         }
         entries
@@ -411,6 +418,21 @@ fn thousands(n: usize) -> String {
         out.push(digit);
     }
     out
+}
+
+/// Front matter keys that leave a page (or, on a section's page, the
+/// section) out of the sidebar: Docsy's `toc_hide`, Just the Docs'
+/// `nav_exclude`. The page is still published, listed and searchable.
+const HIDDEN_FROM_NAV_KEYS: &[&str] = &["toc_hide", "nav_exclude"];
+
+fn hidden_from_nav(page: &Page) -> bool {
+    HIDDEN_FROM_NAV_KEYS.iter().any(|key| {
+        page.front
+            .extra
+            .get(*key)
+            .and_then(serde_json::Value::as_bool)
+            == Some(true)
+    })
 }
 
 /// Front matter keys naming a page's title in navigation.
