@@ -678,7 +678,10 @@ fn a_hugo_site_with_a_configuration_folder_builds_from_its_own_repository() {
     // `linkTitle` names the page in the sidebar; its own heading keeps `title`.
     assert!(page.contains(">Managers</a>"), "{page}");
     // Docsy's `toc_hide`: published, but not in the sidebar.
-    assert!(!page.contains(r#"<a href="/team/hidden/">Hidden</a>"#), "{page}");
+    assert!(
+        !page.contains(r#"<a href="/team/hidden/">Hidden</a>"#),
+        "{page}"
+    );
     assert!(read(&out, "team/hidden/index.html").contains("Still here."));
     let manager = read(&out, "team/manager/index.html");
     assert!(

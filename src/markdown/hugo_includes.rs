@@ -72,25 +72,16 @@ pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::includes::Includes;
     use serde_json::Map;
 
     #[test]
     fn include_and_readfile_put_their_files_in() {
-        let dir = tempfile::tempdir().expect("temp");
-        let root = dir.path();
-        for (path, text) in [
+        let (_dir, includes) = crate::markdown::partials::site_of(&[
             ("site.toml", "title = \"T\"\n"),
             ("assets/includes/spin.md", "Take GitLab for a **spin**.\n"),
             ("content/team/roles.yml", "lead: Ada\n"),
             ("content/team/index.md", "# Team\n"),
-        ] {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        }
-        let config = crate::config::Config::load(root, &Default::default()).expect("config");
-        let (includes, _) = Includes::load(&config);
+        ]);
         let page = Map::new();
         let values = TemplateValues::for_page(&page, "", &includes, "team");
         let body = "Intro\n{{% include \"includes/spin.md\" %}}\n{{< readfile file=\"roles.yml\" code=\"true\" lang=\"yaml\" >}}\n{{% include \"gone.md\" %}}\nShown: `{{</* include \"x\" */>}}`\n";

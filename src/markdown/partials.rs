@@ -241,6 +241,23 @@ fn raw_end(body: &str, from: usize) -> usize {
     body.len()
 }
 
+/// A site of `files` in a temporary folder, and what its pages' tags may
+/// include (the include passes' tests).
+#[cfg(test)]
+pub(super) fn site_of(
+    files: &[(&str, &str)],
+) -> (tempfile::TempDir, crate::content::includes::Includes) {
+    let dir = tempfile::tempdir().expect("temp");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let config = crate::config::Config::load(dir.path(), &Default::default()).expect("config");
+    let (includes, _) = crate::content::includes::Includes::load(&config);
+    (dir, includes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,16 +265,9 @@ mod tests {
     use serde_json::Map;
 
     fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Includes) {
-        let dir = tempfile::tempdir().expect("temp");
-        std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        }
-        let config = crate::config::Config::load(dir.path(), &Default::default()).expect("config");
-        let (includes, _) = Includes::load(&config);
-        (dir, includes)
+        let mut with_content = vec![("content/.keep", "")];
+        with_content.extend_from_slice(files);
+        site_of(&with_content)
     }
 
     const ERB: TemplateSyntax = TemplateSyntax {

@@ -47,24 +47,15 @@ pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::includes::Includes;
     use serde_json::Map;
 
     #[test]
     fn snippet_lines_become_their_files_indented_as_the_marker() {
-        let dir = tempfile::tempdir().expect("temp");
-        let root = dir.path();
-        for (path, text) in [
+        let (_dir, includes) = crate::markdown::partials::site_of(&[
             ("mkdocs.yml", "site_name: T\n"),
             ("includes/steps.md", "1. Plan\n2. Ship\n"),
             ("docs/index.md", "# Home\n"),
-        ] {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        }
-        let config = crate::config::Config::load(root, &Default::default()).expect("config");
-        let (includes, _) = Includes::load(&config);
+        ]);
         let page = Map::new();
         let values = TemplateValues::for_page(&page, "", &includes, "");
         let body = "Steps:\n\n--8<-- \"includes/steps.md\"\n\n!!! note\n    --8<-- \"includes/steps.md\"\n\n--8<-- \"gone.md\"\nWrite `--8<-- \"x\"` in a line.\n";

@@ -7,21 +7,9 @@ use serde_json::Map;
 
 /// A book folder (`book.toml`, `src/`) with `files`, and its includes.
 fn book(files: &[(&str, &str)]) -> (tempfile::TempDir, Includes) {
-    let dir = tempfile::tempdir().expect("temp");
-    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").expect("book.toml");
-    std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-    let config = crate::config::Config::load(dir.path(), &Default::default()).expect("config");
-    assert!(
-        config.site.markdown.mdbook_includes,
-        "an mdBook is detected"
-    );
-    let (includes, _) = Includes::load(&config);
-    (dir, includes)
+    let mut book = vec![("book.toml", "[book]\ntitle = \"T\"\n"), ("src/.keep", "")];
+    book.extend_from_slice(files);
+    crate::markdown::partials::site_of(&book)
 }
 
 fn expanded(includes: &Includes, page_dir: &str, body: &str) -> Option<Expanded> {
