@@ -119,6 +119,11 @@ test('search finds a page by a word in its body, and Enter opens it at the secti
   await page.keyboard.type('classroom');
   const first = page.locator('#search-results .search-result').first();
   await first.waitFor();
+  // Typed a key at a time, the results of `classroo` may show first: wait
+  // for the whole word's (a wrong highlight never settles, and times out).
+  await page.waitForFunction(
+    () => document.querySelector('#search-results .search-result mark')?.textContent === 'classroom',
+  );
   assert.match(await first.innerText(), /Career Development/);
   assert.equal(await first.locator('mark').first().innerText(), 'classroom', 'the match is highlighted');
   await page.screenshot({ path: path.join(SHOTS, 'search-desktop.png') });
