@@ -420,7 +420,7 @@ fn jekyll_site(jekyll: &Map<String, Value>) -> Detected {
 
 /// Where Hugo looks for its settings, in its order: `hugo.*`, then
 /// `config.*` at the root, then the configuration folder's `_default`.
-pub const HUGO_SETTINGS_FILES: &[&str] = &[
+const HUGO_SETTINGS_FILES: &[&str] = &[
     "hugo.toml",
     "hugo.yaml",
     "hugo.yml",

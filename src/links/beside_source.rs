@@ -26,16 +26,8 @@ impl SourceIndex<'_> {
             return None;
         }
         let path = path.split('?').next().unwrap_or(path);
-        if path.is_empty() || path.starts_with('/') || split_scheme(path).is_some() {
-            return None;
-        }
-        let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
-        if url_dir.trim_matches('/') == page.dir() {
-            return None;
-        }
-        let decoded = percent_decode_str(path).decode_utf8_lossy();
-        let joined = normalize(&format!("{}/{decoded}", page.dir()))?;
-        let joined = joined.trim_matches('/');
+        let joined = from_source_folder(page, path)?;
+        let joined = joined.trim_end_matches('/');
         let folder = if joined.is_empty() {
             String::new()
         } else {
@@ -56,16 +48,8 @@ impl SourceIndex<'_> {
     fn html_beside_source(&self, page: &Page, path: &str) -> Option<usize> {
         let path = path.split('?').next().unwrap_or(path);
         let stem = path.strip_suffix(".html")?;
-        if stem.is_empty() || path.starts_with('/') || split_scheme(path).is_some() {
-            return None;
-        }
-        let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
-        if url_dir.trim_matches('/') == page.dir() {
-            return None;
-        }
-        let decoded = percent_decode_str(stem).decode_utf8_lossy();
-        let joined = normalize(&format!("{}/{decoded}", page.dir()))?;
-        let joined = joined.trim_start_matches('/');
+        let joined = from_source_folder(page, stem)?;
+        let joined = joined.as_str();
         let folder = match joined.strip_suffix("index") {
             Some(folder) if folder.is_empty() || folder.ends_with('/') => Some(folder),
             _ => None,
@@ -79,4 +63,22 @@ impl SourceIndex<'_> {
             .chain(folder_candidates)
             .find_map(|rel| self.by_source.get(rel.as_str()).copied())
     }
+}
+
+/// A relative link's path (without its query) read from the page's source
+/// folder, as a path in the content folder (`../cli/index` from
+/// `guide/setup.md` is `cli/index`). `None` for an empty, rooted or
+/// absolute link, one that climbs out of the site, and on pages whose URL
+/// keeps the source's folder, where the link resolves from the URL as it is.
+fn from_source_folder(page: &Page, path: &str) -> Option<String> {
+    if path.is_empty() || path.starts_with('/') || split_scheme(path).is_some() {
+        return None;
+    }
+    let url_dir = &page.url.path[..page.url.path.rfind('/').map_or(0, |i| i + 1)];
+    if url_dir.trim_matches('/') == page.dir() {
+        return None;
+    }
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    let joined = normalize(&format!("{}/{decoded}", page.dir()))?;
+    Some(joined.trim_start_matches('/').to_string())
 }
