@@ -27,7 +27,7 @@ use crate::markdown::Rendered;
 use crate::output::search::PageEntry;
 
 /// Bumped when a file's shape or meaning changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 /// The folder inside the build cache folder.
 pub const DIR: &str = "pages";
 const INDEX: &str = "index.bin";

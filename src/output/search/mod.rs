@@ -37,6 +37,7 @@ use super::{MemorySink, OutputError, Sink};
 use crate::content::site_urls::generated::{self, output_file};
 pub use crate::markdown::excerpt;
 use crate::markdown::{AfterUse, Rendered};
+use entry::PackedDoc;
 pub use entry::{entry_key, page_entry, singular, tokens, PageEntry, SearchMemo};
 
 /// Version of the file format, checked by the theme's script.
@@ -194,8 +195,7 @@ pub fn write_index<'a>(
     tm.mark("search: postings");
     let (term_starts, term_prints) = write_term_shards(terms, sink)?;
     tm.mark("search: term shards");
-    let (doc_starts, doc_prints) =
-        write_doc_shards(entries.clone().map(|entry| entry.doc.as_bytes()), sink)?;
+    let (doc_starts, doc_prints) = write_doc_shards(entries.clone().map(|entry| &entry.doc), sink)?;
     tm.mark("search: doc shards");
     // XXH3 of each shard, then of those in order: the shards are hashed
     // where they are made, in parallel, and only their prints are kept.
@@ -520,18 +520,19 @@ fn digits(n: u32) -> usize {
 /// writes them (`dN.json`, joined in parallel once the cuts are made);
 /// returns the first page of each shard and each shard's print.
 fn write_doc_shards<'a>(
-    docs: impl Iterator<Item = &'a [u8]>,
+    docs: impl Iterator<Item = &'a PackedDoc>,
     sink: &dyn Sink,
 ) -> Result<(Vec<usize>, Vec<u64>), OutputError> {
-    let docs: Vec<&[u8]> = docs.collect();
+    let docs: Vec<&PackedDoc> = docs.collect();
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     let (mut start, mut size) = (0, 0);
-    for (i, json) in docs.iter().enumerate() {
-        if size > 0 && size + json.len() > DOC_SHARD_BYTES {
+    for (i, doc) in docs.iter().enumerate() {
+        let json_len = doc.json_len();
+        if size > 0 && size + json_len > DOC_SHARD_BYTES {
             cuts.push(start..i);
             (start, size) = (i, 0);
         }
-        size += json.len() + 1;
+        size += json_len + 1;
     }
     if start < docs.len() || cuts.is_empty() {
         cuts.push(start..docs.len());
@@ -549,14 +550,14 @@ fn write_doc_shards<'a>(
     Ok((starts, prints))
 }
 
-fn join_array(items: &[&[u8]]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 2);
+fn join_array(docs: &[&PackedDoc]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(docs.iter().map(|d| d.json_len() + 1).sum::<usize>() + 2);
     out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
+    for (i, doc) in docs.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(item);
+        doc.unpack_into(&mut out);
     }
     out.push(b']');
     out
