@@ -2,7 +2,7 @@
 """Generate a synthetic handbook of N pages for handbook and its peers.
 
     bench/generate.py N OUT_DIR [--shape default|wide] [--seed S] [--owners]
-                      [--peer-layout full|plain]
+                      [--peer-layout full|plain] [--highlight on|off|defaults]
 
 writes the same pages four times: OUT_DIR/handbook (site.toml + content/),
 OUT_DIR/hugo (hugo.toml + content/ + layouts), OUT_DIR/zola (config.toml +
@@ -38,6 +38,12 @@ other section index page, a `reviewed:` date on every page and
 `--peer-layout plain` gives Hugo and Zola the plain layouts of
 bench/layouts.py (title, table of contents and content; no sidebar,
 breadcrumbs or neighbours): the peers at their lightest.
+
+`--highlight` says which tools highlight code at build time: `on` (the
+default) every tool, by class; `off` none (`[markdown] highlight = false`,
+Hugo's `codeFences = false`, Zola without `[markdown.highlighting]`);
+`defaults` each tool as it comes: handbook and Hugo highlight, Zola does
+not. mdBook highlights in the browser in every mode.
 """
 import os
 import random
@@ -63,6 +69,8 @@ class Shape:
     levels: tuple
     fanout: tuple
 
+
+HIGHLIGHT_MODES = ("on", "off", "defaults")
 
 SHAPES = {
     "default": Shape(levels=("area", "section"), fanout=(10, 10)),
@@ -224,16 +232,18 @@ def yaml_front(fields):
     return "---\n" + "\n".join(fields) + "\n---\n\n"
 
 
-def write_settings(out, owners, peer_layout):
+def write_settings(out, owners, peer_layout, highlight):
     settings = 'title = "Synthetic handbook"\nbase_url = "https://bench.example.com"\n'
     if owners:
         settings += '[review]\nevery = "6 months"\n'
+    if highlight == "off":
+        settings += "[markdown]\nhighlight = false\n"
     write(f"{out}/handbook/site.toml", settings)
     plain = peer_layout == "plain"
-    write(f"{out}/hugo/hugo.toml", layouts.HUGO_CONFIG)
+    write(f"{out}/hugo/hugo.toml", layouts.hugo_config(highlight))
     for name, text in (layouts.HUGO_PLAIN_LAYOUTS if plain else layouts.HUGO_LAYOUTS).items():
         write(f"{out}/hugo/layouts/{name}", text)
-    write(f"{out}/zola/config.toml", layouts.ZOLA_CONFIG)
+    write(f"{out}/zola/config.toml", layouts.zola_config(highlight))
     for name, text in (layouts.ZOLA_PLAIN_TEMPLATES if plain else layouts.ZOLA_TEMPLATES).items():
         write(f"{out}/zola/templates/{name}", text)
     write(f"{out}/mdbook/book.toml", layouts.MDBOOK_CONFIG)
@@ -280,10 +290,13 @@ def main():
     peer_layout = sys.argv[sys.argv.index("--peer-layout") + 1] if "--peer-layout" in sys.argv else "full"
     if peer_layout not in ("full", "plain"):
         sys.exit(f"generate.py: unknown peer layout {peer_layout!r} (full or plain)")
+    highlight = sys.argv[sys.argv.index("--highlight") + 1] if "--highlight" in sys.argv else "on"
+    if highlight not in HIGHLIGHT_MODES:
+        sys.exit(f"generate.py: unknown highlight mode {highlight!r} ({', '.join(HIGHLIGHT_MODES)})")
     rng = random.Random(seed)
     pages = plan(n, rng, shape)
     sections = section_paths(pages)
-    write_settings(out, owners, peer_layout)
+    write_settings(out, owners, peer_layout, highlight)
     # Sections are link targets in the wide shape only (the default shape's
     # pages stay what they were before shapes existed).
     link_sections = sections if shape == "wide" else []

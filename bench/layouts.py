@@ -65,6 +65,26 @@ error_on_missing_language = true
 internal_level = "error"
 """
 
+
+
+def hugo_config(highlight):
+    """Hugo's settings; `--highlight off` turns its highlighting off
+    (`defaults` keeps it: Hugo highlights unless told not to)."""
+    if highlight == "off":
+        return HUGO_CONFIG.replace("  noClasses = false", "  codeFences = false")
+    return HUGO_CONFIG
+
+
+def zola_config(highlight):
+    """Zola's settings; it highlights only with `[markdown.highlighting]`,
+    which `--highlight off` and `defaults` leave out."""
+    if highlight == "on":
+        return ZOLA_CONFIG
+    start = ZOLA_CONFIG.index("[markdown.highlighting]")
+    end = ZOLA_CONFIG.index("[link_checker]")
+    return ZOLA_CONFIG[:start] + ZOLA_CONFIG[end:]
+
+
 ZOLA_TEMPLATES = {
     "base.html": """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{% block title %}{% endblock title %} · {{ config.title }}</title>

@@ -111,9 +111,10 @@ def sidebar_links(tool, root, html, where, rel, sidebar):
             sys.exit(f"verify: {where}: the sidebar has no link to {href}")
 
 
-def verify_tool(tool, root, content, pages, sample, plain):
+def verify_tool(tool, root, content, pages, sample, plain, highlighted):
     """Stops at the first page `tool` did not write, or wrote without what
-    the sample's sources ask for; returns what was checked."""
+    the sample's sources ask for (code highlighted, or not, as `highlighted`
+    says); returns what was checked."""
     spec = TOOLS[tool]
     missing = [p for p in pages if not os.path.isfile(os.path.join(root, output_of(p, spec["layout"])))]
     if missing:
@@ -138,13 +139,17 @@ def verify_tool(tool, root, content, pages, sample, plain):
                 sys.exit(f"verify: {where}: no link to {href}")
             totals["links"] += 1
         if "```" in text:
-            if not re.search(spec["highlight"], html):
+            if highlighted and not re.search(spec["highlight"], html):
                 sys.exit(f"verify: {where}: code blocks are not highlighted")
+            if not highlighted and re.search(spec["highlight"], html):
+                sys.exit(f"verify: {where}: code blocks are highlighted (highlighting is off)")
             totals["code"] += 1
         if not (plain and tool in PLAIN_PEERS):
             sidebar_links(tool, root, html, where, rel, sidebar)
     toc = "ids + TOC entries" if spec["toc"] else "ids; no in-page TOC"
-    code = "highlighted by class" if tool != "mdbook" else "marked for highlighting in the browser"
+    code = "highlighted by class" if highlighted else "not highlighted"
+    if tool == "mdbook":
+        code = "marked for highlighting in the browser"
     nav = "a sidebar open down to the page's section" if tool != "mdbook" else "the whole book in the sidebar (toc.html)"
     if plain and tool in PLAIN_PEERS:
         nav = "no sidebar (plain layout)"
@@ -160,12 +165,26 @@ def verify_tool(tool, root, content, pages, sample, plain):
 PLAIN_PEERS = ("hugo", "zola")
 
 
+def highlights(tool, mode):
+    """Whether `tool` highlights code at build time under `--highlight=MODE`
+    (bench/generate.py): `on` every tool, `off` none, `defaults` each as it
+    comes (handbook and Hugo do, Zola does not). mdBook marks code for the
+    browser whatever the mode."""
+    if tool == "mdbook":
+        return True
+    return mode == "on" or (mode == "defaults" and tool != "zola")
+
+
 def verify(site, *outputs):
-    """`outputs`: TOOL=DIR for each tool that built SITE, after an optional
-    `--peer-layout=plain` (the site was generated so)."""
-    plain = bool(outputs) and outputs[0] == "--peer-layout=plain"
-    if outputs and outputs[0].startswith("--peer-layout="):
+    """`outputs`: TOOL=DIR for each tool that built SITE, after the optional
+    `--peer-layout=plain` and `--highlight=MODE` the site was generated with."""
+    options = {}
+    while outputs and outputs[0].startswith("--"):
+        name, _, value = outputs[0][2:].partition("=")
+        options[name] = value
         outputs = outputs[1:]
+    plain = options.get("peer-layout") == "plain"
+    mode = options.get("highlight", "on")
     content = os.path.join(site, "handbook", "content")
     pages = sorted(sources(content))
     regular = [p for p in pages if not p.endswith("_index.md")]
@@ -174,7 +193,8 @@ def verify(site, *outputs):
         tool, _, root = spec.partition("=")
         if tool not in TOOLS:
             sys.exit(f"verify: unknown tool {tool!r} (known: {', '.join(TOOLS)})")
-        print("verify: " + verify_tool(tool, root, content, pages, sample, plain))
+        highlighted = highlights(tool, mode)
+        print("verify: " + verify_tool(tool, root, content, pages, sample, plain, highlighted))
 
 
 def mtimes(root):

