@@ -177,14 +177,17 @@ fn load_reusing(
     // With a page cache, most pages' Markdown is taken from it: a build
     // lets each body go as it reads the page and reads again the few it
     // renders (but keeps those with a prose cadence, which the cadence
-    // stage scans).
-    let bodies = match page_cache_dir {
-        Some(dir) if run.bodies == AfterUse::Release && page_cache::PageCache::exists(dir) => {
-            content::source::BodiesAtLoad::LetGo {
-                unless: &markdown_pages::read_after_markdown,
-            }
-        }
-        _ => content::source::BodiesAtLoad::Keep,
+    // stage scans), and does not read at all a file not written since the
+    // last such build (its front matter is kept in the cache folder).
+    let heads = page_cache_dir
+        .filter(|dir| run.bodies == AfterUse::Release && page_cache::PageCache::exists(dir))
+        .map(|dir| file_stats::PageHeads::load(Some(dir), file_stats::HEADS));
+    let bodies = match &heads {
+        Some(heads) => content::source::BodiesAtLoad::LetGo {
+            unless: &markdown_pages::read_after_markdown,
+            known: Some(heads),
+        },
+        None => content::source::BodiesAtLoad::Keep,
     };
     // Without HTML (`check`) nothing is stored back: the search entries and
     // the generated pages' renders are not read.
@@ -198,6 +201,10 @@ fn load_reusing(
         || page_cache_dir.map(|dir| page_cache::PageCache::open(dir, cache_parts)),
     );
     report.extend(content.diagnostics.iter().cloned());
+    // `check` reads the cache folder and never writes it.
+    if let Some(heads) = heads.filter(|_| run.render_html) {
+        heads.save(page_cache_dir);
+    }
     timings.mark("load content");
 
     let mut memo = page_cache

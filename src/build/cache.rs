@@ -332,7 +332,7 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
         FileTimes::Ignore
     };
     let cache_folder = cache_dir(config);
-    let stats = FileStats::load(cache_folder.as_deref());
+    let stats = FileStats::load(cache_folder.as_deref(), super::file_stats::HASHES);
     hash_tree(
         &mut hasher,
         config,
@@ -414,7 +414,7 @@ fn hash_tree(
     hasher: &mut Xxh3,
     config: &Config,
     (folder, times): (&Path, FileTimes),
-    stats: &FileStats,
+    stats: &FileStats<u64>,
 ) {
     let cache_dir = cache_dir(config).unwrap_or_default();
     let walker = walkdir::WalkDir::new(folder)
@@ -470,7 +470,7 @@ enum FilePrint {
     SizeAndTime { len: u64, modified: Option<u64> },
 }
 
-fn file_print(entry: &walkdir::DirEntry, times: FileTimes, stats: &FileStats) -> FilePrint {
+fn file_print(entry: &walkdir::DirEntry, times: FileTimes, stats: &FileStats<u64>) -> FilePrint {
     let Ok(metadata) = entry.metadata() else {
         return FilePrint::Unreadable;
     };
@@ -478,7 +478,7 @@ fn file_print(entry: &walkdir::DirEntry, times: FileTimes, stats: &FileStats) ->
         let modified = (times == FileTimes::Count)
             .then(|| modified_nanos(&metadata))
             .flatten();
-        let known = stats.known_hash(entry.path(), &metadata);
+        let known = stats.known(entry.path(), &metadata).copied();
         let hash = known.or_else(|| {
             let bytes = std::fs::read(entry.path()).ok()?;
             Some(xxhash_rust::xxh3::xxh3_64(&bytes))

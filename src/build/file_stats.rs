@@ -1,8 +1,11 @@
-//! What the build cache's fingerprint read of each file last time
-//! (`files.bin` in the cache folder): its hash under its device, inode,
-//! size, modification and change times. A file whose metadata are all the
-//! same is not read again: a rebuild after a one-page edit of a
-//! 10,000-page handbook read and hashed all of them first (75 ms).
+//! What a build read of each file last time, under the file's device,
+//! inode, size, modification and change times: the build cache's
+//! fingerprint keeps each file's hash (`files.bin` in the cache folder), the
+//! load each page file's front matter (`heads.bin`, see
+//! [`crate::content::source::KnownHeads`]). A file whose metadata are all
+//! the same is not read again: a rebuild after a one-page edit of a
+//! 10,000-page handbook read and hashed all of them first (75 ms), and read
+//! them all again for their front matter.
 //!
 //! The change time (`ctime`) is set by the system on every write, rename or
 //! `touch`, and no tool can set it back, so a file whose metadata match was
@@ -19,9 +22,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::source::{KnownHeads, SourcePrint};
+
 /// Bumped when the file's shape or meaning changes.
 const FORMAT: u32 = 1;
-const FILE: &str = "files.bin";
+/// The fingerprint's file hashes.
+pub(super) const HASHES: &str = "files.bin";
+/// The page files' front matter.
+pub const HEADS: &str = "heads.bin";
 /// How long a file must have been left alone before its entry is trusted.
 const SETTLED: Duration = Duration::from_secs(2);
 
@@ -55,21 +63,33 @@ impl Stat {
     }
 }
 
-#[derive(Serialize, Deserialize, Default)]
-struct Stored {
+#[derive(Serialize, Deserialize)]
+struct Stored<T> {
     format: u32,
     /// Seconds and nanoseconds since the epoch when the files were looked at.
     taken_at: (i64, i64),
-    files: Vec<(PathBuf, Stat, u64)>,
+    files: Vec<(PathBuf, Stat, T)>,
 }
 
-/// The last run's entries, and this run's.
-pub(super) struct FileStats {
-    previous: HashMap<PathBuf, (Stat, u64)>,
+impl<T> Default for Stored<T> {
+    fn default() -> Self {
+        Stored {
+            format: 0,
+            taken_at: (0, 0),
+            files: Vec::new(),
+        }
+    }
+}
+
+/// The last run's entries, and this run's: what was read of each file (`T`).
+pub struct FileStats<T> {
+    /// The file in the cache folder they are kept in.
+    name: &'static str,
+    previous: HashMap<PathBuf, (Stat, T)>,
     /// Entries whose change time is before this are trusted.
     settled_before: (i64, i64),
     taken_at: (i64, i64),
-    seen: Mutex<Vec<(PathBuf, Stat, u64)>>,
+    seen: Mutex<Vec<(PathBuf, Stat, T)>>,
 }
 
 fn seconds_and_nanos(time: SystemTime) -> (i64, i64) {
@@ -77,21 +97,22 @@ fn seconds_and_nanos(time: SystemTime) -> (i64, i64) {
     (since.as_secs() as i64, i64::from(since.subsec_nanos()))
 }
 
-impl FileStats {
-    /// The entries kept in `cache_dir` (none when absent, damaged or of
-    /// another format).
-    pub(super) fn load(cache_dir: Option<&Path>) -> FileStats {
-        let stored: Stored = cache_dir
-            .and_then(|dir| std::fs::read(dir.join(FILE)).ok())
+impl<T: Serialize + serde::de::DeserializeOwned> FileStats<T> {
+    /// The entries kept in file `name` of `cache_dir` (none when absent,
+    /// damaged or of another format).
+    pub fn load(cache_dir: Option<&Path>, name: &'static str) -> FileStats<T> {
+        let stored: Stored<T> = cache_dir
+            .and_then(|dir| std::fs::read(dir.join(name)).ok())
             .and_then(|bytes| bincode::deserialize(&bytes).ok())
-            .filter(|stored: &Stored| stored.format == FORMAT)
+            .filter(|stored: &Stored<T>| stored.format == FORMAT)
             .unwrap_or_default();
         let settled_before = settled_before(stored.taken_at);
         FileStats {
+            name,
             previous: stored
                 .files
                 .into_iter()
-                .map(|(path, stat, hash)| (path, (stat, hash)))
+                .map(|(path, stat, read)| (path, (stat, read)))
                 .collect(),
             settled_before,
             taken_at: seconds_and_nanos(SystemTime::now()),
@@ -99,26 +120,26 @@ impl FileStats {
         }
     }
 
-    /// The hash of the file at `path` recorded last time, when its metadata
+    /// What was read of the file at `path` last time, when its metadata
     /// say it was not written since.
-    pub(super) fn known_hash(&self, path: &Path, metadata: &std::fs::Metadata) -> Option<u64> {
+    pub(super) fn known(&self, path: &Path, metadata: &std::fs::Metadata) -> Option<&T> {
         let stat = Stat::of(metadata)?;
-        let (recorded, hash) = self.previous.get(path)?;
-        (*recorded == stat && stat.ctime < self.settled_before).then_some(*hash)
+        let (recorded, read) = self.previous.get(path)?;
+        (*recorded == stat && stat.ctime < self.settled_before).then_some(read)
     }
 
-    /// Records the hash of the file at `path` for the next run.
-    pub(super) fn record(&self, path: &Path, metadata: &std::fs::Metadata, hash: u64) {
+    /// Records what was read of the file at `path`, for the next run.
+    pub(super) fn record(&self, path: &Path, metadata: &std::fs::Metadata, read: T) {
         if let Some(stat) = Stat::of(metadata) {
             if let Ok(mut seen) = self.seen.lock() {
-                seen.push((path.to_path_buf(), stat, hash));
+                seen.push((path.to_path_buf(), stat, read));
             }
         }
     }
 
     /// Writes this run's entries to `cache_dir`; a failure only costs the
     /// next run its shortcut.
-    pub(super) fn save(self, cache_dir: Option<&Path>) {
+    pub fn save(self, cache_dir: Option<&Path>) {
         let Some(dir) = cache_dir else {
             return;
         };
@@ -128,8 +149,21 @@ impl FileStats {
             files: self.seen.into_inner().unwrap_or_default(),
         };
         if let Ok(bytes) = bincode::serialize(&stored) {
-            write_beside(dir, FILE, &bytes);
+            write_beside(dir, self.name, &bytes);
         }
+    }
+}
+
+/// Each page file's front matter and print, for the load (`heads.bin`).
+pub type PageHeads = FileStats<(String, SourcePrint)>;
+
+impl KnownHeads for PageHeads {
+    fn known(&self, abs: &Path, metadata: &std::fs::Metadata) -> Option<(String, SourcePrint)> {
+        FileStats::known(self, abs, metadata).cloned()
+    }
+
+    fn record(&self, abs: &Path, metadata: &std::fs::Metadata, head: &str, print: SourcePrint) {
+        FileStats::record(self, abs, metadata, (head.to_string(), print));
     }
 }
 
@@ -159,26 +193,26 @@ mod tests {
         let file = dir.path().join("a.md");
         std::fs::write(&file, "one").expect("write");
         let metadata = std::fs::metadata(&file).expect("metadata");
-        let stats = FileStats::load(None);
+        let stats = FileStats::<u64>::load(None, HASHES);
         stats.record(&file, &metadata, 7);
         let cache = dir.path().join("cache");
         let mut stored_at = stats.taken_at;
         stats.save(Some(&cache));
         // Recorded just now: too fresh to trust.
-        let fresh = FileStats::load(Some(&cache));
-        assert_eq!(fresh.known_hash(&file, &metadata), None);
+        let fresh = FileStats::<u64>::load(Some(&cache), HASHES);
+        assert_eq!(fresh.known(&file, &metadata), None);
         // As if recorded a minute later.
         stored_at.0 += 60;
         let later = FileStats {
             settled_before: (stored_at.0 - 2, stored_at.1),
-            ..FileStats::load(Some(&cache))
+            ..FileStats::load(Some(&cache), HASHES)
         };
-        assert_eq!(later.known_hash(&file, &metadata), Some(7));
+        assert_eq!(later.known(&file, &metadata), Some(&7));
         // Same size, new bytes: the change time moves.
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&file, "two").expect("write");
         let written = std::fs::metadata(&file).expect("metadata");
-        assert_eq!(later.known_hash(&file, &written), None);
-        assert_eq!(later.known_hash(&dir.path().join("b.md"), &written), None);
+        assert_eq!(later.known(&file, &written), None);
+        assert_eq!(later.known(&dir.path().join("b.md"), &written), None);
     }
 }

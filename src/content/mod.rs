@@ -9,6 +9,7 @@ pub mod front_matter;
 pub mod history;
 pub mod includes;
 pub mod link_path;
+mod page_file;
 pub mod reading_order;
 pub mod site_urls;
 pub mod source;
@@ -23,6 +24,7 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use front_matter::{FrontMatterError, Split};
+use page_file::{load_letting_go, load_page, PageToLoad};
 use site_urls::SiteUrls;
 pub use url::{PageUrl, SourceKind};
 
@@ -121,15 +123,14 @@ pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
         .par_iter()
         .map(|(rel, abs, kind)| {
             let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
-            let readme_is_index = !folders_with_index.contains(dir);
-            let (mut page, diagnostics) =
-                load_page(rel, abs, *kind, readme_is_index, config.site.drafts);
-            if let (Some(page), source::BodiesAtLoad::LetGo { unless }) = (&mut page, bodies) {
-                if !page.held_body().is_some_and(unless) {
-                    page.release_body();
-                }
-            }
-            (page, diagnostics)
+            let file = PageToLoad {
+                rel,
+                abs,
+                kind: *kind,
+                readme_is_index: !folders_with_index.contains(dir),
+                drafts: config.site.drafts,
+            };
+            load_letting_go(&file, bodies)
         })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
@@ -315,13 +316,13 @@ pub fn load_page_file(
         .in_file(rel);
         return (None, vec![skipped]);
     }
-    let (mut page, diagnostics) = load_page(
+    let (mut page, diagnostics, _) = load_page(&PageToLoad {
         rel,
-        &abs,
-        url::source_kind(rel),
+        abs: &abs,
+        kind: url::source_kind(rel),
         readme_is_index,
-        config.site.drafts,
-    );
+        drafts: config.site.drafts,
+    });
     if let Some(page) = &mut page {
         reading_order::ReadingOrder::of_site(config).apply(page);
     }
@@ -365,42 +366,6 @@ fn is_plain_relative(rel: &str) -> bool {
         && rel
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")
-}
-
-fn load_page(
-    rel: &str,
-    abs: &Path,
-    kind: SourceKind,
-    readme_is_index: bool,
-    drafts: bool,
-) -> (Option<Page>, Vec<Diagnostic>) {
-    let (bytes, modified) = match read_with_time(abs) {
-        Ok(read) => read,
-        Err(e) => {
-            let d = Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel);
-            return (None, vec![d]);
-        }
-    };
-    let text = match decode(rel, bytes) {
-        Ok(text) => text,
-        Err(d) => return (None, vec![d]),
-    };
-    let (page, diagnostics) = page_from_text(rel, abs, text, kind, readme_is_index, drafts);
-    let page = page.map(|page| Page { modified, ..page });
-    (page, diagnostics)
-}
-
-/// A file's bytes and its modification time, from the open file: the
-/// history stage would otherwise look every page up by path again (50,000
-/// lookups: a twentieth of a one-page rebuild of a site that size).
-fn read_with_time(path: &Path) -> std::io::Result<(Vec<u8>, Option<std::time::SystemTime>)> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let metadata = file.metadata().ok();
-    let size = metadata.as_ref().map_or(0, |m| m.len() as usize);
-    let mut bytes = Vec::with_capacity(size);
-    file.read_to_end(&mut bytes)?;
-    Ok((bytes, metadata.and_then(|m| m.modified().ok())))
 }
 
 /// Makes a page from its decoded text: front matter, URL, diagnostics. Split

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use super::Page;
 
 /// The length and XXH3 of a page's whole text as it was loaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SourcePrint {
     len: usize,
     hash: u64,
@@ -53,7 +53,34 @@ pub enum BodiesAtLoad<'a> {
     /// site's Markdown while the cache is read.
     LetGo {
         unless: &'a (dyn Fn(&str) -> bool + Sync),
+        /// What an earlier build kept of the page files: a file not
+        /// written since is not read at all.
+        known: Option<&'a dyn KnownHeads>,
     },
+}
+
+/// What a build keeps of each page file whose body it lets go at load: the
+/// file's front matter (its text up to the body) and the print of its
+/// whole text, under the file's metadata. A rebuild after a one-page edit
+/// then reads one file for its front matter, not every page of the site;
+/// the Markdown stage reads again, and checks against the print, only the
+/// pages it renders.
+pub trait KnownHeads: Sync {
+    /// The front matter and print recorded for the file at `abs`, when its
+    /// metadata say it was not written since.
+    fn known(
+        &self,
+        abs: &std::path::Path,
+        metadata: &std::fs::Metadata,
+    ) -> Option<(String, SourcePrint)>;
+    /// Records a page file's front matter and print for the next build.
+    fn record(
+        &self,
+        abs: &std::path::Path,
+        metadata: &std::fs::Metadata,
+        head: &str,
+        print: SourcePrint,
+    );
 }
 
 /// Why [`Page::source`] has no text.

@@ -1,0 +1,221 @@
+//! Reading one page file at load: the whole file, or only its front matter
+//! when the build lets bodies go, made from what an earlier build kept of
+//! the file when it was not written since ([`source::KnownHeads`]).
+
+use std::path::Path;
+
+use super::{decode, page_from_text, source, Page, SourceKind};
+use crate::diagnostics::Diagnostic;
+
+/// One page file to load, and what its loading depends on besides its text.
+pub(super) struct PageToLoad<'a> {
+    pub rel: &'a str,
+    pub abs: &'a Path,
+    pub kind: SourceKind,
+    pub readme_is_index: bool,
+    pub drafts: bool,
+}
+
+/// Loads a page as `bodies` says: with its body, or with its front matter
+/// only (made from what an earlier build kept of the file, when it was not
+/// written since, else read and cut).
+pub(super) fn load_letting_go(
+    file: &PageToLoad,
+    bodies: source::BodiesAtLoad,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let source::BodiesAtLoad::LetGo { unless, known } = bodies else {
+        let (page, diagnostics, _) = load_page(file);
+        return (page, diagnostics);
+    };
+    if let Some(loaded) = known.and_then(|known| load_known_head(file, known)) {
+        return loaded;
+    }
+    let (mut page, diagnostics, metadata) = load_page(file);
+    if let Some(page) = &mut page {
+        if !page.held_body().is_some_and(unless) {
+            page.release_body();
+            if let (Some(known), Some(metadata)) = (known, &metadata) {
+                known.record(file.abs, metadata, &page.text, page.print);
+            }
+        }
+    }
+    (page, diagnostics)
+}
+
+/// A page from the front matter an earlier build kept of its file, when
+/// the file was not written since; `None` to read the file.
+fn load_known_head(
+    file: &PageToLoad,
+    known: &dyn source::KnownHeads,
+) -> Option<(Option<Page>, Vec<Diagnostic>)> {
+    let metadata = std::fs::metadata(file.abs).ok()?;
+    let (head, print) = known.known(file.abs, &metadata)?;
+    let (page, diagnostics) = page_from_text(
+        file.rel,
+        file.abs,
+        head,
+        file.kind,
+        file.readme_is_index,
+        file.drafts,
+    );
+    let page = match page {
+        // The front matter ends where the kept text does, as it did in the
+        // whole file.
+        Some(page) if page.split.body_start == page.text.len() => Page {
+            print,
+            modified: metadata.modified().ok(),
+            ..page
+        },
+        Some(_) => return None,
+        // A draft, with drafts now off.
+        None => return Some((None, diagnostics)),
+    };
+    known.record(file.abs, &metadata, &page.text, print);
+    Some((Some(page), diagnostics))
+}
+
+/// Reads and makes one page, with the file's metadata as it was read.
+pub(super) fn load_page(
+    file: &PageToLoad,
+) -> (Option<Page>, Vec<Diagnostic>, Option<std::fs::Metadata>) {
+    let rel = file.rel;
+    let (bytes, metadata) = match read_with_metadata(file.abs) {
+        Ok(read) => read,
+        Err(e) => {
+            let d = Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel);
+            return (None, vec![d], None);
+        }
+    };
+    let text = match decode(rel, bytes) {
+        Ok(text) => text,
+        Err(d) => return (None, vec![d], metadata),
+    };
+    let (page, diagnostics) = page_from_text(
+        rel,
+        file.abs,
+        text,
+        file.kind,
+        file.readme_is_index,
+        file.drafts,
+    );
+    let modified = metadata.as_ref().and_then(|m| m.modified().ok());
+    let page = page.map(|page| Page { modified, ..page });
+    (page, diagnostics, metadata)
+}
+
+/// A file's bytes and its metadata, from the open file: the history stage
+/// would otherwise look every page up by path again for its time (50,000
+/// lookups: a twentieth of a one-page rebuild of a site that size).
+fn read_with_metadata(path: &Path) -> std::io::Result<(Vec<u8>, Option<std::fs::Metadata>)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let metadata = file.metadata().ok();
+    let size = metadata.as_ref().map_or(0, |m| m.len() as usize);
+    let mut bytes = Vec::with_capacity(size);
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, metadata))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::content::source::{BodiesAtLoad, KnownHeads, SourcePrint};
+
+    /// Trusts every record, whatever the file's metadata (the build's store
+    /// trusts only files left alone for two seconds).
+    #[derive(Default)]
+    struct Remembered(Mutex<HashMap<PathBuf, (String, SourcePrint)>>);
+
+    impl KnownHeads for Remembered {
+        fn known(&self, abs: &Path, _: &std::fs::Metadata) -> Option<(String, SourcePrint)> {
+            self.0.lock().unwrap().get(abs).cloned()
+        }
+
+        fn record(&self, abs: &Path, _: &std::fs::Metadata, head: &str, print: SourcePrint) {
+            let entry = (head.to_string(), print);
+            self.0.lock().unwrap().insert(abs.to_path_buf(), entry);
+        }
+    }
+
+    fn load(dir: &Path, rel: &str, known: &Remembered) -> (Option<Page>, Vec<String>) {
+        let abs = dir.join(rel);
+        let file = PageToLoad {
+            rel,
+            abs: &abs,
+            kind: SourceKind::Markdown,
+            readme_is_index: true,
+            drafts: false,
+        };
+        let bodies = BodiesAtLoad::LetGo {
+            unless: &|body: &str| body.contains("prose cadence"),
+            known: Some(known),
+        };
+        let (page, diagnostics) = load_letting_go(&file, bodies);
+        let page = page.map(|page| Page {
+            modified: None,
+            ..page
+        });
+        (page, diagnostics.iter().map(|d| format!("{d:?}")).collect())
+    }
+
+    /// A file loaded once is made again from the front matter kept of it,
+    /// without reading it (its bytes are replaced in between): the same
+    /// page, print and diagnostics. A page whose body a later stage reads
+    /// is not kept, nor a draft left out of the site.
+    #[test]
+    fn a_page_made_from_its_kept_front_matter_is_the_page_read_from_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "yaml.md",
+                "---\ntitle: A\nweight: 3\nowner: x\n---\n# Body\n\ntext\n",
+            ),
+            ("none.md", "# No front matter\n\ntext\n"),
+            (
+                "toml.md",
+                "+++\ntitle = \"C\"\npath = \"/see/\"\n+++\nbody\n",
+            ),
+            ("only.md", "---\ntitle: Only front matter\n---\n"),
+            ("warned.md", "---\ntitle: [1, 2]\n---\nbody\n"),
+            ("draft.md", "---\ntitle: Draft\ndraft: true\n---\nbody\n"),
+            ("prose.md", "---\ntitle: P\n---\nA prose cadence here.\n"),
+        ];
+        let known = Remembered::default();
+        let mut first = Vec::new();
+        for (rel, text) in files {
+            std::fs::write(dir.path().join(rel), text).unwrap();
+            first.push(load(dir.path(), rel, &known));
+        }
+        {
+            let kept = known.0.lock().unwrap();
+            assert_eq!(kept.len(), 5);
+            assert!(!kept.contains_key(&dir.path().join("prose.md")));
+            assert!(!kept.contains_key(&dir.path().join("draft.md")));
+        }
+        for (rel, _) in files {
+            std::fs::write(dir.path().join(rel), "# Not what was loaded\n").unwrap();
+        }
+        for ((rel, _), (page, diagnostics)) in files.iter().zip(&first) {
+            let (again, again_diagnostics) = load(dir.path(), rel, &known);
+            if *rel == "prose.md" || *rel == "draft.md" {
+                // Not kept: read again, its new text.
+                let again = again.unwrap();
+                let new_print = SourcePrint::of("# Not what was loaded\n");
+                assert_eq!(again.print, new_print, "{rel}");
+                continue;
+            }
+            assert_eq!(format!("{again:?}"), format!("{page:?}"), "{rel}");
+            assert_eq!(&again_diagnostics, diagnostics, "{rel}");
+        }
+        assert!(
+            first[4].1.iter().any(|d| d.contains("title")),
+            "{:?}",
+            first[4]
+        );
+        assert!(first[5].0.is_none(), "the draft is left out");
+    }
+}
