@@ -181,7 +181,7 @@ fn load_reusing(
     // last such build (its front matter is kept in the cache folder).
     let heads = page_cache_dir
         .filter(|dir| run.bodies == AfterUse::Release && page_cache::PageCache::exists(dir))
-        .map(|dir| file_stats::PageHeads::load(Some(dir), file_stats::HEADS));
+        .map(|dir| file_stats::PageHeads::load(Some(dir), file_stats::heads()));
     let bodies = match &heads {
         Some(heads) => content::source::BodiesAtLoad::LetGo {
             unless: &markdown_pages::read_after_markdown,

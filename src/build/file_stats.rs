@@ -25,11 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::source::{KnownHeads, SourcePrint};
 
 /// Bumped when the file's shape or meaning changes.
-const FORMAT: u32 = 1;
-/// The fingerprint's file hashes.
-pub(super) const HASHES: &str = "files.bin";
-/// The page files' front matter.
-pub const HEADS: &str = "heads.bin";
+const FORMAT: u32 = 2;
 /// How long a file must have been left alone before its entry is trusted.
 const SETTLED: Duration = Duration::from_secs(2);
 
@@ -66,6 +62,8 @@ impl Stat {
 #[derive(Serialize, Deserialize)]
 struct Stored<T> {
     format: u32,
+    /// What else the entries depend on ([`Kept::key`]).
+    key: u64,
     /// Seconds and nanoseconds since the epoch when the files were looked at.
     taken_at: (i64, i64),
     files: Vec<(PathBuf, Stat, T)>,
@@ -75,16 +73,41 @@ impl<T> Default for Stored<T> {
     fn default() -> Self {
         Stored {
             format: 0,
+            key: 0,
             taken_at: (0, 0),
             files: Vec::new(),
         }
     }
 }
 
+/// Where a kind of entries is kept, and what else they depend on.
+#[derive(Clone, Copy)]
+pub struct Kept {
+    /// The file in the cache folder.
+    pub name: &'static str,
+    /// Entries stored under another key are not used: a file's hash
+    /// depends on its bytes only, but what the load made of its front
+    /// matter depends on the binary too.
+    pub key: u64,
+}
+
+/// The fingerprint's file hashes.
+pub(super) const HASHES: Kept = Kept {
+    name: "files.bin",
+    key: 0,
+};
+
+/// The page files' front matter, made by this binary.
+pub fn heads() -> Kept {
+    Kept {
+        name: "heads.bin",
+        key: super::cache::binary_fingerprint(),
+    }
+}
+
 /// The last run's entries, and this run's: what was read of each file (`T`).
 pub struct FileStats<T> {
-    /// The file in the cache folder they are kept in.
-    name: &'static str,
+    kept: Kept,
     previous: HashMap<PathBuf, (Stat, T)>,
     /// Entries whose change time is before this are trusted.
     settled_before: (i64, i64),
@@ -98,17 +121,17 @@ fn seconds_and_nanos(time: SystemTime) -> (i64, i64) {
 }
 
 impl<T: Serialize + serde::de::DeserializeOwned> FileStats<T> {
-    /// The entries kept in file `name` of `cache_dir` (none when absent,
-    /// damaged or of another format).
-    pub fn load(cache_dir: Option<&Path>, name: &'static str) -> FileStats<T> {
+    /// The entries `kept` in `cache_dir` (none when absent, damaged, of
+    /// another format or key).
+    pub fn load(cache_dir: Option<&Path>, kept: Kept) -> FileStats<T> {
         let stored: Stored<T> = cache_dir
-            .and_then(|dir| std::fs::read(dir.join(name)).ok())
+            .and_then(|dir| std::fs::read(dir.join(kept.name)).ok())
             .and_then(|bytes| bincode::deserialize(&bytes).ok())
-            .filter(|stored: &Stored<T>| stored.format == FORMAT)
+            .filter(|stored: &Stored<T>| stored.format == FORMAT && stored.key == kept.key)
             .unwrap_or_default();
         let settled_before = settled_before(stored.taken_at);
         FileStats {
-            name,
+            kept,
             previous: stored
                 .files
                 .into_iter()
@@ -145,11 +168,12 @@ impl<T: Serialize + serde::de::DeserializeOwned> FileStats<T> {
         };
         let stored = Stored {
             format: FORMAT,
+            key: self.kept.key,
             taken_at: self.taken_at,
             files: self.seen.into_inner().unwrap_or_default(),
         };
         if let Ok(bytes) = bincode::serialize(&stored) {
-            write_beside(dir, self.name, &bytes);
+            write_beside(dir, self.kept.name, &bytes);
         }
     }
 }
@@ -208,6 +232,13 @@ mod tests {
             ..FileStats::load(Some(&cache), HASHES)
         };
         assert_eq!(later.known(&file, &metadata), Some(&7));
+        // Kept under another key (another binary's heads): not used.
+        let other_key = Kept { key: 1, ..HASHES };
+        let other = FileStats {
+            settled_before: (stored_at.0 - 2, stored_at.1),
+            ..FileStats::<u64>::load(Some(&cache), other_key)
+        };
+        assert_eq!(other.known(&file, &metadata), None);
         // Same size, new bytes: the change time moves.
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&file, "two").expect("write");

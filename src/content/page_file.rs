@@ -66,9 +66,8 @@ fn load_known_head(
             modified: metadata.modified().ok(),
             ..page
         },
-        Some(_) => return None,
-        // A draft, with drafts now off.
-        None => return Some((None, diagnostics)),
+        // Anything else (a draft, with drafts now off) is read whole.
+        _ => return None,
     };
     known.record(file.abs, &metadata, &page.text, print);
     Some((Some(page), diagnostics))
