@@ -179,13 +179,22 @@ fn load_reusing(
     // renders (but keeps those with a prose cadence, which the cadence
     // stage scans), and does not read at all a file not written since the
     // last such build (its front matter is kept in the cache folder).
+    // A first build keeps every body and records the front matter.
     let heads = page_cache_dir
-        .filter(|dir| run.bodies == AfterUse::Release && page_cache::PageCache::exists(dir))
-        .map(|dir| file_stats::PageHeads::load(Some(dir), file_stats::heads()));
+        .filter(|_| run.bodies == AfterUse::Release)
+        .map(|dir| {
+            let heads = file_stats::PageHeads::load(Some(dir), file_stats::heads());
+            (heads, page_cache::PageCache::exists(dir))
+        });
+    let unless = &markdown_pages::read_after_markdown;
     let bodies = match &heads {
-        Some(heads) => content::source::BodiesAtLoad::LetGo {
-            unless: &markdown_pages::read_after_markdown,
+        Some((heads, true)) => content::source::BodiesAtLoad::LetGo {
+            unless,
             known: Some(heads),
+        },
+        Some((heads, false)) => content::source::BodiesAtLoad::KeepRecording {
+            unless,
+            known: heads,
         },
         None => content::source::BodiesAtLoad::Keep,
     };
@@ -202,7 +211,7 @@ fn load_reusing(
     );
     report.extend(content.diagnostics.iter().cloned());
     // `check` reads the cache folder and never writes it.
-    if let Some(heads) = heads.filter(|_| run.render_html) {
+    if let Some((heads, _)) = heads.filter(|_| run.render_html) {
         heads.save(page_cache_dir);
     }
     timings.mark("load content");

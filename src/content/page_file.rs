@@ -23,9 +23,24 @@ pub(super) fn load_letting_go(
     file: &PageToLoad,
     bodies: source::BodiesAtLoad,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let source::BodiesAtLoad::LetGo { unless, known } = bodies else {
-        let (page, diagnostics, _) = load_page(file);
-        return (page, diagnostics);
+    let (unless, known) = match bodies {
+        source::BodiesAtLoad::Keep => {
+            let (page, diagnostics, _) = load_page(file);
+            return (page, diagnostics);
+        }
+        source::BodiesAtLoad::KeepRecording { unless, known } => {
+            let (page, diagnostics, metadata) = load_page(file);
+            if let (Some(page), Some(metadata)) = (&page, &metadata) {
+                let head = page.text.get(..page.split.body_start);
+                if let (Some(head), Some(body)) = (head, page.held_body()) {
+                    if !unless(body) {
+                        known.record(file.abs, metadata, head, page.print);
+                    }
+                }
+            }
+            return (page, diagnostics);
+        }
+        source::BodiesAtLoad::LetGo { unless, known } => (unless, known),
     };
     if let Some(loaded) = known.and_then(|known| load_known_head(file, known)) {
         return loaded;
@@ -140,7 +155,19 @@ mod tests {
         }
     }
 
+    fn has_prose_cadence(body: &str) -> bool {
+        body.contains("prose cadence")
+    }
+
     fn load(dir: &Path, rel: &str, known: &Remembered) -> (Option<Page>, Vec<String>) {
+        let bodies = BodiesAtLoad::LetGo {
+            unless: &has_prose_cadence,
+            known: Some(known),
+        };
+        load_as(dir, rel, bodies)
+    }
+
+    fn load_as(dir: &Path, rel: &str, bodies: BodiesAtLoad) -> (Option<Page>, Vec<String>) {
         let abs = dir.join(rel);
         let file = PageToLoad {
             rel,
@@ -148,10 +175,6 @@ mod tests {
             kind: SourceKind::Markdown,
             readme_is_index: true,
             drafts: false,
-        };
-        let bodies = BodiesAtLoad::LetGo {
-            unless: &|body: &str| body.contains("prose cadence"),
-            known: Some(known),
         };
         let (page, diagnostics) = load_letting_go(&file, bodies);
         let page = page.map(|page| Page {
@@ -164,7 +187,8 @@ mod tests {
     /// A file loaded once is made again from the front matter kept of it,
     /// without reading it (its bytes are replaced in between): the same
     /// page, print and diagnostics. A page whose body a later stage reads
-    /// is not kept, nor a draft left out of the site.
+    /// is not kept, nor a draft left out of the site. A first build, which
+    /// keeps every body, records the same.
     #[test]
     fn a_page_made_from_its_kept_front_matter_is_the_page_read_from_its_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -189,6 +213,17 @@ mod tests {
             std::fs::write(dir.path().join(rel), text).unwrap();
             first.push(load(dir.path(), rel, &known));
         }
+        // A first build keeps the bodies and records the same.
+        let recorded = Remembered::default();
+        for (rel, _) in files {
+            let keep = BodiesAtLoad::KeepRecording {
+                unless: &has_prose_cadence,
+                known: &recorded,
+            };
+            let (page, _) = load_as(dir.path(), rel, keep);
+            assert!(page.is_none_or(|page| page.holds_body()), "{rel}");
+        }
+        assert_eq!(*recorded.0.lock().unwrap(), *known.0.lock().unwrap());
         {
             let kept = known.0.lock().unwrap();
             assert_eq!(kept.len(), 5);

@@ -47,6 +47,13 @@ impl SourcePrint {
 pub enum BodiesAtLoad<'a> {
     /// Keeps it, for the Markdown stage.
     Keep,
+    /// Keeps it, and records what a later build can take without reading
+    /// the file ([`KnownHeads`]) for pages whose body `unless` is false for:
+    /// a first build with a build cache.
+    KeepRecording {
+        unless: &'a (dyn Fn(&str) -> bool + Sync),
+        known: &'a dyn KnownHeads,
+    },
     /// Lets it go as soon as the page is read, but for pages whose body
     /// `unless` is true for: a build whose page cache stands for most pages
     /// reads again only the few it renders, instead of holding the whole
