@@ -192,11 +192,12 @@ fn load_reusing(
             unless,
             known: Some(heads),
         },
-        Some((heads, false)) => content::source::BodiesAtLoad::KeepRecording {
+        // `check` never saves what it would record.
+        Some((heads, false)) if run.render_html => content::source::BodiesAtLoad::KeepRecording {
             unless,
             known: heads,
         },
-        None => content::source::BodiesAtLoad::Keep,
+        _ => content::source::BodiesAtLoad::Keep,
     };
     // Without HTML (`check`) nothing is stored back: the search entries and
     // the generated pages' renders are not read.

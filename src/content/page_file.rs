@@ -31,11 +31,8 @@ pub(super) fn load_letting_go(
         source::BodiesAtLoad::KeepRecording { unless, known } => {
             let (page, diagnostics, metadata) = load_page(file);
             if let (Some(page), Some(metadata)) = (&page, &metadata) {
-                let head = page.text.get(..page.split.body_start);
-                if let (Some(head), Some(body)) = (head, page.held_body()) {
-                    if !unless(body) {
-                        known.record(file.abs, metadata, head, page.print);
-                    }
+                if !page.held_body().is_some_and(unless) {
+                    record_front_matter(known, file, metadata, page);
                 }
             }
             return (page, diagnostics);
@@ -48,13 +45,27 @@ pub(super) fn load_letting_go(
     let (mut page, diagnostics, metadata) = load_page(file);
     if let Some(page) = &mut page {
         if !page.held_body().is_some_and(unless) {
-            page.release_body();
             if let (Some(known), Some(metadata)) = (known, &metadata) {
-                known.record(file.abs, metadata, &page.text, page.print);
+                record_front_matter(known, file, metadata, page);
             }
+            page.release_body();
         }
     }
     (page, diagnostics)
+}
+
+/// Records the page's front matter (its text up to the body) and print
+/// for the next build: the one rule for what is kept, whether the body
+/// goes now or not.
+fn record_front_matter(
+    known: &dyn source::KnownHeads,
+    file: &PageToLoad,
+    metadata: &std::fs::Metadata,
+    page: &Page,
+) {
+    if let Some(head) = page.text.get(..page.split.body_start) {
+        known.record(file.abs, metadata, head, page.print);
+    }
 }
 
 /// A page from the front matter an earlier build kept of its file, when
@@ -84,7 +95,7 @@ fn load_known_head(
         // Anything else (a draft, with drafts now off) is read whole.
         _ => return None,
     };
-    known.record(file.abs, &metadata, &page.text, print);
+    record_front_matter(known, file, &metadata, &page);
     Some((Some(page), diagnostics))
 }
 
