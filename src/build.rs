@@ -2,6 +2,7 @@
 //!
 //! config -> content -> markdown -> site -> cadence -> links -> render -> output
 
+mod body_store;
 pub mod cache;
 mod cadence_pages;
 mod file_stats;
@@ -105,6 +106,9 @@ pub struct Loaded {
     /// The pages read back from the page cache: all but their HTML (see
     /// [`Rendered::html`]).
     pub hollow: Vec<bool>,
+    /// Where the build cache keeps each page's packed body (none without
+    /// the page cache).
+    pub bodies: Vec<Option<body_store::BodyAt>>,
     /// What the page cache keeps of each page's checked links, and the
     /// fingerprint of the link index they were checked against (zero and
     /// none without the page cache).
@@ -224,22 +228,35 @@ fn load_reusing(
         Some(memo) => content.pages.iter().map(|p| memo.key(p)).collect(),
         None => vec![0; content.pages.len()],
     };
-    let (reused, remembered_links): (Vec<Option<Rendered>>, Vec<Option<LinkMemo>>) = match &mut memo
-    {
-        Some(memo) => content
-            .pages
-            .iter()
-            .zip(&markdown_keys)
-            .map(|(p, &key)| match memo.take(&p.rel_path, key) {
-                Some((rendered, links)) => (Some(rendered), links),
-                None => (None, None),
-            })
-            .unzip(),
-        None => content.pages.iter().map(|_| (None, None)).unzip(),
-    };
+    let mut reused: Vec<Option<Rendered>> = Vec::with_capacity(content.pages.len());
+    let mut remembered_links: Vec<Option<LinkMemo>> = Vec::with_capacity(content.pages.len());
+    let mut kept_bodies = Vec::with_capacity(content.pages.len());
+    for (page, &key) in content.pages.iter().zip(&markdown_keys) {
+        let remembered = memo
+            .as_mut()
+            .and_then(|memo| memo.take(&page.rel_path, key));
+        match remembered {
+            Some(remembered) => {
+                reused.push(Some(remembered.rendered));
+                remembered_links.push(remembered.links);
+                kept_bodies.push(remembered.body);
+            }
+            None => {
+                reused.push(None);
+                remembered_links.push(None);
+                kept_bodies.push(None);
+            }
+        }
+    }
     drop(memo);
     let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();
-    let stage = markdown_pages::render_pages(run, &mut content, reused);
+    let body_writer = page_cache.as_ref().and_then(|c| c.body_writer.as_ref());
+    let stage = markdown_pages::render_pages(run, &mut content, reused, body_writer);
+    let bodies: Vec<Option<body_store::BodyAt>> = kept_bodies
+        .into_iter()
+        .zip(stage.bodies)
+        .map(|(kept, made)| made.or(kept))
+        .collect();
     for (i, failed) in stage.failed {
         report.push(failed);
         // Never kept by the page cache: the next build meets it again.
@@ -310,6 +327,7 @@ fn load_reusing(
         report,
         markdown_keys,
         hollow,
+        bodies,
         link_memos,
         link_index,
     };
@@ -552,6 +570,7 @@ fn build_everything(
                     outputs: &outputs,
                     links: &loaded.link_memos,
                     link_index: loaded.link_index,
+                    bodies: &loaded.bodies,
                     generated: generated.as_ref(),
                     renders: &renders,
                 });

@@ -226,6 +226,75 @@ fn a_damaged_part_of_the_page_cache_means_its_pages_rendered_and_a_note() {
     }
 }
 
+/// A build whose output folder is gone (a CI job that restored the cache
+/// alone) makes every page's file again from the bodies the cache kept,
+/// with a clean build's bytes; with the kept bodies damaged it renders
+/// their Markdown again, says so, and still writes a clean build's bytes.
+#[test]
+fn a_missing_output_folder_is_made_again_from_the_kept_bodies() {
+    let files: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            (
+                format!("content/p{i}.md"),
+                format!(
+                    "# Page {i}\n\n```ruby\nputs {i}\n```\n\nSee [next](p{}.md).\n",
+                    i + 1
+                ),
+            )
+        })
+        .chain([("content/index.md".to_string(), "# Home\n".to_string())])
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = site(&borrowed);
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
+    assert_eq!(code, 0, "{clean}");
+    let segments = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir.path().join(".handbook-cache/bodies"))
+            .expect("the bodies are kept")
+            .map(|e| e.expect("entry").path())
+            .collect()
+    };
+    assert_eq!(segments().len(), 1);
+    for what in ["intact", "cut short", "scrambled"] {
+        if what != "intact" {
+            // Every byte: a segment has no header, its first body is the
+            // home page's few bytes.
+            for segment in segments() {
+                let whole = std::fs::read(&segment).expect("read");
+                let damage: Vec<u8> = match what {
+                    "cut short" => whole[..whole.len() / 2].to_vec(),
+                    _ => whole.iter().map(|b| b ^ 0x5a).collect(),
+                };
+                std::fs::write(&segment, damage).expect("damage");
+            }
+        }
+        std::fs::remove_dir_all(dir.path().join("public")).expect("remove the site");
+        let (code, out) = build(dir.path(), &[]);
+        assert_eq!(code, 0, "{what}: {out}");
+        assert_eq!(
+            out.contains("page bodies in the build cache could not be read"),
+            what != "intact",
+            "{what}: {out}"
+        );
+        assert!(
+            output_tree(&dir.path().join("public")) == output_tree(&dir.path().join("clean")),
+            "{what}: the site differs from a clean build"
+        );
+    }
+    // The bodies rendered again were kept anew, and the damaged segment,
+    // which no page refers to any more, removed.
+    assert_eq!(segments().len(), 1, "{:?}", segments());
+    std::fs::remove_dir_all(dir.path().join("public")).expect("remove the site");
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("could not be read"), "{out}");
+}
+
 /// A page the page cache stands for has let go of its Markdown: its
 /// warnings and broken links are still shown at their line and column with
 /// their source line, read again from the file.

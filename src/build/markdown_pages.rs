@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use super::body_store::{BodyAt, BodyWriter};
 use crate::cadence;
 use crate::config::{Config, ErbMode};
 use crate::content::includes::Includes;
@@ -20,6 +21,9 @@ pub(super) struct MarkdownStage {
     pub failed: Vec<(usize, Diagnostic)>,
     /// What the renderer noticed on the pages, as warnings.
     pub notes: Vec<Diagnostic>,
+    /// Where the build cache now keeps the body of each page rendered here
+    /// (`None` for the others, and without a body writer).
+    pub bodies: Vec<Option<BodyAt>>,
 }
 
 /// How the stage renders.
@@ -35,13 +39,15 @@ pub(super) struct MarkdownRun<'a> {
 }
 
 /// Renders the Markdown of every page not `reused` (taken from the page
-/// cache), each packed for the later stages. A build lets each page's body
-/// go as soon as it is rendered, so the site's Markdown and its rendered
-/// pages are never all held at once.
+/// cache), each packed for the later stages, and kept by `body_writer`
+/// when there is one. A build lets each page's body go as soon as it is
+/// rendered, so the site's Markdown and its rendered pages are never all
+/// held at once.
 pub(super) fn render_pages(
     run: MarkdownRun,
     content: &mut Content,
     reused: Vec<Option<Rendered>>,
+    body_writer: Option<&BodyWriter>,
 ) -> MarkdownStage {
     // The texts are moved out of the pages (no copy) while the pages are
     // shared with the link rewriter, and put back, cut to their front
@@ -63,17 +69,23 @@ pub(super) fn render_pages(
                 run.render_html,
             );
             rendered.pack();
-            rendered
+            let body = body_writer.and_then(|writer| writer.append(&rendered.packed_body()));
+            (rendered, body)
         })
     };
-    let done: Vec<(Result<Rendered, Diagnostic>, Vec<Diagnostic>, String)> = content
+    type Done = (
+        Result<(Rendered, Option<BodyAt>), Diagnostic>,
+        Vec<Diagnostic>,
+        String,
+    );
+    let done: Vec<Done> = content
         .pages
         .par_iter()
         .zip(texts)
         .zip(reused)
         .map(|((page, text), reused)| {
             let (outcome, text) = match reused {
-                Some(rendered) => (Ok(rendered), text),
+                Some(rendered) => (Ok((rendered, None)), text),
                 // Let go at load: read again (and checked against its print).
                 None if !page.is_whole(&text) => match page.read_source() {
                     Ok(whole) => (render(page, &whole), whole),
@@ -82,26 +94,34 @@ pub(super) fn render_pages(
                 None => (render(page, &text), text),
             };
             let notes = match &outcome {
-                Ok(rendered) if !rendered.notes.is_empty() => notes_of(page, &text, rendered),
+                Ok((rendered, _)) if !rendered.notes.is_empty() => notes_of(page, &text, rendered),
                 _ => Vec::new(),
             };
             (outcome, notes, let_go_unless_read_later(run, page, text))
         })
         .collect();
     drop(sources);
+    if let Some(writer) = body_writer {
+        writer.flush();
+    }
     let mut stage = MarkdownStage {
         rendered: Vec::with_capacity(done.len()),
         failed: Vec::new(),
         notes: Vec::new(),
+        bodies: Vec::with_capacity(done.len()),
     };
     for (i, (page, (outcome, notes, text))) in content.pages.iter_mut().zip(done).enumerate() {
         page.text = text;
         stage.notes.extend(notes);
         match outcome {
-            Ok(rendered) => stage.rendered.push(rendered),
+            Ok((rendered, body)) => {
+                stage.rendered.push(rendered);
+                stage.bodies.push(body);
+            }
             Err(failed) => {
                 stage.failed.push((i, failed));
                 stage.rendered.push(Rendered::default());
+                stage.bodies.push(None);
             }
         }
     }

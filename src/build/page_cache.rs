@@ -48,6 +48,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::body_store::{self, BodyAt, BodyReader, BodyWriter};
 use super::cache::binary_fingerprint;
 pub use super::page_store::Parts;
 use super::page_store::{self, PageToStore};
@@ -91,7 +92,7 @@ pub struct PageCache {
     /// The build cache folder.
     dir: PathBuf,
     includes_read: Vec<PathBuf>,
-    markdown: HashMap<String, (u64, Rendered, Option<LinkMemo>)>,
+    markdown: HashMap<String, StoredMarkdown>,
     /// The link index the stored pages' links were checked against.
     pub link_index: u64,
     /// The last build's HTML file of each page, by page path.
@@ -106,12 +107,27 @@ pub struct PageCache {
     shard_keys: Vec<Option<u64>>,
     /// Why the cache on disk was not used, for the build's report.
     pub note: Option<String>,
+    /// Where this build keeps the bodies it renders (a build's cache only:
+    /// `check` keeps none).
+    pub body_writer: Option<BodyWriter>,
+}
+
+/// What the last build's Markdown stage left of one page: its Markdown
+/// key, what it rendered to (all but the body), its checked links and
+/// where its packed body is.
+type StoredMarkdown = (u64, Rendered, Option<LinkMemo>, Option<BodyAt>);
+
+/// The last build's Markdown output of one page, taken for this build.
+pub struct Remembered {
+    pub rendered: Rendered,
+    pub links: Option<LinkMemo>,
+    pub body: Option<BodyAt>,
 }
 
 /// What the Markdown stage reuses: the last build's output by page path.
 pub struct MarkdownMemo {
     scope: u64,
-    previous: HashMap<String, (u64, Rendered, Option<LinkMemo>)>,
+    previous: HashMap<String, StoredMarkdown>,
 }
 
 impl MarkdownMemo {
@@ -126,11 +142,15 @@ impl MarkdownMemo {
         hasher.digest()
     }
 
-    /// The last build's output for a page, when its key is `key`, and its
+    /// The last build's output for a page, when its key is `key`, with its
     /// checked links (valid under the stored [`PageCache::link_index`]).
-    pub fn take(&mut self, rel_path: &str, key: u64) -> Option<(Rendered, Option<LinkMemo>)> {
+    pub fn take(&mut self, rel_path: &str, key: u64) -> Option<Remembered> {
         match self.previous.remove(rel_path) {
-            Some((stored_key, rendered, links)) if stored_key == key => Some((rendered, links)),
+            Some((stored_key, rendered, links, body)) if stored_key == key => Some(Remembered {
+                rendered,
+                links,
+                body,
+            }),
             _ => None,
         }
     }
@@ -155,6 +175,7 @@ impl PageCache {
             search: SearchMemo::new(back.search),
             shard_keys: back.shard_keys,
             note: back.note,
+            body_writer: (parts == Parts::All).then(|| BodyWriter::new(dir)),
             ..PageCache::default()
         };
         cache.markdown.reserve(back.pages.len());
@@ -164,7 +185,7 @@ impl PageCache {
             }
             cache.markdown.insert(
                 page.rel_path,
-                (page.markdown_key, page.rendered, page.links),
+                (page.markdown_key, page.rendered, page.links, page.body),
             );
         }
         cache
@@ -181,9 +202,19 @@ impl PageCache {
         }
     }
 
+    /// Reads the bodies back of this build's pages, for the pages whose
+    /// HTML is wanted.
+    pub fn body_reader(&self) -> BodyReader {
+        BodyReader::new(&self.dir)
+    }
+
     /// Writes this build's pages (the parts of the cache that changed); a
     /// failure only costs the next build its shortcut.
     pub fn store(&self, build: &BuiltPages) {
+        let mut bodies = build.bodies.to_vec();
+        if let Some(writer) = &self.body_writer {
+            body_store::merge_if_many(&self.dir, &mut bodies, writer);
+        }
         let search_entries = self.search.entries();
         let pages = build
             .content
@@ -200,6 +231,7 @@ impl PageCache {
                     rendered,
                     output: output.as_ref(),
                     links: build.links.get(i).and_then(Option::as_ref),
+                    body: bodies.get(i).copied().flatten(),
                 },
             )
             .collect();
@@ -225,6 +257,7 @@ impl PageCache {
             renders: build.renders,
         };
         page_store::write(&self.dir, record, &self.shard_keys);
+        body_store::remove_unreferenced(&self.dir, &bodies);
     }
 }
 
@@ -240,6 +273,8 @@ pub struct BuiltPages<'a> {
     /// against.
     pub links: &'a [Option<LinkMemo>],
     pub link_index: u64,
+    /// Where each page's packed body is kept ([`body_store`]).
+    pub bodies: &'a [Option<BodyAt>],
     pub generated: Option<&'a StoredGroup>,
     pub renders: &'a [(u64, String)],
 }

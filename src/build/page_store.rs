@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::body_store::BodyAt;
 use super::cache::{binary_fingerprint, replace_file};
 use super::page_cache::{StoredGroup, StoredOutput};
 use crate::links::LinkMemo;
@@ -27,7 +28,7 @@ use crate::markdown::Rendered;
 use crate::output::search::PageEntry;
 
 /// Bumped when a file's shape or meaning changes.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 /// The folder inside the build cache folder.
 pub const DIR: &str = "pages";
 const INDEX: &str = "index.bin";
@@ -49,6 +50,8 @@ pub struct StoredPage {
     pub output: Option<StoredOutput>,
     /// Its checked links, under [`Common::link_index`].
     pub links: Option<LinkMemo>,
+    /// Where its packed body is ([`super::body_store`]).
+    pub body: Option<BodyAt>,
 }
 
 /// One page to store (borrowed parts).
@@ -59,6 +62,7 @@ pub struct PageToStore<'a> {
     pub rendered: &'a Rendered,
     pub output: Option<&'a StoredOutput>,
     pub links: Option<&'a LinkMemo>,
+    pub body: Option<BodyAt>,
 }
 
 /// What the index file holds besides the shards' keys.
@@ -341,6 +345,16 @@ fn shard_key(shard: &ShardToStore) -> u64 {
             Some(links) => {
                 hasher.update(&[1]);
                 links.hash_into(&mut hasher);
+            }
+            None => hasher.update(&[0]),
+        }
+        match page.body {
+            Some(at) => {
+                hasher.update(&[1]);
+                hasher.update(&at.segment.to_le_bytes());
+                hasher.update(&at.offset.to_le_bytes());
+                hasher.update(&at.len.to_le_bytes());
+                hasher.update(&at.print.to_le_bytes());
             }
             None => hasher.update(&[0]),
         }

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
+use super::body_store::{BodyReader, BodyWriter};
 use super::markdown_pages::{guarded, source_error};
 use super::page_cache::{keep_group, PageCache, StoredGroup, StoredOutput};
 use super::{render_markdown, BuildError, History, Loaded, SiteRender};
@@ -352,11 +353,57 @@ impl Sink for RecordingSink<'_> {
     }
 }
 
+/// Gives the `hollow` pages (read back from the page cache without their
+/// HTML) whose HTML is wanted their bodies as the build cache kept them;
+/// returns the pages it has none for (or none intact).
+fn take_kept_bodies(reader: &BodyReader, loaded: &mut Loaded, hollow: &[usize]) -> Vec<usize> {
+    let read: Vec<(usize, Option<Vec<u8>>)> = hollow
+        .par_iter()
+        .map(|&i| {
+            let kept = loaded.bodies.get(i).copied().flatten();
+            (i, kept.and_then(|at| reader.read(at)))
+        })
+        .collect();
+    let mut missing = Vec::new();
+    let mut unreadable = 0;
+    for (i, packed) in read {
+        match packed {
+            Some(packed) => {
+                loaded.rendered[i].set_packed_body(packed);
+                loaded.hollow[i] = false;
+            }
+            None => {
+                if let Some(body) = loaded.bodies.get_mut(i) {
+                    unreadable += usize::from(body.is_some());
+                    *body = None;
+                }
+                missing.push(i);
+            }
+        }
+    }
+    if unreadable > 0 {
+        loaded.report.push(Diagnostic::warning(
+            "cache",
+            format!(
+                "{unreadable} page bodies in the build cache could not be read; \
+                 rendering their Markdown again"
+            ),
+        ));
+    }
+    missing
+}
+
 /// Renders again the Markdown of the `hollow` pages (read back from the page
-/// cache without their HTML) whose HTML is wanted, from their files: the
-/// Markdown stage let their bodies go. A file changed since it was loaded
-/// is an error on its page, which the page cache then never keeps.
-fn render_hollow_again(config: &Config, loaded: &mut Loaded, hollow: &[usize]) {
+/// cache without their HTML) whose HTML or text is wanted, from their
+/// files: the Markdown stage let their bodies go. Bodies not kept yet are
+/// kept by `writer`. A file changed since it was loaded is an error on its
+/// page, which the page cache then never keeps.
+fn render_hollow_again(
+    config: &Config,
+    loaded: &mut Loaded,
+    hollow: &[usize],
+    writer: Option<&BodyWriter>,
+) {
     let content = &loaded.content;
     let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls)
         .relative_to(config.site.links.relative_to);
@@ -383,6 +430,9 @@ fn render_hollow_again(config: &Config, loaded: &mut Loaded, hollow: &[usize]) {
     for (i, rendered) in whole {
         match rendered {
             Ok(rendered) => {
+                if let (Some(writer), Some(None)) = (writer, loaded.bodies.get(i)) {
+                    loaded.bodies[i] = writer.append(&rendered.packed_body());
+                }
                 loaded.rendered[i] = rendered;
                 loaded.hollow[i] = false;
             }
@@ -394,11 +444,15 @@ fn render_hollow_again(config: &Config, loaded: &mut Loaded, hollow: &[usize]) {
             }
         }
     }
+    if let Some(writer) = writer {
+        writer.flush();
+    }
 }
 
-/// Works out which pages the last build's files stand for, and renders the
-/// Markdown of the others again where the page cache kept all but their
-/// HTML.
+/// Works out which pages the last build's files stand for, and gives the
+/// others their bodies where the page cache kept all but their HTML: as
+/// the build cache kept them, or rendered again when it has none or the
+/// page's text is wanted too.
 pub(super) fn plan_reuse(
     config: &Config,
     renderer: &Renderer,
@@ -422,20 +476,27 @@ pub(super) fn plan_reuse(
         cache.generated.take(),
     ));
     render.search_memo = Some(&cache.search);
-    let mut to_render = render.plan_pages(sink);
+    let to_render = render.plan_pages(sink);
     // A page the search index has no entry for needs its text, which the
     // cache does not keep (its owners changed, or the index was cut).
-    to_render.extend(render.pages_missing_search_entries());
+    let need_text = render.pages_missing_search_entries();
     let reuse = render.reuse.take();
     drop(render);
-    let mut hollow: Vec<usize> = to_render
+    let is_hollow = |i: &usize| loaded.hollow.get(*i).copied().unwrap_or(false);
+    let mut need_text: Vec<usize> = need_text.into_iter().filter(is_hollow).collect();
+    need_text.sort_unstable();
+    need_text.dedup();
+    let mut need_html: Vec<usize> = to_render
         .into_iter()
-        .filter(|&i| loaded.hollow.get(i).copied().unwrap_or(false))
+        .filter(|i| is_hollow(i) && need_text.binary_search(i).is_err())
         .collect();
-    hollow.sort_unstable();
-    hollow.dedup();
-    if !hollow.is_empty() {
-        render_hollow_again(config, loaded, &hollow);
+    need_html.sort_unstable();
+    need_html.dedup();
+    let mut again = take_kept_bodies(&cache.body_reader(), loaded, &need_html);
+    again.extend(need_text);
+    again.sort_unstable();
+    if !again.is_empty() {
+        render_hollow_again(config, loaded, &again, cache.body_writer.as_ref());
     }
     reuse.unwrap_or_else(|| PageReuse::new(0, Vec::new(), Vec::new(), None))
 }
@@ -469,6 +530,55 @@ mod tests {
         }
     }
 
+    /// A page read back from the page cache without its HTML gets the body
+    /// the build cache kept, byte for byte; with the kept bodies damaged,
+    /// none is taken, and the build says so.
+    #[test]
+    fn hollow_pages_take_the_bodies_the_cache_kept_and_only_intact_ones() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(root, &Overrides::default()).expect("the sample handbook");
+        let mut loaded = super::super::load(&config, true, Severity::Warning, &[], AfterUse::Keep);
+        let cache =
+            std::env::temp_dir().join(format!("handbook-kept-bodies-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&cache);
+        let writer = BodyWriter::new(&cache);
+        let mut bodies = Vec::new();
+        loaded.bodies.clear();
+        for rendered in &mut loaded.rendered {
+            rendered.pack();
+            bodies.push(rendered.body_html().into_owned());
+            loaded.bodies.push(writer.append(&rendered.packed_body()));
+            rendered.set_packed_body(Vec::new());
+        }
+        writer.flush();
+        let kept: Vec<usize> = (0..bodies.len())
+            .filter(|&i| !bodies[i].is_empty())
+            .collect();
+        assert!(kept.len() > 20);
+        loaded.hollow = vec![true; bodies.len()];
+        let missing = take_kept_bodies(&BodyReader::new(&cache), &mut loaded, &kept);
+        assert!(missing.is_empty(), "{missing:?}");
+        for &i in &kept {
+            assert_eq!(loaded.rendered[i].body_html(), bodies[i]);
+            assert!(!loaded.hollow[i]);
+        }
+        assert!(loaded.report.diagnostics.is_empty());
+
+        let segment = cache.join(super::super::body_store::DIR).join("0.bin");
+        let whole = std::fs::read(&segment).expect("the segment");
+        std::fs::write(&segment, &whole[..whole.len() / 2]).expect("cut short");
+        let missing = take_kept_bodies(&BodyReader::new(&cache), &mut loaded, &kept);
+        assert!(
+            !missing.is_empty() && missing.len() < kept.len(),
+            "{missing:?}"
+        );
+        assert!(missing.iter().all(|&i| loaded.bodies[i].is_none()));
+        assert!(loaded.report.diagnostics[0]
+            .message
+            .contains("could not be read"));
+        let _ = std::fs::remove_dir_all(&cache);
+    }
+
     /// Pages rendered again for their HTML (after a template change every
     /// page is) wait for their templates packed, as after the Markdown
     /// stage: unpacked, a 10,000-page site's bodies doubled its memory.
@@ -478,7 +588,7 @@ mod tests {
         let config = Config::load(root, &Overrides::default()).expect("the sample handbook");
         let mut loaded = super::super::load(&config, true, Severity::Warning, &[], AfterUse::Keep);
         let every_page: Vec<usize> = (0..loaded.content.pages.len()).collect();
-        render_hollow_again(&config, &mut loaded, &every_page);
+        render_hollow_again(&config, &mut loaded, &every_page, None);
         assert!(loaded.rendered.iter().all(|r| r.html.is_empty()));
         let bodies = loaded.rendered.iter().filter(|r| !r.body_html().is_empty());
         assert!(bodies.count() > 20);

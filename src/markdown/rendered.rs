@@ -52,8 +52,9 @@ pub struct RenderNote {
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// Not kept in the build's page cache (the largest part, and needed only
-    /// for the pages rendered again): a page read back from it renders its
-    /// Markdown again when its HTML is wanted.
+    /// for the pages rendered again): the build cache keeps the packed form
+    /// apart (`build/body_store.rs`), read only for the pages whose HTML is
+    /// wanted.
     #[serde(skip)]
     pub html: String,
     /// `html` compressed, once the build has set it aside for the template
@@ -157,6 +158,21 @@ impl Rendered {
                 lz4_flex::compress_prepend_size(self.plain_text.as_bytes());
             self.plain_text = String::new();
         }
+    }
+
+    /// The body HTML as [`Rendered::pack`] packed it (empty when it was
+    /// not packed or was let go): what the build cache keeps of a body.
+    pub fn packed_body(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
+        self.packed_html
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Sets the body to one packed by [`Rendered::pack`] (the build
+    /// cache's copy of it), in place of any other.
+    pub fn set_packed_body(&mut self, packed: Vec<u8>) {
+        self.html = String::new();
+        *lock(&mut self.packed_html) = packed;
     }
 
     /// The body HTML, unpacked when [`Rendered::pack`] set it aside (empty

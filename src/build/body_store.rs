@@ -1,0 +1,292 @@
+//! Page bodies in the build cache (`bodies/` in the build cache folder):
+//! each page's body HTML as the Markdown stage packed it, so that a page
+//! whose Markdown is unchanged but whose HTML file must be made again (a
+//! template or theme edit, a title its navigation shows, an output folder
+//! that was not restored with the cache) takes its body from here instead
+//! of rendering its Markdown again. Rendering Markdown is most of a full
+//! build's time, and highlighting code most of that.
+//!
+//! A build appends the bodies it renders to a new segment file (`N.bin`),
+//! each where no other write lands, from every core at once. A page's
+//! [`BodyAt`], kept in the page cache beside its Markdown key, says where
+//! its body is and what its bytes hash to; every read checks the hash, so
+//! a body that is gone, cut short or damaged is rendered again, never
+//! taken wrong. Once the page cache is written, segments no page refers to
+//! are removed, and when more than [`MAX_SEGMENTS`] are left the smaller
+//! ones are merged into one: a one-page edit makes a segment of one body,
+//! and a thousand of them should not make a thousand files.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+/// The folder inside the build cache folder.
+pub const DIR: &str = "bodies";
+/// How many segments may stay before the smaller ones are merged.
+const MAX_SEGMENTS: usize = 8;
+
+/// Where one page's packed body is, and the XXH3 of its bytes.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BodyAt {
+    pub segment: u32,
+    pub offset: u64,
+    pub len: u32,
+    pub print: u64,
+}
+
+fn segment_file(dir: &Path, segment: u32) -> PathBuf {
+    dir.join(format!("{segment}.bin"))
+}
+
+/// The segments in `dir` and their sizes in bytes.
+fn segments(dir: &Path) -> Vec<(u32, u64)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            let segment = name.to_str()?.strip_suffix(".bin")?.parse().ok()?;
+            Some((segment, entry.metadata().ok()?.len()))
+        })
+        .collect()
+}
+
+/// Bytes gathered before they are written: one write per few hundred
+/// bodies, not one each (small writes to one file from every core queue on
+/// the file's lock, and took longer than rendering the bodies).
+const WRITE_BYTES: usize = 4 << 20;
+
+/// Appends bodies to a new segment, made on the first write.
+pub struct BodyWriter {
+    dir: PathBuf,
+    segment: u32,
+    file: OnceLock<Option<File>>,
+    pending: Mutex<Pending>,
+}
+
+/// Bodies appended and not written yet, and where they go in the segment.
+#[derive(Default)]
+struct Pending {
+    at: u64,
+    bytes: Vec<u8>,
+}
+
+impl BodyWriter {
+    /// A writer for the build cache folder `cache_dir`, whose segment comes
+    /// after every segment there.
+    pub fn new(cache_dir: &Path) -> BodyWriter {
+        let dir = cache_dir.join(DIR);
+        let segment = segments(&dir)
+            .iter()
+            .map(|&(segment, _)| segment.saturating_add(1))
+            .max()
+            .unwrap_or(0);
+        BodyWriter {
+            dir,
+            segment,
+            file: OnceLock::new(),
+            pending: Mutex::new(Pending::default()),
+        }
+    }
+
+    /// Appends one packed body; `None` when it cannot be kept (the page is
+    /// then rendered again the next time its HTML is wanted). It is on disk
+    /// once [`BodyWriter::flush`] has run.
+    pub fn append(&self, packed: &[u8]) -> Option<BodyAt> {
+        if packed.is_empty() {
+            return None;
+        }
+        let len = u32::try_from(packed.len()).ok()?;
+        let print = xxhash_rust::xxh3::xxh3_64(packed);
+        let (offset, full) = {
+            let mut pending = self.pending.lock().ok()?;
+            let offset = pending.at + pending.bytes.len() as u64;
+            pending.bytes.extend_from_slice(packed);
+            let full = (pending.bytes.len() >= WRITE_BYTES).then(|| take(&mut pending));
+            (offset, full)
+        };
+        if let Some((at, bytes)) = full {
+            self.write(at, &bytes)?;
+        }
+        Some(BodyAt {
+            segment: self.segment,
+            offset,
+            len,
+            print,
+        })
+    }
+
+    /// Writes what was appended and is not written yet.
+    pub fn flush(&self) {
+        let rest = self
+            .pending
+            .lock()
+            .ok()
+            .map(|mut pending| take(&mut pending));
+        if let Some((at, bytes)) = rest.filter(|(_, bytes)| !bytes.is_empty()) {
+            self.write(at, &bytes);
+        }
+    }
+
+    fn write(&self, at: u64, bytes: &[u8]) -> Option<()> {
+        let file = self
+            .file
+            .get_or_init(|| {
+                std::fs::create_dir_all(&self.dir).ok()?;
+                File::create(segment_file(&self.dir, self.segment)).ok()
+            })
+            .as_ref()?;
+        file.write_all_at(bytes, at).ok()
+    }
+}
+
+/// The pending bytes and where they go, leaving the next bodies to go
+/// after them.
+fn take(pending: &mut Pending) -> (u64, Vec<u8>) {
+    let bytes = std::mem::take(&mut pending.bytes);
+    let at = pending.at;
+    pending.at += bytes.len() as u64;
+    (at, bytes)
+}
+
+/// Reads bodies back, each segment opened once.
+pub struct BodyReader {
+    dir: PathBuf,
+    open: Mutex<HashMap<u32, Option<Arc<File>>>>,
+}
+
+impl BodyReader {
+    pub fn new(cache_dir: &Path) -> BodyReader {
+        BodyReader {
+            dir: cache_dir.join(DIR),
+            open: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The packed body at `at`, when it is there and intact.
+    pub fn read(&self, at: BodyAt) -> Option<Vec<u8>> {
+        let file = {
+            let mut open = self.open.lock().ok()?;
+            open.entry(at.segment)
+                .or_insert_with(|| {
+                    File::open(segment_file(&self.dir, at.segment))
+                        .ok()
+                        .map(Arc::new)
+                })
+                .clone()?
+        };
+        let mut bytes = vec![0; at.len as usize];
+        file.read_exact_at(&mut bytes, at.offset).ok()?;
+        (xxhash_rust::xxh3::xxh3_64(&bytes) == at.print).then_some(bytes)
+    }
+}
+
+/// Before the page cache is written: when more than [`MAX_SEGMENTS`]
+/// segments hold bodies of `bodies`, copies the bodies of all but the
+/// fullest into `writer`'s segment (and the fullest too when most of it is
+/// no longer referred to), changing their places in `bodies`. A body that
+/// cannot be read is dropped from `bodies`: its page is rendered again
+/// when next wanted.
+pub fn merge_if_many(cache_dir: &Path, bodies: &mut [Option<BodyAt>], writer: &BodyWriter) {
+    let mut live: HashMap<u32, u64> = HashMap::new();
+    for at in bodies.iter().flatten() {
+        *live.entry(at.segment).or_default() += u64::from(at.len);
+    }
+    if live.len() <= MAX_SEGMENTS {
+        return;
+    }
+    let sizes: HashMap<u32, u64> = segments(&cache_dir.join(DIR)).into_iter().collect();
+    let fullest = live
+        .iter()
+        .max_by_key(|&(&segment, &bytes)| (bytes, segment))
+        .map(|(&segment, &bytes)| (segment, bytes));
+    let keep = fullest
+        .filter(|&(segment, bytes)| bytes * 2 >= sizes.get(&segment).copied().unwrap_or(0))
+        .map(|(segment, _)| segment);
+    let reader = BodyReader::new(cache_dir);
+    for slot in bodies.iter_mut() {
+        let Some(at) = *slot else { continue };
+        if Some(at.segment) == keep || at.segment == writer.segment {
+            continue;
+        }
+        *slot = reader.read(at).and_then(|packed| writer.append(&packed));
+    }
+    writer.flush();
+}
+
+/// After the page cache is written: removes the segments no page of
+/// `bodies` refers to (the last builds', and any a stopped build left).
+pub fn remove_unreferenced(cache_dir: &Path, bodies: &[Option<BodyAt>]) {
+    let dir = cache_dir.join(DIR);
+    let referenced: std::collections::HashSet<u32> =
+        bodies.iter().flatten().map(|at| at.segment).collect();
+    for (segment, _) in segments(&dir) {
+        if !referenced.contains(&segment) {
+            let _ = std::fs::remove_file(segment_file(&dir, segment));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("handbook-bodies-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_body_reads_back_as_written_and_a_damaged_one_not_at_all() {
+        let dir = scratch("read");
+        let writer = BodyWriter::new(&dir);
+        let first = writer.append(b"first body").unwrap();
+        let second = writer.append(b"second").unwrap();
+        writer.flush();
+        let reader = BodyReader::new(&dir);
+        assert_eq!(reader.read(second).unwrap(), b"second");
+        assert_eq!(reader.read(first).unwrap(), b"first body");
+        let file = segment_file(&dir.join(DIR), first.segment);
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes[0] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        assert_eq!(BodyReader::new(&dir).read(first), None);
+        std::fs::write(&file, &bytes[..4]).unwrap();
+        assert_eq!(BodyReader::new(&dir).read(second), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Many small segments (a build each) are merged into one, the bodies
+    /// still reading back, and the segments left behind are removed.
+    #[test]
+    fn small_segments_are_merged_and_the_unreferenced_removed() {
+        let dir = scratch("merge");
+        let mut bodies = Vec::new();
+        for build in 0..MAX_SEGMENTS + 3 {
+            let writer = BodyWriter::new(&dir);
+            let body = format!("body of build {build}").repeat(if build == 0 { 50 } else { 1 });
+            bodies.push(writer.append(body.as_bytes()));
+            writer.flush();
+        }
+        let writer = BodyWriter::new(&dir);
+        merge_if_many(&dir, &mut bodies, &writer);
+        remove_unreferenced(&dir, &bodies);
+        let left: Vec<u32> = segments(&dir.join(DIR)).iter().map(|s| s.0).collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(left.contains(&0), "the fullest stays");
+        let reader = BodyReader::new(&dir);
+        for (build, at) in bodies.iter().enumerate() {
+            let body = format!("body of build {build}").repeat(if build == 0 { 50 } else { 1 });
+            assert_eq!(reader.read(at.unwrap()).unwrap(), body.as_bytes());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
