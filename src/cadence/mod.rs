@@ -112,7 +112,12 @@ impl Rhythm {
 }
 
 /// What one page contributes.
-struct PageRhythm {
+///
+/// A function of the page alone (its front matter, text, anchors and
+/// title): `serve` keeps each page's and reads again only the pages an edit
+/// touched ([`collect_reusing`]).
+#[derive(Clone)]
+pub struct PageRhythm {
     entries: Vec<Entry>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -121,14 +126,45 @@ struct PageRhythm {
 /// activity name of the `cadence: quarterly` shorthand) and the URLs the
 /// index links with.
 pub fn collect(config: &Config, pages: &[Page], rendered: &[Rendered], site: &Site) -> Rhythm {
-    let titles = &site.titles;
-    let vocabulary = &config.vocabulary;
-    let per_page: Vec<PageRhythm> = pages
+    let per_page = page_rhythms(config, pages, rendered, site, &|_| None);
+    rhythm_of(config, pages, site, per_page)
+}
+
+/// [`collect`], taking what `kept` has of a page (by its index) instead of
+/// reading the page again; returns each page's part too, to keep.
+pub fn collect_reusing(
+    config: &Config,
+    pages: &[Page],
+    rendered: &[Rendered],
+    site: &Site,
+    kept: &(dyn Fn(usize) -> Option<PageRhythm> + Sync),
+) -> (Rhythm, Vec<PageRhythm>) {
+    let per_page = page_rhythms(config, pages, rendered, site, kept);
+    (rhythm_of(config, pages, site, per_page.clone()), per_page)
+}
+
+/// Each page's part, from `kept` or read from the page.
+fn page_rhythms(
+    config: &Config,
+    pages: &[Page],
+    rendered: &[Rendered],
+    site: &Site,
+    kept: &(dyn Fn(usize) -> Option<PageRhythm> + Sync),
+) -> Vec<PageRhythm> {
+    pages
         .par_iter()
         .zip(rendered)
-        .zip(titles)
-        .map(|((page, r), title)| page_rhythm(config, page, r, title))
-        .collect();
+        .zip(&site.titles)
+        .enumerate()
+        .map(|(i, ((page, r), title))| {
+            kept(i).unwrap_or_else(|| page_rhythm(config, page, r, title))
+        })
+        .collect()
+}
+
+/// The rhythm made of each page's part.
+fn rhythm_of(config: &Config, pages: &[Page], site: &Site, per_page: Vec<PageRhythm>) -> Rhythm {
+    let vocabulary = &config.vocabulary;
     let start = vocabulary::start_date(&config.site.cadence);
     let mut rhythm = Rhythm {
         start: Some(start),

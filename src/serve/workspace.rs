@@ -135,6 +135,8 @@ pub struct Workspace {
     frames: HashMap<String, u64>,
     /// The operating rhythm: every page's cadence activities.
     rhythm: Rhythm,
+    /// What an edit reuses of the rhythm as it was collected last.
+    kept_rhythm: KeptRhythm,
     /// Outputs of the pages and files `handbook` generates (listings,
     /// cadence pages and feeds).
     generated: HashSet<String>,
@@ -150,6 +152,16 @@ pub struct Workspace {
     diagnostics: Diagnostics,
     /// The search index's page entries: an edit reads one page again.
     search_memo: crate::output::search::SearchMemo,
+}
+
+/// Each page's part of the rhythm as last collected, by page path (a page
+/// an edit did not touch has the same part: it reads only the page), and
+/// the fingerprint of the rhythm they made. Empty until the first edit
+/// after a load.
+#[derive(Default)]
+struct KeptRhythm {
+    by_page: HashMap<String, cadence::PageRhythm>,
+    print: Option<u64>,
 }
 
 /// The renderer of the site as loaded now. A macro rather than a method:
@@ -200,6 +212,7 @@ impl Workspace {
             site: Site::build(&[], &[], &content::site_urls::SiteUrls::default(), 0),
             frames: HashMap::new(),
             rhythm: Rhythm::default(),
+            kept_rhythm: KeptRhythm::default(),
             generated: HashSet::new(),
             cadence_pages: Vec::new(),
             history: build::History::new(),

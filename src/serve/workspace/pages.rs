@@ -195,7 +195,7 @@ impl Workspace {
             let i = self.index_of(rel);
             i.and_then(|i| self.site.titles.get(i)) != old_titles.get(rel)
         });
-        let rhythm_changed = self.update_rhythm();
+        let rhythm_changed = self.update_rhythm(&dirty);
         delta.clock.lap("rhythm");
         self.render_first(
             &dirty,
@@ -214,19 +214,36 @@ impl Workspace {
     }
 
     /// Collects the rhythm again (cadence declarations, and the prose that
-    /// mentions cadences, on every page). Returns whether what templates and
-    /// badges show of it changed.
-    pub(super) fn update_rhythm(&mut self) -> bool {
-        let rhythm = cadence::collect(
-            &self.config,
-            &self.content.pages,
-            &self.rendered,
-            &self.site,
-        );
+    /// mentions cadences): on the `dirty` pages, and on every page the
+    /// first time after a load. Returns whether what templates and badges
+    /// show of it changed.
+    pub(super) fn update_rhythm(&mut self, dirty: &BTreeSet<String>) -> bool {
+        let pages = &self.content.pages;
+        let kept = &self.kept_rhythm.by_page;
+        let (rhythm, per_page) =
+            cadence::collect_reusing(&self.config, pages, &self.rendered, &self.site, &|i| {
+                match dirty.contains(&pages[i].rel_path) {
+                    true => None,
+                    false => kept.get(&pages[i].rel_path).cloned(),
+                }
+            });
+        let by_page = pages
+            .iter()
+            .map(|p| p.rel_path.clone())
+            .zip(per_page)
+            .collect();
         self.diagnostics.cadence = rhythm.diagnostics.clone();
-        let changed = rhythm_fingerprint(&self.config, &rhythm)
-            != rhythm_fingerprint(&self.config, &self.rhythm);
+        let print = rhythm_fingerprint(&self.config, &rhythm);
+        let last = self
+            .kept_rhythm
+            .print
+            .unwrap_or_else(|| rhythm_fingerprint(&self.config, &self.rhythm));
+        self.kept_rhythm = KeptRhythm {
+            by_page,
+            print: Some(print),
+        };
         self.rhythm = rhythm;
+        let changed = print != last;
         if changed {
             build::register_rhythm(&mut self.renderer, &self.rhythm);
         }

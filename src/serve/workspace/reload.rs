@@ -46,6 +46,7 @@ impl Workspace {
         self.rendered = loaded.rendered;
         self.site = loaded.site;
         self.rhythm = loaded.rhythm;
+        self.kept_rhythm = KeptRhythm::default();
     }
 
     /// Renders the whole site into memory and publishes it, unless a page
