@@ -126,6 +126,20 @@ fn output_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// A site of `n` pages `content/pN.md` with the text `page(N)`, and a
+/// home page.
+fn site_of_pages(n: usize, page: impl Fn(usize) -> String) -> tempfile::TempDir {
+    let files: Vec<(String, String)> = (0..n)
+        .map(|i| (format!("content/p{i}.md"), page(i)))
+        .chain([("content/index.md".to_string(), "# Home\n".to_string())])
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    site(&borrowed)
+}
+
 fn damaged(what: &str, whole: &[u8]) -> Vec<u8> {
     match what {
         "cut short" => whole[..whole.len() / 2].to_vec(),
@@ -163,20 +177,9 @@ fn a_cut_short_or_scrambled_page_cache_means_every_page_rendered_and_a_note() {
 /// the pages it held are rendered again and the site is a clean build's.
 #[test]
 fn a_damaged_part_of_the_page_cache_means_its_pages_rendered_and_a_note() {
-    let files: Vec<(String, String)> = (0..40)
-        .map(|i| {
-            (
-                format!("content/p{i}.md"),
-                format!("# Page {i}\n\nSee [next](p{}.md#page-{}).\n", i + 1, i + 1),
-            )
-        })
-        .chain([("content/index.md".to_string(), "# Home\n".to_string())])
-        .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = site(&borrowed);
+    let dir = site_of_pages(40, |i| {
+        format!("# Page {i}\n\nSee [next](p{}.md#page-{}).\n", i + 1, i + 1)
+    });
     let (code, out) = build(dir.path(), &[]);
     assert_eq!(code, 0, "{out}");
     for (round, what) in ["cut short", "scrambled", "missing", "swapped"]
@@ -232,23 +235,12 @@ fn a_damaged_part_of_the_page_cache_means_its_pages_rendered_and_a_note() {
 /// their Markdown again, says so, and still writes a clean build's bytes.
 #[test]
 fn a_missing_output_folder_is_made_again_from_the_kept_bodies() {
-    let files: Vec<(String, String)> = (0..30)
-        .map(|i| {
-            (
-                format!("content/p{i}.md"),
-                format!(
-                    "# Page {i}\n\n```ruby\nputs {i}\n```\n\nSee [next](p{}.md).\n",
-                    i + 1
-                ),
-            )
-        })
-        .chain([("content/index.md".to_string(), "# Home\n".to_string())])
-        .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = site(&borrowed);
+    let dir = site_of_pages(30, |i| {
+        format!(
+            "# Page {i}\n\n```ruby\nputs {i}\n```\n\nSee [next](p{}.md).\n",
+            i + 1
+        )
+    });
     let (code, out) = build(dir.path(), &[]);
     assert_eq!(code, 0, "{out}");
     let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
