@@ -86,10 +86,27 @@ class Sidebar:
             if not p.endswith("_index.md"):
                 self.siblings.setdefault(os.path.dirname(p), []).append(p)
 
-    def urls(self, rel):
-        """Site URLs (`/area-000/`) the sidebar of the page `rel` links to."""
+    def urls(self, rel, limit=None):
+        """Site URLs (`/area-000/`) the sidebar of the page `rel` links to.
+        With `limit` (handbook's `sidebar_limit`), a list longer than that
+        shows its first `limit` entries and, always, the ones on the way to
+        the page, then a link to the rest."""
+        def shown(entries, current):
+            if limit is None or len(entries) <= limit:
+                return entries
+            return entries[:limit] + ([current] if current not in entries[:limit] else [])
+        own_top = f"/{rel.split('/')[0]}/"
         own = [f"/{p[: -len('.md')]}/" for p in self.siblings[os.path.dirname(rel)]]
-        return [f"/{t}/" for t in self.tops] + own
+        tops = [f"/{t}/" for t in self.tops]
+        return shown(tops, own_top) + shown(own, f"/{rel[: -len('.md')]}/")
+
+    def cut(self, limit):
+        """Whether the top-level list is longer than `limit`."""
+        return limit is not None and len(self.tops) > limit
+
+
+# handbook's `sidebar_limit` by default (src/config/mod.rs).
+HANDBOOK_SIDEBAR_LIMIT = 200
 
 
 def sidebar_links(tool, root, html, where, rel, sidebar):
@@ -105,7 +122,10 @@ def sidebar_links(tool, root, html, where, rel, sidebar):
         if start < 0:
             sys.exit(f"verify: {where}: no sidebar")
         nav = html[start : html.find("</nav>", start)]
-        hrefs = sidebar.urls(rel)
+        limit = HANDBOOK_SIDEBAR_LIMIT if tool == "handbook" else None
+        hrefs = sidebar.urls(rel, limit)
+        if sidebar.cut(limit) and 'class="nav-more"' not in nav:
+            sys.exit(f"verify: {where}: the sidebar's long list has no link to the rest")
     for href in hrefs:
         if f'href="{href}"' not in nav:
             sys.exit(f"verify: {where}: the sidebar has no link to {href}")

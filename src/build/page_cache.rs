@@ -172,7 +172,7 @@ impl PageCache {
             link_index: back.common.link_index,
             generated: back.common.generated,
             renders: back.renders,
-            search: SearchMemo::new(back.search),
+            search: SearchMemo::new(back.search, back.common.doc_shards),
             shard_keys: back.shard_keys,
             note: back.note,
             body_writer: (parts == Parts::All).then(|| BodyWriter::new(dir)),
@@ -248,6 +248,7 @@ impl PageCache {
                     .collect(),
                 generated: build.generated.cloned(),
                 link_index: build.link_index,
+                doc_shards: self.search.doc_shards(),
             },
             pages,
             search: search_entries

@@ -25,7 +25,7 @@ use super::cache::{binary_fingerprint, replace_file};
 use super::page_cache::{StoredGroup, StoredOutput};
 use crate::links::LinkMemo;
 use crate::markdown::Rendered;
-use crate::output::search::PageEntry;
+use crate::output::search::{DocShardPrint, PageEntry};
 
 /// Bumped when a file's shape or meaning changes.
 const FORMAT: u32 = 8;
@@ -75,6 +75,8 @@ pub struct Common {
     /// The fingerprint of the link index the pages' links were checked
     /// against ([`crate::links::LinkIndex::fingerprint`]).
     pub link_index: u64,
+    /// The search index's document shards, by the keys of their entries.
+    pub doc_shards: Vec<(u64, DocShardPrint)>,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -494,21 +494,58 @@ fn doc_json(page: &SearchPage, sections: &[Section]) -> String {
 }
 
 /// Entries kept between builds, by [`entry_key`]: `serve` keeps one for the
-/// session, `build` fills one from the page cache.
+/// session, `build` fills one from the page cache. With them, the
+/// fingerprints of the last index's document shards, by the keys of the
+/// entries each joined: a shard of the same entries is the same file, which
+/// a build keeps instead of unpacking and joining it again.
 #[derive(Default)]
 pub struct SearchMemo {
     entries: Mutex<FxHashMap<u64, Arc<PageEntry>>>,
+    doc_shards: Mutex<FxHashMap<u64, DocShardPrint>>,
+}
+
+/// A document shard as written: the fingerprint of its bytes (what the
+/// output folder's manifest records) and its print in the index's build id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocShardPrint {
+    pub file: crate::output::Fingerprint,
+    pub print: u64,
 }
 
 impl SearchMemo {
-    pub fn new(entries: Vec<(u64, PageEntry)>) -> SearchMemo {
+    pub fn new(
+        entries: Vec<(u64, PageEntry)>,
+        doc_shards: Vec<(u64, DocShardPrint)>,
+    ) -> SearchMemo {
         let entries = entries
             .into_iter()
             .map(|(key, entry)| (key, Arc::new(entry)))
             .collect();
         SearchMemo {
             entries: Mutex::new(entries),
+            doc_shards: Mutex::new(doc_shards.into_iter().collect()),
         }
+    }
+
+    /// The document shards of the last index built, for the page cache.
+    pub fn doc_shards(&self) -> Vec<(u64, DocShardPrint)> {
+        let shards = self.doc_shards.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: Vec<(u64, DocShardPrint)> = shards.iter().map(|(k, p)| (*k, *p)).collect();
+        all.sort_by_key(|(key, _)| *key);
+        all
+    }
+
+    /// The last index's document shard of the entries whose keys hash to
+    /// `key`.
+    pub(super) fn doc_shard(&self, key: u64) -> Option<DocShardPrint> {
+        let shards = self.doc_shards.lock().unwrap_or_else(|e| e.into_inner());
+        shards.get(&key).copied()
+    }
+
+    /// Keeps the document shards of the index just built in place of the
+    /// last one's.
+    pub(super) fn keep_doc_shards(&self, shards: FxHashMap<u64, DocShardPrint>) {
+        *self.doc_shards.lock().unwrap_or_else(|e| e.into_inner()) = shards;
     }
 
     /// The entries of the last index built, for the page cache.

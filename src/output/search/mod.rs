@@ -38,7 +38,7 @@ use crate::content::site_urls::generated::{self, output_file};
 pub use crate::markdown::excerpt;
 use crate::markdown::{AfterUse, Rendered};
 use entry::PackedDoc;
-pub use entry::{entry_key, page_entry, singular, tokens, PageEntry, SearchMemo};
+pub use entry::{entry_key, page_entry, singular, tokens, DocShardPrint, PageEntry, SearchMemo};
 
 /// Version of the file format, checked by the theme's script.
 pub const FORMAT_VERSION: u32 = 1;
@@ -173,7 +173,13 @@ pub fn write_unless(
     }
     drop(kept);
     tm.mark("search: per page");
-    let written = write_index(entries.iter().map(|(_, entry)| entry.as_ref()), sink);
+    let keys: Vec<u64> = entries.iter().map(|(key, _)| *key).collect();
+    let shards = memo.map(|memo| DocShards { memo, keys: &keys });
+    let written = write_index(
+        entries.iter().map(|(_, entry)| entry.as_ref()),
+        sink,
+        shards,
+    );
     tm.mark("search: shards");
     if let Some(memo) = memo {
         memo.keep(entries.into_iter().collect());
@@ -181,21 +187,44 @@ pub fn write_unless(
     written.map(|()| Indexed::All)
 }
 
+/// The last index's document shards, and the key of each entry of this one
+/// (in page order): a shard of the entries of a shard the last index wrote
+/// is kept when the sink still holds it.
+#[derive(Clone, Copy)]
+struct DocShards<'a> {
+    memo: &'a SearchMemo,
+    keys: &'a [u64],
+}
+
+impl DocShards<'_> {
+    /// The key of the shard of the entries in `cut`.
+    fn key(&self, cut: &std::ops::Range<usize>) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for key in self.keys.get(cut.clone()).unwrap_or_default() {
+            hasher.update(&key.to_le_bytes());
+        }
+        hasher.update(&(cut.len() as u64).to_le_bytes());
+        hasher.digest()
+    }
+}
+
 /// Writes the index's files from the entries of the pages it lists, in
 /// order. Each shard goes to `sink` as soon as it is made and is let go
 /// then: a 10,000-page site's shards are 50 MB, which a build would
 /// otherwise hold at its busiest moment. The manifest, which names the
 /// build by a hash of every shard, is written last.
-pub fn write_index<'a>(
+fn write_index<'a>(
     entries: impl Iterator<Item = &'a PageEntry> + Clone,
     sink: &dyn Sink,
+    doc_shards: Option<DocShards>,
 ) -> Result<(), OutputError> {
     let mut tm = crate::timings::Timings::start();
     let terms = postings(entries.clone());
     tm.mark("search: postings");
     let (term_starts, term_prints) = write_term_shards(terms, sink)?;
     tm.mark("search: term shards");
-    let (doc_starts, doc_prints) = write_doc_shards(entries.clone().map(|entry| &entry.doc), sink)?;
+    let (doc_starts, doc_prints) =
+        write_doc_shards(entries.clone().map(|entry| &entry.doc), sink, doc_shards)?;
     tm.mark("search: doc shards");
     // XXH3 of each shard, then of those in order: the shards are hashed
     // where they are made, in parallel, and only their prints are kept.
@@ -517,11 +546,13 @@ fn digits(n: u32) -> usize {
 }
 
 /// Groups the pages' hit JSON into shards of about `DOC_SHARD_BYTES` and
-/// writes them (`dN.json`, joined in parallel once the cuts are made);
-/// returns the first page of each shard and each shard's print.
+/// writes them (`dN.json`, joined in parallel once the cuts are made), or
+/// keeps the last index's file of a shard of the same entries; returns the
+/// first page of each shard and each shard's print.
 fn write_doc_shards<'a>(
     docs: impl Iterator<Item = &'a PackedDoc>,
     sink: &dyn Sink,
+    memo: Option<DocShards>,
 ) -> Result<(Vec<usize>, Vec<u64>), OutputError> {
     let docs: Vec<&PackedDoc> = docs.collect();
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
@@ -538,16 +569,37 @@ fn write_doc_shards<'a>(
         cuts.push(start..docs.len());
     }
     let starts = cuts.iter().map(|cut| cut.start).collect();
-    let prints = cuts
+    let made = cuts
         .par_iter()
         .enumerate()
         .map(|(i, cut)| {
+            let rel = output_file(&generated::search_docs(i));
+            let key = memo.map(|memo| memo.key(cut));
+            let last = memo
+                .zip(key)
+                .and_then(|(memo, key)| memo.memo.doc_shard(key));
+            if let Some(last) = last {
+                if sink.keep(&rel, last.file)? {
+                    return Ok((key, last));
+                }
+            }
             let bytes = join_array(&docs[cut.clone()]);
-            sink.write(&output_file(&generated::search_docs(i)), &bytes)?;
-            Ok(shard_print(&bytes))
+            sink.write(&rel, &bytes)?;
+            let made = DocShardPrint {
+                file: super::fingerprint(&bytes),
+                print: shard_print(&bytes),
+            };
+            Ok((key, made))
         })
-        .collect::<Result<Vec<u64>, OutputError>>()?;
-    Ok((starts, prints))
+        .collect::<Result<Vec<(Option<u64>, DocShardPrint)>, OutputError>>()?;
+    if let Some(memo) = memo {
+        let kept = made.iter().filter_map(|(key, made)| Some(((*key)?, *made)));
+        memo.memo.keep_doc_shards(kept.collect());
+    }
+    Ok((
+        starts,
+        made.into_iter().map(|(_, made)| made.print).collect(),
+    ))
 }
 
 fn join_array(docs: &[&PackedDoc]) -> Vec<u8> {

@@ -419,3 +419,100 @@ fn no_stop_word_is_longer_than_the_shortcut_allows() {
     let longest = STOP_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
     assert!(longest <= super::entry::LONGEST_STOP_WORD, "{longest}");
 }
+
+/// A sink that holds the files of the last index it was given and keeps
+/// one when asked for a file of the same fingerprint.
+#[derive(Default)]
+struct KeepingSink {
+    last: std::collections::HashMap<String, Vec<u8>>,
+    files: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    kept: std::sync::atomic::AtomicUsize,
+}
+
+impl Sink for KeepingSink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.files
+            .lock()
+            .unwrap()
+            .insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+    fn copy(&self, _: &str, _: &std::path::Path) -> Result<(), OutputError> {
+        unreachable!("the index copies nothing")
+    }
+    fn keep(&self, rel: &str, print: crate::output::Fingerprint) -> Result<bool, OutputError> {
+        match self.last.get(rel) {
+            Some(bytes) if crate::output::fingerprint(bytes) == print => {
+                self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.write(rel, &bytes.clone())?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+/// After a one-page edit, the document shards of entries the last index
+/// joined are kept, not joined again, and the index is the one made from
+/// nothing.
+#[test]
+fn document_shards_of_the_same_entries_are_kept() {
+    // Sealed: an entry is kept under a key made of the text's print.
+    let sealed = |text: &str| {
+        let mut rendered = rendered(text, &[]);
+        rendered.seal_text();
+        rendered
+    };
+    let mut texts: Vec<Rendered> = (0..3000)
+        .map(|i| sealed(&format!("word{i} common filler{} text ", i % 97)))
+        .collect();
+    let titles: Vec<String> = (0..3000).map(|i| format!("Page {i}")).collect();
+    let memo = SearchMemo::default();
+    let index = Index {
+        memo: Some(&memo),
+        after_use: AfterUse::Keep,
+    };
+    let write = |texts: &[Rendered], sink: &KeepingSink| {
+        let pages: Vec<SearchPage> = texts
+            .iter()
+            .zip(&titles)
+            .enumerate()
+            .map(|(i, (rendered, title))| SearchPage {
+                owners: &[],
+                title,
+                url: format!("/p{i}/"),
+                rendered,
+            })
+            .collect();
+        write_unless(&pages, &|| false, index, sink).unwrap();
+        build(&pages)
+    };
+    let first = KeepingSink::default();
+    write(&texts, &first);
+    let doc_shards = first
+        .files
+        .lock()
+        .unwrap()
+        .keys()
+        .filter(|f| f.contains("/d"))
+        .count();
+    assert!(doc_shards > 10, "{doc_shards}");
+    texts[1500] = sealed("an edited page with other words");
+    let second = KeepingSink {
+        last: first.files.into_inner().unwrap(),
+        ..KeepingSink::default()
+    };
+    let from_nothing = write(&texts, &second);
+    let kept = second.kept.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        kept >= doc_shards - 2 && kept < doc_shards,
+        "{kept} of {doc_shards}"
+    );
+    let mut written: Vec<(String, Vec<u8>)> =
+        second.files.into_inner().unwrap().into_iter().collect();
+    written.sort_by_key(|file| shard_order(&file.0));
+    assert!(
+        written == from_nothing,
+        "the index differs from one made from nothing"
+    );
+}
