@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,9 @@ pub struct BodyWriter {
     segment: u32,
     file: OnceLock<Option<File>>,
     pending: Mutex<Pending>,
+    /// A write failed (a full disk, a read-only cache folder): the places
+    /// handed out in this segment are not to be kept.
+    failed: AtomicBool,
 }
 
 /// Bodies appended and not written yet, and where they go in the segment.
@@ -92,6 +96,7 @@ impl BodyWriter {
             segment,
             file: OnceLock::new(),
             pending: Mutex::new(Pending::default()),
+            failed: AtomicBool::new(false),
         }
     }
 
@@ -135,14 +140,33 @@ impl BodyWriter {
     }
 
     fn write(&self, at: u64, bytes: &[u8]) -> Option<()> {
-        let file = self
+        let written = self
             .file
             .get_or_init(|| {
                 std::fs::create_dir_all(&self.dir).ok()?;
                 File::create(segment_file(&self.dir, self.segment)).ok()
             })
-            .as_ref()?;
-        file.write_all_at(bytes, at).ok()
+            .as_ref()
+            .and_then(|file| file.write_all_at(bytes, at).ok());
+        if written.is_none() {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        written
+    }
+
+    /// Forgets the places of bodies this writer could not write, so that no
+    /// page cache refers to them (the pages are rendered again when next
+    /// wanted, without a warning).
+    pub fn forget_unwritten(&self, bodies: &mut [Option<BodyAt>]) {
+        self.flush();
+        if !self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        for slot in bodies.iter_mut() {
+            if slot.is_some_and(|at| at.segment == self.segment) {
+                *slot = None;
+            }
+        }
     }
 }
 
@@ -261,6 +285,21 @@ mod tests {
         assert_eq!(BodyReader::new(&dir).read(first), None);
         std::fs::write(&file, &bytes[..4]).unwrap();
         assert_eq!(BodyReader::new(&dir).read(second), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A segment that cannot be written (here: a file where the folder
+    /// should be) leaves no place behind to be kept.
+    #[test]
+    fn bodies_that_could_not_be_written_are_forgotten() {
+        let dir = scratch("unwritable");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(DIR), "not a folder").unwrap();
+        let writer = BodyWriter::new(&dir);
+        let mut bodies = vec![writer.append(b"a body"), None];
+        assert!(bodies[0].is_some());
+        writer.forget_unwritten(&mut bodies);
+        assert_eq!(bodies, vec![None, None]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -214,6 +214,7 @@ impl PageCache {
         let mut bodies = build.bodies.to_vec();
         if let Some(writer) = &self.body_writer {
             body_store::merge_if_many(&self.dir, &mut bodies, writer);
+            writer.forget_unwritten(&mut bodies);
         }
         let search_entries = self.search.entries();
         let pages = build
