@@ -7,7 +7,7 @@
 //! build's time, and highlighting code most of that.
 //!
 //! A build appends the bodies it renders to a new segment file (`N.bin`),
-//! each where no other write lands, from every core at once. A page's
+//! gathered from every core and written a few megabytes at a time. A page's
 //! [`BodyAt`], kept in the page cache beside its Markdown key, says where
 //! its body is and what its bytes hash to; every read checks the hash, so
 //! a body that is gone, cut short or damaged is rendered again, never
