@@ -143,17 +143,22 @@ pub(super) fn frames(render: &SiteRender) -> HashMap<String, u64> {
 /// What pages and cadence pages show of the rhythm: its export and which
 /// activities each page declares.
 pub(super) fn rhythm_fingerprint(config: &Config, rhythm: &Rhythm) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    cadence::index::to_json(&rhythm.index, &config.vocabulary).hash(&mut hasher);
+    // XXH3, not the standard library's SipHash: the index's JSON is
+    // megabytes at 50,000 pages, hashed on every edit.
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(cadence::index::to_json(&rhythm.index, &config.vocabulary).as_bytes());
     let mut by_page: Vec<(usize, usize, usize)> = rhythm
         .by_page
         .iter()
         .map(|(page, range)| (*page, range.start, range.end))
         .collect();
     by_page.sort_unstable();
-    by_page.hash(&mut hasher);
-    hasher.finish()
+    for (page, start, end) in by_page {
+        for number in [page, start, end] {
+            hasher.update(&(number as u64).to_le_bytes());
+        }
+    }
+    hasher.digest()
 }
 
 pub(super) fn listing_outputs(site: &Site) -> HashSet<String> {
