@@ -191,24 +191,28 @@ fn a_body_word_points_at_its_page_and_section() {
     assert_eq!(docs[1][3][2], "weekly scrub of zeppelin deals");
 }
 
+/// Pages `/p0/`, `/p1/`, ... of the given texts and titles.
+fn numbered_pages<'a>(texts: &'a [Rendered], titles: &'a [String]) -> Vec<SearchPage<'a>> {
+    texts
+        .iter()
+        .zip(titles)
+        .enumerate()
+        .map(|(i, (rendered, title))| SearchPage {
+            owners: &[],
+            title,
+            url: format!("/p{i}/"),
+            rendered,
+        })
+        .collect()
+}
+
 #[test]
 fn large_sites_are_split_into_many_small_shards() {
     let texts: Vec<Rendered> = (0..3000)
         .map(|i| rendered(&format!("word{i} common filler{} text ", i % 97), &[]))
         .collect();
     let titles: Vec<String> = (0..3000).map(|i| format!("Page {i}")).collect();
-    let pages: Vec<SearchPage> = texts
-        .iter()
-        .zip(&titles)
-        .enumerate()
-        .map(|(i, (r, t))| SearchPage {
-            owners: &[],
-            title: t,
-            url: format!("/p{i}/"),
-            rendered: r,
-        })
-        .collect();
-    let files = build(&pages);
+    let files = build(&numbered_pages(&texts, &titles));
     let manifest = parse(&files, "search/index.json");
     let term_shards = manifest["terms"].as_array().unwrap().len();
     let doc_shards = manifest["docs"].as_array().unwrap().len();
@@ -473,17 +477,7 @@ fn document_shards_of_the_same_entries_are_kept() {
         after_use: AfterUse::Keep,
     };
     let write = |texts: &[Rendered], sink: &KeepingSink| {
-        let pages: Vec<SearchPage> = texts
-            .iter()
-            .zip(&titles)
-            .enumerate()
-            .map(|(i, (rendered, title))| SearchPage {
-                owners: &[],
-                title,
-                url: format!("/p{i}/"),
-                rendered,
-            })
-            .collect();
+        let pages = numbered_pages(texts, &titles);
         write_unless(&pages, &|| false, index, sink).unwrap();
         build(&pages)
     };
