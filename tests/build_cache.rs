@@ -287,6 +287,62 @@ fn a_missing_output_folder_is_made_again_from_the_kept_bodies() {
     assert!(!out.contains("could not be read"), "{out}");
 }
 
+/// A `site.toml` edit no Markdown reads (a sidebar's length, an edit link,
+/// a redirect) makes every page's file again from the kept bodies, not its
+/// Markdown: with the bodies damaged, the build says it could not read
+/// them, which it would not if it rendered the Markdown. The site is a
+/// clean build's either way.
+#[test]
+fn settings_no_markdown_reads_keep_the_pages_markdown() {
+    let dir = site_of_pages(12, |i| {
+        format!("# Page {i}\n\nSee [next](p{}.md).\n", i + 1)
+    });
+    std::fs::write(dir.path().join("site.toml"), "title = \"T\"\n").expect("site.toml");
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    let damage_bodies = || {
+        let bodies = dir.path().join(".handbook-cache/bodies");
+        for segment in std::fs::read_dir(&bodies).expect("bodies kept") {
+            let segment = segment.expect("entry").path();
+            let whole = std::fs::read(&segment).expect("read");
+            std::fs::write(
+                &segment,
+                whole.iter().map(|b| b ^ 0x5a).collect::<Vec<u8>>(),
+            )
+            .expect("damage");
+        }
+    };
+    damage_bodies();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"T\"\nsidebar_limit = 5\nedit_url = \"https://example.com/edit/\"\n\n\
+         [redirects]\n\"/old/\" = \"/p1/\"\n",
+    )
+    .expect("site.toml");
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("page bodies in the build cache could not be read"),
+        "the pages' Markdown was rendered again: {out}"
+    );
+    let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
+    assert_eq!(code, 0, "{clean}");
+    assert!(
+        output_tree(&dir.path().join("public")) == output_tree(&dir.path().join("clean")),
+        "the site differs from a clean build"
+    );
+    // A setting the Markdown reads renders it again: no body is read.
+    damage_bodies();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"T\"\n\n[markdown]\nsmart_punctuation = false\n",
+    )
+    .expect("site.toml");
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("could not be read"), "{out}");
+}
+
 /// A page the page cache stands for has let go of its Markdown: its
 /// warnings and broken links are still shown at their line and column with
 /// their source line, read again from the file.

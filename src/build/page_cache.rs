@@ -284,8 +284,29 @@ pub struct BuiltPages<'a> {
 /// The settings as the stages see them: `site.toml` (or the settings of
 /// the generator it was detected from) with the command line's overrides.
 pub fn config_fingerprint(config: &Config) -> u64 {
+    settings_fingerprint(config, &config.site)
+}
+
+/// [`config_fingerprint`] without the settings no Markdown reads: where
+/// pages link to edit or view their source, how long sidebar lists are,
+/// the redirects (the links and output stages read them), and where the
+/// output and the cache go. A change to those makes every page's file again
+/// (the render scope holds them) from the bodies the build cache kept,
+/// instead of rendering every page's Markdown.
+fn markdown_settings_fingerprint(config: &Config) -> u64 {
+    let mut site = config.site.clone();
+    site.edit_url.clear();
+    site.source_url.clear();
+    site.sidebar_limit = 0;
+    site.redirects.clear();
+    site.cache_dir.clear();
+    site.output_dir = PathBuf::new();
+    settings_fingerprint(config, &site)
+}
+
+fn settings_fingerprint(config: &Config, site: &crate::config::SiteConfig) -> u64 {
     let mut hasher = Xxh3::new();
-    hasher.update(&serde_json::to_vec(&config.site).unwrap_or_default());
+    hasher.update(&serde_json::to_vec(site).unwrap_or_default());
     for part in [
         config.base_url.as_str(),
         config.base_path.as_str(),
@@ -304,7 +325,7 @@ fn markdown_scope(config: &Config, content: &Content, includes_read: &[PathBuf])
     let mut hasher = Xxh3::new();
     hasher.update(&FORMAT.to_le_bytes());
     hasher.update(&binary_fingerprint().to_le_bytes());
-    hasher.update(&config_fingerprint(config).to_le_bytes());
+    hasher.update(&markdown_settings_fingerprint(config).to_le_bytes());
     for page in &content.pages {
         hasher.update(page.rel_path.as_bytes());
         hasher.update(&[0]);
