@@ -29,6 +29,13 @@ fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
     run(dir, "build", extra)
 }
 
+/// `handbook build` with the cache, which must succeed: what it printed.
+fn built(dir: &Path) -> String {
+    let (code, out) = build(dir, &[]);
+    assert_eq!(code, 0, "{out}");
+    out
+}
+
 fn page(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("public/a/index.html")).expect("page")
 }
@@ -79,8 +86,7 @@ fn an_unusable_cache_means_a_full_build_and_a_note() {
     assert!(record.is_file(), "the cache is beside site.toml");
 
     std::fs::write(&record, b"{\"format\": 1, \"bin").expect("truncate");
-    let (code, out) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{out}");
+    let out = built(dir.path());
     assert!(
         out.contains("could not be read; building everything"),
         "{out}"
@@ -180,8 +186,7 @@ fn a_damaged_part_of_the_page_cache_means_its_pages_rendered_and_a_note() {
     let dir = site_of_pages(40, |i| {
         format!("# Page {i}\n\nSee [next](p{}.md#page-{}).\n", i + 1, i + 1)
     });
-    let (code, out) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{out}");
+    built(dir.path());
     for (round, what) in ["cut short", "scrambled", "missing", "swapped"]
         .into_iter()
         .enumerate()
@@ -241,8 +246,7 @@ fn a_missing_output_folder_is_made_again_from_the_kept_bodies() {
             i + 1
         )
     });
-    let (code, out) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{out}");
+    built(dir.path());
     let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
     assert_eq!(code, 0, "{clean}");
     let segments = || -> Vec<std::path::PathBuf> {
@@ -282,8 +286,7 @@ fn a_missing_output_folder_is_made_again_from_the_kept_bodies() {
     // which no page refers to any more, removed.
     assert_eq!(segments().len(), 1, "{:?}", segments());
     std::fs::remove_dir_all(dir.path().join("public")).expect("remove the site");
-    let (code, out) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{out}");
+    let out = built(dir.path());
     assert!(!out.contains("could not be read"), "{out}");
 }
 
@@ -298,8 +301,7 @@ fn settings_no_markdown_reads_keep_the_pages_markdown() {
         format!("# Page {i}\n\nSee [next](p{}.md).\n", i + 1)
     });
     std::fs::write(dir.path().join("site.toml"), "title = \"T\"\n").expect("site.toml");
-    let (code, out) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{out}");
+    built(dir.path());
     let damage_bodies = || {
         let bodies = dir.path().join(".handbook-cache/bodies");
         for segment in std::fs::read_dir(&bodies).expect("bodies kept") {
@@ -319,8 +321,7 @@ fn settings_no_markdown_reads_keep_the_pages_markdown() {
          [redirects]\n\"/old/\" = \"/p1/\"\n",
     )
     .expect("site.toml");
-    let (code, out) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{out}");
+    let out = built(dir.path());
     assert!(
         out.contains("page bodies in the build cache could not be read"),
         "the pages' Markdown was rendered again: {out}"
@@ -338,8 +339,7 @@ fn settings_no_markdown_reads_keep_the_pages_markdown() {
         "title = \"T\"\n\n[markdown]\nsmart_punctuation = false\n",
     )
     .expect("site.toml");
-    let (code, out) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{out}");
+    let out = built(dir.path());
     assert!(!out.contains("could not be read"), "{out}");
 }
 
