@@ -235,18 +235,13 @@ fn load_reusing(
         let remembered = memo
             .as_mut()
             .and_then(|memo| memo.take(&page.rel_path, key));
-        match remembered {
-            Some(remembered) => {
-                reused.push(Some(remembered.rendered));
-                remembered_links.push(remembered.links);
-                kept_bodies.push(remembered.body);
-            }
-            None => {
-                reused.push(None);
-                remembered_links.push(None);
-                kept_bodies.push(None);
-            }
-        }
+        let (rendered, links, body) = match remembered {
+            Some(kept) => (Some(kept.rendered), kept.links, kept.body),
+            None => (None, None, None),
+        };
+        reused.push(rendered);
+        remembered_links.push(links);
+        kept_bodies.push(body);
     }
     drop(memo);
     let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();

@@ -31,7 +31,7 @@ pub const DIR: &str = "bodies";
 const MAX_SEGMENTS: usize = 8;
 
 /// Where one page's packed body is, and the XXH3 of its bytes.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyAt {
     pub segment: u32,
     pub offset: u64,
