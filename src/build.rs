@@ -211,8 +211,18 @@ fn load_reusing(
         page_cache::Parts::Pages
     };
     let (mut content, mut page_cache) = rayon::join(
-        || content::load_with(config, bodies),
-        || page_cache_dir.map(|dir| page_cache::PageCache::open(dir, cache_parts)),
+        || {
+            let mut timings = Timings::start();
+            let content = content::load_with(config, bodies);
+            timings.mark("load: files");
+            content
+        },
+        || {
+            let mut timings = Timings::start();
+            let cache = page_cache_dir.map(|dir| page_cache::PageCache::open(dir, cache_parts));
+            timings.mark("load: page cache");
+            cache
+        },
     );
     report.extend(content.diagnostics.iter().cloned());
     // `check` reads the cache folder and never writes it.

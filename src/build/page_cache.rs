@@ -165,7 +165,9 @@ impl PageCache {
     /// Opens `parts` of the page cache in the build cache folder `dir` (an
     /// absent one is empty).
     pub fn open(dir: &Path, parts: Parts) -> PageCache {
+        let mut timings = crate::timings::Timings::start();
         let back = page_store::read(dir, parts);
+        timings.mark("load: page cache read");
         let mut cache = PageCache {
             dir: dir.to_path_buf(),
             includes_read: back.common.includes_read,

@@ -89,7 +89,7 @@ impl<'a> SiteRender<'a> {
             .collect();
         let lastmods = content
             .pages
-            .iter()
+            .par_iter()
             .zip(&history)
             .map(|(page, change)| {
                 content::history::last_modified(page.front.date.as_deref(), change.as_ref())
@@ -332,6 +332,7 @@ impl<'a> SiteRender<'a> {
             rendered: self.rendered,
             site: self.site,
             history: &self.history,
+            lastmods: &self.lastmods,
             redirects: &self.redirects,
             cadence_pages,
             owners: &self.rhythm.owners,

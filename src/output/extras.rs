@@ -1,11 +1,12 @@
 //! The files written beside the pages: `sitemap.xml`, the search index,
 //! `atom.xml`, and the redirects (`_redirects` and one page per old URL).
 
+use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
 use super::{feed, redirects, search, sitemap, OutputError, Sink};
 use crate::config::Config;
-use crate::content::history::{last_modified, last_modified_at, LastChange};
+use crate::content::history::{last_modified_at, LastChange};
 use crate::content::site_urls::generated::{self, output_file};
 use crate::content::{Content, Page};
 use crate::markdown::{AfterUse, Rendered};
@@ -19,6 +20,10 @@ pub struct Extras<'a> {
     pub site: &'a Site,
     /// The last change of each page, in page order.
     pub history: &'a [Option<LastChange>],
+    /// Each page's `(date, datetime)` as
+    /// [`crate::content::history::last_modified`] gives them, in
+    /// page order.
+    pub lastmods: &'a [(String, String)],
     pub redirects: &'a redirects::Plan,
     /// Site paths of the generated cadence pages (listed in the sitemap).
     pub cadence_pages: &'a [String],
@@ -77,18 +82,11 @@ impl Extras<'_> {
     }
 
     fn write_sitemap(&self, sink: &dyn Sink) -> Result<(), OutputError> {
-        let dates: Vec<String> = self
-            .content
-            .pages
-            .iter()
-            .zip(self.history.iter())
-            .map(|(page, change)| last_modified(page.front.date.as_deref(), change.as_ref()).0)
-            .collect();
         let entries: Vec<sitemap::SitemapEntry> = self
             .listed()
             .map(|(i, p)| sitemap::SitemapEntry {
                 permalink: self.content.urls.permalink(&p.url.path),
-                lastmod: &dates[i],
+                lastmod: self.lastmods.get(i).map_or("", |(date, _)| date),
             })
             .chain(self.cadence_pages.iter().map(|path| sitemap::SitemapEntry {
                 permalink: self.content.urls.absolute(path),
@@ -138,29 +136,22 @@ impl Extras<'_> {
 
     fn write_feed(&self, sink: &dyn Sink) -> Result<(), OutputError> {
         let (config, urls) = (self.config, &self.content.urls);
-        let summaries: Vec<(usize, String)> = self
-            .listed()
-            .map(|(i, p)| {
-                let summary = if p.front.description.trim().is_empty() {
-                    self.rendered[i].lead.clone()
-                } else {
-                    p.front.description.clone()
-                };
-                (i, summary)
-            })
-            .collect();
-        let pages = summaries
+        let candidates = self.feed_candidates();
+        let pages = candidates
             .iter()
-            .filter_map(|(i, summary)| {
-                let page = &self.content.pages[*i];
-                let change = self.history.get(*i).and_then(Option::as_ref);
-                let updated = last_modified_at(page.front.date.as_deref(), change)?;
-                Some(feed::FeedPage {
-                    title: &self.site.titles[*i],
+            .map(|&(i, updated)| {
+                let page = &self.content.pages[i];
+                let summary = if page.front.description.trim().is_empty() {
+                    self.rendered[i].lead.as_str()
+                } else {
+                    page.front.description.as_str()
+                };
+                feed::FeedPage {
+                    title: &self.site.titles[i],
                     permalink: urls.permalink(&page.url.path),
                     summary,
                     updated,
-                })
+                }
             })
             .collect();
         let site = feed::FeedSite {
@@ -174,6 +165,21 @@ impl Extras<'_> {
             &output_file(generated::FEED),
             feed::atom(&site, pages).as_bytes(),
         )
+    }
+
+    /// The listed pages that may be among the feed's entries, with their
+    /// last change ([`feed::keep_candidates`]): only these get a URL and a
+    /// summary.
+    fn feed_candidates(&self) -> Vec<(usize, DateTime<FixedOffset>)> {
+        let mut dated: Vec<(usize, DateTime<FixedOffset>)> = self
+            .listed()
+            .filter_map(|(i, page)| {
+                let change = self.history.get(i).and_then(Option::as_ref);
+                Some((i, last_modified_at(page.front.date.as_deref(), change)?))
+            })
+            .collect();
+        feed::keep_candidates(&mut dated);
+        dated
     }
 
     fn write_redirects(&self, sink: &dyn Sink) -> Result<(), OutputError> {

@@ -61,6 +61,19 @@ pub fn atom(site: &FeedSite, pages: Vec<FeedPage>) -> String {
     crate::escape::xml_chars(&feed.to_string()).into_owned()
 }
 
+/// Keeps of `(page, last change)` the pages that may be among the
+/// [`ENTRIES`] most recent: every page changed at or after the
+/// [`ENTRIES`]th latest change, ties included, as [`atom`] orders ties by
+/// URL. On a large site this leaves a few dozen pages of thousands to make
+/// a URL and a summary for.
+pub fn keep_candidates<T>(dated: &mut Vec<(T, DateTime<FixedOffset>)>) {
+    if dated.len() <= ENTRIES {
+        return;
+    }
+    let (_, &mut (_, cutoff), _) = dated.select_nth_unstable_by(ENTRIES - 1, |a, b| b.1.cmp(&a.1));
+    dated.retain(|&(_, updated)| updated >= cutoff);
+}
+
 fn link(href: &str, rel: &str) -> Link {
     Link {
         href: href.to_string(),
@@ -90,6 +103,36 @@ mod tests {
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn candidates_are_the_latest_entries_and_every_page_tied_with_the_last() {
+        let day = |d: u32| at(&format!("2024-01-{d:02}T00:00:00Z"));
+        // 80 pages on distinct days: the 50 latest.
+        let mut distinct: Vec<(u32, _)> = (1..=80)
+            .map(|i| (i, day(1 + i % 28) + chrono::Duration::minutes(i.into())))
+            .collect();
+        keep_candidates(&mut distinct);
+        let mut kept: Vec<u32> = distinct.iter().map(|c| c.0).collect();
+        kept.sort_unstable();
+        let mut latest: Vec<(u32, _)> = (1..=80)
+            .map(|i| (i, day(1 + i % 28) + chrono::Duration::minutes(i.into())))
+            .collect();
+        latest.sort_by(|a, b| b.1.cmp(&a.1));
+        let mut expected: Vec<u32> = latest[..ENTRIES].iter().map(|c| c.0).collect();
+        expected.sort_unstable();
+        assert_eq!(kept, expected);
+        // 10 newer pages and 70 changed in one commit: all 80, as the feed
+        // takes 40 of the 70 by URL.
+        let mut tied: Vec<(u32, _)> = (0..80)
+            .map(|i| (i, if i < 10 { day(9) } else { day(2) }))
+            .collect();
+        keep_candidates(&mut tied);
+        assert_eq!(tied.len(), 80);
+        // Few pages: all of them.
+        let mut few: Vec<(u32, _)> = (0..3).map(|i| (i, day(i + 1))).collect();
+        keep_candidates(&mut few);
+        assert_eq!(few.len(), 3);
     }
 
     #[test]
