@@ -118,7 +118,7 @@ mod tests {
         let mut latest: Vec<(u32, _)> = (1..=80)
             .map(|i| (i, day(1 + i % 28) + chrono::Duration::minutes(i.into())))
             .collect();
-        latest.sort_by(|a, b| b.1.cmp(&a.1));
+        latest.sort_by_key(|c| std::cmp::Reverse(c.1));
         let mut expected: Vec<u32> = latest[..ENTRIES].iter().map(|c| c.0).collect();
         expected.sort_unstable();
         assert_eq!(kept, expected);
