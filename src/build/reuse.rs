@@ -468,7 +468,9 @@ pub(super) fn plan_reuse(
         .iter()
         .map(|p| cache.outputs.remove(&p.rel_path))
         .collect();
+    let mut timings = crate::timings::Timings::start();
     let mut render = SiteRender::of_loaded(config, renderer, loaded, history);
+    timings.mark("plan: site render");
     render.reuse = Some(PageReuse::new(
         render_scope,
         loaded.markdown_keys.clone(),
@@ -477,9 +479,11 @@ pub(super) fn plan_reuse(
     ));
     render.search_memo = Some(&cache.search);
     let to_render = render.plan_pages(sink);
+    timings.mark("plan: pages");
     // A page the search index has no entry for needs its text, which the
     // cache does not keep (its owners changed, or the index was cut).
     let need_text = render.pages_missing_search_entries();
+    timings.mark("plan: search entries");
     let reuse = render.reuse.take();
     drop(render);
     let is_hollow = |i: &usize| loaded.hollow.get(*i).copied().unwrap_or(false);
@@ -495,6 +499,7 @@ pub(super) fn plan_reuse(
     let mut again = take_kept_bodies(&cache.body_reader(), loaded, &need_html);
     again.extend(need_text);
     again.sort_unstable();
+    timings.mark("plan: kept bodies");
     if !again.is_empty() {
         render_hollow_again(config, loaded, &again, cache.body_writer.as_ref());
     }
