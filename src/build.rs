@@ -518,7 +518,7 @@ fn build_everything(
     let (history, history_note) = read_history(config, &loaded.content);
     summary.report.extend(history_note);
     timings.mark("history");
-    let reuse = page_cache.as_mut().map(|cache| {
+    let planned = page_cache.as_mut().map(|cache| {
         let render_scope = page_cache::render_scope(config, &theme, &loaded.rhythm);
         let renders = std::mem::take(&mut cache.renders);
         renderer.set_memo(RenderMemo::new(render_scope, renders));
@@ -538,7 +538,12 @@ fn build_everything(
         .extend(std::mem::take(&mut loaded.report).diagnostics);
     release_page_bodies(&mut loaded.content);
     timings.mark("plan");
-    let mut render = SiteRender::of_loaded(config, &renderer, &loaded, &history);
+    let (reuse, facts) = planned.unzip();
+    // The plan's render made the pages' dates and the redirects already.
+    let mut render = match facts {
+        Some(facts) => SiteRender::of_loaded_with(config, &renderer, &loaded, facts),
+        None => SiteRender::of_loaded(config, &renderer, &loaded, &history),
+    };
     render.reuse = reuse;
     render.search_memo = page_cache.as_ref().map(|cache| &cache.search);
     // Each page is rendered once, and its text indexed once.

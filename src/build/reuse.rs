@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::Xxh3;
 use super::body_store::{BodyReader, BodyWriter};
 use super::markdown_pages::{guarded, source_error};
 use super::page_cache::{keep_group, PageCache, StoredGroup, StoredOutput};
+use super::site_render::PageFacts;
 use super::{render_markdown, BuildError, History, Loaded, SiteRender};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -461,7 +462,7 @@ pub(super) fn plan_reuse(
     loaded: &mut Loaded,
     history: &History,
     sink: &dyn Sink,
-) -> PageReuse {
+) -> (PageReuse, PageFacts) {
     let previous = loaded
         .content
         .pages
@@ -485,7 +486,7 @@ pub(super) fn plan_reuse(
     let need_text = render.pages_missing_search_entries();
     timings.mark("plan: search entries");
     let reuse = render.reuse.take();
-    drop(render);
+    let facts = render.into_facts();
     let is_hollow = |i: &usize| loaded.hollow.get(*i).copied().unwrap_or(false);
     let mut need_text: Vec<usize> = need_text.into_iter().filter(is_hollow).collect();
     need_text.sort_unstable();
@@ -503,7 +504,8 @@ pub(super) fn plan_reuse(
     if !again.is_empty() {
         render_hollow_again(config, loaded, &again, cache.body_writer.as_ref());
     }
-    reuse.unwrap_or_else(|| PageReuse::new(0, Vec::new(), Vec::new(), None))
+    let reuse = reuse.unwrap_or_else(|| PageReuse::new(0, Vec::new(), Vec::new(), None));
+    (reuse, facts)
 }
 
 #[cfg(test)]

@@ -54,34 +54,24 @@ pub struct SiteRender<'a> {
     pub after_use: AfterUse,
 }
 
-impl<'a> SiteRender<'a> {
-    /// The render of a site as [`super::load`] left it.
-    pub(super) fn of_loaded(
-        config: &'a Config,
-        renderer: &'a Renderer,
-        loaded: &'a super::Loaded,
-        history: &History,
-    ) -> Self {
-        SiteRender::new(
-            config,
-            renderer,
-            &loaded.content,
-            &loaded.rendered,
-            &loaded.site,
-            &loaded.rhythm,
-            history,
-        )
-    }
+/// What a render derives from the loaded site and its history alone: each
+/// page's last change and dates, and the redirects. A build with the page
+/// cache plans with one render and writes with another; the second takes
+/// these from the first ([`SiteRender::into_facts`]) instead of making them
+/// again.
+pub(super) struct PageFacts {
+    history: Vec<Option<LastChange>>,
+    lastmods: Vec<(String, String)>,
+    redirects: redirects::Plan,
+}
 
-    pub fn new(
-        config: &'a Config,
-        renderer: &'a Renderer,
-        content: &'a Content,
-        rendered: &'a [Rendered],
-        site: &'a Site,
-        rhythm: &'a Rhythm,
+impl PageFacts {
+    fn new(
+        config: &Config,
+        (content, rendered): (&Content, &[Rendered]),
+        (site, rhythm): (&Site, &Rhythm),
         history: &History,
-    ) -> Self {
+    ) -> PageFacts {
         let history: Vec<Option<LastChange>> = content
             .pages
             .iter()
@@ -102,6 +92,83 @@ impl<'a> SiteRender<'a> {
         } else {
             redirects::Plan::default()
         };
+        PageFacts {
+            history,
+            lastmods,
+            redirects,
+        }
+    }
+}
+
+impl<'a> SiteRender<'a> {
+    /// The render of a site as [`super::load`] left it.
+    pub(super) fn of_loaded(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        loaded: &'a super::Loaded,
+        history: &History,
+    ) -> Self {
+        let facts = PageFacts::new(
+            config,
+            (&loaded.content, &loaded.rendered),
+            (&loaded.site, &loaded.rhythm),
+            history,
+        );
+        SiteRender::of_loaded_with(config, renderer, loaded, facts)
+    }
+
+    /// [`SiteRender::of_loaded`] with the facts an earlier render of the
+    /// same loaded site made.
+    pub(super) fn of_loaded_with(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        loaded: &'a super::Loaded,
+        facts: PageFacts,
+    ) -> Self {
+        SiteRender::with_facts(
+            config,
+            renderer,
+            (&loaded.content, &loaded.rendered),
+            (&loaded.site, &loaded.rhythm),
+            facts,
+        )
+    }
+
+    /// What this render derived from the site and its history, for the
+    /// next render of the same loaded site.
+    pub(super) fn into_facts(self) -> PageFacts {
+        PageFacts {
+            history: self.history,
+            lastmods: self.lastmods,
+            redirects: self.redirects,
+        }
+    }
+
+    pub fn new(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        content: &'a Content,
+        rendered: &'a [Rendered],
+        site: &'a Site,
+        rhythm: &'a Rhythm,
+        history: &History,
+    ) -> Self {
+        let facts = PageFacts::new(config, (content, rendered), (site, rhythm), history);
+        SiteRender::with_facts(config, renderer, (content, rendered), (site, rhythm), facts)
+    }
+
+    fn with_facts(
+        config: &'a Config,
+        renderer: &'a Renderer,
+        (content, rendered): (&'a Content, &'a [Rendered]),
+        (site, rhythm): (&'a Site, &'a Rhythm),
+        facts: PageFacts,
+    ) -> Self {
+        let PageFacts {
+            history,
+            lastmods,
+            redirects,
+        } = facts;
         SiteRender {
             config,
             renderer,
