@@ -19,6 +19,9 @@ pub(super) fn only_markers(html: &str) -> bool {
     rest.is_empty()
 }
 
+/// How every marker `kramdown::prepare` leaves starts.
+const MARKER_OPEN: &[u8] = b"<!--hb:";
+
 /// Turns markers into attributes, and placeholders into the TOC and raw blocks.
 pub(super) fn finish_html(
     html: String,
@@ -27,14 +30,17 @@ pub(super) fn finish_html(
     headings: &[Heading],
     raw_html: RawHtml,
 ) -> String {
-    if !html.contains("<!--hb:") {
+    // memmem rather than `str::find`: every page's whole HTML is searched,
+    // and most have no marker.
+    let marker = memchr::memmem::Finder::new(MARKER_OPEN);
+    if marker.find(html.as_bytes()).is_none() {
         return html;
     }
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html.as_str();
-    while let Some(p) = rest.find("<!--hb:") {
+    while let Some(p) = marker.find(rest.as_bytes()) {
         out.push_str(&rest[..p]);
-        let after = &rest[p + 7..];
+        let after = &rest[p + MARKER_OPEN.len()..];
         let Some(close) = after.find("-->") else {
             out.push_str(&rest[p..]);
             rest = "";

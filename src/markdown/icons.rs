@@ -59,7 +59,9 @@ pub const STYLE_CLASSES: &[(&str, table::Style)] = &[
 /// among the names: only the table knows them apart from icons.
 pub fn classes_in(html: &str) -> Vec<IconClass> {
     let mut found = Vec::new();
-    if memmem::find(html.as_bytes(), b"fa").is_none() {
+    // Every pair has a name token `fa-...`: a page without one has no
+    // icon, and its class attributes (many, in highlighted code) are not read.
+    if memmem::find(html.as_bytes(), b"fa-").is_none() {
         return found;
     }
     for value in class_values(html) {
@@ -82,11 +84,6 @@ pub fn classes_in(html: &str) -> Vec<IconClass> {
     found.sort();
     found.dedup();
     found
-}
-
-/// Whether the page names any icon: what makes the theme load the icons.
-pub fn any_in(html: &str) -> bool {
-    !classes_in(html).is_empty()
 }
 
 fn style_class(token: &str) -> Option<&'static str> {
@@ -154,6 +151,8 @@ mod tests {
         assert!(classes_in(r#"<i class="fa-check"></i><div class="faq">"#).is_empty());
         assert!(classes_in("<p>class=&quot;fas fa-check&quot;</p>").is_empty());
         assert!(classes_in(r#"<i class="fas fa-Check fa-x{y}"></i>"#).is_empty());
-        assert!(!any_in("<p>no icons</p>"));
+        assert!(classes_in("<p>no icons</p>").is_empty());
+        // A style class without any `fa-` name anywhere on the page.
+        assert!(classes_in(r#"<i class="fa fas"></i>"#).is_empty());
     }
 }

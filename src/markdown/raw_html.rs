@@ -12,16 +12,10 @@ impl super::Rendered {
     /// What the page's HTML asks of the theme: icons (and which), colours
     /// of its own.
     pub(super) fn read_html(&mut self) {
-        self.features.icons = super::icons::any_in(&self.html);
+        let icons = super::icons::classes_in(&self.html);
+        self.features.icons = !icons.is_empty();
         self.features.colours = sets_colours(&self.html);
-        self.icons = if self.features.icons {
-            super::icons::classes_in(&self.html)
-                .iter()
-                .map(super::icons::IconClass::key)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        self.icons = icons.iter().map(super::icons::IconClass::key).collect();
     }
 }
 
