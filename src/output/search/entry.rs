@@ -82,28 +82,34 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> {
 
 /// Calls `f` with each word of [`tokens`], without allocating a string per
 /// ASCII word (the index sees every word of every page). ASCII text, most
-/// of a handbook, is split and lowercased a byte at a time; a word with
-/// other characters goes the way of [`word_of_other_script`].
+/// of a handbook, is split and lowercased a byte at a time through
+/// [`BYTE_KINDS`]; a word with other characters goes the way of
+/// [`word_of_other_script`].
 fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     let bytes = text.as_bytes();
+    let kind = |at: usize| BYTE_KINDS[usize::from(bytes[at])];
     let mut lower = String::new();
     let mut folded = String::new();
     let mut at = 0;
-    while at < bytes.len() {
-        // Skip to the next letter or digit.
-        let start = match bytes[at..]
-            .iter()
-            .position(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
-        {
-            Some(offset) => at + offset,
-            None => break,
-        };
-        let ascii_len = bytes[start..]
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(bytes.len() - start);
-        let end = start + ascii_len;
-        if end < bytes.len() && !bytes[end].is_ascii() {
+    loop {
+        // Skip to the next letter or digit, or character beyond ASCII.
+        while at < bytes.len() && kind(at) == ByteKind::Separator {
+            at += 1;
+        }
+        if at == bytes.len() {
+            break;
+        }
+        let start = at;
+        let mut case = Case::Lower;
+        while at < bytes.len() {
+            match kind(at) {
+                ByteKind::Lower => {}
+                ByteKind::Upper => case = Case::HasCapitals,
+                ByteKind::Separator | ByteKind::BeyondAscii => break,
+            }
+            at += 1;
+        }
+        if at < bytes.len() && kind(at) == ByteKind::BeyondAscii {
             // The word goes on past ASCII, or starts with a character that
             // is not: take it whole by characters.
             let rest = &text[start..];
@@ -120,31 +126,88 @@ fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
             let word = &rest[..word_len];
             at = start + word_len;
             if word.is_ascii() {
-                ascii_word(word, &mut lower, &mut folded, &mut f);
+                ascii_word(word, Case::of(word), &mut lower, &mut folded, &mut f);
             } else {
                 word_of_other_script(word, &mut f);
             }
             continue;
         }
-        ascii_word(&text[start..end], &mut lower, &mut folded, &mut f);
-        at = end;
+        ascii_word(&text[start..at], case, &mut lower, &mut folded, &mut f);
+    }
+}
+
+/// What a byte is to [`for_each_token`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteKind {
+    /// ASCII that is neither a letter nor a digit.
+    Separator,
+    /// A lowercase ASCII letter or a digit.
+    Lower,
+    /// An uppercase ASCII letter.
+    Upper,
+    /// Part of a character beyond ASCII.
+    BeyondAscii,
+}
+
+/// [`ByteKind`] of every byte: one load a byte where the tests of
+/// `u8::is_ascii_alphanumeric` and friends take several.
+const BYTE_KINDS: [ByteKind; 256] = byte_kinds();
+
+const fn byte_kinds() -> [ByteKind; 256] {
+    let mut kinds = [ByteKind::Separator; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        kinds[b] = if !byte.is_ascii() {
+            ByteKind::BeyondAscii
+        } else if byte.is_ascii_uppercase() {
+            ByteKind::Upper
+        } else if byte.is_ascii_alphanumeric() {
+            ByteKind::Lower
+        } else {
+            ByteKind::Separator
+        };
+        b += 1;
+    }
+    kinds
+}
+
+/// Whether an ASCII word has capitals to lowercase.
+#[derive(Clone, Copy)]
+enum Case {
+    Lower,
+    HasCapitals,
+}
+
+impl Case {
+    fn of(word: &str) -> Case {
+        match word.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Case::HasCapitals,
+            false => Case::Lower,
+        }
     }
 }
 
 /// One word of ASCII letters and digits, lowercased (into `lower` when it
 /// has capitals: most words have none, and are not copied).
-fn ascii_word(word: &str, lower: &mut String, folded: &mut String, f: &mut impl FnMut(&str)) {
+fn ascii_word(
+    word: &str,
+    case: Case,
+    lower: &mut String,
+    folded: &mut String,
+    f: &mut impl FnMut(&str),
+) {
     if !(2..=MAX_TERM_CHARS).contains(&word.len()) {
         return;
     }
-    let word = match word.bytes().any(|b| b.is_ascii_uppercase()) {
-        true => {
+    let word = match case {
+        Case::HasCapitals => {
             lower.clear();
             lower.push_str(word);
             lower.make_ascii_lowercase();
             lower.as_str()
         }
-        false => word,
+        Case::Lower => word,
     };
     if is_ascii_stop_word(word) {
         return;
