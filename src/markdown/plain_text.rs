@@ -49,10 +49,21 @@ fn count_words(text: &str) -> usize {
     let first = bytes
         .first()
         .map_or(0, |&byte| usize::from(!is_space(byte)));
-    let starts: usize = bytes
-        .iter()
-        .zip(bytes.iter().skip(1))
-        .map(|(&before, &byte)| usize::from(is_space(before) & !is_space(byte)))
+    // Counted in bytes over stretches of at most 255 pairs, so that the
+    // compiler adds up 16 or 32 of them at once.
+    const STRETCH: usize = 255;
+    let befores = bytes.chunks(STRETCH);
+    let afters = bytes.get(1..).unwrap_or_default().chunks(STRETCH);
+    let starts: usize = befores
+        .zip(afters)
+        .map(|(befores, afters)| {
+            let in_stretch: u8 = befores
+                .iter()
+                .zip(afters)
+                .map(|(&before, &byte)| u8::from(is_space(before) & !is_space(byte)))
+                .fold(0, u8::wrapping_add);
+            usize::from(in_stretch)
+        })
         .sum();
     first + starts
 }
@@ -89,5 +100,26 @@ mod word_count_tests {
                 );
             }
         }
+    }
+
+    /// Texts longer than the stretches the count goes by, with words and
+    /// spaces of every length across the stretches' edges.
+    #[test]
+    fn long_texts_are_counted_across_stretches() {
+        let mut text = String::new();
+        for n in 0..600 {
+            text.push_str(&"w".repeat(n % 7 + 1));
+            text.push_str(&" \t\n \x0b\r"[..n % 5 + 1]);
+            for cut in [text.len(), text.len().saturating_sub(1)] {
+                let part = &text[..cut];
+                assert_eq!(
+                    super::count_words(part),
+                    part.split_whitespace().count(),
+                    "{} bytes",
+                    part.len()
+                );
+            }
+        }
+        assert!(text.len() > 4 * 255, "{}", text.len());
     }
 }
