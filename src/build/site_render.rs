@@ -26,6 +26,10 @@ use crate::render::nav::{NavSource, SectionNavs};
 use crate::render::Renderer;
 use crate::site::Site;
 
+/// What a page's template writes besides its body, about: room made for
+/// it up front (the sidebar is put in afterwards).
+const FRAME_BYTES: usize = 16 * 1024;
+
 /// Renders a loaded site: the whole of it for `build`, or the parts an edit
 /// changed for `serve`.
 pub struct SiteRender<'a> {
@@ -300,9 +304,10 @@ impl<'a> SiteRender<'a> {
         let (template, warning) = choose_template(self.renderer, page, self.site, i);
         let mut context = self.page_context(i)?;
         let also = also(&template, &mut context);
+        let expected_len = context.page.content.len() + FRAME_BYTES;
         let html = self
             .renderer
-            .render(&template, &context.to_tera())
+            .render_sized(&template, &context.to_tera(), expected_len)
             .map_err(|d| {
                 BuildError::from(Diagnostic {
                     message: format!("{} (rendering {})", d.message, page.rel_path),

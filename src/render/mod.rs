@@ -339,6 +339,28 @@ impl Renderer {
             .render(template, context)
             .map_err(|e| template_diagnostic(&e, &self.origins))
     }
+
+    /// [`Renderer::render`] into a buffer of `expected_len` bytes: Tera's
+    /// own starts at 2 KB and is copied each time it doubles, a large part
+    /// of rendering a page of tens of kilobytes.
+    pub fn render_sized(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        expected_len: usize,
+    ) -> Result<String, Diagnostic> {
+        let mut out = Vec::with_capacity(expected_len);
+        self.tera
+            .render_to(template, context, &mut out)
+            .map_err(|e| template_diagnostic(&e, &self.origins))?;
+        // Tera writes the text of `str`s only.
+        String::from_utf8(out).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                format!("template `{template}` wrote invalid UTF-8: {e}"),
+            )
+        })
+    }
 }
 
 fn sidebar_composable(theme: &Theme) -> bool {
