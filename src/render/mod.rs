@@ -341,8 +341,8 @@ impl Renderer {
     }
 
     /// [`Renderer::render`] into a buffer of `expected_len` bytes: Tera's
-    /// own starts at 2 KB and is copied each time it doubles, a large part
-    /// of rendering a page of tens of kilobytes.
+    /// own starts at 2 KB and is copied each time it doubles, four or five
+    /// times for a page of tens of kilobytes.
     pub fn render_sized(
         &self,
         template: &str,
