@@ -9,6 +9,7 @@ use std::time::Instant;
 pub struct Timings {
     on: bool,
     last: Instant,
+    last_cpu_ms: f64,
 }
 
 impl Timings {
@@ -16,6 +17,7 @@ impl Timings {
         Timings {
             on: std::env::var_os("HANDBOOK_TIMINGS").is_some(),
             last: Instant::now(),
+            last_cpu_ms: cpu_ms(),
         }
     }
 
@@ -23,14 +25,30 @@ impl Timings {
     pub fn mark(&mut self, stage: &str) {
         if self.on {
             let now = Instant::now();
+            let cpu = cpu_ms();
             eprintln!(
-                "timing: {stage:<22} {:>8.1} ms {}",
+                "timing: {stage:<22} {:>8.1} ms, cpu {:>8.1} ms {}",
                 (now - self.last).as_secs_f64() * 1e3,
+                cpu - self.last_cpu_ms,
                 memory_now()
             );
             self.last = now;
+            self.last_cpu_ms = cpu;
         }
     }
+}
+
+/// CPU time the whole process has used so far (every thread, user and
+/// system): against the wall time of a stage it shows how well the stage
+/// keeps the cores busy.
+fn cpu_ms() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let ms = |time: libc::timeval| time.tv_sec as f64 * 1e3 + time.tv_usec as f64 / 1e3;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
 }
 
 /// The process's resident memory now and at its peak, as Linux reports it

@@ -112,6 +112,7 @@ pub(super) struct BodyParts<'a> {
     content: std::borrow::Cow<'a, str>,
     title_id: &'a str,
     toc: Vec<markdown::TocEntry>,
+    toc_html: String,
     inline_toc: bool,
 }
 
@@ -123,6 +124,7 @@ pub(super) fn take_body<'a>(page: &mut PageView<'a>) -> BodyParts<'a> {
         content: std::mem::take(&mut page.content),
         title_id: std::mem::take(&mut page.title_id),
         toc: std::mem::take(&mut page.toc),
+        toc_html: std::mem::take(&mut page.toc_html),
         inline_toc: std::mem::replace(&mut page.inline_toc, markdown::places_own_toc("")),
     }
 }
@@ -132,6 +134,7 @@ pub(super) fn put_back_body<'a>(page: &mut PageView<'a>, parts: BodyParts<'a>) {
     page.content = parts.content;
     page.title_id = parts.title_id;
     page.toc = parts.toc;
+    page.toc_html = parts.toc_html;
     page.inline_toc = parts.inline_toc;
 }
 
@@ -191,6 +194,7 @@ pub(super) fn page_context<'a>(
             permalink: content.urls.permalink(&page.url.path),
             content: body.html,
             title_id: body.title_id.unwrap_or(""),
+            toc_html: crate::render::toc::toc_html(&toc),
             toc,
             inline_toc,
             layout: &page.front.layout,

@@ -238,8 +238,8 @@ fn release(packed: &std::sync::Mutex<Vec<u8>>) {
 
 /// The first `max` characters of `text` (whitespace folded), cut at a word.
 pub fn excerpt(text: &str, max: usize) -> String {
-    if text.is_ascii() {
-        return ascii_excerpt(text, max);
+    if let Some(excerpt) = ascii_excerpt(text, max) {
+        return excerpt;
     }
     let mut out = String::with_capacity(max.min(text.len()));
     let mut chars = 0;
@@ -258,30 +258,47 @@ pub fn excerpt(text: &str, max: usize) -> String {
     out
 }
 
-/// [`excerpt`] of ASCII text, a byte a character: the search index takes
-/// an excerpt of every section of every page.
-fn ascii_excerpt(text: &str, max: usize) -> String {
-    // The ASCII characters `char::is_whitespace` knows (it splits on
-    // vertical tabs too, where `u8::is_ascii_whitespace` does not).
-    let is_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
-    let mut out = String::with_capacity(max.min(text.len()));
-    let mut rest = text;
-    while let Some(start) = rest.bytes().position(|b| !is_space(&b)) {
-        rest = &rest[start..];
-        let end = rest
-            .bytes()
-            .position(|b| is_space(&b))
-            .unwrap_or(rest.len());
-        if out.len() + end + 1 > max {
+/// [`excerpt`] of text that is ASCII as far as the excerpt reads, a byte a
+/// character, in one pass over the bytes (the search index takes an
+/// excerpt of every section of every page, and a copy per word cost more
+/// than the words); `None` at the first byte beyond ASCII.
+fn ascii_excerpt(text: &str, max: usize) -> Option<String> {
+    let mut out: Vec<u8> = Vec::with_capacity(max.min(text.len()));
+    // The length of `out` at the end of the last word that fits whole.
+    let mut kept = 0;
+    // How long `out` may grow: the first word leaves room for one more
+    // character, as [`excerpt`] counts it.
+    let mut limit = max.saturating_sub(1);
+    let mut in_word = false;
+    for &byte in text.as_bytes() {
+        // The ASCII characters `char::is_whitespace` knows (it splits on
+        // vertical tabs too, where `u8::is_ascii_whitespace` does not).
+        if matches!(byte, b'\t'..=b'\r' | b' ') {
+            if in_word {
+                in_word = false;
+                kept = out.len();
+                limit = max;
+            }
+            continue;
+        }
+        if !byte.is_ascii() {
+            return None;
+        }
+        if !in_word {
+            in_word = true;
+            if !out.is_empty() {
+                out.push(b' ');
+            }
+        }
+        if out.len() >= limit {
+            // The word does not fit: the excerpt ends with the one before.
+            out.truncate(kept);
             break;
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&rest[..end]);
-        rest = &rest[end..];
+        out.push(byte);
     }
-    out
+    // Only ASCII bytes were copied.
+    String::from_utf8(out).ok()
 }
 
 /// A link's target as the page's HTML has it: an email autolink's

@@ -54,6 +54,9 @@ pub struct PageView<'a> {
     /// The id of the body's leading `# Heading` that the title replaces.
     pub title_id: &'a str,
     pub toc: Vec<TocEntry>,
+    /// `toc` as the default theme's `toc` macro writes it
+    /// ([`super::toc::toc_html`]), for `{{ page.toc_html | safe }}`.
+    pub toc_html: String,
     /// The body places its own table of contents (kramdown's `{:toc}`).
     pub inline_toc: bool,
     pub layout: &'a str,

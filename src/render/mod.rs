@@ -9,6 +9,8 @@ pub mod body;
 pub mod context;
 pub mod memo;
 pub mod nav;
+pub mod nav_markup;
+pub mod toc;
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
@@ -222,6 +224,9 @@ pub struct Renderer {
     origins: BTreeMap<String, String>,
     /// Whether `nav.html` renders each entry on its own (see [`nav`]).
     sidebar_composable: bool,
+    /// `nav.html` and `macros.html` are the default theme's, as they ship:
+    /// the sidebar is then written by [`nav_markup`] instead of Tera.
+    default_nav: bool,
     /// The last build's renders of generated pages, when it kept them.
     memo: Option<memo::RenderMemo>,
 }
@@ -265,6 +270,9 @@ impl Renderer {
             tera,
             origins,
             sidebar_composable: sidebar_composable(theme),
+            default_nav: ["nav.html", "macros.html"]
+                .iter()
+                .all(|name| is_default_text(theme, name)),
             memo: None,
         })
     }
@@ -275,6 +283,13 @@ impl Renderer {
     /// place in the list).
     pub fn sidebar_composable(&self) -> bool {
         self.sidebar_composable
+    }
+
+    /// Whether the sidebar templates are the default theme's own text
+    /// (built in, or copied unchanged into a site), so that
+    /// [`nav_markup::default_nav_html`] writes what they would.
+    pub fn default_nav(&self) -> bool {
+        self.default_nav
     }
 
     /// Makes `name(...)` callable from every template.
@@ -360,6 +375,17 @@ impl Renderer {
                 format!("template `{template}` wrote invalid UTF-8: {e}"),
             )
         })
+    }
+}
+
+/// Whether the theme's template `name` has the text of the default theme's.
+fn is_default_text(theme: &Theme, name: &str) -> bool {
+    let default = DEFAULT_THEME
+        .get_file(format!("templates/{name}"))
+        .and_then(|file| file.contents_utf8());
+    match (theme.templates.get(name), default) {
+        (Some((_, text)), Some(default)) => text == default,
+        _ => false,
     }
 }
 

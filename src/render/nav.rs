@@ -63,6 +63,9 @@ pub struct NavSource<'a> {
 
 impl NavSource<'_> {
     fn render(&self, nav: &[NavNode]) -> Result<String, Diagnostic> {
+        if self.renderer.default_nav() {
+            return Ok(super::nav_markup::default_nav_html(nav));
+        }
         let mut data = TemplateData::default();
         data.insert_value("config", self.config.clone());
         data.insert("nav", nav);
