@@ -15,6 +15,7 @@ mod reuse;
 mod site_render;
 mod tag_pages;
 
+use markdown_pages::SearchEntries;
 pub use markdown_pages::{guarded, note_diagnostics, render_markdown};
 use reuse::plan_reuse;
 pub use reuse::PageReuse;
@@ -114,6 +115,10 @@ pub struct Loaded {
     /// none without the page cache).
     pub link_memos: Vec<Option<LinkMemo>>,
     pub link_index: u64,
+    /// The search entries the Markdown stage made as it rendered each page,
+    /// by key (see [`markdown_pages::SearchAsRendered`]); empty unless the
+    /// run asked for them.
+    pub search_entries: Vec<(u64, output::search::PageEntry)>,
 }
 
 /// Files `handbook` generates besides the pages.
@@ -141,6 +146,7 @@ pub fn load(
         config,
         render_html,
         bodies,
+        search: SearchEntries::WhenIndexed,
     };
     load_reusing(run, link_severity, static_paths, None).0
 }
@@ -160,6 +166,7 @@ pub fn load_for_check(
         config,
         render_html: false,
         bodies: AfterUse::Release,
+        search: SearchEntries::WhenIndexed,
     };
     load_reusing(run, link_severity, static_paths, cache_dir).0
 }
@@ -256,7 +263,25 @@ fn load_reusing(
     drop(memo);
     let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();
     let body_writer = page_cache.as_ref().and_then(|c| c.body_writer.as_ref());
-    let stage = markdown_pages::render_pages(run, &mut content, reused, body_writer);
+    let owners = cadence::owners_of(config, &content.pages);
+    let hrefs: Vec<String>;
+    let search = match run.search {
+        SearchEntries::AsPagesRender => {
+            hrefs = content
+                .pages
+                .iter()
+                .map(|p| content.urls.href(&p.url.path))
+                .collect();
+            Some(markdown_pages::SearchAsRendered {
+                hrefs: &hrefs,
+                owners: &owners,
+                made: page_cache.as_ref().map(|cache| &cache.search),
+            })
+        }
+        SearchEntries::WhenIndexed => None,
+    };
+    let stage =
+        markdown_pages::render_pages(run, &mut content, reused, body_writer, search.as_ref());
     let bodies: Vec<Option<body_store::BodyAt>> = kept_bodies
         .into_iter()
         .zip(stage.bodies)
@@ -281,7 +306,7 @@ fn load_reusing(
         &content.urls,
         config.site.sidebar_limit,
     );
-    let rhythm = cadence::collect(config, &content.pages, &rendered, &site);
+    let rhythm = cadence::collect(config, &content.pages, &rendered, &site, owners);
     report.extend(rhythm.diagnostics.iter().cloned());
     timings.mark("site + cadence");
     let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
@@ -335,6 +360,7 @@ fn load_reusing(
         bodies,
         link_memos,
         link_index,
+        search_entries: stage.search_entries,
     };
     (loaded, page_cache)
 }
@@ -495,8 +521,17 @@ fn build_everything(
         config,
         render_html: true,
         bodies: AfterUse::Release,
+        search: SearchEntries::AsPagesRender,
     };
     let (mut loaded, mut page_cache) = load_reusing(run, severity, &static_paths, page_cache_dir);
+    // The entries made as the pages rendered, where the index (and the
+    // page cache's plan, which looks there for the entries it needs) finds
+    // the entries of earlier builds.
+    let own_search_memo = output::search::SearchMemo::default();
+    page_cache
+        .as_ref()
+        .map_or(&own_search_memo, |cache| &cache.search)
+        .add(std::mem::take(&mut loaded.search_entries));
     register_rhythm(&mut renderer, &loaded.rhythm);
     let mut summary = BuildSummary {
         pages: loaded.content.pages.len(),
@@ -545,7 +580,11 @@ fn build_everything(
         None => SiteRender::of_loaded(config, &renderer, &loaded, &history),
     };
     render.reuse = reuse;
-    render.search_memo = page_cache.as_ref().map(|cache| &cache.search);
+    render.search_memo = Some(
+        page_cache
+            .as_ref()
+            .map_or(&own_search_memo, |cache| &cache.search),
+    );
     // Each page is rendered once, and its text indexed once.
     render.after_use = AfterUse::Release;
     let render_errors = write_site(&render, &theme, &stage, options.progress)?;

@@ -95,7 +95,9 @@ mod tests {
 
     #[test]
     fn runs_are_escaped_as_characters_are() {
-        let pieces = ["&", "<", ">", "\"", "'", "plain", "é", "日本", "", " ", "&amp;"];
+        let pieces = [
+            "&", "<", ">", "\"", "'", "plain", "é", "日本", "", " ", "&amp;",
+        ];
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..2000 {
             let mut text = String::new();

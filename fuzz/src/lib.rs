@@ -430,7 +430,8 @@ pub fn cadence(data: &[u8]) {
         &SiteUrls::of(config),
         config.site.sidebar_limit,
     );
-    let rhythm = cadence::collect(config, &pages, &rendered, &site);
+    let owners = cadence::owners_of(config, &pages);
+    let rhythm = cadence::collect(config, &pages, &rendered, &site, owners);
     check_diagnostics(&rhythm.diagnostics);
 
     let vocabulary = &config.vocabulary;

@@ -12,6 +12,9 @@ use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
 use crate::markdown::{self, AfterUse, RenderOptions, Rendered};
+use crate::output::extras::is_noindex;
+use crate::output::search::{self, PageEntry};
+use crate::owners::Owners;
 
 /// What the Markdown stage made of the pages, in page order.
 pub(super) struct MarkdownStage {
@@ -24,6 +27,9 @@ pub(super) struct MarkdownStage {
     /// Where the build cache now keeps the body of each page rendered here
     /// (`None` for the others, and without a body writer).
     pub bodies: Vec<Option<BodyAt>>,
+    /// The search entries of the pages rendered here, by their keys
+    /// ([`SearchAsRendered`]).
+    pub search_entries: Vec<(u64, PageEntry)>,
 }
 
 /// How the stage renders.
@@ -36,6 +42,63 @@ pub(super) struct MarkdownRun<'a> {
     /// it go (but for pages with a prose cadence, which the cadence stage
     /// reads), `serve` keeps it to render the page again.
     pub bodies: AfterUse,
+    /// When each page's search entry is made.
+    pub search: SearchEntries,
+}
+
+/// When the search index's entry of each page is made.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SearchEntries {
+    /// As the Markdown stage renders the page, which then lets the page's
+    /// text go (a build: see [`SearchAsRendered`]).
+    AsPagesRender,
+    /// When the index is built, from the page's text (`serve`, which indexes
+    /// again after edits, and `check`, which has no index).
+    WhenIndexed,
+}
+
+/// What the search index reads of a page besides its Markdown: a build
+/// makes each page's entry as soon as the page is rendered, and lets its
+/// text go, instead of holding every page's text (packed) until the index
+/// is built. The index finds the entries by their keys
+/// ([`search::entry_key`]), as it finds those of an earlier build.
+pub(super) struct SearchAsRendered<'a> {
+    /// Each page's URL as links write it.
+    pub hrefs: &'a [String],
+    pub owners: &'a Owners,
+    /// The entries already made (the build cache's): not made again.
+    pub made: Option<&'a search::SearchMemo>,
+}
+
+impl SearchAsRendered<'_> {
+    /// Page `i`'s entry and its key, when the page is indexed and its entry
+    /// is not made yet; then the page's text is let go.
+    fn index(
+        &self,
+        i: usize,
+        page: &content::Page,
+        rendered: &mut Rendered,
+    ) -> Option<(u64, PageEntry)> {
+        if is_noindex(page) {
+            return None;
+        }
+        let title = crate::site::page_title(page, rendered);
+        let entry = {
+            let page = search::SearchPage {
+                title: &title,
+                url: self.hrefs.get(i).cloned().unwrap_or_default(),
+                rendered,
+                owners: &self.owners.of_page(i).owners,
+            };
+            let key = search::entry_key(&page);
+            match self.made.is_some_and(|made| made.contains(key)) {
+                true => None,
+                false => Some((key, search::page_entry(&page))),
+            }
+        };
+        rendered.let_go_of_text();
+        entry
+    }
 }
 
 /// Renders the Markdown of every page not `reused` (taken from the page
@@ -48,6 +111,7 @@ pub(super) fn render_pages(
     content: &mut Content,
     reused: Vec<Option<Rendered>>,
     body_writer: Option<&BodyWriter>,
+    search: Option<&SearchAsRendered>,
 ) -> MarkdownStage {
     // The texts are moved out of the pages (no copy) while the pages are
     // shared with the link rewriter, and put back, cut to their front
@@ -59,7 +123,7 @@ pub(super) fn render_pages(
         .collect();
     let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls)
         .relative_to(run.config.site.links.relative_to);
-    let render = |page: &content::Page, text: &str| {
+    let render = |i: usize, page: &content::Page, text: &str| {
         guarded(&page.rel_path, || {
             let mut rendered = render_markdown(
                 run.config,
@@ -68,13 +132,14 @@ pub(super) fn render_pages(
                 (page, text),
                 run.render_html,
             );
+            let entry = search.and_then(|search| search.index(i, page, &mut rendered));
             rendered.pack();
             let body = body_writer.and_then(|writer| writer.append(&rendered.packed_body()));
-            (rendered, body)
+            (rendered, body, entry)
         })
     };
     type Done = (
-        Result<(Rendered, Option<BodyAt>), Diagnostic>,
+        Result<(Rendered, Option<BodyAt>, Option<(u64, PageEntry)>), Diagnostic>,
         Vec<Diagnostic>,
         String,
     );
@@ -83,18 +148,19 @@ pub(super) fn render_pages(
         .par_iter()
         .zip(texts)
         .zip(reused)
-        .map(|((page, text), reused)| {
+        .enumerate()
+        .map(|(i, ((page, text), reused))| {
             let (outcome, text) = match reused {
-                Some(rendered) => (Ok((rendered, None)), text),
+                Some(rendered) => (Ok((rendered, None, None)), text),
                 // Let go at load: read again (and checked against its print).
                 None if !page.is_whole(&text) => match page.read_source() {
-                    Ok(whole) => (render(page, &whole), whole),
+                    Ok(whole) => (render(i, page, &whole), whole),
                     Err(e) => (Err(source_error(page, &e)), text),
                 },
-                None => (render(page, &text), text),
+                None => (render(i, page, &text), text),
             };
             let notes = match &outcome {
-                Ok((rendered, _)) if !rendered.notes.is_empty() => notes_of(page, &text, rendered),
+                Ok((rendered, ..)) if !rendered.notes.is_empty() => notes_of(page, &text, rendered),
                 _ => Vec::new(),
             };
             (outcome, notes, let_go_unless_read_later(run, page, text))
@@ -109,14 +175,16 @@ pub(super) fn render_pages(
         failed: Vec::new(),
         notes: Vec::new(),
         bodies: Vec::with_capacity(done.len()),
+        search_entries: Vec::new(),
     };
     for (i, (page, (outcome, notes, text))) in content.pages.iter_mut().zip(done).enumerate() {
         page.text = text;
         stage.notes.extend(notes);
         match outcome {
-            Ok((rendered, body)) => {
+            Ok((rendered, body, entry)) => {
                 stage.rendered.push(rendered);
                 stage.bodies.push(body);
+                stage.search_entries.extend(entry);
             }
             Err(failed) => {
                 stage.failed.push((i, failed));

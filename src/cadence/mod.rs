@@ -125,9 +125,22 @@ pub struct PageRhythm {
 /// Collects the rhythm of every page. `site` gives the pages' titles (the
 /// activity name of the `cadence: quarterly` shorthand) and the URLs the
 /// index links with.
-pub fn collect(config: &Config, pages: &[Page], rendered: &[Rendered], site: &Site) -> Rhythm {
+pub fn collect(
+    config: &Config,
+    pages: &[Page],
+    rendered: &[Rendered],
+    site: &Site,
+    owners: crate::owners::Owners,
+) -> Rhythm {
     let per_page = page_rhythms(config, pages, rendered, site, &|_| None);
-    rhythm_of(config, pages, site, per_page)
+    rhythm_of(config, pages, site, per_page, owners)
+}
+
+/// Who owns each page (front matter, section index pages, CODEOWNERS):
+/// read from the pages alone, so a build has it before their Markdown (the
+/// search index takes each page's owners as the page renders).
+pub fn owners_of(config: &Config, pages: &[Page]) -> crate::owners::Owners {
+    crate::owners::collect(config, pages, slug)
 }
 
 /// [`collect`], taking what `kept` has of a page (by its index) instead of
@@ -140,7 +153,11 @@ pub fn collect_reusing(
     kept: &(dyn Fn(usize) -> Option<PageRhythm> + Sync),
 ) -> (Rhythm, Vec<PageRhythm>) {
     let per_page = page_rhythms(config, pages, rendered, site, kept);
-    (rhythm_of(config, pages, site, per_page.clone()), per_page)
+    let owners = owners_of(config, pages);
+    (
+        rhythm_of(config, pages, site, per_page.clone(), owners),
+        per_page,
+    )
 }
 
 /// Each page's part, from `kept` or read from the page.
@@ -163,7 +180,13 @@ fn page_rhythms(
 }
 
 /// The rhythm made of each page's part.
-fn rhythm_of(config: &Config, pages: &[Page], site: &Site, per_page: Vec<PageRhythm>) -> Rhythm {
+fn rhythm_of(
+    config: &Config,
+    pages: &[Page],
+    site: &Site,
+    per_page: Vec<PageRhythm>,
+    owners: crate::owners::Owners,
+) -> Rhythm {
     let vocabulary = &config.vocabulary;
     let start = vocabulary::start_date(&config.site.cadence);
     let mut rhythm = Rhythm {
@@ -216,9 +239,7 @@ fn rhythm_of(config: &Config, pages: &[Page], site: &Site, per_page: Vec<PageRhy
             .diagnostics
             .push(owner_collision(&rhythm, pages, &collision));
     }
-    let mut timings = crate::timings::Timings::start();
-    rhythm.owners = crate::owners::collect(config, pages, slug);
-    timings.mark("owners");
+    rhythm.owners = owners;
     rhythm
         .diagnostics
         .extend(rhythm.owners.diagnostics.iter().cloned());

@@ -160,6 +160,13 @@ impl Rendered {
         }
     }
 
+    /// Lets go of the text once the search index has what it needs of it
+    /// (its entry, made as the page rendered): [`Rendered::pack`] then has
+    /// no text to pack. `text_key` still stands for it.
+    pub fn let_go_of_text(&mut self) {
+        self.plain_text = String::new();
+    }
+
     /// The body HTML as [`Rendered::pack`] packed it (empty when it was
     /// not packed or was let go): what the build cache keeps of a body.
     pub fn packed_body(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {

@@ -198,7 +198,7 @@ impl Extras<'_> {
 }
 
 /// `noindex: true` in front matter: kept out of search, sitemap and feed.
-fn is_noindex(page: &Page) -> bool {
+pub fn is_noindex(page: &Page) -> bool {
     match page.front.extra.get("noindex") {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => s == "true",

@@ -52,7 +52,9 @@ fn write_tree(nodes: &[NavNode], depth: usize, out: &mut String) {
             if node.open {
                 out.push_str(" open");
             }
-            out.push_str("><summary class=\"nav-toggle\"><span class=\"visually-hidden\">Pages in ");
+            out.push_str(
+                "><summary class=\"nav-toggle\"><span class=\"visually-hidden\">Pages in ",
+            );
             html_into(&node.title, out);
             out.push_str("</span></summary>");
             write_tree(&node.children, depth + 1, out);

@@ -71,12 +71,20 @@ mod tests {
         .expect("templates parse");
         let mut context = tera::Context::new();
         context.insert("toc", entries);
-        tera.render("toc.html", &context).expect("the macro renders")
+        tera.render("toc.html", &context)
+            .expect("the macro renders")
     }
 
     #[test]
     fn the_toc_is_written_as_the_theme_macro_writes_it() {
-        let titles = ["Plan", "A & B", "<One>", "\"Quoted\" 'too'", "a/b", "Ünïcode"];
+        let titles = [
+            "Plan",
+            "A & B",
+            "<One>",
+            "\"Quoted\" 'too'",
+            "a/b",
+            "Ünïcode",
+        ];
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = |n: u64| {
             seed ^= seed << 13;
@@ -96,7 +104,11 @@ mod tests {
                 }
                 toc.push(entry(&format!("id-{round}-{k}"), titles[next(6)], children));
             }
-            let expected = if toc.is_empty() { String::new() } else { toc_macro(&toc) };
+            let expected = if toc.is_empty() {
+                String::new()
+            } else {
+                toc_macro(&toc)
+            };
             assert_eq!(toc_html(&toc), expected);
         }
         let nested = vec![entry("a", "A & B", vec![entry("a-1", "<One>", Vec::new())])];

@@ -67,6 +67,18 @@ pub struct NavNode {
     pub more: bool,
 }
 
+/// A page's title: its front matter's, else its first heading, else one
+/// made of its file name. The search index takes it as the Markdown stage
+/// renders the page, before the site is built.
+pub fn page_title(page: &Page, rendered: &Rendered) -> String {
+    page.front
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| rendered.first_heading().map(str::to_string))
+        .unwrap_or_else(|| url::title_from_path(&page.rel_path))
+}
+
 impl Site {
     pub fn build(
         pages: &[Page],
@@ -77,14 +89,7 @@ impl Site {
         let titles: Vec<String> = pages
             .iter()
             .zip(rendered)
-            .map(|(p, r)| {
-                p.front
-                    .title
-                    .clone()
-                    .filter(|t| !t.trim().is_empty())
-                    .or_else(|| r.first_heading().map(str::to_string))
-                    .unwrap_or_else(|| url::title_from_path(&p.rel_path))
-            })
+            .map(|(page, rendered)| page_title(page, rendered))
             .collect();
         let link_titles = link_titles(pages);
         // What the sidebar and breadcrumbs call each page.
