@@ -12,7 +12,7 @@ use crate::content::{self, Content};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::render::context::{self, Listing, Nav, PageContext, PageView, SectionView, SiteView};
-use crate::render::Renderer;
+use crate::render::{page_markup, Renderer};
 use crate::site::{NavLink, Site};
 
 /// The template for a page, and a warning when its layout is unknown.
@@ -184,6 +184,9 @@ pub(super) fn page_context<'a>(
     };
     let owners = super::owner_pages::page_owners(content, &rhythm.owners, i);
     let review = super::owner_pages::page_review(&rhythm.owners, i);
+    let (prev, next) = (prev.map(link), next.map(link));
+    let breadcrumbs = site.breadcrumbs(i);
+    let cadence = cadence_badges(config, rhythm, i);
     PageContext {
         config: config_value,
         page: PageView {
@@ -210,7 +213,10 @@ pub(super) fn page_context<'a>(
             word_count: r.word_count,
             reading_time: context::reading_time(r.word_count),
             is_section,
-            cadence: cadence_badges(config, rhythm, i),
+            breadcrumbs_html: page_markup::breadcrumbs_html(&breadcrumbs, &site.titles[i]),
+            cadence_html: page_markup::cadence_html(&cadence, &config.base_path),
+            pager_html: page_markup::pager_html(prev.as_ref(), next.as_ref()),
+            cadence,
             tags: page_tags(site, i),
             features: r.features,
             ownership_html: if config.review.show_on_pages {
@@ -222,10 +228,10 @@ pub(super) fn page_context<'a>(
             review,
         },
         section: is_section.then(|| section_view(content, site, section)),
-        breadcrumbs: site.breadcrumbs(i),
+        breadcrumbs,
         nav,
-        prev: prev.map(link),
-        next: next.map(link),
+        prev,
+        next,
         site: site_view,
     }
 }

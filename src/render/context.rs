@@ -87,6 +87,13 @@ pub struct PageView<'a> {
     /// title, written once in Rust (as the sidebar is): a template loop over
     /// them cost every page more than the rest of the feature.
     pub ownership_html: String,
+    /// `breadcrumbs`, `cadence` and the neighbouring pages (`prev`, `next`)
+    /// as the default theme's macros write them
+    /// ([`super::page_markup`]), for `{{ page.breadcrumbs_html | safe }}`
+    /// and the like.
+    pub breadcrumbs_html: String,
+    pub cadence_html: String,
+    pub pager_html: String,
 }
 
 /// One owner of a page.

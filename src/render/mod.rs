@@ -10,6 +10,7 @@ pub mod context;
 pub mod memo;
 pub mod nav;
 pub mod nav_markup;
+pub mod page_markup;
 pub mod toc;
 
 use std::collections::BTreeMap;
