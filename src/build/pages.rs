@@ -214,7 +214,10 @@ pub(super) fn page_context<'a>(
             reading_time: context::reading_time(r.word_count),
             is_section,
             breadcrumbs_html: page_markup::breadcrumbs_html(&breadcrumbs, &site.titles[i]),
-            cadence_html: page_markup::cadence_html(&cadence, &config.base_path),
+            cadence_html: page_markup::cadence_html(
+                &cadence,
+                &content.urls.prefixed(generated::CADENCE),
+            ),
             pager_html: page_markup::pager_html(prev.as_ref(), next.as_ref()),
             cadence,
             tags: page_tags(site, i),

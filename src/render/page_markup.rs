@@ -62,8 +62,8 @@ pub fn pager_html(prev: Option<&NavLink>, next: Option<&NavLink>) -> String {
 
 /// The `cadence_badges` macro's markup: a pill per recurring activity,
 /// linking to its anchor on the page or to the cadence index at
-/// `base_path`.
-pub fn cadence_html(badges: &[CadenceBadge], base_path: &str) -> String {
+/// `index_url` (the macro's `base_path` and `/cadence/`).
+pub fn cadence_html(badges: &[CadenceBadge], index_url: &str) -> String {
     if badges.is_empty() {
         return String::new();
     }
@@ -74,8 +74,7 @@ pub fn cadence_html(badges: &[CadenceBadge], base_path: &str) -> String {
         html_into(badge.every.first().map_or("ad-hoc", |c| &c.key), &mut out);
         out.push_str("\" href=\"");
         if badge.anchor.is_empty() {
-            html_into(base_path, &mut out);
-            out.push_str("/cadence/");
+            html_into(index_url, &mut out);
         } else {
             out.push('#');
             html_into(&badge.anchor, &mut out);
@@ -209,13 +208,17 @@ mod tests {
                     anchor: dice.text(),
                 })
                 .collect();
-            let base_path = ["", "/hb", "/a&b"][dice.below(3)];
+            let (base_path, index_url) = [
+                ("", "/cadence/"),
+                ("/hb", "/hb/cadence/"),
+                ("/a&b", "/a&b/cadence/"),
+            ][dice.below(3)];
             let mut context = tera::Context::new();
             context.insert("badges", &badges);
             context.insert("base_path", base_path);
             let call = "{{ macros::cadence_badges(items=badges, base_path=base_path) }}";
             assert_eq!(
-                cadence_html(&badges, base_path),
+                cadence_html(&badges, index_url),
                 render_macro(call, &context)
             );
         }
