@@ -426,3 +426,33 @@ fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) 
     }
     d
 }
+
+/// `template` (a template's text) rendered by Tera as a build renders,
+/// escaping with [`crate::escape::html`], with the default theme's
+/// templates named in `beside` loaded next to it: what the Rust writers of
+/// the default theme's parts (`toc`, `nav_markup`, `page_markup`) are
+/// checked against.
+#[cfg(test)]
+pub(crate) fn render_with_default_theme(
+    beside: &[&str],
+    template: &str,
+    context: &tera::Context,
+) -> String {
+    let mut templates: Vec<(String, &str)> = beside
+        .iter()
+        .map(|name| {
+            let text = DEFAULT_THEME
+                .get_file(format!("templates/{name}"))
+                .and_then(|file| file.contents_utf8())
+                .expect("the default theme has the template");
+            (name.to_string(), text)
+        })
+        .collect();
+    templates.push(("rendered.html".into(), template));
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(crate::escape::html);
+    tera.add_raw_templates(templates).expect("templates parse");
+    tera.render("rendered.html", context)
+        .expect("the template renders")
+}

@@ -69,26 +69,12 @@ fn write_tree(nodes: &[NavNode], depth: usize, out: &mut String) {
 mod tests {
     use super::*;
 
-    /// The default theme's `nav.html`, rendered by Tera as a build renders
-    /// templates (escaping with [`crate::escape::html`]).
+    /// The default theme's `nav.html`, rendered by Tera.
     fn nav_template(nav: &[NavNode]) -> String {
-        let file = |name: &str| {
-            super::super::DEFAULT_THEME
-                .get_file(format!("templates/{name}"))
-                .and_then(|file| file.contents_utf8())
-                .expect("the default theme has the template")
-        };
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(crate::escape::html);
-        tera.add_raw_templates(vec![
-            ("macros.html", file("macros.html")),
-            ("nav.html", file("nav.html")),
-        ])
-        .expect("templates parse");
         let mut context = tera::Context::new();
         context.insert("nav", nav);
-        tera.render("nav.html", &context).expect("nav.html renders")
+        let beside = ["macros.html", "nav.html"];
+        crate::render::render_with_default_theme(&beside, r#"{% include "nav.html" %}"#, &context)
     }
 
     /// A random sidebar: every combination of the flags, children or none,

@@ -112,20 +112,10 @@ mod tests {
     use crate::render::context::CadenceLabel;
 
     /// `call` (a template calling the default theme's macros), rendered by
-    /// Tera as a build renders templates.
+    /// Tera.
     fn render_macro(call: &str, context: &tera::Context) -> String {
-        let macros = super::super::DEFAULT_THEME
-            .get_file("templates/macros.html")
-            .and_then(|file| file.contents_utf8())
-            .expect("the default theme has macros.html");
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(crate::escape::html);
         let template = format!("{{% import \"macros.html\" as macros %}}{call}");
-        tera.add_raw_templates(vec![("macros.html", macros), ("call.html", &template)])
-            .expect("templates parse");
-        tera.render("call.html", context)
-            .expect("the macro renders")
+        crate::render::render_with_default_theme(&["macros.html"], &template, context)
     }
 
     const TEXTS: [&str; 6] = ["Plan", "A & B", "<One>", "\"Q\" 'q'", "", "Ünï / x"];

@@ -51,28 +51,12 @@ mod tests {
         }
     }
 
-    /// The default theme's `toc` macro, rendered by Tera as a build renders
-    /// templates (escaping with [`crate::escape::html`]).
+    /// The default theme's `toc` macro, rendered by Tera.
     fn toc_macro(entries: &[TocEntry]) -> String {
-        let macros = super::super::DEFAULT_THEME
-            .get_file("templates/macros.html")
-            .and_then(|file| file.contents_utf8())
-            .expect("the default theme has macros.html");
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(crate::escape::html);
-        tera.add_raw_templates(vec![
-            ("macros.html", macros),
-            (
-                "toc.html",
-                r#"{% import "macros.html" as macros %}{{ macros::toc(items=toc) }}"#,
-            ),
-        ])
-        .expect("templates parse");
         let mut context = tera::Context::new();
         context.insert("toc", entries);
-        tera.render("toc.html", &context)
-            .expect("the macro renders")
+        let call = r#"{% import "macros.html" as macros %}{{ macros::toc(items=toc) }}"#;
+        crate::render::render_with_default_theme(&["macros.html"], call, &context)
     }
 
     #[test]
