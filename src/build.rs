@@ -264,20 +264,12 @@ fn load_reusing(
     let hollow: Vec<bool> = reused.iter().map(Option::is_some).collect();
     let body_writer = page_cache.as_ref().and_then(|c| c.body_writer.as_ref());
     let owners = cadence::owners_of(config, &content.pages);
-    let hrefs: Vec<String>;
     let search = match run.search {
-        SearchEntries::AsPagesRender => {
-            hrefs = content
-                .pages
-                .iter()
-                .map(|p| content.urls.href(&p.url.path))
-                .collect();
-            Some(markdown_pages::SearchAsRendered {
-                hrefs: &hrefs,
-                owners: &owners,
-                made: page_cache.as_ref().map(|cache| &cache.search),
-            })
-        }
+        SearchEntries::AsPagesRender => Some(markdown_pages::SearchAsRendered {
+            urls: content.urls.clone(),
+            owners: &owners,
+            made: page_cache.as_ref().map(|cache| &cache.search),
+        }),
         SearchEntries::WhenIndexed => None,
     };
     let stage =

@@ -8,6 +8,7 @@ use super::body_store::{BodyAt, BodyWriter};
 use crate::cadence;
 use crate::config::{Config, ErbMode};
 use crate::content::includes::Includes;
+use crate::content::site_urls::SiteUrls;
 use crate::content::{self, Content, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
@@ -63,8 +64,9 @@ pub enum SearchEntries {
 /// is built. The index finds the entries by their keys
 /// ([`search::entry_key`]), as it finds those of an earlier build.
 pub(super) struct SearchAsRendered<'a> {
-    /// Each page's URL as links write it.
-    pub hrefs: &'a [String],
+    /// Where the pages' URLs are (a copy: the stage has the content
+    /// borrowed mutably).
+    pub urls: SiteUrls,
     pub owners: &'a Owners,
     /// The entries already made (the build cache's): not made again.
     pub made: Option<&'a search::SearchMemo>,
@@ -86,7 +88,7 @@ impl SearchAsRendered<'_> {
         let entry = {
             let page = search::SearchPage {
                 title: &title,
-                url: self.hrefs.get(i).cloned().unwrap_or_default(),
+                url: self.urls.href(&page.url.path),
                 rendered,
                 owners: &self.owners.of_page(i).owners,
             };

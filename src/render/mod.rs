@@ -379,12 +379,16 @@ impl Renderer {
     }
 }
 
+/// The text of the default theme's template `name`.
+fn default_template(name: &str) -> Option<&'static str> {
+    DEFAULT_THEME
+        .get_file(format!("templates/{name}"))
+        .and_then(|file| file.contents_utf8())
+}
+
 /// Whether the theme's template `name` has the text of the default theme's.
 fn is_default_text(theme: &Theme, name: &str) -> bool {
-    let default = DEFAULT_THEME
-        .get_file(format!("templates/{name}"))
-        .and_then(|file| file.contents_utf8());
-    match (theme.templates.get(name), default) {
+    match (theme.templates.get(name), default_template(name)) {
         (Some((_, text)), Some(default)) => text == default,
         _ => false,
     }
@@ -441,10 +445,7 @@ pub(crate) fn render_with_default_theme(
     let mut templates: Vec<(String, &str)> = beside
         .iter()
         .map(|name| {
-            let text = DEFAULT_THEME
-                .get_file(format!("templates/{name}"))
-                .and_then(|file| file.contents_utf8())
-                .expect("the default theme has the template");
+            let text = default_template(name).expect("the default theme has the template");
             (name.to_string(), text)
         })
         .collect();
