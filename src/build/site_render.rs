@@ -23,7 +23,7 @@ use crate::output::search::{self, SearchMemo};
 use crate::output::{redirects, Sink};
 use crate::render::context::{ConfigView, Nav, PageContext, SiteView};
 use crate::render::nav::{NavSource, SectionNavs};
-use crate::render::Renderer;
+use crate::render::{page_frame, Renderer};
 use crate::site::Site;
 
 /// What a page's template writes besides its body, about: room made for
@@ -305,6 +305,14 @@ impl<'a> SiteRender<'a> {
         let mut context = self.page_context(i)?;
         let also = also(&template, &mut context);
         let expected_len = context.page.content.len() + FRAME_BYTES;
+        let written = if self.renderer.writes_default_page(&template) {
+            page_frame::default_page_html(&context, expected_len)
+        } else {
+            None
+        };
+        if let Some(html) = written {
+            return Ok((html, warning, also));
+        }
         let html = self
             .renderer
             .render_sized(&template, &context.to_tera(), expected_len)

@@ -10,6 +10,7 @@ pub mod context;
 pub mod memo;
 pub mod nav;
 pub mod nav_markup;
+pub mod page_frame;
 pub mod page_markup;
 pub mod toc;
 
@@ -228,6 +229,10 @@ pub struct Renderer {
     /// `nav.html` and `macros.html` are the default theme's, as they ship:
     /// the sidebar is then written by [`nav_markup`] instead of Tera.
     default_nav: bool,
+    /// The templates a content page is rendered with whose text is the
+    /// default theme's, with `base.html` and `macros.html` too: the page is
+    /// then written by [`page_frame`] instead of Tera.
+    default_page_templates: Vec<&'static str>,
     /// The last build's renders of generated pages, when it kept them.
     memo: Option<memo::RenderMemo>,
 }
@@ -274,6 +279,7 @@ impl Renderer {
             default_nav: ["nav.html", "macros.html"]
                 .iter()
                 .all(|name| is_default_text(theme, name)),
+            default_page_templates: default_page_templates(theme),
             memo: None,
         })
     }
@@ -291,6 +297,13 @@ impl Renderer {
     /// [`nav_markup::default_nav_html`] writes what they would.
     pub fn default_nav(&self) -> bool {
         self.default_nav
+    }
+
+    /// Whether a page rendered with `template` is written by
+    /// [`page_frame::default_page_html`]: the template, `base.html` and
+    /// `macros.html` are the default theme's own text.
+    pub fn writes_default_page(&self, template: &str) -> bool {
+        self.default_page_templates.contains(&template)
     }
 
     /// Makes `name(...)` callable from every template.
@@ -392,6 +405,20 @@ fn is_default_text(theme: &Theme, name: &str) -> bool {
         (Some((_, text)), Some(default)) => text == default,
         _ => false,
     }
+}
+
+/// The page templates [`page_frame`] writes as the theme would: those of
+/// `page.html` and `markdown_page.html` (which extends it) that are the
+/// default theme's text, when `base.html` and `macros.html` are too.
+fn default_page_templates(theme: &Theme) -> Vec<&'static str> {
+    let frame = ["base.html", "page.html", "macros.html"];
+    if !frame.iter().all(|name| is_default_text(theme, name)) {
+        return Vec::new();
+    }
+    ["page.html", "markdown_page.html"]
+        .into_iter()
+        .filter(|name| is_default_text(theme, name))
+        .collect()
 }
 
 fn sidebar_composable(theme: &Theme) -> bool {

@@ -243,24 +243,28 @@ pub fn insert_nav(page: String, nav: &str, current: &str) -> String {
     if markers.peek().is_none() {
         return page;
     }
-    let needle = format!("href=\"{current}\"");
-    let current_end = memmem::find(nav.as_bytes(), needle.as_bytes()).map(|at| at + needle.len());
     let mut out = String::with_capacity(page.len() + nav.len() + 24);
     let mut copied = 0;
     for at in markers {
         out.push_str(&page[copied..at]);
-        match current_end {
-            Some(end) => {
-                out.push_str(&nav[..end]);
-                out.push_str(" aria-current=\"page\"");
-                out.push_str(&nav[end..]);
-            }
-            None => out.push_str(nav),
-        }
+        push_nav(&mut out, nav, current);
         copied = at + NAV_MARKER.len();
     }
     out.push_str(&page[copied..]);
     out
+}
+
+/// Writes `nav` with the link to `current` marked `aria-current`.
+pub fn push_nav(out: &mut String, nav: &str, current: &str) {
+    let needle = format!("href=\"{current}\"");
+    match memmem::find(nav.as_bytes(), needle.as_bytes()).map(|at| at + needle.len()) {
+        Some(end) => {
+            out.push_str(&nav[..end]);
+            out.push_str(" aria-current=\"page\"");
+            out.push_str(&nav[end..]);
+        }
+        None => out.push_str(nav),
+    }
 }
 
 #[cfg(test)]

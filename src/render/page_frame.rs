@@ -1,0 +1,477 @@
+//! A content page as the default theme's `page.html` (through `base.html`)
+//! writes it, in Rust: for sites whose templates are the default theme's
+//! as they ship. Tera spent a tenth of a build looking up the forty-odd
+//! values of each page's frame; this writes the same bytes straight from
+//! the page's context. The test renders random contexts both ways and
+//! compares. A site with templates of its own, and the pages this does not
+//! cover (section listings, a sidebar given as data), go through Tera.
+
+use serde_json::Value;
+
+use super::context::{Nav, PageContext, PageView};
+use super::nav::push_nav;
+use crate::escape::html_into as escaped;
+
+/// The page's HTML as the default `page.html` renders `context`, or `None`
+/// when the context holds what only the template writes: a section
+/// listing, or a sidebar as a tree of links.
+pub fn default_page_html(context: &PageContext, expected_len: usize) -> Option<String> {
+    let page = &context.page;
+    let has_toc_column = !page.toc.is_empty() && page.inline_toc;
+    if context.section.is_some() || (has_toc_column && page.toc_html.is_empty()) {
+        return None;
+    }
+    let sidebar = match &context.nav {
+        Nav::Html {
+            sidebar, current, ..
+        } => (!sidebar.is_empty()).then_some((*sidebar, current.as_str())),
+        Nav::Tree(tree) if tree.is_empty() => None,
+        Nav::Tree(_) => return None,
+    };
+    let site = SiteText::of(context.config);
+    let mut out = String::with_capacity(expected_len + sidebar.map_or(0, |(s, _)| s.len()));
+    head(&mut out, &site, page);
+    site_header(&mut out, &site, sidebar.is_some());
+    out.push_str("\n<div class=\"layout");
+    if sidebar.is_none() {
+        out.push_str(" no-sidebar");
+    }
+    if has_toc_column {
+        out.push_str(" has-toc");
+    }
+    out.push_str("\">");
+    if let Some((sidebar, current)) = sidebar {
+        out.push_str("\n  <nav class=\"sidebar\" id=\"site-sidebar\" aria-label=\"Sections\">\n    <div class=\"sidebar-inner\">");
+        push_nav(&mut out, sidebar, current);
+        out.push_str("\n    </div>\n  </nav>");
+    }
+    out.push_str("\n  <main id=\"main\" class=\"main\" tabindex=\"-1\">");
+    article(&mut out, page);
+    out.push_str(&page.pager_html);
+    out.push_str("\n\n  </main>\n");
+    if has_toc_column {
+        toc_column(&mut out, &page.toc_html);
+        out.push('\n');
+    }
+    out.push_str("\n</div>");
+    site_footer(&mut out, &site, context.site.page_count);
+    Some(out)
+}
+
+/// The site's values `base.html` prints, from the `config` view.
+struct SiteText<'a> {
+    language: &'a str,
+    base_path: &'a str,
+    title: &'a str,
+    description: &'a str,
+}
+
+impl<'a> SiteText<'a> {
+    fn of(config: &'a Value) -> SiteText<'a> {
+        let text = |key: &str| config.get(key).and_then(Value::as_str).unwrap_or("");
+        SiteText {
+            language: text("language"),
+            base_path: text("base_path"),
+            title: text("title"),
+            description: text("description"),
+        }
+    }
+}
+
+fn head(out: &mut String, site: &SiteText, page: &PageView) {
+    out.push_str("<!doctype html>\n<html lang=\"");
+    escaped(site.language, out);
+    out.push_str("\" data-base-path=\"");
+    escaped(site.base_path, out);
+    out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    if page.path != "/" {
+        escaped(page.title, out);
+        out.push_str(" · ");
+    }
+    escaped(site.title, out);
+    out.push_str("</title>");
+    let description = if page.description.is_empty() {
+        site.description
+    } else {
+        page.description
+    };
+    if !description.is_empty() {
+        out.push_str("\n<meta name=\"description\" content=\"");
+        escaped(description, out);
+        out.push_str("\">");
+    }
+    if !page.permalink.is_empty() {
+        out.push_str("\n<link rel=\"canonical\" href=\"");
+        escaped(&page.permalink, out);
+        out.push_str("\">\n<meta property=\"og:url\" content=\"");
+        escaped(&page.permalink, out);
+        out.push_str("\">");
+    }
+    out.push_str("\n<meta property=\"og:site_name\" content=\"");
+    escaped(site.title, out);
+    out.push_str("\">");
+    if !page.title.is_empty() {
+        out.push_str("\n<meta property=\"og:title\" content=\"");
+        escaped(page.title, out);
+        out.push_str("\">");
+    }
+    out.push_str("\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"handbook\">");
+    let base = |out: &mut String, before: &str, after: &str| {
+        out.push_str(before);
+        escaped(site.base_path, out);
+        out.push_str(after);
+    };
+    base(
+        out,
+        "\n<link rel=\"icon\" href=\"",
+        "/favicon.svg\" type=\"image/svg+xml\">",
+    );
+    out.push_str("\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+    escaped(site.title, out);
+    base(out, ": recent changes\" href=\"", "/atom.xml\">");
+    base(out, "\n<link rel=\"stylesheet\" href=\"", "/syntax.css\">");
+    base(
+        out,
+        "\n<link rel=\"stylesheet\" href=\"",
+        "/css/handbook.css\">",
+    );
+    out.push_str("\n<script>(function(d){d.classList.add(\"js\");try{var t=localStorage.getItem(\"handbook-theme\");if(t===\"dark\"||t===\"light\")d.setAttribute(\"data-theme\",t)}catch(e){}})(document.documentElement);</script>");
+    base(out, "\n<script src=\"", "/js/handbook.js\" defer></script>");
+    let features = page.features;
+    if features.math {
+        base(
+            out,
+            "\n<link rel=\"stylesheet\" href=\"",
+            "/vendor/katex/katex.min.css\">",
+        );
+        base(
+            out,
+            "\n<script src=\"",
+            "/vendor/katex/katex.min.js\" defer></script>",
+        );
+    }
+    if features.icons {
+        base(
+            out,
+            "\n<link rel=\"stylesheet\" href=\"",
+            "/vendor/fontawesome/icons.css\">",
+        );
+    }
+    if features.colours {
+        base(
+            out,
+            "\n<script src=\"",
+            "/js/page-colours.js\" defer></script>",
+        );
+    }
+    if features.diagrams {
+        base(
+            out,
+            "\n<script src=\"",
+            "/vendor/mermaid/mermaid.min.js\" defer></script>",
+        );
+    }
+    out.push_str("\n</head>");
+}
+
+fn site_header(out: &mut String, site: &SiteText, has_nav: bool) {
+    out.push_str("\n<body>\n<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n<header class=\"site-header\">\n  <div class=\"site-header-inner\">");
+    if has_nav {
+        out.push_str("\n    <button type=\"button\" class=\"icon-button menu-toggle\" aria-expanded=\"false\" aria-controls=\"site-sidebar\" aria-label=\"Menu\">\n      <svg viewBox=\"0 0 24 24\" width=\"22\" height=\"22\" aria-hidden=\"true\" focusable=\"false\"><path d=\"M3 6h18M3 12h18M3 18h18\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\"/></svg>\n    </button>");
+    }
+    out.push_str("\n    <a class=\"site-title\" href=\"");
+    escaped(site.base_path, out);
+    out.push_str("/\">");
+    escaped(site.title, out);
+    out.push_str("</a>");
+    out.push_str(concat!(
+        "\n    <div class=\"search\" role=\"search\">",
+        "\n      <svg class=\"search-icon\" viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" aria-hidden=\"true\" focusable=\"false\"><circle cx=\"10.5\" cy=\"10.5\" r=\"6.5\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/><path d=\"M15.5 15.5 21 21\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\"/></svg>",
+        "\n      <input type=\"search\" id=\"search-input\" placeholder=\"Search\" aria-label=\"Search\" autocomplete=\"off\" spellcheck=\"false\">",
+        "\n      <kbd class=\"search-key\" aria-hidden=\"true\">/</kbd>",
+        "\n      <div id=\"search-results\" hidden></div>",
+        "\n    </div>",
+        "\n    <button type=\"button\" class=\"icon-button theme-toggle\" aria-pressed=\"false\" aria-label=\"Dark mode\" title=\"Toggle dark mode\">",
+        "\n      <svg class=\"icon-moon\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" focusable=\"false\"><path d=\"M20 14.5A8.5 8.5 0 0 1 9.5 4a8.5 8.5 0 1 0 10.5 10.5Z\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linejoin=\"round\"/></svg>",
+        "\n      <svg class=\"icon-sun\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" focusable=\"false\"><circle cx=\"12\" cy=\"12\" r=\"4.5\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/><path d=\"M12 2v2.5M12 19.5V22M2 12h2.5M19.5 12H22M4.9 4.9l1.8 1.8M17.3 17.3l1.8 1.8M4.9 19.1l1.8-1.8M17.3 6.7l1.8-1.8\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\"/></svg>",
+        "\n    </button>",
+        "\n  </div>",
+        "\n</header>",
+    ));
+}
+
+/// `page.html`'s `content` block up to the pager.
+fn article(out: &mut String, page: &PageView) {
+    out.push_str("\n<article class=\"doc\">\n  ");
+    out.push_str(&page.breadcrumbs_html);
+    out.push_str("\n  <header class=\"doc-header\">\n    <h1");
+    if !page.title_id.is_empty() {
+        out.push_str(" id=\"");
+        escaped(page.title_id, out);
+        out.push('"');
+    }
+    out.push('>');
+    escaped(page.title, out);
+    out.push_str("</h1>");
+    if !page.description.is_empty() {
+        out.push_str("\n    <p class=\"lead\">");
+        escaped(page.description, out);
+        out.push_str("</p>");
+    }
+    doc_meta(out, page);
+    out.push_str("\n    ");
+    out.push_str(&page.ownership_html);
+    out.push_str("\n    ");
+    out.push_str(&page.cadence_html);
+    out.push_str("\n  </header>\n  <div class=\"doc-content\">\n");
+    out.push_str(&page.content);
+    out.push_str("\n  </div>");
+    if !page.tags.is_empty() {
+        out.push_str("\n  <p class=\"doc-tags\">Tags: ");
+        for (i, tag) in page.tags.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("<a class=\"doc-tag\" href=\"");
+            escaped(&tag.url, out);
+            out.push_str("\">");
+            escaped(&tag.title, out);
+            out.push_str("</a>");
+        }
+        out.push_str("</p>");
+    }
+    out.push_str("\n  <footer class=\"doc-footer\">");
+    if !page.edit_url.is_empty() {
+        out.push_str("\n    <a class=\"edit-link\" href=\"");
+        escaped(&page.edit_url, out);
+        out.push_str("\">\n      <svg viewBox=\"0 0 24 24\" width=\"16\" height=\"16\" aria-hidden=\"true\" focusable=\"false\"><path d=\"M4 20h4L19 9l-4-4L4 16v4ZM13.5 6.5l4 4\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linejoin=\"round\"/></svg>\n      Edit this page</a>");
+    }
+    if !page.source_url.is_empty() {
+        out.push_str("\n    <a class=\"source-link\" href=\"");
+        escaped(&page.source_url, out);
+        out.push_str("\">\n      <svg viewBox=\"0 0 24 24\" width=\"16\" height=\"16\" aria-hidden=\"true\" focusable=\"false\"><path d=\"M8 7l-5 5 5 5M16 7l5 5-5 5\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>\n      View source</a>");
+    }
+    out.push_str(
+        "\n    <a class=\"back-to-top\" href=\"#\">Back to top</a>\n  </footer>\n</article>\n",
+    );
+}
+
+/// Reading time and the day of the last change, under the title.
+fn doc_meta(out: &mut String, page: &PageView) {
+    let has_time = page.reading_time != 0;
+    let has_lastmod = !page.lastmod.is_empty();
+    if !has_time && !has_lastmod {
+        return;
+    }
+    out.push_str("\n    <p class=\"doc-meta\">");
+    if has_time {
+        out.push_str("<span>");
+        out.push_str(&page.reading_time.to_string());
+        out.push_str(" min read</span>");
+    }
+    if has_time && has_lastmod {
+        out.push_str("<span aria-hidden=\"true\"> · </span>");
+    }
+    if has_lastmod {
+        out.push_str("<span>Updated <time datetime=\"");
+        escaped(page.lastmod_datetime, out);
+        out.push_str("\">");
+        escaped(page.lastmod, out);
+        out.push_str("</time></span>");
+    }
+    out.push_str("</p>");
+}
+
+/// The `toc_column` macro given the TOC's markup.
+fn toc_column(out: &mut String, toc_html: &str) {
+    out.push_str("<aside class=\"toc-column\">\n  <nav class=\"page-toc\" aria-label=\"On this page\">\n    <p class=\"page-toc-title\">On this page</p>\n    ");
+    out.push_str(toc_html);
+    out.push_str("\n    <p class=\"page-toc-top\"><a class=\"back-to-top\" href=\"#\">Back to top</a></p>\n  </nav>\n</aside>");
+}
+
+fn site_footer(out: &mut String, site: &SiteText, page_count: usize) {
+    out.push_str(
+        "\n<footer class=\"site-footer\">\n  <div class=\"site-footer-inner\">\n    <p><a href=\"",
+    );
+    escaped(site.base_path, out);
+    out.push_str("/\">");
+    escaped(site.title, out);
+    out.push_str("</a>");
+    if !site.description.is_empty() {
+        out.push_str(" · ");
+        escaped(site.description, out);
+    }
+    out.push_str("</p>\n    <p class=\"site-footer-meta\">Built with handbook");
+    if page_count != 0 {
+        out.push_str(" · ");
+        out.push_str(&page_count.to_string());
+        out.push_str(if page_count == 1 { " page" } else { " pages" });
+    }
+    out.push_str("</p>\n  </div>\n</footer>\n</body>\n</html>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::{Features, TocEntry};
+    use crate::render::context::{ConfigView, SectionView, SiteView};
+    use crate::site::NavLink;
+
+    const TEXTS: [&str; 6] = ["Plan", "A & B", "<One>", "\"Q\" 'q'", "", "Ünï / x"];
+
+    struct Dice(u64);
+
+    impl Dice {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn coin(&mut self) -> bool {
+            self.below(2) == 0
+        }
+
+        fn text(&mut self) -> &'static str {
+            TEXTS[self.below(TEXTS.len())]
+        }
+    }
+
+    fn config(dice: &mut Dice) -> Value {
+        let view = ConfigView {
+            title: dice.text().to_string(),
+            description: dice.text().to_string(),
+            language: ["en", "de", ""][dice.below(3)].to_string(),
+            base_url: "https://example.com/hb".to_string(),
+            base_path: ["", "/hb", "/a&b"][dice.below(3)].to_string(),
+            extra: Value::Null,
+        };
+        serde_json::to_value(view).unwrap()
+    }
+
+    fn page<'a>(dice: &mut Dice) -> PageView<'a> {
+        let text = |dice: &mut Dice| dice.text().to_string();
+        let toc: Vec<TocEntry> = (0..dice.below(3))
+            .map(|_| TocEntry {
+                level: 2,
+                id: text(dice),
+                title: text(dice),
+                children: Vec::new(),
+            })
+            .collect();
+        let tags = (0..dice.below(3))
+            .map(|_| NavLink {
+                title: text(dice),
+                url: format!("/tags/{}/", dice.text()),
+            })
+            .collect();
+        let lastmod = ["", "2024-05-01"][dice.below(2)];
+        PageView {
+            title: dice.text(),
+            description: dice.text(),
+            path: ["/", "/a/", "/a & b/"][dice.below(3)],
+            permalink: text(dice),
+            content: format!("<p>{}</p>", dice.text()).into(),
+            title_id: dice.text(),
+            toc_html: crate::render::toc::toc_html(&toc),
+            toc,
+            inline_toc: dice.coin(),
+            edit_url: text(dice),
+            source_url: text(dice),
+            lastmod,
+            lastmod_datetime: if lastmod.is_empty() { "" } else { dice.text() },
+            reading_time: dice.below(3),
+            tags,
+            features: Features {
+                math: dice.coin(),
+                diagrams: dice.coin(),
+                icons: dice.coin(),
+                colours: dice.coin(),
+            },
+            ownership_html: ["", "\n<p class=\"owners\">x</p>"][dice.below(2)].to_string(),
+            breadcrumbs_html: ["", "\n<nav>crumbs</nav>"][dice.below(2)].to_string(),
+            cadence_html: ["", "\n<ul>badges</ul>"][dice.below(2)].to_string(),
+            pager_html: ["", "\n<nav class=\"pager\">x</nav>"][dice.below(2)].to_string(),
+            ..PageView::default()
+        }
+    }
+
+    fn nav<'a>(dice: &mut Dice) -> Nav<'a> {
+        let sidebar = ["", "<ul><li><a href=\"/a/\">A</a></li></ul>"][dice.below(2)];
+        Nav::Html {
+            sidebar,
+            sidebar_key: 1,
+            current: ["/a/", "/b/"][dice.below(2)].to_string(),
+        }
+    }
+
+    /// What Tera writes of `template` with the default theme.
+    fn tera_page(template: &str, context: &PageContext) -> String {
+        let beside = [
+            "base.html",
+            "page.html",
+            "markdown_page.html",
+            "macros.html",
+        ];
+        let extends = format!("{{% extends \"{template}\" %}}");
+        let html = crate::render::render_with_default_theme(&beside, &extends, &context.to_tera());
+        context.finish(html)
+    }
+
+    #[test]
+    fn pages_are_written_as_the_default_theme_writes_them() {
+        let mut dice = Dice(0x51_7cc1_b727_220a);
+        let mut written = 0;
+        for round in 0..400 {
+            let config = config(&mut dice);
+            let site = SiteView {
+                page_count: [0, 1, 2, 1111][dice.below(4)],
+            };
+            let context = PageContext {
+                config: &config,
+                page: page(&mut dice),
+                section: None,
+                breadcrumbs: Vec::new(),
+                nav: nav(&mut dice),
+                prev: None,
+                next: None,
+                site: &site,
+            };
+            let template = ["page.html", "markdown_page.html"][round % 2];
+            let html = default_page_html(&context, 0).expect("a page with no section listing");
+            assert_eq!(html, tera_page(template, &context), "round {round}");
+            written += 1;
+        }
+        assert_eq!(written, 400);
+    }
+
+    #[test]
+    fn what_only_the_template_writes_goes_to_tera() {
+        let config = Value::Null;
+        let site = SiteView { page_count: 1 };
+        let context = |section: Option<SectionView>, nav: Nav<'static>| PageContext {
+            config: &config,
+            page: PageView::default(),
+            section,
+            breadcrumbs: Vec::new(),
+            nav,
+            prev: None,
+            next: None,
+            site: &site,
+        };
+        let listed = context(Some(SectionView::default()), Nav::Tree(Vec::new()));
+        assert!(default_page_html(&listed, 0).is_none());
+        let tree = vec![crate::site::NavNode {
+            title: "A".into(),
+            url: "/a/".into(),
+            current: false,
+            open: false,
+            has_children: false,
+            children: Vec::new(),
+            more: false,
+        }];
+        assert!(default_page_html(&context(None, Nav::Tree(tree)), 0).is_none());
+        assert!(default_page_html(&context(None, Nav::Tree(Vec::new())), 0).is_some());
+    }
+}
