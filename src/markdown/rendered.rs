@@ -270,6 +270,9 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// excerpt of every section of every page, and a copy per word cost more
 /// than the words); `None` at the first byte beyond ASCII.
 fn ascii_excerpt(text: &str, max: usize) -> Option<String> {
+    if let Some(end) = plain_excerpt_end(text.as_bytes(), max) {
+        return Some(text[..end].to_string());
+    }
     let mut out: Vec<u8> = Vec::with_capacity(max.min(text.len()));
     // The length of `out` at the end of the last word that fits whole.
     let mut kept = 0;
@@ -306,6 +309,34 @@ fn ascii_excerpt(text: &str, max: usize) -> Option<String> {
     }
     // Only ASCII bytes were copied.
     String::from_utf8(out).ok()
+}
+
+/// Where [`excerpt`] cuts `text` when the text it reads is already as the
+/// excerpt writes it (printable ASCII, words one space apart, no space
+/// first): most prose, which is then copied at once instead of a byte at a
+/// time. `None` when the text needs folding.
+fn plain_excerpt_end(text: &[u8], max: usize) -> Option<usize> {
+    // The excerpt reads at most `max` bytes, and the one after them to
+    // know whether the last word ends there.
+    let window = &text[..text.len().min(max.saturating_add(1))];
+    let printable = window
+        .iter()
+        .fold(true, |printable, &b| printable & (b' '..=b'~').contains(&b));
+    if !printable || window.first() == Some(&b' ') || memchr::memmem::find(window, b"  ").is_some()
+    {
+        return None;
+    }
+    // The last word end at or before `max`: the end of the text, or a space.
+    let end = if text.len() <= max {
+        text.len() - usize::from(text.last() == Some(&b' '))
+    } else if text[max] == b' ' {
+        max
+    } else {
+        memchr::memrchr(b' ', &text[..max]).unwrap_or(0)
+    };
+    // One word alone leaves room for one more character (see `excerpt`).
+    let one_word = memchr::memchr(b' ', &text[..end]).is_none();
+    Some(if one_word && end >= max { 0 } else { end })
 }
 
 /// A link's target as the page's HTML has it: an email autolink's
