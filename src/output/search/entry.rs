@@ -540,23 +540,57 @@ fn count_terms(page: &SearchPage, sections: &[Section]) -> (FxHashMap<String, Te
     (terms, length)
 }
 
-/// What a hit shows: `[title, url, [[heading, anchor], ...], [excerpt, ...]]`.
-#[derive(Serialize)]
-struct DocEntry<'a>(&'a str, &'a str, Vec<(&'a str, &'a str)>, Vec<String>);
-
+/// What a hit shows: `[title, url, [[heading, anchor], ...], [excerpt, ...]]`,
+/// as JSON. Written here rather than by serde: the excerpts are most of a
+/// page's entry, and most have nothing to escape, which one look at their
+/// bytes tells (see [`push_json_string`]).
 fn doc_json(page: &SearchPage, sections: &[Section]) -> String {
     let per_section =
         (PAGE_EXCERPT_CHARS / sections.len().max(1)).clamp(MIN_EXCERPT_CHARS, EXCERPT_CHARS);
-    let entry = DocEntry(
-        page.title,
-        &page.url,
-        sections.iter().skip(1).filter_map(|s| s.heading).collect(),
-        sections
-            .iter()
-            .map(|s| excerpt(s.text, per_section))
-            .collect(),
-    );
-    serde_json::to_string(&entry).unwrap_or_default()
+    let mut out = Vec::with_capacity(64 + sections.len() * (per_section + 64));
+    out.push(b'[');
+    push_json_string(&mut out, page.title);
+    out.push(b',');
+    push_json_string(&mut out, &page.url);
+    out.extend_from_slice(b",[");
+    let headings = sections.iter().skip(1).filter_map(|s| s.heading);
+    for (i, (heading, anchor)) in headings.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_json_string(&mut out, heading);
+        out.push(b',');
+        push_json_string(&mut out, anchor);
+        out.push(b']');
+    }
+    out.extend_from_slice(b"],[");
+    for (i, section) in sections.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_string(&mut out, &excerpt(section.text, per_section));
+    }
+    out.extend_from_slice(b"]]");
+    // Only whole strings of UTF-8 and ASCII punctuation were written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `text` as a JSON string: copied between quotes when it has nothing to
+/// escape (no quote, backslash or control character: a check the
+/// compiler makes a few bytes at a time), else escaped by serde_json.
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    let needs_escape = text.bytes().fold(false, |found, b| {
+        found | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if needs_escape {
+        // Writing a `str` into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+        return;
+    }
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
 }
 
 /// Entries kept between builds, by [`entry_key`]: `serve` keeps one for the
@@ -650,5 +684,52 @@ impl SearchMemo {
     /// Keeps `entries` (the index just built) in place of what was taken.
     pub(super) fn keep(&self, entries: FxHashMap<u64, Arc<PageEntry>>) {
         *self.entries.lock().unwrap_or_else(|e| e.into_inner()) = entries;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_json_string;
+
+    /// The same bytes as serde_json on text with and without what JSON
+    /// escapes: quotes, backslashes, every control character, non-ASCII.
+    #[test]
+    fn json_strings_are_written_as_serde_writes_them() {
+        let pieces = [
+            "plain words",
+            "\"",
+            "\\",
+            "é ü",
+            "€",
+            "\u{7f}",
+            "/",
+            "'",
+            "<&>",
+        ];
+        let controls: Vec<String> = (0u8..0x20).map(|b| char::from(b).to_string()).collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut escaped = 0;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..6 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let pick = (seed % 48) as usize;
+                match pieces.get(pick) {
+                    Some(piece) => text.push_str(piece),
+                    None if pick < 12 => text.push_str(&controls[(seed >> 8) as usize % 32]),
+                    None => {}
+                }
+            }
+            let mut out = Vec::new();
+            push_json_string(&mut out, &text);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&text).unwrap()
+            );
+            escaped += usize::from(serde_json::to_string(&text).unwrap().contains('\\'));
+        }
+        assert!((200..1800).contains(&escaped), "{escaped}");
     }
 }
