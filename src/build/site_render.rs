@@ -305,11 +305,12 @@ impl<'a> SiteRender<'a> {
         let mut context = self.page_context(i)?;
         let also = also(&template, &mut context);
         let expected_len = context.page.content.len() + FRAME_BYTES;
-        let written = if self.renderer.writes_default_page(&template) {
-            page_frame::default_page_html(&context, expected_len)
-        } else {
-            None
-        };
+        let written = self
+            .renderer
+            .writes_default_page(&template)
+            .and_then(|layout| {
+                page_frame::default_page_html(&context, layout, &self.rhythm.index, expected_len)
+            });
         if let Some(html) = written {
             return Ok((html, warning, also));
         }

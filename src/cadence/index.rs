@@ -215,11 +215,26 @@ impl RhythmIndex {
                     && filter
                         .section
                         .as_deref()
-                        .is_none_or(|s| v.page.path.starts_with(s))
+                        .is_none_or(|s| is_in_section(v, s))
             })
             .cloned()
             .collect();
         self.group(activities)
+    }
+
+    /// An index of `views` alone, for tests of what prints them.
+    #[cfg(test)]
+    pub fn of_views(views: Vec<ActivityView>) -> RhythmIndex {
+        RhythmIndex {
+            views,
+            ..RhythmIndex::default()
+        }
+    }
+
+    /// The activities of the pages at or below the site path `section`,
+    /// as `cadence(section=...)` lists them.
+    pub fn in_section<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'a ActivityView> {
+        self.views.iter().filter(move |v| is_in_section(v, section))
     }
 
     fn group(&self, activities: Vec<ActivityView>) -> RhythmView {
@@ -309,6 +324,11 @@ impl RhythmIndex {
             .find(|(key, label)| *key == wanted || super::vocabulary::normalize(label) == wanted)
             .map(|(key, _)| key.as_str())
     }
+}
+
+/// Whether `view`'s page is at or below the site path `section`.
+fn is_in_section(view: &ActivityView, section: &str) -> bool {
+    view.page.path.starts_with(section)
 }
 
 /// The `cadence()` template function: the whole rhythm, or with `every`,

@@ -12,6 +12,7 @@ pub mod nav;
 pub mod nav_markup;
 pub mod page_frame;
 pub mod page_markup;
+pub mod section_markup;
 pub mod toc;
 
 use std::collections::BTreeMap;
@@ -232,7 +233,7 @@ pub struct Renderer {
     /// The templates a content page is rendered with whose text is the
     /// default theme's, with `base.html` and `macros.html` too: the page is
     /// then written by [`page_frame`] instead of Tera.
-    default_page_templates: Vec<&'static str>,
+    default_page_templates: Vec<(&'static str, page_frame::Layout)>,
     /// The last build's renders of generated pages, when it kept them.
     memo: Option<memo::RenderMemo>,
 }
@@ -299,11 +300,14 @@ impl Renderer {
         self.default_nav
     }
 
-    /// Whether a page rendered with `template` is written by
-    /// [`page_frame::default_page_html`]: the template, `base.html` and
-    /// `macros.html` are the default theme's own text.
-    pub fn writes_default_page(&self, template: &str) -> bool {
-        self.default_page_templates.contains(&template)
+    /// The layout [`page_frame::default_page_html`] writes a page rendered
+    /// with `template` as: when the template, `base.html` and `macros.html`
+    /// are the default theme's own text.
+    pub fn writes_default_page(&self, template: &str) -> Option<page_frame::Layout> {
+        self.default_page_templates
+            .iter()
+            .find(|(name, _)| *name == template)
+            .map(|(_, layout)| *layout)
     }
 
     /// Makes `name(...)` callable from every template.
@@ -408,16 +412,23 @@ fn is_default_text(theme: &Theme, name: &str) -> bool {
 }
 
 /// The page templates [`page_frame`] writes as the theme would: those of
-/// `page.html` and `markdown_page.html` (which extends it) that are the
-/// default theme's text, when `base.html` and `macros.html` are too.
-fn default_page_templates(theme: &Theme) -> Vec<&'static str> {
+/// `page.html`, `markdown_page.html` (which extends it) and `section.html`
+/// (with `cadence/macros.html`) that are the default theme's text, when
+/// `base.html` and `macros.html` are too.
+fn default_page_templates(theme: &Theme) -> Vec<(&'static str, page_frame::Layout)> {
     let frame = ["base.html", "page.html", "macros.html"];
     if !frame.iter().all(|name| is_default_text(theme, name)) {
         return Vec::new();
     }
+    let section = is_default_text(theme, "cadence/macros.html").then_some("section.html");
     ["page.html", "markdown_page.html"]
         .into_iter()
+        .chain(section)
         .filter(|name| is_default_text(theme, name))
+        .map(|name| match name {
+            "section.html" => (name, page_frame::Layout::Section),
+            _ => (name, page_frame::Layout::Page),
+        })
         .collect()
 }
 
@@ -461,14 +472,23 @@ fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) 
 /// `template` (a template's text) rendered by Tera as a build renders,
 /// escaping with [`crate::escape::html`], with the default theme's
 /// templates named in `beside` loaded next to it: what the Rust writers of
-/// the default theme's parts (`toc`, `nav_markup`, `page_markup`) are
-/// checked against.
+/// the default theme's parts (`toc`, `nav_markup`, `page_markup`,
+/// `page_frame`) are checked against.
 #[cfg(test)]
 pub(crate) fn render_with_default_theme(
     beside: &[&str],
     template: &str,
     context: &tera::Context,
 ) -> String {
+    default_theme_tera(beside, template)
+        .render("rendered.html", context)
+        .expect("the template renders")
+}
+
+/// The Tera of [`render_with_default_theme`], with `template` as
+/// `rendered.html`, for a test to register functions on first.
+#[cfg(test)]
+pub(crate) fn default_theme_tera(beside: &[&str], template: &str) -> Tera {
     let mut templates: Vec<(String, &str)> = beside
         .iter()
         .map(|name| {
@@ -481,6 +501,5 @@ pub(crate) fn render_with_default_theme(
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(crate::escape::html);
     tera.add_raw_templates(templates).expect("templates parse");
-    tera.render("rendered.html", context)
-        .expect("the template renders")
+    tera
 }

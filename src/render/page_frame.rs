@@ -10,17 +10,36 @@ use serde_json::Value;
 
 use super::context::{Nav, PageContext, PageView};
 use super::nav::push_nav;
+use super::section_markup::{section_listing_html, section_rhythm_html};
+use crate::cadence::index::RhythmIndex;
 use crate::escape::html_into as escaped;
 
-/// The page's HTML as the default `page.html` renders `context`, or `None`
-/// when the context holds what only the template writes: a section
-/// listing, or a sidebar as a tree of links.
-pub fn default_page_html(context: &PageContext, expected_len: usize) -> Option<String> {
+/// The default theme's page templates [`default_page_html`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `page.html`, and `markdown_page.html`, which extends it unchanged.
+    Page,
+    /// `section.html`: the page, then the rhythm of its section and the
+    /// listing of its subsections and pages.
+    Section,
+}
+
+/// The page's HTML as the default theme's `layout` renders `context` (with
+/// the site's `rhythm` for `cadence(section=...)`), or `None` when the
+/// context holds what only the template writes: a sidebar as a tree of
+/// links, or a section page without its listing.
+pub fn default_page_html(
+    context: &PageContext,
+    layout: Layout,
+    rhythm: &RhythmIndex,
+    expected_len: usize,
+) -> Option<String> {
     let page = &context.page;
     let has_toc_column = !page.toc.is_empty() && page.inline_toc;
-    if context.section.is_some() || (has_toc_column && page.toc_html.is_empty()) {
+    if has_toc_column && page.toc_html.is_empty() {
         return None;
     }
+    let page_after = page_after(context, layout, rhythm)?;
     let sidebar = match &context.nav {
         Nav::Html {
             sidebar, current, ..
@@ -46,7 +65,7 @@ pub fn default_page_html(context: &PageContext, expected_len: usize) -> Option<S
         out.push_str("\n    </div>\n  </nav>");
     }
     out.push_str("\n  <main id=\"main\" class=\"main\" tabindex=\"-1\">");
-    article(&mut out, page);
+    article(&mut out, page, &page_after);
     out.push_str(&page.pager_html);
     out.push_str("\n\n  </main>\n");
     if has_toc_column {
@@ -200,8 +219,38 @@ fn site_header(out: &mut String, site: &SiteText, has_nav: bool) {
     ));
 }
 
-/// `page.html`'s `content` block up to the pager.
-fn article(out: &mut String, page: &PageView) {
+/// What the layout's `page_after` block writes under the body: for
+/// `page.html`, the listing of a section page that has nothing to list
+/// (section pages with pages use `section.html`); for `section.html`, the
+/// rhythm of the section (but the home page's) and its listing.
+fn page_after(context: &PageContext, layout: Layout, rhythm: &RhythmIndex) -> Option<String> {
+    let listing = |section: &super::context::SectionView| {
+        section_listing_html(&section.subsections, &section.pages)
+    };
+    match (layout, &context.section) {
+        (Layout::Page, None) => Some(String::new()),
+        (Layout::Page, Some(section)) => Some(format!("\n  {}", listing(section))),
+        (Layout::Section, None) => None,
+        (Layout::Section, Some(section)) => {
+            let path = context.page.path;
+            let mut after = String::new();
+            if path != "/" {
+                after.push('\n');
+                after.push_str(&section_rhythm_html(
+                    rhythm.in_section(path),
+                    &rhythm.urls(),
+                ));
+            }
+            after.push('\n');
+            after.push_str(&listing(section));
+            Some(after)
+        }
+    }
+}
+
+/// `page.html`'s `content` block up to the pager, with `page_after` under
+/// the body.
+fn article(out: &mut String, page: &PageView, page_after: &str) {
     out.push_str("\n<article class=\"doc\">\n  ");
     out.push_str(&page.breadcrumbs_html);
     out.push_str("\n  <header class=\"doc-header\">\n    <h1");
@@ -240,6 +289,7 @@ fn article(out: &mut String, page: &PageView) {
         }
         out.push_str("</p>");
     }
+    out.push_str(page_after);
     out.push_str("\n  <footer class=\"doc-footer\">");
     if !page.edit_url.is_empty() {
         out.push_str("\n    <a class=\"edit-link\" href=\"");
@@ -313,8 +363,9 @@ fn site_footer(out: &mut String, site: &SiteText, page_count: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cadence::index::{ActivityView, CadenceLabel, PageRef, TemplateFunction};
     use crate::markdown::{Features, TocEntry};
-    use crate::render::context::{ConfigView, SectionView, SiteView};
+    use crate::render::context::{ConfigView, Listing, SectionView, SiteView};
     use crate::site::NavLink;
 
     const TEXTS: [&str; 6] = ["Plan", "A & B", "<One>", "\"Q\" 'q'", "", "Ünï / x"];
@@ -336,12 +387,16 @@ mod tests {
         fn text(&mut self) -> &'static str {
             TEXTS[self.below(TEXTS.len())]
         }
+
+        fn string(&mut self) -> String {
+            self.text().to_string()
+        }
     }
 
     fn config(dice: &mut Dice) -> Value {
         let view = ConfigView {
-            title: dice.text().to_string(),
-            description: dice.text().to_string(),
+            title: dice.string(),
+            description: dice.string(),
             language: ["en", "de", ""][dice.below(3)].to_string(),
             base_url: "https://example.com/hb".to_string(),
             base_path: ["", "/hb", "/a&b"][dice.below(3)].to_string(),
@@ -351,18 +406,17 @@ mod tests {
     }
 
     fn page<'a>(dice: &mut Dice) -> PageView<'a> {
-        let text = |dice: &mut Dice| dice.text().to_string();
         let toc: Vec<TocEntry> = (0..dice.below(3))
             .map(|_| TocEntry {
                 level: 2,
-                id: text(dice),
-                title: text(dice),
+                id: dice.string(),
+                title: dice.string(),
                 children: Vec::new(),
             })
             .collect();
         let tags = (0..dice.below(3))
             .map(|_| NavLink {
-                title: text(dice),
+                title: dice.string(),
                 url: format!("/tags/{}/", dice.text()),
             })
             .collect();
@@ -371,14 +425,14 @@ mod tests {
             title: dice.text(),
             description: dice.text(),
             path: ["/", "/a/", "/a & b/"][dice.below(3)],
-            permalink: text(dice),
+            permalink: dice.string(),
             content: format!("<p>{}</p>", dice.text()).into(),
             title_id: dice.text(),
             toc_html: crate::render::toc::toc_html(&toc),
             toc,
             inline_toc: dice.coin(),
-            edit_url: text(dice),
-            source_url: text(dice),
+            edit_url: dice.string(),
+            source_url: dice.string(),
             lastmod,
             lastmod_datetime: if lastmod.is_empty() { "" } else { dice.text() },
             reading_time: dice.below(3),
@@ -406,50 +460,115 @@ mod tests {
         }
     }
 
-    /// What Tera writes of `template` with the default theme.
-    fn tera_page(template: &str, context: &PageContext) -> String {
+    fn section(dice: &mut Dice) -> SectionView {
+        let mut listing = |dice: &mut Dice| Listing {
+            title: dice.string(),
+            url: format!("/{}/", dice.text()),
+            description: dice.string(),
+            page_count: [0, 1, 2][dice.below(3)],
+        };
+        SectionView {
+            pages: (0..dice.below(3)).map(|_| listing(dice)).collect(),
+            subsections: (0..dice.below(3)).map(|_| listing(dice)).collect(),
+        }
+    }
+
+    /// Activities on pages in and out of `/a/`.
+    fn activities(dice: &mut Dice) -> Vec<ActivityView> {
+        (0..dice.below(4))
+            .map(|_| ActivityView {
+                id: dice.string(),
+                activity: dice.string(),
+                every: (0..dice.below(3))
+                    .map(|_| CadenceLabel {
+                        key: dice.string(),
+                        label: dice.string(),
+                    })
+                    .collect(),
+                when: dice.string(),
+                day: String::new(),
+                time: String::new(),
+                owner: dice.string(),
+                owner_url: String::new(),
+                attendees: Vec::new(),
+                duration: String::new(),
+                duration_minutes: None,
+                page: PageRef {
+                    title: dice.string(),
+                    url: "/a/".into(),
+                    path: ["/a/", "/a/b/", "/c/"][dice.below(3)].into(),
+                    source: String::new(),
+                },
+                section: String::new(),
+                url: format!("/a/#{}", dice.text()),
+                permalink: String::new(),
+                rrule: String::new(),
+                first: String::new(),
+            })
+            .collect()
+    }
+
+    /// What Tera writes of `template` with the default theme and `rhythm`
+    /// as `cadence()`.
+    fn tera_page(template: &str, context: &PageContext, rhythm: &RhythmIndex) -> String {
         let beside = [
             "base.html",
             "page.html",
             "markdown_page.html",
+            "section.html",
             "macros.html",
+            "cadence/macros.html",
         ];
         let extends = format!("{{% extends \"{template}\" %}}");
-        let html = crate::render::render_with_default_theme(&beside, &extends, &context.to_tera());
+        let mut tera = crate::render::default_theme_tera(&beside, &extends);
+        let function = TemplateFunction::new(std::sync::Arc::new(rhythm.clone()));
+        tera.register_function("cadence", function);
+        let html = tera.render("rendered.html", &context.to_tera()).unwrap();
         context.finish(html)
     }
 
     #[test]
     fn pages_are_written_as_the_default_theme_writes_them() {
         let mut dice = Dice(0x51_7cc1_b727_220a);
-        let mut written = 0;
-        for round in 0..400 {
+        let mut by_layout = [0, 0];
+        for round in 0..600 {
             let config = config(&mut dice);
             let site = SiteView {
                 page_count: [0, 1, 2, 1111][dice.below(4)],
             };
+            let (template, layout) = [
+                ("page.html", Layout::Page),
+                ("markdown_page.html", Layout::Page),
+                ("section.html", Layout::Section),
+            ][round % 3];
+            let with_section = layout == Layout::Section || dice.below(4) == 0;
+            let rhythm = RhythmIndex::of_views(activities(&mut dice));
             let context = PageContext {
                 config: &config,
                 page: page(&mut dice),
-                section: None,
+                section: with_section.then(|| section(&mut dice)),
                 breadcrumbs: Vec::new(),
                 nav: nav(&mut dice),
                 prev: None,
                 next: None,
                 site: &site,
             };
-            let template = ["page.html", "markdown_page.html"][round % 2];
-            let html = default_page_html(&context, 0).expect("a page with no section listing");
-            assert_eq!(html, tera_page(template, &context), "round {round}");
-            written += 1;
+            let html = default_page_html(&context, layout, &rhythm, 0).expect("written");
+            assert_eq!(
+                html,
+                tera_page(template, &context, &rhythm),
+                "round {round}"
+            );
+            by_layout[usize::from(layout == Layout::Section)] += 1;
         }
-        assert_eq!(written, 400);
+        assert_eq!(by_layout, [400, 200]);
     }
 
     #[test]
     fn what_only_the_template_writes_goes_to_tera() {
         let config = Value::Null;
         let site = SiteView { page_count: 1 };
+        let rhythm = RhythmIndex::default();
         let context = |section: Option<SectionView>, nav: Nav<'static>| PageContext {
             config: &config,
             page: PageView::default(),
@@ -460,8 +579,6 @@ mod tests {
             next: None,
             site: &site,
         };
-        let listed = context(Some(SectionView::default()), Nav::Tree(Vec::new()));
-        assert!(default_page_html(&listed, 0).is_none());
         let tree = vec![crate::site::NavNode {
             title: "A".into(),
             url: "/a/".into(),
@@ -471,7 +588,10 @@ mod tests {
             children: Vec::new(),
             more: false,
         }];
-        assert!(default_page_html(&context(None, Nav::Tree(tree)), 0).is_none());
-        assert!(default_page_html(&context(None, Nav::Tree(Vec::new())), 0).is_some());
+        let written =
+            |context: &PageContext, layout| default_page_html(context, layout, &rhythm, 0);
+        assert!(written(&context(None, Nav::Tree(tree)), Layout::Page).is_none());
+        assert!(written(&context(None, Nav::Tree(Vec::new())), Layout::Section).is_none());
+        assert!(written(&context(None, Nav::Tree(Vec::new())), Layout::Page).is_some());
     }
 }
