@@ -8,6 +8,7 @@ use crate::cadence;
 use crate::content::site_urls::generated::{self, output_file};
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
+use crate::render::calendar_markup::calendar_html;
 use crate::render::context::{Nav, PageContext, PageView};
 use crate::site::NavLink;
 
@@ -128,11 +129,11 @@ pub(super) fn write_cadence(
             Some(("group", serde_json::to_value(&group).unwrap_or(Value::Null))),
         )?;
     }
-    let empty_weeks = match renderer.is_built_in("cadence/calendar.html") {
-        true => EmptyWeeks::Empty,
-        false => EmptyWeeks::WithFields,
+    let calendar_data = match renderer.is_built_in("cadence/calendar.html") {
+        true => CalendarData::MarkupOnly,
+        false => CalendarData::WithWeeks,
     };
-    let calendar = calendar_value(index.calendar(rhythm, vocabulary), empty_weeks);
+    let calendar = calendar_value(index.calendar(rhythm, vocabulary), calendar_data);
     render_page(
         generated::CADENCE_CALENDAR,
         outline.clone(),
@@ -224,21 +225,28 @@ fn outline_of(full: &cadence::index::RhythmView) -> cadence::index::RhythmView {
     }
 }
 
-/// How the calendar's weeks without an activity reach the template.
+/// What the calendar's template gets besides `calendar.html`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum EmptyWeeks {
-    /// `{}`: for the built-in template, which tests `c.count`.
-    Empty,
+enum CalendarData {
+    /// Nothing: the built-in template prints the markup alone.
+    MarkupOnly,
+    /// The quarters, weeks and rows, each week without the activity as
     /// `{count: 0, dates: ""}`: for a site's own template, which may have
     /// been written when every week had both (`c.count > 0` fails on `{}`).
-    WithFields,
+    WithWeeks,
 }
 
-/// The calendar as template data, made a quarter at a time: each quarter
-/// has a row per activity and a cell per week, and its view is let go as
-/// soon as its data is made (a 50,000-page handbook's calendar is 30 MB of
-/// HTML).
-fn calendar_value(calendar: cadence::calendar::CalendarView, empty_weeks: EmptyWeeks) -> Value {
+/// The calendar as template data: its markup ([`calendar_html`]), and for
+/// a site's own template its quarters, made a quarter at a time: each
+/// quarter has a row per activity and a cell per week, and its view is let
+/// go as soon as its data is made (a 50,000-page handbook's calendar is
+/// 30 MB of HTML).
+fn calendar_value(calendar: cadence::calendar::CalendarView, data: CalendarData) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert("html".into(), Value::from(calendar_html(&calendar)));
+    if data == CalendarData::MarkupOnly {
+        return Value::Object(map);
+    }
     let cadence::calendar::CalendarView {
         quarters,
         unscheduled,
@@ -247,13 +255,10 @@ fn calendar_value(calendar: cadence::calendar::CalendarView, empty_weeks: EmptyW
         .into_iter()
         .map(|quarter| {
             let mut value = serde_json::to_value(quarter).unwrap_or(Value::Null);
-            if empty_weeks == EmptyWeeks::WithFields {
-                fill_empty_weeks(&mut value);
-            }
+            fill_empty_weeks(&mut value);
             value
         })
         .collect();
-    let mut map = serde_json::Map::new();
     map.insert("quarters".into(), Value::Array(quarters));
     map.insert(
         "unscheduled".into(),

@@ -52,12 +52,10 @@ pub struct CalendarRow {
     pub cells: Vec<CalendarCell>,
 }
 
-/// One week of one activity. A week without it is an empty object (`{}`,
-/// falsy in the built-in theme's `{% if c.count %}`): most weeks of most
-/// rows are empty, and an object with fields is a map of its own as
-/// template data, which at 10,000 pages came to 40 MB for the calendar
-/// alone. A site's own `cadence/calendar.html` gets `{count: 0, dates: ""}`
-/// (see `build::cadence_pages`).
+/// One week of one activity. A week without it serializes as an empty
+/// object (`{}`), which `build::cadence_pages` fills with `count: 0` and
+/// `dates: ""` for a site's own `cadence/calendar.html` (the built-in one
+/// prints `calendar.html`, written by `render::calendar_markup`).
 #[derive(Debug, Clone)]
 pub struct CalendarCell {
     /// Occurrences in the week.

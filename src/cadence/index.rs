@@ -64,6 +64,38 @@ pub struct ActivityView {
     pub first: String,
 }
 
+/// Views for tests of what prints them.
+#[cfg(test)]
+impl ActivityView {
+    /// `activity` run by `owner`, linking to `url`, on the page at `path`.
+    pub fn for_test(activity: &str, owner: &str, url: &str, path: &str) -> ActivityView {
+        ActivityView {
+            id: format!("{activity}-id"),
+            activity: activity.to_string(),
+            every: Vec::new(),
+            when: String::new(),
+            day: String::new(),
+            time: String::new(),
+            owner: owner.to_string(),
+            owner_url: String::new(),
+            attendees: Vec::new(),
+            duration: String::new(),
+            duration_minutes: None,
+            page: PageRef {
+                title: activity.to_string(),
+                url: url.to_string(),
+                path: path.to_string(),
+                source: String::new(),
+            },
+            section: String::new(),
+            url: url.to_string(),
+            permalink: String::new(),
+            rrule: String::new(),
+            first: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CadenceGroup {
     pub key: String,

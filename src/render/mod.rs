@@ -6,6 +6,7 @@
 //! own `templates/` folder, and any static file in its own `static/` folder.
 
 pub mod body;
+pub mod calendar_markup;
 pub mod context;
 pub mod memo;
 pub mod nav;

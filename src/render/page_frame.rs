@@ -363,7 +363,7 @@ fn site_footer(out: &mut String, site: &SiteText, page_count: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cadence::index::{ActivityView, CadenceLabel, PageRef, TemplateFunction};
+    use crate::cadence::index::{ActivityView, CadenceLabel, TemplateFunction};
     use crate::markdown::{Features, TocEntry};
     use crate::render::context::{ConfigView, Listing, SectionView, SiteView};
     use crate::site::NavLink;
@@ -461,7 +461,7 @@ mod tests {
     }
 
     fn section(dice: &mut Dice) -> SectionView {
-        let mut listing = |dice: &mut Dice| Listing {
+        let listing = |dice: &mut Dice| Listing {
             title: dice.string(),
             url: format!("/{}/", dice.text()),
             description: dice.string(),
@@ -476,34 +476,18 @@ mod tests {
     /// Activities on pages in and out of `/a/`.
     fn activities(dice: &mut Dice) -> Vec<ActivityView> {
         (0..dice.below(4))
-            .map(|_| ActivityView {
-                id: dice.string(),
-                activity: dice.string(),
-                every: (0..dice.below(3))
+            .map(|_| {
+                let path = ["/a/", "/a/b/", "/c/"][dice.below(3)];
+                let url = format!("/a/#{}", dice.text());
+                let mut view = ActivityView::for_test(dice.text(), dice.text(), &url, path);
+                view.when = dice.string();
+                view.every = (0..dice.below(3))
                     .map(|_| CadenceLabel {
                         key: dice.string(),
                         label: dice.string(),
                     })
-                    .collect(),
-                when: dice.string(),
-                day: String::new(),
-                time: String::new(),
-                owner: dice.string(),
-                owner_url: String::new(),
-                attendees: Vec::new(),
-                duration: String::new(),
-                duration_minutes: None,
-                page: PageRef {
-                    title: dice.string(),
-                    url: "/a/".into(),
-                    path: ["/a/", "/a/b/", "/c/"][dice.below(3)].into(),
-                    source: String::new(),
-                },
-                section: String::new(),
-                url: format!("/a/#{}", dice.text()),
-                permalink: String::new(),
-                rrule: String::new(),
-                first: String::new(),
+                    .collect();
+                view
             })
             .collect()
     }

@@ -1,0 +1,253 @@
+//! The quarters of the rhythm's calendar, and its activities without a
+//! schedule, as the default theme's `cadence/calendar.html` showed them,
+//! written in Rust for `calendar.html` (`{{ calendar.html | safe }}`): a
+//! row per activity and a cell per week, 52 cells a row, were two thirds of
+//! the time Tera spent on the generated pages. The test renders the
+//! template's former loop with Tera and compares.
+
+use crate::cadence::calendar::{CalendarView, QuarterView};
+use crate::escape::html_into;
+
+/// The calendar's markup: a section per quarter, then the activities not
+/// on a schedule.
+pub fn calendar_html(calendar: &CalendarView) -> String {
+    let cells: usize = calendar
+        .quarters
+        .iter()
+        .map(|q| q.rows.len() * (q.weeks.len() + 4))
+        .sum();
+    let mut out = String::with_capacity(1024 + 48 * cells);
+    for quarter in &calendar.quarters {
+        push_quarter(&mut out, quarter);
+    }
+    if !calendar.unscheduled.is_empty() {
+        out.push_str("\n  <section class=\"cadence-unscheduled\" aria-labelledby=\"not-on-a-schedule\">\n    <h2 id=\"not-on-a-schedule\">Not on a schedule</h2>\n    <ul class=\"cadence-compact\">");
+        for activity in &calendar.unscheduled {
+            out.push_str("\n      <li>");
+            for cadence in &activity.every {
+                out.push_str("<span class=\"cadence-pill cadence-");
+                html_into(&cadence.key, &mut out);
+                out.push_str("\">");
+                html_into(&cadence.label, &mut out);
+                out.push_str("</span>");
+            }
+            out.push_str(" <a href=\"");
+            html_into(&activity.url, &mut out);
+            out.push_str("\">");
+            html_into(&activity.activity, &mut out);
+            out.push_str("</a>");
+            if !activity.owner.is_empty() {
+                out.push_str(" <span class=\"cadence-when\">");
+                html_into(&activity.owner, &mut out);
+                out.push_str("</span>");
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("\n    </ul>\n  </section>");
+    }
+    out
+}
+
+fn push_quarter(out: &mut String, quarter: &QuarterView) {
+    let id = quarter.label.to_lowercase();
+    out.push_str("\n  <section class=\"cadence-quarter\" aria-labelledby=\"");
+    html_into(&id, out);
+    out.push_str("\">\n    <h2 id=\"");
+    html_into(&id, out);
+    out.push_str("\">");
+    html_into(&quarter.label, out);
+    out.push_str(" <span class=\"cadence-range\">");
+    html_into(&quarter.range, out);
+    out.push_str("</span></h2>");
+    if quarter.rows.is_empty() {
+        out.push_str("\n    <p>Nothing is scheduled in this quarter.</p>\n  </section>");
+        return;
+    }
+    out.push_str("\n    <div class=\"cadence-table-wrap\">\n    <table class=\"cadence-calendar\">\n      <thead>\n        <tr>\n          <td></td>");
+    for month in &quarter.months {
+        out.push_str("<th scope=\"colgroup\" colspan=\"");
+        out.push_str(&month.weeks.to_string());
+        out.push_str("\">");
+        html_into(&month.label, out);
+        out.push_str("</th>");
+    }
+    out.push_str("\n        </tr>\n        <tr>\n          <th scope=\"col\">Activity</th>");
+    for week in &quarter.weeks {
+        out.push_str("<th scope=\"col\" class=\"cal-week\"><abbr title=\"Week of ");
+        html_into(&week.date, out);
+        out.push_str("\">W");
+        out.push_str(&week.number.to_string());
+        out.push_str("</abbr><span class=\"cal-date\">");
+        html_into(&week.label, out);
+        out.push_str("</span></th>");
+    }
+    out.push_str("\n        </tr>\n      </thead>\n      <tbody>");
+    for row in &quarter.rows {
+        out.push_str(
+            "\n        <tr>\n          <th scope=\"row\" class=\"cal-activity\"><a href=\"",
+        );
+        html_into(&row.activity.url, out);
+        out.push_str("\">");
+        html_into(&row.activity.activity, out);
+        out.push_str("</a><span class=\"cal-owner\">");
+        html_into(&row.activity.owner, out);
+        out.push_str("</span></th>");
+        for cell in &row.cells {
+            if cell.count == 0 {
+                out.push_str("\n          <td class=\"cal-cell\"></td>");
+                continue;
+            }
+            out.push_str("\n          <td class=\"cal-cell cal-on cadence-");
+            html_into(&row.key, out);
+            out.push_str("\" title=\"");
+            html_into(&cell.dates, out);
+            out.push_str("\"><span class=\"cal-mark\">");
+            if cell.count > 1 {
+                out.push_str(&cell.count.to_string());
+                out.push('×');
+            } else {
+                out.push('●');
+            }
+            out.push_str("</span><span class=\"visually-hidden\">");
+            html_into(&cell.dates, out);
+            out.push_str("</span></td>");
+        }
+        out.push_str("\n        </tr>");
+    }
+    out.push_str("\n      </tbody>\n    </table>\n    </div>\n  </section>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cadence::calendar::{CalendarCell, CalendarRow, MonthSpan, WeekColumn};
+    use crate::cadence::index::{ActivityView, CadenceLabel};
+
+    /// The loop `cadence/calendar.html` had before it printed `calendar.html`.
+    const TEMPLATE_LOOP: &str = r#"{% import "cadence/macros.html" as cadence %}
+  {%- for q in calendar.quarters %}
+  <section class="cadence-quarter" aria-labelledby="{{ q.label | lower }}">
+    <h2 id="{{ q.label | lower }}">{{ q.label }} <span class="cadence-range">{{ q.range }}</span></h2>
+    {%- if q.rows %}
+    <div class="cadence-table-wrap">
+    <table class="cadence-calendar">
+      <thead>
+        <tr>
+          <td></td>
+          {%- for m in q.months %}<th scope="colgroup" colspan="{{ m.weeks }}">{{ m.label }}</th>{% endfor %}
+        </tr>
+        <tr>
+          <th scope="col">Activity</th>
+          {%- for w in q.weeks %}<th scope="col" class="cal-week"><abbr title="Week of {{ w.date }}">W{{ w.number }}</abbr><span class="cal-date">{{ w.label }}</span></th>{% endfor %}
+        </tr>
+      </thead>
+      <tbody>
+      {%- for row in q.rows %}
+        <tr>
+          <th scope="row" class="cal-activity"><a href="{{ row.activity.url }}">{{ row.activity.activity }}</a><span class="cal-owner">{{ row.activity.owner }}</span></th>
+          {%- for c in row.cells %}
+          {%- if c.count %}
+          <td class="cal-cell cal-on cadence-{{ row.key }}" title="{{ c.dates }}"><span class="cal-mark">{% if c.count > 1 %}{{ c.count }}×{% else %}●{% endif %}</span><span class="visually-hidden">{{ c.dates }}</span></td>
+          {%- else %}
+          <td class="cal-cell"></td>
+          {%- endif %}
+          {%- endfor %}
+        </tr>
+      {%- endfor %}
+      </tbody>
+    </table>
+    </div>
+    {%- else %}
+    <p>Nothing is scheduled in this quarter.</p>
+    {%- endif %}
+  </section>
+  {%- endfor %}
+  {%- if calendar.unscheduled %}
+  <section class="cadence-unscheduled" aria-labelledby="not-on-a-schedule">
+    <h2 id="not-on-a-schedule">Not on a schedule</h2>
+    <ul class="cadence-compact">
+    {%- for a in calendar.unscheduled %}
+      <li>{{ cadence::pills(every=a.every) }} <a href="{{ a.url }}">{{ a.activity }}</a>{% if a.owner %} <span class="cadence-when">{{ a.owner }}</span>{% endif %}</li>
+    {%- endfor %}
+    </ul>
+  </section>
+  {%- endif %}"#;
+
+    const TEXTS: [&str; 5] = ["Plan", "A & B", "<One>", "\"Q\" 'q'", ""];
+
+    struct Dice(u64);
+
+    impl Dice {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn text(&mut self) -> String {
+            TEXTS[self.below(TEXTS.len())].to_string()
+        }
+
+        fn activity(&mut self) -> ActivityView {
+            let (name, owner, url) = (self.text(), self.text(), self.text());
+            let mut view = ActivityView::for_test(&name, &owner, &url, "/");
+            view.every = (0..self.below(3))
+                .map(|_| CadenceLabel {
+                    key: self.text(),
+                    label: self.text(),
+                })
+                .collect();
+            view
+        }
+    }
+
+    fn quarter(dice: &mut Dice, n: usize) -> QuarterView {
+        let weeks = dice.below(4);
+        QuarterView {
+            label: ["Q1", "Q2 <x>", "Ünï"][n % 3].to_string(),
+            range: dice.text(),
+            months: (0..dice.below(3))
+                .map(|_| MonthSpan {
+                    label: dice.text(),
+                    weeks: dice.below(5),
+                })
+                .collect(),
+            weeks: (0..weeks)
+                .map(|i| WeekColumn {
+                    number: i + 1,
+                    label: dice.text(),
+                    date: dice.text(),
+                })
+                .collect(),
+            rows: (0..dice.below(3))
+                .map(|_| CalendarRow {
+                    activity: dice.activity(),
+                    key: dice.text(),
+                    cells: (0..weeks)
+                        .map(|_| CalendarCell {
+                            count: dice.below(4),
+                            dates: dice.text(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_calendar_is_written_as_its_template_wrote_it() {
+        let mut dice = Dice(0x2545_f491_4f6c_dd1d);
+        for round in 0..300 {
+            let calendar = CalendarView {
+                quarters: (0..dice.below(3)).map(|n| quarter(&mut dice, n)).collect(),
+                unscheduled: (0..dice.below(3)).map(|_| dice.activity()).collect(),
+            };
+            let mut context = tera::Context::new();
+            context.insert("calendar", &calendar);
+            let beside = ["cadence/macros.html"];
+            let tera = crate::render::render_with_default_theme(&beside, TEMPLATE_LOOP, &context);
+            assert_eq!(calendar_html(&calendar), tera, "round {round}");
+        }
+    }
+}
