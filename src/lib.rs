@@ -24,3 +24,6 @@ pub mod serve;
 pub mod site;
 pub mod timings;
 pub mod yaml;
+
+#[cfg(test)]
+pub(crate) mod test_dice;

@@ -5,6 +5,7 @@
 //! the time Tera spent on the generated pages. The test renders the
 //! template's former loop with Tera and compares.
 
+use super::section_markup::push_pills;
 use crate::cadence::calendar::{CalendarView, QuarterView};
 use crate::escape::html_into;
 
@@ -24,13 +25,7 @@ pub fn calendar_html(calendar: &CalendarView) -> String {
         out.push_str("\n  <section class=\"cadence-unscheduled\" aria-labelledby=\"not-on-a-schedule\">\n    <h2 id=\"not-on-a-schedule\">Not on a schedule</h2>\n    <ul class=\"cadence-compact\">");
         for activity in &calendar.unscheduled {
             out.push_str("\n      <li>");
-            for cadence in &activity.every {
-                out.push_str("<span class=\"cadence-pill cadence-");
-                html_into(&cadence.key, &mut out);
-                out.push_str("\">");
-                html_into(&cadence.label, &mut out);
-                out.push_str("</span>");
-            }
+            push_pills(&mut out, &activity.every);
             out.push_str(" <a href=\"");
             html_into(&activity.url, &mut out);
             out.push_str("\">");
@@ -122,6 +117,7 @@ mod tests {
     use super::*;
     use crate::cadence::calendar::{CalendarCell, CalendarRow, MonthSpan, WeekColumn};
     use crate::cadence::index::{ActivityView, CadenceLabel};
+    use crate::test_dice::Dice;
 
     /// The loop `cadence/calendar.html` had before it printed `calendar.html`.
     const TEMPLATE_LOOP: &str = r#"{% import "cadence/macros.html" as cadence %}
@@ -173,61 +169,44 @@ mod tests {
   </section>
   {%- endif %}"#;
 
-    const TEXTS: [&str; 5] = ["Plan", "A & B", "<One>", "\"Q\" 'q'", ""];
-
-    struct Dice(u64);
-
-    impl Dice {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-
-        fn text(&mut self) -> String {
-            TEXTS[self.below(TEXTS.len())].to_string()
-        }
-
-        fn activity(&mut self) -> ActivityView {
-            let (name, owner, url) = (self.text(), self.text(), self.text());
-            let mut view = ActivityView::for_test(&name, &owner, &url, "/");
-            view.every = (0..self.below(3))
-                .map(|_| CadenceLabel {
-                    key: self.text(),
-                    label: self.text(),
-                })
-                .collect();
-            view
-        }
+    /// An activity with hard texts and zero to two cadences.
+    fn activity(dice: &mut Dice) -> ActivityView {
+        let mut view = ActivityView::for_test(dice.text(), dice.text(), dice.text(), "/");
+        view.every = (0..dice.below(3))
+            .map(|_| CadenceLabel {
+                key: dice.string(),
+                label: dice.string(),
+            })
+            .collect();
+        view
     }
 
     fn quarter(dice: &mut Dice, n: usize) -> QuarterView {
         let weeks = dice.below(4);
         QuarterView {
             label: ["Q1", "Q2 <x>", "Ünï"][n % 3].to_string(),
-            range: dice.text(),
+            range: dice.string(),
             months: (0..dice.below(3))
                 .map(|_| MonthSpan {
-                    label: dice.text(),
+                    label: dice.string(),
                     weeks: dice.below(5),
                 })
                 .collect(),
             weeks: (0..weeks)
                 .map(|i| WeekColumn {
                     number: i + 1,
-                    label: dice.text(),
-                    date: dice.text(),
+                    label: dice.string(),
+                    date: dice.string(),
                 })
                 .collect(),
             rows: (0..dice.below(3))
                 .map(|_| CalendarRow {
-                    activity: dice.activity(),
-                    key: dice.text(),
+                    activity: activity(dice),
+                    key: dice.string(),
                     cells: (0..weeks)
                         .map(|_| CalendarCell {
                             count: dice.below(4),
-                            dates: dice.text(),
+                            dates: dice.string(),
                         })
                         .collect(),
                 })
@@ -241,7 +220,7 @@ mod tests {
         for round in 0..300 {
             let calendar = CalendarView {
                 quarters: (0..dice.below(3)).map(|n| quarter(&mut dice, n)).collect(),
-                unscheduled: (0..dice.below(3)).map(|_| dice.activity()).collect(),
+                unscheduled: (0..dice.below(3)).map(|_| activity(&mut dice)).collect(),
             };
             let mut context = tera::Context::new();
             context.insert("calendar", &calendar);

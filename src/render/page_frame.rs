@@ -12,6 +12,7 @@ use super::context::{Nav, PageContext, PageView};
 use super::nav::push_nav;
 use super::section_markup::{section_listing_html, section_rhythm_html};
 use crate::cadence::index::RhythmIndex;
+use crate::content::site_urls::generated;
 use crate::escape::html_into as escaped;
 
 /// The default theme's page templates [`default_page_html`] writes.
@@ -135,60 +136,42 @@ fn head(out: &mut String, site: &SiteText, page: &PageView) {
         out.push_str("\">");
     }
     out.push_str("\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"handbook\">");
-    let base = |out: &mut String, before: &str, after: &str| {
+    // `before`, then a file of the site at `path` under the base path, then
+    // `after`.
+    let site_file = |out: &mut String, before: &str, path: &str, after: &str| {
         out.push_str(before);
         escaped(site.base_path, out);
+        out.push_str(path);
         out.push_str(after);
     };
-    base(
+    let (stylesheet, script) = ("\n<link rel=\"stylesheet\" href=\"", "\n<script src=\"");
+    let (link_end, script_end) = ("\">", "\" defer></script>");
+    site_file(
         out,
         "\n<link rel=\"icon\" href=\"",
-        "/favicon.svg\" type=\"image/svg+xml\">",
+        "/favicon.svg",
+        "\" type=\"image/svg+xml\">",
     );
     out.push_str("\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
     escaped(site.title, out);
-    base(out, ": recent changes\" href=\"", "/atom.xml\">");
-    base(out, "\n<link rel=\"stylesheet\" href=\"", "/syntax.css\">");
-    base(
-        out,
-        "\n<link rel=\"stylesheet\" href=\"",
-        "/css/handbook.css\">",
-    );
+    site_file(out, ": recent changes\" href=\"", generated::FEED, link_end);
+    site_file(out, stylesheet, generated::SYNTAX_CSS, link_end);
+    site_file(out, stylesheet, "/css/handbook.css", link_end);
     out.push_str("\n<script>(function(d){d.classList.add(\"js\");try{var t=localStorage.getItem(\"handbook-theme\");if(t===\"dark\"||t===\"light\")d.setAttribute(\"data-theme\",t)}catch(e){}})(document.documentElement);</script>");
-    base(out, "\n<script src=\"", "/js/handbook.js\" defer></script>");
+    site_file(out, script, "/js/handbook.js", script_end);
     let features = page.features;
     if features.math {
-        base(
-            out,
-            "\n<link rel=\"stylesheet\" href=\"",
-            "/vendor/katex/katex.min.css\">",
-        );
-        base(
-            out,
-            "\n<script src=\"",
-            "/vendor/katex/katex.min.js\" defer></script>",
-        );
+        site_file(out, stylesheet, "/vendor/katex/katex.min.css", link_end);
+        site_file(out, script, "/vendor/katex/katex.min.js", script_end);
     }
     if features.icons {
-        base(
-            out,
-            "\n<link rel=\"stylesheet\" href=\"",
-            "/vendor/fontawesome/icons.css\">",
-        );
+        site_file(out, stylesheet, generated::ICONS_CSS, link_end);
     }
     if features.colours {
-        base(
-            out,
-            "\n<script src=\"",
-            "/js/page-colours.js\" defer></script>",
-        );
+        site_file(out, script, "/js/page-colours.js", script_end);
     }
     if features.diagrams {
-        base(
-            out,
-            "\n<script src=\"",
-            "/vendor/mermaid/mermaid.min.js\" defer></script>",
-        );
+        site_file(out, script, "/vendor/mermaid/mermaid.min.js", script_end);
     }
     out.push_str("\n</head>");
 }
@@ -367,31 +350,7 @@ mod tests {
     use crate::markdown::{Features, TocEntry};
     use crate::render::context::{ConfigView, Listing, SectionView, SiteView};
     use crate::site::NavLink;
-
-    const TEXTS: [&str; 6] = ["Plan", "A & B", "<One>", "\"Q\" 'q'", "", "Ünï / x"];
-
-    struct Dice(u64);
-
-    impl Dice {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-
-        fn coin(&mut self) -> bool {
-            self.below(2) == 0
-        }
-
-        fn text(&mut self) -> &'static str {
-            TEXTS[self.below(TEXTS.len())]
-        }
-
-        fn string(&mut self) -> String {
-            self.text().to_string()
-        }
-    }
+    use crate::test_dice::Dice;
 
     fn config(dice: &mut Dice) -> Value {
         let view = ConfigView {

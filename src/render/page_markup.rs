@@ -110,6 +110,7 @@ pub fn cadence_html(badges: &[CadenceBadge], index_url: &str) -> String {
 mod tests {
     use super::*;
     use crate::render::context::CadenceLabel;
+    use crate::test_dice::Dice;
 
     /// `call` (a template calling the default theme's macros), rendered by
     /// Tera.
@@ -118,27 +119,10 @@ mod tests {
         crate::render::render_with_default_theme(&["macros.html"], &template, context)
     }
 
-    const TEXTS: [&str; 6] = ["Plan", "A & B", "<One>", "\"Q\" 'q'", "", "Ünï / x"];
-
-    struct Dice(u64);
-
-    impl Dice {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-
-        fn text(&mut self) -> String {
-            TEXTS[self.below(TEXTS.len())].to_string()
-        }
-
-        fn link(&mut self) -> NavLink {
-            NavLink {
-                title: self.text(),
-                url: format!("/{}/", self.text()),
-            }
+    fn link(dice: &mut Dice) -> NavLink {
+        NavLink {
+            title: dice.string(),
+            url: format!("/{}/", dice.text()),
         }
     }
 
@@ -146,8 +130,8 @@ mod tests {
     fn breadcrumbs_are_written_as_the_macro_writes_them() {
         let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
         for _ in 0..200 {
-            let trail: Vec<NavLink> = (0..dice.below(4)).map(|_| dice.link()).collect();
-            let current = dice.text();
+            let trail: Vec<NavLink> = (0..dice.below(4)).map(|_| link(&mut dice)).collect();
+            let current = dice.string();
             let mut context = tera::Context::new();
             context.insert("trail", &trail);
             context.insert("current", &current);
@@ -163,8 +147,8 @@ mod tests {
     fn the_pager_is_written_as_the_macro_writes_it() {
         let mut dice = Dice(0x2545_f491_4f6c_dd1d);
         for _ in 0..200 {
-            let prev = (dice.below(2) == 0).then(|| dice.link());
-            let next = (dice.below(2) == 0).then(|| dice.link());
+            let prev = (dice.below(2) == 0).then(|| link(&mut dice));
+            let next = (dice.below(2) == 0).then(|| link(&mut dice));
             let mut context = tera::Context::new();
             // As page.html passes them: a link, or "" for none.
             let value = |link: &Option<NavLink>| match link {
@@ -187,15 +171,15 @@ mod tests {
         for _ in 0..300 {
             let badges: Vec<CadenceBadge> = (0..dice.below(4))
                 .map(|_| CadenceBadge {
-                    activity: dice.text(),
-                    owner: dice.text(),
+                    activity: dice.string(),
+                    owner: dice.string(),
                     every: (0..dice.below(3))
                         .map(|_| CadenceLabel {
                             key: ["weekly", "a&b", "q\"q"][dice.below(3)].into(),
-                            label: dice.text(),
+                            label: dice.string(),
                         })
                         .collect(),
-                    anchor: dice.text(),
+                    anchor: dice.string(),
                 })
                 .collect();
             let (base_path, index_url) = [

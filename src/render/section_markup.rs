@@ -6,7 +6,7 @@
 //! tests render the macros with Tera and compare.
 
 use super::context::Listing;
-use crate::cadence::index::{ActivityView, Urls};
+use crate::cadence::index::{ActivityView, CadenceLabel, Urls};
 use crate::escape::html_into;
 
 /// The `section_listing` macro's markup: cards for the subsections, then
@@ -68,6 +68,17 @@ fn push_card(out: &mut String, listing: &Listing, count: ShowPageCount) {
     out.push_str("\n    </li>");
 }
 
+/// The `pills` macro of `cadence/macros.html`: a pill per cadence.
+pub fn push_pills(out: &mut String, every: &[CadenceLabel]) {
+    for cadence in every {
+        out.push_str("<span class=\"cadence-pill cadence-");
+        html_into(&cadence.key, out);
+        out.push_str("\">");
+        html_into(&cadence.label, out);
+        out.push_str("</span>");
+    }
+}
+
 /// The `section_rhythm` macro's markup for `activities` (those of a
 /// section, as `cadence(section=...)` selects them), linking to the
 /// rhythm's pages at `urls`.
@@ -83,13 +94,7 @@ pub fn section_rhythm_html<'a>(
     out.push_str("\n<section class=\"cadence-section-rhythm\" aria-labelledby=\"rhythm-of-this-section\">\n  <h2 id=\"rhythm-of-this-section\" class=\"section-index-title\">Rhythm of this section</h2>\n  <ul class=\"cadence-compact\">");
     for activity in activities {
         out.push_str("\n    <li>");
-        for cadence in &activity.every {
-            out.push_str("<span class=\"cadence-pill cadence-");
-            html_into(&cadence.key, &mut out);
-            out.push_str("\">");
-            html_into(&cadence.label, &mut out);
-            out.push_str("</span>");
-        }
+        push_pills(&mut out, &activity.every);
         out.push_str(" <a href=\"");
         html_into(&activity.url, &mut out);
         out.push_str("\">");
