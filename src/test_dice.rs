@@ -37,3 +37,17 @@ impl Dice {
         self.text().to_string()
     }
 }
+
+/// An activity on the page at `path` with hard texts for its name, owner
+/// and URL, and zero to two cadences.
+pub fn random_activity(dice: &mut Dice, path: &str) -> crate::cadence::index::ActivityView {
+    let (name, owner, url) = (dice.text(), dice.text(), dice.text());
+    let mut view = crate::cadence::index::ActivityView::for_test(name, owner, url, path);
+    view.every = (0..dice.below(3))
+        .map(|_| crate::cadence::index::CadenceLabel {
+            key: dice.string(),
+            label: dice.string(),
+        })
+        .collect();
+    view
+}

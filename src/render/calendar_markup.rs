@@ -5,7 +5,7 @@
 //! the time Tera spent on the generated pages. The test renders the
 //! template's former loop with Tera and compares.
 
-use super::section_markup::push_pills;
+use super::section_markup::push_pills_and_link;
 use crate::cadence::calendar::{CalendarView, QuarterView};
 use crate::escape::html_into;
 
@@ -25,12 +25,7 @@ pub fn calendar_html(calendar: &CalendarView) -> String {
         out.push_str("\n  <section class=\"cadence-unscheduled\" aria-labelledby=\"not-on-a-schedule\">\n    <h2 id=\"not-on-a-schedule\">Not on a schedule</h2>\n    <ul class=\"cadence-compact\">");
         for activity in &calendar.unscheduled {
             out.push_str("\n      <li>");
-            push_pills(&mut out, &activity.every);
-            out.push_str(" <a href=\"");
-            html_into(&activity.url, &mut out);
-            out.push_str("\">");
-            html_into(&activity.activity, &mut out);
-            out.push_str("</a>");
+            push_pills_and_link(&mut out, activity);
             if !activity.owner.is_empty() {
                 out.push_str(" <span class=\"cadence-when\">");
                 html_into(&activity.owner, &mut out);
@@ -116,8 +111,7 @@ fn push_quarter(out: &mut String, quarter: &QuarterView) {
 mod tests {
     use super::*;
     use crate::cadence::calendar::{CalendarCell, CalendarRow, MonthSpan, WeekColumn};
-    use crate::cadence::index::{ActivityView, CadenceLabel};
-    use crate::test_dice::Dice;
+    use crate::test_dice::{random_activity, Dice};
 
     /// The loop `cadence/calendar.html` had before it printed `calendar.html`.
     const TEMPLATE_LOOP: &str = r#"{% import "cadence/macros.html" as cadence %}
@@ -169,18 +163,6 @@ mod tests {
   </section>
   {%- endif %}"#;
 
-    /// An activity with hard texts and zero to two cadences.
-    fn activity(dice: &mut Dice) -> ActivityView {
-        let mut view = ActivityView::for_test(dice.text(), dice.text(), dice.text(), "/");
-        view.every = (0..dice.below(3))
-            .map(|_| CadenceLabel {
-                key: dice.string(),
-                label: dice.string(),
-            })
-            .collect();
-        view
-    }
-
     fn quarter(dice: &mut Dice, n: usize) -> QuarterView {
         let weeks = dice.below(4);
         QuarterView {
@@ -201,7 +183,7 @@ mod tests {
                 .collect(),
             rows: (0..dice.below(3))
                 .map(|_| CalendarRow {
-                    activity: activity(dice),
+                    activity: random_activity(dice, "/"),
                     key: dice.string(),
                     cells: (0..weeks)
                         .map(|_| CalendarCell {
@@ -220,7 +202,9 @@ mod tests {
         for round in 0..300 {
             let calendar = CalendarView {
                 quarters: (0..dice.below(3)).map(|n| quarter(&mut dice, n)).collect(),
-                unscheduled: (0..dice.below(3)).map(|_| activity(&mut dice)).collect(),
+                unscheduled: (0..dice.below(3))
+                    .map(|_| random_activity(&mut dice, "/"))
+                    .collect(),
             };
             let mut context = tera::Context::new();
             context.insert("calendar", &calendar);

@@ -346,11 +346,11 @@ fn site_footer(out: &mut String, site: &SiteText, page_count: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cadence::index::{ActivityView, CadenceLabel, TemplateFunction};
+    use crate::cadence::index::{ActivityView, TemplateFunction};
     use crate::markdown::{Features, TocEntry};
     use crate::render::context::{ConfigView, Listing, SectionView, SiteView};
     use crate::site::NavLink;
-    use crate::test_dice::Dice;
+    use crate::test_dice::{random_activity, Dice};
 
     fn config(dice: &mut Dice) -> Value {
         let view = ConfigView {
@@ -436,16 +436,10 @@ mod tests {
     fn activities(dice: &mut Dice) -> Vec<ActivityView> {
         (0..dice.below(4))
             .map(|_| {
-                let path = ["/a/", "/a/b/", "/c/"][dice.below(3)];
-                let url = format!("/a/#{}", dice.text());
-                let mut view = ActivityView::for_test(dice.text(), dice.text(), &url, path);
+                let path = dice.pick(&["/a/", "/a/b/", "/c/"]);
+                let mut view = random_activity(dice, path);
+                view.url = format!("/a/#{}", dice.text());
                 view.when = dice.string();
-                view.every = (0..dice.below(3))
-                    .map(|_| CadenceLabel {
-                        key: dice.string(),
-                        label: dice.string(),
-                    })
-                    .collect();
                 view
             })
             .collect()

@@ -79,6 +79,17 @@ pub fn push_pills(out: &mut String, every: &[CadenceLabel]) {
     }
 }
 
+/// An activity as the compact lists show it: its cadences' pills, then a
+/// link to it.
+pub fn push_pills_and_link(out: &mut String, activity: &ActivityView) {
+    push_pills(out, &activity.every);
+    out.push_str(" <a href=\"");
+    html_into(&activity.url, out);
+    out.push_str("\">");
+    html_into(&activity.activity, out);
+    out.push_str("</a>");
+}
+
 /// The `section_rhythm` macro's markup for `activities` (those of a
 /// section, as `cadence(section=...)` selects them), linking to the
 /// rhythm's pages at `urls`.
@@ -94,12 +105,8 @@ pub fn section_rhythm_html<'a>(
     out.push_str("\n<section class=\"cadence-section-rhythm\" aria-labelledby=\"rhythm-of-this-section\">\n  <h2 id=\"rhythm-of-this-section\" class=\"section-index-title\">Rhythm of this section</h2>\n  <ul class=\"cadence-compact\">");
     for activity in activities {
         out.push_str("\n    <li>");
-        push_pills(&mut out, &activity.every);
-        out.push_str(" <a href=\"");
-        html_into(&activity.url, &mut out);
-        out.push_str("\">");
-        html_into(&activity.activity, &mut out);
-        out.push_str("</a>\n      <span class=\"cadence-when\">");
+        push_pills_and_link(&mut out, activity);
+        out.push_str("\n      <span class=\"cadence-when\">");
         html_into(&activity.when, &mut out);
         if !activity.owner.is_empty() {
             out.push_str(" · ");
