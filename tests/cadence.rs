@@ -634,58 +634,6 @@ fn custom_cadences_from_site_toml() {
     assert!(public.join("cadence/six-weekly/index.html").is_file());
 }
 
-/// The loop over the calendar's quarters a site's own
-/// `cadence/calendar.html` may have, written when every week had `count`
-/// and `dates` (the built-in template now prints `calendar.html`).
-const QUARTERS_LOOP: &str = r#"
-  {%- for q in calendar.quarters %}
-  <section class="cadence-quarter" aria-labelledby="{{ q.label | lower }}">
-    <h2 id="{{ q.label | lower }}">{{ q.label }} <span class="cadence-range">{{ q.range }}</span></h2>
-    {%- if q.rows %}
-    <div class="cadence-table-wrap">
-    <table class="cadence-calendar">
-      <thead>
-        <tr>
-          <td></td>
-          {%- for m in q.months %}<th scope="colgroup" colspan="{{ m.weeks }}">{{ m.label }}</th>{% endfor %}
-        </tr>
-        <tr>
-          <th scope="col">Activity</th>
-          {%- for w in q.weeks %}<th scope="col" class="cal-week"><abbr title="Week of {{ w.date }}">W{{ w.number }}</abbr><span class="cal-date">{{ w.label }}</span></th>{% endfor %}
-        </tr>
-      </thead>
-      <tbody>
-      {%- for row in q.rows %}
-        <tr>
-          <th scope="row" class="cal-activity"><a href="{{ row.activity.url }}">{{ row.activity.activity }}</a><span class="cal-owner">{{ row.activity.owner }}</span></th>
-          {%- for c in row.cells %}
-          {%- if c.count > 0 %}
-          <td class="cal-cell cal-on cadence-{{ row.key }}" title="{{ c.dates }}"><span class="cal-mark">{% if c.count > 1 %}{{ c.count }}×{% else %}●{% endif %}</span><span class="visually-hidden">{{ c.dates }}</span></td>
-          {%- else %}
-          <td class="cal-cell"></td>
-          {%- endif %}
-          {%- endfor %}
-        </tr>
-      {%- endfor %}
-      </tbody>
-    </table>
-    </div>
-    {%- else %}
-    <p>Nothing is scheduled in this quarter.</p>
-    {%- endif %}
-  </section>
-  {%- endfor %}
-  {%- if calendar.unscheduled %}
-  <section class="cadence-unscheduled" aria-labelledby="not-on-a-schedule">
-    <h2 id="not-on-a-schedule">Not on a schedule</h2>
-    <ul class="cadence-compact">
-    {%- for a in calendar.unscheduled %}
-      <li>{{ cadence::pills(every=a.every) }} <a href="{{ a.url }}">{{ a.activity }}</a>{% if a.owner %} <span class="cadence-when">{{ a.owner }}</span>{% endif %}</li>
-    {%- endfor %}
-    </ul>
-  </section>
-  {%- endif %}"#;
-
 /// A site's own `cadence/calendar.html` that loops over the weeks itself
 /// (`c.count > 0`, as written when every week had `count` and `dates`)
 /// gets the data, both fields for the weeks without an activity, and shows
@@ -695,8 +643,14 @@ fn a_sites_own_calendar_template_gets_every_week_with_its_fields() {
     let built_in = project().join("themes/default/templates/cadence/calendar.html");
     let built_in_text = read(&built_in);
     assert!(built_in_text.contains("\n  {{- calendar.html | safe }}"));
-    let written_for_every_week =
-        built_in_text.replace("\n  {{- calendar.html | safe }}", QUARTERS_LOOP);
+    // The loop the built-in template had, as a site's copy written when
+    // every week had `count` and `dates` would test them.
+    let quarters = read(&project().join("tests/fixtures/cadence/calendar-quarters.html"))
+        .replace("{%- if c.count %}", "{%- if c.count > 0 %}");
+    let written_for_every_week = built_in_text.replace(
+        "\n  {{- calendar.html | safe }}",
+        &format!("\n{}", quarters.trim_end()),
+    );
     assert!(written_for_every_week.contains("c.count > 0"));
     let dir = tempfile::tempdir().expect("temp dir");
     common::copy_tree(&fixture_site(), dir.path());

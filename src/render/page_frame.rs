@@ -1,10 +1,11 @@
-//! A content page as the default theme's `page.html` (through `base.html`)
-//! writes it, in Rust: for sites whose templates are the default theme's
-//! as they ship. Tera spent a tenth of a build looking up the forty-odd
-//! values of each page's frame; this writes the same bytes straight from
-//! the page's context. The test renders random contexts both ways and
-//! compares. A site with templates of its own, and the pages this does not
-//! cover (section listings, a sidebar given as data), go through Tera.
+//! A content page as the default theme's `page.html` or `section.html`
+//! (through `base.html`) writes it, in Rust: for sites whose templates are
+//! the default theme's as they ship. Tera spent a tenth of a build looking
+//! up the forty-odd values of each page's frame; this writes the same bytes
+//! straight from the page's context. The test renders random contexts both
+//! ways and compares. A site with templates of its own, and the pages this
+//! does not cover (a sidebar given as data, `section.html` without a
+//! section), go through Tera.
 
 use serde_json::Value;
 
