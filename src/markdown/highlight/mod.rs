@@ -24,9 +24,9 @@ pub fn preload() {
     });
 }
 
-/// Lets go of what every thread keeps of the blocks and lines it
-/// highlighted, once a build has rendered its Markdown: up to 12 MB a
-/// thread that later stages would otherwise hold on to.
+/// Lets go of the blocks and lines highlighted so far, once a build has
+/// rendered its Markdown: up to 4 MB a thread and the line memo's 24 MB,
+/// which later stages would otherwise hold on to.
 pub fn forget_highlighted() {
     rayon::broadcast(|_| {
         CACHE.with(|cache| *cache.borrow_mut() = HighlightCache::default());
