@@ -36,7 +36,9 @@ pub(super) fn finish_html(
     if marker.find(html.as_bytes()).is_none() {
         return html;
     }
-    let mut out = String::with_capacity(html.len() + 256);
+    // Room for what the markers stand for (a TOC lists every heading), so
+    // the page is not copied again as it grows.
+    let mut out = String::with_capacity(html.len() + html.len() / 4 + 256);
     let mut rest = html.as_str();
     while let Some(p) = marker.find(rest.as_bytes()) {
         out.push_str(&rest[..p]);
