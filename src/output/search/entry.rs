@@ -479,8 +479,8 @@ pub fn page_entry(page: &SearchPage) -> PageEntry {
         title_info: title_info(page),
         doc: PackedDoc::pack(&doc_json(page, &sections)),
     };
-    for (term, mut counted) in terms {
-        packed.terms.push_str(&term);
+    terms.for_each(|term, mut counted| {
+        packed.terms.push_str(term);
         packed.terms.push('\n');
         let best = &mut counted.by_section;
         best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -491,7 +491,7 @@ pub fn page_entry(page: &SearchPage) -> PageEntry {
             .postings
             .push(u32::from(counted.in_title) + 2 * best.len() as u32);
         packed.postings.extend(best.iter().map(|s| u32::from(s.0)));
-    }
+    });
     // Held from the Markdown stage to the page cache: no spare capacity.
     packed.terms.shrink_to_fit();
     packed.postings.shrink_to_fit();
@@ -504,24 +504,74 @@ fn title_info(page: &SearchPage) -> u32 {
     1 + (title_words - 1) + 8 * depth
 }
 
+/// A page's terms as [`count_terms`] counts them: terms of up to 16 bytes
+/// (nearly all) keyed by their bytes as one number, so that a lookup
+/// compares two numbers rather than calling `memcmp`, and a new term needs
+/// no string of its own; longer ones by their text.
+#[derive(Default)]
+struct PageTerms {
+    short: FxHashMap<u128, TermInPage>,
+    long: FxHashMap<String, TermInPage>,
+}
+
+impl PageTerms {
+    fn entry(&mut self, word: &str) -> &mut TermInPage {
+        if let Some(key) = short_term_key(word) {
+            return self.short.entry(key).or_default();
+        }
+        // Copied on every use: words of more than 16 bytes are rare.
+        self.long.entry(word.to_string()).or_default()
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    /// Every term with its counts; `text` is a buffer for the short ones.
+    fn for_each(self, mut f: impl FnMut(&str, TermInPage)) {
+        let mut text = String::new();
+        for (key, counted) in self.short {
+            text.clear();
+            push_short_term(key, &mut text);
+            f(&text, counted);
+        }
+        for (term, counted) in self.long {
+            f(&term, counted);
+        }
+    }
+}
+
+/// The bytes of a term of up to 16 bytes, little-endian, zero past its
+/// end (a term is letters and digits: it has no zero byte).
+fn short_term_key(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    let mut key = [0u8; 16];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u128::from_le_bytes(key))
+}
+
+fn push_short_term(key: u128, out: &mut String) {
+    let bytes = key.to_le_bytes();
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    // The bytes of a `str` cut at its end, so still UTF-8.
+    out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+}
+
 /// Every term of the page with its weight, and the page's weighted length.
-fn count_terms(page: &SearchPage, sections: &[Section]) -> (FxHashMap<String, TermInPage>, u32) {
-    let mut terms: FxHashMap<String, TermInPage> = FxHashMap::default();
+fn count_terms(page: &SearchPage, sections: &[Section]) -> (PageTerms, u32) {
+    let mut terms = PageTerms::default();
     let mut length = 0u32;
-    for word in tokens(page.title) {
-        let entry = terms.entry(word).or_default();
+    for_each_token(page.title, |word| {
+        let entry = terms.entry(word);
         entry.weight += TITLE_WEIGHT;
         entry.in_title = true;
         length += TITLE_WEIGHT;
-    }
+    });
     for (k, section) in sections.iter().enumerate() {
         let k = u16::try_from(k).unwrap_or(u16::MAX);
         let heading_words = section.heading.map(|(h, _)| h).unwrap_or("");
         let mut add = |word: &str, weight: u32| {
-            let entry = match terms.get_mut(word) {
-                Some(entry) => entry,
-                None => terms.entry(word.to_string()).or_default(),
-            };
+            let entry = terms.entry(word);
             entry.weight += weight;
             length += weight;
             match entry.by_section.last_mut() {

@@ -516,3 +516,40 @@ fn document_shards_of_the_same_entries_are_kept() {
         "the index differs from one made from nothing"
     );
 }
+
+/// Terms of up to 16 bytes are counted by their bytes as a number, longer
+/// ones by their text: both come out whole, with their weights, at the
+/// edges (16 and 17 bytes, two-byte characters) too.
+#[test]
+fn short_and_long_terms_come_out_whole() {
+    let text = "ab ab abcdefghijklmnop abcdefghijklmnopq über überüber \
+                eighteenletters1234 internationalization ab ";
+    let a = rendered(text, &[]);
+    let page = SearchPage {
+        owners: &[],
+        title: "Überblick",
+        url: "/a/".into(),
+        rendered: &a,
+    };
+    let entry = page_entry(&page);
+    let mut terms: Vec<(String, u32, bool)> = entry
+        .terms()
+        .map(|t| (t.term.to_string(), t.weight, t.in_title))
+        .collect();
+    terms.sort();
+    let mut expected: Vec<(String, u32, bool)> = tokens(text)
+        .fold(std::collections::BTreeMap::new(), |mut counts, word| {
+            *counts.entry(word).or_insert(0) += 1;
+            counts
+        })
+        .into_iter()
+        .map(|(word, n)| (word, n, false))
+        .collect();
+    expected.push(("überblick".into(), TITLE_WEIGHT, true));
+    expected.sort();
+    assert_eq!(terms, expected);
+    let lengths: Vec<usize> = terms.iter().map(|(t, _, _)| t.len()).collect();
+    for edge in [2, 16, 17] {
+        assert!(lengths.contains(&edge), "{lengths:?}");
+    }
+}
