@@ -522,7 +522,7 @@ fn document_shards_of_the_same_entries_are_kept() {
 /// edges (16 and 17 bytes, two-byte characters) too.
 #[test]
 fn short_and_long_terms_come_out_whole() {
-    let text = "ab ab abcdefghijklmnop abcdefghijklmnopq über überüber \
+    let text = "ab ab abcdefghijklmnop abcdefghijklmnopq abcdefghi abcdefgh über überüber \
                 eighteenletters1234 internationalization ab ";
     let a = rendered(text, &[]);
     let page = SearchPage {
@@ -549,7 +549,7 @@ fn short_and_long_terms_come_out_whole() {
     expected.sort();
     assert_eq!(terms, expected);
     let lengths: Vec<usize> = terms.iter().map(|(t, _, _)| t.len()).collect();
-    for edge in [2, 16, 17] {
+    for edge in [2, 8, 9, 16, 17] {
         assert!(lengths.contains(&edge), "{lengths:?}");
     }
 }
