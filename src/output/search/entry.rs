@@ -527,7 +527,8 @@ impl PageTerms {
         self.short.len() + self.long.len()
     }
 
-    /// Every term with its counts; `text` is a buffer for the short ones.
+    /// Calls `f` with every term and its counts (a short term spelled out
+    /// in one buffer, reused).
     fn for_each(self, mut f: impl FnMut(&str, TermInPage)) {
         let mut text = String::new();
         for (key, counted) in self.short {
