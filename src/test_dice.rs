@@ -1,6 +1,7 @@
-//! Seeded random choices for the tests that hold the Rust writers of the
-//! default theme to what Tera renders: the same inputs on every run
-//! (xorshift), and texts that exercise escaping.
+//! Seeded random choices for the tests that compare a fast path with what
+//! it stands for (the Rust writers of the default theme with Tera, the
+//! escapers, tokenizer and excerpts with their plain versions): the same
+//! inputs on every run (xorshift), and texts that exercise escaping.
 
 /// Texts with what escaping must handle: `&`, `<`, quotes, nothing at all,
 /// characters beyond ASCII and a `/`.

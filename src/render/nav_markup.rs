@@ -103,13 +103,8 @@ mod tests {
 
     #[test]
     fn the_sidebar_is_written_as_the_default_nav_template_writes_it() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut dice = crate::test_dice::Dice(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| dice.below(n);
         for _ in 0..300 {
             let nav = random_nav(&mut next, 0);
             assert_eq!(default_nav_html(&nav), nav_template(&nav));

@@ -69,13 +69,8 @@ mod tests {
             "a/b",
             "Ünïcode",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut dice = crate::test_dice::Dice(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| dice.below(n);
         for round in 0..200 {
             let mut toc = Vec::new();
             for k in 0..next(5) {

@@ -758,18 +758,15 @@ mod tests {
             "<&>",
         ];
         let controls: Vec<String> = (0u8..0x20).map(|b| char::from(b).to_string()).collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut dice = crate::test_dice::Dice(0x9e37_79b9_7f4a_7c15);
         let mut escaped = 0;
         for _ in 0..2000 {
             let mut text = String::new();
             for _ in 0..6 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let pick = (seed % 48) as usize;
+                let pick = dice.below(48);
                 match pieces.get(pick) {
                     Some(piece) => text.push_str(piece),
-                    None if pick < 12 => text.push_str(&controls[(seed >> 8) as usize % 32]),
+                    None if pick < 12 => text.push_str(&controls[(dice.0 >> 8) as usize % 32]),
                     None => {}
                 }
             }
