@@ -357,9 +357,9 @@ mod tests {
         let view = ConfigView {
             title: dice.string(),
             description: dice.string(),
-            language: ["en", "de", ""][dice.below(3)].to_string(),
+            language: dice.pick(&["en", "de", ""]).to_string(),
             base_url: "https://example.com/hb".to_string(),
-            base_path: ["", "/hb", "/a&b"][dice.below(3)].to_string(),
+            base_path: dice.pick(&["", "/hb", "/a&b"]).to_string(),
             extra: Value::Null,
         };
         serde_json::to_value(view).unwrap()
@@ -380,11 +380,11 @@ mod tests {
                 url: format!("/tags/{}/", dice.text()),
             })
             .collect();
-        let lastmod = ["", "2024-05-01"][dice.below(2)];
+        let lastmod = dice.pick(&["", "2024-05-01"]);
         PageView {
             title: dice.text(),
             description: dice.text(),
-            path: ["/", "/a/", "/a & b/"][dice.below(3)],
+            path: dice.pick(&["/", "/a/", "/a & b/"]),
             permalink: dice.string(),
             content: format!("<p>{}</p>", dice.text()).into(),
             title_id: dice.text(),
@@ -403,20 +403,22 @@ mod tests {
                 icons: dice.coin(),
                 colours: dice.coin(),
             },
-            ownership_html: ["", "\n<p class=\"owners\">x</p>"][dice.below(2)].to_string(),
-            breadcrumbs_html: ["", "\n<nav>crumbs</nav>"][dice.below(2)].to_string(),
-            cadence_html: ["", "\n<ul>badges</ul>"][dice.below(2)].to_string(),
-            pager_html: ["", "\n<nav class=\"pager\">x</nav>"][dice.below(2)].to_string(),
+            ownership_html: dice.pick(&["", "\n<p class=\"owners\">x</p>"]).to_string(),
+            breadcrumbs_html: dice.pick(&["", "\n<nav>crumbs</nav>"]).to_string(),
+            cadence_html: dice.pick(&["", "\n<ul>badges</ul>"]).to_string(),
+            pager_html: dice
+                .pick(&["", "\n<nav class=\"pager\">x</nav>"])
+                .to_string(),
             ..PageView::default()
         }
     }
 
     fn nav<'a>(dice: &mut Dice) -> Nav<'a> {
-        let sidebar = ["", "<ul><li><a href=\"/a/\">A</a></li></ul>"][dice.below(2)];
+        let sidebar = dice.pick(&["", "<ul><li><a href=\"/a/\">A</a></li></ul>"]);
         Nav::Html {
             sidebar,
             sidebar_key: 1,
-            current: ["/a/", "/b/"][dice.below(2)].to_string(),
+            current: dice.pick(&["/a/", "/b/"]).to_string(),
         }
     }
 
@@ -425,7 +427,7 @@ mod tests {
             title: dice.string(),
             url: format!("/{}/", dice.text()),
             description: dice.string(),
-            page_count: [0, 1, 2][dice.below(3)],
+            page_count: dice.pick(&[0, 1, 2]),
         };
         SectionView {
             pages: (0..dice.below(3)).map(|_| listing(dice)).collect(),
@@ -472,7 +474,7 @@ mod tests {
         for round in 0..600 {
             let config = config(&mut dice);
             let site = SiteView {
-                page_count: [0, 1, 2, 1111][dice.below(4)],
+                page_count: dice.pick(&[0, 1, 2, 1111]),
             };
             let (template, layout) = [
                 ("page.html", Layout::Page),

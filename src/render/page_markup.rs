@@ -147,8 +147,8 @@ mod tests {
     fn the_pager_is_written_as_the_macro_writes_it() {
         let mut dice = Dice(0x2545_f491_4f6c_dd1d);
         for _ in 0..200 {
-            let prev = (dice.below(2) == 0).then(|| link(&mut dice));
-            let next = (dice.below(2) == 0).then(|| link(&mut dice));
+            let prev = dice.coin().then(|| link(&mut dice));
+            let next = dice.coin().then(|| link(&mut dice));
             let mut context = tera::Context::new();
             // As page.html passes them: a link, or "" for none.
             let value = |link: &Option<NavLink>| match link {
@@ -175,18 +175,18 @@ mod tests {
                     owner: dice.string(),
                     every: (0..dice.below(3))
                         .map(|_| CadenceLabel {
-                            key: ["weekly", "a&b", "q\"q"][dice.below(3)].into(),
+                            key: dice.pick(&["weekly", "a&b", "q\"q"]).into(),
                             label: dice.string(),
                         })
                         .collect(),
                     anchor: dice.string(),
                 })
                 .collect();
-            let (base_path, index_url) = [
+            let (base_path, index_url) = dice.pick(&[
                 ("", "/cadence/"),
                 ("/hb", "/hb/cadence/"),
                 ("/a&b", "/a&b/cadence/"),
-            ][dice.below(3)];
+            ]);
             let mut context = tera::Context::new();
             context.insert("badges", &badges);
             context.insert("base_path", base_path);
