@@ -266,7 +266,7 @@ fn render_body(
         .any(|(e, _)| matches!(e, Event::InlineMath(_) | Event::DisplayMath(_)));
     if options.html {
         out.features.diagrams = render_code_blocks(&mut events, options.highlight);
-        collect_plain_text(&events, &mut out);
+        collect_plain_text(&events, text.len(), &mut out);
     }
 
     kramdown_footnotes(&mut events, &mut out.anchors);

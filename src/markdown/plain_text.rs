@@ -9,8 +9,16 @@ use super::Rendered;
 
 /// The page's text without markup (code blocks left out) and where each
 /// heading starts in it; the word count read from it.
-pub(super) fn collect_plain_text(events: &[(Event, Range<usize>)], out: &mut Rendered) {
-    let mut text = String::new();
+///
+/// `source_len` is the length of the Markdown the events came from: the
+/// text is rarely longer, so it is made room for once rather than grown by
+/// doubling (each step a copy of a long page's text).
+pub(super) fn collect_plain_text(
+    events: &[(Event, Range<usize>)],
+    source_len: usize,
+    out: &mut Rendered,
+) {
+    let mut text = String::with_capacity(source_len);
     let mut in_code_block = false;
     for (event, _) in events {
         match event {

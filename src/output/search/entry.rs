@@ -10,9 +10,10 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::top_sections::TopSections;
 use super::{
     SearchPage, EXCERPT_CHARS, HEADING_WEIGHT, MAX_TERM_CHARS, MIN_EXCERPT_CHARS,
-    PAGE_EXCERPT_CHARS, SECTIONS_PER_POSTING, STOP_WORDS, TITLE_WEIGHT,
+    PAGE_EXCERPT_CHARS, STOP_WORDS, TITLE_WEIGHT,
 };
 use crate::markdown::{excerpt, Rendered};
 
@@ -330,8 +331,8 @@ struct TermInPage {
     /// Occurrences, the title and headings counted several times.
     weight: u32,
     in_title: bool,
-    /// Occurrences per section.
-    by_section: Vec<(u16, u32)>,
+    /// The sections where it occurs most.
+    sections: TopSections,
 }
 
 /// One page as the index sees it, packed: a large site holds millions of
@@ -479,18 +480,18 @@ pub fn page_entry(page: &SearchPage) -> PageEntry {
         title_info: title_info(page),
         doc: PackedDoc::pack(&doc_json(page, &sections)),
     };
-    terms.for_each(|term, mut counted| {
+    terms.for_each(|term, counted| {
         packed.terms.push_str(term);
         packed.terms.push('\n');
-        let best = &mut counted.by_section;
-        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        best.truncate(SECTIONS_PER_POSTING);
-        best.sort_by_key(|s| s.0);
         packed.postings.push(counted.weight);
+        // Flags (title, then twice the sections listed), then the sections.
+        let flags_at = packed.postings.len();
+        packed.postings.push(u32::from(counted.in_title));
         packed
             .postings
-            .push(u32::from(counted.in_title) + 2 * best.len() as u32);
-        packed.postings.extend(best.iter().map(|s| u32::from(s.0)));
+            .extend(counted.sections.in_page_order().map(u32::from));
+        let listed = (packed.postings.len() - flags_at - 1) as u32;
+        packed.postings[flags_at] += 2 * listed;
     });
     // Held from the Markdown stage to the page cache: no spare capacity.
     packed.terms.shrink_to_fit();
@@ -575,10 +576,7 @@ fn count_terms(page: &SearchPage, sections: &[Section]) -> (PageTerms, u32) {
             let entry = terms.entry(word);
             entry.weight += weight;
             length += weight;
-            match entry.by_section.last_mut() {
-                Some((s, n)) if *s == k => *n += weight,
-                _ => entry.by_section.push((k, weight)),
-            }
+            entry.sections.add(k, weight);
         };
         for_each_token(heading_words, |w| add(w, HEADING_WEIGHT));
         for_each_token(section.text, |w| add(w, 1));

@@ -25,6 +25,7 @@
 //! `/people/values-check-in/`).
 
 mod entry;
+mod top_sections;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
