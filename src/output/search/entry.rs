@@ -10,10 +10,10 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::tokenize::{for_each_token, tokens, Term};
 use super::top_sections::TopSections;
 use super::{
-    SearchPage, EXCERPT_CHARS, HEADING_WEIGHT, MAX_TERM_CHARS, MIN_EXCERPT_CHARS,
-    PAGE_EXCERPT_CHARS, STOP_WORDS, TITLE_WEIGHT,
+    SearchPage, EXCERPT_CHARS, HEADING_WEIGHT, MIN_EXCERPT_CHARS, PAGE_EXCERPT_CHARS, TITLE_WEIGHT,
 };
 use crate::markdown::{excerpt, Rendered};
 
@@ -69,260 +69,6 @@ pub(super) fn sections<'a>(rendered: &'a Rendered, text: &'a str) -> Vec<Section
         });
     }
     out
-}
-
-/// The words of `text` as the index and the script see them: lowercased
-/// runs of letters and digits, 2 to 32 characters, stop words left out,
-/// plurals folded. The script splits on `[^\p{Alphabetic}\p{N}]+` and
-/// folds the same way.
-pub fn tokens(text: &str) -> impl Iterator<Item = String> {
-    let mut words = Vec::new();
-    for_each_token(text, |w| words.push(w.to_string()));
-    words.into_iter()
-}
-
-/// Calls `f` with each word of [`tokens`], without allocating a string per
-/// ASCII word (the index sees every word of every page). ASCII text, most
-/// of a handbook, is split and lowercased a byte at a time through
-/// [`BYTE_KINDS`]; a word with other characters goes the way of
-/// [`word_of_other_script`].
-fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
-    let bytes = text.as_bytes();
-    let kind = |at: usize| BYTE_KINDS[usize::from(bytes[at])];
-    let mut lower = String::new();
-    let mut folded = String::new();
-    let mut at = 0;
-    loop {
-        // Skip to the next letter or digit, or character beyond ASCII.
-        while at < bytes.len() && kind(at) == ByteKind::Separator {
-            at += 1;
-        }
-        if at == bytes.len() {
-            break;
-        }
-        let start = at;
-        let mut case = Case::Lower;
-        while at < bytes.len() {
-            match kind(at) {
-                ByteKind::Lower => {}
-                ByteKind::Upper => case = Case::HasCapitals,
-                ByteKind::Separator | ByteKind::BeyondAscii => break,
-            }
-            at += 1;
-        }
-        if at < bytes.len() && kind(at) == ByteKind::BeyondAscii {
-            // The word goes on past ASCII, or starts with a character that
-            // is not: take it whole by characters.
-            let rest = &text[start..];
-            let word_len = rest
-                .char_indices()
-                .find(|&(_, c)| !c.is_alphanumeric())
-                .map_or(rest.len(), |(i, _)| i);
-            if word_len == 0 {
-                // A character that splits words: step over it.
-                let width = rest.chars().next().map_or(1, char::len_utf8);
-                at = start + width;
-                continue;
-            }
-            let word = &rest[..word_len];
-            at = start + word_len;
-            if word.is_ascii() {
-                ascii_word(word, Case::of(word), &mut lower, &mut folded, &mut f);
-            } else {
-                word_of_other_script(word, &mut f);
-            }
-            continue;
-        }
-        ascii_word(&text[start..at], case, &mut lower, &mut folded, &mut f);
-    }
-}
-
-/// What a byte is to [`for_each_token`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteKind {
-    /// ASCII that is neither a letter nor a digit.
-    Separator,
-    /// A lowercase ASCII letter or a digit.
-    Lower,
-    /// An uppercase ASCII letter.
-    Upper,
-    /// Part of a character beyond ASCII.
-    BeyondAscii,
-}
-
-/// [`ByteKind`] of every byte: one load a byte where the tests of
-/// `u8::is_ascii_alphanumeric` and friends take several.
-const BYTE_KINDS: [ByteKind; 256] = byte_kinds();
-
-const fn byte_kinds() -> [ByteKind; 256] {
-    let mut kinds = [ByteKind::Separator; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        kinds[b] = if !byte.is_ascii() {
-            ByteKind::BeyondAscii
-        } else if byte.is_ascii_uppercase() {
-            ByteKind::Upper
-        } else if byte.is_ascii_alphanumeric() {
-            ByteKind::Lower
-        } else {
-            ByteKind::Separator
-        };
-        b += 1;
-    }
-    kinds
-}
-
-/// Whether an ASCII word has capitals to lowercase.
-#[derive(Clone, Copy)]
-enum Case {
-    Lower,
-    HasCapitals,
-}
-
-impl Case {
-    fn of(word: &str) -> Case {
-        match word.bytes().any(|b| b.is_ascii_uppercase()) {
-            true => Case::HasCapitals,
-            false => Case::Lower,
-        }
-    }
-}
-
-/// One word of ASCII letters and digits, lowercased (into `lower` when it
-/// has capitals: most words have none, and are not copied).
-fn ascii_word(
-    word: &str,
-    case: Case,
-    lower: &mut String,
-    folded: &mut String,
-    f: &mut impl FnMut(&str),
-) {
-    if !(2..=MAX_TERM_CHARS).contains(&word.len()) {
-        return;
-    }
-    let word = match case {
-        Case::HasCapitals => {
-            lower.clear();
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-            lower.as_str()
-        }
-        Case::Lower => word,
-    };
-    if is_ascii_stop_word(word) {
-        return;
-    }
-    f(singular_ascii(word, folded));
-}
-
-/// [`STOP_WORDS`] as numbers, a word's bytes in one `u64` each (none is
-/// longer than eight): one comparison per stop word, without a string
-/// comparison.
-const STOP_WORD_KEYS: [u64; STOP_WORDS.len()] = stop_word_keys();
-
-const fn stop_word_keys() -> [u64; STOP_WORDS.len()] {
-    let mut keys = [0; STOP_WORDS.len()];
-    let mut i = 0;
-    while i < STOP_WORDS.len() {
-        keys[i] = short_word_key(STOP_WORDS[i].as_bytes());
-        i += 1;
-    }
-    keys
-}
-
-/// The bytes of a word of at most eight bytes, little-endian: words
-/// without zero bytes have keys as distinct as they are.
-const fn short_word_key(bytes: &[u8]) -> u64 {
-    let mut key = 0;
-    let mut i = 0;
-    while i < bytes.len() && i < 8 {
-        key |= (bytes[i] as u64) << (8 * i);
-        i += 1;
-    }
-    key
-}
-
-/// Whether a lowercase ASCII word is one of [`STOP_WORDS`].
-fn is_ascii_stop_word(word: &str) -> bool {
-    word.len() <= LONGEST_STOP_WORD && STOP_WORD_KEYS.contains(&short_word_key(word.as_bytes()))
-}
-
-/// A word with letters beyond ASCII: counted, lowercased and folded by
-/// characters.
-fn word_of_other_script(word: &str, f: &mut impl FnMut(&str)) {
-    let n = word.chars().count();
-    if !(2..=MAX_TERM_CHARS).contains(&n) {
-        return;
-    }
-    let word = word.to_lowercase();
-    if STOP_WORDS.contains(&word.as_str()) {
-        return;
-    }
-    f(&singular(word));
-}
-
-/// The length of the longest of [`STOP_WORDS`].
-pub(super) const LONGEST_STOP_WORD: usize = 5;
-
-/// [`singular`] of an ASCII word, borrowing it (or `buf` for `-ies` -> `-y`).
-fn singular_ascii<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
-    match plural_ending(word, word.len()) {
-        Some((cut, "")) => &word[..word.len() - cut],
-        Some((cut, add)) => {
-            buf.clear();
-            buf.push_str(&word[..word.len() - cut]);
-            buf.push_str(add);
-            buf
-        }
-        None => word,
-    }
-}
-
-/// Harman's "S" stemmer: `policies` -> `policy`, `expenses` -> `expense`,
-/// `calls` -> `call`; `status`, `process`, `analysis` stay. Small enough to
-/// write the same in the script, and it finds the plural for the singular
-/// typed (and back) without the surprises of a full stemmer.
-pub fn singular(word: String) -> String {
-    // Lengths are counted in characters (as the script does); the endings
-    // cut are ASCII, so cutting their bytes keeps the text whole.
-    match plural_ending(&word, word.chars().count()) {
-        Some((cut, add)) => {
-            let mut out = word[..word.len() - cut].to_string();
-            out.push_str(add);
-            out
-        }
-        None => word,
-    }
-}
-
-/// The plural ending [`singular`] folds in `word` (`chars` characters
-/// long): how many bytes to cut, and what to put in their place.
-fn plural_ending(word: &str, chars: usize) -> Option<(usize, &'static str)> {
-    // Every ending below ends in `s`.
-    if !word.ends_with('s') {
-        return None;
-    }
-    if chars > 4 && word.ends_with("ies") && !word.ends_with("eies") && !word.ends_with("aies") {
-        return Some((3, "y"));
-    }
-    if chars > 3
-        && word.ends_with("es")
-        && !word.ends_with("aes")
-        && !word.ends_with("ees")
-        && !word.ends_with("oes")
-    {
-        return Some((1, ""));
-    }
-    if chars > 3
-        && word.ends_with('s')
-        && !word.ends_with("us")
-        && !word.ends_with("ss")
-        && !word.ends_with("is")
-    {
-        return Some((1, ""));
-    }
-    None
 }
 
 /// What one page says about one term.
@@ -516,12 +262,12 @@ struct PageTerms {
 }
 
 impl PageTerms {
-    fn entry(&mut self, word: &str) -> &mut TermInPage {
-        if let Some(key) = short_term_key(word) {
-            return self.short.entry(key).or_default();
+    fn entry(&mut self, term: Term) -> &mut TermInPage {
+        match term {
+            Term::Short(key) => self.short.entry(key).or_default(),
+            // Copied on every use: words of more than 16 bytes are rare.
+            Term::Long(word) => self.long.entry(word.to_string()).or_default(),
         }
-        // Copied on every use: words of more than 16 bytes are rare.
-        self.long.entry(word.to_string()).or_default()
     }
 
     fn len(&self) -> usize {
@@ -534,7 +280,7 @@ impl PageTerms {
         let mut text = String::new();
         for (key, counted) in self.short {
             text.clear();
-            push_short_term(key, &mut text);
+            Term::Short(key).push_to(&mut text);
             f(&text, counted);
         }
         for (term, counted) in self.long {
@@ -543,28 +289,12 @@ impl PageTerms {
     }
 }
 
-/// The bytes of a term of up to 16 bytes, little-endian, zero past its
-/// end (a term is letters and digits: it has no zero byte).
-fn short_term_key(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    let mut key = [0u8; 16];
-    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some(u128::from_le_bytes(key))
-}
-
-fn push_short_term(key: u128, out: &mut String) {
-    let bytes = key.to_le_bytes();
-    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    // The bytes of a `str` cut at its end, so still UTF-8.
-    out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
-}
-
 /// Every term of the page with its weight, and the page's weighted length.
 fn count_terms(page: &SearchPage, sections: &[Section]) -> (PageTerms, u32) {
     let mut terms = PageTerms::default();
     let mut length = 0u32;
-    for_each_token(page.title, |word| {
-        let entry = terms.entry(word);
+    for_each_token(page.title, |term| {
+        let entry = terms.entry(term);
         entry.weight += TITLE_WEIGHT;
         entry.in_title = true;
         length += TITLE_WEIGHT;
@@ -572,8 +302,8 @@ fn count_terms(page: &SearchPage, sections: &[Section]) -> (PageTerms, u32) {
     for (k, section) in sections.iter().enumerate() {
         let k = u16::try_from(k).unwrap_or(u16::MAX);
         let heading_words = section.heading.map(|(h, _)| h).unwrap_or("");
-        let mut add = |word: &str, weight: u32| {
-            let entry = terms.entry(word);
+        let mut add = |term: Term, weight: u32| {
+            let entry = terms.entry(term);
             entry.weight += weight;
             length += weight;
             entry.sections.add(k, weight);

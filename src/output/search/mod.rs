@@ -25,6 +25,7 @@
 //! `/people/values-check-in/`).
 
 mod entry;
+mod tokenize;
 mod top_sections;
 
 use std::collections::BTreeMap;
@@ -39,7 +40,8 @@ use crate::content::site_urls::generated::{self, output_file};
 pub use crate::markdown::excerpt;
 use crate::markdown::{AfterUse, Rendered};
 use entry::PackedDoc;
-pub use entry::{entry_key, page_entry, singular, tokens, DocShardPrint, PageEntry, SearchMemo};
+pub use entry::{entry_key, page_entry, DocShardPrint, PageEntry, SearchMemo};
+pub use tokenize::{singular, tokens};
 
 /// Version of the file format, checked by the theme's script.
 pub const FORMAT_VERSION: u32 = 1;

@@ -1,0 +1,327 @@
+//! The words of a page as the index and the theme's script see them:
+//! lowercased runs of letters and digits, 2 to 32 characters, stop words
+//! left out, plurals folded. The script splits on `[^\p{Alphabetic}\p{N}]+`
+//! and folds the same way.
+//!
+//! The index sees every word of every page (a third of the instructions of
+//! a build of long pages), so an ASCII word of up to 16 bytes, nearly every
+//! word of a handbook, never becomes a string: its bytes are read as one
+//! number, lowercased, checked against the stop words and folded there
+//! ([`Term::Short`]).
+
+use super::{MAX_TERM_CHARS, STOP_WORDS};
+
+/// One word of the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Term<'a> {
+    /// A word of up to 16 bytes: its bytes little-endian, zero after its
+    /// end (a word is letters and digits: it has no zero byte).
+    Short(u128),
+    /// A longer word.
+    Long(&'a str),
+}
+
+impl<'a> Term<'a> {
+    /// `word` as a term: the same word is always the same variant.
+    pub(super) fn of(word: &'a str) -> Term<'a> {
+        let bytes = word.as_bytes();
+        if bytes.len() > 16 {
+            return Term::Long(word);
+        }
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        Term::Short(u128::from_le_bytes(key))
+    }
+
+    /// Appends the word's text to `out`.
+    pub(super) fn push_to(self, out: &mut String) {
+        match self {
+            Term::Short(key) => {
+                let bytes = key.to_le_bytes();
+                let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                // The bytes of a `str` cut at its end, so still UTF-8.
+                out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+            }
+            Term::Long(word) => out.push_str(word),
+        }
+    }
+}
+
+/// The words of `text` (see the module comment), as strings.
+pub fn tokens(text: &str) -> impl Iterator<Item = String> {
+    let mut words = Vec::new();
+    for_each_token(text, |term| {
+        let mut word = String::new();
+        term.push_to(&mut word);
+        words.push(word);
+    });
+    words.into_iter()
+}
+
+/// Calls `f` with each word of [`tokens`]. ASCII text, most of a
+/// handbook, is split a byte at a time through [`BYTE_KINDS`]; a word with
+/// other characters goes the way of [`word_of_other_script`].
+pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
+    let bytes = text.as_bytes();
+    let kind = |at: usize| BYTE_KINDS[usize::from(bytes[at])];
+    let mut lower = String::new();
+    let mut at = 0;
+    loop {
+        // Skip to the next letter or digit, or character beyond ASCII.
+        while at < bytes.len() && kind(at) == ByteKind::Separator {
+            at += 1;
+        }
+        if at == bytes.len() {
+            break;
+        }
+        let start = at;
+        while at < bytes.len() && kind(at) == ByteKind::Word {
+            at += 1;
+        }
+        if at < bytes.len() && kind(at) == ByteKind::BeyondAscii {
+            // The word goes on past ASCII, or starts with a character that
+            // is not: take it whole by characters.
+            let rest = &text[start..];
+            let word_len = rest
+                .char_indices()
+                .find(|&(_, c)| !c.is_alphanumeric())
+                .map_or(rest.len(), |(i, _)| i);
+            if word_len == 0 {
+                // A character that splits words: step over it.
+                let width = rest.chars().next().map_or(1, char::len_utf8);
+                at = start + width;
+                continue;
+            }
+            let word = &rest[..word_len];
+            at = start + word_len;
+            match word.is_ascii() {
+                true => ascii_word(bytes, start..at, &mut lower, &mut f),
+                false => word_of_other_script(word, &mut f),
+            }
+            continue;
+        }
+        ascii_word(bytes, start..at, &mut lower, &mut f);
+    }
+}
+
+/// What a byte is to [`for_each_token`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteKind {
+    /// ASCII that is neither a letter nor a digit.
+    Separator,
+    /// An ASCII letter or digit.
+    Word,
+    /// Part of a character beyond ASCII.
+    BeyondAscii,
+}
+
+/// [`ByteKind`] of every byte: one load a byte where the tests of
+/// `u8::is_ascii_alphanumeric` and friends take several.
+const BYTE_KINDS: [ByteKind; 256] = byte_kinds();
+
+const fn byte_kinds() -> [ByteKind; 256] {
+    let mut kinds = [ByteKind::Separator; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        kinds[b] = if !byte.is_ascii() {
+            ByteKind::BeyondAscii
+        } else if byte.is_ascii_alphanumeric() {
+            ByteKind::Word
+        } else {
+            ByteKind::Separator
+        };
+        b += 1;
+    }
+    kinds
+}
+
+/// The word of ASCII letters and digits at `span` of `bytes`. Inlined:
+/// it runs for nearly every word of the site.
+#[inline(always)]
+fn ascii_word(
+    bytes: &[u8],
+    span: std::ops::Range<usize>,
+    lower: &mut String,
+    f: &mut impl FnMut(Term<'_>),
+) {
+    let len = span.len();
+    if !(2..=16).contains(&len) {
+        long_ascii_word(bytes, span, lower, f);
+        return;
+    }
+    let key = ascii_lowercase(word_key(bytes, span.start, len));
+    if len <= LONGEST_STOP_WORD && STOP_WORD_KEYS.contains(&(key as u64)) {
+        return;
+    }
+    f(Term::Short(singular_key(key, len)));
+}
+
+/// An ASCII word of one byte or more than 16: a term when it has up to
+/// [`MAX_TERM_CHARS`] (no stop word is that long).
+#[inline(never)]
+fn long_ascii_word(
+    bytes: &[u8],
+    span: std::ops::Range<usize>,
+    lower: &mut String,
+    f: &mut impl FnMut(Term<'_>),
+) {
+    let len = span.len();
+    if !(17..=MAX_TERM_CHARS).contains(&len) {
+        return;
+    }
+    lower.clear();
+    // ASCII bytes of a `str`: a `str` again.
+    lower.push_str(std::str::from_utf8(&bytes[span]).unwrap_or_default());
+    lower.make_ascii_lowercase();
+    if let Some((cut, add)) = plural_ending(lower.as_bytes(), len) {
+        lower.truncate(len - cut);
+        lower.extend(add.map(char::from));
+    }
+    // Folded, a word of 17 to 19 bytes may be a short term.
+    f(Term::of(lower))
+}
+
+/// The `len` bytes (1 to 16) at `start` of `bytes` as a [`Term::Short`]
+/// key: one load of 16 bytes, cut to the word, unless the text ends before
+/// them.
+fn word_key(bytes: &[u8], start: usize, len: usize) -> u128 {
+    let word_mask = u128::MAX >> (8 * (16 - len));
+    if let Some(sixteen) = bytes.get(start..start + 16) {
+        let mut key = [0u8; 16];
+        key.copy_from_slice(sixteen);
+        return u128::from_le_bytes(key) & word_mask;
+    }
+    let mut key = [0u8; 16];
+    key[..len].copy_from_slice(&bytes[start..start + len]);
+    u128::from_le_bytes(key)
+}
+
+/// Every byte of 16 ASCII bytes lowercased at once: a byte from `A` to `Z`
+/// has `0x20` added. Adding `0x80 - c` to a byte below `0x80` sets its top
+/// bit exactly when it is `c` or more, and carries into no other byte.
+fn ascii_lowercase(key: u128) -> u128 {
+    const ONES: u128 = u128::MAX / 255;
+    let top = ONES * 0x80;
+    let from_a = (key + ONES * (0x80 - u128::from(b'A'))) & top;
+    let past_z = (key + ONES * (0x80 - u128::from(b'Z') - 1)) & top;
+    key | ((from_a & !past_z) >> 2)
+}
+
+/// [`singular`] of the lowercase ASCII word of `len` bytes in `key`.
+fn singular_key(key: u128, len: usize) -> u128 {
+    let bytes = key.to_le_bytes();
+    match plural_ending(&bytes[..len], len) {
+        Some((cut, add)) => {
+            let kept = len - cut;
+            let key = key & ((1u128 << (8 * kept)) - 1);
+            key | add.map_or(0, |b| u128::from(b) << (8 * kept))
+        }
+        None => key,
+    }
+}
+
+/// [`STOP_WORDS`] as numbers, a word's bytes in one `u64` each (none is
+/// longer than eight): one comparison per stop word, without a string
+/// comparison.
+const STOP_WORD_KEYS: [u64; STOP_WORDS.len()] = stop_word_keys();
+
+const fn stop_word_keys() -> [u64; STOP_WORDS.len()] {
+    let mut keys = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        let bytes = STOP_WORDS[i].as_bytes();
+        let mut j = 0;
+        while j < bytes.len() && j < 8 {
+            keys[i] |= (bytes[j] as u64) << (8 * j);
+            j += 1;
+        }
+        i += 1;
+    }
+    keys
+}
+
+/// The length of the longest of [`STOP_WORDS`].
+pub(super) const LONGEST_STOP_WORD: usize = 5;
+
+/// A word with letters beyond ASCII: counted, lowercased and folded by
+/// characters.
+fn word_of_other_script(word: &str, f: &mut impl FnMut(Term<'_>)) {
+    let n = word.chars().count();
+    if !(2..=MAX_TERM_CHARS).contains(&n) {
+        return;
+    }
+    let word = word.to_lowercase();
+    if STOP_WORDS.contains(&word.as_str()) {
+        return;
+    }
+    f(Term::of(&singular(word)));
+}
+
+/// Harman's "S" stemmer: `policies` -> `policy`, `expenses` -> `expense`,
+/// `calls` -> `call`; `status`, `process`, `analysis` stay. Small enough to
+/// write the same in the script, and it finds the plural for the singular
+/// typed (and back) without the surprises of a full stemmer.
+pub fn singular(word: String) -> String {
+    // Lengths are counted in characters (as the script does); the endings
+    // cut are ASCII, so cutting their bytes keeps the text whole.
+    match plural_ending(word.as_bytes(), word.chars().count()) {
+        Some((cut, add)) => {
+            let mut out = word[..word.len() - cut].to_string();
+            out.extend(add.map(char::from));
+            out
+        }
+        None => word,
+    }
+}
+
+/// The plural ending [`singular`] folds in `word` (`chars` characters
+/// long): how many bytes to cut, and the letter to put in their place.
+fn plural_ending(word: &[u8], chars: usize) -> Option<(usize, Option<u8>)> {
+    // Every ending below ends in `s`.
+    if !word.ends_with(b"s") {
+        return None;
+    }
+    if chars > 4 && word.ends_with(b"ies") && !word.ends_with(b"eies") && !word.ends_with(b"aies") {
+        return Some((3, Some(b'y')));
+    }
+    if chars > 3
+        && word.ends_with(b"es")
+        && !word.ends_with(b"aes")
+        && !word.ends_with(b"ees")
+        && !word.ends_with(b"oes")
+    {
+        return Some((1, None));
+    }
+    if chars > 3 && !word.ends_with(b"us") && !word.ends_with(b"ss") && !word.ends_with(b"is") {
+        return Some((1, None));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercasing_sixteen_bytes_at_once_is_lowercasing_each() {
+        let all: Vec<u8> = (1u8..0x80).collect();
+        for window in all.windows(16) {
+            let mut key = [0u8; 16];
+            key.copy_from_slice(window);
+            let lowered = ascii_lowercase(u128::from_le_bytes(key)).to_le_bytes();
+            assert_eq!(lowered.to_vec(), window.to_ascii_lowercase(), "{window:?}");
+        }
+    }
+
+    #[test]
+    fn a_word_reads_the_same_at_the_end_of_the_text() {
+        let text = b"Quarterly business reviews";
+        for (start, len) in [(0, 9), (10, 8), (19, 7), (10, 16)] {
+            let key = word_key(text, start, len);
+            let mut expected = [0u8; 16];
+            expected[..len].copy_from_slice(&text[start..start + len]);
+            assert_eq!(key, u128::from_le_bytes(expected), "{start} {len}");
+        }
+    }
+}
