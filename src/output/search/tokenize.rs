@@ -75,9 +75,7 @@ pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
             break;
         }
         let start = at;
-        while at < bytes.len() && kind(at) == ByteKind::Word {
-            at += 1;
-        }
+        at = end_of_ascii_word(bytes, at);
         if at < bytes.len() && kind(at) == ByteKind::BeyondAscii {
             // The word goes on past ASCII, or starts with a character that
             // is not: take it whole by characters.
@@ -102,6 +100,43 @@ pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
         }
         ascii_word(bytes, start..at, &mut lower, &mut f);
     }
+}
+
+/// Where the run of ASCII letters and digits at `at` ends: eight bytes
+/// at a time while eight are left (a word is rarely longer, so most words
+/// take one step and no branch per byte), then a byte at a time.
+fn end_of_ascii_word(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(eight) = bytes.get(at..at + 8) {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(eight);
+        let others = !ascii_word_bytes(u64::from_le_bytes(chunk)) & TOP_BITS;
+        if others != 0 {
+            return at + (others.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && BYTE_KINDS[usize::from(bytes[at])] == ByteKind::Word {
+        at += 1;
+    }
+    at
+}
+
+/// The top bit of each byte of a `u64`.
+const TOP_BITS: u64 = u64::MAX / 255 * 0x80;
+
+/// The top bit of each of eight bytes set when the byte is an ASCII letter
+/// or digit. Adding `0x80 - c` to a byte below `0x80` sets its top bit
+/// exactly when it is `c` or more, and carries into no other byte.
+fn ascii_word_bytes(chunk: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let at_least = |bytes: u64, c: u8| (bytes + ONES * (0x80 - u64::from(c))) & TOP_BITS;
+    let ascii = chunk & !TOP_BITS;
+    let digit = at_least(ascii, b'0') & !at_least(ascii, b'9' + 1);
+    // Setting 0x20 turns capitals into small letters and nothing else into
+    // a small letter (`@` and `[` become the characters around them).
+    let folded = ascii | ONES * 0x20;
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    (digit | letter) & !(chunk & TOP_BITS)
 }
 
 /// What a byte is to [`for_each_token`].
@@ -311,6 +346,28 @@ mod tests {
             key.copy_from_slice(window);
             let lowered = ascii_lowercase(u128::from_le_bytes(key)).to_le_bytes();
             assert_eq!(lowered.to_vec(), window.to_ascii_lowercase(), "{window:?}");
+        }
+    }
+
+    #[test]
+    fn eight_bytes_at_once_are_classed_as_each_alone() {
+        let every: Vec<u8> = (0u8..=255).collect();
+        for window in every.windows(8).chain(every.rchunks(8)) {
+            let mut chunk = [0u8; 8];
+            chunk.copy_from_slice(window);
+            let words = ascii_word_bytes(u64::from_le_bytes(chunk)).to_le_bytes();
+            for (byte, word) in window.iter().zip(words) {
+                assert_eq!(word == 0x80, byte.is_ascii_alphanumeric(), "{byte:#x}");
+                assert!(word == 0 || word == 0x80);
+            }
+        }
+        let text = b"Weekly pipeline-review 2026 ownersOfTheRhythm q3\xc3\xa9";
+        for at in 0..text.len() {
+            let mut end = at;
+            while end < text.len() && text[end].is_ascii_alphanumeric() {
+                end += 1;
+            }
+            assert_eq!(end_of_ascii_word(text, at), end, "{at}");
         }
     }
 
