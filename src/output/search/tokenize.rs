@@ -3,8 +3,8 @@
 //! left out, plurals folded. The script splits on `[^\p{Alphabetic}\p{N}]+`
 //! and folds the same way.
 //!
-//! The index sees every word of every page (a third of the instructions of
-//! a build of long pages), so an ASCII word of up to 16 bytes, nearly every
+//! The index sees every word of every page (the largest part of its work
+//! on long pages), so an ASCII word of up to 16 bytes, nearly every
 //! word of a handbook, never becomes a string: its bytes are read as one
 //! number, lowercased, checked against the stop words and folded there
 //! ([`Term::Short`]).
@@ -58,9 +58,10 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> {
     words.into_iter()
 }
 
-/// Calls `f` with each word of [`tokens`]. ASCII text, most of a
-/// handbook, is split a byte at a time through [`BYTE_KINDS`]; a word with
-/// other characters goes the way of [`word_of_other_script`].
+/// Calls `f` with each word of [`tokens`]. In ASCII text, most of a
+/// handbook, a word's end is found eight bytes at a time
+/// ([`end_of_ascii_word`]); a word with other characters goes the way of
+/// [`word_of_other_script`].
 pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
     let bytes = text.as_bytes();
     let kind = |at: usize| BYTE_KINDS[usize::from(bytes[at])];
