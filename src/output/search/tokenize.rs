@@ -135,7 +135,7 @@ fn ascii_word_bytes(chunk: u64) -> u64 {
     let digit = at_least(ascii, b'0') & !at_least(ascii, b'9' + 1);
     // Setting 0x20 turns capitals into small letters and nothing else into
     // a small letter (`@` and `[` become the characters around them).
-    let folded = ascii | ONES * 0x20;
+    let folded = ascii | (ONES * 0x20);
     let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
     (digit | letter) & !(chunk & TOP_BITS)
 }
@@ -246,6 +246,10 @@ fn ascii_lowercase(key: u128) -> u128 {
 
 /// [`singular`] of the lowercase ASCII word of `len` bytes in `key`.
 fn singular_key(key: u128, len: usize) -> u128 {
+    // Every plural ends in `s`; most words do not, and stop here.
+    if (key >> (8 * (len - 1))) as u8 != b's' {
+        return key;
+    }
     let bytes = key.to_le_bytes();
     match plural_ending(&bytes[..len], len) {
         Some((cut, add)) => {
