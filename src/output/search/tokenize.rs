@@ -24,13 +24,10 @@ pub(super) enum Term<'a> {
 impl<'a> Term<'a> {
     /// `word` as a term: the same word is always the same variant.
     pub(super) fn of(word: &'a str) -> Term<'a> {
-        let bytes = word.as_bytes();
-        if bytes.len() > 16 {
-            return Term::Long(word);
+        match word.len() {
+            0..=16 => Term::Short(short_key(word.as_bytes())),
+            _ => Term::Long(word),
         }
-        let mut key = [0u8; 16];
-        key[..bytes.len()].copy_from_slice(bytes);
-        Term::Short(u128::from_le_bytes(key))
     }
 
     /// Appends the word's text to `out`.
@@ -210,10 +207,7 @@ fn long_ascii_word(
     // ASCII bytes of a `str`: a `str` again.
     lower.push_str(std::str::from_utf8(&bytes[span]).unwrap_or_default());
     lower.make_ascii_lowercase();
-    if let Some((cut, add)) = plural_ending(lower.as_bytes(), len) {
-        lower.truncate(len - cut);
-        lower.extend(add.map(char::from));
-    }
+    fold_plural(lower, len);
     // Folded, a word of 17 to 19 bytes may be a short term.
     f(Term::of(lower))
 }
@@ -222,15 +216,22 @@ fn long_ascii_word(
 /// key: one load of 16 bytes, cut to the word, unless the text ends before
 /// them.
 fn word_key(bytes: &[u8], start: usize, len: usize) -> u128 {
-    let word_mask = u128::MAX >> (8 * (16 - len));
-    if let Some(sixteen) = bytes.get(start..start + 16) {
-        let mut key = [0u8; 16];
-        key.copy_from_slice(sixteen);
-        return u128::from_le_bytes(key) & word_mask;
+    match bytes.get(start..start + 16) {
+        Some(sixteen) => first_bytes(short_key(sixteen), len),
+        None => short_key(&bytes[start..start + len]),
     }
+}
+
+/// Up to 16 bytes as a number, little-endian, zero after them.
+fn short_key(bytes: &[u8]) -> u128 {
     let mut key = [0u8; 16];
-    key[..len].copy_from_slice(&bytes[start..start + len]);
+    key[..bytes.len()].copy_from_slice(bytes);
     u128::from_le_bytes(key)
+}
+
+/// The first `n` bytes (1 to 16) of `key`, the others zero.
+fn first_bytes(key: u128, n: usize) -> u128 {
+    key & (u128::MAX >> (8 * (16 - n)))
 }
 
 /// Every byte of 16 ASCII bytes lowercased at once: a byte from `A` to `Z`
@@ -254,8 +255,7 @@ fn singular_key(key: u128, len: usize) -> u128 {
     match plural_ending(&bytes[..len], len) {
         Some((cut, add)) => {
             let kept = len - cut;
-            let key = key & ((1u128 << (8 * kept)) - 1);
-            key | add.map_or(0, |b| u128::from(b) << (8 * kept))
+            first_bytes(key, kept) | add.map_or(0, |b| u128::from(b) << (8 * kept))
         }
         None => key,
     }
@@ -302,16 +302,19 @@ fn word_of_other_script(word: &str, f: &mut impl FnMut(Term<'_>)) {
 /// `calls` -> `call`; `status`, `process`, `analysis` stay. Small enough to
 /// write the same in the script, and it finds the plural for the singular
 /// typed (and back) without the surprises of a full stemmer.
-pub fn singular(word: String) -> String {
-    // Lengths are counted in characters (as the script does); the endings
-    // cut are ASCII, so cutting their bytes keeps the text whole.
-    match plural_ending(word.as_bytes(), word.chars().count()) {
-        Some((cut, add)) => {
-            let mut out = word[..word.len() - cut].to_string();
-            out.extend(add.map(char::from));
-            out
-        }
-        None => word,
+pub fn singular(mut word: String) -> String {
+    // Lengths are counted in characters (as the script does).
+    let chars = word.chars().count();
+    fold_plural(&mut word, chars);
+    word
+}
+
+/// [`singular`] in place, for a word of `chars` characters: the endings
+/// cut are ASCII, so cutting their bytes keeps the text whole.
+fn fold_plural(word: &mut String, chars: usize) {
+    if let Some((cut, add)) = plural_ending(word.as_bytes(), chars) {
+        word.truncate(word.len() - cut);
+        word.extend(add.map(char::from));
     }
 }
 
