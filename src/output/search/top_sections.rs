@@ -34,9 +34,9 @@ impl TopSections {
     /// counted.
     pub(super) fn in_page_order(mut self) -> impl Iterator<Item = u16> {
         self.finish_current();
-        let mut best = self.best;
-        best.sort_by_key(|&(section, _)| section);
-        best.into_iter()
+        self.best.sort_by_key(|&(section, _)| section);
+        self.best
+            .into_iter()
             .filter(|&(_, weight)| weight > 0)
             .map(|(section, _)| section)
     }
