@@ -1,10 +1,18 @@
 //! Page bodies in the build cache (`bodies/` in the build cache folder):
-//! each page's body HTML as the Markdown stage packed it, so that a page
+//! each page's body HTML as the Markdown stage made it, so that a page
 //! whose Markdown is unchanged but whose HTML file must be made again (a
 //! template or theme edit, a title its navigation shows, an output folder
 //! that was not restored with the cache) takes its body from here instead
 //! of rendering its Markdown again. Rendering Markdown is most of a full
 //! build's time, and highlighting code most of that.
+//!
+//! The same file is where a build's bodies wait for their templates: the
+//! Markdown stage writes each body there as it renders it and keeps only
+//! its place ([`BodyInFile`]), and the template stage reads it back. The
+//! bodies are kept as they are, not compressed: writing and reading a
+//! body are two copies, where packing it (lz4) took more time than
+//! rendering its Markdown without code, and the file's pages live in the
+//! system's file cache, not in the build's memory.
 //!
 //! A build appends the bodies it renders to a new segment file (`N.bin`),
 //! gathered from every core and written a few megabytes at a time. A page's
@@ -25,12 +33,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::markdown::{BodyInFile, Rendered};
+
 /// The folder inside the build cache folder.
 pub const DIR: &str = "bodies";
 /// How many segments may stay before the smaller ones are merged.
 const MAX_SEGMENTS: usize = 8;
 
-/// Where one page's packed body is, and the XXH3 of its bytes.
+/// Where one page's body is, and the XXH3 of its bytes.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyAt {
     pub segment: u32,
@@ -67,8 +77,10 @@ const WRITE_BYTES: usize = 4 << 20;
 pub struct BodyWriter {
     dir: PathBuf,
     segment: u32,
-    file: OnceLock<Option<File>>,
+    file: OnceLock<Option<Arc<File>>>,
     pending: Mutex<Pending>,
+    /// A written buffer, for the next bodies.
+    spare: Mutex<Option<Vec<u8>>>,
     /// A write failed (a full disk, a read-only cache folder): the places
     /// handed out in this segment are not to be kept.
     failed: AtomicBool,
@@ -96,35 +108,48 @@ impl BodyWriter {
             segment,
             file: OnceLock::new(),
             pending: Mutex::new(Pending::default()),
+            spare: Mutex::new(None),
             failed: AtomicBool::new(false),
         }
     }
 
-    /// Appends one packed body; `None` when it cannot be kept (the page is
-    /// then rendered again the next time its HTML is wanted). It is on disk
-    /// once [`BodyWriter::flush`] has run.
-    pub fn append(&self, packed: &[u8]) -> Option<BodyAt> {
-        if packed.is_empty() {
+    /// Appends one body; `None` when it cannot be kept (the page is then
+    /// rendered again the next time its HTML is wanted). It is on disk once
+    /// [`BodyWriter::flush`] has run.
+    pub fn append(&self, body: &[u8]) -> Option<BodyAt> {
+        self.append_in_file(body).map(|(at, _)| at)
+    }
+
+    /// [`BodyWriter::append`], and where to read the body back from once
+    /// [`BodyWriter::flush`] has run.
+    pub fn append_in_file(&self, body: &[u8]) -> Option<(BodyAt, BodyInFile)> {
+        if body.is_empty() {
             return None;
         }
-        let len = u32::try_from(packed.len()).ok()?;
-        let print = xxhash_rust::xxh3::xxh3_64(packed);
+        let file = self.file()?;
+        let len = u32::try_from(body.len()).ok()?;
+        let print = xxhash_rust::xxh3::xxh3_64(body);
         let (offset, full) = {
             let mut pending = self.pending.lock().ok()?;
             let offset = pending.at + pending.bytes.len() as u64;
-            pending.bytes.extend_from_slice(packed);
+            if pending.bytes.capacity() == 0 {
+                pending.bytes = self.spare_buffer();
+            }
+            pending.bytes.extend_from_slice(body);
             let full = (pending.bytes.len() >= WRITE_BYTES).then(|| take(&mut pending));
             (offset, full)
         };
         if let Some((at, bytes)) = full {
             self.write(at, &bytes)?;
+            self.keep_spare(bytes);
         }
-        Some(BodyAt {
+        let at = BodyAt {
             segment: self.segment,
             offset,
             len,
             print,
-        })
+        };
+        Some((at, in_file(file, at)))
     }
 
     /// Writes what was appended and is not written yet.
@@ -139,14 +164,44 @@ impl BodyWriter {
         }
     }
 
+    /// A buffer for the next bodies: the last one written, when it is free
+    /// (a new one of a few megabytes costs the system a page fault every
+    /// 4 KB).
+    fn spare_buffer(&self) -> Vec<u8> {
+        let spare = self.spare.lock().ok().and_then(|mut spare| spare.take());
+        spare.unwrap_or_else(|| Vec::with_capacity(2 * WRITE_BYTES))
+    }
+
+    fn keep_spare(&self, mut bytes: Vec<u8>) {
+        bytes.clear();
+        if let Ok(mut spare) = self.spare.lock() {
+            *spare = Some(bytes);
+        }
+    }
+
+    /// The segment, made (and opened for reading back too) on the first
+    /// body.
+    fn file(&self) -> Option<Arc<File>> {
+        let file = self.file.get_or_init(|| {
+            std::fs::create_dir_all(&self.dir).ok()?;
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(segment_file(&self.dir, self.segment))
+                .ok()
+                .map(Arc::new)
+        });
+        if file.is_none() {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        file.clone()
+    }
+
     fn write(&self, at: u64, bytes: &[u8]) -> Option<()> {
         let written = self
-            .file
-            .get_or_init(|| {
-                std::fs::create_dir_all(&self.dir).ok()?;
-                File::create(segment_file(&self.dir, self.segment)).ok()
-            })
-            .as_ref()
+            .file()
             .and_then(|file| file.write_all_at(bytes, at).ok());
         if written.is_none() {
             self.failed.store(true, Ordering::Relaxed);
@@ -168,6 +223,21 @@ impl BodyWriter {
             }
         }
     }
+}
+
+/// Sets a page's body aside until its template: written to the build
+/// cache's body store when there is one (`writer`), packed in memory when
+/// there is none or it cannot be written; its text, when it still has it,
+/// is packed. Returns where the store keeps the body, readable (by the
+/// store, and by the page's template) once the writer is flushed.
+pub fn set_aside(rendered: &mut Rendered, writer: Option<&BodyWriter>) -> Option<BodyAt> {
+    let kept = writer.and_then(|writer| writer.append_in_file(rendered.html.as_bytes()));
+    let at = kept.map(|(at, in_file)| {
+        rendered.put_in_file(in_file);
+        at
+    });
+    rendered.pack();
+    at
 }
 
 /// The pending bytes and where they go, leaving the next bodies to go
@@ -193,8 +263,22 @@ impl BodyReader {
         }
     }
 
-    /// The packed body at `at`, when it is there and intact.
+    /// The body at `at`, when it is there and intact.
     pub fn read(&self, at: BodyAt) -> Option<Vec<u8>> {
+        self.in_file(at)?.read()
+    }
+
+    /// Where the body at `at` is, when it is there and intact (read once to
+    /// know: a page whose body is not is rendered again).
+    pub fn intact(&self, at: BodyAt) -> Option<BodyInFile> {
+        let body = self.in_file(at)?;
+        body.read()?;
+        Some(body)
+    }
+
+    /// Where to read the body at `at` from (whether it is there and intact
+    /// is known once it is read).
+    pub fn in_file(&self, at: BodyAt) -> Option<BodyInFile> {
         let file = {
             let mut open = self.open.lock().ok()?;
             open.entry(at.segment)
@@ -205,9 +289,16 @@ impl BodyReader {
                 })
                 .clone()?
         };
-        let mut bytes = vec![0; at.len as usize];
-        file.read_exact_at(&mut bytes, at.offset).ok()?;
-        (xxhash_rust::xxh3::xxh3_64(&bytes) == at.print).then_some(bytes)
+        Some(in_file(file, at))
+    }
+}
+
+fn in_file(file: Arc<File>, at: BodyAt) -> BodyInFile {
+    BodyInFile {
+        file,
+        offset: at.offset,
+        len: at.len,
+        print: at.print,
     }
 }
 
@@ -239,7 +330,7 @@ pub fn merge_if_many(cache_dir: &Path, bodies: &mut [Option<BodyAt>], writer: &B
         if Some(at.segment) == keep || at.segment == writer.segment {
             continue;
         }
-        *slot = reader.read(at).and_then(|packed| writer.append(&packed));
+        *slot = reader.read(at).and_then(|body| writer.append(&body));
     }
     writer.flush();
 }
@@ -288,16 +379,47 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// A body set aside with a writer waits in the segment, not in memory,
+    /// and reads back as it was once the writer is flushed; the place it
+    /// is given is where the store keeps it.
+    #[test]
+    fn a_body_set_aside_waits_in_the_segment() {
+        let dir = scratch("set-aside");
+        let writer = BodyWriter::new(&dir);
+        let html = "<h2 id=\"a\">A</h2>\n<p>é</p>\n".repeat(100);
+        let mut rendered = Rendered {
+            html: html.clone(),
+            ..Rendered::default()
+        };
+        let at = set_aside(&mut rendered, Some(&writer)).expect("kept");
+        assert!(rendered.html.is_empty());
+        writer.flush();
+        assert_eq!(rendered.body_html().expect("read back"), html);
+        assert_eq!(
+            BodyReader::new(&dir).read(at).expect("kept"),
+            html.as_bytes()
+        );
+        rendered.release_html();
+        assert_eq!(rendered.body_html().expect("let go"), "");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// A segment that cannot be written (here: a file where the folder
-    /// should be) leaves no place behind to be kept.
+    /// should be) leaves no place behind to be kept, and a body set aside
+    /// is packed in memory instead.
     #[test]
     fn bodies_that_could_not_be_written_are_forgotten() {
         let dir = scratch("unwritable");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(DIR), "not a folder").unwrap();
         let writer = BodyWriter::new(&dir);
+        let mut rendered = Rendered {
+            html: "<p>a body</p>".to_string(),
+            ..Rendered::default()
+        };
+        assert_eq!(set_aside(&mut rendered, Some(&writer)), None);
+        assert_eq!(rendered.body_html().expect("packed"), "<p>a body</p>");
         let mut bodies = vec![writer.append(b"a body"), None];
-        assert!(bodies[0].is_some());
         writer.forget_unwritten(&mut bodies);
         assert_eq!(bodies, vec![None, None]);
         let _ = std::fs::remove_dir_all(&dir);

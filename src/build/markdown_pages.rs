@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::body_store::{BodyAt, BodyWriter};
+use super::body_store::{self, BodyAt, BodyWriter};
 use crate::cadence;
 use crate::config::{Config, ErbMode};
 use crate::content::includes::Includes;
@@ -104,10 +104,10 @@ impl SearchAsRendered<'_> {
 }
 
 /// Renders the Markdown of every page not `reused` (taken from the page
-/// cache), each packed for the later stages, and kept by `body_writer`
-/// when there is one. A build lets each page's body go as soon as it is
-/// rendered, so the site's Markdown and its rendered pages are never all
-/// held at once.
+/// cache), each body set aside for the later stages: kept by
+/// `body_writer` when there is one, packed otherwise. A build lets each
+/// page's Markdown go as soon as it is rendered, so the site's Markdown
+/// and its rendered pages are never all held at once.
 pub(super) fn render_pages(
     run: MarkdownRun,
     content: &mut Content,
@@ -135,8 +135,7 @@ pub(super) fn render_pages(
                 run.render_html,
             );
             let entry = search.and_then(|search| search.index(i, page, &mut rendered));
-            rendered.pack();
-            let body = body_writer.and_then(|writer| writer.append(&rendered.packed_body()));
+            let body = body_store::set_aside(&mut rendered, body_writer);
             (rendered, body, entry)
         })
     };

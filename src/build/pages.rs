@@ -143,7 +143,7 @@ pub(super) fn page_context<'a>(
     i: usize,
     nav: Nav<'a>,
     with_body: Body,
-) -> PageContext<'a> {
+) -> Result<PageContext<'a>, Diagnostic> {
     let (config, content, rendered, site, rhythm) = (
         render.config,
         render.content,
@@ -171,7 +171,8 @@ pub(super) fn page_context<'a>(
         )
     };
     let body = match with_body {
-        Body::Included => crate::render::body::page_body(page.front.title.as_deref(), r),
+        Body::Included => crate::render::body::page_body(page.front.title.as_deref(), r)
+            .map_err(|lost| Diagnostic::error("cache", lost.to_string()).in_file(&page.rel_path))?,
         Body::Omitted => crate::render::body::PageBody {
             html: std::borrow::Cow::Borrowed(""),
             title_id: None,
@@ -187,7 +188,7 @@ pub(super) fn page_context<'a>(
     let (prev, next) = (prev.map(link), next.map(link));
     let breadcrumbs = site.breadcrumbs(i);
     let cadence = cadence_badges(config, rhythm, i);
-    PageContext {
+    Ok(PageContext {
         config: config_value,
         page: PageView {
             title: &site.titles[i],
@@ -236,7 +237,7 @@ pub(super) fn page_context<'a>(
         prev,
         next,
         site: site_view,
-    }
+    })
 }
 
 pub(super) fn render_listing<'a>(

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::body_store::{BodyReader, BodyWriter};
+use super::body_store::{self, BodyAt, BodyReader, BodyWriter};
 use super::markdown_pages::{guarded, source_error};
 use super::page_cache::{keep_group, PageCache, StoredGroup, StoredOutput};
 use super::site_render::PageFacts;
@@ -17,7 +17,7 @@ use super::{render_markdown, BuildError, History, Loaded, SiteRender};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
-use crate::markdown::Rendered;
+use crate::markdown::{BodyInFile, Rendered};
 use crate::output::{fingerprint, Fingerprint, OutputError, Sink};
 use crate::render::Renderer;
 
@@ -358,19 +358,19 @@ impl Sink for RecordingSink<'_> {
 /// HTML) whose HTML is wanted their bodies as the build cache kept them;
 /// returns the pages it has none for (or none intact).
 fn take_kept_bodies(reader: &BodyReader, loaded: &mut Loaded, hollow: &[usize]) -> Vec<usize> {
-    let read: Vec<(usize, Option<Vec<u8>>)> = hollow
+    let read: Vec<(usize, Option<BodyInFile>)> = hollow
         .par_iter()
         .map(|&i| {
             let kept = loaded.bodies.get(i).copied().flatten();
-            (i, kept.and_then(|at| reader.read(at)))
+            (i, kept.and_then(|at| reader.intact(at)))
         })
         .collect();
     let mut missing = Vec::new();
     let mut unreadable = 0;
-    for (i, packed) in read {
-        match packed {
-            Some(packed) => {
-                loaded.rendered[i].set_packed_body(packed);
+    for (i, body) in read {
+        match body {
+            Some(body) => {
+                loaded.rendered[i].put_in_file(body);
                 loaded.hollow[i] = false;
             }
             None => {
@@ -396,8 +396,8 @@ fn take_kept_bodies(reader: &BodyReader, loaded: &mut Loaded, hollow: &[usize]) 
 
 /// Renders again the Markdown of the `hollow` pages (read back from the page
 /// cache without their HTML) whose HTML or text is wanted, from their
-/// files: the Markdown stage let their bodies go. Bodies not kept yet are
-/// kept by `writer`. A file changed since it was loaded is an error on its
+/// files: the Markdown stage let their bodies go. `writer` keeps the
+/// bodies (each page's place in the store is the new one). A file changed since it was loaded is an error on its
 /// page, which the page cache then never keeps.
 fn render_hollow_again(
     config: &Config,
@@ -408,19 +408,20 @@ fn render_hollow_again(
     let content = &loaded.content;
     let sources = SourceIndex::new(&content.pages, &content.assets, &content.urls)
         .relative_to(config.site.links.relative_to);
-    let whole: Vec<(usize, Result<Rendered, Diagnostic>)> = hollow
+    type Whole = (usize, Result<(Rendered, Option<BodyAt>), Diagnostic>);
+    let whole: Vec<Whole> = hollow
         .par_iter()
         .map(|&i| {
             let page = &content.pages[i];
             let rendered = match page.source() {
-                // Packed as the Markdown stage packs it: after a template
-                // or date change every page's HTML waits here for its
-                // template, and unpacked they doubled a build's memory.
+                // Set aside as the Markdown stage sets it aside: after a
+                // template or date change every page's HTML waits here for
+                // its template, and held they doubled a build's memory.
                 Ok(source) => guarded(&page.rel_path, || {
                     let mut rendered =
                         render_markdown(config, &sources, &content.includes, (page, &source), true);
-                    rendered.pack();
-                    rendered
+                    let kept = body_store::set_aside(&mut rendered, writer);
+                    (rendered, kept)
                 }),
                 Err(e) => Err(source_error(page, &e)),
             };
@@ -428,11 +429,14 @@ fn render_hollow_again(
         })
         .collect();
     crate::markdown::highlight::forget_highlighted();
+    if let Some(writer) = writer {
+        writer.flush();
+    }
     for (i, rendered) in whole {
         match rendered {
-            Ok(rendered) => {
-                if let (Some(writer), Some(None)) = (writer, loaded.bodies.get(i)) {
-                    loaded.bodies[i] = writer.append(&rendered.packed_body());
+            Ok((rendered, kept)) => {
+                if let (Some(kept), Some(body)) = (kept, loaded.bodies.get_mut(i)) {
+                    *body = Some(kept);
                 }
                 loaded.rendered[i] = rendered;
                 loaded.hollow[i] = false;
@@ -552,10 +556,10 @@ mod tests {
         let mut bodies = Vec::new();
         loaded.bodies.clear();
         for rendered in &mut loaded.rendered {
-            rendered.pack();
-            bodies.push(rendered.body_html().into_owned());
-            loaded.bodies.push(writer.append(&rendered.packed_body()));
-            rendered.set_packed_body(Vec::new());
+            let html = rendered.body_html().expect("packed").into_owned();
+            rendered.release_html();
+            loaded.bodies.push(writer.append(html.as_bytes()));
+            bodies.push(html);
         }
         writer.flush();
         let kept: Vec<usize> = (0..bodies.len())
@@ -566,7 +570,10 @@ mod tests {
         let missing = take_kept_bodies(&BodyReader::new(&cache), &mut loaded, &kept);
         assert!(missing.is_empty(), "{missing:?}");
         for &i in &kept {
-            assert_eq!(loaded.rendered[i].body_html(), bodies[i]);
+            assert_eq!(
+                loaded.rendered[i].body_html().expect("read back"),
+                bodies[i]
+            );
             assert!(!loaded.hollow[i]);
         }
         assert!(loaded.report.diagnostics.is_empty());
@@ -574,6 +581,12 @@ mod tests {
         let segment = cache.join(super::super::body_store::DIR).join("0.bin");
         let whole = std::fs::read(&segment).expect("the segment");
         std::fs::write(&segment, &whole[..whole.len() / 2]).expect("cut short");
+        // A body taken before the cut is not read back wrong.
+        let last = kept[kept.len() - 1];
+        assert_eq!(
+            loaded.rendered[last].body_html(),
+            Err(crate::markdown::BodyLost)
+        );
         let missing = take_kept_bodies(&BodyReader::new(&cache), &mut loaded, &kept);
         assert!(
             !missing.is_empty() && missing.len() < kept.len(),
@@ -587,17 +600,37 @@ mod tests {
     }
 
     /// Pages rendered again for their HTML (after a template change every
-    /// page is) wait for their templates packed, as after the Markdown
-    /// stage: unpacked, a 10,000-page site's bodies doubled its memory.
+    /// page is) wait for their templates set aside, as after the Markdown
+    /// stage: held, a 10,000-page site's bodies doubled its memory. With
+    /// the build cache they wait in its body store, which then keeps them
+    /// (each page's place is the new one); without it, packed.
     #[test]
-    fn pages_rendered_again_for_their_html_are_packed() {
+    fn pages_rendered_again_for_their_html_are_set_aside() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = Config::load(root, &Overrides::default()).expect("the sample handbook");
-        let mut loaded = super::super::load(&config, true, Severity::Warning, &[], AfterUse::Keep);
-        let every_page: Vec<usize> = (0..loaded.content.pages.len()).collect();
-        render_hollow_again(&config, &mut loaded, &every_page, None);
-        assert!(loaded.rendered.iter().all(|r| r.html.is_empty()));
-        let bodies = loaded.rendered.iter().filter(|r| !r.body_html().is_empty());
-        assert!(bodies.count() > 20);
+        let load = || super::super::load(&config, true, Severity::Warning, &[], AfterUse::Keep);
+        let fresh = load();
+        let every_page: Vec<usize> = (0..fresh.content.pages.len()).collect();
+        let mut packed = load();
+        render_hollow_again(&config, &mut packed, &every_page, None);
+        let cache =
+            std::env::temp_dir().join(format!("handbook-again-bodies-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&cache);
+        let writer = BodyWriter::new(&cache);
+        let mut in_file = load();
+        in_file.bodies = vec![None; every_page.len()];
+        render_hollow_again(&config, &mut in_file, &every_page, Some(&writer));
+        let mut bodies = 0;
+        for (i, expected) in fresh.rendered.iter().enumerate() {
+            let expected = expected.body_html().expect("held");
+            for again in [&packed.rendered[i], &in_file.rendered[i]] {
+                assert!(again.html.is_empty());
+                assert_eq!(again.body_html().expect("set aside"), expected);
+            }
+            assert_eq!(in_file.bodies[i].is_some(), !expected.is_empty());
+            bodies += usize::from(!expected.is_empty());
+        }
+        assert!(bodies > 20);
+        let _ = std::fs::remove_dir_all(&cache);
     }
 }

@@ -471,7 +471,7 @@ impl<'a> SiteRender<'a> {
 
     fn page_context_with(&self, i: usize, body: Body) -> Result<PageContext<'_>, BuildError> {
         let nav = self.nav(self.site.page_section[i], Some(i))?;
-        let mut context = page_context(self, i, nav, body);
+        let mut context = page_context(self, i, nav, body)?;
         if let Some((date, datetime)) = self.lastmods.get(i).filter(|(d, _)| !d.is_empty()) {
             context.page.lastmod = date;
             context.page.lastmod_datetime = datetime;

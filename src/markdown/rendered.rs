@@ -57,13 +57,13 @@ pub struct Rendered {
     /// wanted.
     #[serde(skip)]
     pub html: String,
-    /// `html` compressed, once the build has set it aside for the template
-    /// stage ([`Rendered::pack`]): a site's bodies are three times its
+    /// `html` set aside for the template stage ([`Rendered::pack`],
+    /// [`Rendered::put_in_file`]): a site's bodies are three times its
     /// Markdown, and all of them wait for the site's navigation. Behind a
     /// lock so that a build can let each go once its page is written
     /// ([`Rendered::release_html`]) while the others are still read.
     #[serde(skip)]
-    pub(crate) packed_html: std::sync::Mutex<Vec<u8>>,
+    pub(crate) set_aside: std::sync::Mutex<SetAside>,
     /// `plain_text` compressed, set aside for the search index (and let go
     /// once the index has read it: [`Rendered::release_text`]).
     #[serde(skip)]
@@ -145,12 +145,14 @@ impl Rendered {
     }
 
     /// Compresses the HTML and the text until the stages that read them: a
-    /// build holds every page's body from the Markdown stage to the
-    /// template stage, and its text until the search index, and both pack
-    /// to a fraction of their size faster than they could be made again.
+    /// build without a build cache holds every page's body from the
+    /// Markdown stage to the template stage, and its text until the search
+    /// index, and both pack to a fraction of their size faster than they
+    /// could be made again.
     pub fn pack(&mut self) {
         if !self.html.is_empty() {
-            *lock(&mut self.packed_html) = lz4_flex::compress_prepend_size(self.html.as_bytes());
+            *lock(&mut self.set_aside) =
+                SetAside::Packed(lz4_flex::compress_prepend_size(self.html.as_bytes()));
             self.html = String::new();
         }
         if !self.plain_text.is_empty() {
@@ -160,6 +162,15 @@ impl Rendered {
         }
     }
 
+    /// Sets the body aside in a file (the build cache's body store wrote
+    /// `html` there): read back by its template, instead of held packed.
+    /// Writing a body is a copy and reading it another, where packing and
+    /// unpacking it took a tenth of a build.
+    pub fn put_in_file(&mut self, body: BodyInFile) {
+        self.html = String::new();
+        *lock(&mut self.set_aside) = SetAside::InFile(body);
+    }
+
     /// Lets go of the text once the search index has what it needs of it
     /// (its entry, made as the page rendered): [`Rendered::pack`] then has
     /// no text to pack. `text_key` still stands for it.
@@ -167,42 +178,57 @@ impl Rendered {
         self.plain_text = String::new();
     }
 
-    /// The body HTML as [`Rendered::pack`] packed it (empty when it was
-    /// not packed or was let go): what the build cache keeps of a body.
-    pub fn packed_body(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
-        self.packed_html
+    /// The body HTML, unpacked or read back when it was set aside (empty
+    /// once [`Rendered::release_html`] let it go); an error when the file
+    /// it was put in no longer holds it.
+    pub fn body_html(&self) -> Result<std::borrow::Cow<'_, str>, BodyLost> {
+        let set_aside = self
+            .set_aside
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Sets the body to one packed by [`Rendered::pack`] (the build
-    /// cache's copy of it), in place of any other.
-    pub fn set_packed_body(&mut self, packed: Vec<u8>) {
-        self.html = String::new();
-        *lock(&mut self.packed_html) = packed;
-    }
-
-    /// The body HTML, unpacked when [`Rendered::pack`] set it aside (empty
-    /// once [`Rendered::release_html`] let it go).
-    pub fn body_html(&self) -> std::borrow::Cow<'_, str> {
-        unpacked(&self.html, &self.packed_html)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let bytes = match &*set_aside {
+            SetAside::Nothing => return Ok(std::borrow::Cow::Borrowed(&self.html)),
+            // The bytes are this process's own compression of a `String`.
+            SetAside::Packed(packed) => {
+                lz4_flex::decompress_size_prepended(packed).unwrap_or_default()
+            }
+            SetAside::InFile(body) => body.read().ok_or(BodyLost)?,
+        };
+        String::from_utf8(bytes)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|_| BodyLost)
     }
 
     /// The page's text, unpacked when [`Rendered::pack`] set it aside
     /// (empty once [`Rendered::release_text`] let it go).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        unpacked(&self.plain_text, &self.packed_text)
+        let packed = self
+            .packed_text
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if packed.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.plain_text);
+        }
+        // The bytes are this process's own compression of a `String`.
+        let bytes = lz4_flex::decompress_size_prepended(&packed).unwrap_or_default();
+        std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
     }
 
-    /// Lets go of the packed HTML: a build calls it once the page is
+    /// Lets go of the set-aside HTML: a build calls it once the page is
     /// written, so the site's bodies do not all wait for its last page.
     pub fn release_html(&self) {
-        release(&self.packed_html);
+        *self
+            .set_aside
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = SetAside::Nothing;
     }
 
     /// Lets go of the packed text, once the search index has read it.
     pub fn release_text(&self) {
-        release(&self.packed_text);
+        *self
+            .packed_text
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Vec::new();
     }
 
     pub fn first_heading(&self) -> Option<&str> {
@@ -215,32 +241,50 @@ impl Rendered {
     }
 }
 
-/// `plain`, or what `packed` unpacks to when there is a packed form.
-fn unpacked<'a>(plain: &'a str, packed: &std::sync::Mutex<Vec<u8>>) -> std::borrow::Cow<'a, str> {
-    let packed = packed
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if packed.is_empty() {
-        return std::borrow::Cow::Borrowed(plain);
-    }
-    // The bytes are this process's own compression of a `String`.
-    let bytes = lz4_flex::decompress_size_prepended(&packed).unwrap_or_default();
-    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+/// Where a page's body waits for its template.
+#[derive(Debug, Default)]
+pub(crate) enum SetAside {
+    /// Nowhere: the body is `html` (or was let go).
+    #[default]
+    Nothing,
+    /// lz4-packed in memory.
+    Packed(Vec<u8>),
+    /// In a file.
+    InFile(BodyInFile),
 }
 
-/// The bytes behind a lock no reader can leave poisoned (a reader only
-/// copies them out).
-fn lock(packed: &mut std::sync::Mutex<Vec<u8>>) -> &mut Vec<u8> {
-    packed
+/// A body written to a file instead of held: where its bytes are and their
+/// XXH3, so that a body that is gone, cut short or changed is never taken.
+#[derive(Debug, Clone)]
+pub struct BodyInFile {
+    pub file: std::sync::Arc<std::fs::File>,
+    pub offset: u64,
+    pub len: u32,
+    pub print: u64,
+}
+
+impl BodyInFile {
+    /// The bytes, when they are there and intact.
+    pub fn read(&self) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0; self.len as usize];
+        self.file.read_exact_at(&mut bytes, self.offset).ok()?;
+        (xxhash_rust::xxh3::xxh3_64(&bytes) == self.print).then_some(bytes)
+    }
+}
+
+/// A body set aside in a file that no longer holds it (removed or changed
+/// while the build ran).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("its rendered body could not be read back from the build cache (changed or removed while the build ran)")]
+pub struct BodyLost;
+
+/// What is behind a lock no reader can leave poisoned (a reader only copies
+/// it out).
+fn lock<T>(set_aside: &mut std::sync::Mutex<T>) -> &mut T {
+    set_aside
         .get_mut()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn release(packed: &std::sync::Mutex<Vec<u8>>) {
-    let mut packed = packed
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    *packed = Vec::new();
 }
 
 /// The first `max` characters of `text` (whitespace folded), cut at a word.

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::markdown::Rendered;
+use crate::markdown::{BodyLost, Rendered};
 
 /// The body HTML and the id of the heading the title stands for.
 pub struct PageBody<'a> {
@@ -20,9 +20,13 @@ pub struct PageBody<'a> {
     pub title_id: Option<&'a str>,
 }
 
-/// The body of a page whose front matter title is `title` (when it has one).
-pub fn page_body<'a>(title: Option<&str>, rendered: &'a Rendered) -> PageBody<'a> {
-    let html = rendered.body_html();
+/// The body of a page whose front matter title is `title` (when it has one);
+/// an error when the body was set aside in a file that lost it.
+pub fn page_body<'a>(
+    title: Option<&str>,
+    rendered: &'a Rendered,
+) -> Result<PageBody<'a>, BodyLost> {
+    let html = rendered.body_html()?;
     let (kept, title_id) = without_title_heading(title, &html, rendered);
     let html = match html {
         Cow::Borrowed(all) => Cow::Borrowed(&all[kept]),
@@ -37,7 +41,7 @@ pub fn page_body<'a>(title: Option<&str>, rendered: &'a Rendered) -> PageBody<'a
     } else {
         html
     };
-    PageBody { html, title_id }
+    Ok(PageBody { html, title_id })
 }
 
 /// The part of `html` the page shows under its title, and the id of the
@@ -128,10 +132,10 @@ mod tests {
     #[test]
     fn the_title_heading_goes_and_lends_its_id() {
         let r = rendered("<h1 id=\"guide\">Guide</h1>\n<p>x</p>\n", &[(1, "Guide")]);
-        let body = page_body(Some("guide"), &r);
+        let body = page_body(Some("guide"), &r).expect("held");
         assert_eq!(body.html, "<p>x</p>\n");
         assert_eq!(body.title_id, Some("guide"));
-        let other = page_body(Some("Another"), &r);
+        let other = page_body(Some("Another"), &r).expect("held");
         assert_eq!(other.title_id, None);
         assert!(other.html.starts_with("<h2 id=\"guide\">Guide</h2>"));
     }
@@ -142,14 +146,14 @@ mod tests {
             "<h1 id=\"a\">A</h1>\n<h2>B</h2>\n<h6>F</h6>\n<header>x</header><hr><H1 class=\"x\">C</H1>\n<p>&lt;h1&gt;</p>",
             &[(1, "Title"), (2, "B"), (1, "C")],
         );
-        let body = page_body(Some("Page"), &r);
+        let body = page_body(Some("Page"), &r).expect("held");
         assert_eq!(
             body.html,
             "<h2 id=\"a\">A</h2>\n<h3>B</h3>\n<h6>F</h6>\n<header>x</header><hr><H2 class=\"x\">C</H2>\n<p>&lt;h1&gt;</p>"
         );
         let plain = rendered("<h2>B</h2>", &[(2, "B")]);
         assert!(matches!(
-            page_body(Some("P"), &plain).html,
+            page_body(Some("P"), &plain).expect("held").html,
             Cow::Borrowed(_)
         ));
     }
