@@ -184,7 +184,7 @@ fn ascii_word(
         return;
     }
     let key = ascii_lowercase(word_key(bytes, span.start, len));
-    if len <= LONGEST_STOP_WORD && STOP_WORD_KEYS.contains(&(key as u64)) {
+    if len <= LONGEST_STOP_WORD && is_stop_word(key as u64) {
         return;
     }
     f(Term::Short(singular_key(key, len)));
@@ -279,6 +279,58 @@ const fn stop_word_keys() -> [u64; STOP_WORDS.len()] {
         i += 1;
     }
     keys
+}
+
+/// [`STOP_WORD_KEYS`] by a multiplicative hash of the key, with no two in
+/// one slot: one multiplication, one load and one comparison for each short
+/// word of the site, where going through the list took one comparison per
+/// stop word.
+struct StopWordTable {
+    multiplier: u64,
+    /// A stop word's key in its slot; 0 (no word's key) in the others.
+    slots: [u64; STOP_WORD_SLOTS],
+}
+
+const STOP_WORD_SLOTS: usize = 128;
+
+const STOP_WORD_TABLE: StopWordTable = stop_word_table();
+
+/// The slot of `key` (the top 7 bits of the product: 128 slots).
+const fn stop_word_slot(key: u64, multiplier: u64) -> usize {
+    (key.wrapping_mul(multiplier) >> 57) as usize
+}
+
+/// The first multiplier of a fixed sequence that puts no two stop words in
+/// one slot (found when the crate is compiled).
+const fn stop_word_table() -> StopWordTable {
+    let mut multiplier: u64 = 0x9e37_79b9_7f4a_7c15;
+    loop {
+        let mut slots = [0u64; STOP_WORD_SLOTS];
+        let mut i = 0;
+        let mut clash = false;
+        while i < STOP_WORD_KEYS.len() {
+            let slot = stop_word_slot(STOP_WORD_KEYS[i], multiplier);
+            if slots[slot] != 0 {
+                clash = true;
+                break;
+            }
+            slots[slot] = STOP_WORD_KEYS[i];
+            i += 1;
+        }
+        if !clash {
+            return StopWordTable { multiplier, slots };
+        }
+        multiplier = multiplier
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407)
+            | 1;
+    }
+}
+
+/// Whether the lowercase ASCII word whose bytes `key` holds (two to eight
+/// of them) is one of [`STOP_WORDS`].
+fn is_stop_word(key: u64) -> bool {
+    STOP_WORD_TABLE.slots[stop_word_slot(key, STOP_WORD_TABLE.multiplier)] == key
 }
 
 /// The length of the longest of [`STOP_WORDS`].
@@ -376,6 +428,33 @@ mod tests {
                 end += 1;
             }
             assert_eq!(end_of_ascii_word(text, at), end, "{at}");
+        }
+    }
+
+    /// The table finds every stop word and nothing else among the short
+    /// words a handbook is made of, nor among every word of two letters.
+    #[test]
+    fn the_stop_word_table_is_the_list() {
+        let key = |word: &str| short_key(word.as_bytes()) as u64;
+        for word in STOP_WORDS {
+            assert!(is_stop_word(key(word)), "{word}");
+        }
+        let letters = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        let pairs = letters
+            .iter()
+            .flat_map(|&a| letters.iter().map(move |&b| [a, b]));
+        let pairs: Vec<String> = pairs
+            .map(|pair| String::from_utf8_lossy(&pair).into())
+            .collect();
+        let words = [
+            "team", "goal", "plan", "risk", "ther", "thes", "with", "from", "wills", "ands",
+        ];
+        for word in pairs.iter().map(String::as_str).chain(words) {
+            assert_eq!(
+                is_stop_word(key(word)),
+                STOP_WORDS.contains(&word),
+                "{word}"
+            );
         }
     }
 
