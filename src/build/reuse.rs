@@ -192,14 +192,15 @@ impl SiteRender<'_> {
         Ok(PageOutcome::Render(OutputRecord::Key(key)))
     }
 
-    /// Notes the file page `i` was written as, under its output key (made
-    /// from `frame`, the frame it was rendered with, when the plan left it).
+    /// Notes the file page `i` was written as (its fingerprint `print`),
+    /// under its output key (made from `frame`, the frame it was rendered
+    /// with, when the plan left it).
     pub(super) fn record_page(
         &self,
         i: usize,
         record: OutputRecord,
         frame: Option<u64>,
-        html: &str,
+        print: Fingerprint,
     ) {
         let Some(reuse) = &self.reuse else {
             return;
@@ -215,7 +216,7 @@ impl SiteRender<'_> {
                 StoredOutput {
                     key,
                     rel: self.content.pages[i].url.output.clone(),
-                    print: fingerprint(html.as_bytes()),
+                    print,
                     frame_inputs: reuse.frame_inputs.get(i).copied().unwrap_or(0),
                 },
             );

@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::{self, AfterUse, Rendered};
 use crate::output::extras::{Extras, Written};
 use crate::output::search::{self, SearchMemo};
-use crate::output::{redirects, Sink};
+use crate::output::{fingerprint, redirects, Sink};
 use crate::render::context::{ConfigView, Nav, PageContext, SiteView};
 use crate::render::nav::{NavSource, SectionNavs};
 use crate::render::{page_frame, Renderer};
@@ -231,8 +231,9 @@ impl<'a> SiteRender<'a> {
                 if self.after_use == AfterUse::Release {
                     self.rendered[i].release_html();
                 }
-                sink.write(&pages[i].url.output, html.as_bytes())?;
-                self.record_page(i, record, frame, &html);
+                let print = fingerprint(html.as_bytes());
+                sink.write_printed(&pages[i].url.output, html.as_bytes(), print)?;
+                self.record_page(i, record, frame, print);
                 Ok(warning)
             })
             .collect();

@@ -49,6 +49,19 @@ pub enum OutputError {
 pub trait Sink: Sync {
     /// Writes `bytes` at `rel` (a `/`-separated path inside the site).
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// [`Sink::write`] of bytes whose [`fingerprint`] the caller has made
+    /// already (a build records each page's for the build cache): a sink
+    /// that fingerprints what it writes takes it instead of hashing the
+    /// bytes again.
+    fn write_printed(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        print: Fingerprint,
+    ) -> Result<(), OutputError> {
+        let _ = print;
+        self.write(rel, bytes)
+    }
     /// Copies a file from the content or theme.
     fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError>;
     /// Keeps the file the previous build wrote at `rel`, when its
@@ -388,7 +401,16 @@ fn push_per_thread<T>(lists: &[Mutex<Vec<T>>], item: T) {
 
 impl Sink for StagedDir {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let print = fingerprint(bytes);
+        self.write_printed(rel, bytes, fingerprint(bytes))
+    }
+
+    fn write_printed(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        print: Fingerprint,
+    ) -> Result<(), OutputError> {
+        debug_assert_eq!(print, fingerprint(bytes));
         self.record(rel, print);
         if self.reuse(rel, print)? {
             return Ok(());

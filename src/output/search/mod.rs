@@ -587,9 +587,10 @@ fn write_doc_shards<'a>(
                 }
             }
             let bytes = join_array(&docs[cut.clone()]);
-            sink.write(&rel, &bytes)?;
+            let file = super::fingerprint(&bytes);
+            sink.write_printed(&rel, &bytes, file)?;
             let made = DocShardPrint {
-                file: super::fingerprint(&bytes),
+                file,
                 print: shard_print(&bytes),
             };
             Ok((key, made))
