@@ -9,11 +9,18 @@ use super::highlight;
 /// Fenced and indented code: highlighted HTML in place of the events.
 /// Returns whether a block is a diagram.
 pub(super) fn render_code_blocks(events: &mut Vec<(Event, Range<usize>)>, highlight: bool) -> bool {
+    let is_code_block = |event: &Event| matches!(event, Event::Start(Tag::CodeBlock(_)));
+    if !events.iter().any(|(event, _)| is_code_block(event)) {
+        return false;
+    }
     let mut diagrams = false;
-    let mut i = 0;
-    while i < events.len() {
-        let Event::Start(Tag::CodeBlock(kind)) = &events[i].0 else {
-            i += 1;
+    // One pass into a new list: replacing each block in place moved every
+    // event after it, once per block.
+    let mut out = Vec::with_capacity(events.len());
+    let mut rest = std::mem::take(events).into_iter();
+    while let Some((event, range)) = rest.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            out.push((event, range));
             continue;
         };
         let lang = match kind {
@@ -23,19 +30,17 @@ pub(super) fn render_code_blocks(events: &mut Vec<(Event, Range<usize>)>, highli
             CodeBlockKind::Indented => String::new(),
         };
         let mut code = String::new();
-        let mut j = i + 1;
-        while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::CodeBlock)) {
-            if let Event::Text(t) = &events[j].0 {
-                code.push_str(t);
+        for (event, _) in rest.by_ref() {
+            match event {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(text) => code.push_str(&text),
+                _ => {}
             }
-            j += 1;
         }
         diagrams |= lang.eq_ignore_ascii_case("mermaid");
         let html = highlight::code_block(&code, &lang, highlight);
-        let range = events[i].1.clone();
-        let end = (j + 1).min(events.len());
-        events.splice(i..end, [(Event::Html(CowStr::from(html)), range)]);
-        i += 1;
+        out.push((Event::Html(CowStr::from(html)), range));
     }
+    *events = out;
     diagrams
 }
