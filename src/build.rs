@@ -30,6 +30,7 @@ use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config};
 use crate::content::history::LastChange;
 use crate::content::site_urls::generated;
+use crate::content::source::ReadAhead;
 use crate::content::{self, url, Content};
 use crate::diagnostics::{Diagnostic, Report, Severity};
 use crate::links::{self, LinkIndex, LinkMemo, LinkReport};
@@ -148,7 +149,7 @@ pub fn load(
         bodies,
         search: SearchEntries::WhenIndexed,
     };
-    load_reusing(run, link_severity, static_paths, None).0
+    load_reusing(run, link_severity, static_paths, (None, None)).0
 }
 
 /// [`load`] for `check`: without HTML, and taking each unchanged page's
@@ -168,7 +169,7 @@ pub fn load_for_check(
         bodies: AfterUse::Release,
         search: SearchEntries::WhenIndexed,
     };
-    load_reusing(run, link_severity, static_paths, cache_dir).0
+    load_reusing(run, link_severity, static_paths, (cache_dir, None)).0
 }
 
 /// [`load`], taking each page's Markdown output from the page cache when
@@ -177,7 +178,7 @@ fn load_reusing(
     run: markdown_pages::MarkdownRun,
     link_severity: Severity,
     static_paths: &[String],
-    page_cache_dir: Option<&std::path::Path>,
+    (page_cache_dir, read_ahead): (Option<&std::path::Path>, Option<&ReadAhead>),
 ) -> (Loaded, Option<page_cache::PageCache>) {
     let config = run.config;
     if run.render_html {
@@ -220,7 +221,7 @@ fn load_reusing(
     let (mut content, mut page_cache) = rayon::join(
         || {
             let mut timings = Timings::start();
-            let content = content::load_with(config, bodies);
+            let content = content::load_with(config, bodies, read_ahead);
             timings.mark("load: files");
             content
         },
@@ -460,9 +461,14 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let started = Instant::now();
     output::check_output_dir(config, options.force)?;
     let cache = cache::BuildCache::for_site(config).filter(|_| options.use_cache);
+    let mut timings = Timings::start();
+    // The page files the fingerprint reads (all of them on a first build)
+    // are read once: the load takes them from here.
+    let read_ahead = ReadAhead::default();
     let inputs = cache
         .as_ref()
-        .map(|_| cache::inputs_fingerprint(config, options));
+        .map(|_| cache::inputs_fingerprint(config, options, &read_ahead));
+    timings.mark("inputs fingerprint");
     let mut cache_note = None;
     if let (Some(cache), Some(inputs)) = (&cache, inputs) {
         match cache.lookup(config, inputs) {
@@ -482,7 +488,12 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
         }
     }
     let page_cache_dir = cache.as_ref().map(|cache| cache.dir().to_path_buf());
-    let mut summary = build_everything(config, options, started, page_cache_dir.as_deref())?;
+    let mut summary = build_everything(
+        config,
+        options,
+        (started, read_ahead),
+        page_cache_dir.as_deref(),
+    )?;
     if let (Some(cache), Some(inputs)) = (&cache, inputs) {
         if summary.wrote_site {
             cache.store(config, inputs, &summary);
@@ -497,12 +508,14 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
 fn build_everything(
     config: &Config,
     options: &BuildOptions,
-    started: Instant,
+    (started, read_ahead): (Instant, ReadAhead),
     page_cache_dir: Option<&std::path::Path>,
 ) -> Result<BuildSummary, BuildError> {
+    let mut timings = Timings::start();
     let theme = Theme::load(config)
         .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
     let mut renderer = Renderer::new(&theme).map_err(BuildError::from)?;
+    timings.mark("theme");
     let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
     let severity = if options.strict || config.site.links.broken == BrokenLinks::Error {
         Severity::Error
@@ -515,7 +528,14 @@ fn build_everything(
         bodies: AfterUse::Release,
         search: SearchEntries::AsPagesRender,
     };
-    let (mut loaded, mut page_cache) = load_reusing(run, severity, &static_paths, page_cache_dir);
+    let (mut loaded, mut page_cache) = load_reusing(
+        run,
+        severity,
+        &static_paths,
+        (page_cache_dir, Some(&read_ahead)),
+    );
+    // What the load did not take (files it does not read as pages).
+    drop(read_ahead);
     // The entries made as the pages rendered, where the index (and the
     // page cache's plan, which looks there for the entries it needs) finds
     // the entries of earlier builds.

@@ -31,6 +31,7 @@ use crate::config::{detect, Config, CONFIG_FILE};
 use crate::content::includes::{read_include_file, text_fingerprint};
 use crate::content::publish_roots;
 use crate::content::reading_order::ORDER_FILES;
+use crate::content::source::ReadAhead;
 use crate::diagnostics::{Diagnostic, Location, Report, Severity};
 
 /// Bumped when the record's shape or meaning changes.
@@ -292,7 +293,13 @@ fn output_fingerprint(config: &Config) -> u64 {
 
 /// Everything a build of this site reads, and the options that change what
 /// it writes, as one number.
-pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64 {
+/// The content folder's page files it reads are kept in `read_ahead`, for
+/// the load to take.
+pub fn inputs_fingerprint(
+    config: &Config,
+    options: &super::BuildOptions,
+    read_ahead: &ReadAhead,
+) -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(&FORMAT.to_le_bytes());
     // The settings of the site, or of the generator it was made for.
@@ -337,7 +344,7 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
         &mut hasher,
         config,
         (&config.content_dir, content_times),
-        &stats,
+        (&stats, Some(read_ahead)),
     );
     let theme = config.root.join("themes").join(&config.site.theme);
     let folders = SITE_FOLDERS
@@ -346,7 +353,12 @@ pub fn inputs_fingerprint(config: &Config, options: &super::BuildOptions) -> u64
         .chain(std::iter::once(theme));
     for folder in folders {
         if folder != config.content_dir && folder.is_dir() {
-            hash_tree(&mut hasher, config, (&folder, FileTimes::Ignore), &stats);
+            hash_tree(
+                &mut hasher,
+                config,
+                (&folder, FileTimes::Ignore),
+                (&stats, None),
+            );
         }
     }
     stats.save(cache_folder.as_deref());
@@ -414,7 +426,7 @@ fn hash_tree(
     hasher: &mut Xxh3,
     config: &Config,
     (folder, times): (&Path, FileTimes),
-    stats: &FileStats<u64>,
+    (stats, read_ahead): (&FileStats<u64>, Option<&ReadAhead>),
 ) {
     let cache_dir = cache_dir(config).unwrap_or_default();
     let walker = walkdir::WalkDir::new(folder)
@@ -438,7 +450,7 @@ fn hash_tree(
     // 80 MB), then fed to the tree's hash in walk order.
     let prints: Vec<FilePrint> = files
         .par_iter()
-        .map(|entry| file_print(entry, times, stats))
+        .map(|entry| file_print(entry, times, (stats, read_ahead)))
         .collect();
     for (entry, print) in files.iter().zip(prints) {
         hasher.update(entry.path().to_string_lossy().as_bytes());
@@ -470,7 +482,11 @@ enum FilePrint {
     SizeAndTime { len: u64, modified: Option<u64> },
 }
 
-fn file_print(entry: &walkdir::DirEntry, times: FileTimes, stats: &FileStats<u64>) -> FilePrint {
+fn file_print(
+    entry: &walkdir::DirEntry,
+    times: FileTimes,
+    (stats, read_ahead): (&FileStats<u64>, Option<&ReadAhead>),
+) -> FilePrint {
     let Ok(metadata) = entry.metadata() else {
         return FilePrint::Unreadable;
     };
@@ -481,7 +497,11 @@ fn file_print(entry: &walkdir::DirEntry, times: FileTimes, stats: &FileStats<u64
         let known = stats.known(entry.path(), &metadata).copied();
         let hash = known.or_else(|| {
             let bytes = std::fs::read(entry.path()).ok()?;
-            Some(xxhash_rust::xxh3::xxh3_64(&bytes))
+            let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+            if let Some(read_ahead) = read_ahead.filter(|_| is_page_file(entry)) {
+                read_ahead.keep(entry.path(), bytes, metadata.clone());
+            }
+            Some(hash)
         });
         if let Some(hash) = hash {
             stats.record(entry.path(), &metadata, hash);
@@ -492,6 +512,13 @@ fn file_print(entry: &walkdir::DirEntry, times: FileTimes, stats: &FileStats<u64
         len: metadata.len(),
         modified: modified_nanos(&metadata),
     }
+}
+
+/// Whether the load reads the file as a page (other files it copies).
+fn is_page_file(entry: &walkdir::DirEntry) -> bool {
+    use crate::content::SourceKind;
+    let kind = crate::content::url::source_kind(&entry.file_name().to_string_lossy());
+    matches!(kind, SourceKind::Markdown | SourceKind::MarkdownErb)
 }
 
 fn modified_nanos(metadata: &std::fs::Metadata) -> Option<u64> {

@@ -100,12 +100,17 @@ pub struct Content {
 
 /// Loads every page and asset below the content folder.
 pub fn load(config: &Config) -> Content {
-    load_with(config, source::BodiesAtLoad::Keep)
+    load_with(config, source::BodiesAtLoad::Keep, None)
 }
 
 /// [`load`], letting each page's body go as it is read unless `bodies`
-/// keeps it.
-pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
+/// keeps it, and taking the files `read_ahead` holds instead of reading
+/// them.
+pub fn load_with(
+    config: &Config,
+    bodies: source::BodiesAtLoad,
+    read_ahead: Option<&source::ReadAhead>,
+) -> Content {
     let mut diagnostics = Vec::new();
     let excluded = excluded::Excluded::new(config, &mut diagnostics);
     let (page_files, assets) = walk(
@@ -129,6 +134,7 @@ pub fn load_with(config: &Config, bodies: source::BodiesAtLoad) -> Content {
                 kind: *kind,
                 readme_is_index: !folders_with_index.contains(dir),
                 drafts: config.site.drafts,
+                read_ahead,
             };
             load_letting_go(&file, bodies)
         })
@@ -322,6 +328,7 @@ pub fn load_page_file(
         kind: url::source_kind(rel),
         readme_is_index,
         drafts: config.site.drafts,
+        read_ahead: None,
     });
     if let Some(page) = &mut page {
         reading_order::ReadingOrder::of_site(config).apply(page);

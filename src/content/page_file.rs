@@ -14,6 +14,8 @@ pub(super) struct PageToLoad<'a> {
     pub kind: SourceKind,
     pub readme_is_index: bool,
     pub drafts: bool,
+    /// The file's bytes when they were read already.
+    pub read_ahead: Option<&'a source::ReadAhead>,
 }
 
 /// Loads a page as `bodies` says: with its body, or with its front matter
@@ -104,7 +106,7 @@ pub(super) fn load_page(
     file: &PageToLoad,
 ) -> (Option<Page>, Vec<Diagnostic>, Option<std::fs::Metadata>) {
     let rel = file.rel;
-    let (bytes, metadata) = match read_with_metadata(file.abs) {
+    let (bytes, metadata) = match read_with_metadata(file.abs, file.read_ahead) {
         Ok(read) => read,
         Err(e) => {
             let d = Diagnostic::error("io", format!("cannot read: {e}")).in_file(rel);
@@ -131,8 +133,14 @@ pub(super) fn load_page(
 /// A file's bytes and its metadata, from the open file: the history stage
 /// would otherwise look every page up by path again for its time (50,000
 /// lookups: a twentieth of a one-page rebuild of a site that size).
-fn read_with_metadata(path: &Path) -> std::io::Result<(Vec<u8>, Option<std::fs::Metadata>)> {
+fn read_with_metadata(
+    path: &Path,
+    read_ahead: Option<&source::ReadAhead>,
+) -> std::io::Result<(Vec<u8>, Option<std::fs::Metadata>)> {
     use std::io::Read;
+    if let Some((bytes, metadata)) = read_ahead.and_then(|files| files.take(path)) {
+        return Ok((bytes, Some(metadata)));
+    }
     let mut file = std::fs::File::open(path)?;
     let metadata = file.metadata().ok();
     let size = metadata.as_ref().map_or(0, |m| m.len() as usize);
@@ -148,7 +156,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
-    use crate::content::source::{BodiesAtLoad, KnownHeads, SourcePrint};
+    use crate::content::source::{BodiesAtLoad, KnownHeads, ReadAhead, SourcePrint};
 
     /// Trusts every record, whatever the file's metadata (the build's store
     /// trusts only files left alone for two seconds).
@@ -186,6 +194,7 @@ mod tests {
             kind: SourceKind::Markdown,
             readme_is_index: true,
             drafts: false,
+            read_ahead: None,
         };
         let (page, diagnostics) = load_letting_go(&file, bodies);
         let page = page.map(|page| Page {
@@ -193,6 +202,32 @@ mod tests {
             ..page
         });
         (page, diagnostics.iter().map(|d| format!("{d:?}")).collect())
+    }
+
+    /// A file read ahead is taken as it was read (the file changed since
+    /// is not read), once: the next load reads the file.
+    #[test]
+    fn a_file_read_ahead_is_taken_instead_of_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("a.md");
+        std::fs::write(&abs, "---\ntitle: Read ahead\n---\nbody\n").unwrap();
+        let read_ahead = ReadAhead::default();
+        let metadata = std::fs::metadata(&abs).unwrap();
+        read_ahead.keep(&abs, std::fs::read(&abs).unwrap(), metadata);
+        std::fs::write(&abs, "---\ntitle: On disk\n---\nbody\n").unwrap();
+        let load = || {
+            let file = PageToLoad {
+                rel: "a.md",
+                abs: &abs,
+                kind: SourceKind::Markdown,
+                readme_is_index: true,
+                drafts: false,
+                read_ahead: Some(&read_ahead),
+            };
+            load_page(&file).0.unwrap().front.title
+        };
+        assert_eq!(load().as_deref(), Some("Read ahead"));
+        assert_eq!(load().as_deref(), Some("On disk"));
     }
 
     /// A file loaded once is made again from the front matter kept of it,

@@ -9,6 +9,9 @@
 //! changed since then is an error, never another page's text.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::Page;
 
@@ -213,5 +216,29 @@ mod tests {
         page.release_body();
         assert!(page.holds_body());
         assert_eq!(page.source().expect("source"), "---\ntitle: T\n---\n");
+    }
+}
+
+/// Page files read already, each with its metadata as it was before the
+/// read, for the load to take instead of reading them again: a first build
+/// with a build cache reads every file of the site for the fingerprint of
+/// its inputs, and loading the pages read them all a second time. The load
+/// still decides which files are pages (a link out of the site is never
+/// asked for); a file it does not ask for is let go with the rest.
+#[derive(Default)]
+pub struct ReadAhead(Mutex<HashMap<PathBuf, (Vec<u8>, std::fs::Metadata)>>);
+
+impl ReadAhead {
+    /// Keeps the bytes of the file at `path`, read after `metadata`.
+    pub fn keep(&self, path: &Path, bytes: Vec<u8>, metadata: std::fs::Metadata) {
+        if let Ok(mut files) = self.0.lock() {
+            files.insert(path.to_path_buf(), (bytes, metadata));
+        }
+    }
+
+    /// The bytes of the file at `path` and its metadata, when they were
+    /// read ahead (once: they are handed over).
+    pub fn take(&self, path: &Path) -> Option<(Vec<u8>, std::fs::Metadata)> {
+        self.0.lock().ok()?.remove(path)
     }
 }
