@@ -430,6 +430,7 @@ fn render_hollow_again(
         })
         .collect();
     crate::markdown::highlight::forget_highlighted();
+    // The bodies are read back from the segment from here on.
     if let Some(writer) = writer {
         writer.flush();
     }
@@ -449,9 +450,6 @@ fn render_hollow_again(
                 }
             }
         }
-    }
-    if let Some(writer) = writer {
-        writer.flush();
     }
 }
 

@@ -182,11 +182,7 @@ impl Rendered {
     /// once [`Rendered::release_html`] let it go); an error when the file
     /// it was put in no longer holds it.
     pub fn body_html(&self) -> Result<std::borrow::Cow<'_, str>, BodyLost> {
-        let set_aside = self
-            .set_aside
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let bytes = match &*set_aside {
+        let bytes = match &*guard(&self.set_aside) {
             SetAside::Nothing => return Ok(std::borrow::Cow::Borrowed(&self.html)),
             // The bytes are this process's own compression of a `String`.
             SetAside::Packed(packed) => {
@@ -202,10 +198,7 @@ impl Rendered {
     /// The page's text, unpacked when [`Rendered::pack`] set it aside
     /// (empty once [`Rendered::release_text`] let it go).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        let packed = self
-            .packed_text
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let packed = guard(&self.packed_text);
         if packed.is_empty() {
             return std::borrow::Cow::Borrowed(&self.plain_text);
         }
@@ -217,18 +210,12 @@ impl Rendered {
     /// Lets go of the set-aside HTML: a build calls it once the page is
     /// written, so the site's bodies do not all wait for its last page.
     pub fn release_html(&self) {
-        *self
-            .set_aside
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = SetAside::Nothing;
+        *guard(&self.set_aside) = SetAside::Nothing;
     }
 
     /// Lets go of the packed text, once the search index has read it.
     pub fn release_text(&self) {
-        *self
-            .packed_text
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Vec::new();
+        *guard(&self.packed_text) = Vec::new();
     }
 
     pub fn first_heading(&self) -> Option<&str> {
@@ -279,11 +266,16 @@ impl BodyInFile {
 #[error("its rendered body could not be read back from the build cache (changed or removed while the build ran)")]
 pub struct BodyLost;
 
-/// What is behind a lock no reader can leave poisoned (a reader only copies
-/// it out).
-fn lock<T>(set_aside: &mut std::sync::Mutex<T>) -> &mut T {
-    set_aside
-        .get_mut()
+/// What is behind a lock no holder can leave poisoned (a reader only copies
+/// it out, a writer replaces it whole), with the lock held.
+fn guard<T>(held: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    held.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// [`guard`] with the value borrowed mutably: no lock to take.
+fn lock<T>(held: &mut std::sync::Mutex<T>) -> &mut T {
+    held.get_mut()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
