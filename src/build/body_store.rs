@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::markdown::{BodyInFile, Rendered};
+use crate::markdown::{BodyBytes, BodyInFile, Rendered};
 
 /// The folder inside the build cache folder.
 pub const DIR: &str = "bodies";
@@ -77,13 +77,38 @@ const WRITE_BYTES: usize = 4 << 20;
 pub struct BodyWriter {
     dir: PathBuf,
     segment: u32,
-    file: OnceLock<Option<Arc<File>>>,
+    file: OnceLock<Option<Arc<Segment>>>,
     pending: Mutex<Pending>,
     /// A written buffer, for the next bodies.
     spare: Mutex<Option<Vec<u8>>>,
     /// A write failed (a full disk, a read-only cache folder): the places
     /// handed out in this segment are not to be kept.
     failed: AtomicBool,
+}
+
+/// The segment a writer appends to, and the chunks it could not write (a
+/// full disk): held here, so that the build still reads those bodies back;
+/// the page cache forgets them ([`BodyWriter::forget_unwritten`]).
+#[derive(Debug)]
+struct Segment {
+    file: File,
+    unwritten: Mutex<Vec<(u64, Vec<u8>)>>,
+}
+
+impl BodyBytes for Segment {
+    fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+        let end = offset + len as u64;
+        if let Ok(unwritten) = self.unwritten.lock() {
+            let chunk = unwritten
+                .iter()
+                .find(|(at, bytes)| *at <= offset && end <= at + bytes.len() as u64);
+            if let Some((at, bytes)) = chunk {
+                let start = (offset - at) as usize;
+                return bytes.get(start..start + len).map(<[u8]>::to_vec);
+            }
+        }
+        BodyBytes::read_at(&self.file, offset, len)
+    }
 }
 
 /// Bodies appended and not written yet, and where they go in the segment.
@@ -140,8 +165,9 @@ impl BodyWriter {
             (offset, full)
         };
         if let Some((at, bytes)) = full {
-            self.write(at, &bytes)?;
-            self.keep_spare(bytes);
+            if let Some(written) = self.write(at, bytes) {
+                self.keep_spare(written);
+            }
         }
         let at = BodyAt {
             segment: self.segment,
@@ -160,7 +186,7 @@ impl BodyWriter {
             .ok()
             .map(|mut pending| take(&mut pending));
         if let Some((at, bytes)) = rest.filter(|(_, bytes)| !bytes.is_empty()) {
-            self.write(at, &bytes);
+            self.write(at, bytes);
         }
     }
 
@@ -181,17 +207,20 @@ impl BodyWriter {
 
     /// The segment, made (and opened for reading back too) on the first
     /// body.
-    fn file(&self) -> Option<Arc<File>> {
+    fn file(&self) -> Option<Arc<Segment>> {
         let file = self.file.get_or_init(|| {
             std::fs::create_dir_all(&self.dir).ok()?;
-            std::fs::OpenOptions::new()
+            let file = std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create(true)
                 .truncate(true)
                 .open(segment_file(&self.dir, self.segment))
-                .ok()
-                .map(Arc::new)
+                .ok()?;
+            Some(Arc::new(Segment {
+                file,
+                unwritten: Mutex::new(Vec::new()),
+            }))
         });
         if file.is_none() {
             self.failed.store(true, Ordering::Relaxed);
@@ -199,14 +228,18 @@ impl BodyWriter {
         file.clone()
     }
 
-    fn write(&self, at: u64, bytes: &[u8]) -> Option<()> {
-        let written = self
-            .file()
-            .and_then(|file| file.write_all_at(bytes, at).ok());
-        if written.is_none() {
-            self.failed.store(true, Ordering::Relaxed);
+    /// Writes a chunk at `at`; the buffer back when it was written, else
+    /// the chunk is held by the segment (and the writer has failed).
+    fn write(&self, at: u64, bytes: Vec<u8>) -> Option<Vec<u8>> {
+        let segment = self.file()?;
+        if segment.file.write_all_at(&bytes, at).is_ok() {
+            return Some(bytes);
         }
-        written
+        self.failed.store(true, Ordering::Relaxed);
+        if let Ok(mut unwritten) = segment.unwritten.lock() {
+            unwritten.push((at, bytes));
+        }
+        None
     }
 
     /// Forgets the places of bodies this writer could not write, so that no
@@ -293,7 +326,7 @@ impl BodyReader {
     }
 }
 
-fn in_file(file: Arc<File>, at: BodyAt) -> BodyInFile {
+fn in_file(file: Arc<dyn BodyBytes>, at: BodyAt) -> BodyInFile {
     BodyInFile {
         file,
         offset: at.offset,
@@ -401,6 +434,34 @@ mod tests {
         );
         rendered.release_html();
         assert_eq!(rendered.body_html().expect("let go"), "");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A chunk the segment does not take (here: a segment open for reading
+    /// only, as a full disk would refuse it) is held by the segment, so the
+    /// build still reads its bodies back; the page cache forgets them.
+    #[test]
+    fn bodies_of_a_chunk_that_could_not_be_written_still_read_back() {
+        let dir = scratch("refused");
+        let writer = BodyWriter::new(&dir);
+        std::fs::create_dir_all(&writer.dir).unwrap();
+        let path = segment_file(&writer.dir, writer.segment);
+        std::fs::write(&path, b"").unwrap();
+        let read_only = Segment {
+            file: File::open(&path).unwrap(),
+            unwritten: Mutex::new(Vec::new()),
+        };
+        assert!(writer.file.set(Some(Arc::new(read_only))).is_ok());
+        let html = "<p>held in memory</p>\n".repeat(50);
+        let mut rendered = Rendered {
+            html: html.clone(),
+            ..Rendered::default()
+        };
+        let mut bodies = vec![set_aside(&mut rendered, Some(&writer))];
+        assert!(bodies[0].is_some());
+        writer.forget_unwritten(&mut bodies);
+        assert_eq!(bodies, vec![None]);
+        assert_eq!(rendered.body_html().expect("held by the segment"), html);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -64,8 +64,8 @@ pub use options::RenderOptions;
 use page_links::{collect_links, label_key, within};
 use plain_text::collect_plain_text;
 pub use rendered::{
-    excerpt, AfterUse, BodyInFile, BodyLost, Features, Heading, Link, LinkKind, RenderNote,
-    Rendered, LEAD_CHARS,
+    excerpt, AfterUse, BodyBytes, BodyInFile, BodyLost, Features, Heading, Link, LinkKind,
+    RenderNote, Rendered, LEAD_CHARS,
 };
 pub use safety::{RawHtml, ScriptLinks};
 

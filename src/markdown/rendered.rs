@@ -244,7 +244,7 @@ pub(crate) enum SetAside {
 /// XXH3, so that a body that is gone, cut short or changed is never taken.
 #[derive(Debug, Clone)]
 pub struct BodyInFile {
-    pub file: std::sync::Arc<std::fs::File>,
+    pub file: std::sync::Arc<dyn BodyBytes>,
     pub offset: u64,
     pub len: u32,
     pub print: u64,
@@ -253,10 +253,24 @@ pub struct BodyInFile {
 impl BodyInFile {
     /// The bytes, when they are there and intact.
     pub fn read(&self) -> Option<Vec<u8>> {
-        use std::os::unix::fs::FileExt;
-        let mut bytes = vec![0; self.len as usize];
-        self.file.read_exact_at(&mut bytes, self.offset).ok()?;
+        let bytes = self.file.read_at(self.offset, self.len as usize)?;
         (xxhash_rust::xxh3::xxh3_64(&bytes) == self.print).then_some(bytes)
+    }
+}
+
+/// Where set-aside bodies are read back from: a file, or a file and what
+/// could not be written to it.
+pub trait BodyBytes: std::fmt::Debug + Send + Sync {
+    /// The `len` bytes at `offset`, when they can be read.
+    fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>>;
+}
+
+impl BodyBytes for std::fs::File {
+    fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0; len];
+        self.read_exact_at(&mut bytes, offset).ok()?;
+        Some(bytes)
     }
 }
 
