@@ -73,11 +73,11 @@ fn segments(dir: &Path) -> Vec<(u32, u64)> {
 /// the file's lock, and took longer than rendering the bodies).
 const WRITE_BYTES: usize = 4 << 20;
 
-/// Appends bodies to a new segment, made on the first write.
+/// Appends bodies to a new segment, made on the first body.
 pub struct BodyWriter {
     dir: PathBuf,
     segment: u32,
-    file: OnceLock<Option<Arc<Segment>>>,
+    opened: OnceLock<Option<Arc<Segment>>>,
     pending: Mutex<Pending>,
     /// A written buffer, for the next bodies.
     spare: Mutex<Option<Vec<u8>>>,
@@ -131,7 +131,7 @@ impl BodyWriter {
         BodyWriter {
             dir,
             segment,
-            file: OnceLock::new(),
+            opened: OnceLock::new(),
             pending: Mutex::new(Pending::default()),
             spare: Mutex::new(None),
             failed: AtomicBool::new(false),
@@ -151,7 +151,7 @@ impl BodyWriter {
         if body.is_empty() {
             return None;
         }
-        let file = self.file()?;
+        let segment = self.opened_segment()?;
         let len = u32::try_from(body.len()).ok()?;
         let print = xxhash_rust::xxh3::xxh3_64(body);
         let (offset, full) = {
@@ -175,7 +175,7 @@ impl BodyWriter {
             len,
             print,
         };
-        Some((at, in_file(file, at)))
+        Some((at, in_file(segment, at)))
     }
 
     /// Writes what was appended and is not written yet.
@@ -207,8 +207,8 @@ impl BodyWriter {
 
     /// The segment, made (and opened for reading back too) on the first
     /// body.
-    fn file(&self) -> Option<Arc<Segment>> {
-        let file = self.file.get_or_init(|| {
+    fn opened_segment(&self) -> Option<Arc<Segment>> {
+        let segment = self.opened.get_or_init(|| {
             std::fs::create_dir_all(&self.dir).ok()?;
             let file = std::fs::OpenOptions::new()
                 .read(true)
@@ -222,16 +222,16 @@ impl BodyWriter {
                 unwritten: Mutex::new(Vec::new()),
             }))
         });
-        if file.is_none() {
+        if segment.is_none() {
             self.failed.store(true, Ordering::Relaxed);
         }
-        file.clone()
+        segment.clone()
     }
 
     /// Writes a chunk at `at`; the buffer back when it was written, else
     /// the chunk is held by the segment (and the writer has failed).
     fn write(&self, at: u64, bytes: Vec<u8>) -> Option<Vec<u8>> {
-        let segment = self.file()?;
+        let segment = self.opened_segment()?;
         if segment.file.write_all_at(&bytes, at).is_ok() {
             return Some(bytes);
         }
@@ -451,7 +451,7 @@ mod tests {
             file: File::open(&path).unwrap(),
             unwritten: Mutex::new(Vec::new()),
         };
-        assert!(writer.file.set(Some(Arc::new(read_only))).is_ok());
+        assert!(writer.opened.set(Some(Arc::new(read_only))).is_ok());
         let html = "<p>held in memory</p>\n".repeat(50);
         let mut rendered = Rendered {
             html: html.clone(),

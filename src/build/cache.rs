@@ -498,7 +498,11 @@ fn file_print(
         let hash = known.or_else(|| {
             let bytes = std::fs::read(entry.path()).ok()?;
             let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-            if let Some(read_ahead) = read_ahead.filter(|_| is_page_file(entry)) {
+            let is_page = || {
+                let name = entry.file_name().to_string_lossy();
+                crate::content::url::source_kind(&name).is_page()
+            };
+            if let Some(read_ahead) = read_ahead.filter(|_| is_page()) {
                 read_ahead.keep(entry.path(), bytes, metadata.clone());
             }
             Some(hash)
@@ -512,13 +516,6 @@ fn file_print(
         len: metadata.len(),
         modified: modified_nanos(&metadata),
     }
-}
-
-/// Whether the load reads the file as a page (other files it copies).
-fn is_page_file(entry: &walkdir::DirEntry) -> bool {
-    use crate::content::SourceKind;
-    let kind = crate::content::url::source_kind(&entry.file_name().to_string_lossy());
-    matches!(kind, SourceKind::Markdown | SourceKind::MarkdownErb)
 }
 
 fn modified_nanos(metadata: &std::fs::Metadata) -> Option<u64> {

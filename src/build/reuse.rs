@@ -398,8 +398,9 @@ fn take_kept_bodies(reader: &BodyReader, loaded: &mut Loaded, hollow: &[usize]) 
 /// Renders again the Markdown of the `hollow` pages (read back from the page
 /// cache without their HTML) whose HTML or text is wanted, from their
 /// files: the Markdown stage let their bodies go. `writer` keeps the
-/// bodies (each page's place in the store is the new one). A file changed since it was loaded is an error on its
-/// page, which the page cache then never keeps.
+/// bodies (each page's place in the store is the new one). A file changed
+/// since it was loaded is an error on its page, which the page cache then
+/// never keeps.
 fn render_hollow_again(
     config: &Config,
     loaded: &mut Loaded,

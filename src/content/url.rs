@@ -25,6 +25,13 @@ pub enum SourceKind {
     Asset,
 }
 
+impl SourceKind {
+    /// Whether the load reads a file of this kind as a page.
+    pub fn is_page(self) -> bool {
+        matches!(self, SourceKind::Markdown | SourceKind::MarkdownErb)
+    }
+}
+
 pub fn source_kind(rel_path: &str) -> SourceKind {
     let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
     let lower = name.to_ascii_lowercase();
