@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::tokenize::{for_each_token, tokens, Term};
-use super::top_sections::TopSections;
+use super::page_terms::PageTerms;
+use super::tokenize::{for_each_token, tokens};
 use super::{
     SearchPage, EXCERPT_CHARS, HEADING_WEIGHT, MIN_EXCERPT_CHARS, PAGE_EXCERPT_CHARS, TITLE_WEIGHT,
 };
@@ -69,16 +69,6 @@ pub(super) fn sections<'a>(rendered: &'a Rendered, text: &'a str) -> Vec<Section
         });
     }
     out
-}
-
-/// What one page says about one term.
-#[derive(Default)]
-struct TermInPage {
-    /// Occurrences, the title and headings counted several times.
-    weight: u32,
-    in_title: bool,
-    /// The sections where it occurs most.
-    sections: TopSections,
 }
 
 /// One page as the index sees it, packed: a large site holds millions of
@@ -218,11 +208,11 @@ pub fn entry_key(page: &SearchPage) -> u64 {
 pub fn page_entry(page: &SearchPage) -> PageEntry {
     let text = page.rendered.text();
     let sections = sections(page.rendered, &text);
-    let (terms, length) = count_terms(page, &sections);
+    let terms = count_terms(page, &sections);
     let mut packed = PageEntry {
         terms: String::new(),
         postings: Vec::with_capacity(terms.len() * 4),
-        length,
+        length: terms.length,
         title_info: title_info(page),
         doc: PackedDoc::pack(&doc_json(page, &sections)),
     };
@@ -251,72 +241,27 @@ fn title_info(page: &SearchPage) -> u32 {
     1 + (title_words - 1) + 8 * depth
 }
 
-/// A page's terms as [`count_terms`] counts them: terms of up to 16 bytes
-/// (nearly all) keyed by their bytes as one number, so that a lookup
-/// compares two numbers rather than calling `memcmp`, and a new term needs
-/// no string of its own; longer ones by their text.
-#[derive(Default)]
-struct PageTerms {
-    short: FxHashMap<u128, TermInPage>,
-    long: FxHashMap<String, TermInPage>,
-}
-
-impl PageTerms {
-    fn entry(&mut self, term: Term) -> &mut TermInPage {
-        match term {
-            Term::Short(key) => self.short.entry(key).or_default(),
-            // Copied on every use: words of more than 16 bytes are rare.
-            Term::Long(word) => self.long.entry(word.to_string()).or_default(),
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.short.len() + self.long.len()
-    }
-
-    /// Calls `f` with every term and its counts (a short term spelled out
-    /// in one buffer, reused).
-    fn for_each(self, mut f: impl FnMut(&str, TermInPage)) {
-        let mut text = String::new();
-        for (key, counted) in self.short {
-            text.clear();
-            Term::Short(key).push_to(&mut text);
-            f(&text, counted);
-        }
-        for (term, counted) in self.long {
-            f(&term, counted);
-        }
-    }
-}
-
 /// Every term of the page with its weight, and the page's weighted length.
-fn count_terms(page: &SearchPage, sections: &[Section]) -> (PageTerms, u32) {
+fn count_terms(page: &SearchPage, sections: &[Section]) -> PageTerms {
     let mut terms = PageTerms::default();
-    let mut length = 0u32;
-    for_each_token(page.title, |term| {
-        let entry = terms.entry(term);
-        entry.weight += TITLE_WEIGHT;
-        entry.in_title = true;
-        length += TITLE_WEIGHT;
-    });
+    for_each_token(page.title, |term| terms.count_in_title(term, TITLE_WEIGHT));
     for (k, section) in sections.iter().enumerate() {
         let k = u16::try_from(k).unwrap_or(u16::MAX);
         let heading_words = section.heading.map(|(h, _)| h).unwrap_or("");
-        let mut add = |term: Term, weight: u32| {
-            let entry = terms.entry(term);
-            entry.weight += weight;
-            length += weight;
-            entry.sections.add(k, weight);
-        };
-        for_each_token(heading_words, |w| add(w, HEADING_WEIGHT));
-        for_each_token(section.text, |w| add(w, 1));
+        for_each_token(heading_words, |w| terms.count(w, k, HEADING_WEIGHT));
+        // Inlined into the reading of the words: called for every word.
+        for_each_token(
+            section.text,
+            #[inline(always)]
+            |w| terms.count(w, k, 1),
+        );
         if k == 0 {
             for owner in page.owners {
-                for_each_token(owner, |w| add(w, 1));
+                for_each_token(owner, |w| terms.count(w, k, 1));
             }
         }
     }
-    (terms, length)
+    terms
 }
 
 /// What a hit shows: `[title, url, [[heading, anchor], ...], [excerpt, ...]]`,

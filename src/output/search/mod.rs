@@ -25,6 +25,7 @@
 //! `/people/values-check-in/`).
 
 mod entry;
+mod page_terms;
 mod tokenize;
 mod top_sections;
 

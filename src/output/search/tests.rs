@@ -421,8 +421,11 @@ fn byte_level_split_finds_the_same_words() {
         "Calls",
     ];
     let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
-    for _ in 0..2000 {
-        let text = random_text(&pieces, 12, &mut dice);
+    for round in 0..3000 {
+        // Long texts too: words that cross the 64-byte blocks the text is
+        // read in, and texts that end inside a word.
+        let pieces_in_text = [12, 90][round % 2];
+        let text = random_text(&pieces, pieces_in_text, &mut dice);
         assert_eq!(
             tokens(&text).collect::<Vec<_>>(),
             tokens_by_characters(&text),

@@ -55,26 +55,86 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> {
     words.into_iter()
 }
 
-/// Calls `f` with each word of [`tokens`]. In ASCII text, most of a
-/// handbook, a word's end is found eight bytes at a time
-/// ([`end_of_ascii_word`]); a word with other characters goes the way of
-/// [`word_of_other_script`].
+/// Calls `f` with each word of [`tokens`]. The text is read 64 bytes at a
+/// time as a mask of the bytes that are not ASCII separators
+/// ([`word_byte_mask`]), and its runs of such bytes found from the mask's
+/// changes, a few instructions a word. A run of ASCII letters and digits,
+/// nearly every word of a handbook, is a word ([`ascii_word`]); a run with
+/// other characters is cut by characters ([`run_with_other_script`]).
 pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
     let bytes = text.as_bytes();
-    let kind = |at: usize| BYTE_KINDS[usize::from(bytes[at])];
     let mut lower = String::new();
+    // Whether a run is being read, and where it started.
+    let (mut in_run, mut run_start) = (false, 0);
+    for (block, chunk) in bytes.chunks(64).enumerate() {
+        let base = block * 64;
+        let word = word_byte_mask(chunk);
+        // A bit set where a byte differs from the one before it: a run
+        // starts or ends there (the byte before the block is the last
+        // one of the block before).
+        let before = (word << 1) | u64::from(in_run);
+        let mut changes = word ^ before;
+        while changes != 0 {
+            let at = base + changes.trailing_zeros() as usize;
+            changes &= changes - 1;
+            match in_run {
+                false => run_start = at,
+                true => run(text, run_start..at, &mut lower, &mut f),
+            }
+            in_run = !in_run;
+        }
+    }
+    if in_run {
+        run(text, run_start..bytes.len(), &mut lower, &mut f);
+    }
+}
+
+/// The words of one run of bytes that are not ASCII separators (`span`
+/// starts and ends at ASCII or at the text's ends: on characters).
+#[inline(always)]
+fn run(
+    text: &str,
+    span: std::ops::Range<usize>,
+    lower: &mut String,
+    f: &mut impl FnMut(Term<'_>),
+) {
+    let bytes = text.as_bytes();
+    let len = span.len();
+    if (2..=8).contains(&len) {
+        // Most words: read, lowercased and checked in one `u64`.
+        let key = word_key_u64(bytes, span.start, len);
+        if key & TOP_BITS == 0 {
+            eight_byte_ascii_word(key, len, f);
+            return;
+        }
+    } else if (9..=16).contains(&len) {
+        let key = word_key(bytes, span.start, len);
+        if key & (u128::MAX / 255 * 0x80) == 0 {
+            short_ascii_word(key, len, f);
+            return;
+        }
+    } else if len == 1 {
+        // One ASCII byte: too short to be a word (a byte beyond ASCII is
+        // part of a character of two bytes or more).
+        return;
+    } else if bytes[span.clone()].is_ascii() {
+        long_ascii_word(bytes, span, lower, f);
+        return;
+    }
+    run_with_other_script(&text[span], lower, f);
+}
+
+/// The words of a run of letters, digits and characters beyond ASCII: cut
+/// where a character that is neither a letter nor a digit is, each word
+/// lowercased and folded as ASCII or by characters.
+#[inline(never)]
+fn run_with_other_script(text: &str, lower: &mut String, f: &mut impl FnMut(Term<'_>)) {
+    let bytes = text.as_bytes();
     let mut at = 0;
-    loop {
-        // Skip to the next letter or digit, or character beyond ASCII.
-        while at < bytes.len() && kind(at) == ByteKind::Separator {
-            at += 1;
-        }
-        if at == bytes.len() {
-            break;
-        }
+    while at < bytes.len() {
         let start = at;
         at = end_of_ascii_word(bytes, at);
-        if at < bytes.len() && kind(at) == ByteKind::BeyondAscii {
+        if at < bytes.len() {
             // The word goes on past ASCII, or starts with a character that
             // is not: take it whole by characters.
             let rest = &text[start..];
@@ -91,13 +151,48 @@ pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
             let word = &rest[..word_len];
             at = start + word_len;
             match word.is_ascii() {
-                true => ascii_word(bytes, start..at, &mut lower, &mut f),
-                false => word_of_other_script(word, &mut f),
+                true => ascii_word(bytes, start..at, lower, f),
+                false => word_of_other_script(word, f),
             }
             continue;
         }
-        ascii_word(bytes, start..at, &mut lower, &mut f);
+        ascii_word(bytes, start..at, lower, f);
     }
+}
+
+/// A bit for each byte of `chunk` (up to 64) that is an ASCII letter or
+/// digit or a byte beyond ASCII, that is, not a separator; bits past the
+/// chunk's end are clear. Eight bytes at a time ([`ascii_word_bytes`]),
+/// each eight top bits gathered into a byte by one multiply.
+#[inline(always)]
+fn word_byte_mask(chunk: &[u8]) -> u64 {
+    let mut block = [0u8; 64];
+    let bytes: &[u8; 64] = match chunk.first_chunk::<64>() {
+        Some(whole) => whole,
+        None => {
+            // Zero is a separator.
+            block[..chunk.len()].copy_from_slice(chunk);
+            &block
+        }
+    };
+    let mut mask = 0u64;
+    for (i, eight) in bytes.chunks_exact(8).enumerate() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(eight);
+        let word = u64::from_le_bytes(word);
+        let tops = ascii_word_bytes(word) | (word & TOP_BITS);
+        mask |= gather_top_bits(tops) << (8 * i);
+    }
+    mask
+}
+
+/// The top bits of the eight bytes of `tops` (no other bit set) as the
+/// eight bits of a byte, the first byte's lowest. Each top bit, moved to
+/// the bottom of its byte, lands by the multiply in its own bit of the top
+/// byte, and no two partial products meet (so nothing carries).
+fn gather_top_bits(tops: u64) -> u64 {
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    ((tops >> 7).wrapping_mul(GATHER)) >> 56
 }
 
 /// Where the run of ASCII letters and digits at `at` ends: eight bytes
@@ -113,7 +208,7 @@ fn end_of_ascii_word(bytes: &[u8], mut at: usize) -> usize {
         }
         at += 8;
     }
-    while at < bytes.len() && BYTE_KINDS[usize::from(bytes[at])] == ByteKind::Word {
+    while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
         at += 1;
     }
     at
@@ -137,40 +232,7 @@ fn ascii_word_bytes(chunk: u64) -> u64 {
     (digit | letter) & !(chunk & TOP_BITS)
 }
 
-/// What a byte is to [`for_each_token`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteKind {
-    /// ASCII that is neither a letter nor a digit.
-    Separator,
-    /// An ASCII letter or digit.
-    Word,
-    /// Part of a character beyond ASCII.
-    BeyondAscii,
-}
-
-/// [`ByteKind`] of every byte: one load a byte where the tests of
-/// `u8::is_ascii_alphanumeric` and friends take several.
-const BYTE_KINDS: [ByteKind; 256] = byte_kinds();
-
-const fn byte_kinds() -> [ByteKind; 256] {
-    let mut kinds = [ByteKind::Separator; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        kinds[b] = if !byte.is_ascii() {
-            ByteKind::BeyondAscii
-        } else if byte.is_ascii_alphanumeric() {
-            ByteKind::Word
-        } else {
-            ByteKind::Separator
-        };
-        b += 1;
-    }
-    kinds
-}
-
-/// The word of ASCII letters and digits at `span` of `bytes`. Inlined:
-/// it runs for nearly every word of the site.
+/// The word of ASCII letters and digits at `span` of `bytes`.
 #[inline(always)]
 fn ascii_word(
     bytes: &[u8],
@@ -183,7 +245,53 @@ fn ascii_word(
         long_ascii_word(bytes, span, lower, f);
         return;
     }
-    let key = ascii_lowercase(word_key(bytes, span.start, len));
+    short_ascii_word(word_key(bytes, span.start, len), len, f);
+}
+
+/// [`short_ascii_word`] of a word of 2 to 8 bytes, in one `u64`: the same
+/// term, with half the arithmetic of a `u128`.
+#[inline(always)]
+fn eight_byte_ascii_word(key: u64, len: usize, f: &mut impl FnMut(Term<'_>)) {
+    let key = ascii_lowercase_u64(key);
+    if len <= LONGEST_STOP_WORD && is_stop_word(key) {
+        return;
+    }
+    // Every plural ends in `s`; most words do not, and stop here.
+    let key = match (key >> (8 * (len - 1))) as u8 {
+        b's' => singular_key(u128::from(key), len),
+        _ => u128::from(key),
+    };
+    f(Term::Short(key));
+}
+
+/// The `len` bytes (1 to 8) at `start` of `bytes`, little-endian, zero
+/// after them: one load of 8 bytes, cut to the word, unless the text ends
+/// before them.
+fn word_key_u64(bytes: &[u8], start: usize, len: usize) -> u64 {
+    match bytes.get(start..start + 8) {
+        Some(eight) => {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            u64::from_le_bytes(word) & (u64::MAX >> (8 * (8 - len)))
+        }
+        None => short_key(&bytes[start..start + len]) as u64,
+    }
+}
+
+/// [`ascii_lowercase`] of eight bytes.
+fn ascii_lowercase_u64(key: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let from_a = (key + ONES * (0x80 - u64::from(b'A'))) & TOP_BITS;
+    let past_z = (key + ONES * (0x80 - u64::from(b'Z') - 1)) & TOP_BITS;
+    key | ((from_a & !past_z) >> 2)
+}
+
+/// The ASCII word of `len` bytes (2 to 16) read as `key`: lowercased,
+/// left out when a stop word, else folded. Inlined: it runs for nearly
+/// every word of the site.
+#[inline(always)]
+fn short_ascii_word(key: u128, len: usize, f: &mut impl FnMut(Term<'_>)) {
+    let key = ascii_lowercase(key);
     if len <= LONGEST_STOP_WORD && is_stop_word(key as u64) {
         return;
     }
@@ -431,6 +539,26 @@ mod tests {
         }
     }
 
+    /// Every byte value at every place of a block, and blocks cut short
+    /// (the text's last): a bit exactly for each letter, digit or byte
+    /// beyond ASCII.
+    #[test]
+    fn the_block_mask_marks_each_byte_that_is_not_a_separator() {
+        let every: Vec<u8> = (0u8..=255).chain(0u8..=255).collect();
+        for start in 0..256 {
+            for len in [64, 63, 17, 8, 1, 0] {
+                let chunk = &every[start..start + len];
+                let mask = word_byte_mask(chunk);
+                for bit in 0..64 {
+                    let expected = chunk
+                        .get(bit)
+                        .is_some_and(|b| b.is_ascii_alphanumeric() || !b.is_ascii());
+                    assert_eq!(mask >> bit & 1 == 1, expected, "{start} {len} {bit}");
+                }
+            }
+        }
+    }
+
     /// The table finds every stop word and nothing else among the short
     /// words a handbook is made of, nor among every word of two letters.
     #[test]
@@ -461,11 +589,26 @@ mod tests {
     #[test]
     fn a_word_reads_the_same_at_the_end_of_the_text() {
         let text = b"Quarterly business reviews";
-        for (start, len) in [(0, 9), (10, 8), (19, 7), (10, 16)] {
+        for (start, len) in [(0, 9), (10, 8), (19, 7), (10, 16), (18, 8), (22, 4)] {
             let key = word_key(text, start, len);
             let mut expected = [0u8; 16];
             expected[..len].copy_from_slice(&text[start..start + len]);
             assert_eq!(key, u128::from_le_bytes(expected), "{start} {len}");
+            if len <= 8 {
+                assert_eq!(u128::from(word_key_u64(text, start, len)), key, "{start}");
+            }
+        }
+    }
+
+    #[test]
+    fn lowercasing_eight_bytes_is_lowercasing_sixteen() {
+        let all: Vec<u8> = (1u8..0x80).collect();
+        for window in all.windows(8) {
+            let mut key = [0u8; 8];
+            key.copy_from_slice(window);
+            let key = u64::from_le_bytes(key);
+            let lowered = ascii_lowercase_u64(key);
+            assert_eq!(u128::from(lowered), ascii_lowercase(u128::from(key)), "{window:?}");
         }
     }
 }
