@@ -92,12 +92,7 @@ pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
 /// The words of one run of bytes that are not ASCII separators (`span`
 /// starts and ends at ASCII or at the text's ends: on characters).
 #[inline(always)]
-fn run(
-    text: &str,
-    span: std::ops::Range<usize>,
-    lower: &mut String,
-    f: &mut impl FnMut(Term<'_>),
-) {
+fn run(text: &str, span: std::ops::Range<usize>, lower: &mut String, f: &mut impl FnMut(Term<'_>)) {
     let bytes = text.as_bytes();
     let len = span.len();
     if (2..=8).contains(&len) {
@@ -109,7 +104,7 @@ fn run(
         }
     } else if (9..=16).contains(&len) {
         let key = word_key(bytes, span.start, len);
-        if key & (u128::MAX / 255 * 0x80) == 0 {
+        if key & TOP_BITS_WIDE == 0 {
             short_ascii_word(key, len, f);
             return;
         }
@@ -216,6 +211,8 @@ fn end_of_ascii_word(bytes: &[u8], mut at: usize) -> usize {
 
 /// The top bit of each byte of a `u64`.
 const TOP_BITS: u64 = u64::MAX / 255 * 0x80;
+/// The top bit of each byte of a `u128`.
+const TOP_BITS_WIDE: u128 = u128::MAX / 255 * 0x80;
 
 /// The top bit of each of eight bytes set when the byte is an ASCII letter
 /// or digit. Adding `0x80 - c` to a byte below `0x80` sets its top bit
@@ -347,9 +344,8 @@ fn first_bytes(key: u128, n: usize) -> u128 {
 /// bit exactly when it is `c` or more, and carries into no other byte.
 fn ascii_lowercase(key: u128) -> u128 {
     const ONES: u128 = u128::MAX / 255;
-    let top = ONES * 0x80;
-    let from_a = (key + ONES * (0x80 - u128::from(b'A'))) & top;
-    let past_z = (key + ONES * (0x80 - u128::from(b'Z') - 1)) & top;
+    let from_a = (key + ONES * (0x80 - u128::from(b'A'))) & TOP_BITS_WIDE;
+    let past_z = (key + ONES * (0x80 - u128::from(b'Z') - 1)) & TOP_BITS_WIDE;
     key | ((from_a & !past_z) >> 2)
 }
 
@@ -608,7 +604,11 @@ mod tests {
             key.copy_from_slice(window);
             let key = u64::from_le_bytes(key);
             let lowered = ascii_lowercase_u64(key);
-            assert_eq!(u128::from(lowered), ascii_lowercase(u128::from(key)), "{window:?}");
+            assert_eq!(
+                u128::from(lowered),
+                ascii_lowercase(u128::from(key)),
+                "{window:?}"
+            );
         }
     }
 }
