@@ -450,6 +450,11 @@ impl From<Diagnostic> for BuildError {
 impl BuildError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         match self {
+            BuildError::Output(e @ OutputError::CacheLost { page, .. }) => {
+                Diagnostic::error("cache", e.to_string())
+                    .in_file(page.clone())
+                    .with_help("build again")
+            }
             BuildError::Output(e) => Diagnostic::error("output", e.to_string()),
             BuildError::Diagnostic(d) => (**d).clone(),
         }
@@ -599,7 +604,13 @@ fn build_everything(
     );
     // Each page is rendered once, and its text indexed once.
     render.after_use = AfterUse::Release;
-    let render_errors = write_site(&render, &theme, &stage, options.progress)?;
+    let render_errors = write_site(&render, &theme, &stage, options.progress).inspect_err(|e| {
+        // What the page cache refers to is damaged: the next build starts
+        // without it instead of meeting the same error.
+        if let (BuildError::Output(OutputError::CacheLost { .. }), Some(cache)) = (e, &page_cache) {
+            cache.discard();
+        }
+    })?;
     timings.mark("write site");
     summary.report.extend(render_errors);
     if summary.report.errors() > 0 && !options.keep_going {

@@ -290,6 +290,52 @@ fn a_missing_output_folder_is_made_again_from_the_kept_bodies() {
     assert!(!out.contains("could not be read"), "{out}");
 }
 
+/// The search entries' hit JSON, kept beside the bodies: when it is lost
+/// or damaged, a build renders those pages again (it no longer has their
+/// text), says so, and writes a clean build's bytes; the next build finds
+/// nothing amiss.
+#[test]
+fn lost_search_entries_have_their_pages_rendered_again() {
+    let dir = site_of_pages(20, |i| {
+        format!(
+            "# Page {i}\n\nWords of page {i}.\n\nSee [next](p{}.md).\n",
+            i + 1
+        )
+    });
+    built(dir.path());
+    let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
+    assert_eq!(code, 0, "{clean}");
+    for segment in std::fs::read_dir(dir.path().join(".handbook-cache/bodies")).expect("kept") {
+        let segment = segment.expect("entry").path();
+        let mut bytes = std::fs::read(&segment).expect("read");
+        let mut from = 0;
+        while let Some(at) = find(&bytes[from..], b"[\"Page ").map(|at| from + at) {
+            bytes[at + 3] ^= 0x20;
+            from = at + 1;
+        }
+        std::fs::write(&segment, bytes).expect("damage");
+    }
+    std::fs::remove_dir_all(dir.path().join("public")).expect("remove the site");
+    let (code, out) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("20 search entries in the build cache could not be read"),
+        "{out}"
+    );
+    assert!(!out.contains("page bodies"), "{out}");
+    assert!(
+        output_tree(&dir.path().join("public")) == output_tree(&dir.path().join("clean")),
+        "the site differs from a clean build"
+    );
+    std::fs::remove_dir_all(dir.path().join("public")).expect("remove the site");
+    let out = built(dir.path());
+    assert!(!out.contains("could not be read"), "{out}");
+    assert!(
+        output_tree(&dir.path().join("public")) == output_tree(&dir.path().join("clean")),
+        "the site differs from a clean build"
+    );
+}
+
 /// A `site.toml` edit no Markdown reads (a sidebar's length, an edit link,
 /// a redirect) makes every page's file again from the kept bodies, not its
 /// Markdown: with the bodies damaged, the build says it could not read
@@ -302,17 +348,31 @@ fn settings_no_markdown_reads_keep_the_pages_markdown() {
     });
     std::fs::write(dir.path().join("site.toml"), "title = \"T\"\n").expect("site.toml");
     built(dir.path());
+    // The pages' bodies, not the search entries' hit JSON beside them
+    // (`["Page 3","/p3/",...]]`): a lost entry would have its page's
+    // Markdown rendered again.
     let damage_bodies = || {
         let bodies = dir.path().join(".handbook-cache/bodies");
+        let mut entries = 0;
         for segment in std::fs::read_dir(&bodies).expect("bodies kept") {
             let segment = segment.expect("entry").path();
-            let whole = std::fs::read(&segment).expect("read");
-            std::fs::write(
-                &segment,
-                whole.iter().map(|b| b ^ 0x5a).collect::<Vec<u8>>(),
-            )
-            .expect("damage");
+            let mut bytes = std::fs::read(&segment).expect("read");
+            let mut docs = Vec::new();
+            let mut from = 0;
+            while let Some(start) = find(&bytes[from..], b"[\"Page ").map(|at| from + at) {
+                let end = start + find(&bytes[start..], b"]]").expect("a whole entry") + 2;
+                docs.push(start..end);
+                from = end;
+            }
+            entries += docs.len();
+            for (at, byte) in bytes.iter_mut().enumerate() {
+                if !docs.iter().any(|doc| doc.contains(&at)) {
+                    *byte ^= 0x5a;
+                }
+            }
+            std::fs::write(&segment, bytes).expect("damage");
         }
+        assert_eq!(entries, 12, "the search entries are kept beside the bodies");
     };
     damage_bodies();
     std::fs::write(
@@ -547,4 +607,9 @@ fn the_order_files_and_other_generators_settings_are_read_by_the_cache() {
     }
     let home = std::fs::read_to_string(book.path().join("public/index.html")).expect("home");
     assert!(home.contains("<title>Second"), "{home}");
+}
+
+/// Where `needle` first is in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }

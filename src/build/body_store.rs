@@ -8,7 +8,10 @@
 //!
 //! The same file is where a build's bodies wait for their templates: the
 //! Markdown stage writes each body there as it renders it and keeps only
-//! its place ([`BodyInFile`]), and the template stage reads it back. The
+//! its place ([`BodyInFile`]), and the template stage reads it back. Each
+//! page's search entry keeps the JSON of its hit there too (written by the
+//! same stage, read back by the index's document shards), with its place
+//! in the page cache beside the entry. The
 //! bodies are kept as they are, not compressed: writing and reading a
 //! body are two copies, where packing it (lz4) took more time than
 //! rendering its Markdown without code, and the file's pages live in the
@@ -31,23 +34,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::markdown::BodyAt;
 use crate::markdown::{BodyBytes, BodyInFile, Rendered};
 
 /// The folder inside the build cache folder.
 pub const DIR: &str = "bodies";
 /// How many segments may stay before the smaller ones are merged.
 const MAX_SEGMENTS: usize = 8;
-
-/// Where one page's body is, and the XXH3 of its bytes.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BodyAt {
-    pub segment: u32,
-    pub offset: u64,
-    pub len: u32,
-    pub print: u64,
-}
 
 fn segment_file(dir: &Path, segment: u32) -> PathBuf {
     dir.join(format!("{segment}.bin"))
@@ -258,6 +251,18 @@ impl BodyWriter {
     }
 }
 
+/// The search index's hit JSON of a page is kept beside its body, and
+/// moved, kept and removed with the bodies (see [`crate::build::page_cache`]).
+impl crate::output::search::DocStore for BodyWriter {
+    fn keep_doc(&self, json: &[u8]) -> Option<crate::output::search::StoredDoc> {
+        let (at, file) = self.append_in_file(json)?;
+        Some(crate::output::search::StoredDoc {
+            at,
+            file: Some(file),
+        })
+    }
+}
+
 /// Sets a page's body aside until its template: written to the build
 /// cache's body store when there is one (`writer`), packed in memory when
 /// there is none or it cannot be written; its text, when it still has it,
@@ -285,8 +290,11 @@ fn take(pending: &mut Pending) -> (u64, Vec<u8>) {
 /// Reads bodies back, each segment opened once.
 pub struct BodyReader {
     dir: PathBuf,
-    open: Mutex<HashMap<u32, Option<Arc<File>>>>,
+    open: Mutex<HashMap<u32, Option<OpenSegment>>>,
 }
+
+/// A segment opened for reading, and its length in bytes.
+type OpenSegment = (Arc<File>, u64);
 
 impl BodyReader {
     pub fn new(cache_dir: &Path) -> BodyReader {
@@ -309,20 +317,21 @@ impl BodyReader {
         Some(body)
     }
 
-    /// Where to read the body at `at` from (whether it is there and intact
-    /// is known once it is read).
+    /// Where to read the body at `at` from: `None` when its segment is gone
+    /// or too short to hold it; whether it is intact is known once it is
+    /// read.
     pub fn in_file(&self, at: BodyAt) -> Option<BodyInFile> {
-        let file = {
+        let (file, len) = {
             let mut open = self.open.lock().ok()?;
             open.entry(at.segment)
                 .or_insert_with(|| {
-                    File::open(segment_file(&self.dir, at.segment))
-                        .ok()
-                        .map(Arc::new)
+                    let file = File::open(segment_file(&self.dir, at.segment)).ok()?;
+                    let len = file.metadata().ok()?.len();
+                    Some((Arc::new(file), len))
                 })
                 .clone()?
         };
-        Some(in_file(file, at))
+        (at.offset + u64::from(at.len) <= len).then(|| in_file(file, at))
     }
 }
 
@@ -408,6 +417,10 @@ mod tests {
         std::fs::write(&file, &bytes).unwrap();
         assert_eq!(BodyReader::new(&dir).read(first), None);
         std::fs::write(&file, &bytes[..4]).unwrap();
+        assert!(
+            BodyReader::new(&dir).in_file(second).is_none(),
+            "a place past the segment's end is not opened"
+        );
         assert_eq!(BodyReader::new(&dir).read(second), None);
         let _ = std::fs::remove_dir_all(&dir);
     }

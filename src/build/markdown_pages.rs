@@ -74,12 +74,14 @@ pub(super) struct SearchAsRendered<'a> {
 
 impl SearchAsRendered<'_> {
     /// Page `i`'s entry and its key, when the page is indexed and its entry
-    /// is not made yet; then the page's text is let go.
+    /// is not made yet (its hit JSON kept by `store`); then the page's text
+    /// is let go.
     fn index(
         &self,
         i: usize,
         page: &content::Page,
         rendered: &mut Rendered,
+        store: Option<&dyn search::DocStore>,
     ) -> Option<(u64, PageEntry)> {
         if is_noindex(page) {
             return None;
@@ -87,6 +89,7 @@ impl SearchAsRendered<'_> {
         let title = crate::site::page_title(page, rendered);
         let entry = {
             let page = search::SearchPage {
+                source: &page.rel_path,
                 title: &title,
                 url: self.urls.href(&page.url.path),
                 rendered,
@@ -95,7 +98,7 @@ impl SearchAsRendered<'_> {
             let key = search::entry_key(&page);
             match self.made.is_some_and(|made| made.contains(key)) {
                 true => None,
-                false => Some((key, search::page_entry(&page))),
+                false => Some((key, search::page_entry(&page, store))),
             }
         };
         rendered.let_go_of_text();
@@ -134,7 +137,8 @@ pub(super) fn render_pages(
                 (page, text),
                 run.render_html,
             );
-            let entry = search.and_then(|search| search.index(i, page, &mut rendered));
+            let store = body_writer.map(|writer| writer as &dyn search::DocStore);
+            let entry = search.and_then(|search| search.index(i, page, &mut rendered, store));
             let body = body_store::set_aside(&mut rendered, body_writer);
             (rendered, body, entry)
         })

@@ -45,6 +45,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
@@ -166,8 +167,23 @@ impl PageCache {
     /// absent one is empty).
     pub fn open(dir: &Path, parts: Parts) -> PageCache {
         let mut timings = crate::timings::Timings::start();
-        let back = page_store::read(dir, parts);
+        let mut back = page_store::read(dir, parts);
         timings.mark("load: page cache read");
+        let reader = BodyReader::new(dir);
+        let intact: Vec<bool> = back
+            .search
+            .par_iter_mut()
+            .map(|(_, entry)| entry.open_doc(|at| reader.in_file(at)))
+            .collect();
+        let lost = intact.iter().filter(|&&intact| !intact).count();
+        let mut intact = intact.into_iter();
+        back.search.retain(|_| intact.next().unwrap_or(false));
+        if lost > 0 && back.note.is_none() {
+            back.note = Some(format!(
+                "{lost} search entries in the build cache could not be read; \
+                 rendering their pages again"
+            ));
+        }
         let mut cache = PageCache {
             dir: dir.to_path_buf(),
             includes_read: back.common.includes_read,
@@ -204,6 +220,12 @@ impl PageCache {
         }
     }
 
+    /// Removes the page cache from the build cache folder: the next build
+    /// renders every page.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_dir_all(self.dir.join(page_store::DIR));
+    }
+
     /// Reads the bodies back of this build's pages, for the pages whose
     /// HTML is wanted.
     pub fn body_reader(&self) -> BodyReader {
@@ -213,11 +235,8 @@ impl PageCache {
     /// Writes this build's pages (the parts of the cache that changed); a
     /// failure only costs the next build its shortcut.
     pub fn store(&self, build: &BuiltPages) {
-        let mut bodies = build.bodies.to_vec();
-        if let Some(writer) = &self.body_writer {
-            body_store::merge_if_many(&self.dir, &mut bodies, writer);
-            writer.forget_unwritten(&mut bodies);
-        }
+        let places = self.keep_places(build.bodies);
+        let bodies = &places[..build.bodies.len().min(places.len())];
         let search_entries = self.search.entries();
         let pages = build
             .content
@@ -261,7 +280,29 @@ impl PageCache {
             renders: build.renders,
         };
         page_store::write(&self.dir, record, &self.shard_keys);
-        body_store::remove_unreferenced(&self.dir, &bodies);
+        body_store::remove_unreferenced(&self.dir, &places);
+    }
+
+    /// Where the body store keeps this build's bodies and search entries'
+    /// hit JSON once it has merged its segments and forgotten what it could
+    /// not write: the bodies' places (in page order), then the entries'.
+    /// The search memo's entries take their new places; an entry whose
+    /// JSON is lost is dropped (its page is rendered again next time).
+    fn keep_places(&self, bodies: &[Option<BodyAt>]) -> Vec<Option<BodyAt>> {
+        let docs = self.search.doc_places();
+        let mut places = bodies.to_vec();
+        places.extend(docs.iter().map(|&(_, at)| Some(at)));
+        if let Some(writer) = &self.body_writer {
+            body_store::merge_if_many(&self.dir, &mut places, writer);
+            writer.forget_unwritten(&mut places);
+        }
+        let reader = BodyReader::new(&self.dir);
+        let moved = docs.iter().zip(&places[bodies.len()..]);
+        self.search
+            .move_docs(moved.map(|(&(key, _), &place)| (key, place)), |at| {
+                reader.in_file(at)
+            });
+        places
     }
 }
 

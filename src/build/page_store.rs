@@ -28,7 +28,7 @@ use crate::markdown::Rendered;
 use crate::output::search::{DocShardPrint, PageEntry};
 
 /// Bumped when a file's shape or meaning changes.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 /// The folder inside the build cache folder.
 pub const DIR: &str = "pages";
 const INDEX: &str = "index.bin";
@@ -350,20 +350,13 @@ fn shard_key(shard: &ShardToStore) -> u64 {
             }
             None => hasher.update(&[0]),
         }
-        match page.body {
-            Some(at) => {
-                hasher.update(&[1]);
-                hasher.update(&at.segment.to_le_bytes());
-                hasher.update(&at.offset.to_le_bytes());
-                hasher.update(&at.len.to_le_bytes());
-                hasher.update(&at.print.to_le_bytes());
-            }
-            None => hasher.update(&[0]),
-        }
+        hash_place(&mut hasher, page.body);
     }
     hasher.update(&(shard.pages.len() as u64).to_le_bytes());
-    for (key, _) in &shard.search {
+    // An entry keeps its key when its hit JSON moves in the body store.
+    for (key, entry) in &shard.search {
         hasher.update(&key.to_le_bytes());
+        hash_place(&mut hasher, entry.doc_place());
     }
     hasher.update(&(shard.search.len() as u64).to_le_bytes());
     for (key, _) in &shard.renders {
@@ -372,6 +365,20 @@ fn shard_key(shard: &ShardToStore) -> u64 {
     hasher.update(&(shard.renders.len() as u64).to_le_bytes());
     // Never the empty shard's key.
     hasher.digest().max(1)
+}
+
+/// A place in the body store as part of a shard's key.
+fn hash_place(hasher: &mut Xxh3, place: Option<BodyAt>) {
+    match place {
+        Some(at) => {
+            hasher.update(&[1]);
+            hasher.update(&at.segment.to_le_bytes());
+            hasher.update(&at.offset.to_le_bytes());
+            hasher.update(&at.len.to_le_bytes());
+            hasher.update(&at.print.to_le_bytes());
+        }
+        None => hasher.update(&[0]),
+    }
 }
 
 fn write_shard(dir: &Path, shard: usize, key: u64, contents: &ShardToStore) {

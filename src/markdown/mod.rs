@@ -64,7 +64,7 @@ pub use options::RenderOptions;
 use page_links::{collect_links, label_key, within};
 use plain_text::collect_plain_text;
 pub use rendered::{
-    excerpt, AfterUse, BodyBytes, BodyInFile, BodyLost, Features, Heading, Link, LinkKind,
+    excerpt, AfterUse, BodyAt, BodyBytes, BodyInFile, BodyLost, Features, Heading, Link, LinkKind,
     RenderNote, Rendered, LEAD_CHARS,
 };
 pub use safety::{RawHtml, ScriptLinks};

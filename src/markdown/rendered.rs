@@ -240,6 +240,17 @@ pub(crate) enum SetAside {
     InFile(BodyInFile),
 }
 
+/// Where a body is kept in the build cache's store (`build::body_store`):
+/// its segment file, its bytes there and their XXH3. The search index's
+/// entries keep the JSON of their hits in the same store.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyAt {
+    pub segment: u32,
+    pub offset: u64,
+    pub len: u32,
+    pub print: u64,
+}
+
 /// A body written to a file instead of held: where its bytes are and their
 /// XXH3, so that a body that is gone, cut short or changed is never taken.
 #[derive(Debug, Clone)]

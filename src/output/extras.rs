@@ -104,6 +104,7 @@ impl Extras<'_> {
         self.listed()
             .map(|(i, p)| {
                 let page = search::SearchPage {
+                    source: &p.rel_path,
                     title: &self.site.titles[i],
                     url: self.content.urls.href(&p.url.path),
                     rendered: &self.rendered[i],

@@ -43,6 +43,10 @@ pub enum OutputError {
     NotOurs { path: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    /// What the build cache kept of a page (`what`) was changed or removed
+    /// while the build ran.
+    #[error("{what} could not be read back from the build cache (changed or removed while the build ran)")]
+    CacheLost { page: String, what: &'static str },
 }
 
 /// Where generated files go.

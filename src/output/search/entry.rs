@@ -15,7 +15,7 @@ use super::tokenize::{for_each_token, tokens};
 use super::{
     SearchPage, EXCERPT_CHARS, HEADING_WEIGHT, MIN_EXCERPT_CHARS, PAGE_EXCERPT_CHARS, TITLE_WEIGHT,
 };
-use crate::markdown::{excerpt, Rendered};
+use crate::markdown::{excerpt, BodyAt, BodyInFile, Rendered};
 
 /// A section of a page: the text from one linkable heading to the next.
 #[derive(Debug, PartialEq, Eq)]
@@ -87,13 +87,92 @@ pub struct PageEntry {
     /// the title tells about the page.
     pub(super) title_info: u32,
     /// The JSON of what a hit shows (see the module comment of `search`).
-    pub(super) doc: PackedDoc,
+    pub(super) doc: Doc,
 }
 
-/// A page's [`PageEntry::doc`], lz4-packed: a build holds every page's
-/// entry from the search index until the page cache is written, at its
+/// Where a page's [`PageEntry::doc`] is kept. A build holds every page's
+/// entry from the Markdown stage until the page cache is written, at its
 /// busiest moment, and the JSON (excerpts of every section) is most of an
-/// entry: 60 MB at 10,000 pages, a third of that packed.
+/// entry: 170 MB at 10,000 long pages.
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) enum Doc {
+    /// lz4-packed in memory: `serve`, and a build without a build cache.
+    Packed(PackedDoc),
+    /// In the build cache's body store ([`DocStore`]), as it was made:
+    /// packing and unpacking it took a build longer than writing it there
+    /// and reading it back.
+    Stored(StoredDoc),
+}
+
+/// A hit's JSON in the build cache's body store: its place (what the page
+/// cache records) and, once the store is open, where to read it from.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredDoc {
+    pub at: BodyAt,
+    #[serde(skip)]
+    pub file: Option<BodyInFile>,
+}
+
+/// Where a build keeps the hit JSON of the entries it makes (the build
+/// cache's body store).
+pub trait DocStore: Sync {
+    /// Keeps `json`; `None` when it cannot (the JSON is then packed in
+    /// memory).
+    fn keep_doc(&self, json: &[u8]) -> Option<StoredDoc>;
+}
+
+/// A hit's JSON that could not be read back from the build cache (changed
+/// or removed while the build ran).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct DocLost;
+
+impl Doc {
+    /// The JSON's length in bytes.
+    pub(super) fn json_len(&self) -> usize {
+        match self {
+            Doc::Packed(packed) => packed.json_len(),
+            Doc::Stored(stored) => stored.at.len as usize,
+        }
+    }
+
+    /// Appends the JSON to `out`.
+    pub(super) fn append_to(&self, out: &mut Vec<u8>) -> Result<(), DocLost> {
+        match self {
+            Doc::Packed(packed) => {
+                packed.unpack_into(out);
+                Ok(())
+            }
+            Doc::Stored(stored) => {
+                let json = stored.file.as_ref().and_then(BodyInFile::read);
+                out.extend_from_slice(&json.ok_or(DocLost)?);
+                Ok(())
+            }
+        }
+    }
+}
+
+impl PartialEq for Doc {
+    fn eq(&self, other: &Doc) -> bool {
+        match (self, other) {
+            (Doc::Packed(a), Doc::Packed(b)) => a == b,
+            (Doc::Stored(a), Doc::Stored(b)) => a.at == b.at,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Doc {}
+
+impl std::fmt::Debug for Doc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Doc::Packed(packed) => packed.fmt(f),
+            Doc::Stored(stored) => f.debug_tuple("StoredDoc").field(&stored.at).finish(),
+        }
+    }
+}
+
+/// A hit's JSON, lz4-packed (a third of its size).
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub(super) struct PackedDoc(#[serde(with = "as_bytes")] Vec<u8>);
 
@@ -103,7 +182,7 @@ impl PackedDoc {
     }
 
     /// The JSON's length in bytes (lz4_flex writes it first).
-    pub(super) fn json_len(&self) -> usize {
+    fn json_len(&self) -> usize {
         self.0
             .first_chunk::<4>()
             .map_or(0, |size| u32::from_le_bytes(*size) as usize)
@@ -112,7 +191,7 @@ impl PackedDoc {
     /// Appends the JSON to `out`. A damaged page cache has failed its
     /// checksum before its entries are used; the empty JSON is for what
     /// could still not unpack.
-    pub(super) fn unpack_into(&self, out: &mut Vec<u8>) {
+    fn unpack_into(&self, out: &mut Vec<u8>) {
         match lz4_flex::decompress_size_prepended(&self.0) {
             Ok(json) => out.extend_from_slice(&json),
             Err(_) => out.extend_from_slice(b"null"),
@@ -170,6 +249,29 @@ pub(super) struct TermOfPage<'a> {
 }
 
 impl PageEntry {
+    /// Where the build cache keeps the entry's hit JSON, when it does.
+    pub fn doc_place(&self) -> Option<BodyAt> {
+        match &self.doc {
+            Doc::Stored(stored) => Some(stored.at),
+            Doc::Packed(_) => None,
+        }
+    }
+
+    /// Opens the entry's hit JSON where the build cache keeps it (read back
+    /// from the page cache, an entry has its place but no file) and reads
+    /// it once; false when it is not there or not intact. Checked here, so
+    /// that the index never meets a lost one: the page's text, which would
+    /// make it again, is gone by then.
+    pub fn open_doc(&mut self, open: impl FnOnce(BodyAt) -> Option<BodyInFile>) -> bool {
+        match &mut self.doc {
+            Doc::Stored(stored) => {
+                stored.file = open(stored.at).filter(|file| file.read().is_some());
+                stored.file.is_some()
+            }
+            Doc::Packed(_) => true,
+        }
+    }
+
     /// The page's terms, in a fixed order.
     pub(super) fn terms(&self) -> impl Iterator<Item = TermOfPage<'_>> {
         let mut at = 0;
@@ -204,17 +306,24 @@ pub fn entry_key(page: &SearchPage) -> u64 {
     hasher.digest()
 }
 
-/// The index's entry for one page.
-pub fn page_entry(page: &SearchPage) -> PageEntry {
+/// The index's entry for one page, its hit JSON kept by `store` (or
+/// packed in memory without one).
+pub fn page_entry(page: &SearchPage, store: Option<&dyn DocStore>) -> PageEntry {
     let text = page.rendered.text();
     let sections = sections(page.rendered, &text);
     let terms = count_terms(page, &sections);
+    let json = doc_json(page, &sections);
+    let doc = match store.and_then(|store| store.keep_doc(json.as_bytes())) {
+        Some(stored) => Doc::Stored(stored),
+        None => Doc::Packed(PackedDoc::pack(&json)),
+    };
+    drop(json);
     let mut packed = PageEntry {
         terms: String::new(),
         postings: Vec::with_capacity(terms.len() * 4),
         length: terms.length,
         title_info: title_info(page),
-        doc: PackedDoc::pack(&doc_json(page, &sections)),
+        doc,
     };
     terms.for_each(|term, counted| {
         packed.terms.push_str(term);
@@ -397,6 +506,47 @@ impl SearchMemo {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         for (key, entry) in made {
             entries.entry(key).or_insert_with(|| Arc::new(entry));
+        }
+    }
+
+    /// The entries whose hit JSON is in the build cache, by key, with its
+    /// place: the store moves what it keeps ([`SearchMemo::move_docs`]).
+    pub fn doc_places(&self) -> Vec<(u64, BodyAt)> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut places: Vec<(u64, BodyAt)> = entries
+            .iter()
+            .filter_map(|(key, entry)| Some((*key, entry.doc_place()?)))
+            .collect();
+        places.sort_by_key(|(key, _)| *key);
+        places
+    }
+
+    /// Gives the entries of `moved` (key, new place) their hit JSON's new
+    /// place in the build cache, opened with `open`; an entry whose JSON
+    /// the store lost (`None`) is dropped: its page is rendered again when
+    /// next indexed.
+    pub fn move_docs(
+        &self,
+        moved: impl Iterator<Item = (u64, Option<BodyAt>)>,
+        open: impl Fn(BodyAt) -> Option<BodyInFile>,
+    ) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, place) in moved {
+            let Some(entry) = entries.get_mut(&key) else {
+                continue;
+            };
+            if entry.doc_place() == place {
+                continue;
+            }
+            match place {
+                Some(at) => {
+                    let entry = Arc::make_mut(entry);
+                    entry.doc = Doc::Stored(StoredDoc { at, file: open(at) });
+                }
+                None => {
+                    entries.remove(&key);
+                }
+            }
         }
     }
 

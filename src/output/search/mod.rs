@@ -40,8 +40,8 @@ use super::{MemorySink, OutputError, Sink};
 use crate::content::site_urls::generated::{self, output_file};
 pub use crate::markdown::excerpt;
 use crate::markdown::{AfterUse, Rendered};
-use entry::PackedDoc;
-pub use entry::{entry_key, page_entry, DocShardPrint, PageEntry, SearchMemo};
+pub use entry::{entry_key, page_entry, DocShardPrint, DocStore, PageEntry, SearchMemo, StoredDoc};
+use entry::{Doc, DocLost};
 pub use tokenize::{singular, tokens};
 
 /// Version of the file format, checked by the theme's script.
@@ -77,6 +77,9 @@ pub const STOP_WORDS: &[&str] = &[
 
 /// One page to index.
 pub struct SearchPage<'a> {
+    /// The page's file, relative to the site root (named when its entry
+    /// cannot be read back from the build cache).
+    pub source: &'a str,
     pub title: &'a str,
     /// The page's URL as written in links (base path included).
     pub url: String,
@@ -167,7 +170,7 @@ pub fn write_unless(
             let key = if memo.is_some() { entry_key(page) } else { 0 };
             let entry = match kept.get(&key) {
                 Some(entry) => Arc::clone(entry),
-                None => Arc::new(page_entry(page)),
+                None => Arc::new(page_entry(page, None)),
             };
             if index.after_use == AfterUse::Release {
                 page.rendered.release_text();
@@ -181,6 +184,7 @@ pub fn write_unless(
     let shards = memo.map(|memo| DocShards { memo, keys: &keys });
     let written = write_index(
         entries.iter().map(|(_, entry)| entry.as_ref()),
+        pages.iter().map(|page| page.source),
         sink,
         shards,
     );
@@ -219,6 +223,7 @@ impl DocShards<'_> {
 /// build by a hash of every shard, is written last.
 fn write_index<'a>(
     entries: impl Iterator<Item = &'a PageEntry> + Clone,
+    sources: impl Iterator<Item = &'a str>,
     sink: &dyn Sink,
     doc_shards: Option<DocShards>,
 ) -> Result<(), OutputError> {
@@ -227,8 +232,11 @@ fn write_index<'a>(
     tm.mark("search: postings");
     let (term_starts, term_prints) = write_term_shards(terms, sink)?;
     tm.mark("search: term shards");
-    let (doc_starts, doc_prints) =
-        write_doc_shards(entries.clone().map(|entry| &entry.doc), sink, doc_shards)?;
+    let (doc_starts, doc_prints) = write_doc_shards(
+        entries.clone().map(|entry| &entry.doc).zip(sources),
+        sink,
+        doc_shards,
+    )?;
     tm.mark("search: doc shards");
     // XXH3 of each shard, then of those in order: the shards are hashed
     // where they are made, in parallel, and only their prints are kept.
@@ -552,16 +560,17 @@ fn digits(n: u32) -> usize {
 /// Groups the pages' hit JSON into shards of about `DOC_SHARD_BYTES` and
 /// writes them (`dN.json`, joined in parallel once the cuts are made), or
 /// keeps the last index's file of a shard of the same entries; returns the
-/// first page of each shard and each shard's print.
+/// first page of each shard and each shard's print. `docs` pairs each
+/// page's JSON with the page's file, named when the JSON is lost.
 fn write_doc_shards<'a>(
-    docs: impl Iterator<Item = &'a PackedDoc>,
+    docs: impl Iterator<Item = (&'a Doc, &'a str)>,
     sink: &dyn Sink,
     memo: Option<DocShards>,
 ) -> Result<(Vec<usize>, Vec<u64>), OutputError> {
-    let docs: Vec<&PackedDoc> = docs.collect();
+    let docs: Vec<(&Doc, &str)> = docs.collect();
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     let (mut start, mut size) = (0, 0);
-    for (i, doc) in docs.iter().enumerate() {
+    for (i, (doc, _)) in docs.iter().enumerate() {
         let json_len = doc.json_len();
         if size > 0 && size + json_len > DOC_SHARD_BYTES {
             cuts.push(start..i);
@@ -587,7 +596,11 @@ fn write_doc_shards<'a>(
                     return Ok((key, last));
                 }
             }
-            let bytes = join_array(&docs[cut.clone()]);
+            let shard = &docs[cut.clone()];
+            let bytes = join_array(shard).map_err(|lost| OutputError::CacheLost {
+                page: shard[lost].1.to_string(),
+                what: "its search entry",
+            })?;
             let file = super::fingerprint(&bytes);
             sink.write_printed(&rel, &bytes, file)?;
             let made = DocShardPrint {
@@ -607,17 +620,19 @@ fn write_doc_shards<'a>(
     ))
 }
 
-fn join_array(docs: &[&PackedDoc]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(docs.iter().map(|d| d.json_len() + 1).sum::<usize>() + 2);
+/// The JSON array of the documents of one shard; the place in `docs` of
+/// the first whose JSON is lost.
+fn join_array(docs: &[(&Doc, &str)]) -> Result<Vec<u8>, usize> {
+    let mut out = Vec::with_capacity(docs.iter().map(|d| d.0.json_len() + 1).sum::<usize>() + 2);
     out.push(b'[');
-    for (i, doc) in docs.iter().enumerate() {
+    for (i, (doc, _)) in docs.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        doc.unpack_into(&mut out);
+        doc.append_to(&mut out).map_err(|DocLost| i)?;
     }
     out.push(b']');
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -160,12 +160,14 @@ fn a_body_word_points_at_its_page_and_section() {
     let b = rendered("Nothing about it ", &[]);
     let pages = [
         SearchPage {
+            source: "page.md",
             owners: &[],
             title: "Other",
             url: "/other/".into(),
             rendered: &b,
         },
         SearchPage {
+            source: "page.md",
             owners: &[],
             title: "Pipeline",
             url: "/pipeline/".into(),
@@ -199,6 +201,7 @@ fn numbered_pages<'a>(texts: &'a [Rendered], titles: &'a [String]) -> Vec<Search
         .zip(titles)
         .enumerate()
         .map(|(i, (rendered, title))| SearchPage {
+            source: "page.md",
             owners: &[],
             title,
             url: format!("/p{i}/"),
@@ -258,6 +261,7 @@ fn posting_lists_made_on_many_cores_list_every_page_once_in_order() {
         .iter()
         .enumerate()
         .map(|(i, r)| SearchPage {
+            source: "page.md",
             owners: &[],
             title: "Page",
             url: format!("/p{i}/"),
@@ -536,12 +540,13 @@ fn short_and_long_terms_come_out_whole() {
                 eighteenletters1234 internationalization ab ";
     let a = rendered(text, &[]);
     let page = SearchPage {
+        source: "page.md",
         owners: &[],
         title: "Überblick",
         url: "/a/".into(),
         rendered: &a,
     };
-    let entry = page_entry(&page);
+    let entry = page_entry(&page, None);
     let mut terms: Vec<(String, u32, bool)> = entry
         .terms()
         .map(|t| (t.term.to_string(), t.weight, t.in_title))
@@ -561,5 +566,87 @@ fn short_and_long_terms_come_out_whole() {
     let lengths: Vec<usize> = terms.iter().map(|(t, _, _)| t.len()).collect();
     for edge in [2, 8, 9, 16, 17] {
         assert!(lengths.contains(&edge), "{lengths:?}");
+    }
+}
+
+/// Hit JSON kept out of memory (a build keeps it in its body store) makes
+/// the same index as JSON packed in memory; JSON lost on the way is an
+/// error that names its page's file, not a hit that shows nothing.
+#[test]
+fn hit_json_kept_in_a_store_makes_the_same_index_and_a_lost_one_names_its_page() {
+    use crate::markdown::{BodyAt, BodyBytes, BodyInFile};
+    use std::sync::{Arc, Mutex};
+    #[derive(Debug, Default)]
+    struct Scratch(Mutex<Vec<u8>>);
+    impl BodyBytes for Scratch {
+        fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+            let bytes = self.0.lock().unwrap();
+            bytes
+                .get(offset as usize..offset as usize + len)
+                .map(<[u8]>::to_vec)
+        }
+    }
+    struct Store(Arc<Scratch>);
+    impl DocStore for Store {
+        fn keep_doc(&self, json: &[u8]) -> Option<StoredDoc> {
+            let mut bytes = self.0 .0.lock().unwrap();
+            let (offset, len) = (bytes.len() as u64, json.len() as u32);
+            bytes.extend_from_slice(json);
+            let print = xxhash_rust::xxh3::xxh3_64(json);
+            let at = BodyAt {
+                segment: 0,
+                offset,
+                len,
+                print,
+            };
+            let file = BodyInFile {
+                file: Arc::clone(&self.0) as Arc<dyn BodyBytes>,
+                offset,
+                len,
+                print,
+            };
+            Some(StoredDoc {
+                at,
+                file: Some(file),
+            })
+        }
+    }
+    let texts: Vec<Rendered> = (0..300)
+        .map(|i| {
+            rendered(
+                &format!("word{i} common \"quoted\" filler{} text ", i % 7),
+                &[],
+            )
+        })
+        .collect();
+    let titles: Vec<String> = (0..300).map(|i| format!("Page {i}")).collect();
+    let sources: Vec<String> = (0..300).map(|i| format!("area/p{i}.md")).collect();
+    let mut pages = numbered_pages(&texts, &titles);
+    for (page, source) in pages.iter_mut().zip(&sources) {
+        page.source = source;
+    }
+    let scratch = Arc::new(Scratch::default());
+    let store = Store(Arc::clone(&scratch));
+    let entries: Vec<PageEntry> = pages
+        .iter()
+        .map(|page| page_entry(page, Some(&store)))
+        .collect();
+    assert!(entries.iter().all(|entry| entry.doc_place().is_some()));
+    let write = || {
+        let sink = MemorySink::default();
+        let sources = pages.iter().map(|page| page.source);
+        write_index(entries.iter(), sources, &sink, None).map(|()| {
+            let mut files: Vec<(String, Vec<u8>)> =
+                sink.files.into_inner().unwrap().into_iter().collect();
+            files.sort_by_key(|file| shard_order(&file.0));
+            files
+        })
+    };
+    assert!(write().unwrap() == build(&pages), "the index differs");
+    let lost = entries[123].doc_place().unwrap();
+    scratch.0.lock().unwrap()[lost.offset as usize + 3] ^= 1;
+    match write() {
+        Err(OutputError::CacheLost { page, .. }) => assert_eq!(page, "area/p123.md"),
+        other => panic!("{:?}", other.map(|files| files.len())),
     }
 }
