@@ -30,6 +30,12 @@ fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
 }
 
 /// `handbook build` with the cache, which must succeed: what it printed.
+/// A build without the cache into `clean/`, to compare with.
+fn built_clean(dir: &Path) {
+    let (code, out) = build(dir, &["--no-cache", "--output", "clean"]);
+    assert_eq!(code, 0, "{out}");
+}
+
 fn built(dir: &Path) -> String {
     let (code, out) = build(dir, &[]);
     assert_eq!(code, 0, "{out}");
@@ -216,8 +222,7 @@ fn a_damaged_part_of_the_page_cache_means_its_pages_rendered_and_a_note() {
         let (code, out) = build(dir.path(), &[]);
         assert_eq!(code, 0, "{what}: {out}");
         assert!(out.contains("could not be read"), "{what}: {out}");
-        let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
-        assert_eq!(code, 0, "{what}: {clean}");
+        built_clean(dir.path());
         assert!(
             output_tree(&dir.path().join("public")) == output_tree(&dir.path().join("clean")),
             "{what}: the site differs from a clean build"
@@ -247,8 +252,7 @@ fn a_missing_output_folder_is_made_again_from_the_kept_bodies() {
         )
     });
     built(dir.path());
-    let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
-    assert_eq!(code, 0, "{clean}");
+    built_clean(dir.path());
     let segments = || -> Vec<std::path::PathBuf> {
         std::fs::read_dir(dir.path().join(".handbook-cache/bodies"))
             .expect("the bodies are kept")
@@ -303,8 +307,7 @@ fn lost_search_entries_have_their_pages_rendered_again() {
         )
     });
     built(dir.path());
-    let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
-    assert_eq!(code, 0, "{clean}");
+    built_clean(dir.path());
     for segment in std::fs::read_dir(dir.path().join(".handbook-cache/bodies")).expect("kept") {
         let segment = segment.expect("entry").path();
         let mut bytes = std::fs::read(&segment).expect("read");
@@ -386,8 +389,7 @@ fn settings_no_markdown_reads_keep_the_pages_markdown() {
         out.contains("page bodies in the build cache could not be read"),
         "the pages' Markdown was rendered again: {out}"
     );
-    let (code, clean) = build(dir.path(), &["--no-cache", "--output", "clean"]);
-    assert_eq!(code, 0, "{clean}");
+    built_clean(dir.path());
     assert!(
         output_tree(&dir.path().join("public")) == output_tree(&dir.path().join("clean")),
         "the site differs from a clean build"
