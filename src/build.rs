@@ -450,7 +450,7 @@ impl From<Diagnostic> for BuildError {
 impl BuildError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         match self {
-            BuildError::Output(e @ OutputError::CacheLost { page, .. }) => {
+            BuildError::Output(e @ OutputError::SearchEntryLost { page }) => {
                 Diagnostic::error("cache", e.to_string())
                     .in_file(page.clone())
                     .with_help("build again")
@@ -607,7 +607,9 @@ fn build_everything(
     let render_errors = write_site(&render, &theme, &stage, options.progress).inspect_err(|e| {
         // What the page cache refers to is damaged: the next build starts
         // without it instead of meeting the same error.
-        if let (BuildError::Output(OutputError::CacheLost { .. }), Some(cache)) = (e, &page_cache) {
+        if let (BuildError::Output(OutputError::SearchEntryLost { .. }), Some(cache)) =
+            (e, &page_cache)
+        {
             cache.discard();
         }
     })?;

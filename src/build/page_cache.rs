@@ -173,7 +173,7 @@ impl PageCache {
         let intact: Vec<bool> = back
             .search
             .par_iter_mut()
-            .map(|(_, entry)| entry.open_doc(|at| reader.in_file(at)))
+            .map(|(_, entry)| entry.open_doc(|at| reader.intact(at)))
             .collect();
         let lost = intact.iter().filter(|&&intact| !intact).count();
         let mut intact = intact.into_iter();
@@ -296,7 +296,7 @@ impl PageCache {
             body_store::merge_if_many(&self.dir, &mut places, writer);
             writer.forget_unwritten(&mut places);
         }
-        let reader = BodyReader::new(&self.dir);
+        let reader = self.body_reader();
         let moved = docs.iter().zip(&places[bodies.len()..]);
         self.search
             .move_docs(moved.map(|(&(key, _), &place)| (key, place)), |at| {

@@ -43,10 +43,10 @@ pub enum OutputError {
     NotOurs { path: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
-    /// What the build cache kept of a page (`what`) was changed or removed
-    /// while the build ran.
-    #[error("{what} could not be read back from the build cache (changed or removed while the build ran)")]
-    CacheLost { page: String, what: &'static str },
+    /// The search entry the build cache kept of `page` (a file of the
+    /// site) was changed or removed while the build ran.
+    #[error("its search entry could not be read back from the build cache (changed or removed while the build ran)")]
+    SearchEntryLost { page: String },
 }
 
 /// Where generated files go.

@@ -258,14 +258,14 @@ impl PageEntry {
     }
 
     /// Opens the entry's hit JSON where the build cache keeps it (read back
-    /// from the page cache, an entry has its place but no file) and reads
-    /// it once; false when it is not there or not intact. Checked here, so
-    /// that the index never meets a lost one: the page's text, which would
-    /// make it again, is gone by then.
+    /// from the page cache, an entry has its place but no file); false when
+    /// `open` finds it is not there. The caller checks that it is intact
+    /// here, so that the index never meets a lost one: the page's text,
+    /// which would make it again, is gone by then.
     pub fn open_doc(&mut self, open: impl FnOnce(BodyAt) -> Option<BodyInFile>) -> bool {
         match &mut self.doc {
             Doc::Stored(stored) => {
-                stored.file = open(stored.at).filter(|file| file.read().is_some());
+                stored.file = open(stored.at);
                 stored.file.is_some()
             }
             Doc::Packed(_) => true,

@@ -597,9 +597,8 @@ fn write_doc_shards<'a>(
                 }
             }
             let shard = &docs[cut.clone()];
-            let bytes = join_array(shard).map_err(|lost| OutputError::CacheLost {
+            let bytes = join_array(shard).map_err(|lost| OutputError::SearchEntryLost {
                 page: shard[lost].1.to_string(),
-                what: "its search entry",
             })?;
             let file = super::fingerprint(&bytes);
             sink.write_printed(&rel, &bytes, file)?;

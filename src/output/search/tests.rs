@@ -646,7 +646,7 @@ fn hit_json_kept_in_a_store_makes_the_same_index_and_a_lost_one_names_its_page()
     let lost = entries[123].doc_place().unwrap();
     scratch.0.lock().unwrap()[lost.offset as usize + 3] ^= 1;
     match write() {
-        Err(OutputError::CacheLost { page, .. }) => assert_eq!(page, "area/p123.md"),
+        Err(OutputError::SearchEntryLost { page }) => assert_eq!(page, "area/p123.md"),
         other => panic!("{:?}", other.map(|files| files.len())),
     }
 }
