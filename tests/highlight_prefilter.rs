@@ -67,6 +67,9 @@ fn relaxed_patterns_keep_every_match_and_refuse_what_they_do_not_know() {
     }
 }
 
+/// A match's groups, the whole match first: their start and end, if they took part.
+type Places = Vec<Option<(usize, usize)>>;
+
 /// What Oniguruma alone finds, as syntect configures it: the match and its
 /// groups' places, or `None`; `Err` when it gave up (its limit on
 /// backtracking, which a pattern nested like `((?:a\w*.)*b)` reaches on a
@@ -76,7 +79,7 @@ fn oniguruma_search(
     regex: &onig::Regex,
     line: &str,
     start: usize,
-) -> Result<Option<Vec<Option<(usize, usize)>>>, onig::Error> {
+) -> Result<Option<Places>, onig::Error> {
     let mut region = onig::Region::new();
     let found = regex.search_with_param(
         line,
@@ -89,7 +92,7 @@ fn oniguruma_search(
     Ok(found?.map(|_| (0..region.len()).map(|group| region.pos(group)).collect()))
 }
 
-fn syntect_search(regex: &Regex, line: &str, start: usize) -> Option<Vec<Option<(usize, usize)>>> {
+fn syntect_search(regex: &Regex, line: &str, start: usize) -> Option<Places> {
     let mut region = Region::new();
     regex
         .search(line, start, line.len(), Some(&mut region))
