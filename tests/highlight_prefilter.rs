@@ -52,7 +52,11 @@ fn relaxed_patterns_keep_every_match_and_refuse_what_they_do_not_know() {
         ),
         (r"\G\w", None),
         (r"\k<n>", None),
-        (r"\p{L}", None),
+        (
+            r"\b[\p{L}_][\p{L}\p{N}_]*\b|\p{Lu}\P{Ll}",
+            Some((r"\b[A-Za-z_][A-Za-z0-9_]*\b|[A-Z][^a-z]", true)),
+        ),
+        (r"\p{Greek}", None),
         (r"a{2}+", None),
         (r"[a--b]", None),
         (r"(?~abc)", None),

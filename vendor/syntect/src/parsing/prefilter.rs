@@ -428,6 +428,8 @@ impl Relaxing<'_> {
             b'H' => "[^0-9a-fA-F]".to_owned(),
             b'e' => "\\x1B".to_owned(),
             b'x' => self.hex()?,
+            b'p' => format!("[{}]", self.ascii_property()?),
+            b'P' => format!("[^{}]", self.ascii_property()?),
             // A backreference: whatever the group matched, so anything.
             b'1'..=b'9' => {
                 while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
@@ -468,6 +470,23 @@ impl Relaxing<'_> {
             return None;
         }
         Some(format!("\\x{{{}}}", std::str::from_utf8(digits).ok()?))
+    }
+
+    /// `{Name}` after `\\p` or `\\P`: the ASCII characters of a Unicode
+    /// property that identifiers are written with (the lines searched are
+    /// ASCII), as the inside of a class.
+    fn ascii_property(&mut self) -> Option<&'static str> {
+        let rest = &self.bytes[self.at..];
+        let close = rest.iter().position(|&byte| byte == b'}')?;
+        let ascii = match rest.get(..close + 1)? {
+            b"{L}" => "A-Za-z",
+            b"{Lu}" => "A-Z",
+            b"{Ll}" => "a-z",
+            b"{N}" | b"{Nd}" => "0-9",
+            _ => return None,
+        };
+        self.at += close + 1;
+        Some(ascii)
     }
 
     /// A class after its `[`, through its `]`.
@@ -545,6 +564,8 @@ impl Relaxing<'_> {
             b'e' => "\\x1B".to_owned(),
             b'b' => "\\x08".to_owned(),
             b'x' => self.hex()?,
+            b'p' => self.ascii_property()?.to_owned(),
+            b'P' => format!("[^{}]", self.ascii_property()?),
             letter if letter.is_ascii_alphanumeric() => return None,
             letter if letter.is_ascii() => regex_syntax::escape(&(letter as char).to_string()),
             _ => return None,
