@@ -536,7 +536,7 @@ impl Relaxing<'_> {
     /// `[:name:]` or `[:^name:]` inside a class.
     fn posix_class(&mut self) -> Option<()> {
         let rest = &self.bytes[self.at..];
-        let end = rest.windows(2).position(|pair| pair == b":]")?;
+        let end = rest.get(2..)?.windows(2).position(|pair| pair == b":]")? + 2;
         let name = &rest[2..end];
         let name = name.strip_prefix(b"^").unwrap_or(name);
         const NAMES: [&[u8]; 14] = [
