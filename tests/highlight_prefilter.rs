@@ -70,6 +70,10 @@ fn relaxed_patterns_keep_every_match_and_refuse_what_they_do_not_know() {
         });
         assert_eq!(dfa_prefilter_pattern(pattern), expected, "{pattern}");
     }
+    // Nesting deeper than the translation recurses is refused.
+    for open in ["(", "(?:", "[", "(?=["] {
+        assert_eq!(dfa_prefilter_pattern(&open.repeat(100_000)), None, "{open}");
+    }
 }
 
 /// Every prefix and suffix of every grammar pattern (patterns cut anywhere,

@@ -103,8 +103,9 @@ fn relaxed_dfa(pattern: &str) -> Option<Dfa> {
                 .utf8_empty(false)
                 .which_captures(WhichCaptures::Implicit)
                 .nfa_size_limit(Some(1 << 20))
-                // Built for a few hundred searches of short lines at most:
-                // the lazy DFA alone, without the ahead-of-time engines.
+                // Searched on short lines: the lazy DFA (and the PikeVM it
+                // falls back on), without the engines that cost more to
+                // build than they would save there.
                 .dfa(false)
                 .onepass(false)
                 .backtrack(false),
@@ -136,6 +137,7 @@ pub fn relax(pattern: &str) -> Option<Relaxed> {
         out: String::with_capacity(pattern.len() * 2),
         extended: false,
         inexact: false,
+        depth: 0,
     };
     relaxing.alternation()?;
     (relaxing.at == relaxing.bytes.len()).then_some(Relaxed {
@@ -154,7 +156,13 @@ struct Relaxing<'a> {
     /// Whether something was relaxed, or the pattern has a group, or uses
     /// a construct whose exact meaning is not checked (POSIX classes).
     inexact: bool,
+    /// Groups and classes open: deeper than `MAX_DEPTH` is refused rather
+    /// than recursed into.
+    depth: usize,
 }
+
+/// How deeply groups and classes may nest in a pattern the DFA is built for.
+const MAX_DEPTH: usize = 64;
 
 impl Relaxing<'_> {
     fn peek(&self) -> Option<u8> {
@@ -335,8 +343,13 @@ impl Relaxing<'_> {
 
     /// The rest of a group whose opening was consumed, written as `opening`.
     fn inner_group(&mut self, opening: &str) -> Option<bool> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
         self.out.push_str(opening);
         self.alternation()?;
+        self.depth -= 1;
         if self.peek() != Some(b')') {
             return None;
         }
@@ -491,6 +504,17 @@ impl Relaxing<'_> {
 
     /// A class after its `[`, through its `]`.
     fn class(&mut self) -> Option<()> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let closed = self.class_items();
+        self.depth -= 1;
+        closed
+    }
+
+    /// A class's items after its `[`, through its `]`.
+    fn class_items(&mut self) -> Option<()> {
         if self.peek() == Some(b'^') {
             self.at += 1;
             self.out.push('^');
