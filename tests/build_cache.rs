@@ -29,13 +29,13 @@ fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
     run(dir, "build", extra)
 }
 
-/// `handbook build` with the cache, which must succeed: what it printed.
 /// A build without the cache into `clean/`, to compare with.
 fn built_clean(dir: &Path) {
     let (code, out) = build(dir, &["--no-cache", "--output", "clean"]);
     assert_eq!(code, 0, "{out}");
 }
 
+/// `handbook build` with the cache, which must succeed: what it printed.
 fn built(dir: &Path) -> String {
     let (code, out) = build(dir, &[]);
     assert_eq!(code, 0, "{out}");

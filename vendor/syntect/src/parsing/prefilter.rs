@@ -243,7 +243,7 @@ impl Relaxing<'_> {
                 }
                 byte if byte.is_ascii() => {
                     self.at += 1;
-                    self.out.push_str(&regex_syntax::escape(&(byte as char).to_string()));
+                    self.out.push_str(&literal(byte));
                     quantifiable = true;
                 }
                 _ => return None,
@@ -425,9 +425,6 @@ impl Relaxing<'_> {
         let letter = self.peek_at(1)?;
         self.at += 2;
         let written = match letter {
-            b'w' | b'W' | b's' | b'S' | b'd' | b'D' | b't' | b'n' | b'r' | b'f' | b'v' | b'a' => {
-                format!("\\{}", letter as char)
-            }
             b'b' | b'B' | b'A' | b'z' => {
                 self.out.push('\\');
                 self.out.push(letter as char);
@@ -439,10 +436,7 @@ impl Relaxing<'_> {
             }
             b'h' => "[0-9a-fA-F]".to_owned(),
             b'H' => "[^0-9a-fA-F]".to_owned(),
-            b'e' => "\\x1B".to_owned(),
-            b'x' => self.hex()?,
             b'p' => format!("[{}]", self.ascii_property()?),
-            b'P' => format!("[^{}]", self.ascii_property()?),
             // A backreference: whatever the group matched, so anything.
             b'1'..=b'9' => {
                 while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
@@ -451,12 +445,25 @@ impl Relaxing<'_> {
                 self.inexact = true;
                 "(?s:.*)".to_owned()
             }
-            letter if letter.is_ascii_alphanumeric() => return None,
-            letter if letter.is_ascii() => regex_syntax::escape(&(letter as char).to_string()),
-            _ => return None,
+            letter => self.escape_anywhere(letter)?,
         };
         self.out.push_str(&written);
         Some(true)
+    }
+
+    /// The escapes that mean the same inside a class and outside one.
+    fn escape_anywhere(&mut self, letter: u8) -> Option<String> {
+        Some(match letter {
+            b'w' | b'W' | b's' | b'S' | b'd' | b'D' | b't' | b'n' | b'r' | b'f' | b'v' | b'a' => {
+                format!("\\{}", letter as char)
+            }
+            b'e' => "\\x1B".to_owned(),
+            b'x' => self.hex()?,
+            b'P' => format!("[^{}]", self.ascii_property()?),
+            letter if letter.is_ascii_alphanumeric() => return None,
+            letter if letter.is_ascii() => literal(letter),
+            _ => return None,
+        })
     }
 
     /// `\xHH` or `\x{H...}` after its `x`, as `\x{H...}`.
@@ -550,7 +557,7 @@ impl Relaxing<'_> {
                 byte if byte.is_ascii() => {
                     self.at += 1;
                     self.inexact |= self.extended && byte.is_ascii_whitespace();
-                    self.out.push_str(&regex_syntax::escape(&(byte as char).to_string()));
+                    self.out.push_str(&literal(byte));
                 }
                 _ => return None,
             }
@@ -581,22 +588,19 @@ impl Relaxing<'_> {
         let letter = self.peek_at(1)?;
         self.at += 2;
         let written = match letter {
-            b'w' | b'W' | b's' | b'S' | b'd' | b'D' | b't' | b'n' | b'r' | b'f' | b'v' | b'a' => {
-                format!("\\{}", letter as char)
-            }
             b'h' => "0-9a-fA-F".to_owned(),
-            b'e' => "\\x1B".to_owned(),
             b'b' => "\\x08".to_owned(),
-            b'x' => self.hex()?,
             b'p' => self.ascii_property()?.to_owned(),
-            b'P' => format!("[^{}]", self.ascii_property()?),
-            letter if letter.is_ascii_alphanumeric() => return None,
-            letter if letter.is_ascii() => regex_syntax::escape(&(letter as char).to_string()),
-            _ => return None,
+            letter => self.escape_anywhere(letter)?,
         };
         self.out.push_str(&written);
         Some(())
     }
+}
+
+/// An ASCII character as a literal in regex-syntax's language.
+fn literal(byte: u8) -> String {
+    regex_syntax::escape(&(byte as char).to_string())
 }
 
 /// `(?on-off` followed by `end`.
