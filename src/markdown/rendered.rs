@@ -277,10 +277,33 @@ pub trait BodyBytes: std::fmt::Debug + Send + Sync {
 }
 
 impl BodyBytes for std::fs::File {
+    /// Read into memory that is not zeroed first: every body of a build is
+    /// read back once, and zeroing each before the read overwrote it was a
+    /// fiftieth of a build of long pages.
     fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
-        use std::os::unix::fs::FileExt;
-        let mut bytes = vec![0; len];
-        self.read_exact_at(&mut bytes, offset).ok()?;
+        use std::os::fd::AsRawFd;
+        let mut bytes: Vec<u8> = Vec::with_capacity(len);
+        while bytes.len() < len {
+            let filled = bytes.len();
+            let spare = &mut bytes.spare_capacity_mut()[..len - filled];
+            let at = libc::off_t::try_from(offset + filled as u64).ok()?;
+            // SAFETY: `spare` is `len - filled` bytes of `bytes`' allocation,
+            // writable and not yet part of the vector; pread writes at most
+            // that many bytes into it and says how many it wrote.
+            let read = unsafe {
+                libc::pread(self.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len(), at)
+            };
+            match read {
+                // Interrupted by a signal before it read anything: again.
+                -1 if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => {
+                }
+                // An error, or the file ends before `len` bytes.
+                read if read <= 0 => return None,
+                // SAFETY: pread initialized the first `read` bytes of
+                // `spare`, which follow the vector's `filled` bytes.
+                read => unsafe { bytes.set_len(filled + read as usize) },
+            }
+        }
         Some(bytes)
     }
 }
@@ -407,5 +430,27 @@ pub(super) fn link_target(link_type: LinkType, destination: &str) -> String {
         format!("mailto:{destination}")
     } else {
         destination.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BodyBytes;
+
+    /// A file read back at any place and length gives those bytes; a read
+    /// past its end gives nothing rather than bytes it does not hold.
+    #[test]
+    fn a_file_reads_back_exactly_the_bytes_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bodies.bin");
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        for (offset, len) in [(0, 0), (0, 1), (7, 65_536), (131_071, 68_929), (0, 200_000)] {
+            let read = file.read_at(offset as u64, len).unwrap();
+            assert_eq!(read, &bytes[offset..offset + len], "{offset}+{len}");
+        }
+        assert_eq!(file.read_at(199_999, 2), None);
+        assert_eq!(file.read_at(300_000, 1), None);
     }
 }
