@@ -89,8 +89,10 @@ pub enum Pattern {
 #[derive(Debug)]
 pub struct MatchIter<'a> {
     syntax_set: &'a SyntaxSet,
-    ctx_stack: Vec<&'a Context>,
-    index_stack: Vec<usize>,
+    /// The contexts being walked (the included ones above the one they are
+    /// included in) and the next pattern of each: one stack, with room for
+    /// a few includes, so that walking a context does not grow it.
+    stack: Vec<(&'a Context, usize)>,
 }
 
 #[derive(Clone, Debug, Eq, PartialEq, Serialize, Deserialize)]
@@ -144,21 +146,14 @@ impl<'a> Iterator for MatchIter<'a> {
 
     fn next(&mut self) -> Option<(&'a Context, usize)> {
         loop {
-            if self.ctx_stack.is_empty() {
-                return None;
-            }
-            // uncomment for debugging infinite recursion
-            // println!("{:?}", self.index_stack);
-            // use std::thread::sleep_ms;
-            // sleep_ms(500);
-            let last_index = self.ctx_stack.len() - 1;
-            let context = self.ctx_stack[last_index];
-            let index = self.index_stack[last_index];
-            self.index_stack[last_index] = index + 1;
-            if index < context.patterns.len() {
-                match context.patterns[index] {
+            let (context, index) = self.stack.last_mut()?;
+            let context: &'a Context = *context;
+            let at = *index;
+            *index += 1;
+            if at < context.patterns.len() {
+                match context.patterns[at] {
                     Pattern::Match(_) => {
-                        return Some((context, index));
+                        return Some((context, at));
                     }
                     Pattern::Include(ref ctx_ref) => {
                         let ctx_ptr = match *ctx_ref {
@@ -167,13 +162,11 @@ impl<'a> Iterator for MatchIter<'a> {
                             }
                             _ => return self.next(), // skip this and move onto the next one
                         };
-                        self.ctx_stack.push(ctx_ptr);
-                        self.index_stack.push(0);
+                        self.stack.push((ctx_ptr, 0));
                     }
                 }
             } else {
-                self.ctx_stack.pop();
-                self.index_stack.pop();
+                self.stack.pop();
             }
         }
     }
@@ -184,11 +177,9 @@ impl<'a> Iterator for MatchIter<'a> {
 /// It recursively follows include directives. Can only be run on contexts that have already been
 /// linked up.
 pub fn context_iter<'a>(syntax_set: &'a SyntaxSet, context: &'a Context) -> MatchIter<'a> {
-    MatchIter {
-        syntax_set,
-        ctx_stack: vec![context],
-        index_stack: vec![0],
-    }
+    let mut stack = Vec::with_capacity(8);
+    stack.push((context, 0));
+    MatchIter { syntax_set, stack }
 }
 
 impl Context {
