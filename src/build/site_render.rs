@@ -22,6 +22,7 @@ use crate::output::extras::{Extras, Written};
 use crate::output::search::{self, SearchMemo};
 use crate::output::{fingerprint, redirects, Sink};
 use crate::render::context::{ConfigView, Nav, PageContext, SiteView};
+use crate::render::memo::BufferedXxh3;
 use crate::render::nav::{NavSource, SectionNavs};
 use crate::render::{page_frame, Renderer};
 use crate::site::Site;
@@ -511,9 +512,9 @@ impl SiteRender<'_> {
 /// The frame fingerprint of a page rendered with `template` and `context`
 /// (made with [`Body::Omitted`], or its body taken out).
 fn frame_of(template: &str, context: &PageContext) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
-    hasher.0.write(template.as_bytes());
+    // serde writes a few bytes at a time: hashed through a buffer.
+    let mut hasher = BufferedXxh3::new(xxhash_rust::xxh3::Xxh3::new());
+    hasher.update(template.as_bytes());
     let _ = serde_json::to_writer(&mut hasher, &context.page);
     let _ = serde_json::to_writer(&mut hasher, &context.section);
     let _ = serde_json::to_writer(&mut hasher, &context.breadcrumbs);
@@ -526,27 +527,14 @@ fn frame_of(template: &str, context: &PageContext) -> u64 {
             current,
             ..
         } => {
-            hasher.0.write(&sidebar_key.to_le_bytes());
-            hasher.0.write(current.as_bytes());
+            hasher.update(&sidebar_key.to_le_bytes());
+            hasher.update(current.as_bytes());
         }
     }
     let _ = serde_json::to_writer(&mut hasher, &context.prev);
     let _ = serde_json::to_writer(&mut hasher, &context.next);
     let _ = serde_json::to_writer(&mut hasher, context.site);
-    hasher.0.finish()
-}
-
-/// Feeds serialized bytes to a hasher without building a string.
-struct HashWriter<H>(H);
-
-impl<H: std::hash::Hasher> std::io::Write for HashWriter<H> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    hasher.digest()
 }
 
 fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {

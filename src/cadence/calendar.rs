@@ -133,15 +133,18 @@ impl RhythmIndex {
                     .iter()
                     .map(|monday| {
                         let sunday = *monday + Days::new(6);
-                        let inside: Vec<String> = dates
-                            .iter()
-                            .filter(|d| **d >= *monday && **d <= sunday)
-                            .map(|d| d.format("%a %-d %b").to_string())
-                            .collect();
-                        CalendarCell {
-                            count: inside.len(),
-                            dates: inside.join(", "),
+                        let mut cell = CalendarCell {
+                            count: 0,
+                            dates: String::new(),
+                        };
+                        for day in dates.iter().filter(|d| **d >= *monday && **d <= sunday) {
+                            if cell.count > 0 {
+                                cell.dates.push_str(", ");
+                            }
+                            push_day(&mut cell.dates, *day);
+                            cell.count += 1;
                         }
+                        cell
                     })
                     .collect();
                 Some(CalendarRow {
@@ -173,6 +176,20 @@ impl RhythmIndex {
     }
 }
 
+/// `Mon 3 Feb`, as chrono writes `%a %-d %b` in English, without parsing
+/// the format for each of the calendar's days (tens of thousands for a
+/// large handbook's daily activities).
+fn push_day(out: &mut String, day: NaiveDate) {
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    use std::fmt::Write;
+    let weekday = WEEKDAYS[day.weekday().num_days_from_monday() as usize];
+    let month = MONTHS[day.month0() as usize];
+    let _ = write!(out, "{weekday} {} {month}", day.day());
+}
+
 /// The Mondays of the weeks that have a working day between `first` and `last`.
 fn week_starts(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
     let back = u64::from(first.weekday().num_days_from_monday());
@@ -191,6 +208,19 @@ fn week_starts(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every day of a leap year and the years around it, as chrono
+    /// writes it.
+    #[test]
+    fn a_day_is_written_as_chrono_writes_it() {
+        let mut day = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+        while day.year() < 2026 {
+            let mut written = String::new();
+            push_day(&mut written, day);
+            assert_eq!(written, day.format("%a %-d %b").to_string());
+            day = day.succ_opt().unwrap();
+        }
+    }
 
     #[test]
     fn weeks_of_a_quarter_skip_weekend_only_weeks() {
