@@ -60,6 +60,7 @@ use crate::links::LinkMemo;
 use crate::markdown::Rendered;
 use crate::output::search::SearchMemo;
 use crate::output::Fingerprint;
+use crate::render::memo::BufferedXxh3;
 use crate::render::{StaticSource, Theme};
 
 /// Bumped when the keys' meaning changes (the files have their own format,
@@ -430,37 +431,16 @@ pub fn render_scope(config: &Config, theme: &Theme, rhythm: &Rhythm) -> u64 {
     hasher.digest()
 }
 
-/// Feeds `value`'s debug form to the hasher as it is written, a block at a
-/// time: the rhythm of a large site prints to tens of megabytes, which need
-/// not be held at once, in millions of pieces of a few bytes, which are
-/// slow to hash one by one.
+/// Feeds `value`'s debug form to the hasher as it is written, through a
+/// buffer: the rhythm of a large site prints to tens of megabytes, which
+/// need not be held at once, in millions of pieces of a few bytes, which
+/// are slow to hash one by one.
 pub(super) fn hash_debug(hasher: &mut Xxh3, value: &impl std::fmt::Debug) {
-    const BLOCK: usize = 16 * 1024;
-    struct Feed<'a> {
-        hasher: &'a mut Xxh3,
-        block: String,
-    }
-    impl std::fmt::Write for Feed<'_> {
-        fn write_str(&mut self, text: &str) -> std::fmt::Result {
-            if self.block.len() + text.len() > BLOCK {
-                self.hasher.update(self.block.as_bytes());
-                self.block.clear();
-            }
-            if text.len() > BLOCK {
-                self.hasher.update(text.as_bytes());
-            } else {
-                self.block.push_str(text);
-            }
-            Ok(())
-        }
-    }
-    let mut feed = Feed {
-        hasher,
-        block: String::with_capacity(BLOCK),
-    };
+    use std::fmt::Write;
+    let mut feed = BufferedXxh3::new(hasher);
     // Writing into a hasher cannot fail.
-    let _ = std::fmt::write(&mut feed, format_args!("{value:?}"));
-    feed.hasher.update(feed.block.as_bytes());
+    let _ = write!(feed, "{value:?}");
+    feed.finish();
 }
 
 /// A file's size and modification time, as one number.

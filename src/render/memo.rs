@@ -4,6 +4,7 @@
 //! listing of its section and the pages that list it; the others come from
 //! here instead of Tera.
 
+use std::borrow::BorrowMut;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -122,20 +123,22 @@ fn hash_str(hasher: &mut BufferedXxh3, s: &str) {
 }
 
 /// An XXH3 hasher fed through a buffer. A value walked part by part (or
-/// serialized by serde) comes a few bytes at a time, and each streaming
-/// update costs about as much whatever its size (it copies into XXH3's own
-/// block): fed in blocks of [`BUFFERED_BYTES`], the digest is the same (the
-/// digest of a stream is that of its bytes one after the other) for a
-/// fraction of the work.
-pub struct BufferedXxh3 {
-    hasher: Xxh3,
+/// serialized by serde, or printed by `Debug`) comes a few bytes at a
+/// time, and each streaming update costs about as much whatever its size
+/// (it copies into XXH3's own block): fed in blocks of [`BUFFERED_BYTES`],
+/// the digest is the same (the digest of a stream is that of its bytes one
+/// after the other) for a fraction of the work. It holds its hasher or
+/// borrows one (`&mut Xxh3`) that goes on being fed after
+/// [`BufferedXxh3::finish`].
+pub struct BufferedXxh3<H: BorrowMut<Xxh3> = Xxh3> {
+    hasher: H,
     buffer: Vec<u8>,
 }
 
 const BUFFERED_BYTES: usize = 8 * 1024;
 
-impl BufferedXxh3 {
-    pub fn new(hasher: Xxh3) -> BufferedXxh3 {
+impl<H: BorrowMut<Xxh3>> BufferedXxh3<H> {
+    pub fn new(hasher: H) -> BufferedXxh3<H> {
         BufferedXxh3 {
             hasher,
             buffer: Vec::with_capacity(BUFFERED_BYTES),
@@ -145,30 +148,43 @@ impl BufferedXxh3 {
     #[inline]
     pub fn update(&mut self, bytes: &[u8]) {
         if self.buffer.len() + bytes.len() > BUFFERED_BYTES {
-            self.hasher.update(&self.buffer);
+            self.hasher.borrow_mut().update(&self.buffer);
             self.buffer.clear();
             if bytes.len() >= BUFFERED_BYTES {
-                self.hasher.update(bytes);
+                self.hasher.borrow_mut().update(bytes);
                 return;
             }
         }
         self.buffer.extend_from_slice(bytes);
     }
 
-    pub fn digest(mut self) -> u64 {
-        self.hasher.update(&self.buffer);
-        self.hasher.digest()
+    /// The hasher, fed everything written so far.
+    pub fn finish(mut self) -> H {
+        self.hasher.borrow_mut().update(&self.buffer);
+        self.hasher
+    }
+
+    pub fn digest(self) -> u64 {
+        self.finish().borrow().digest()
     }
 }
 
 /// For serde's writers: what is serialized is hashed, never kept.
-impl std::io::Write for BufferedXxh3 {
+impl<H: BorrowMut<Xxh3>> std::io::Write for BufferedXxh3<H> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.update(buf);
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// For `write!`: what is printed is hashed, never kept.
+impl<H: BorrowMut<Xxh3>> std::fmt::Write for BufferedXxh3<H> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.update(text.as_bytes());
         Ok(())
     }
 }
@@ -196,6 +212,13 @@ mod tests {
             let mut whole = Xxh3::with_seed(seed);
             whole.update(&all);
             assert_eq!(buffered.digest(), whole.digest(), "round {round}");
+            // A borrowed hasher is fed the same, and can go on.
+            let mut borrowed = Xxh3::with_seed(seed);
+            let mut feed = BufferedXxh3::new(&mut borrowed);
+            feed.update(&all);
+            feed.finish().update(b"more");
+            whole.update(b"more");
+            assert_eq!(borrowed.digest(), whole.digest(), "round {round}");
         }
     }
 }
