@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::page_terms::PageTerms;
-use super::tokenize::{for_each_token, tokens};
+use super::tokenize::{for_each_token, for_each_word, tokens};
 use super::{
     SearchPage, EXCERPT_CHARS, HEADING_WEIGHT, MIN_EXCERPT_CHARS, PAGE_EXCERPT_CHARS, TITLE_WEIGHT,
 };
@@ -357,16 +357,16 @@ fn count_terms(page: &SearchPage, sections: &[Section]) -> PageTerms {
     for (k, section) in sections.iter().enumerate() {
         let k = u16::try_from(k).unwrap_or(u16::MAX);
         let heading_words = section.heading.map(|(h, _)| h).unwrap_or("");
-        for_each_token(heading_words, |w| terms.count(w, k, HEADING_WEIGHT));
+        for_each_word(heading_words, |w| terms.count(w, k, HEADING_WEIGHT));
         // Inlined into the reading of the words: called for every word.
-        for_each_token(
+        for_each_word(
             section.text,
             #[inline(always)]
             |w| terms.count(w, k, 1),
         );
         if k == 0 {
             for owner in page.owners {
-                for_each_token(owner, |w| terms.count(w, k, 1));
+                for_each_word(owner, |w| terms.count(w, k, 1));
             }
         }
     }

@@ -44,6 +44,35 @@ impl<'a> Term<'a> {
     }
 }
 
+/// One word of a text as [`for_each_word`] reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Token<'a> {
+    /// An ASCII word of 2 to 16 letters and digits as the text spells it
+    /// (its bytes as in [`Term::Short`]), not yet lowercased, checked
+    /// against the stop words or folded: [`term_of_spelling`] does that,
+    /// and a page's few hundred spellings need it once each.
+    Spelling(u128),
+    /// Any other word, as its term.
+    Term(Term<'a>),
+}
+
+/// The term of an ASCII word spelled as `spelling` ([`Token::Spelling`]):
+/// lowercased, `None` for a stop word, else folded. Most words have eight
+/// bytes or fewer, read in one `u64`, with half the arithmetic of a `u128`.
+pub(super) fn term_of_spelling(spelling: u128) -> Option<u128> {
+    // Letters and digits have their top bit clear and are not zero: the
+    // leading zeros say where the word ends.
+    let len = 16 - (spelling.leading_zeros() / 8) as usize;
+    if len <= 8 {
+        let key = ascii_lowercase_u64(spelling as u64);
+        if len <= LONGEST_STOP_WORD && is_stop_word(key) {
+            return None;
+        }
+        return Some(singular_key(u128::from(key), len));
+    }
+    Some(singular_key(ascii_lowercase(spelling), len))
+}
+
 /// The words of `text` (see the module comment), as strings.
 pub fn tokens(text: &str) -> impl Iterator<Item = String> {
     let mut words = Vec::new();
@@ -55,13 +84,26 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> {
     words.into_iter()
 }
 
-/// Calls `f` with each word of [`tokens`]. The text is read 64 bytes at a
-/// time as a mask of the bytes that are not ASCII separators
-/// ([`word_byte_mask`]), and its runs of such bytes found from the mask's
-/// changes, a few instructions a word. A run of ASCII letters and digits,
-/// nearly every word of a handbook, is a word ([`ascii_word`]); a run with
-/// other characters is cut by characters ([`run_with_other_script`]).
+/// Calls `f` with each word of [`tokens`].
 pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
+    for_each_word(text, |token| match token {
+        Token::Spelling(spelling) => {
+            if let Some(key) = term_of_spelling(spelling) {
+                f(Term::Short(key));
+            }
+        }
+        Token::Term(term) => f(term),
+    });
+}
+
+/// Calls `f` with each word of [`tokens`], short ASCII words as spelled
+/// ([`Token::Spelling`]). The text is read 64 bytes at a time as a mask of
+/// the bytes that are not ASCII separators ([`word_byte_mask`]), and its
+/// runs of such bytes found from the mask's changes, a few instructions a
+/// word. A run of ASCII letters and digits, nearly every word of a
+/// handbook, is a word ([`ascii_word`]); a run with other characters is
+/// cut by characters ([`run_with_other_script`]).
+pub(super) fn for_each_word(text: &str, mut f: impl FnMut(Token<'_>)) {
     let bytes = text.as_bytes();
     let mut lower = String::new();
     // Whether a run is being read, and where it started.
@@ -92,20 +134,20 @@ pub(super) fn for_each_token(text: &str, mut f: impl FnMut(Term<'_>)) {
 /// The words of one run of bytes that are not ASCII separators (`span`
 /// starts and ends at ASCII or at the text's ends: on characters).
 #[inline(always)]
-fn run(text: &str, span: std::ops::Range<usize>, lower: &mut String, f: &mut impl FnMut(Term<'_>)) {
+fn run(text: &str, span: std::ops::Range<usize>, lower: &mut String, f: &mut impl FnMut(Token<'_>)) {
     let bytes = text.as_bytes();
     let len = span.len();
     if (2..=8).contains(&len) {
-        // Most words: read, lowercased and checked in one `u64`.
+        // Most words: read in one `u64`.
         let key = word_key_u64(bytes, span.start, len);
         if key & TOP_BITS == 0 {
-            eight_byte_ascii_word(key, len, f);
+            f(Token::Spelling(u128::from(key)));
             return;
         }
     } else if (9..=16).contains(&len) {
         let key = word_key(bytes, span.start, len);
         if key & TOP_BITS_WIDE == 0 {
-            short_ascii_word(key, len, f);
+            f(Token::Spelling(key));
             return;
         }
     } else if len == 1 {
@@ -123,7 +165,7 @@ fn run(text: &str, span: std::ops::Range<usize>, lower: &mut String, f: &mut imp
 /// where a character that is neither a letter nor a digit is, each word
 /// lowercased and folded as ASCII or by characters.
 #[inline(never)]
-fn run_with_other_script(text: &str, lower: &mut String, f: &mut impl FnMut(Term<'_>)) {
+fn run_with_other_script(text: &str, lower: &mut String, f: &mut impl FnMut(Token<'_>)) {
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -287,30 +329,14 @@ fn ascii_word(
     bytes: &[u8],
     span: std::ops::Range<usize>,
     lower: &mut String,
-    f: &mut impl FnMut(Term<'_>),
+    f: &mut impl FnMut(Token<'_>),
 ) {
     let len = span.len();
     if !(2..=16).contains(&len) {
         long_ascii_word(bytes, span, lower, f);
         return;
     }
-    short_ascii_word(word_key(bytes, span.start, len), len, f);
-}
-
-/// [`short_ascii_word`] of a word of 2 to 8 bytes, in one `u64`: the same
-/// term, with half the arithmetic of a `u128`.
-#[inline(always)]
-fn eight_byte_ascii_word(key: u64, len: usize, f: &mut impl FnMut(Term<'_>)) {
-    let key = ascii_lowercase_u64(key);
-    if len <= LONGEST_STOP_WORD && is_stop_word(key) {
-        return;
-    }
-    // Every plural ends in `s`; most words do not, and stop here.
-    let key = match (key >> (8 * (len - 1))) as u8 {
-        b's' => singular_key(u128::from(key), len),
-        _ => u128::from(key),
-    };
-    f(Term::Short(key));
+    f(Token::Spelling(word_key(bytes, span.start, len)));
 }
 
 /// The `len` bytes (1 to 8) at `start` of `bytes`, little-endian, zero
@@ -335,18 +361,6 @@ fn ascii_lowercase_u64(key: u64) -> u64 {
     key | ((from_a & !past_z) >> 2)
 }
 
-/// The ASCII word of `len` bytes (2 to 16) read as `key`: lowercased,
-/// left out when a stop word, else folded. Inlined: it runs for nearly
-/// every word of the site.
-#[inline(always)]
-fn short_ascii_word(key: u128, len: usize, f: &mut impl FnMut(Term<'_>)) {
-    let key = ascii_lowercase(key);
-    if len <= LONGEST_STOP_WORD && is_stop_word(key as u64) {
-        return;
-    }
-    f(Term::Short(singular_key(key, len)));
-}
-
 /// An ASCII word of one byte or more than 16: a term when it has up to
 /// [`MAX_TERM_CHARS`] (no stop word is that long).
 #[inline(never)]
@@ -354,7 +368,7 @@ fn long_ascii_word(
     bytes: &[u8],
     span: std::ops::Range<usize>,
     lower: &mut String,
-    f: &mut impl FnMut(Term<'_>),
+    f: &mut impl FnMut(Token<'_>),
 ) {
     let len = span.len();
     if !(17..=MAX_TERM_CHARS).contains(&len) {
@@ -366,7 +380,7 @@ fn long_ascii_word(
     lower.make_ascii_lowercase();
     fold_plural(lower, len);
     // Folded, a word of 17 to 19 bytes may be a short term.
-    f(Term::of(lower))
+    f(Token::Term(Term::of(lower)))
 }
 
 /// The `len` bytes (1 to 16) at `start` of `bytes` as a [`Term::Short`]
@@ -494,7 +508,7 @@ pub(super) const LONGEST_STOP_WORD: usize = 5;
 
 /// A word with letters beyond ASCII: counted, lowercased and folded by
 /// characters.
-fn word_of_other_script(word: &str, f: &mut impl FnMut(Term<'_>)) {
+fn word_of_other_script(word: &str, f: &mut impl FnMut(Token<'_>)) {
     let n = word.chars().count();
     if !(2..=MAX_TERM_CHARS).contains(&n) {
         return;
@@ -503,7 +517,7 @@ fn word_of_other_script(word: &str, f: &mut impl FnMut(Term<'_>)) {
     if STOP_WORDS.contains(&word.as_str()) {
         return;
     }
-    f(Term::of(&singular(word)));
+    f(Token::Term(Term::of(&singular(word))));
 }
 
 /// Harman's "S" stemmer: `policies` -> `policy`, `expenses` -> `expense`,
