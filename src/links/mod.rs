@@ -20,7 +20,7 @@ pub use report::{
 // Every link hashes a page path and an anchor (343,000 links on the wide
 // benchmark), where SipHash cost more than the rest of the lookup; foldhash
 // is seeded per process too.
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
 use std::sync::Mutex;
 
@@ -231,8 +231,13 @@ pub struct LinkIndex<'a> {
     pages: &'a [Page],
     by_path: HashMap<&'a str, usize>,
     sources: SourceIndex<'a>,
-    /// Anchors per page.
-    anchors: Vec<HashSet<&'a str>>,
+    /// Anchors per page, as the Markdown stage found them (for suggestions
+    /// and the fingerprint).
+    anchors: Vec<&'a [String]>,
+    /// Every page's anchors, each as [`anchor_digest`]: whether a page has
+    /// an anchor is one lookup of a number, where a set of strings per page
+    /// read three places in memory far apart for each link to a fragment.
+    anchor_digests: HashSet<u64>,
     assets: HashSet<String>,
     generated: HashSet<String>,
     /// Last path segment -> page paths, for "did you mean" on moved pages.
@@ -262,10 +267,11 @@ impl<'a> LinkIndex<'a> {
             .enumerate()
             .map(|(i, p)| (p.url.path.as_str(), i))
             .collect();
-        let anchors = rendered
-            .iter()
-            .map(|r| r.anchors.iter().map(String::as_str).collect())
-            .collect();
+        let anchors: Vec<&[String]> = rendered.iter().map(|r| r.anchors.as_slice()).collect();
+        let mut anchor_digests = HashSet::with_capacity(anchors.iter().map(|a| a.len()).sum());
+        for (page, page_anchors) in anchors.iter().enumerate() {
+            anchor_digests.extend(page_anchors.iter().map(|a| anchor_digest(page, a)));
+        }
         let mut by_last_segment: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut by_parent: HashMap<&str, Vec<&str>> = HashMap::new();
         for page in pages {
@@ -286,6 +292,7 @@ impl<'a> LinkIndex<'a> {
             by_path,
             sources: SourceIndex::new(pages, &[], urls).relative_to(config.site.links.relative_to),
             anchors,
+            anchor_digests,
             assets: assets.into_iter().collect(),
             generated: generated.into_iter().collect(),
             by_last_segment,
@@ -321,8 +328,9 @@ impl<'a> LinkIndex<'a> {
                 let mut hasher = Xxh3::new();
                 update(&mut hasher, &page.rel_path);
                 update(&mut hasher, &page.url.path);
-                let mut anchors: Vec<&str> = anchors.iter().copied().collect();
+                let mut anchors: Vec<&str> = anchors.iter().map(String::as_str).collect();
                 anchors.sort_unstable();
+                anchors.dedup();
                 for anchor in anchors {
                     update(&mut hasher, anchor);
                 }
@@ -535,13 +543,17 @@ impl<'a> LinkIndex<'a> {
         None
     }
 
+    fn has_anchor(&self, page: usize, anchor: &str) -> bool {
+        self.anchor_digests.contains(&anchor_digest(page, anchor))
+    }
+
     fn check_fragment(&self, page: usize, fragment: Option<&str>) -> Resolution {
         let Some(fragment) = fragment else {
             return Resolution::Page(page);
         };
         // Browsers look for the fragment as written, then decoded: ids made
         // by markdown-it-anchor are themselves percent-encoded.
-        if self.anchors[page].contains(fragment) {
+        if self.has_anchor(page, fragment) {
             return Resolution::Page(page);
         }
         let fragment = percent_decode_str(fragment).decode_utf8_lossy();
@@ -554,11 +566,11 @@ impl<'a> LinkIndex<'a> {
         {
             return Resolution::Page(page);
         }
-        if self.anchors[page].contains(fragment.as_ref()) {
+        if self.has_anchor(page, &fragment) {
             return Resolution::Page(page);
         }
         let target = &self.pages[page];
-        let help = closest(fragment.as_ref(), self.anchors[page].iter().copied())
+        let help = closest(fragment.as_ref(), self.anchors[page].iter().map(String::as_str))
             .map(|a| format!("`{}` has `#{a}`", target.url.path))
             .or_else(|| {
                 (self.anchors[page].is_empty())
@@ -710,6 +722,14 @@ pub fn is_source_link(path: &str) -> bool {
             && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
     };
     ends_with(".md") || ends_with(".md.erb") || ends_with(".markdown") || ends_with(".mdx")
+}
+
+/// An anchor of a page as one number: XXH3 of the anchor seeded with the
+/// page's index. Two anchors of the site share one once in 2^64 lookups
+/// (the chance the build cache takes for every page it keeps), which would
+/// let one link to a missing fragment pass.
+fn anchor_digest(page: usize, anchor: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(anchor.as_bytes(), page as u64)
 }
 
 /// Resolves a relative URL against the URL of the page it is written on.
