@@ -89,7 +89,7 @@ struct Segment {
 }
 
 impl BodyBytes for Segment {
-    fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+    fn read_into(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> bool {
         let end = offset + len as u64;
         if let Ok(unwritten) = self.unwritten.lock() {
             let chunk = unwritten
@@ -97,10 +97,14 @@ impl BodyBytes for Segment {
                 .find(|(at, bytes)| *at <= offset && end <= at + bytes.len() as u64);
             if let Some((at, bytes)) = chunk {
                 let start = (offset - at) as usize;
-                return bytes.get(start..start + len).map(<[u8]>::to_vec);
+                let Some(held) = bytes.get(start..start + len) else {
+                    return false;
+                };
+                out.extend_from_slice(held);
+                return true;
             }
         }
-        BodyBytes::read_at(&self.file, offset, len)
+        BodyBytes::read_into(&self.file, offset, len, out)
     }
 }
 

@@ -264,29 +264,52 @@ pub struct BodyInFile {
 impl BodyInFile {
     /// The bytes, when they are there and intact.
     pub fn read(&self) -> Option<Vec<u8>> {
-        let bytes = self.file.read_at(self.offset, self.len as usize)?;
-        (xxhash_rust::xxh3::xxh3_64(&bytes) == self.print).then_some(bytes)
+        let mut bytes = Vec::with_capacity(self.len as usize);
+        self.read_into(&mut bytes).then_some(bytes)
+    }
+
+    /// Appends the bytes to `out` when they are there and intact (`out` is
+    /// left as it was when not): a search shard joins its pages' hits in
+    /// one buffer without a copy of each.
+    pub fn read_into(&self, out: &mut Vec<u8>) -> bool {
+        let start = out.len();
+        let intact = self.file.read_into(self.offset, self.len as usize, out)
+            && out.get(start..).map(xxhash_rust::xxh3::xxh3_64) == Some(self.print);
+        if !intact {
+            out.truncate(start);
+        }
+        intact
     }
 }
 
 /// Where set-aside bodies are read back from: a file, or a file and what
 /// could not be written to it.
 pub trait BodyBytes: std::fmt::Debug + Send + Sync {
+    /// Appends the `len` bytes at `offset` to `out`; `false` when they
+    /// cannot all be read (`out` may then hold part of them).
+    fn read_into(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> bool;
+
     /// The `len` bytes at `offset`, when they can be read.
-    fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>>;
+    fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(len);
+        self.read_into(offset, len, &mut bytes).then_some(bytes)
+    }
 }
 
 impl BodyBytes for std::fs::File {
     /// Read into memory that is not zeroed first: every body of a build is
     /// read back once, and zeroing each before the read overwrote it was a
     /// fiftieth of a build of long pages.
-    fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+    fn read_into(&self, offset: u64, len: usize, bytes: &mut Vec<u8>) -> bool {
         use std::os::fd::AsRawFd;
-        let mut bytes: Vec<u8> = Vec::with_capacity(len);
-        while bytes.len() < len {
-            let filled = bytes.len();
+        let start = bytes.len();
+        bytes.reserve(len);
+        while bytes.len() < start + len {
+            let filled = bytes.len() - start;
             let spare = &mut bytes.spare_capacity_mut()[..len - filled];
-            let at = libc::off_t::try_from(offset + filled as u64).ok()?;
+            let Ok(at) = libc::off_t::try_from(offset + filled as u64) else {
+                return false;
+            };
             // SAFETY: `spare` is `len - filled` bytes of `bytes`' allocation,
             // writable and not yet part of the vector; pread writes at most
             // that many bytes into it and says how many it wrote.
@@ -298,13 +321,13 @@ impl BodyBytes for std::fs::File {
                 -1 if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => {
                 }
                 // An error, or the file ends before `len` bytes.
-                read if read <= 0 => return None,
+                read if read <= 0 => return false,
                 // SAFETY: pread initialized the first `read` bytes of
-                // `spare`, which follow the vector's `filled` bytes.
-                read => unsafe { bytes.set_len(filled + read as usize) },
+                // `spare`, which follow the vector's bytes.
+                read => unsafe { bytes.set_len(bytes.len() + read as usize) },
             }
         }
-        Some(bytes)
+        true
     }
 }
 
@@ -452,5 +475,42 @@ mod tests {
         }
         assert_eq!(file.read_at(199_999, 2), None);
         assert_eq!(file.read_at(300_000, 1), None);
+    }
+
+    /// Bodies read back one after another into one buffer: each appended
+    /// whole after the ones before; a changed or missing one leaves the
+    /// buffer as it was.
+    #[test]
+    fn bodies_read_into_one_buffer_append_or_leave_it_be() {
+        use super::BodyInFile;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bodies.bin");
+        let bytes: Vec<u8> = (0..10_000u32).map(|i| (i % 241) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let file = std::sync::Arc::new(std::fs::File::open(&path).unwrap());
+        let body = |offset: usize, len: usize| BodyInFile {
+            file: file.clone(),
+            offset: offset as u64,
+            len: len as u32,
+            print: xxhash_rust::xxh3::xxh3_64(&bytes[offset..offset + len]),
+        };
+        let mut out = b"[".to_vec();
+        assert!(body(10, 300).read_into(&mut out));
+        assert!(body(5_000, 4_999).read_into(&mut out));
+        let mut wanted = b"[".to_vec();
+        wanted.extend_from_slice(&bytes[10..310]);
+        wanted.extend_from_slice(&bytes[5_000..9_999]);
+        assert_eq!(out, wanted);
+        let changed = BodyInFile {
+            print: 0,
+            ..body(0, 100)
+        };
+        assert!(!changed.read_into(&mut out));
+        let past_the_end = BodyInFile {
+            offset: 9_990,
+            ..body(0, 100)
+        };
+        assert!(!past_the_end.read_into(&mut out));
+        assert_eq!(out, wanted);
     }
 }

@@ -142,11 +142,10 @@ impl Doc {
                 packed.unpack_into(out);
                 Ok(())
             }
-            Doc::Stored(stored) => {
-                let json = stored.file.as_ref().and_then(BodyInFile::read);
-                out.extend_from_slice(&json.ok_or(DocLost)?);
-                Ok(())
-            }
+            Doc::Stored(stored) => match stored.file.as_ref() {
+                Some(file) if file.read_into(out) => Ok(()),
+                _ => Err(DocLost),
+            },
         }
     }
 }

@@ -579,11 +579,13 @@ fn hit_json_kept_in_a_store_makes_the_same_index_and_a_lost_one_names_its_page()
     #[derive(Debug, Default)]
     struct Scratch(Mutex<Vec<u8>>);
     impl BodyBytes for Scratch {
-        fn read_at(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+        fn read_into(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> bool {
             let bytes = self.0.lock().unwrap();
-            bytes
-                .get(offset as usize..offset as usize + len)
-                .map(<[u8]>::to_vec)
+            match bytes.get(offset as usize..offset as usize + len) {
+                Some(held) => out.extend_from_slice(held),
+                None => return false,
+            }
+            true
         }
     }
     struct Store(Arc<Scratch>);
