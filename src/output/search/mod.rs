@@ -256,12 +256,14 @@ fn write_index<'a>(
     sink.write(&output_file(generated::SEARCH_INDEX), &bytes)
 }
 
-/// A shard's fingerprint in the build id: its length and its bytes.
-fn shard_print(bytes: &[u8]) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&(bytes.len() as u64).to_le_bytes());
-    hasher.update(bytes);
-    hasher.digest()
+/// A shard's fingerprint in the build id: of its file's fingerprint (XXH3
+/// of its bytes, and their length), which writing it made already, rather
+/// than of its bytes hashed a second time.
+fn shard_print((hash, len): super::Fingerprint) -> u64 {
+    let mut both = [0u8; 16];
+    both[..8].copy_from_slice(&len.to_le_bytes());
+    both[8..].copy_from_slice(&hash.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&both)
 }
 
 #[derive(Serialize)]
@@ -540,8 +542,9 @@ fn write_term_shards(
         .map(|(i, shard)| {
             let bytes = term_shard_json(&shard);
             drop(shard);
-            sink.write(&output_file(&generated::search_terms(i)), &bytes)?;
-            Ok(shard_print(&bytes))
+            let file = super::fingerprint(&bytes);
+            sink.write_printed(&output_file(&generated::search_terms(i)), &bytes, file)?;
+            Ok(shard_print(file))
         })
         .collect::<Result<Vec<u64>, OutputError>>()?;
     Ok((starts, prints))
@@ -604,7 +607,7 @@ fn write_doc_shards<'a>(
             sink.write_printed(&rel, &bytes, file)?;
             let made = DocShardPrint {
                 file,
-                print: shard_print(&bytes),
+                print: shard_print(file),
             };
             Ok((key, made))
         })
