@@ -61,7 +61,8 @@ fn is_normal(path: &str) -> bool {
     !memchr::memchr_iter(b'.', rest).any(|dot| {
         let starts_segment = dot == 0 || rest[dot - 1] == b'/';
         starts_segment
-            && (ends_segment(dot + 1) || (rest.get(dot + 1) == Some(&b'.') && ends_segment(dot + 2)))
+            && (ends_segment(dot + 1)
+                || (rest.get(dot + 1) == Some(&b'.') && ends_segment(dot + 2)))
     })
 }
 
@@ -126,7 +127,9 @@ mod tests {
             }
         }
         assert_eq!(checked, (0..=6).map(|l| 4usize.pow(l)).sum::<usize>());
-        for path in ["/a/.b", "/a/..b", "/.../", "/a/b.", "/a/b../", "/./", "/../"] {
+        for path in [
+            "/a/.b", "/a/..b", "/.../", "/a/b.", "/a/b../", "/./", "/../",
+        ] {
             assert_eq!(is_normal(path), is_normal_by_segments(path), "{path:?}");
         }
     }

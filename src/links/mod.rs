@@ -570,12 +570,15 @@ impl<'a> LinkIndex<'a> {
             return Resolution::Page(page);
         }
         let target = &self.pages[page];
-        let help = closest(fragment.as_ref(), self.anchors[page].iter().map(String::as_str))
-            .map(|a| format!("`{}` has `#{a}`", target.url.path))
-            .or_else(|| {
-                (self.anchors[page].is_empty())
-                    .then(|| format!("`{}` has no headings or ids", target.url.path))
-            });
+        let help = closest(
+            fragment.as_ref(),
+            self.anchors[page].iter().map(String::as_str),
+        )
+        .map(|a| format!("`{}` has `#{a}`", target.url.path))
+        .or_else(|| {
+            (self.anchors[page].is_empty())
+                .then(|| format!("`{}` has no headings or ids", target.url.path))
+        });
         // ERB output (`<%= partial ... %>`) is not run, so ids it would make
         // are missing from the built page too; say so.
         let help = if target.kind == SourceKind::MarkdownErb && has_erb_output(target) {
@@ -781,12 +784,36 @@ mod tests {
                 return None;
             }
             let rest = &target[colon + 1..];
-            Some((scheme.to_ascii_lowercase(), rest.strip_prefix("//").unwrap_or(rest)))
+            Some((
+                scheme.to_ascii_lowercase(),
+                rest.strip_prefix("//").unwrap_or(rest),
+            ))
         }
         let links = [
-            "", ":", "#", "a:b", "HTTPS://Example.com/x#y", "mailto:x@y", "/a/b:c", "a/b:c",
-            "c++:x", "a.b-c+d:rest", "-:x", "é:x", "x:", "//host/p", "../x.MD#h", "x.md.erb",
-            "y.Markdown?q#f", "z.mdx", "w.md/", ".md", "md", "p.txt", "a#b#c", "#frag",
+            "",
+            ":",
+            "#",
+            "a:b",
+            "HTTPS://Example.com/x#y",
+            "mailto:x@y",
+            "/a/b:c",
+            "a/b:c",
+            "c++:x",
+            "a.b-c+d:rest",
+            "-:x",
+            "é:x",
+            "x:",
+            "//host/p",
+            "../x.MD#h",
+            "x.md.erb",
+            "y.Markdown?q#f",
+            "z.mdx",
+            "w.md/",
+            ".md",
+            "md",
+            "p.txt",
+            "a#b#c",
+            "#frag",
         ];
         for link in links {
             assert_eq!(split_scheme(link), scheme_by_text(link), "{link:?}");

@@ -134,7 +134,12 @@ pub(super) fn for_each_word(text: &str, mut f: impl FnMut(Token<'_>)) {
 /// The words of one run of bytes that are not ASCII separators (`span`
 /// starts and ends at ASCII or at the text's ends: on characters).
 #[inline(always)]
-fn run(text: &str, span: std::ops::Range<usize>, lower: &mut String, f: &mut impl FnMut(Token<'_>)) {
+fn run(
+    text: &str,
+    span: std::ops::Range<usize>,
+    lower: &mut String,
+    f: &mut impl FnMut(Token<'_>),
+) {
     let bytes = text.as_bytes();
     let len = span.len();
     if (2..=8).contains(&len) {
