@@ -9,6 +9,7 @@
 mod beside_source;
 pub mod external;
 mod report;
+mod target_parts;
 
 use crate::content::link_path as path;
 pub use crate::content::link_path::normalize;
@@ -16,6 +17,8 @@ pub use report::{
     broken_link, check_all, check_all_remembering, check_pages, BrokenLink, LinkMemo, LinkReport,
     SourceLines,
 };
+pub use target_parts::is_source_link;
+use target_parts::{join_url, split_fragment, split_scheme};
 
 // Every link hashes a page path and an anchor (343,000 links on the wide
 // benchmark), where SipHash cost more than the rest of the lookup; foldhash
@@ -691,57 +694,12 @@ fn has_file_extension(path: &str) -> bool {
     }
 }
 
-/// The target before its first `#`, and what follows it. A byte search:
-/// it runs for every link of the site.
-fn split_fragment(target: &str) -> (&str, Option<&str>) {
-    match memchr::memchr(b'#', target.as_bytes()) {
-        Some(i) => (&target[..i], Some(&target[i + 1..])),
-        None => (target, None),
-    }
-}
-
-/// The scheme of an absolute URL (lowercased) and what follows it, `//`
-/// left out. A scheme is ASCII letters, digits, `+`, `-` and `.` before
-/// the first `:`; a path has a `/` first.
-fn split_scheme(target: &str) -> Option<(String, &str)> {
-    let scheme_end = target
-        .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'))?;
-    if scheme_end == 0 || target.as_bytes()[scheme_end] != b':' {
-        return None;
-    }
-    let scheme = &target[..scheme_end];
-    let rest = &target[scheme_end + 1..];
-    Some((
-        scheme.to_ascii_lowercase(),
-        rest.strip_prefix("//").unwrap_or(rest),
-    ))
-}
-
-/// Links to Markdown sources, which are rewritten to page URLs.
-pub fn is_source_link(path: &str) -> bool {
-    let ends_with = |suffix: &str| {
-        path.len() >= suffix.len()
-            && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
-    };
-    ends_with(".md") || ends_with(".md.erb") || ends_with(".markdown") || ends_with(".mdx")
-}
-
 /// An anchor of a page as one number: XXH3 of the anchor seeded with the
 /// page's index. Two anchors of the site share one once in 2^64 lookups
 /// (the chance the build cache takes for every page it keeps), which would
 /// let one link to a missing fragment pass.
 fn anchor_digest(page: usize, anchor: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(anchor.as_bytes(), page as u64)
-}
-
-/// Resolves a relative URL against the URL of the page it is written on.
-fn join_url(page_url: &str, relative: &str) -> String {
-    let dir = match page_url.rfind('/') {
-        Some(i) => &page_url[..=i],
-        None => "/",
-    };
-    format!("{dir}{relative}")
 }
 
 /// Whether an ERB page's body has output tags (`<%= ... %>`); read again
@@ -764,70 +722,6 @@ mod tests {
         assert_eq!(normalize("/a/b/..").as_deref(), Some("/a/"));
         assert_eq!(normalize("/../x"), None);
         assert_eq!(normalize("/").as_deref(), Some("/"));
-    }
-
-    #[test]
-    fn relative_urls_join_like_a_browser() {
-        assert_eq!(join_url("/a/b/", "../c/"), "/a/b/../c/");
-        assert_eq!(join_url("/a/b.html", "c.html"), "/a/c.html");
-    }
-
-    /// The byte searches that split a link find what the text searches
-    /// they replaced found, on links of every kind.
-    #[test]
-    fn links_split_as_text_searches_split_them() {
-        fn scheme_by_text(target: &str) -> Option<(String, &str)> {
-            let colon = target.find(':')?;
-            let scheme = &target[..colon];
-            let valid = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.';
-            if scheme.is_empty() || !scheme.bytes().all(valid) {
-                return None;
-            }
-            let rest = &target[colon + 1..];
-            Some((
-                scheme.to_ascii_lowercase(),
-                rest.strip_prefix("//").unwrap_or(rest),
-            ))
-        }
-        let links = [
-            "",
-            ":",
-            "#",
-            "a:b",
-            "HTTPS://Example.com/x#y",
-            "mailto:x@y",
-            "/a/b:c",
-            "a/b:c",
-            "c++:x",
-            "a.b-c+d:rest",
-            "-:x",
-            "é:x",
-            "x:",
-            "//host/p",
-            "../x.MD#h",
-            "x.md.erb",
-            "y.Markdown?q#f",
-            "z.mdx",
-            "w.md/",
-            ".md",
-            "md",
-            "p.txt",
-            "a#b#c",
-            "#frag",
-        ];
-        for link in links {
-            assert_eq!(split_scheme(link), scheme_by_text(link), "{link:?}");
-            let by_text = match link.find('#') {
-                Some(i) => (&link[..i], Some(&link[i + 1..])),
-                None => (link, None),
-            };
-            assert_eq!(split_fragment(link), by_text, "{link:?}");
-            let lower = link.to_ascii_lowercase();
-            let source = [".md", ".md.erb", ".markdown", ".mdx"]
-                .iter()
-                .any(|suffix| lower.ends_with(suffix));
-            assert_eq!(is_source_link(link), source, "{link:?}");
-        }
     }
 
     #[test]
