@@ -103,7 +103,8 @@ fn strip_page_extension(rel_path: &str) -> (&str, bool) {
     }
 }
 
-fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+/// `s` without `suffix`, compared without regard to ASCII case.
+pub fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
     let cut = s.len().checked_sub(suffix.len())?;
     (s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix)).then(|| &s[..cut])
 }

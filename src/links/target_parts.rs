@@ -3,6 +3,8 @@
 //! relative target joined to its page's URL. Byte searches: they run for
 //! every link of the site.
 
+use crate::content::url::strip_suffix_ci;
+
 /// The target before its first `#`, and what follows it.
 pub(super) fn split_fragment(target: &str) -> (&str, Option<&str>) {
     match memchr::memchr(b'#', target.as_bytes()) {
@@ -31,11 +33,9 @@ pub(super) fn split_scheme(target: &str) -> Option<(String, &str)> {
 
 /// Links to Markdown sources, which are rewritten to page URLs.
 pub fn is_source_link(path: &str) -> bool {
-    let ends_with = |suffix: &str| {
-        path.len() >= suffix.len()
-            && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
-    };
-    ends_with(".md") || ends_with(".md.erb") || ends_with(".markdown") || ends_with(".mdx")
+    [".md", ".md.erb", ".markdown", ".mdx"]
+        .iter()
+        .any(|suffix| strip_suffix_ci(path, suffix).is_some())
 }
 
 /// Resolves a relative URL against the URL of the page it is written on.
