@@ -299,16 +299,19 @@ fn load_reusing(
         &content.urls,
         config.site.sidebar_limit,
     );
+    timings.mark("site");
     let rhythm = cadence::collect(config, &content.pages, &rendered, &site, owners);
     report.extend(rhythm.diagnostics.iter().cloned());
     timings.mark("site + cadence");
     let index = link_index(config, &content, &rendered, &site, &rhythm, static_paths);
+    timings.mark("links: index");
     // With the page cache, a page read back from it keeps its checked links
     // while the link index is the one they were checked against: a
     // one-page edit checks one page's links, not the site's.
     let (links, link_memos, link_index) = match &page_cache {
         Some(cache) => {
             let print = index.fingerprint();
+            timings.mark("links: fingerprint");
             let remembered = match cache.link_index == print {
                 true => remembered_links,
                 false => Vec::new(),
@@ -329,6 +332,7 @@ fn load_reusing(
         ),
     };
     report.extend(links.diagnostics.iter().cloned());
+    timings.mark("links: check");
     let reserved = reserved_outputs(&rhythm, static_paths);
     report.extend(reserved::claims_on_reserved(
         &content.pages,

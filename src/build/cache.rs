@@ -450,6 +450,7 @@ fn hash_tree(
     // 80 MB), then fed to the tree's hash in walk order.
     let prints: Vec<FilePrint> = files
         .par_iter()
+        .with_max_len(32)
         .map(|entry| file_print(entry, times, (stats, read_ahead)))
         .collect();
     for (entry, print) in files.iter().zip(prints) {

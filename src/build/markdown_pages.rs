@@ -154,6 +154,10 @@ pub(super) fn render_pages(
         .zip(texts)
         .zip(reused)
         .enumerate()
+        // Pages take from microseconds to tens of milliseconds: taken a
+        // few at a time, a core that finishes early takes the others'
+        // last pages instead of waiting for a long run of them.
+        .with_max_len(4)
         .map(|(i, ((page, text), reused))| {
             let (outcome, text) = match reused {
                 Some(rendered) => (Ok((rendered, None, None)), text),

@@ -208,6 +208,9 @@ impl<'a> SiteRender<'a> {
         let bar = progress_bar(progress, which.len());
         let results: Vec<Result<Option<Diagnostic>, BuildError>> = which
             .par_iter()
+            // A few pages at a time, so that no core waits at the end for
+            // another's long run of pages (as in the Markdown stage).
+            .with_max_len(4)
             .filter(|&&i| i < pages.len())
             .map(|&i| {
                 if self.redirects.replaced.contains(&i) {

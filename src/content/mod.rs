@@ -112,6 +112,7 @@ pub fn load_with(
     read_ahead: Option<&source::ReadAhead>,
 ) -> Content {
     let mut diagnostics = Vec::new();
+    let mut timings = crate::timings::Timings::start();
     let excluded = excluded::Excluded::new(config, &mut diagnostics);
     let (page_files, assets) = walk(
         &config.content_dir,
@@ -124,8 +125,12 @@ pub fn load_with(
         .filter(|(rel, _, _)| url::is_index_name(rel))
         .map(|(rel, _, _)| rel.rfind('/').map_or("", |i| &rel[..i]))
         .collect();
+    timings.mark("load: walk");
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = page_files
         .par_iter()
+        // Small runs of files, so that no core waits at the end for
+        // another's long run of them.
+        .with_max_len(32)
         .map(|(rel, abs, kind)| {
             let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
             let file = PageToLoad {
@@ -139,6 +144,7 @@ pub fn load_with(
             load_letting_go(&file, bodies)
         })
         .collect();
+    timings.mark("load: pages");
     let mut pages = Vec::with_capacity(loaded.len());
     // The order a generator keeps in files of its own: map lookups, after
     // the pages are read on every core.
@@ -150,7 +156,9 @@ pub fn load_with(
             page
         }));
     }
+    timings.mark("load: order");
     check_url_collisions(&mut pages, &assets, &mut diagnostics);
+    timings.mark("load: collisions");
     let (includes, data_diagnostics) = includes::Includes::load(config);
     diagnostics.extend(data_diagnostics);
     Content {

@@ -211,6 +211,10 @@ pub struct StagedDir {
     /// plans its pages and then keeps them, and at 50,000 pages the second
     /// look was a tenth of a one-page rebuild's system time.
     found: Mutex<HashSet<String>>,
+    /// Staging folders a `mkdir` found made already: the next file into
+    /// one (the search index's 10,000 shards share a folder) skips the
+    /// call.
+    folders_made: Mutex<HashSet<PathBuf>>,
 }
 
 impl StagedDir {
@@ -250,6 +254,7 @@ impl StagedDir {
             committed: false,
             staged: per_thread_lists(),
             found: Mutex::new(HashSet::new()),
+            folders_made: Mutex::new(HashSet::new()),
         })
     }
 
@@ -260,11 +265,23 @@ impl StagedDir {
         })?;
         let target = self.staging.join(path);
         if let Some(parent) = target.parent() {
+            if self
+                .folders_made
+                .lock()
+                .is_ok_and(|made| made.contains(parent))
+            {
+                return Ok(target);
+            }
             // Most pages are `dir/index.html` in a folder of their own: one
             // `mkdir` tells whether the parents need making too.
             let made = match std::fs::create_dir(parent) {
                 Ok(()) => Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if let Ok(mut made) = self.folders_made.lock() {
+                        made.insert(parent.to_path_buf());
+                    }
+                    Ok(())
+                }
                 Err(_) => std::fs::create_dir_all(parent),
             };
             made.map_err(|source| OutputError::Io {
