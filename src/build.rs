@@ -474,9 +474,20 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     // The page files the fingerprint reads (all of them on a first build)
     // are read once: the load takes them from here.
     let read_ahead = ReadAhead::default();
-    let inputs = cache
-        .as_ref()
-        .map(|_| cache::inputs_fingerprint(config, options, &read_ahead));
+    // The load's walk of the content folder is made beside the
+    // fingerprint: on a build that is not up to date, the load takes it.
+    let (inputs, ()) = rayon::join(
+        || {
+            cache
+                .as_ref()
+                .map(|_| cache::inputs_fingerprint(config, options, &read_ahead))
+        },
+        || {
+            if cache.is_some() {
+                read_ahead.walk_content(config);
+            }
+        },
+    );
     timings.mark("inputs fingerprint");
     let mut cache_note = None;
     if let (Some(cache), Some(inputs)) = (&cache, inputs) {

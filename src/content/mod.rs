@@ -111,15 +111,14 @@ pub fn load_with(
     bodies: source::BodiesAtLoad,
     read_ahead: Option<&source::ReadAhead>,
 ) -> Content {
-    let mut diagnostics = Vec::new();
     let mut timings = crate::timings::Timings::start();
-    let excluded = excluded::Excluded::new(config, &mut diagnostics);
-    let (page_files, assets) = walk(
-        &config.content_dir,
-        &config.root,
-        &excluded,
-        &mut diagnostics,
-    );
+    let Walked {
+        page_files,
+        assets,
+        mut diagnostics,
+    } = read_ahead
+        .and_then(source::ReadAhead::take_walk)
+        .unwrap_or_else(|| Walked::of(config));
     let folders_with_index: HashSet<&str> = page_files
         .iter()
         .filter(|(rel, _, _)| url::is_index_name(rel))
@@ -171,6 +170,33 @@ pub fn load_with(
 }
 
 type PageFile = (String, PathBuf, SourceKind);
+
+/// The content folder's files as the load finds them: its page files and
+/// assets, and what the walk had to say (excluded patterns, links out of
+/// the site).
+pub struct Walked {
+    page_files: Vec<PageFile>,
+    assets: Vec<Asset>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Walked {
+    pub fn of(config: &Config) -> Walked {
+        let mut diagnostics = Vec::new();
+        let excluded = excluded::Excluded::new(config, &mut diagnostics);
+        let (page_files, assets) = walk(
+            &config.content_dir,
+            &config.root,
+            &excluded,
+            &mut diagnostics,
+        );
+        Walked {
+            page_files,
+            assets,
+            diagnostics,
+        }
+    }
+}
 
 /// Walks the content folder. Symbolic links are followed (sites share
 /// images and partials that way) as long as they stay inside the content

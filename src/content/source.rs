@@ -225,13 +225,21 @@ mod tests {
 /// its inputs, and loading the pages read them all a second time. The load
 /// still decides which files are pages (a link out of the site is never
 /// asked for); a file it does not ask for is let go with the rest.
+///
+/// It carries the content folder's walk too, when one was made while the
+/// fingerprint read the files ([`ReadAhead::walk_content`]): the walk is
+/// one core's work, and the fingerprint's reads keep both cores busy only
+/// once its own walk is done.
 #[derive(Default)]
-pub struct ReadAhead(Mutex<HashMap<PathBuf, (Vec<u8>, std::fs::Metadata)>>);
+pub struct ReadAhead {
+    files: Mutex<HashMap<PathBuf, (Vec<u8>, std::fs::Metadata)>>,
+    walked: Mutex<Option<super::Walked>>,
+}
 
 impl ReadAhead {
     /// Keeps the bytes of the file at `path`, read after `metadata`.
     pub fn keep(&self, path: &Path, bytes: Vec<u8>, metadata: std::fs::Metadata) {
-        if let Ok(mut files) = self.0.lock() {
+        if let Ok(mut files) = self.files.lock() {
             files.insert(path.to_path_buf(), (bytes, metadata));
         }
     }
@@ -239,6 +247,19 @@ impl ReadAhead {
     /// The bytes of the file at `path` and its metadata, when they were
     /// read ahead (once: they are handed over).
     pub fn take(&self, path: &Path) -> Option<(Vec<u8>, std::fs::Metadata)> {
-        self.0.lock().ok()?.remove(path)
+        self.files.lock().ok()?.remove(path)
+    }
+
+    /// Walks the content folder now, for the load to take.
+    pub fn walk_content(&self, config: &crate::config::Config) {
+        let walked = super::Walked::of(config);
+        if let Ok(mut slot) = self.walked.lock() {
+            *slot = Some(walked);
+        }
+    }
+
+    /// The walk [`ReadAhead::walk_content`] made (once: handed over).
+    pub fn take_walk(&self) -> Option<super::Walked> {
+        self.walked.lock().ok()?.take()
     }
 }
