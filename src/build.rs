@@ -476,7 +476,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let read_ahead = ReadAhead::default();
     // The load's walk of the content folder is made beside the
     // fingerprint: on a build that is not up to date, the load takes it.
-    let (inputs, ()) = rayon::join(
+    // The theme too (its templates compiled): one core's work.
+    let (inputs, theme) = rayon::join(
         || {
             cache
                 .as_ref()
@@ -486,6 +487,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
             if cache.is_some() {
                 read_ahead.walk_content(config);
             }
+            load_theme(config)
         },
     );
     timings.mark("inputs fingerprint");
@@ -511,7 +513,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     let mut summary = build_everything(
         config,
         options,
-        (started, read_ahead),
+        (started, read_ahead, theme),
         page_cache_dir.as_deref(),
     )?;
     if let (Some(cache), Some(inputs)) = (&cache, inputs) {
@@ -523,19 +525,25 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildSummary, Bu
     Ok(summary)
 }
 
+/// The site's theme and its templates, compiled.
+fn load_theme(config: &Config) -> Result<(Theme, Renderer), BuildError> {
+    let mut timings = Timings::start();
+    let theme = Theme::load(config)
+        .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
+    let renderer = Renderer::new(&theme).map_err(BuildError::from)?;
+    timings.mark("theme");
+    Ok((theme, renderer))
+}
+
 /// The build past the whole-site shortcut: every stage, the pages the page
 /// cache cannot stand for rendered.
 fn build_everything(
     config: &Config,
     options: &BuildOptions,
-    (started, read_ahead): (Instant, ReadAhead),
+    (started, read_ahead, theme): (Instant, ReadAhead, Result<(Theme, Renderer), BuildError>),
     page_cache_dir: Option<&std::path::Path>,
 ) -> Result<BuildSummary, BuildError> {
-    let mut timings = Timings::start();
-    let theme = Theme::load(config)
-        .map_err(|e| BuildError::from(Diagnostic::error("theme", e.to_string())))?;
-    let mut renderer = Renderer::new(&theme).map_err(BuildError::from)?;
-    timings.mark("theme");
+    let (theme, mut renderer) = theme?;
     let static_paths: Vec<String> = theme.static_files.keys().cloned().collect();
     let severity = if options.strict || config.site.links.broken == BrokenLinks::Error {
         Severity::Error

@@ -21,10 +21,11 @@
 
 use once_cell::sync::OnceCell;
 use regex_automata::meta;
+use std::cell::RefCell;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
 use regex_automata::Input;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
 /// A pattern gets its DFA after this many searches: the dynamic patterns the
 /// parser makes for one match (backreferences filled in) never do, nor do
@@ -56,6 +57,37 @@ pub(crate) enum Start {
 struct Dfa {
     regex: meta::Regex,
     exact: bool,
+    /// Its place in each thread's [`CACHES`].
+    id: usize,
+}
+
+/// The next [`Dfa::id`].
+static NEXT_DFA: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Each DFA's search cache on this thread, by [`Dfa::id`]. A
+    /// `meta::Regex` keeps its caches in a pool that is quick only for the
+    /// thread that searched it first: every other thread took a lock to
+    /// borrow one, for each of the thousands of searches a page's code
+    /// blocks make (about 1% of a build's time with two threads).
+    static CACHES: RefCell<Vec<Option<meta::Cache>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Dfa {
+    /// The leftmost-first match in `input`, searched with this thread's
+    /// cache.
+    fn find(&self, input: &Input<'_>) -> Option<regex_automata::Match> {
+        CACHES.with(|caches| {
+            let Ok(mut caches) = caches.try_borrow_mut() else {
+                return self.regex.search(input);
+            };
+            if caches.len() <= self.id {
+                caches.resize_with(self.id + 1, || None);
+            }
+            let cache = caches[self.id].get_or_insert_with(|| self.regex.create_cache());
+            self.regex.search_with(cache, input)
+        })
+    }
 }
 
 /// One pattern's relaxed DFA, built once it has been searched often enough.
@@ -85,7 +117,7 @@ impl Prefilter {
         if !text.is_ascii() {
             return unknown;
         }
-        match dfa.regex.find(Input::new(text.as_bytes()).span(begin..end)) {
+        match dfa.find(&Input::new(text.as_bytes()).span(begin..end)) {
             None => Start::Nowhere,
             Some(found) if dfa.exact => Start::Exactly(found.start(), found.end()),
             Some(found) => Start::From(found.start()),
@@ -115,6 +147,7 @@ fn relaxed_dfa(pattern: &str) -> Option<Dfa> {
     Some(Dfa {
         regex,
         exact: relaxed.exact,
+        id: NEXT_DFA.fetch_add(1, Ordering::Relaxed),
     })
 }
 
