@@ -104,8 +104,8 @@ pub fn load(config: &Config) -> Content {
 }
 
 /// [`load`], letting each page's body go as it is read unless `bodies`
-/// keeps it, and taking the files `read_ahead` holds instead of reading
-/// them.
+/// keeps it, and taking the files `read_ahead` holds (and its walk of the
+/// content folder) instead of reading them.
 pub fn load_with(
     config: &Config,
     bodies: source::BodiesAtLoad,

@@ -228,8 +228,7 @@ mod tests {
 ///
 /// It carries the content folder's walk too, when one was made while the
 /// fingerprint read the files ([`ReadAhead::walk_content`]): the walk is
-/// one core's work, and the fingerprint's reads keep both cores busy only
-/// once its own walk is done.
+/// one core's work, made on the other core instead of after.
 #[derive(Default)]
 pub struct ReadAhead {
     files: Mutex<HashMap<PathBuf, (Vec<u8>, std::fs::Metadata)>>,

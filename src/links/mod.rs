@@ -8,11 +8,13 @@
 
 mod beside_source;
 pub mod external;
+mod index_parts;
 mod report;
 mod target_parts;
 
 use crate::content::link_path as path;
 pub use crate::content::link_path::normalize;
+use index_parts::{anchor_digest_set, lowercase_paths, near_paths, path_map, PathsBy};
 pub use report::{
     broken_link, check_all, check_all_remembering, check_pages, BrokenLink, LinkMemo, LinkReport,
     SourceLines,
@@ -23,7 +25,7 @@ use target_parts::{join_url, split_fragment, split_scheme};
 // Every link hashes a page path and an anchor (343,000 links on the wide
 // benchmark), where SipHash cost more than the rest of the lookup; foldhash
 // is seeded per process too.
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet};
 use std::borrow::Cow;
 use std::sync::Mutex;
 
@@ -244,9 +246,9 @@ pub struct LinkIndex<'a> {
     assets: HashSet<String>,
     generated: HashSet<String>,
     /// Last path segment -> page paths, for "did you mean" on moved pages.
-    by_last_segment: HashMap<&'a str, Vec<&'a str>>,
+    by_last_segment: PathsBy<'a>,
     /// Parent path -> page paths, for "did you mean" on typos.
-    by_parent: HashMap<&'a str, Vec<&'a str>>,
+    by_parent: PathsBy<'a>,
     /// Lowercased page path -> page path, for links with the wrong case.
     by_lowercase_path: HashMap<String, &'a str>,
     /// Suggestions already worked out: a missing page is often linked many times.
@@ -684,62 +686,6 @@ fn has_file_extension(path: &str) -> bool {
 /// let one link to a missing fragment pass.
 fn anchor_digest(page: usize, anchor: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(anchor.as_bytes(), page as u64)
-}
-
-/// Every page's anchors as [`anchor_digest`]s, hashed on every core.
-fn anchor_digest_set(anchors: &[&[String]]) -> HashSet<u64> {
-    use rayon::prelude::*;
-    let digests: Vec<Vec<u64>> = anchors
-        .par_chunks(256)
-        .enumerate()
-        .map(|(chunk, pages)| {
-            let first = chunk * 256;
-            let page_digests = pages.iter().enumerate().flat_map(|(i, page_anchors)| {
-                page_anchors
-                    .iter()
-                    .map(move |a| anchor_digest(first + i, a))
-            });
-            page_digests.collect()
-        })
-        .collect();
-    let mut set = HashSet::with_capacity(digests.iter().map(Vec::len).sum());
-    set.extend(digests.into_iter().flatten());
-    set
-}
-
-/// Page path -> page index.
-fn path_map(pages: &[Page]) -> HashMap<&str, usize> {
-    pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.path.as_str(), i))
-        .collect()
-}
-
-/// Page paths by last segment and by parent path, for suggestions.
-#[allow(clippy::type_complexity)]
-fn near_paths(pages: &[Page]) -> (HashMap<&str, Vec<&str>>, HashMap<&str, Vec<&str>>) {
-    let mut by_last_segment: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut by_parent: HashMap<&str, Vec<&str>> = HashMap::new();
-    for page in pages {
-        let path = page.url.path.as_str();
-        by_last_segment
-            .entry(last_segment(path))
-            .or_default()
-            .push(path);
-        if parent_path(path) != path {
-            by_parent.entry(parent_path(path)).or_default().push(path);
-        }
-    }
-    (by_last_segment, by_parent)
-}
-
-/// Lowercased page path -> page path.
-fn lowercase_paths(pages: &[Page]) -> HashMap<String, &str> {
-    pages
-        .iter()
-        .map(|p| (p.url.path.to_lowercase(), p.url.path.as_str()))
-        .collect()
 }
 
 /// Whether an ERB page's body has output tags (`<%= ... %>`); read again
