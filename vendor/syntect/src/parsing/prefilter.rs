@@ -21,10 +21,10 @@
 
 use once_cell::sync::OnceCell;
 use regex_automata::meta;
-use std::cell::RefCell;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
 use regex_automata::Input;
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
 /// A pattern gets its DFA after this many searches: the dynamic patterns the
