@@ -29,7 +29,6 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -65,6 +64,8 @@ fn segments(dir: &Path) -> Vec<(u32, u64)> {
 /// bodies, not one each (small writes to one file from every core queue on
 /// the file's lock, and took longer than rendering the bodies).
 const WRITE_BYTES: usize = 4 << 20;
+/// Buffers one `pwritev` takes at most (Linux's `IOV_MAX`).
+const MAX_BUFFERS_PER_WRITE: usize = 1024;
 
 /// Appends bodies to a new segment, made on the first body.
 pub struct BodyWriter {
@@ -72,8 +73,6 @@ pub struct BodyWriter {
     segment: u32,
     opened: OnceLock<Option<Arc<Segment>>>,
     pending: Mutex<Pending>,
-    /// A written buffer, for the next bodies.
-    spare: Mutex<Option<Vec<u8>>>,
     /// A write failed (a full disk, a read-only cache folder): the places
     /// handed out in this segment are not to be kept.
     failed: AtomicBool,
@@ -108,11 +107,27 @@ impl BodyBytes for Segment {
     }
 }
 
-/// Bodies appended and not written yet, and where they go in the segment.
+/// Bodies appended and not written yet, and where the first goes in the
+/// segment. Each is the buffer it was made in, written from there with the
+/// others in one `pwritev`: copying them into one buffer first was a copy
+/// of every body of the site, and the copy the system makes reads them
+/// while the core that made them still holds them in its cache.
 #[derive(Default)]
 struct Pending {
     at: u64,
-    bytes: Vec<u8>,
+    len: u64,
+    buffers: Vec<Vec<u8>>,
+}
+
+impl Pending {
+    /// The pending buffers and where they go, leaving the next bodies to go
+    /// after them.
+    fn take(&mut self) -> (u64, Vec<Vec<u8>>) {
+        let at = self.at;
+        self.at += self.len;
+        self.len = 0;
+        (at, std::mem::take(&mut self.buffers))
+    }
 }
 
 impl BodyWriter {
@@ -130,7 +145,6 @@ impl BodyWriter {
             segment,
             opened: OnceLock::new(),
             pending: Mutex::new(Pending::default()),
-            spare: Mutex::new(None),
             failed: AtomicBool::new(false),
         }
     }
@@ -139,32 +153,36 @@ impl BodyWriter {
     /// rendered again the next time its HTML is wanted). It is on disk once
     /// [`BodyWriter::flush`] has run.
     pub fn append(&self, body: &[u8]) -> Option<BodyAt> {
-        self.append_in_file(body).map(|(at, _)| at)
+        self.append_owned(body.to_vec()).ok().map(|(at, _)| at)
     }
 
-    /// [`BodyWriter::append`], and where to read the body back from once
-    /// [`BodyWriter::flush`] has run.
-    pub fn append_in_file(&self, body: &[u8]) -> Option<(BodyAt, BodyInFile)> {
+    /// [`BodyWriter::append`] of a body the writer takes (and writes from
+    /// where it is), and where to read it back from once
+    /// [`BodyWriter::flush`] has run; the body back when it cannot be kept.
+    pub fn append_owned(&self, body: Vec<u8>) -> Result<(BodyAt, BodyInFile), Vec<u8>> {
         if body.is_empty() {
-            return None;
+            return Err(body);
         }
-        let segment = self.opened_segment()?;
-        let len = u32::try_from(body.len()).ok()?;
-        let print = xxhash_rust::xxh3::xxh3_64(body);
-        let (offset, full) = {
-            let mut pending = self.pending.lock().ok()?;
-            let offset = pending.at + pending.bytes.len() as u64;
-            if pending.bytes.capacity() == 0 {
-                pending.bytes = self.spare_buffer();
-            }
-            pending.bytes.extend_from_slice(body);
-            let full = (pending.bytes.len() >= WRITE_BYTES).then(|| take(&mut pending));
-            (offset, full)
+        let Some(segment) = self.opened_segment() else {
+            return Err(body);
         };
-        if let Some((at, bytes)) = full {
-            if let Some(written) = self.write(at, bytes) {
-                self.keep_spare(written);
-            }
+        let Ok(len) = u32::try_from(body.len()) else {
+            return Err(body);
+        };
+        let print = xxhash_rust::xxh3::xxh3_64(&body);
+        let (offset, full) = {
+            let Ok(mut pending) = self.pending.lock() else {
+                return Err(body);
+            };
+            let offset = pending.at + pending.len;
+            pending.len += u64::from(len);
+            pending.buffers.push(body);
+            let full =
+                pending.len >= WRITE_BYTES as u64 || pending.buffers.len() >= MAX_BUFFERS_PER_WRITE;
+            (offset, full.then(|| pending.take()))
+        };
+        if let Some((at, buffers)) = full {
+            self.write(at, buffers);
         }
         let at = BodyAt {
             segment: self.segment,
@@ -172,33 +190,14 @@ impl BodyWriter {
             len,
             print,
         };
-        Some((at, in_file(segment, at)))
+        Ok((at, in_file(segment, at)))
     }
 
     /// Writes what was appended and is not written yet.
     pub fn flush(&self) {
-        let rest = self
-            .pending
-            .lock()
-            .ok()
-            .map(|mut pending| take(&mut pending));
-        if let Some((at, bytes)) = rest.filter(|(_, bytes)| !bytes.is_empty()) {
-            self.write(at, bytes);
-        }
-    }
-
-    /// A buffer for the next bodies: the last one written, when it is free
-    /// (a new one of a few megabytes costs the system a page fault every
-    /// 4 KB).
-    fn spare_buffer(&self) -> Vec<u8> {
-        let spare = self.spare.lock().ok().and_then(|mut spare| spare.take());
-        spare.unwrap_or_else(|| Vec::with_capacity(2 * WRITE_BYTES))
-    }
-
-    fn keep_spare(&self, mut bytes: Vec<u8>) {
-        bytes.clear();
-        if let Ok(mut spare) = self.spare.lock() {
-            *spare = Some(bytes);
+        let rest = self.pending.lock().ok().map(|mut pending| pending.take());
+        if let Some((at, buffers)) = rest.filter(|(_, buffers)| !buffers.is_empty()) {
+            self.write(at, buffers);
         }
     }
 
@@ -225,18 +224,19 @@ impl BodyWriter {
         segment.clone()
     }
 
-    /// Writes a chunk at `at`; the buffer back when it was written, else
-    /// the chunk is held by the segment (and the writer has failed).
-    fn write(&self, at: u64, bytes: Vec<u8>) -> Option<Vec<u8>> {
-        let segment = self.opened_segment()?;
-        if segment.file.write_all_at(&bytes, at).is_ok() {
-            return Some(bytes);
+    /// Writes `buffers`, one after the other, at `at`; when that fails they
+    /// are held by the segment as one chunk (and the writer has failed).
+    fn write(&self, at: u64, buffers: Vec<Vec<u8>>) {
+        let Some(segment) = self.opened_segment() else {
+            return;
+        };
+        if write_all_vectored_at(&segment.file, &buffers, at).is_ok() {
+            return;
         }
         self.failed.store(true, Ordering::Relaxed);
         if let Ok(mut unwritten) = segment.unwritten.lock() {
-            unwritten.push((at, bytes));
-        }
-        None
+            unwritten.push((at, buffers.concat()));
+        };
     }
 
     /// Forgets the places of bodies this writer could not write, so that no
@@ -258,12 +258,15 @@ impl BodyWriter {
 /// The search index's hit JSON of a page is kept beside its body, and
 /// moved, kept and removed with the bodies (see [`crate::build::page_cache`]).
 impl crate::output::search::DocStore for BodyWriter {
-    fn keep_doc(&self, json: &[u8]) -> Option<crate::output::search::StoredDoc> {
-        let (at, file) = self.append_in_file(json)?;
-        Some(crate::output::search::StoredDoc {
-            at,
-            file: Some(file),
-        })
+    fn keep_doc(&self, json: String) -> Result<crate::output::search::StoredDoc, String> {
+        match self.append_owned(json.into_bytes()) {
+            Ok((at, file)) => Ok(crate::output::search::StoredDoc {
+                at,
+                file: Some(file),
+            }),
+            // Only bytes of the `String` given.
+            Err(bytes) => Err(String::from_utf8(bytes).unwrap_or_default()),
+        }
     }
 }
 
@@ -273,22 +276,80 @@ impl crate::output::search::DocStore for BodyWriter {
 /// is packed. Returns where the store keeps the body, readable (by the
 /// store, and by the page's template) once the writer is flushed.
 pub fn set_aside(rendered: &mut Rendered, writer: Option<&BodyWriter>) -> Option<BodyAt> {
-    let kept = writer.and_then(|writer| writer.append_in_file(rendered.html.as_bytes()));
-    let at = kept.map(|(at, in_file)| {
-        rendered.put_in_file(in_file);
-        at
+    let at = writer.and_then(|writer| {
+        let html = std::mem::take(&mut rendered.html).into_bytes();
+        match writer.append_owned(html) {
+            Ok((at, in_file)) => {
+                rendered.put_in_file(in_file);
+                Some(at)
+            }
+            Err(html) => {
+                // Only bytes of the `String` taken.
+                rendered.html = String::from_utf8(html).unwrap_or_default();
+                None
+            }
+        }
     });
     rendered.pack();
     at
 }
 
-/// The pending bytes and where they go, leaving the next bodies to go
-/// after them.
-fn take(pending: &mut Pending) -> (u64, Vec<u8>) {
-    let bytes = std::mem::take(&mut pending.bytes);
-    let at = pending.at;
-    pending.at += bytes.len() as u64;
-    (at, bytes)
+/// Writes `buffers` one after the other at `at`, as few `pwritev` calls
+/// as the system takes them in.
+fn write_all_vectored_at(file: &File, buffers: &[Vec<u8>], at: u64) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let mut slices: Vec<&[u8]> = buffers.iter().map(Vec::as_slice).collect();
+    let mut first = 0;
+    let mut at = at;
+    while first < slices.len() {
+        let batch = &slices[first..slices.len().min(first + MAX_BUFFERS_PER_WRITE)];
+        let iovecs: Vec<libc::iovec> = batch
+            .iter()
+            .map(|slice| libc::iovec {
+                iov_base: slice.as_ptr() as *mut libc::c_void,
+                iov_len: slice.len(),
+            })
+            .collect();
+        let offset = libc::off_t::try_from(at)
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        // SAFETY: every iovec points into a slice of `buffers`, alive and
+        // unchanged for the call; the count is at most `IOV_MAX`.
+        let written = unsafe {
+            libc::pwritev(
+                file.as_raw_fd(),
+                iovecs.as_ptr(),
+                iovecs.len() as libc::c_int,
+                offset,
+            )
+        };
+        let mut written = match written {
+            n if n < 0 => {
+                let error = std::io::Error::last_os_error();
+                if error.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(error);
+            }
+            0 => return Err(std::io::ErrorKind::WriteZero.into()),
+            n => n as usize,
+        };
+        at += written as u64;
+        // Past the slices written whole; the rest of one written in part.
+        while written > 0 {
+            let slice = slices[first];
+            if written >= slice.len() {
+                written -= slice.len();
+                first += 1;
+            } else {
+                slices[first] = &slice[written..];
+                written = 0;
+            }
+        }
+        while slices.get(first).is_some_and(|slice| slice.is_empty()) {
+            first += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Reads bodies back, each segment opened once.
@@ -426,6 +487,31 @@ mod tests {
             "a place past the segment's end is not opened"
         );
         assert_eq!(BodyReader::new(&dir).read(second), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// More bodies than one `pwritev` takes, so that they are written in
+    /// several: each reads back as written, at the place it was given, and
+    /// the segment is their bytes in order.
+    #[test]
+    fn many_bodies_are_written_in_order_in_batches() {
+        let dir = scratch("batches");
+        let writer = BodyWriter::new(&dir);
+        let bodies: Vec<Vec<u8>> = (0..3 * MAX_BUFFERS_PER_WRITE + 7)
+            .map(|i| format!("<p>body {i}</p>{}", "x".repeat(i % 97)).into_bytes())
+            .collect();
+        let places: Vec<BodyAt> = bodies
+            .iter()
+            .map(|body| writer.append_owned(body.clone()).unwrap().0)
+            .collect();
+        writer.flush();
+        let reader = BodyReader::new(&dir);
+        for (body, at) in bodies.iter().zip(&places) {
+            assert_eq!(reader.read(*at).as_ref(), Some(body));
+        }
+        let segment = segment_file(&dir.join(DIR), places[0].segment);
+        assert_eq!(std::fs::read(segment).unwrap(), bodies.concat());
+        assert!(writer.append_owned(Vec::new()).is_err(), "nothing to keep");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

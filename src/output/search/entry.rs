@@ -116,9 +116,9 @@ pub struct StoredDoc {
 /// Where a build keeps the hit JSON of the entries it makes (the build
 /// cache's body store).
 pub trait DocStore: Sync {
-    /// Keeps `json`; `None` when it cannot (the JSON is then packed in
-    /// memory).
-    fn keep_doc(&self, json: &[u8]) -> Option<StoredDoc>;
+    /// Keeps `json` (taking it: the store writes it from where it is); the
+    /// JSON back when it cannot (it is then packed in memory).
+    fn keep_doc(&self, json: String) -> Result<StoredDoc, String>;
 }
 
 /// A hit's JSON that could not be read back from the build cache (changed
@@ -312,11 +312,14 @@ pub fn page_entry(page: &SearchPage, store: Option<&dyn DocStore>) -> PageEntry 
     let sections = sections(page.rendered, &text);
     let terms = count_terms(page, &sections);
     let json = doc_json(page, &sections);
-    let doc = match store.and_then(|store| store.keep_doc(json.as_bytes())) {
-        Some(stored) => Doc::Stored(stored),
-        None => Doc::Packed(PackedDoc::pack(&json)),
+    let kept = match store {
+        Some(store) => store.keep_doc(json),
+        None => Err(json),
     };
-    drop(json);
+    let doc = match kept {
+        Ok(stored) => Doc::Stored(stored),
+        Err(json) => Doc::Packed(PackedDoc::pack(&json)),
+    };
     let mut packed = PageEntry {
         terms: String::new(),
         postings: Vec::with_capacity(terms.len() * 4),

@@ -590,7 +590,8 @@ fn hit_json_kept_in_a_store_makes_the_same_index_and_a_lost_one_names_its_page()
     }
     struct Store(Arc<Scratch>);
     impl DocStore for Store {
-        fn keep_doc(&self, json: &[u8]) -> Option<StoredDoc> {
+        fn keep_doc(&self, json: String) -> Result<StoredDoc, String> {
+            let json = json.as_bytes();
             let mut bytes = self.0 .0.lock().unwrap();
             let (offset, len) = (bytes.len() as u64, json.len() as u32);
             bytes.extend_from_slice(json);
@@ -607,7 +608,7 @@ fn hit_json_kept_in_a_store_makes_the_same_index_and_a_lost_one_names_its_page()
                 len,
                 print,
             };
-            Some(StoredDoc {
+            Ok(StoredDoc {
                 at,
                 file: Some(file),
             })
