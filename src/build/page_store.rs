@@ -387,22 +387,68 @@ fn write_shard(dir: &Path, shard: usize, key: u64, contents: &ShardToStore) {
         let _ = std::fs::remove_file(&path);
         return;
     }
-    // Sized first: growing a buffer by doubling copies it several times.
-    let mut payload = Vec::with_capacity(
-        encoding()
-            .serialized_size(contents)
-            .map_or(0, |n| n as usize),
-    );
-    if encoding().serialize_into(&mut payload, contents).is_ok() {
-        replace_file(&path, &[&header(&payload, Some(key)), &payload]);
+    let partial = path.with_extension("partial");
+    if write_shard_file(&partial, key, contents).is_ok() {
+        let _ = std::fs::rename(&partial, &path);
+    }
+}
+
+/// Writes a shard's file as it is serialised, through a buffer that stays
+/// in the core's cache (a shard is about a megabyte at 10,000 pages: made
+/// whole first, it was a second pass to size it and a copy the size of
+/// the page cache through memory), and its header last, once the
+/// payload's hash is known.
+fn write_shard_file(partial: &Path, key: u64, contents: &ShardToStore) -> std::io::Result<()> {
+    use std::io::{Seek, Write};
+    let mut file = std::fs::File::create(partial)?;
+    file.write_all(&[0; SHARD_HEADER_BYTES])?;
+    // Hashed as the buffer is written: bincode writes a few bytes at a
+    // time, each too small to hash alone.
+    let hashing = HashingWriter {
+        inner: file,
+        hasher: Xxh3::new(),
+    };
+    let mut payload = std::io::BufWriter::with_capacity(STREAM_BUFFER_BYTES, hashing);
+    encoding()
+        .serialize_into(&mut payload, contents)
+        .map_err(std::io::Error::other)?;
+    let hashing = payload.into_inner().map_err(|e| e.into_error())?;
+    let (mut file, hash) = (hashing.inner, hashing.hasher.digest());
+    file.seek(std::io::SeekFrom::Start(0))?;
+    file.write_all(&header_with(hash, Some(key)))
+}
+
+/// Bytes serialised before they are written: well inside a core's cache.
+const STREAM_BUFFER_BYTES: usize = 128 * 1024;
+
+/// Passes bytes on to `inner`, hashing them on the way.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Xxh3,
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
 fn header(payload: &[u8], shard_key: Option<u64>) -> Vec<u8> {
+    header_with(xxhash_rust::xxh3::xxh3_64(payload), shard_key)
+}
+
+/// The header of a file whose payload hashes to `payload_hash`.
+fn header_with(payload_hash: u64, shard_key: Option<u64>) -> Vec<u8> {
     let mut header = Vec::with_capacity(SHARD_HEADER_BYTES);
     header.extend_from_slice(&FORMAT.to_le_bytes());
     header.extend_from_slice(&binary_fingerprint().to_le_bytes());
-    header.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes());
+    header.extend_from_slice(&payload_hash.to_le_bytes());
     if let Some(key) = shard_key {
         header.extend_from_slice(&key.to_le_bytes());
     }
