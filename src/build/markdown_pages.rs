@@ -159,11 +159,16 @@ pub(super) fn render_pages(
         // last pages instead of waiting for a long run of them.
         .with_max_len(4)
         .map(|(i, ((page, text), reused))| {
+            // What the load found of the body it held, for the text it held.
+            let mut read_later = page.body_read_later;
             let (outcome, text) = match reused {
                 Some(rendered) => (Ok((rendered, None, None)), text),
                 // Let go at load: read again (and checked against its print).
                 None if !page.is_whole(&text) => match page.read_source() {
-                    Ok(whole) => (render(i, page, &whole), whole),
+                    Ok(whole) => {
+                        read_later = None;
+                        (render(i, page, &whole), whole)
+                    }
                     Err(e) => (Err(source_error(page, &e)), text),
                 },
                 None => (render(i, page, &text), text),
@@ -172,7 +177,11 @@ pub(super) fn render_pages(
                 Ok((rendered, ..)) if !rendered.notes.is_empty() => notes_of(page, &text, rendered),
                 _ => Vec::new(),
             };
-            (outcome, notes, let_go_unless_read_later(run, page, text))
+            (
+                outcome,
+                notes,
+                let_go_unless_read_later(run, page, text, read_later),
+            )
         })
         .collect();
     drop(sources);
@@ -234,9 +243,15 @@ pub(super) fn read_after_markdown(body: &str) -> bool {
 
 /// The page's text, cut to its front matter unless a later stage reads
 /// the body: `serve`, or [`read_after_markdown`].
-fn let_go_unless_read_later(run: MarkdownRun, page: &content::Page, mut text: String) -> String {
+fn let_go_unless_read_later(
+    run: MarkdownRun,
+    page: &content::Page,
+    mut text: String,
+    read_later: Option<bool>,
+) -> String {
     let body = text.get(page.split.body_start..).unwrap_or_default();
-    if run.bodies == AfterUse::Release && !read_after_markdown(body) {
+    let read_later = || read_later.unwrap_or_else(|| read_after_markdown(body));
+    if run.bodies == AfterUse::Release && !read_later() {
         content::source::release_body(&mut text, page.split.body_start);
     }
     text

@@ -71,6 +71,10 @@ pub struct Page {
     /// The file's modification time when it was read (`None` for pages
     /// made in memory): the last change of a page git does not know.
     pub modified: Option<std::time::SystemTime>,
+    /// Whether a stage after the Markdown stage reads the body of `text`
+    /// (the prose cadence scan), when the load already looked, to decide
+    /// which bodies to let go: the Markdown stage does not look again.
+    pub body_read_later: Option<bool>,
 }
 
 impl Page {
@@ -489,6 +493,7 @@ pub fn page_from_text(
         front,
         url: page_url,
         modified: None,
+        body_read_later: None,
     };
     (Some(page), diagnostics)
 }

@@ -31,9 +31,11 @@ pub(super) fn load_letting_go(
             return (page, diagnostics);
         }
         source::BodiesAtLoad::KeepRecording { unless, known } => {
-            let (page, diagnostics, metadata) = load_page(file);
-            if let (Some(page), Some(metadata)) = (&page, &metadata) {
-                if !page.held_body().is_some_and(unless) {
+            let (mut page, diagnostics, metadata) = load_page(file);
+            if let Some(page) = &mut page {
+                let read_later = page.held_body().is_some_and(unless);
+                page.body_read_later = Some(read_later);
+                if let (false, Some(metadata)) = (read_later, &metadata) {
                     record_front_matter(known, file, metadata, page);
                 }
             }
@@ -46,7 +48,9 @@ pub(super) fn load_letting_go(
     }
     let (mut page, diagnostics, metadata) = load_page(file);
     if let Some(page) = &mut page {
-        if !page.held_body().is_some_and(unless) {
+        let read_later = page.held_body().is_some_and(unless);
+        page.body_read_later = Some(read_later);
+        if !read_later {
             if let (Some(known), Some(metadata)) = (known, &metadata) {
                 record_front_matter(known, file, metadata, page);
             }

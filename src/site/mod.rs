@@ -504,6 +504,7 @@ mod tests {
             text: String::new(),
             print: Default::default(),
             modified: None,
+            body_read_later: None,
             kind: SourceKind::Markdown,
             split: Split {
                 format: Format::None,
