@@ -71,9 +71,10 @@ pub struct Page {
     /// The file's modification time when it was read (`None` for pages
     /// made in memory): the last change of a page git does not know.
     pub modified: Option<std::time::SystemTime>,
-    /// Whether a stage after the Markdown stage reads the body of `text`
-    /// (the prose cadence scan), when the load already looked, to decide
-    /// which bodies to let go: the Markdown stage does not look again.
+    /// Whether a stage after the Markdown stage reads the body `text`
+    /// holds (the prose cadence scan), when the load already looked, to
+    /// decide which bodies to let go: the Markdown stage does not look
+    /// again. `None` for a body the load let go.
     pub body_read_later: Option<bool>,
 }
 

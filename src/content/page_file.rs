@@ -49,8 +49,9 @@ pub(super) fn load_letting_go(
     let (mut page, diagnostics, metadata) = load_page(file);
     if let Some(page) = &mut page {
         let read_later = page.held_body().is_some_and(unless);
-        page.body_read_later = Some(read_later);
-        if !read_later {
+        if read_later {
+            page.body_read_later = Some(true);
+        } else {
             if let (Some(known), Some(metadata)) = (known, &metadata) {
                 record_front_matter(known, file, metadata, page);
             }
