@@ -150,16 +150,18 @@ impl BodyWriter {
         }
     }
 
-    /// Appends one body; `None` when it cannot be kept (the page is then
-    /// rendered again the next time its HTML is wanted). It is on disk once
-    /// [`BodyWriter::flush`] has run.
+    /// Appends a copy of one body; `None` when it cannot be kept. It is on
+    /// disk once [`BodyWriter::flush`] has run. The build hands its bodies
+    /// over instead ([`BodyWriter::append_owned`]); this is for tests.
+    #[cfg(test)]
     pub fn append(&self, body: &[u8]) -> Option<BodyAt> {
         self.append_owned(body.to_vec()).ok().map(|(at, _)| at)
     }
 
-    /// [`BodyWriter::append`] of a body the writer takes (and writes from
-    /// where it is), and where to read it back from once
-    /// [`BodyWriter::flush`] has run; the body back when it cannot be kept.
+    /// Appends one body, which the writer takes (and writes from where it
+    /// is), and says where to read it back from once [`BodyWriter::flush`]
+    /// has run; the body back when it cannot be kept (the page is then
+    /// rendered again the next time its HTML is wanted).
     pub fn append_owned(&self, body: Vec<u8>) -> Result<(BodyAt, BodyInFile), Vec<u8>> {
         if body.is_empty() {
             return Err(body);
@@ -192,6 +194,14 @@ impl BodyWriter {
             print,
         };
         Ok((at, in_file(segment, at)))
+    }
+
+    /// [`BodyWriter::append_owned`] of a text, given back as the text when
+    /// it cannot be kept.
+    pub fn append_text(&self, text: String) -> Result<(BodyAt, BodyInFile), String> {
+        // Only the bytes of `text` come back.
+        self.append_owned(text.into_bytes())
+            .map_err(|bytes| String::from_utf8(bytes).unwrap_or_default())
     }
 
     /// Writes what was appended and is not written yet.
@@ -261,14 +271,11 @@ impl BodyWriter {
 /// moved, kept and removed with the bodies (see [`crate::build::page_cache`]).
 impl crate::output::search::DocStore for BodyWriter {
     fn keep_doc(&self, json: String) -> Result<crate::output::search::StoredDoc, String> {
-        match self.append_owned(json.into_bytes()) {
-            Ok((at, file)) => Ok(crate::output::search::StoredDoc {
-                at,
-                file: Some(file),
-            }),
-            // Only bytes of the `String` given.
-            Err(bytes) => Err(String::from_utf8(bytes).unwrap_or_default()),
-        }
+        let (at, file) = self.append_text(json)?;
+        Ok(crate::output::search::StoredDoc {
+            at,
+            file: Some(file),
+        })
     }
 }
 
@@ -278,20 +285,18 @@ impl crate::output::search::DocStore for BodyWriter {
 /// is packed. Returns where the store keeps the body, readable (by the
 /// store, and by the page's template) once the writer is flushed.
 pub fn set_aside(rendered: &mut Rendered, writer: Option<&BodyWriter>) -> Option<BodyAt> {
-    let at = writer.and_then(|writer| {
-        let html = std::mem::take(&mut rendered.html).into_bytes();
-        match writer.append_owned(html) {
-            Ok((at, in_file)) => {
-                rendered.put_in_file(in_file);
-                Some(at)
-            }
-            Err(html) => {
-                // Only bytes of the `String` taken.
-                rendered.html = String::from_utf8(html).unwrap_or_default();
-                None
-            }
+    let kept = writer.map(|writer| writer.append_text(std::mem::take(&mut rendered.html)));
+    let at = match kept {
+        Some(Ok((at, in_file))) => {
+            rendered.put_in_file(in_file);
+            Some(at)
         }
-    });
+        Some(Err(html)) => {
+            rendered.html = html;
+            None
+        }
+        None => None,
+    };
     rendered.pack();
     at
 }
@@ -438,7 +443,9 @@ pub fn merge_if_many(cache_dir: &Path, bodies: &mut [Option<BodyAt>], writer: &B
         if Some(at.segment) == keep || at.segment == writer.segment {
             continue;
         }
-        *slot = reader.read(at).and_then(|body| writer.append(&body));
+        *slot = reader
+            .read(at)
+            .and_then(|body| writer.append_owned(body).ok().map(|(at, _)| at));
     }
     writer.flush();
 }

@@ -202,11 +202,19 @@ fn includes_changed(config: &Config, includes: &[(PathBuf, Option<u64>)]) -> boo
 /// it over `path`: a build stopped halfway leaves the old file or the new
 /// one, never half of one. A failure only costs the next build a shortcut.
 pub(super) fn replace_file(path: &Path, parts: &[&[u8]]) {
-    let partial = path.with_extension("partial");
-    let written = std::fs::File::create(&partial).and_then(|mut file| {
+    replace_file_with(path, |file| {
         use std::io::Write;
         parts.iter().try_for_each(|part| file.write_all(part))
     });
+}
+
+/// [`replace_file`] with what `write` writes to the new file.
+pub(super) fn replace_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) {
+    let partial = path.with_extension("partial");
+    let written = std::fs::File::create(&partial).and_then(|mut file| write(&mut file));
     if written.is_ok() {
         let _ = std::fs::rename(&partial, path);
     }

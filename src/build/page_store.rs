@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::body_store::BodyAt;
-use super::cache::{binary_fingerprint, replace_file};
+use super::cache::{binary_fingerprint, replace_file, replace_file_with};
 use super::page_cache::{StoredGroup, StoredOutput};
 use crate::links::LinkMemo;
 use crate::markdown::Rendered;
@@ -387,10 +387,7 @@ fn write_shard(dir: &Path, shard: usize, key: u64, contents: &ShardToStore) {
         let _ = std::fs::remove_file(&path);
         return;
     }
-    let partial = path.with_extension("partial");
-    if write_shard_file(&partial, key, contents).is_ok() {
-        let _ = std::fs::rename(&partial, &path);
-    }
+    replace_file_with(&path, |file| write_shard_file(file, key, contents));
 }
 
 /// Writes a shard's file as it is serialised, through a buffer that stays
@@ -398,9 +395,12 @@ fn write_shard(dir: &Path, shard: usize, key: u64, contents: &ShardToStore) {
 /// whole first, it was a second pass to size it and a copy the size of
 /// the page cache through memory), and its header last, once the
 /// payload's hash is known.
-fn write_shard_file(partial: &Path, key: u64, contents: &ShardToStore) -> std::io::Result<()> {
+fn write_shard_file(
+    file: &mut std::fs::File,
+    key: u64,
+    contents: &ShardToStore,
+) -> std::io::Result<()> {
     use std::io::{Seek, Write};
-    let mut file = std::fs::File::create(partial)?;
     file.write_all(&[0; SHARD_HEADER_BYTES])?;
     // Hashed as the buffer is written: bincode writes a few bytes at a
     // time, each too small to hash alone.
@@ -413,7 +413,7 @@ fn write_shard_file(partial: &Path, key: u64, contents: &ShardToStore) -> std::i
         .serialize_into(&mut payload, contents)
         .map_err(std::io::Error::other)?;
     let hashing = payload.into_inner().map_err(|e| e.into_error())?;
-    let (mut file, hash) = (hashing.inner, hashing.hasher.digest());
+    let (file, hash) = (hashing.inner, hashing.hasher.digest());
     file.seek(std::io::SeekFrom::Start(0))?;
     file.write_all(&header_with(hash, Some(key)))
 }
