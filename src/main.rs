@@ -13,7 +13,59 @@ compile_error!(
 
 #[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Mimalloc = Mimalloc;
+
+/// mimalloc as Rust's allocator, through its plain entry points wherever
+/// they give the alignment asked for. Every block mimalloc hands out is
+/// aligned to a word, and nearly every allocation of a build asks for no
+/// more; going through the aligned entry points for all of them (as the
+/// `mimalloc` crate does) took a longer path on each call, and a block of
+/// more than a kilobyte whose size is not a power of two went to its
+/// over-allocating fallback: about 2% of a build's instructions.
+#[cfg(not(feature = "system-allocator"))]
+struct Mimalloc;
+
+/// The alignment of every block mimalloc returns (a machine word).
+#[cfg(not(feature = "system-allocator"))]
+const WORD_ALIGN: usize = std::mem::size_of::<usize>();
+
+// SAFETY: each call hands the layout's size to mimalloc, and its alignment
+// to the aligned entry point whenever it is more than every block has;
+// blocks are freed and resized by mimalloc, which made them.
+#[cfg(not(feature = "system-allocator"))]
+unsafe impl std::alloc::GlobalAlloc for Mimalloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
+        match layout.align() <= WORD_ALIGN {
+            true => mi_malloc(layout.size()).cast(),
+            false => mi_malloc_aligned(layout.size(), layout.align()).cast(),
+        }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
+        match layout.align() <= WORD_ALIGN {
+            true => mi_zalloc(layout.size()).cast(),
+            false => mi_zalloc_aligned(layout.size(), layout.align()).cast(),
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
+        libmimalloc_sys::mi_free(ptr.cast());
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
+        match layout.align() <= WORD_ALIGN {
+            true => mi_realloc(ptr.cast(), new_size).cast(),
+            false => mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast(),
+        }
+    }
+}
 
 fn main() {
     #[cfg(not(feature = "system-allocator"))]
