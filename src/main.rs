@@ -21,7 +21,8 @@ static ALLOCATOR: Mimalloc = Mimalloc;
 /// more; going through the aligned entry points for all of them (as the
 /// `mimalloc` crate does) took a longer path on each call, and a block of
 /// more than a kilobyte whose size is not a power of two went to its
-/// over-allocating fallback: about 2% of a build's instructions.
+/// over-allocating fallback: 0.7% of a build's instructions, and about 4%
+/// of its CPU time on long pages.
 #[cfg(not(feature = "system-allocator"))]
 struct Mimalloc;
 
