@@ -26,9 +26,13 @@ static ALLOCATOR: Mimalloc = Mimalloc;
 #[cfg(not(feature = "system-allocator"))]
 struct Mimalloc;
 
-/// The alignment of every block mimalloc returns (a machine word).
+/// Whether a block from mimalloc's plain entry points has the alignment
+/// `layout` asks for: every block is aligned to a machine word.
 #[cfg(not(feature = "system-allocator"))]
-const WORD_ALIGN: usize = std::mem::size_of::<usize>();
+#[inline]
+fn plain_block_fits(layout: std::alloc::Layout) -> bool {
+    layout.align() <= std::mem::size_of::<usize>()
+}
 
 // SAFETY: each call hands the layout's size to mimalloc, and its alignment
 // to the aligned entry point whenever it is more than every block has;
@@ -38,7 +42,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
-        match layout.align() <= WORD_ALIGN {
+        match plain_block_fits(layout) {
             true => mi_malloc(layout.size()).cast(),
             false => mi_malloc_aligned(layout.size(), layout.align()).cast(),
         }
@@ -47,7 +51,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
-        match layout.align() <= WORD_ALIGN {
+        match plain_block_fits(layout) {
             true => mi_zalloc(layout.size()).cast(),
             false => mi_zalloc_aligned(layout.size(), layout.align()).cast(),
         }
@@ -61,7 +65,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
-        match layout.align() <= WORD_ALIGN {
+        match plain_block_fits(layout) {
             true => mi_realloc(ptr.cast(), new_size).cast(),
             false => mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast(),
         }
