@@ -26,8 +26,16 @@ use crate::content::source::{KnownHeads, SourcePrint};
 
 /// Bumped when the file's shape or meaning changes.
 const FORMAT: u32 = 2;
-/// How long a file must have been left alone before its entry is trusted.
+/// How long a file must have been left alone before its entry is trusted,
+/// on a file system that keeps whole seconds (a change time without
+/// nanoseconds).
 const SETTLED: Duration = Duration::from_secs(2);
+/// The same where change times have nanoseconds (ext4, XFS, Btrfs, tmpfs,
+/// APFS): Linux stamps them from a clock that moves once per timer tick
+/// (1-10 ms), so a tenth of a second is ten of the slowest ticks. A
+/// handbook cloned and built straight away, then checked, would otherwise
+/// read again every file written in the clone's last two seconds.
+const SETTLED_FINE: Duration = Duration::from_millis(100);
 
 /// A file's metadata, as far as they tell that its bytes did not change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,8 +117,9 @@ pub fn heads() -> Kept {
 pub struct FileStats<T> {
     kept: Kept,
     previous: HashMap<PathBuf, (Stat, T)>,
-    /// Entries whose change time is before this are trusted.
-    settled_before: (i64, i64),
+    /// When the entries were recorded: those of files left alone for a
+    /// while by then are trusted ([`settled`]).
+    recorded_at: (i64, i64),
     taken_at: (i64, i64),
     seen: Mutex<Vec<(PathBuf, Stat, T)>>,
 }
@@ -129,7 +138,6 @@ impl<T: Serialize + serde::de::DeserializeOwned> FileStats<T> {
             .and_then(|bytes| bincode::deserialize(&bytes).ok())
             .filter(|stored: &Stored<T>| stored.format == FORMAT && stored.key == kept.key)
             .unwrap_or_default();
-        let settled_before = settled_before(stored.taken_at);
         FileStats {
             kept,
             previous: stored
@@ -137,7 +145,7 @@ impl<T: Serialize + serde::de::DeserializeOwned> FileStats<T> {
                 .into_iter()
                 .map(|(path, stat, read)| (path, (stat, read)))
                 .collect(),
-            settled_before,
+            recorded_at: stored.taken_at,
             taken_at: seconds_and_nanos(SystemTime::now()),
             seen: Mutex::new(Vec::new()),
         }
@@ -148,7 +156,7 @@ impl<T: Serialize + serde::de::DeserializeOwned> FileStats<T> {
     pub(super) fn known(&self, path: &Path, metadata: &std::fs::Metadata) -> Option<&T> {
         let stat = Stat::of(metadata)?;
         let (recorded, read) = self.previous.get(path)?;
-        (*recorded == stat && stat.ctime < self.settled_before).then_some(read)
+        (*recorded == stat && settled(stat.ctime, self.recorded_at)).then_some(read)
     }
 
     /// Records what was read of the file at `path`, for the next run.
@@ -197,19 +205,34 @@ fn write_beside(dir: &Path, name: &str, bytes: &[u8]) {
     super::cache::replace_file(&dir.join(name), &[bytes]);
 }
 
-/// Change times before this are trusted for entries recorded at `taken_at`.
-fn settled_before(taken_at: (i64, i64)) -> (i64, i64) {
-    let recorded = UNIX_EPOCH
-        + Duration::new(
-            u64::try_from(taken_at.0).unwrap_or(0),
-            u32::try_from(taken_at.1).unwrap_or(0),
-        );
-    seconds_and_nanos(recorded.checked_sub(SETTLED).unwrap_or(UNIX_EPOCH))
+/// Whether a file whose change time is `ctime` had been left alone long
+/// enough when its entry was recorded at `recorded_at` (both seconds and
+/// nanoseconds since the epoch): a write in the same clock tick as the
+/// recording would have kept the same times.
+fn settled(ctime: (i64, i64), recorded_at: (i64, i64)) -> bool {
+    let window = if ctime.1 == 0 { SETTLED } else { SETTLED_FINE };
+    let nanos =
+        |(seconds, nanos): (i64, i64)| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+    nanos(ctime) + (window.as_nanos() as i128) < nanos(recorded_at)
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    /// The entries in `cache` as if recorded `after` the file's change.
+    fn recorded_after(
+        cache: &Path,
+        kept: Kept,
+        ctime: (i64, i64),
+        after: Duration,
+    ) -> FileStats<u64> {
+        let at = UNIX_EPOCH + Duration::new(ctime.0 as u64, ctime.1 as u32) + after;
+        FileStats {
+            recorded_at: seconds_and_nanos(at),
+            ..FileStats::load(Some(cache), kept)
+        }
+    }
 
     #[test]
     fn a_settled_file_is_known_and_any_write_makes_it_unknown() {
@@ -220,24 +243,17 @@ mod tests {
         let stats = FileStats::<u64>::load(None, HASHES);
         stats.record(&file, &metadata, 7);
         let cache = dir.path().join("cache");
-        let mut stored_at = stats.taken_at;
         stats.save(Some(&cache));
-        // Recorded just now: too fresh to trust.
-        let fresh = FileStats::<u64>::load(Some(&cache), HASHES);
+        let ctime = Stat::of(&metadata).expect("unix").ctime;
+        // Recorded in the same tick as the write: too fresh to trust.
+        let fresh = recorded_after(&cache, HASHES, ctime, Duration::from_millis(1));
         assert_eq!(fresh.known(&file, &metadata), None);
-        // As if recorded a minute later.
-        stored_at.0 += 60;
-        let later = FileStats {
-            settled_before: (stored_at.0 - 2, stored_at.1),
-            ..FileStats::load(Some(&cache), HASHES)
-        };
+        // Recorded a minute later.
+        let later = recorded_after(&cache, HASHES, ctime, Duration::from_secs(60));
         assert_eq!(later.known(&file, &metadata), Some(&7));
         // Kept under another key (another binary's heads): not used.
         let other_key = Kept { key: 1, ..HASHES };
-        let other = FileStats {
-            settled_before: (stored_at.0 - 2, stored_at.1),
-            ..FileStats::<u64>::load(Some(&cache), other_key)
-        };
+        let other = recorded_after(&cache, other_key, ctime, Duration::from_secs(60));
         assert_eq!(other.known(&file, &metadata), None);
         // Same size, new bytes: the change time moves.
         std::thread::sleep(Duration::from_millis(20));
@@ -245,5 +261,22 @@ mod tests {
         let written = std::fs::metadata(&file).expect("metadata");
         assert_eq!(later.known(&file, &written), None);
         assert_eq!(later.known(&dir.path().join("b.md"), &written), None);
+    }
+
+    #[test]
+    fn whole_second_change_times_wait_longer_than_fine_ones() {
+        let fine = (1_700_000_000, 250_000_000);
+        let coarse = (1_700_000_000, 0);
+        let after = |ctime: (i64, i64), millis: i64| {
+            let nanos = ctime.1 + millis * 1_000_000;
+            (ctime.0 + nanos / 1_000_000_000, nanos % 1_000_000_000)
+        };
+        assert!(!settled(fine, after(fine, 100)));
+        assert!(settled(fine, after(fine, 101)));
+        assert!(!settled(coarse, after(coarse, 1_999)));
+        assert!(!settled(coarse, after(coarse, 2_000)));
+        assert!(settled(coarse, after(coarse, 2_001)));
+        // A recording before the change (a clock set back) trusts nothing.
+        assert!(!settled(fine, (fine.0 - 60, 0)));
     }
 }
