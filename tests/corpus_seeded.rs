@@ -161,7 +161,7 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
                 let start = link.span.start;
                 if text.get(start..start + link.target.len()) != Some(link.target.as_str())
                     || syntax_of(text, start, &link.target) != Some(syntax)
-                    || !matches!(index.resolve(i, &link.href), Resolution::Page(_))
+                    || !matches!(index.resolve(i, link.href()), Resolution::Page(_))
                 {
                     continue;
                 }

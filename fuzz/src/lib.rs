@@ -287,7 +287,7 @@ pub fn links(data: &[u8]) {
     let index = LinkIndex::new(config, &urls, &pages, &rendered, asset_paths, generated);
     for (i, (page, r)) in pages.iter().zip(&rendered).enumerate() {
         for link in &r.links {
-            let _ = index.resolve(i, &link.href);
+            let _ = index.resolve(i, link.href());
             let _ = index.resolve(i, &link.target);
         }
         for line in page.text.lines().take(64) {

@@ -56,12 +56,12 @@ pub fn check_external(config: &Config, links: &[(usize, Link)]) -> ExternalRepor
     // URL (no fragment) -> indices into `links`.
     let mut by_url: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (_, link)) in links.iter().enumerate() {
-        let Some(url) = fetchable_url(&link.href) else {
+        let Some(url) = fetchable_url(link.href()) else {
             continue;
         };
         let ignored = ignore
             .as_ref()
-            .is_some_and(|set| set.is_match(&link.href) || set.is_match(&url));
+            .is_some_and(|set| set.is_match(link.href()) || set.is_match(&url));
         if !ignored {
             by_url.entry(url).or_default().push(i);
         }

@@ -195,7 +195,7 @@ fn check_page(
     };
     let mut source: Option<SourceLines> = None;
     for (at, link) in links.into_iter().enumerate() {
-        match index.resolve(i, &link.href) {
+        match index.resolve(i, link.href()) {
             Resolution::Page(target) if target != i => {
                 out.targets.insert(target);
             }
@@ -227,7 +227,7 @@ fn check_page(
 fn links_in_order(rendered: &Rendered) -> Vec<&Link> {
     let mut links: Vec<&Link> = rendered.links.iter().collect();
     links.sort_by_key(|l| l.span.start);
-    links.dedup_by(|a, b| a.span.start == b.span.start && a.href == b.href);
+    links.dedup_by(|a, b| a.span.start == b.span.start && a.href() == b.href());
     links
 }
 

@@ -43,12 +43,12 @@ pub(super) fn autolink(
                     } else {
                         range.start
                     };
-                    links.push(Link {
-                        target: url.clone(),
-                        href: url.clone(),
-                        span: to_file(at)..to_file(at) + url.len(),
-                        kind: LinkKind::Link,
-                    });
+                    links.push(Link::new(
+                        url.clone(),
+                        None,
+                        to_file(at)..to_file(at) + url.len(),
+                        LinkKind::Link,
+                    ));
                     let link = Tag::Link {
                         link_type: LinkType::Autolink,
                         dest_url: CowStr::from(url.clone()),

@@ -37,12 +37,13 @@ impl HtmlRefs<'_> {
                 }
             };
             let start = (self.to_file)(r.offset);
-            links.push(Link {
-                href: (self.rewrite)(&r.value).unwrap_or_else(|| r.value.clone()),
-                target: r.value,
-                span: start..start + r.len.max(1),
+            let rewritten = (self.rewrite)(&r.value);
+            links.push(Link::new(
+                r.value,
+                rewritten,
+                start..start + r.len.max(1),
                 kind,
-            });
+            ));
         }
     }
 }

@@ -126,24 +126,16 @@ impl LinkReader<'_> {
                 help: "link to a page or an http(s) address; a site that trusts its authors can set `markdown.unsafe_links = true`".into(),
             });
         }
-        let href = match (self.options.rewrite_link)(&target) {
-            Some(rewritten) => {
-                *dest_url = CowStr::from(rewritten.clone());
-                rewritten
-            }
-            None => target.clone(),
-        };
+        let rewritten = (self.options.rewrite_link)(&target);
+        if let Some(href) = &rewritten {
+            *dest_url = CowStr::from(href.clone());
+        }
         let kind = if is_image {
             LinkKind::Image
         } else {
             LinkKind::Link
         };
-        Ok(Link {
-            target,
-            href,
-            span: file_span,
-            kind,
-        })
+        Ok(Link::new(target, rewritten, file_span, kind))
     }
 }
 
@@ -194,12 +186,12 @@ pub(super) fn check_unused_definitions(
     unused.sort_by_key(|(_, span)| span.start);
     for (dest, span) in unused {
         let start = to_file(definition_target_start(text, span));
-        links.push(Link {
-            target: dest.clone(),
-            href: rewrite(dest).unwrap_or_else(|| dest.clone()),
-            span: start..start + dest.len().max(1),
-            kind: LinkKind::Link,
-        });
+        links.push(Link::new(
+            dest.clone(),
+            rewrite(dest),
+            start..start + dest.len().max(1),
+            LinkKind::Link,
+        ));
     }
 }
 

@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use pulldown_cmark::LinkType;
 
+mod on_disk;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     Link,
@@ -21,12 +23,38 @@ pub enum LinkKind {
 pub struct Link {
     /// The target as written (entities and escapes decoded).
     pub target: String,
-    /// What the page links to after rewriting (links to `.md` sources and
-    /// source-relative assets become site URLs): what the checker resolves.
-    pub href: String,
+    /// What the page links to after rewriting, when that is not `target`
+    /// (links to `.md` sources and source-relative assets become site
+    /// URLs): most links are not rewritten, and a site holds hundreds of
+    /// thousands of them, in memory and in the build's page cache.
+    rewritten: Option<String>,
     /// Byte range of the target in the page's file text.
     pub span: Range<usize>,
     pub kind: LinkKind,
+}
+
+impl Link {
+    /// A link to `target`, which the page links to as `rewritten` when
+    /// that is `Some`.
+    pub fn new(
+        target: String,
+        rewritten: Option<String>,
+        span: Range<usize>,
+        kind: LinkKind,
+    ) -> Link {
+        let rewritten = rewritten.filter(|href| *href != target);
+        Link {
+            target,
+            rewritten,
+            span,
+            kind,
+        }
+    }
+
+    /// What the page links to after rewriting: what the checker resolves.
+    pub fn href(&self) -> &str {
+        self.rewritten.as_deref().unwrap_or(&self.target)
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -49,24 +77,22 @@ pub struct RenderNote {
     pub help: std::borrow::Cow<'static, str>,
 }
 
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// Kept in the build's page cache as [`on_disk`] says.
+#[derive(Debug, Default)]
 pub struct Rendered {
     /// Not kept in the build's page cache (the largest part, and needed only
     /// for the pages rendered again): the build cache keeps the packed form
     /// apart (`build/body_store.rs`), read only for the pages whose HTML is
     /// wanted.
-    #[serde(skip)]
     pub html: String,
     /// `html` set aside for the template stage ([`Rendered::pack`],
     /// [`Rendered::put_in_file`]): a site's bodies are three times its
     /// Markdown, and all of them wait for the site's navigation. Behind a
     /// lock so that a build can let each go once its page is written
     /// ([`Rendered::release_html`]) while the others are still read.
-    #[serde(skip)]
     pub(crate) set_aside: std::sync::Mutex<SetAside>,
     /// `plain_text` compressed, set aside for the search index (and let go
     /// once the index has read it: [`Rendered::release_text`]).
-    #[serde(skip)]
     pub(crate) packed_text: std::sync::Mutex<Vec<u8>>,
     pub headings: Vec<Heading>,
     /// Every id a fragment can land on: headings, attribute lists, raw HTML
@@ -75,11 +101,9 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// The page's text, for the search index. Not kept in the page cache
     /// (the index keeps its own entry of the page, under `text_key`).
-    #[serde(skip)]
     pub plain_text: String,
     /// Byte offset in `plain_text` where each of `headings` starts, so the
     /// text can be cut into sections (for search hits that land on a heading).
-    #[serde(skip)]
     pub heading_offsets: Vec<usize>,
     /// A fingerprint of `plain_text`, `heading_offsets` and the headings:
     /// what the search index reads of the page's Markdown.
