@@ -145,7 +145,7 @@ fn corpus_fragment_links_land_on_their_headings() {
     let (mut considered, mut landed) = (0usize, 0usize);
     let mut misses = Vec::new();
     for (from, rendered) in loaded.rendered.iter().enumerate() {
-        for link in &rendered.links {
+        for link in rendered.links() {
             let Some((path, fragment)) = link.target.split_once('#') else {
                 continue;
             };

@@ -157,7 +157,7 @@ fn seeded_broken_links_are_reported_exactly_and_nothing_else_changes() {
             }
             let text = &texts[i];
             let lines = LineIndex::new(text);
-            for link in &r.links {
+            for link in r.links() {
                 let start = link.span.start;
                 if text.get(start..start + link.target.len()) != Some(link.target.as_str())
                     || syntax_of(text, start, &link.target) != Some(syntax)

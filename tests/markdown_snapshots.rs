@@ -106,7 +106,7 @@ fn links_carry_their_source_positions() {
     let body = "Intro [a](/one/#x) and [b][ref].\n\n<a href=\"/two/\">two</a>\n\n`[not](/a-link/)`\n\n[ref]: /three/ \"Title\"\n";
     let r = html_with(body, false, false);
     let mut found: Vec<(String, &str)> = r
-        .links
+        .links()
         .iter()
         .map(|l| (l.target.clone(), &body[l.span.clone()]))
         .collect();

@@ -193,7 +193,7 @@ fn rewrite_for_fuzzing(target: &str, base_path: &str) -> Option<String> {
 /// diagnostic that renders.
 fn check_rendered(file: &str, text: &str, rendered: &Rendered) {
     let mut diagnostics = Vec::new();
-    for link in &rendered.links {
+    for link in rendered.links() {
         check_span(text, &link.span, "link");
         diagnostics.push(
             Diagnostic::warning("missing-page", format!("broken link: {}", link.target))
@@ -286,7 +286,7 @@ pub fn links(data: &[u8]) {
         .collect();
     let index = LinkIndex::new(config, &urls, &pages, &rendered, asset_paths, generated);
     for (i, (page, r)) in pages.iter().zip(&rendered).enumerate() {
-        for link in &r.links {
+        for link in r.links() {
             let _ = index.resolve(i, link.href());
             let _ = index.resolve(i, &link.target);
         }

@@ -15,11 +15,11 @@
 //! times. A fresh checkout (other inodes) or another machine reads every
 //! file, as before.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::content::source::{KnownHeads, SourcePrint};
@@ -116,7 +116,9 @@ pub fn heads() -> Kept {
 /// The last run's entries, and this run's: what was read of each file (`T`).
 pub struct FileStats<T> {
     kept: Kept,
-    previous: HashMap<PathBuf, (Stat, T)>,
+    /// Looked up once for each file of the site: hashed with a fast hash
+    /// (the paths are the site's own, not an adversary's).
+    previous: FxHashMap<PathBuf, (Stat, T)>,
     /// When the entries were recorded: those of files left alone for a
     /// while by then are trusted ([`settled`]).
     recorded_at: (i64, i64),

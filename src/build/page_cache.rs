@@ -42,7 +42,7 @@
 //! A cache that cannot be read, was cut short or was written by another
 //! binary means rendering everything (and a note), never a wrong site.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -94,11 +94,11 @@ pub struct PageCache {
     /// The build cache folder.
     dir: PathBuf,
     includes_read: Vec<PathBuf>,
-    markdown: HashMap<String, StoredMarkdown>,
+    markdown: FxHashMap<String, StoredMarkdown>,
     /// The link index the stored pages' links were checked against.
     pub link_index: u64,
     /// The last build's HTML file of each page, by page path.
-    pub outputs: HashMap<String, StoredOutput>,
+    pub outputs: FxHashMap<String, StoredOutput>,
     /// The last build's generated pages.
     pub generated: Option<StoredGroup>,
     /// The last build's renders of generated pages.
@@ -129,7 +129,7 @@ pub struct Remembered {
 /// What the Markdown stage reuses: the last build's output by page path.
 pub struct MarkdownMemo {
     scope: u64,
-    previous: HashMap<String, StoredMarkdown>,
+    previous: FxHashMap<String, StoredMarkdown>,
 }
 
 impl MarkdownMemo {

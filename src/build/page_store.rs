@@ -28,7 +28,7 @@ use crate::markdown::Rendered;
 use crate::output::search::{DocShardPrint, PageEntry};
 
 /// Bumped when a file's shape or meaning changes.
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 /// The folder inside the build cache folder.
 pub const DIR: &str = "pages";
 const INDEX: &str = "index.bin";

@@ -77,15 +77,22 @@ impl LinkMemo {
     /// The results it stands for, on `rendered` (the same Markdown output
     /// it was made from).
     fn recall(&self, rendered: &Rendered) -> PageLinks {
-        let links = links_in_order(rendered);
+        // Most pages link nowhere outside: their links are not read (a page
+        // taken from the page cache keeps them packed).
+        let external = match self.external_at.is_empty() {
+            true => Vec::new(),
+            false => {
+                let links = links_in_order(rendered);
+                self.external_at
+                    .iter()
+                    .filter_map(|&at| links.get(at as usize).map(|link| (*link).clone()))
+                    .collect()
+            }
+        };
         PageLinks {
             checked: self.checked as usize,
             targets: self.targets.iter().map(|&t| t as usize).collect(),
-            external: self
-                .external_at
-                .iter()
-                .filter_map(|&at| links.get(at as usize).map(|link| (*link).clone()))
-                .collect(),
+            external,
             external_at: self.external_at.clone(),
             broken: Vec::new(),
         }
@@ -225,7 +232,7 @@ fn check_page(
 /// A page's links in the order of its file, each once: a reference
 /// definition used by several links is one link in the source.
 fn links_in_order(rendered: &Rendered) -> Vec<&Link> {
-    let mut links: Vec<&Link> = rendered.links.iter().collect();
+    let mut links: Vec<&Link> = rendered.links().iter().collect();
     links.sort_by_key(|l| l.span.start);
     links.dedup_by(|a, b| a.span.start == b.span.start && a.href() == b.href());
     links

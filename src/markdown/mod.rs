@@ -190,7 +190,7 @@ impl<'a> Settled<'a> {
             let start = self.to_body(span.start);
             start + body_offset..self.to_body(span.end).max(start) + body_offset
         };
-        for link in &mut out.links {
+        for link in &mut out.found_links {
             link.span = to_file(&link.span);
         }
         for heading in &mut out.headings {
@@ -260,7 +260,7 @@ fn render_body(
         heading.offset = to_file(heading.offset);
     }
     collect_links(&mut events, text, &definitions, &to_file, options, &mut out);
-    autolink(&mut events, text, &to_file, &mut out.links);
+    autolink(&mut events, text, &to_file, &mut out.found_links);
     callouts::github_alerts(&mut events);
     out.features.math = events
         .iter()
@@ -353,7 +353,7 @@ fn record_raw_block_links(
             to_file: &|p| base + p,
             rewrite: options.rewrite_link,
         };
-        refs.record(found, &mut out.links, &mut out.anchors);
+        refs.record(found, &mut out.found_links, &mut out.anchors);
     }
 }
 
@@ -385,7 +385,7 @@ fn write_html(events: Events, finish: &Finish, options: &RenderOptions, out: &mu
 /// A span is at least one byte, so it can be underlined; at the end of the
 /// file that byte is not there. Every span stays inside the file.
 fn keep_spans_in_file(out: &mut Rendered, file: Range<usize>) {
-    for link in &mut out.links {
+    for link in &mut out.found_links {
         link.span = within(link.span.clone(), &file);
     }
     for note in &mut out.notes {

@@ -74,14 +74,15 @@ pub(super) fn collect_links(
     unwrap_links(events, &dropped);
     let mut ordered: Vec<(usize, Link)> = markdown_links.into_iter().chain(html_links).collect();
     ordered.sort_by_key(|(event_index, _)| *event_index);
-    out.links.extend(ordered.into_iter().map(|(_, link)| link));
+    out.found_links
+        .extend(ordered.into_iter().map(|(_, link)| link));
     check_unused_definitions(
         definitions,
         &used_definitions,
         text,
         to_file,
         options.rewrite_link,
-        &mut out.links,
+        &mut out.found_links,
     );
 }
 

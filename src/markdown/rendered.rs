@@ -98,7 +98,16 @@ pub struct Rendered {
     /// Every id a fragment can land on: headings, attribute lists, raw HTML
     /// `id=`/`name=`, footnotes.
     pub anchors: Vec<String>,
-    pub links: Vec<Link>,
+    /// The links the Markdown stage found, in the order it found them;
+    /// read them with [`Rendered::links`], which also sees those of a page
+    /// taken from the page cache.
+    pub(crate) found_links: Vec<Link>,
+    /// A page taken from the page cache keeps its links packed as the
+    /// cache holds them ([`on_disk`]) until something asks for them: a
+    /// check or rebuild whose links resolve as they did asks for few (a
+    /// wide page has 30 of them, each its own strings).
+    pub(crate) packed_links: Option<Box<[u8]>>,
+    pub(crate) unpacked_links: std::sync::OnceLock<Vec<Link>>,
     /// The page's text, for the search index. Not kept in the page cache
     /// (the index keeps its own entry of the page, under `text_key`).
     pub plain_text: String,
@@ -149,6 +158,17 @@ pub struct Features {
 pub const LEAD_CHARS: usize = 280;
 
 impl Rendered {
+    /// The page's links: as the Markdown stage found them, or unpacked
+    /// (once) from the page cache's form.
+    pub fn links(&self) -> &[Link] {
+        match &self.packed_links {
+            Some(packed) => self
+                .unpacked_links
+                .get_or_init(|| on_disk::unpack_links(packed)),
+            None => &self.found_links,
+        }
+    }
+
     /// Sets `text_key` and `lead` from the text: called once the text and
     /// the headings are final.
     pub fn seal_text(&mut self) {

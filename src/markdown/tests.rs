@@ -19,7 +19,7 @@ fn an_empty_heading_is_left_out_and_still_counts_for_ids() {
 /// (target, the source text at the link's span) for every link.
 fn links(body: &str) -> Vec<(String, String)> {
     rendered(body)
-        .links
+        .links()
         .iter()
         .map(|l| {
             (
@@ -63,8 +63,8 @@ fn spans_of_destinations_that_contain_the_link_syntax() {
     assert_eq!(links(body), [("/x/".to_string(), "/x/".to_string())]);
     // Written escaped: the span stays inside the link.
     let r = rendered("[a](b\\)c)");
-    assert_eq!(r.links[0].target, "b)c");
-    assert_eq!(r.links[0].span, 4..7);
+    assert_eq!(r.links()[0].target, "b)c");
+    assert_eq!(r.links()[0].span, 4..7);
 }
 
 #[test]

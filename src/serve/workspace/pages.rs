@@ -165,7 +165,7 @@ impl Workspace {
             // Links to `.md` files are rewritten to page URLs while the
             // Markdown renders; the pages they point at may have come or gone.
             for (page, r) in self.content.pages.iter().zip(&self.rendered) {
-                if r.links
+                if r.links()
                     .iter()
                     .any(|l| links::is_source_link(path_part(&l.target)))
                 {
@@ -419,7 +419,7 @@ impl Workspace {
                 .par_iter()
                 .enumerate()
                 .filter(|(from, r)| {
-                    r.links.iter().any(|link| {
+                    r.links().iter().any(|link| {
                         let Some((path, _)) = link.target.split_once('#') else {
                             return false;
                         };
