@@ -42,10 +42,10 @@
 //! A cache that cannot be read, was cut short or was written by another
 //! binary means rendering everything (and a note), never a wrong site.
 
-use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
