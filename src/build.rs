@@ -660,6 +660,7 @@ fn build_everything(
                 let outputs = reuse.outputs.into_inner().unwrap_or_default();
                 let generated = reuse.generated.into_inner().unwrap_or_default();
                 cache.store(&page_cache::BuiltPages {
+                    config,
                     root: &config.root,
                     content: &loaded.content,
                     markdown_keys: &loaded.markdown_keys,

@@ -615,3 +615,38 @@ fn the_order_files_and_other_generators_settings_are_read_by_the_cache() {
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
+
+/// A first build keys its pages under the partials it looked up, so the
+/// `check` after it takes every page from the cache (the first build's
+/// own scope had hashed none); an edited partial still renders them again.
+#[test]
+fn check_after_a_first_build_with_partials_takes_every_page_from_the_cache() {
+    let dir = site(&[
+        ("_config.yml", "title: Field Guide\n"),
+        (
+            "_includes/callout.html",
+            "<div class=\"callout\">{{ include.text }}</div>\n",
+        ),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n# Home\n\n{% include callout.html text=\"Read first\" %}\n\n[a](/a/#first)\n",
+        ),
+        ("a.md", "---\ntitle: A\n---\n# A\n\n## First\n\nText.\n"),
+    ]);
+    let first = built(dir.path());
+    assert!(!first.contains("unchanged"), "{first}");
+    let (code, report) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report.contains("(2 unchanged since the last build)"),
+        "{report}"
+    );
+    std::fs::write(
+        dir.path().join("_includes/callout.html"),
+        "<div class=\"callout\">{{ include.text }}!</div>\n",
+    )
+    .expect("edit");
+    let (code, report) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(!report.contains("unchanged"), "{report}");
+}

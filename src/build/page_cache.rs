@@ -136,12 +136,7 @@ impl MarkdownMemo {
     /// The Markdown key of a page: its path and the print of its text
     /// (taken when it was loaded, so the text need not be held).
     pub fn key(&self, page: &Page) -> u64 {
-        let mut hasher = Xxh3::with_seed(self.scope);
-        hasher.update(page.rel_path.as_bytes());
-        hasher.update(&[0]);
-        hasher.update(&page.print.hash().to_le_bytes());
-        hasher.update(&(page.print.len() as u64).to_le_bytes());
-        hasher.digest()
+        markdown_key(self.scope, page)
     }
 
     /// The last build's output for a page, when its key is `key`, with its
@@ -239,11 +234,21 @@ impl PageCache {
         let places = self.keep_places(build.bodies);
         let bodies = &places[..build.bodies.len().min(places.len())];
         let search_entries = self.search.entries();
+        // Relative to the site root, so a cache restored into another
+        // checkout folder holds.
+        let includes_read: Vec<PathBuf> = build
+            .content
+            .includes
+            .looked_up()
+            .into_iter()
+            .map(|path| path.strip_prefix(build.root).unwrap_or(&path).to_path_buf())
+            .collect();
+        let markdown_keys = self.keys_for_next_build(build, &includes_read);
         let pages = build
             .content
             .pages
             .iter()
-            .zip(build.markdown_keys)
+            .zip(markdown_keys.as_deref().unwrap_or(build.markdown_keys))
             .zip(build.rendered)
             .zip(build.outputs)
             .enumerate()
@@ -260,15 +265,7 @@ impl PageCache {
             .collect();
         let record = page_store::ToStore {
             common: page_store::Common {
-                // Relative to the site root, so a cache restored into another
-                // checkout folder holds.
-                includes_read: build
-                    .content
-                    .includes
-                    .looked_up()
-                    .into_iter()
-                    .map(|path| path.strip_prefix(build.root).unwrap_or(&path).to_path_buf())
-                    .collect(),
+                includes_read,
                 generated: build.generated.cloned(),
                 link_index: build.link_index,
                 doc_shards: self.search.doc_shards(),
@@ -282,6 +279,39 @@ impl PageCache {
         };
         page_store::write(&self.dir, record, &self.shard_keys);
         body_store::remove_unreferenced(&self.dir, &places);
+    }
+
+    /// The pages' Markdown keys under the scope the next build will make,
+    /// when this build looked up partials its own scope did not hash (a
+    /// first build hashes none: without this, the next `check` or build
+    /// would take no page from the cache). `Includes` reads each file once
+    /// per build, so that scope hashes what this build's renders read; a
+    /// page taken from the cache read only partials the last build looked
+    /// up, which this build looked up again. A page whose key is 0 (its
+    /// render failed) keeps it. `None`: the keys stand.
+    fn keys_for_next_build(
+        &self,
+        build: &BuiltPages,
+        includes_read: &[PathBuf],
+    ) -> Option<Vec<u64>> {
+        if includes_read == self.includes_read.as_slice() {
+            return None;
+        }
+        let scope = markdown_scope(build.config, build.content, includes_read);
+        let keys = build
+            .content
+            .pages
+            .iter()
+            .zip(build.markdown_keys)
+            .map(|(page, &key)| {
+                if key == 0 {
+                    0
+                } else {
+                    markdown_key(scope, page)
+                }
+            })
+            .collect();
+        Some(keys)
     }
 
     /// Where the body store keeps this build's bodies and search entries'
@@ -307,8 +337,19 @@ impl PageCache {
     }
 }
 
+/// The Markdown key of `page` under `scope` ([`MarkdownMemo::key`]).
+fn markdown_key(scope: u64, page: &Page) -> u64 {
+    let mut hasher = Xxh3::with_seed(scope);
+    hasher.update(page.rel_path.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(&page.print.hash().to_le_bytes());
+    hasher.update(&(page.print.len() as u64).to_le_bytes());
+    hasher.digest()
+}
+
 /// What a build made of its pages, for [`PageCache::store`].
 pub struct BuiltPages<'a> {
+    pub config: &'a Config,
     /// The site root.
     pub root: &'a Path,
     pub content: &'a Content,
