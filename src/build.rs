@@ -661,7 +661,6 @@ fn build_everything(
                 let generated = reuse.generated.into_inner().unwrap_or_default();
                 cache.store(&page_cache::BuiltPages {
                     config,
-                    root: &config.root,
                     content: &loaded.content,
                     markdown_keys: &loaded.markdown_keys,
                     rendered: &loaded.rendered,

@@ -241,7 +241,11 @@ impl PageCache {
             .includes
             .looked_up()
             .into_iter()
-            .map(|path| path.strip_prefix(build.root).unwrap_or(&path).to_path_buf())
+            .map(|path| {
+                path.strip_prefix(&build.config.root)
+                    .unwrap_or(&path)
+                    .to_path_buf()
+            })
             .collect();
         let markdown_keys = self.keys_for_next_build(build, &includes_read);
         let pages = build
@@ -349,9 +353,8 @@ fn markdown_key(scope: u64, page: &Page) -> u64 {
 
 /// What a build made of its pages, for [`PageCache::store`].
 pub struct BuiltPages<'a> {
+    /// The site's settings (its root among them).
     pub config: &'a Config,
-    /// The site root.
-    pub root: &'a Path,
     pub content: &'a Content,
     pub markdown_keys: &'a [u64],
     pub rendered: &'a [Rendered],
