@@ -15,7 +15,8 @@ use onig::{MatchParam, RegexOptions, SearchOptions, Syntax};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::syntax_definition::Pattern;
 use syntect::parsing::{
-    dfa_prefilter_pattern, set_dfa_prefilter, Regex, Region, Relaxed, SyntaxSet,
+    dfa_prefilter_first_bytes, dfa_prefilter_pattern, set_dfa_prefilter, Regex, Region, Relaxed,
+    SyntaxSet,
 };
 use syntect::util::LinesWithEndings;
 use walkdir::WalkDir;
@@ -212,6 +213,36 @@ const TRICKY_LINES: &[&str] = &[
     "    \n",
     "end\n",
 ];
+
+/// Before its DFA, the prefilter looks in the rest of the line for a byte
+/// the pattern's matches can start with: none means no match, and none
+/// starts before the first. A pattern that can match the empty string has
+/// no such bytes.
+#[test]
+fn first_bytes_are_the_bytes_matches_start_with() {
+    let first = |pattern: &str| dfa_prefilter_first_bytes(pattern).map(String::from_utf8);
+    assert_eq!(first("#.*$"), Some(Ok("#".into())));
+    assert_eq!(first(r"\b(?:\$|@)\w+"), Some(Ok("$@".into())));
+    assert_eq!(first(r#"(?:"|')"#), Some(Ok("\"'".into())));
+    assert_eq!(first("(?i)if"), Some(Ok("Ii".into())));
+    // A lookbehind takes no byte; what may be skipped adds what follows.
+    assert_eq!(first(r"(?<=\s)-?\d"), Some(Ok("-0123456789".into())));
+    for pattern in [r"\s*", "(?:a|)", "^", "(?=x)", r"\b", "a?"] {
+        assert_eq!(first(pattern), None, "{pattern}");
+    }
+    // Most of the grammars' patterns start with one of a few bytes.
+    let set = SyntaxSet::load_defaults_newlines();
+    let patterns = grammar_patterns(&set);
+    let few = patterns
+        .iter()
+        .filter(|pattern| dfa_prefilter_first_bytes(pattern).is_some_and(|bytes| bytes.len() <= 3))
+        .count();
+    assert!(
+        4 * few > patterns.len(),
+        "{few} of {} patterns",
+        patterns.len()
+    );
+}
 
 /// Every grammar pattern, searched from the start, the middle and near the
 /// end of each sample line, finds what Oniguruma alone finds, once the

@@ -20,7 +20,12 @@ mod regex;
 #[cfg(feature = "regex-onig")]
 mod prefilter;
 #[cfg(feature = "regex-onig")]
-pub use self::prefilter::{relax as dfa_prefilter_pattern, set_dfa_prefilter, Relaxed};
+mod first_bytes;
+#[cfg(feature = "regex-onig")]
+pub use self::prefilter::{
+    first_bytes as dfa_prefilter_first_bytes, relax as dfa_prefilter_pattern, set_dfa_prefilter,
+    Relaxed,
+};
 mod scope;
 
 #[cfg(feature = "metadata")]

@@ -19,6 +19,7 @@
 //! Lines with any byte outside ASCII, and patterns the translation does not
 //! know, go to Oniguruma alone.
 
+use super::first_bytes::FirstBytes;
 use once_cell::sync::OnceCell;
 use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
@@ -59,6 +60,8 @@ struct Dfa {
     exact: bool,
     /// Its place in each thread's [`CACHES`].
     id: usize,
+    /// The bytes its matches start with, unless it can match nothing.
+    first: Option<FirstBytes>,
 }
 
 /// The next [`Dfa::id`].
@@ -117,6 +120,15 @@ impl Prefilter {
         if !text.is_ascii() {
             return unknown;
         }
+        // No match starts before a byte a match can start with: none left
+        // means no match, without reaching the DFA at all.
+        let begin = match &dfa.first {
+            Some(first) => match first.find(&text.as_bytes()[begin..end]) {
+                None => return Start::Nowhere,
+                Some(offset) => begin + offset,
+            },
+            None => begin,
+        };
         match dfa.find(&Input::new(text.as_bytes()).span(begin..end)) {
             None => Start::Nowhere,
             Some(found) if dfa.exact => Start::Exactly(found.start(), found.end()),
@@ -146,9 +158,17 @@ fn relaxed_dfa(pattern: &str) -> Option<Dfa> {
         .ok()?;
     Some(Dfa {
         regex,
+        first: FirstBytes::of(&relaxed.pattern),
         exact: relaxed.exact,
         id: NEXT_DFA.fetch_add(1, Ordering::Relaxed),
     })
+}
+
+/// The bytes the matches of an Oniguruma pattern start with, as the
+/// prefilter finds them (of its relaxed form), or `None` when the pattern
+/// can match the empty string or is not translated (public for tests).
+pub fn first_bytes(pattern: &str) -> Option<Vec<u8>> {
+    FirstBytes::of(&relax(pattern)?.pattern).map(FirstBytes::to_vec)
 }
 
 /// A pattern relaxed for the DFA.
