@@ -15,9 +15,9 @@ use super::scope::*;
 use super::syntax_definition::*;
 use crate::parsing::syntax_definition::ContextId;
 use crate::parsing::syntax_set::{SyntaxReference, SyntaxSet};
-use fnv::FnvHasher;
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Errors that can occur while parsing.
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +80,51 @@ struct RegexMatch<'a> {
 }
 
 /// Maps the pattern to the start index, which is -1 if not found.
-type SearchCache = HashMap<*const MatchPattern, Option<Region>, BuildHasherDefault<FnvHasher>>;
+type SearchCache = HashMap<*const MatchPattern, Option<Region>, BuildHasherDefault<PointerHasher>>;
+
+/// handbook patch (PATCHED.md): the search cache is looked up for every
+/// pattern of a context at every token of a line; its keys are addresses,
+/// hashed with one multiplication (FNV took eight, byte by byte). The
+/// rotation puts the product's well-mixed high bits where the table takes
+/// its positions from.
+#[derive(Default)]
+struct PointerHasher(u64);
+
+impl Hasher for PointerHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_usize(self.0 as usize ^ usize::from(byte));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+thread_local! {
+    /// handbook patch (PATCHED.md): search caches emptied after their line,
+    /// kept for the next: making one for each line allocated and cleared a
+    /// table of 128 entries per line of code.
+    static SEARCH_CACHES: RefCell<Vec<SearchCache>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An empty search cache, kept from an earlier line when there is one.
+fn take_search_cache() -> SearchCache {
+    SEARCH_CACHES
+        .with(|caches| caches.borrow_mut().pop())
+        .unwrap_or_else(|| HashMap::with_capacity_and_hasher(128, Default::default()))
+}
+
+/// Empties `cache` and keeps it for the next line.
+fn give_back_search_cache(mut cache: SearchCache) {
+    cache.clear();
+    SEARCH_CACHES.with(|caches| caches.borrow_mut().push(cache));
+}
 
 // To understand the implementation of this, here's an introduction to how
 // Sublime Text syntax definitions work.
@@ -230,22 +274,27 @@ impl ParseState {
         }
 
         let mut regions = Region::new();
-        let fnv = BuildHasherDefault::<FnvHasher>::default();
-        let mut search_cache: SearchCache = HashMap::with_capacity_and_hasher(128, fnv);
+        let mut search_cache = take_search_cache();
         // Used for detecting loops with push/pop, see long comment above.
         let mut non_consuming_push_at = (0, 0);
 
-        while self.parse_next_token(
-            line,
-            syntax_set,
-            &mut match_start,
-            &mut search_cache,
-            &mut regions,
-            &mut non_consuming_push_at,
-            &mut res,
-        )? {}
-
-        Ok(res)
+        let parsed = loop {
+            match self.parse_next_token(
+                line,
+                syntax_set,
+                &mut match_start,
+                &mut search_cache,
+                &mut regions,
+                &mut non_consuming_push_at,
+                &mut res,
+            ) {
+                Ok(true) => {}
+                Ok(false) => break Ok(res),
+                Err(error) => break Err(error),
+            }
+        };
+        give_back_search_cache(search_cache);
+        parsed
     }
 
     #[allow(clippy::too_many_arguments)]
