@@ -93,7 +93,7 @@ struct PointerHasher(u64);
 impl Hasher for PointerHasher {
     fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {
-            self.write_usize(self.0 as usize ^ usize::from(byte));
+            self.write_usize(usize::from(byte));
         }
     }
 
