@@ -5,7 +5,8 @@
 //! which must not change between versions of the highlighter.
 //!
 //! ```text
-//! cargo run --release --example highlight-bench -- <content folder> [rounds] [--no-prefilter]
+//! cargo run --release --features bench-tools --example highlight-bench -- \
+//!     <content folder> [rounds] [--no-prefilter]
 //! ```
 //! One thread and one process make it steadier than a whole build on a
 //! busy machine: it measures a change to the highlighter
