@@ -2,7 +2,7 @@
 //! come before them (the order written in ARCHITECTURE.md), so data flows one
 //! way and there are no import cycles; and files stay small enough to read.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

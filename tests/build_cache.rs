@@ -2,7 +2,7 @@
 //! last build wrote it and says so, with the same diagnostics; any change,
 //! a missing output folder or an unusable cache means a full build.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -6,7 +6,7 @@
 //! its diagnostics, against a build from nothing. The same series is applied
 //! to `serve`'s in-memory site.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

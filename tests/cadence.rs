@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use common::{handbook, site};
 
-mod common;
+use crate::common;
 
 fn project() -> PathBuf {
     common::project_root()

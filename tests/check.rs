@@ -2,7 +2,7 @@
 //! rule and every reason: each output format, exit codes, and `build`'s
 //! handling of broken links.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! (the command must be valid: exit 0 or 1, never 2) and on a small clean site
 //! (it must succeed and write what the pipeline expects).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! End-to-end tests of `handbook build` and `handbook init` on the real binary.
 
-mod common;
+use crate::common;
 
 use common::{handbook, site};
 use predicates::prelude::*;
@@ -493,11 +493,61 @@ fn init_and_build_say_how_to_preview() {
         ));
 }
 
+/// The test executables Cargo.toml declares (`[[test]]` names): with
+/// `autotests = false`, these are the only `--test` names there are.
+fn declared_test_targets() -> Vec<String> {
+    let manifest =
+        std::fs::read_to_string(common::project_root().join("Cargo.toml")).expect("Cargo.toml");
+    let manifest: toml::Table = manifest.parse().expect("Cargo.toml parses");
+    manifest
+        .get("test")
+        .and_then(|tests| tests.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|test| test.get("name")?.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Every file of `tests/` runs: Cargo does not discover test files
+/// (`autotests = false`), so each is either a `[[test]]` of its own or a
+/// module of `tests/suite.rs`. A file that is neither would never run.
+#[test]
+fn every_test_file_is_part_of_a_test_executable() {
+    let root = common::project_root();
+    let suite = std::fs::read_to_string(root.join("tests/suite.rs")).expect("tests/suite.rs");
+    let targets = declared_test_targets();
+    assert!(targets.contains(&"suite".to_string()), "{targets:?}");
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests")).expect("tests/") {
+        let path = entry.expect("tests/ entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let is_module_folder = path.join("mod.rs").is_file();
+        let is_rust_file = path.extension().is_some_and(|e| e == "rs");
+        if !(is_module_folder || is_rust_file) || stem == "suite" {
+            continue;
+        }
+        let in_suite = suite.lines().any(|line| {
+            let line = line.trim();
+            line == format!("mod {stem};") || line == format!("#[path = \"{stem}.rs\"]")
+        });
+        if !in_suite && !targets.iter().any(|target| target == stem) {
+            orphans.push(path.display().to_string());
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "test files that no test executable runs (add them to tests/suite.rs): {orphans:#?}"
+    );
+}
+
 /// Every `tests/NAME.rs` and `cargo test --test NAME` that the repository
 /// mentions exists, so instructions never point at a renamed test.
 #[test]
 fn mentioned_test_files_exist() {
     let root = common::project_root();
+    let targets = declared_test_targets();
     let mut stale = Vec::new();
     for entry in walkdir::WalkDir::new(&root)
         .into_iter()
@@ -535,7 +585,12 @@ fn mentioned_test_files_exist() {
                 if name.is_empty() || placeholder || !is_file_mention {
                     continue;
                 }
-                if !root.join("tests").join(format!("{name}.rs")).is_file() {
+                let exists = if suffix.is_empty() {
+                    targets.contains(&name)
+                } else {
+                    root.join("tests").join(format!("{name}.rs")).is_file()
+                };
+                if !exists {
                     stale.push(format!("{}: {marker}{name}{suffix}", path.display()));
                 }
             }

@@ -1,6 +1,6 @@
 //! The real GitLab handbook slice (1,177 pages) builds faithfully.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -10,9 +10,9 @@
 //! the first as an element closed by its parent's end tag and in the second
 //! as extra `<b>` elements the parser opens again in every later block.
 
-mod common;
+use crate::common;
 
-mod corpus_html_support;
+use crate::corpus_html_support;
 
 use std::path::Path;
 

@@ -7,7 +7,7 @@
 //!
 //! The corpus is copied to a temporary folder: it is never modified.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! internet needed. The server counts every request, so the tests can see
 //! retries, the HEAD-to-GET fallback, the per-host limit and the cache.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};

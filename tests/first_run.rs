@@ -3,7 +3,7 @@
 //! beside the project are read only, so the output goes to a temporary folder;
 //! everything else is what a new user types.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -9,7 +9,7 @@
 //! The tools are installed by `.ci/run`; with `HANDBOOK_REQUIRE_DIFFERENTIAL=1`
 //! (or `CI=true`) a missing one fails the test instead of skipping it.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

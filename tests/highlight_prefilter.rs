@@ -6,7 +6,7 @@
 //! every grammar `handbook` ships, against Oniguruma itself, on code lines
 //! of the real corpora, and on the highlighted HTML of their code blocks.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

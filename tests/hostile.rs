@@ -1,7 +1,7 @@
 //! Hostile and broken content: every case gets a clear message and a proper
 //! exit code, never a panic (exit code 101), and the rest of the site builds.
 
-mod common;
+use crate::common;
 
 use common::handbook;
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! Handbooks written for other generators build, with their links intact:
 //! GitHub-style Markdown that links `.md` files, and Jekyll sites with Liquid.
 
-mod common;
+use crate::common;
 
 use common::{handbook, site};
 use predicates::prelude::*;

@@ -2,7 +2,7 @@
 //! redirects, last-updated dates from git, the Atom feed, edit and source
 //! links, and the search index (also on the GitLab corpus).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

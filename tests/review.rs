@@ -4,7 +4,7 @@
 //! build's summary, pages, `/owners/` and the review feeds read back by an
 //! independent iCalendar library.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

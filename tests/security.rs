@@ -2,7 +2,7 @@
 //! to every reader of the site, or to the machine that builds it. Each test
 //! is a reproducer of an attack, run on the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

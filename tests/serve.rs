@@ -2,7 +2,7 @@
 //! memory, edits reach the page and the event stream, errors show and go
 //! away, and the server refuses what it must.
 
-mod serve_support;
+use crate::serve_support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -8,8 +8,8 @@
 //! Without them the test is skipped with a message, unless
 //! `HANDBOOK_REQUIRE_BROWSER=1` (set in CI), where it fails.
 
-mod common;
-mod serve_support;
+use crate::common;
+use crate::serve_support;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! `serve`'s in-memory site after edits, with second passes stopped by newer
 //! saves, is the site a clean build writes, byte for byte.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

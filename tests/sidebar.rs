@@ -4,7 +4,7 @@
 //! `nav.html` whose entries depend on their place in the list is rendered
 //! whole.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -12,7 +12,7 @@
 //! fetches them) and checked against reviews computed here from their front
 //! matter, with another YAML parser and Chronic's calendar arithmetic.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

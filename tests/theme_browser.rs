@@ -10,7 +10,7 @@
 //! missing and passes, unless `CI=true` or `HANDBOOK_REQUIRE_BROWSER=1`,
 //! where it fails.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

@@ -4,7 +4,7 @@
 //! ways. Whatever the fast path answers must be exactly what the parser
 //! gives, value for value and error for error (message, line, column).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 #
 #   tools/tech-docs-corpus.sh /tmp/tech-docs
 #   HANDBOOK_TECHDOCS_CORPUS=/tmp/tech-docs HANDBOOK_REQUIRE_TECHDOCS=1 \
-#     cargo test --release --test tech_docs
+#     cargo test --release --test suite tech_docs::
 #
 # GIT_BASE (default https://github.com) is where the repositories are cloned from.
 set -euo pipefail

@@ -22,7 +22,7 @@ const WITH_NEITHER = '/pipeline/forecasting/in-quarter/';
 let browser;
 
 before(async () => {
-  assert.ok(SITE, 'HANDBOOK_SITE_URL is not set (run through `cargo test --release --test theme_browser`)');
+  assert.ok(SITE, 'HANDBOOK_SITE_URL is not set (run through `cargo test --release --test suite a_theme_browser::`)');
   browser = await chromium.launch({
     executablePath: process.env.HANDBOOK_CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-dev-shm-usage'],

@@ -30,7 +30,7 @@ const LONG_CORPUS_PAGE = '/handbook/paid-time-off/';
 let browser;
 
 before(async () => {
-  assert.ok(SITE, 'HANDBOOK_SITE_URL is not set (run through `cargo test --release --test theme_browser`)');
+  assert.ok(SITE, 'HANDBOOK_SITE_URL is not set (run through `cargo test --release --test suite a_theme_browser::`)');
   fs.mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.HANDBOOK_CHROMIUM || '/usr/bin/chromium',

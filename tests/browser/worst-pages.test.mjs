@@ -38,7 +38,7 @@ const CORPUS_PAGES = CORPUS ? JSON.parse(process.env.HANDBOOK_CORPUS_WORST || '[
 let browser;
 
 before(async () => {
-  assert.ok(FIXTURE, 'HANDBOOK_WORST_URL is not set (run through `cargo test --release --test theme_browser`)');
+  assert.ok(FIXTURE, 'HANDBOOK_WORST_URL is not set (run through `cargo test --release --test suite a_theme_browser::`)');
   fs.mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.HANDBOOK_CHROMIUM || '/usr/bin/chromium',
