@@ -108,8 +108,12 @@ pub fn scan(
 /// nothing in a body for which this is false: a build keeps the Markdown of
 /// only the pages for which it is true.
 pub fn has_prose_cadence(body: &str) -> bool {
+    // Built once: asked of every page, a searcher built for each call was
+    // most of what this cost on short pages.
+    static ADENCE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"adence"));
     let bytes = body.as_bytes();
-    memchr::memmem::find_iter(bytes, b"adence").any(|at| {
+    ADENCE.find_iter(bytes).any(|at| {
         let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let line = &body[start..];
         let line = &line[..memchr::memchr(b'\n', line.as_bytes()).unwrap_or(line.len())];
