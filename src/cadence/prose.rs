@@ -108,8 +108,8 @@ pub fn scan(
 /// nothing in a body for which this is false: a build keeps the Markdown of
 /// only the pages for which it is true.
 pub fn has_prose_cadence(body: &str) -> bool {
-    // Built once: asked of every page, a searcher built for each call was
-    // most of what this cost on short pages.
+    // Built once: this is asked of every page, and `memmem::find_iter`
+    // builds its searcher again on each call.
     static ADENCE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"adence"));
     let bytes = body.as_bytes();
