@@ -42,26 +42,28 @@ fn main() {
 }
 
 /// The (language, code) of every fenced block of the Markdown files under
-/// `root`.
+/// `root`, as the Markdown parser the build uses finds them.
 fn code_blocks(root: &str) -> Vec<(String, String)> {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
     let mut blocks = Vec::new();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
         let Ok(entry) = entry else { continue };
         if !entry.file_type().is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            eprintln!("skipped (not UTF-8 text): {}", entry.path().display());
+            continue;
+        };
         let mut open: Option<(String, String)> = None;
-        for line in text.lines() {
-            match (line.trim_start().strip_prefix("```"), open.take()) {
-                (Some(info), None) => open = Some((info.trim().to_string(), String::new())),
-                (Some(_), Some(block)) => blocks.push(block),
-                (None, Some((language, mut code))) => {
-                    code.push_str(line);
-                    code.push('\n');
-                    open = Some((language, code));
+        for event in Parser::new(&text) {
+            match (event, &mut open) {
+                (Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))), None) => {
+                    open = Some((info.trim().to_string(), String::new()));
                 }
-                (None, None) => {}
+                (Event::Text(code), Some((_, block))) => block.push_str(&code),
+                (Event::End(TagEnd::CodeBlock), Some(_)) => blocks.extend(open.take()),
+                _ => {}
             }
         }
     }
