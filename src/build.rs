@@ -6,19 +6,23 @@ mod body_store;
 pub mod cache;
 mod cadence_pages;
 mod file_stats;
+mod markdown_at_load;
 mod markdown_pages;
 mod owner_pages;
 pub mod page_cache;
 mod page_store;
 mod pages;
 mod reuse;
+mod site_paths;
 mod site_render;
 mod tag_pages;
 
+use markdown_at_load::MarkdownAtLoad;
 use markdown_pages::SearchEntries;
 pub use markdown_pages::{guarded, note_diagnostics, render_markdown};
 use reuse::plan_reuse;
 pub use reuse::PageReuse;
+pub use site_paths::{link_index, reserved_outputs};
 pub use site_render::SiteRender;
 
 use std::collections::HashMap;
@@ -29,13 +33,12 @@ use rayon::prelude::*;
 use crate::cadence::{self, Rhythm};
 use crate::config::{BrokenLinks, Config};
 use crate::content::history::LastChange;
-use crate::content::site_urls::generated;
 use crate::content::source::ReadAhead;
-use crate::content::{self, url, Content};
+use crate::content::{self, Content};
 use crate::diagnostics::{Diagnostic, Report, Severity};
-use crate::links::{self, LinkIndex, LinkMemo, LinkReport};
+use crate::links::{self, LinkMemo, LinkReport};
 use crate::markdown::{self, AfterUse, Rendered};
-use crate::output::reserved::{self, ReservedOutputs};
+use crate::output::reserved;
 use crate::output::{self, redirects, OutputError, Sink, StagedDir};
 use crate::render::memo::RenderMemo;
 use crate::render::{Renderer, StaticSource, Theme};
@@ -122,16 +125,6 @@ pub struct Loaded {
     pub search_entries: Vec<(u64, output::search::PageEntry)>,
 }
 
-/// Files `handbook` generates besides the pages.
-const GENERATED_FILES: &[&str] = &[
-    generated::SITEMAP,
-    generated::SEARCH_INDEX,
-    generated::FEED,
-    generated::REDIRECTS,
-    generated::SYNTAX_CSS,
-    generated::NOT_FOUND,
-];
-
 /// Loads, renders the Markdown and resolves links: everything but templates and
 /// output. `render_html` false (for `check`) skips highlighting and HTML: only
 /// ids and links are needed. `bodies`: whether each page keeps its Markdown
@@ -211,6 +204,18 @@ fn load_reusing(
         },
         _ => content::source::BodiesAtLoad::Keep,
     };
+    // `check` with no page cache reads each page's Markdown as it loads.
+    let at_load = (!run.render_html && matches!(bodies, content::source::BodiesAtLoad::Keep))
+        .then(|| MarkdownAtLoad::new(config));
+    let read = |page: &content::Page, includes: &content::includes::Includes| {
+        if let Some(at_load) = &at_load {
+            at_load.read(page, includes);
+        }
+    };
+    let bodies = match at_load {
+        Some(_) => MarkdownAtLoad::bodies(&read, unless),
+        None => bodies,
+    };
     // Without HTML (`check`) nothing is stored back: the search entries and
     // the generated pages' renders are not read.
     let cache_parts = if run.render_html {
@@ -273,8 +278,12 @@ fn load_reusing(
         }),
         SearchEntries::WhenIndexed => None,
     };
-    let stage =
-        markdown_pages::render_pages(run, &mut content, reused, body_writer, search.as_ref());
+    let stage = match at_load {
+        Some(at_load) => at_load.into_stage(&content),
+        None => {
+            markdown_pages::render_pages(run, &mut content, reused, body_writer, search.as_ref())
+        }
+    };
     let bodies: Vec<Option<body_store::BodyAt>> = kept_bodies
         .into_iter()
         .zip(stage.bodies)
@@ -360,73 +369,6 @@ fn load_reusing(
         search_entries: stage.search_entries,
     };
     (loaded, page_cache)
-}
-
-/// What links can point at: every page, asset, theme static file and
-/// generated page or file.
-pub fn link_index<'a>(
-    config: &'a Config,
-    content: &'a Content,
-    rendered: &'a [Rendered],
-    site: &Site,
-    rhythm: &Rhythm,
-    static_paths: &[String],
-) -> LinkIndex<'a> {
-    let mut asset_paths: Vec<String> = content
-        .assets
-        .iter()
-        .map(|a| url::site_path(&a.rel_path))
-        .collect();
-    asset_paths.extend(static_paths.iter().map(|p| url::site_path(p)));
-    asset_paths.extend(GENERATED_FILES.iter().map(|f| f.to_string()));
-    asset_paths.extend(rhythm.index.file_paths());
-    asset_paths.extend(rhythm.owners.file_paths());
-    let generated_pages = site
-        .sections_without_index()
-        .map(|s| s.path.clone())
-        .chain(rhythm.index.page_paths())
-        .chain(rhythm.owners.page_paths())
-        .chain(site.tags.page_paths())
-        .chain(redirects::alias_paths(config, &content.pages));
-    LinkIndex::new(
-        config,
-        &content.urls,
-        &content.pages,
-        rendered,
-        asset_paths,
-        generated_pages,
-    )
-}
-
-/// What `handbook` writes of its own: the theme's files, the generated files
-/// and the generated pages, which no content file or alias may replace.
-/// Section listings are not among them: a page at a section's URL
-/// (`patterns.md` beside `patterns/`) is that section's page by design.
-pub fn reserved_outputs(rhythm: &Rhythm, static_paths: &[String]) -> ReservedOutputs {
-    let mut reserved = ReservedOutputs::default();
-    for rel in static_paths {
-        reserved.add_theme_file(rel);
-    }
-    for file in GENERATED_FILES {
-        reserved.add_generated_file(file);
-    }
-    for path in rhythm
-        .index
-        .file_paths()
-        .into_iter()
-        .chain(rhythm.owners.file_paths())
-    {
-        reserved.add_generated_file(&path);
-    }
-    for path in rhythm
-        .index
-        .page_paths()
-        .into_iter()
-        .chain(rhythm.owners.page_paths())
-    {
-        reserved.add_generated_page(&path);
-    }
-    reserved
 }
 
 /// Makes the rhythm available to templates as `cadence(...)`.

@@ -522,6 +522,65 @@ fn check_takes_unchanged_pages_from_the_page_cache_and_reads_edited_ones() {
     assert!(cached.contains("#first"), "{cached}");
 }
 
+/// `check --no-cache` reads each page's Markdown as the load reads the page
+/// and rewrites links to `.md` sources once every page's URL is known;
+/// `check` after an edit of every page renders them after the load, with
+/// the URLs known. Both report the same: broken links and anchors through
+/// rewritten links (to a page with a permalink, to a picture beside the
+/// source) and a renderer's note.
+#[test]
+fn check_reading_pages_at_load_reports_what_rendering_after_the_load_does() {
+    let pages = [
+        // Published under a path: root-relative links get it.
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/docs\"\n",
+        ),
+        (
+            "content/index.md",
+            "# Home\n\n[a](a.md#first) [b](sub/b.md) [gone](missing.md) [c](c.md)\n",
+        ),
+        (
+            "content/a.md",
+            "---\npermalink: /elsewhere/\n---\n# A\n\n## First\n\n[home](index.md#nowhere)\n",
+        ),
+        (
+            "content/sub/b.md",
+            "# B\n\n[up](../a.md#second) [me](b.md)\n\n![beside the source](pic.png)\n",
+        ),
+        ("content/sub/pic.png", "not really a picture"),
+        ("content/c.md", "# C\n"),
+        (
+            "content/d.html.md.erb",
+            "# D\n\n<% if x %>\n\n[a](/elsewhere/#first)\n",
+        ),
+    ];
+    let dir = site(&pages);
+    let (_, built) = build(dir.path(), &[]);
+    assert!(dir.path().join(".handbook-cache/pages").is_dir(), "{built}");
+    let (fresh_code, fresh) = check(dir.path(), &["--no-cache"]);
+    for (path, text) in pages {
+        std::fs::write(dir.path().join(path), format!("{text}\n")).expect("edit");
+    }
+    // With the page cache there (asserted above) and no page unchanged.
+    let (code, after_load) = check(dir.path(), &[]);
+    assert_eq!(after_load, fresh);
+    assert_eq!(code, fresh_code);
+    for expected in [
+        "index.md:3:38",
+        "missing.md",
+        "a.md:8:8",
+        "#nowhere",
+        "sub/b.md:3:6",
+        "#second",
+        "d.html.md.erb:3:1",
+    ] {
+        assert!(fresh.contains(expected), "{expected} in {fresh}");
+    }
+    assert!(!fresh.contains("`#first`"), "{fresh}");
+    assert!(!fresh.contains("pic.png"), "{fresh}");
+}
+
 /// `check` with the cache, asserting that `unchanged` of the pages came from
 /// it and that its report is that of `check --no-cache` but for saying so.
 fn check_matching_a_fresh_check(dir: &Path, unchanged: usize) -> (i32, String) {

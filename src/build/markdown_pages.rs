@@ -216,7 +216,7 @@ pub(super) fn render_pages(
 
 /// The renderer's notes on a page as diagnostics, in its whole text (read
 /// again when the page came from the page cache without it).
-fn notes_of(page: &content::Page, text: &str, rendered: &Rendered) -> Vec<Diagnostic> {
+pub(super) fn notes_of(page: &content::Page, text: &str, rendered: &Rendered) -> Vec<Diagnostic> {
     if page.is_whole(text) {
         return note_diagnostics((page, text), rendered).collect();
     }
@@ -278,11 +278,41 @@ pub fn render_markdown(
     (page, source): (&content::Page, &str),
     render_html: bool,
 ) -> Rendered {
-    let rewrite = |target: &str| {
-        sources
-            .rewrite(page, target)
-            .or_else(|| rebased_link(sources, target))
+    let rewrite = |target: &str| rewritten_target(sources, page, target);
+    let links = LinkTargets {
+        urls: sources.urls(),
+        rewrite: &rewrite,
     };
+    render_with_links(config, links, includes, (page, source), render_html)
+}
+
+/// What a link to `target` on `page` is rewritten to (`None`: it stays as
+/// written): a link to a `.md` source becomes its page's URL, a
+/// root-relative link gets the base path.
+pub(super) fn rewritten_target(
+    sources: &SourceIndex,
+    page: &content::Page,
+    target: &str,
+) -> Option<String> {
+    sources
+        .rewrite(page, target)
+        .or_else(|| rebased_link(sources, target))
+}
+
+/// The site's URLs, and what the page's links are rewritten to.
+pub(super) struct LinkTargets<'a> {
+    pub urls: &'a SiteUrls,
+    pub rewrite: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+/// [`render_markdown`], with the page's links rewritten by `links`.
+pub(super) fn render_with_links(
+    config: &Config,
+    links: LinkTargets,
+    includes: &Includes,
+    (page, source): (&content::Page, &str),
+    render_html: bool,
+) -> Rendered {
     let page_dir = page.rel_path.rfind('/').map_or("", |i| &page.rel_path[..i]);
     let values = markdown::templates::TemplateValues::for_page(
         &page.front.extra,
@@ -297,9 +327,9 @@ pub fn render_markdown(
         parse_block_html: config.site.markdown.parse_block_html,
         erb: page.kind == SourceKind::MarkdownErb,
         erb_show: config.site.markdown.erb == ErbMode::Show,
-        base_path: sources.urls().base_path(),
+        base_path: links.urls.base_path(),
         html: render_html,
-        rewrite_link: &rewrite,
+        rewrite_link: links.rewrite,
         raw_html: if config.site.markdown.raw_html {
             markdown::RawHtml::PassThrough
         } else {

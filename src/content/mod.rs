@@ -130,6 +130,8 @@ pub fn load_with(
         .map(|(rel, _, _)| rel.rfind('/').map_or("", |i| &rel[..i]))
         .collect();
     timings.mark("load: walk");
+    // Before the pages: a page read at load may include partials.
+    let (includes, data_diagnostics) = includes::Includes::load(config);
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = page_files
         .par_iter()
         // Small runs of files, so that no core waits at the end for
@@ -145,7 +147,7 @@ pub fn load_with(
                 drafts: config.site.drafts,
                 read_ahead,
             };
-            load_letting_go(&file, bodies)
+            load_letting_go(&file, bodies, &includes)
         })
         .collect();
     timings.mark("load: pages");
@@ -163,7 +165,6 @@ pub fn load_with(
     timings.mark("load: order");
     check_url_collisions(&mut pages, &assets, &mut diagnostics);
     timings.mark("load: collisions");
-    let (includes, data_diagnostics) = includes::Includes::load(config);
     diagnostics.extend(data_diagnostics);
     Content {
         pages,

@@ -20,10 +20,12 @@ pub(super) struct PageToLoad<'a> {
 
 /// Loads a page as `bodies` says: with its body, or with its front matter
 /// only (made from what an earlier build kept of the file, when it was not
-/// written since, else read and cut).
+/// written since, else read and cut). `includes`: what a page read at load
+/// may include.
 pub(super) fn load_letting_go(
     file: &PageToLoad,
     bodies: source::BodiesAtLoad,
+    includes: &super::includes::Includes,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let (unless, known) = match bodies {
         source::BodiesAtLoad::Keep => {
@@ -42,6 +44,14 @@ pub(super) fn load_letting_go(
             return (page, diagnostics);
         }
         source::BodiesAtLoad::LetGo { unless, known } => (unless, known),
+        source::BodiesAtLoad::ReadAtLoad { read, unless } => {
+            let (mut page, diagnostics, _) = load_page(file);
+            if let Some(page) = &mut page {
+                read(page, includes);
+                let_go_unless(page, unless);
+            }
+            return (page, diagnostics);
+        }
     };
     if let Some(loaded) = known.and_then(|known| load_known_head(file, known)) {
         return loaded;
@@ -49,16 +59,24 @@ pub(super) fn load_letting_go(
     let (mut page, diagnostics, metadata) = load_page(file);
     if let Some(page) = &mut page {
         let read_later = page.held_body().is_some_and(unless);
-        if read_later {
-            page.body_read_later = Some(true);
-        } else {
+        if !read_later {
             if let (Some(known), Some(metadata)) = (known, &metadata) {
                 record_front_matter(known, file, metadata, page);
             }
-            page.release_body();
         }
+        let_go_unless(page, unless);
     }
     (page, diagnostics)
+}
+
+/// Lets the page's body go unless `unless` is true for it (a later stage
+/// reads it), which the page then records.
+fn let_go_unless(page: &mut Page, unless: &(dyn Fn(&str) -> bool + Sync)) {
+    if page.held_body().is_some_and(unless) {
+        page.body_read_later = Some(true);
+    } else {
+        page.release_body();
+    }
 }
 
 /// Records the page's front matter (its text up to the body) and print
@@ -201,7 +219,8 @@ mod tests {
             drafts: false,
             read_ahead: None,
         };
-        let (page, diagnostics) = load_letting_go(&file, bodies);
+        let includes = crate::content::includes::Includes::none();
+        let (page, diagnostics) = load_letting_go(&file, bodies, &includes);
         let page = page.map(|page| Page {
             modified: None,
             ..page

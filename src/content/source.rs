@@ -67,6 +67,15 @@ pub enum BodiesAtLoad<'a> {
         /// written since is not read at all.
         known: Option<&'a dyn KnownHeads>,
     },
+    /// Gives each page, whole, to `read` as soon as it is loaded, on the
+    /// core that read it, then lets its body go unless `unless` is true
+    /// for it: `check` with no page cache reads each page's Markdown while
+    /// the page is in memory, instead of holding the site's Markdown until
+    /// every page is loaded.
+    ReadAtLoad {
+        read: &'a (dyn Fn(&Page, &super::includes::Includes) + Sync),
+        unless: &'a (dyn Fn(&str) -> bool + Sync),
+    },
 }
 
 /// What a build keeps of each page file whose body it lets go at load: the

@@ -51,6 +51,12 @@ impl Link {
         }
     }
 
+    /// Sets what the page links to after rewriting (`None`: the target as
+    /// written), for a link recorded before the site's URLs were known.
+    pub fn set_rewritten(&mut self, rewritten: Option<String>) {
+        self.rewritten = rewritten.filter(|href| *href != self.target);
+    }
+
     /// What the page links to after rewriting: what the checker resolves.
     pub fn href(&self) -> &str {
         self.rewritten.as_deref().unwrap_or(&self.target)
