@@ -204,9 +204,12 @@ fn load_reusing(
         },
         _ => content::source::BodiesAtLoad::Keep,
     };
-    // `check` with no page cache reads each page's Markdown as it loads.
-    let at_load = (!run.render_html && matches!(bodies, content::source::BodiesAtLoad::Keep))
-        .then(|| MarkdownAtLoad::new(config));
+    // `check` with no page cache reads each page's Markdown as it loads
+    // (and lets its body go: a run that keeps bodies renders after).
+    let at_load = (!run.render_html
+        && run.bodies == AfterUse::Release
+        && matches!(bodies, content::source::BodiesAtLoad::Keep))
+    .then(|| MarkdownAtLoad::new(config));
     let read = |page: &content::Page, includes: &content::includes::Includes| {
         if let Some(at_load) = &at_load {
             at_load.read(page, includes);
