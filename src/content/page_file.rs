@@ -48,7 +48,11 @@ pub(super) fn load_letting_go(
             let (mut page, diagnostics, _) = load_page(file);
             if let Some(page) = &mut page {
                 read(page, includes);
-                let_go_unless(page, unless);
+                if page.held_body().is_some_and(unless) {
+                    page.body_read_later = Some(true);
+                } else {
+                    page.release_body();
+                }
             }
             return (page, diagnostics);
         }
@@ -59,24 +63,16 @@ pub(super) fn load_letting_go(
     let (mut page, diagnostics, metadata) = load_page(file);
     if let Some(page) = &mut page {
         let read_later = page.held_body().is_some_and(unless);
-        if !read_later {
+        if read_later {
+            page.body_read_later = Some(true);
+        } else {
             if let (Some(known), Some(metadata)) = (known, &metadata) {
                 record_front_matter(known, file, metadata, page);
             }
+            page.release_body();
         }
-        let_go_unless(page, unless);
     }
     (page, diagnostics)
-}
-
-/// Lets the page's body go unless `unless` is true for it (a later stage
-/// reads it), which the page then records.
-fn let_go_unless(page: &mut Page, unless: &(dyn Fn(&str) -> bool + Sync)) {
-    if page.held_body().is_some_and(unless) {
-        page.body_read_later = Some(true);
-    } else {
-        page.release_body();
-    }
 }
 
 /// Records the page's front matter (its text up to the body) and print
@@ -226,6 +222,40 @@ mod tests {
             ..page
         });
         (page, diagnostics.iter().map(|d| format!("{d:?}")).collect())
+    }
+
+    /// A page read at load is given whole to the reader, then keeps only
+    /// its front matter, unless a later stage reads its body; a draft left
+    /// out of the site is not given.
+    #[test]
+    fn a_page_read_at_load_is_read_whole_then_let_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("plain.md", "---\ntitle: A\n---\n# Body\n\ntext\n"),
+            ("prose.md", "---\ntitle: P\n---\nA prose cadence here.\n"),
+            ("draft.md", "---\ntitle: D\ndraft: true\n---\nbody\n"),
+        ];
+        let given = std::sync::Mutex::new(Vec::new());
+        let read = |page: &Page, _: &crate::content::includes::Includes| {
+            given.lock().unwrap().push(page.text.clone());
+        };
+        let mut loaded = Vec::new();
+        for (rel, text) in files {
+            std::fs::write(dir.path().join(rel), text).unwrap();
+            let bodies = BodiesAtLoad::ReadAtLoad {
+                read: &read,
+                unless: &has_prose_cadence,
+            };
+            loaded.push(load_as(dir.path(), rel, bodies).0);
+        }
+        assert_eq!(*given.lock().unwrap(), [files[0].1, files[1].1]);
+        let plain = loaded[0].as_ref().unwrap();
+        assert_eq!(plain.text, "---\ntitle: A\n---\n");
+        assert_eq!(plain.body_read_later, None);
+        let prose = loaded[1].as_ref().unwrap();
+        assert_eq!(prose.text, files[1].1);
+        assert_eq!(prose.body_read_later, Some(true));
+        assert!(loaded[2].is_none());
     }
 
     /// A file read ahead is taken as it was read (the file changed since
