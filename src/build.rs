@@ -216,7 +216,10 @@ fn load_reusing(
         }
     };
     let bodies = match at_load {
-        Some(_) => MarkdownAtLoad::bodies(&read, unless),
+        Some(_) => content::source::BodiesAtLoad::ReadAtLoad {
+            read: &read,
+            unless,
+        },
         None => bodies,
     };
     // Without HTML (`check`) nothing is stored back: the search entries and

@@ -1,7 +1,7 @@
 //! `check` with no page cache to take pages from: each page's Markdown is
 //! read as soon as the load has the page, on the core that read it, and
-//! its body let go then ([`BodiesAtLoad::ReadAtLoad`]), instead of the site's
-//! Markdown being held until every page is loaded and read after. The
+//! its body let go then ([`BodiesAtLoad::ReadAtLoad`]), instead of the
+//! site's Markdown being held until every page is loaded and read after. The
 //! memory a page's text took is then used again by the next page: on the
 //! 10,000-page benchmark sites, `check --no-cache` peaks at 92 MB instead
 //! of 143 MB (80 MB of Markdown) and at 162 MB instead of 381 MB (the wide
@@ -13,6 +13,8 @@
 //! same rule ([`rewritten_target`]). Without HTML that is all a rewrite
 //! changes (what the link checker resolves), so the report is the one a
 //! `check` that rendered after the load makes.
+//!
+//! [`BodiesAtLoad::ReadAtLoad`]: crate::content::source::BodiesAtLoad::ReadAtLoad
 
 use std::sync::Mutex;
 
@@ -25,7 +27,6 @@ use super::markdown_pages::{
 use crate::config::Config;
 use crate::content::includes::Includes;
 use crate::content::site_urls::SiteUrls;
-use crate::content::source::BodiesAtLoad;
 use crate::content::{Content, Page};
 use crate::diagnostics::Diagnostic;
 use crate::links::SourceIndex;
@@ -51,15 +52,6 @@ impl<'a> MarkdownAtLoad<'a> {
             urls: SiteUrls::of(config),
             read: Mutex::new(FxHashMap::default()),
         }
-    }
-
-    /// How the load gives each page to this stage and lets its body go
-    /// (unless `unless` is true for it).
-    pub fn bodies<'b>(
-        read: &'b (dyn Fn(&Page, &Includes) + Sync),
-        unless: &'b (dyn Fn(&str) -> bool + Sync),
-    ) -> BodiesAtLoad<'b> {
-        BodiesAtLoad::ReadAtLoad { read, unless }
     }
 
     /// Reads one page's Markdown, whole, as loaded: ids and links, no HTML.

@@ -48,11 +48,7 @@ pub(super) fn load_letting_go(
             let (mut page, diagnostics, _) = load_page(file);
             if let Some(page) = &mut page {
                 read(page, includes);
-                if page.held_body().is_some_and(unless) {
-                    page.body_read_later = Some(true);
-                } else {
-                    page.release_body();
-                }
+                page.release_body_unless(unless);
             }
             return (page, diagnostics);
         }
@@ -62,14 +58,11 @@ pub(super) fn load_letting_go(
     }
     let (mut page, diagnostics, metadata) = load_page(file);
     if let Some(page) = &mut page {
-        let read_later = page.held_body().is_some_and(unless);
-        if read_later {
-            page.body_read_later = Some(true);
-        } else {
-            if let (Some(known), Some(metadata)) = (known, &metadata) {
-                record_front_matter(known, file, metadata, page);
-            }
-            page.release_body();
+        // What is recorded is the text up to the body: the same before
+        // the body goes and after.
+        let kept = page.release_body_unless(unless);
+        if let (false, Some(known), Some(metadata)) = (kept, known, &metadata) {
+            record_front_matter(known, file, metadata, page);
         }
     }
     (page, diagnostics)

@@ -162,6 +162,18 @@ impl Page {
     pub fn release_body(&mut self) {
         release_body(&mut self.text, self.split.body_start);
     }
+
+    /// Lets go of the body unless `read_later` is true for it (a later
+    /// stage reads it), which the page then records; whether it was kept.
+    pub fn release_body_unless(&mut self, read_later: &(dyn Fn(&str) -> bool + Sync)) -> bool {
+        let kept = self.held_body().is_some_and(read_later);
+        if kept {
+            self.body_read_later = Some(true);
+        } else {
+            self.release_body();
+        }
+        kept
+    }
 }
 
 /// Cuts `text` to its first `body_start` bytes and gives back the rest of
