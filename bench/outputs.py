@@ -106,7 +106,7 @@ class Sidebar:
 
 
 # handbook's `sidebar_limit` by default (src/config/mod.rs).
-HANDBOOK_SIDEBAR_LIMIT = 200
+HANDBOOK_SIDEBAR_LIMIT = 100
 
 
 def sidebar_links(tool, root, html, where, rel, sidebar):

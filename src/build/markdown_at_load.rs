@@ -40,9 +40,11 @@ type ReadPage = (Result<Rendered, Diagnostic>, Vec<Diagnostic>);
 pub(super) struct MarkdownAtLoad<'a> {
     config: &'a Config,
     urls: SiteUrls,
-    /// By page path: the load drops pages after reading them (URL
-    /// collisions), and orders them.
-    read: Mutex<FxHashMap<String, ReadPage>>,
+    /// With their page paths, in the order read: the load drops pages
+    /// after reading them (URL collisions), and orders them. Boxed and
+    /// appended, not kept in a map: a `Rendered` is several hundred bytes,
+    /// and a map of them copied each into new memory every time it grew.
+    read: Mutex<Vec<(String, Box<ReadPage>)>>,
 }
 
 impl<'a> MarkdownAtLoad<'a> {
@@ -50,7 +52,7 @@ impl<'a> MarkdownAtLoad<'a> {
         MarkdownAtLoad {
             config,
             urls: SiteUrls::of(config),
-            read: Mutex::new(FxHashMap::default()),
+            read: Mutex::new(Vec::new()),
         }
     }
 
@@ -68,14 +70,16 @@ impl<'a> MarkdownAtLoad<'a> {
             Ok(rendered) if !rendered.notes.is_empty() => notes_of(page, text, rendered),
             _ => Vec::new(),
         };
+        let read_page = Box::new((outcome, notes));
         let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
-        read.insert(page.rel_path.clone(), (outcome, notes));
+        read.push((page.rel_path.clone(), read_page));
     }
 
     /// What the pages read at load rendered to, in page order, with their
     /// links rewritten now that every page's URL is known.
     pub fn into_stage(self, content: &Content) -> MarkdownStage {
-        let mut read = self.read.into_inner().unwrap_or_else(|e| e.into_inner());
+        let read = self.read.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut read: FxHashMap<String, Box<ReadPage>> = read.into_iter().collect();
         let mut stage = MarkdownStage {
             rendered: Vec::with_capacity(content.pages.len()),
             failed: Vec::new(),
@@ -84,13 +88,16 @@ impl<'a> MarkdownAtLoad<'a> {
             search_entries: Vec::new(),
         };
         for (i, page) in content.pages.iter().enumerate() {
-            let (outcome, notes) = read.remove(&page.rel_path).unwrap_or_else(|| {
-                // Every page the load keeps was given to `read`.
-                let missed = Diagnostic::error("internal", "the page was not read at load")
-                    .in_file(page.rel_path.clone())
-                    .with_help("this is a bug in handbook: please report it");
-                (Err(missed), Vec::new())
-            });
+            let (outcome, notes) = match read.remove(&page.rel_path) {
+                Some(read_page) => *read_page,
+                None => {
+                    // Every page the load keeps was given to `read`.
+                    let missed = Diagnostic::error("internal", "the page was not read at load")
+                        .in_file(page.rel_path.clone())
+                        .with_help("this is a bug in handbook: please report it");
+                    (Err(missed), Vec::new())
+                }
+            };
             stage.notes.extend(notes);
             match outcome {
                 Ok(rendered) => stage.rendered.push(rendered),

@@ -15,7 +15,7 @@ pub mod site_urls;
 pub mod source;
 pub mod url;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -635,10 +635,13 @@ fn check_url_collisions(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    let mut seen: HashMap<String, String> = HashMap::new();
+    // Output path -> the page written there; borrowed, not copied: this
+    // runs over every page of every load.
+    let mut seen: rustc_hash::FxHashMap<&str, &str> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
     let mut dropped = HashSet::new();
     for (i, page) in pages.iter().enumerate() {
-        if let Some(first) = seen.get(&page.url.output) {
+        if let Some(first) = seen.get(page.url.output.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
                     "url-collision",
@@ -652,11 +655,11 @@ fn check_url_collisions(
             );
             dropped.insert(i);
         } else {
-            seen.insert(page.url.output.clone(), page.rel_path.clone());
+            seen.insert(&page.url.output, &page.rel_path);
         }
     }
     for asset in assets {
-        if let Some(page) = seen.get(&asset.rel_path) {
+        if let Some(page) = seen.get(asset.rel_path.as_str()) {
             diagnostics.push(
                 Diagnostic::warning(
                     "url-collision",
