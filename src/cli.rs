@@ -182,20 +182,15 @@ pub struct ServeArgs {
 }
 
 pub fn main() -> i32 {
-    match parse() {
-        Ok(cli) => run(cli),
-        Err(code) => code,
-    }
-}
-
-/// The command line parsed; a usage error (or `--help`) is printed here
-/// and gives the exit code instead.
-pub fn parse() -> Result<Cli, i32> {
-    Cli::try_parse().map_err(|e| {
-        let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-        let _ = e.print();
-        code
-    })
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(cli)
 }
 
 pub fn run(cli: Cli) -> i32 {

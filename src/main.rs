@@ -73,37 +73,9 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
 }
 
 fn main() {
-    let cli = match handbook::cli::parse() {
-        Ok(cli) => cli,
-        Err(code) => std::process::exit(code),
-    };
     #[cfg(not(feature = "system-allocator"))]
-    tune_allocator(pages_for(&cli.command));
-    std::process::exit(handbook::cli::run(cli));
-}
-
-/// The size of memory page a command's heap is best served by.
-#[cfg(not(feature = "system-allocator"))]
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum HeapPages {
-    /// 2 MB pages: `check` holds about 100 MB of small, densely used
-    /// blocks, which in 4 KB pages cost 19,000 page faults (a fifth of the
-    /// CPU time of a `check` from nothing on the 10k benchmark site; 400
-    /// faults with 2 MB pages, 0.42 -> 0.35 s, for a peak of 120 MB
-    /// instead of 90).
-    Huge,
-    /// 4 KB pages: a build's memory (hundreds of MB, each page's HTML
-    /// written once and let go) is touched sparsely, and with 2 MB pages it
-    /// peaked 12% higher for no gain on the wide benchmark shape.
-    Small,
-}
-
-#[cfg(not(feature = "system-allocator"))]
-fn pages_for(command: &handbook::cli::Command) -> HeapPages {
-    match command {
-        handbook::cli::Command::Check(_) => HeapPages::Huge,
-        _ => HeapPages::Small,
-    }
+    tune_allocator();
+    std::process::exit(handbook::cli::main());
 }
 
 /// mimalloc's defaults suit long-lived services; a build is one pass that
@@ -112,13 +84,14 @@ fn pages_for(command: &handbook::cli::Command) -> HeapPages {
 ///   later (`purge_delay`): handing it back meant faulting it in and zeroing
 ///   it again a moment later, 23,000-43,000 page faults and a tenth of a 10k
 ///   build's CPU; kept, it is reused, for 1-3% more peak memory.
-/// - Transparent huge pages only where they pay ([`HeapPages`]): each first
-///   touch of one zeroes 2 MB.
+/// - No transparent huge pages: each first touch zeroed 2 MB at a time, and
+///   a build's memory is touched sparsely; without them peak memory is 3-5%
+///   lower at the same speed.
 ///
 /// `serve` keeps its site in memory anyway. A `MIMALLOC_PURGE_DELAY` or
 /// `MIMALLOC_ALLOW_THP` set by the user is left as it is.
 #[cfg(not(feature = "system-allocator"))]
-fn tune_allocator(pages: HeapPages) {
+fn tune_allocator() {
     // `mi_option_purge_delay`: the same place in the option enum of mimalloc
     // 2 and 3, whose defaults (10 and 1,000 ms) tell that it is the one.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
@@ -134,7 +107,7 @@ fn tune_allocator(pages: HeapPages) {
             libmimalloc_sys::mi_option_set(PURGE_DELAY, -1);
         }
     }
-    if pages == HeapPages::Small && std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
         // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this
         // process; a kernel without it returns an error, which changes nothing.
         unsafe {
