@@ -59,7 +59,7 @@ pub struct SiteConfig {
     /// 3,000 links on each of them. 100 by default: a longer list is
     /// scrolled past rather than read, and every page of the site carries
     /// the top-level one (at 500 top-level sections, 200 entries were 12 KB
-    /// of each page's 35 and made the output grow faster than the site).
+    /// of each page's 38 and made the output grow faster than the site).
     pub sidebar_limit: usize,
     /// Old paths of the site and where they now lead (`[redirects]`):
     /// `"/old/place/" = "/new/place/"`; a source file (`"old.md"`) stands
