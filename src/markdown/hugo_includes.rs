@@ -35,7 +35,9 @@ fn shortcode_pattern() -> &'static Regex {
 /// The body with every include shortcode replaced by its file, or `None`
 /// when it has none.
 pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
-    memchr::memmem::find(body.as_bytes(), b"{{")?;
+    // `{` is rare in prose: found with `memchr`, not a substring searcher
+    // built for each page.
+    super::needle::find(body.as_bytes(), b"{{")?;
     replace_tags(body, shortcode_pattern(), |captures| {
         let (whole, kind, args) = (captures.get(0)?, captures.get(1)?, captures.get(2)?);
         let args = shortcode_args(args.as_str());

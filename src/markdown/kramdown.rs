@@ -65,9 +65,16 @@ fn needs_pass(body: &str, options: &PrepareOptions) -> bool {
     // Every `{` tag at once.
     memchr::memchr_iter(b'{', b)
         .any(|at| matches!(b.get(at + 1), Some(b':' | b'#' | b'%' | b'{' | b'.')))
-        || (options.erb && memchr::memmem::find(b, b"<%").is_some())
+        || (memchr::memchr(b'<', b).is_some() && needs_pass_for_html(b, options))
+}
+
+/// [`needs_pass`] for a body that holds a `<`: ERB, or HTML the pass
+/// reads (`markdown=` is an attribute of a tag). Most pages hold none, and
+/// one look for `<` spares them the searches for each.
+fn needs_pass_for_html(b: &[u8], options: &PrepareOptions) -> bool {
+    (options.erb && memchr::memmem::find(b, b"<%").is_some())
         || memchr::memmem::find(b, b"markdown=").is_some()
-        || (options.parse_block_html && memchr::memchr(b'<', b).is_some())
+        || options.parse_block_html
         || memchr::memmem::find(b, b"\n<").is_some()
         || b.first() == Some(&b'<')
 }

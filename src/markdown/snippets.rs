@@ -22,10 +22,17 @@ fn marker_pattern() -> &'static Regex {
     })
 }
 
+/// Whether `bytes` hold `--8<--` anywhere: looked for from its `<`, rare in
+/// prose (`-` is not), in one pass of `memchr` over every page.
+fn has_marker(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'<', bytes)
+        .any(|at| at >= 3 && bytes[at - 3..at] == *b"--8" && bytes[at + 1..].starts_with(b"--"))
+}
+
 /// The body with every snippet line replaced by its file, or `None` when
 /// it has none.
 pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
-    memchr::memmem::find(body.as_bytes(), b"--8<--")?;
+    has_marker(body.as_bytes()).then_some(())?;
     replace_tags(body, marker_pattern(), |captures| {
         let indent = captures.get(1)?.as_str();
         let file = captures.get(2)?.as_str().trim();
@@ -48,6 +55,30 @@ pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
 mod tests {
     use super::*;
     use serde_json::Map;
+
+    #[test]
+    fn the_marker_is_found_where_a_substring_search_finds_it() {
+        let bodies = [
+            "",
+            "<",
+            "--8<--",
+            "a --8<-- b",
+            "-8<--",
+            "--8<-",
+            "--8 <--",
+            "<--8<--",
+            "--8<--8<",
+            "x<y --9<-- --8<",
+            "\u{e9}--8<--\u{e9}",
+        ];
+        for body in bodies {
+            assert_eq!(
+                has_marker(body.as_bytes()),
+                memchr::memmem::find(body.as_bytes(), b"--8<--").is_some(),
+                "{body:?}"
+            );
+        }
+    }
 
     #[test]
     fn snippet_lines_become_their_files_indented_as_the_marker() {
