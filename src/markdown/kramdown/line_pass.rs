@@ -90,6 +90,9 @@ impl<'a, 'o, 'v> LinePass<'a, 'o, 'v> {
 
     fn run(mut self) -> Prepared {
         while self.next < self.lines.len() {
+            if self.copied_prose() {
+                continue;
+            }
             self.close_passed_element();
             let line = self.take_line();
             if !self.line_in_state(&line) {
@@ -97,6 +100,31 @@ impl<'a, 'o, 'v> LinePass<'a, 'o, 'v> {
             }
         }
         self.finish()
+    }
+
+    /// Copies the run of lines from the next one that are prose (see
+    /// [`prose_line`]) in one piece, outside any construct; whether there
+    /// was any. Most of a page is such lines, and each read on its own
+    /// went through every reading below for nothing.
+    fn copied_prose(&mut self) -> bool {
+        if self.state != State::Normal || self.element.is_some() {
+            return false;
+        }
+        let first = self.next;
+        while let Some(blank) = self
+            .lines
+            .get(self.next)
+            .and_then(|range| prose_line(&self.body[range.clone()], self.options.erb))
+        {
+            self.previous_blank = blank;
+            self.next += 1;
+        }
+        if self.next == first {
+            return false;
+        }
+        self.out
+            .copy(self.lines[first].start..self.lines[self.next - 1].end);
+        true
     }
 
     /// The next line, which the pass is then reading.
@@ -447,4 +475,20 @@ impl<'a, 'o, 'v> LinePass<'a, 'o, 'v> {
         }
         self.previous_blank = blank;
     }
+}
+
+/// `Some(blank)` for a line no reading of [`LinePass::normal_line`] claims
+/// and that holds no tag to translate, so it is copied as written: blank,
+/// or starting with a letter (every reading wants its line to start with
+/// one of `` ` ~ < { # - * + `` or a digit) and without `{` (nor `<` where
+/// ERB runs). `None` for any other line.
+fn prose_line(text: &str, erb: bool) -> Option<bool> {
+    let Some(&first) = text.trim_start().as_bytes().first() else {
+        return Some(true);
+    };
+    let bytes = text.as_bytes();
+    let plain = first.is_ascii_alphabetic()
+        && memchr::memchr(b'{', bytes).is_none()
+        && !(erb && memchr::memchr(b'<', bytes).is_some());
+    plain.then_some(false)
 }
