@@ -32,7 +32,9 @@ fn has_marker(bytes: &[u8]) -> bool {
 /// The body with every snippet line replaced by its file, or `None` when
 /// it has none.
 pub fn expand(body: &str, values: &TemplateValues) -> Option<Expanded> {
-    has_marker(body.as_bytes()).then_some(())?;
+    if !has_marker(body.as_bytes()) {
+        return None;
+    }
     replace_tags(body, marker_pattern(), |captures| {
         let indent = captures.get(1)?.as_str();
         let file = captures.get(2)?.as_str().trim();

@@ -492,3 +492,38 @@ fn prose_line(text: &str, erb: bool) -> Option<bool> {
         && !(erb && memchr::memchr(b'<', bytes).is_some());
     plain.then_some(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::prose_line;
+
+    #[test]
+    fn prose_is_blank_or_starts_with_a_letter_and_holds_no_tag() {
+        let erb_off = [
+            ("\n", Some(true)),
+            ("   \t\n", Some(true)),
+            (
+                "Plain words, a [link](x.md) and <b>bold</b>.\n",
+                Some(false),
+            ),
+            ("    indented words\n", Some(false)),
+            ("Words with {{ liquid }}\n", None),
+            ("Words {: .class}\n", None),
+            ("# Heading {#id}\n", None),
+            ("- TOC\n", None),
+            ("* item\n", None),
+            ("+ item\n", None),
+            ("1. item\n", None),
+            ("```ruby\n", None),
+            ("~~~\n", None),
+            ("<div markdown=\"1\">\n", None),
+            ("{:toc}\n", None),
+            ("\u{c9}t\u{e9}\n", None),
+        ];
+        for (line, expected) in erb_off {
+            assert_eq!(prose_line(line, false), expected, "{line:?}");
+        }
+        assert_eq!(prose_line("Hello <%= name %>\n", true), None);
+        assert_eq!(prose_line("Hello <b>you</b>\n", false), Some(false));
+    }
+}
