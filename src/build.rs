@@ -210,16 +210,11 @@ fn load_reusing(
         && run.bodies == AfterUse::Release
         && matches!(bodies, content::source::BodiesAtLoad::Keep))
     .then(|| MarkdownAtLoad::new(config));
-    let read = |page: &content::Page, includes: &content::includes::Includes| {
-        if let Some(at_load) = &at_load {
-            at_load.read(page, includes);
-        }
-    };
-    let bodies = match at_load {
-        Some(_) => content::source::BodiesAtLoad::ReadAtLoad {
-            read: &read,
-            unless,
-        },
+    let read = at_load.as_ref().map(|at_load| {
+        |page: &content::Page, includes: &content::includes::Includes| at_load.read(page, includes)
+    });
+    let bodies = match &read {
+        Some(read) => content::source::BodiesAtLoad::ReadAtLoad { read, unless },
         None => bodies,
     };
     // Without HTML (`check`) nothing is stored back: the search entries and

@@ -42,13 +42,14 @@ impl Link {
         span: Range<usize>,
         kind: LinkKind,
     ) -> Link {
-        let rewritten = rewritten.filter(|href| *href != target);
-        Link {
+        let mut link = Link {
             target,
-            rewritten,
+            rewritten: None,
             span,
             kind,
-        }
+        };
+        link.set_rewritten(rewritten);
+        link
     }
 
     /// Sets what the page links to after rewriting (`None`: the target as
