@@ -34,8 +34,9 @@
 # grows with the square of the page count (each page's template data holds
 # the whole chapter list): 4 s at 1,000 pages, 15 minutes at 10,000; leave it
 # out of large sizes with PEERS="hugo zola".
-# Then, RUNS times: `handbook check` (with the build cache the build left and
-# with --no-cache), a no-op rebuild (asserting that no output file was
+# Then, RUNS times: `handbook check` (with the build cache the build left,
+# with --no-cache, and in a cache folder no build wrote, where an earlier
+# check kept its own page cache), a no-op rebuild (asserting that no output file was
 # touched), a rebuild after appending a line to one page and one after
 # changing its title (reporting how many output files changed), and a build
 # into an empty output folder with the cache; then `handbook
@@ -204,14 +205,20 @@ for spec in "${SIZES[@]}"; do
   log "== $n pages ($SHAPE): check, no-op rebuild, one-page edit, title edit ($iruns each)"
   hb_build=("$HB" build --root "$site/handbook" --output "$site/out-handbook" --quiet)
   "${hb_build[@]}"
-  : > "$WORK/check.txt"; : > "$WORK/fresh-check.txt"; : > "$WORK/noop.txt"; : > "$WORK/edit.txt"; : > "$WORK/title.txt"; : > "$WORK/restored.txt"
+  : > "$WORK/check.txt"; : > "$WORK/fresh-check.txt"; : > "$WORK/check-again.txt"; : > "$WORK/noop.txt"; : > "$WORK/edit.txt"; : > "$WORK/title.txt"; : > "$WORK/restored.txt"
   page="$site/handbook/content/$(cd "$site/handbook/content" && find . -name 'page-01.md' | sort | sed -n 1p)"
   cp "$page" "$WORK/page.orig"
   trap 'cp "$WORK/page.orig" "$page"' EXIT
   edited=""
+  # `check` where no build left a cache (a cache folder of its own): the
+  # first keeps a page cache of its own, the next take pages from it.
+  check_alone=(env HANDBOOK_CACHE_DIR="$WORK/check-cache" "$HB" check --root "$site/handbook" --quiet)
+  rm -rf "$WORK/check-cache"
+  "${check_alone[@]}"
   for i in $(seq "$iruns"); do
     measure "$HB" check --root "$site/handbook" --quiet >> "$WORK/check.txt"
     measure "$HB" check --root "$site/handbook" --quiet --no-cache >> "$WORK/fresh-check.txt"
+    measure "${check_alone[@]}" >> "$WORK/check-again.txt"
     python3 bench/outputs.py snapshot "$site/out-handbook" "$WORK/mtimes.json"
     measure "${hb_build[@]}" >> "$WORK/noop.txt"
     touched=$(python3 bench/outputs.py changed "$site/out-handbook" "$WORK/mtimes.json")
@@ -248,11 +255,12 @@ for spec in "${SIZES[@]}"; do
   serve_p90=$(sed -n 's/.*p90 *\([0-9.]*\) ms.*/\1/p' <<< "$served")
   check=$(cut -d' ' -f1 "$WORK/check.txt" | median)
   fresh_check=$(cut -d' ' -f1 "$WORK/fresh-check.txt" | median)
+  check_again=$(cut -d' ' -f1 "$WORK/check-again.txt" | median)
   noop=$(cut -d' ' -f1 "$WORK/noop.txt" | median)
   edit=$(cut -d' ' -f1 "$WORK/edit.txt" | median)
   title=$(cut -d' ' -f1 "$WORK/title.txt" | median)
   restored=$(cut -d' ' -f1 "$WORK/restored.txt" | median)
-  incremental+=("| $n | $iruns | ${check}s | ${fresh_check}s | ${noop}s | ${edit}s | ${edited%%:*} | ${title}s | ${retitled%%:*} | ${restored}s | ${serve_median} / ${serve_p90} ms |")
+  incremental+=("| $n | $iruns | ${check}s | ${fresh_check}s | ${check_again}s | ${noop}s | ${edit}s | ${edited%%:*} | ${title}s | ${retitled%%:*} | ${restored}s | ${serve_median} / ${serve_p90} ms |")
 
   content_mb=$(mb_of_dir "$site/handbook/content")
   sizes=""
@@ -287,10 +295,10 @@ echo "| pages | runs | handbook$peer_labels$ratio_labels |"
 echo "| ---: | ---: | ---:$peer_rule |"
 printf '%s\n' "${rss_rows[@]}"
 echo
-echo "handbook alone (median of RUNS), with the build cache: check after a build, check from nothing (--no-cache), rebuild with nothing changed, after a one-page body edit, after a title edit, into an empty output folder (the cache restored without the site); serve while typing (a save every 500 ms, 30 saves): edit to served page, median / p90:"
+echo "handbook alone (median of RUNS), with the build cache: check after a build, check from nothing (--no-cache), check again with no build (the page cache an earlier check kept), rebuild with nothing changed, after a one-page body edit, after a title edit, into an empty output folder (the cache restored without the site); serve while typing (a save every 500 ms, 30 saves): edit to served page, median / p90:"
 echo
-echo "| pages | runs | check | check from nothing | no-op rebuild | one-page edit | files touched by the edit | title edit | files touched by the title edit | cache without the site | serve, edit to served |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| pages | runs | check | check from nothing | check again, no build | no-op rebuild | one-page edit | files touched by the edit | title edit | files touched by the title edit | cache without the site | serve, edit to served |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${incremental[@]}"
 echo
 echo "Scaling (x: relative to the row above):"

@@ -146,10 +146,11 @@ pub fn load(
 }
 
 /// [`load`] for `check`: without HTML, and taking each unchanged page's
-/// Markdown output (ids, links, notes) from the page cache the last build
-/// left in `cache_dir` (the site's build cache folder, or `None`), when
-/// there is one. Reads the cache and never writes it: a damaged or foreign
-/// cache means rendering those pages, with the same report.
+/// Markdown output (ids, links, notes) from the page cache in `cache_dir`
+/// (the site's build cache folder, or `None`): the one the last build left,
+/// which a check never writes, or else check's own, which it writes back
+/// ([`page_cache::for_check`]). A damaged or foreign cache means rendering
+/// those pages, with the same report.
 pub fn load_for_check(
     config: &Config,
     link_severity: Severity,
@@ -162,7 +163,26 @@ pub fn load_for_check(
         bodies: AfterUse::Release,
         search: SearchEntries::WhenIndexed,
     };
-    load_reusing(run, link_severity, static_paths, (cache_dir, None)).0
+    let cache = cache_dir.map(page_cache::for_check);
+    let cache_ref = cache.as_ref().map(|(dir, parts)| (dir.as_path(), *parts));
+    let (loaded, page_cache) = load_reusing(run, link_severity, static_paths, (cache_ref, None));
+    let mut timings = Timings::start();
+    if let (Some(cache), Some((_, page_cache::Parts::PagesOnly))) = (&page_cache, cache_ref) {
+        cache.store(&page_cache::BuiltPages {
+            config,
+            content: &loaded.content,
+            markdown_keys: &loaded.markdown_keys,
+            rendered: &loaded.rendered,
+            outputs: &vec![None; loaded.rendered.len()],
+            links: &loaded.link_memos,
+            link_index: loaded.link_index,
+            bodies: &[],
+            generated: None,
+            renders: &[],
+        });
+        timings.mark("check: page cache");
+    }
+    loaded
 }
 
 /// [`load`], taking each page's Markdown output from the page cache when
@@ -171,7 +191,10 @@ fn load_reusing(
     run: markdown_pages::MarkdownRun,
     link_severity: Severity,
     static_paths: &[String],
-    (page_cache_dir, read_ahead): (Option<&std::path::Path>, Option<&ReadAhead>),
+    (page_cache_at, read_ahead): (
+        Option<(&std::path::Path, page_cache::Parts)>,
+        Option<&ReadAhead>,
+    ),
 ) -> (Loaded, Option<page_cache::PageCache>) {
     let config = run.config;
     if run.render_html {
@@ -185,6 +208,10 @@ fn load_reusing(
     // stage scans), and does not read at all a file not written since the
     // last such build (its front matter is kept in the cache folder).
     // A first build keeps every body and records the front matter.
+    let page_cache_dir = page_cache_at.map(|(dir, _)| dir);
+    // A build writes its cache back, and so does `check` its own; `check`
+    // reading a build's cache writes nothing.
+    let records = page_cache_at.is_some_and(|(_, parts)| parts != page_cache::Parts::Pages);
     let heads = page_cache_dir
         .filter(|_| run.bodies == AfterUse::Release)
         .map(|dir| {
@@ -197,7 +224,7 @@ fn load_reusing(
             unless,
             known: Some(heads),
         },
-        // `check` never saves what it would record.
+        // `check` records as it reads each page at load (below).
         Some((heads, false)) if run.render_html => content::source::BodiesAtLoad::KeepRecording {
             unless,
             known: heads,
@@ -214,15 +241,15 @@ fn load_reusing(
         |page: &content::Page, includes: &content::includes::Includes| at_load.read(page, includes)
     });
     let bodies = match &read {
-        Some(read) => content::source::BodiesAtLoad::ReadAtLoad { read, unless },
+        Some(read) => content::source::BodiesAtLoad::ReadAtLoad {
+            read,
+            unless,
+            known: heads
+                .as_ref()
+                .filter(|_| records)
+                .map(|(heads, _)| heads as &dyn content::source::KnownHeads),
+        },
         None => bodies,
-    };
-    // Without HTML (`check`) nothing is stored back: the search entries and
-    // the generated pages' renders are not read.
-    let cache_parts = if run.render_html {
-        page_cache::Parts::All
-    } else {
-        page_cache::Parts::Pages
     };
     let (mut content, mut page_cache) = rayon::join(
         || {
@@ -233,14 +260,13 @@ fn load_reusing(
         },
         || {
             let mut timings = Timings::start();
-            let cache = page_cache_dir.map(|dir| page_cache::PageCache::open(dir, cache_parts));
+            let cache = page_cache_at.map(|(dir, parts)| page_cache::PageCache::open(dir, parts));
             timings.mark("load: page cache");
             cache
         },
     );
     report.extend(content.diagnostics.iter().cloned());
-    // `check` reads the cache folder and never writes it.
-    if let Some((heads, _)) = heads.filter(|_| run.render_html) {
+    if let Some((heads, _)) = heads.filter(|_| records) {
         heads.save(page_cache_dir);
     }
     timings.mark("load content");
@@ -503,7 +529,10 @@ fn build_everything(
         run,
         severity,
         &static_paths,
-        (page_cache_dir, Some(&read_ahead)),
+        (
+            page_cache_dir.map(|dir| (dir, page_cache::Parts::All)),
+            Some(&read_ahead),
+        ),
     );
     // What the load did not take (files it does not read as pages).
     drop(read_ahead);
@@ -614,6 +643,7 @@ fn build_everything(
                     generated: generated.as_ref(),
                     renders: &renders,
                 });
+                cache.forget_check_store();
             }
         },
     );

@@ -136,7 +136,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub external: bool,
     /// Render every page's Markdown instead of taking unchanged pages'
-    /// ids, links and notes from the build cache the last build left.
+    /// ids, links and notes from the page cache (the last build's, or the
+    /// one an earlier check kept where no build left one), and keep none.
     #[arg(long)]
     pub no_cache: bool,
 }
@@ -397,7 +398,7 @@ fn run_check(args: CheckArgs) -> i32 {
                     "Checked {} links on {} pages{} in {:.2}s: {} broken, {} other error(s), {} warning(s){}",
                     links.links_checked,
                     result.pages(),
-                    if cached > 0 { format!(" ({cached} unchanged since the last build)") } else { String::new() },
+                    if cached > 0 { format!(" ({cached} unchanged, taken from the cache)") } else { String::new() },
                     result.elapsed.as_secs_f64(),
                     broken,
                     errors - broken.min(errors),

@@ -10,7 +10,7 @@ use common::{handbook, site};
 
 /// `handbook <command>` in the site `dir`, with the build cache in
 /// `.handbook-cache` there: its exit code and what it printed on stderr.
-fn run(dir: &Path, command: &str, extra: &[&str]) -> (i32, String) {
+pub(crate) fn run(dir: &Path, command: &str, extra: &[&str]) -> (i32, String) {
     let output = handbook()
         .current_dir(dir)
         .env("HANDBOOK_CACHE_DIR", ".handbook-cache")
@@ -25,18 +25,18 @@ fn run(dir: &Path, command: &str, extra: &[&str]) -> (i32, String) {
 }
 
 /// `handbook build` with the cache in `.handbook-cache`.
-fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
+pub(crate) fn build(dir: &Path, extra: &[&str]) -> (i32, String) {
     run(dir, "build", extra)
 }
 
 /// A build without the cache into `clean/`, to compare with.
-fn built_clean(dir: &Path) {
+pub(crate) fn built_clean(dir: &Path) {
     let (code, out) = build(dir, &["--no-cache", "--output", "clean"]);
     assert_eq!(code, 0, "{out}");
 }
 
 /// `handbook build` with the cache, which must succeed: what it printed.
-fn built(dir: &Path) -> String {
+pub(crate) fn built(dir: &Path) -> String {
     let (code, out) = build(dir, &[]);
     assert_eq!(code, 0, "{out}");
     out
@@ -121,7 +121,7 @@ fn page_cache_files(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// Every file below `dir` but the manifest, with its bytes.
-fn output_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn output_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -474,128 +474,6 @@ fn an_edit_that_keeps_the_size_and_time_of_a_file_is_built() {
     assert!(page(dir.path()).contains("FirsT."));
 }
 
-/// `handbook check` with the cache the last build left, in `dir`.
-fn check(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let (code, stderr) = run(dir, "check", extra);
-    let report = stderr
-        .lines()
-        .map(|line| match line.split_once(" in ") {
-            Some((summary, rest)) if line.starts_with("Checked ") => {
-                format!("{summary} in _{}", &rest[rest.find(':').unwrap_or(0)..])
-            }
-            _ => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    (code, report)
-}
-
-/// `check` takes the pages a build left unchanged from its page cache, and
-/// renders the ones edited since: the report is the one of a check from
-/// nothing, warnings at the same line and column.
-#[test]
-fn check_takes_unchanged_pages_from_the_page_cache_and_reads_edited_ones() {
-    let dir = site(&[
-        ("content/index.md", "# Home\n\n[a](/a/#first)\n"),
-        ("content/a.md", "# A\n\n## First\n\nText.\n"),
-        (
-            "content/b.html.md.erb",
-            "# B\n\n<% if x %>\n\nThen [gone](/missing-page/) here.\n",
-        ),
-    ]);
-    let (code, built) = build(dir.path(), &[]);
-    assert_eq!(code, 0, "{built}");
-
-    let (code, cached) = check_matching_a_fresh_check(dir.path(), 3);
-    assert_eq!(code, 1, "{cached}");
-    assert!(cached.contains("b.html.md.erb:3:1"), "{cached}");
-    assert!(cached.contains("b.html.md.erb:5:13"), "{cached}");
-
-    // The anchor goes away after the build: check sees it.
-    std::fs::write(
-        dir.path().join("content/a.md"),
-        "# A\n\n## Second\n\nText.\n",
-    )
-    .expect("edit");
-    let (_, cached) = check_matching_a_fresh_check(dir.path(), 2);
-    assert!(cached.contains("index.md:3:5"), "{cached}");
-    assert!(cached.contains("#first"), "{cached}");
-}
-
-/// `check --no-cache` reads each page's Markdown as the load reads the page
-/// and rewrites links to `.md` sources once every page's URL is known;
-/// `check` after an edit of every page renders them after the load, with
-/// the URLs known. Both report the same: broken links and anchors through
-/// rewritten links (to a page with a permalink, to a picture beside the
-/// source) and a renderer's note.
-#[test]
-fn check_reading_pages_at_load_reports_what_rendering_after_the_load_does() {
-    let pages = [
-        // Published under a path: root-relative links get it.
-        (
-            "site.toml",
-            "title = \"T\"\nbase_url = \"https://example.org/docs\"\n",
-        ),
-        (
-            "content/index.md",
-            "# Home\n\n[a](a.md#first) [b](sub/b.md) [gone](missing.md) [c](c.md)\n",
-        ),
-        (
-            "content/a.md",
-            "---\npermalink: /elsewhere/\n---\n# A\n\n## First\n\n[home](index.md#nowhere)\n",
-        ),
-        (
-            "content/sub/b.md",
-            "# B\n\n[up](../a.md#second) [me](b.md)\n\n![beside the source](pic.png)\n",
-        ),
-        ("content/sub/pic.png", "not really a picture"),
-        ("content/c.md", "# C\n"),
-        (
-            "content/d.html.md.erb",
-            "# D\n\n<% if x %>\n\n[a](/elsewhere/#first)\n",
-        ),
-    ];
-    let dir = site(&pages);
-    let (_, built) = build(dir.path(), &[]);
-    assert!(dir.path().join(".handbook-cache/pages").is_dir(), "{built}");
-    let (fresh_code, fresh) = check(dir.path(), &["--no-cache"]);
-    for (path, text) in pages {
-        std::fs::write(dir.path().join(path), format!("{text}\n")).expect("edit");
-    }
-    // With the page cache there (asserted above) and no page unchanged.
-    let (code, after_load) = check(dir.path(), &[]);
-    assert_eq!(after_load, fresh);
-    assert_eq!(code, fresh_code);
-    for expected in [
-        "index.md:3:38",
-        "missing.md",
-        "a.md:8:8",
-        "#nowhere",
-        "sub/b.md:3:6",
-        "#second",
-        "d.html.md.erb:3:1",
-    ] {
-        assert!(fresh.contains(expected), "{expected} in {fresh}");
-    }
-    assert!(!fresh.contains("`#first`"), "{fresh}");
-    assert!(!fresh.contains("pic.png"), "{fresh}");
-}
-
-/// `check` with the cache, asserting that `unchanged` of the pages came from
-/// it and that its report is that of `check --no-cache` but for saying so.
-fn check_matching_a_fresh_check(dir: &Path, unchanged: usize) -> (i32, String) {
-    let (code, cached) = check(dir, &[]);
-    let (fresh_code, fresh) = check(dir, &["--no-cache"]);
-    let from_cache = format!(" ({unchanged} unchanged since the last build)");
-    assert!(
-        cached.contains(&format!("on 3 pages{from_cache}")),
-        "{cached}"
-    );
-    assert_eq!(cached.replace(&from_cache, ""), fresh);
-    assert_eq!(code, fresh_code);
-    (code, cached)
-}
-
 /// A build with the page cache keeps the checked links of unchanged pages
 /// only while what they point at is unchanged: an anchor or a page that
 /// goes away breaks the links of pages that were not edited.
@@ -673,39 +551,4 @@ fn the_order_files_and_other_generators_settings_are_read_by_the_cache() {
 /// Where `needle` first is in `haystack`.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// A first build keys its pages under the partials it looked up, so the
-/// `check` after it takes every page from the cache (the first build's
-/// own scope had hashed none); an edited partial still renders them again.
-#[test]
-fn check_after_a_first_build_with_partials_takes_every_page_from_the_cache() {
-    let dir = site(&[
-        ("_config.yml", "title: Field Guide\n"),
-        (
-            "_includes/callout.html",
-            "<div class=\"callout\">{{ include.text }}</div>\n",
-        ),
-        (
-            "index.md",
-            "---\ntitle: Home\n---\n# Home\n\n{% include callout.html text=\"Read first\" %}\n\n[a](/a/#first)\n",
-        ),
-        ("a.md", "---\ntitle: A\n---\n# A\n\n## First\n\nText.\n"),
-    ]);
-    let first = built(dir.path());
-    assert!(!first.contains("unchanged"), "{first}");
-    let (code, report) = check(dir.path(), &[]);
-    assert_eq!(code, 0, "{report}");
-    assert!(
-        report.contains("(2 unchanged since the last build)"),
-        "{report}"
-    );
-    std::fs::write(
-        dir.path().join("_includes/callout.html"),
-        "<div class=\"callout\">{{ include.text }}!</div>\n",
-    )
-    .expect("edit");
-    let (code, report) = check(dir.path(), &[]);
-    assert_eq!(code, 0, "{report}");
-    assert!(!report.contains("unchanged"), "{report}");
 }

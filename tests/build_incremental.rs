@@ -4,7 +4,8 @@
 //! a template, a static file, `site.toml`), and after each one the output
 //! folder of `handbook build` with its cache is compared byte for byte, with
 //! its diagnostics, against a build from nothing. The same series is applied
-//! to `serve`'s in-memory site.
+//! to `serve`'s in-memory site, and checked by `check` with the page cache it
+//! keeps when no build left one, against a check from nothing.
 
 use crate::common;
 
@@ -12,6 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use handbook::build::{self, BuildOptions, BuildSummary};
+use handbook::check::{self, CheckOptions};
 use handbook::config::{Config, Overrides};
 use handbook::serve::workspace::Workspace;
 
@@ -62,9 +64,8 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn report(summary: &BuildSummary) -> Vec<String> {
-    summary
-        .report
+fn report(report: &handbook::diagnostics::Report) -> Vec<String> {
+    report
         .diagnostics
         .iter()
         .map(|d| {
@@ -74,6 +75,14 @@ fn report(summary: &BuildSummary) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The site's settings for `check`, with a build cache folder of its own,
+/// where no build stores: `check` keeps its own page cache there.
+fn check_config(root: &Path) -> Config {
+    let mut config = Config::load(root, &Overrides::default()).expect("config");
+    config.site.cache_dir = ".check-cache".to_string();
+    config
 }
 
 /// Where two trees differ, a line each.
@@ -313,6 +322,23 @@ fn a_random_series_of_edits_builds_what_a_clean_build_writes() {
     )
     .expect("erb page");
 
+    // `check` in a cache folder of its own, where no build stores: it
+    // keeps its own page cache there.
+    let check = |config: &Config, use_cache: bool| {
+        let options = CheckOptions {
+            orphans: true,
+            external: false,
+            use_cache,
+        };
+        let result = check::check_with(config, &options);
+        let mut lines = report(result.report());
+        lines.sort();
+        let from_cache = result.pages_from_cache();
+        (lines, result.orphans, from_cache)
+    };
+    check(&check_config(&root), true);
+    let mut checked_some_from_cache = false;
+
     let cached_out = dir.path().join("cached");
     let first = build_into(&root, &cached_out, true);
     assert!(first.wrote_site);
@@ -333,8 +359,20 @@ fn a_random_series_of_edits_builds_what_a_clean_build_writes() {
         let context = format!("step {step} (seed {seed:#x}): {what}");
         let differ = differences(&tree(&cached_out), &tree(&clean_out));
         assert!(differ.is_empty(), "{context}\n{}", differ.join("\n"));
-        assert_eq!(report(&cached), report(&clean), "{context}: diagnostics");
+        assert_eq!(
+            report(&cached.report),
+            report(&clean.report),
+            "{context}: diagnostics"
+        );
         kept_some |= cached.unchanged > 0 && cached.written < clean.written;
+
+        // Loaded again: the step may have edited `site.toml`.
+        let check_config = check_config(&root);
+        let (checked, checked_orphans, from_cache) = check(&check_config, true);
+        let (fresh, fresh_orphans, _) = check(&check_config, false);
+        assert_eq!(checked, fresh, "{context}: check with its own cache");
+        assert_eq!(checked_orphans, fresh_orphans, "{context}: orphans");
+        checked_some_from_cache |= from_cache > 0;
 
         workspace.apply(&paths, &viewed);
         workspace.finish();
@@ -358,4 +396,8 @@ fn a_random_series_of_edits_builds_what_a_clean_build_writes() {
         std::fs::remove_dir_all(&clean_out).expect("rm");
     }
     assert!(kept_some, "the cache kept files from one build to the next");
+    assert!(
+        checked_some_from_cache,
+        "check took pages from its own cache"
+    );
 }

@@ -25,6 +25,7 @@ mod build_cache;
 mod build_incremental;
 mod cadence;
 mod check;
+mod check_cache;
 mod ci_examples;
 mod cli;
 mod corpus;

@@ -153,10 +153,37 @@ impl MarkdownMemo {
     }
 }
 
+/// The folder in the build cache folder where `check` keeps a page cache
+/// of its own while no build has left one: the pages' Markdown output
+/// (ids, links, notes) and their checked links, no bodies. A build never
+/// reads it (a check renders no HTML), and removes it once it has stored
+/// its own cache, which `check` reads from then on.
+pub const CHECK_DIR: &str = "check";
+
+/// Where `check` takes pages from in the build cache folder `dir`, and
+/// which parts it reads: a build's page cache when there is one (read,
+/// never written: a check would store pages without their bodies over
+/// it), else its own, which it writes back. A pre-commit hook or an
+/// editor that checks the site again and again then renders only what
+/// changed since the last check, as it does after a build.
+pub fn for_check(dir: &Path) -> (PathBuf, Parts) {
+    if page_store::exists(dir) {
+        (dir.to_path_buf(), Parts::Pages)
+    } else {
+        (dir.join(CHECK_DIR), Parts::PagesOnly)
+    }
+}
+
 impl PageCache {
     /// Whether the build cache folder `dir` holds a page cache.
     pub fn exists(dir: &Path) -> bool {
         page_store::exists(dir)
+    }
+
+    /// Removes `check`'s own page cache ([`CHECK_DIR`]) beside this one:
+    /// once a build has stored its pages, `check` reads those.
+    pub fn forget_check_store(&self) {
+        let _ = std::fs::remove_dir_all(self.dir.join(CHECK_DIR));
     }
 
     /// Opens `parts` of the page cache in the build cache folder `dir` (an

@@ -106,8 +106,13 @@ pub enum Parts {
     /// Everything: a build.
     All,
     /// The pages' Markdown output and nothing for the search index or the
-    /// generated pages (`check`, which never writes the cache back).
+    /// generated pages (`check` reading a build's cache, which it never
+    /// writes back).
     Pages,
+    /// Everything, of a page cache that holds nothing but pages: `check`'s
+    /// own ([`super::page_cache::CHECK_DIR`]), read whole so that a check
+    /// that changed nothing rewrites no part of it.
+    PagesOnly,
 }
 
 #[derive(Serialize, Default)]
@@ -230,7 +235,7 @@ pub fn read(cache_dir: &Path, parts: Parts) -> ReadBack {
         };
         // A shard read in part is not one whose key may stand for what the
         // next store would write.
-        if parts == Parts::All {
+        if parts != Parts::Pages {
             back.shard_keys[s] = Some(index.shards[s]);
         }
         back.pages.extend(shard.pages);
@@ -257,7 +262,7 @@ fn read_shard(dir: &Path, shard: usize, key: u64, parts: Parts) -> Option<Shard>
         return None;
     }
     match parts {
-        Parts::All => encoding().deserialize(rest).ok(),
+        Parts::All | Parts::PagesOnly => encoding().deserialize(rest).ok(),
         // The pages come first; what follows them is left unread.
         Parts::Pages => encoding()
             .allow_trailing_bytes()

@@ -44,11 +44,18 @@ pub(super) fn load_letting_go(
             return (page, diagnostics);
         }
         source::BodiesAtLoad::LetGo { unless, known } => (unless, known),
-        source::BodiesAtLoad::ReadAtLoad { read, unless } => {
-            let (mut page, diagnostics, _) = load_page(file);
+        source::BodiesAtLoad::ReadAtLoad {
+            read,
+            unless,
+            known,
+        } => {
+            let (mut page, diagnostics, metadata) = load_page(file);
             if let Some(page) = &mut page {
                 read(page, includes);
-                page.release_body_unless(unless);
+                let kept = page.release_body_unless(unless);
+                if let (false, Some(known), Some(metadata)) = (kept, known, &metadata) {
+                    record_front_matter(known, file, metadata, page);
+                }
             }
             return (page, diagnostics);
         }
@@ -238,6 +245,7 @@ mod tests {
             let bodies = BodiesAtLoad::ReadAtLoad {
                 read: &read,
                 unless: &has_prose_cadence,
+                known: None,
             };
             loaded.push(load_as(dir.path(), rel, bodies).0);
         }
@@ -317,6 +325,18 @@ mod tests {
             assert!(page.is_none_or(|page| page.holds_body()), "{rel}");
         }
         assert_eq!(*recorded.0.lock().unwrap(), *known.0.lock().unwrap());
+        // A first `check`, which reads each page at load, records the same.
+        let read_at_load = Remembered::default();
+        for (rel, _) in files {
+            let read = |_: &Page, _: &crate::content::includes::Includes| {};
+            let bodies = BodiesAtLoad::ReadAtLoad {
+                read: &read,
+                unless: &has_prose_cadence,
+                known: Some(&read_at_load),
+            };
+            load_as(dir.path(), rel, bodies);
+        }
+        assert_eq!(*read_at_load.0.lock().unwrap(), *known.0.lock().unwrap());
         {
             let kept = known.0.lock().unwrap();
             assert_eq!(kept.len(), 5);

@@ -71,10 +71,12 @@ pub enum BodiesAtLoad<'a> {
     /// core that read it, then lets its body go unless `unless` is true
     /// for it: `check` with no page cache reads each page's Markdown while
     /// the page is in memory, instead of holding the site's Markdown until
-    /// every page is loaded.
+    /// every page is loaded. With `known`, records what the next `check`
+    /// can take without reading the file, as [`BodiesAtLoad::LetGo`] does.
     ReadAtLoad {
         read: &'a (dyn Fn(&Page, &super::includes::Includes) + Sync),
         unless: &'a (dyn Fn(&str) -> bool + Sync),
+        known: Option<&'a dyn KnownHeads>,
     },
 }
 
