@@ -224,3 +224,35 @@ fn check_without_a_build_keeps_a_page_cache_of_its_own() {
         "{after_build}"
     );
 }
+
+/// A build's page cache that another binary wrote (an upgrade since the
+/// last build) is of no use to `check`: it keeps its own until the next
+/// build, which removes it.
+#[test]
+fn check_keeps_its_own_cache_beside_another_binarys() {
+    let dir = site(&[
+        ("content/index.md", "# Home\n\n[a](/a/#first)\n"),
+        ("content/a.md", "# A\n\n## First\n\nText.\n"),
+        ("content/b.md", "# B\n\n[home](/)\n"),
+    ]);
+    built(dir.path());
+    let index = dir.path().join(".handbook-cache/pages/index.bin");
+    let mut bytes = std::fs::read(&index).expect("the build's page cache");
+    // The header: format (4 bytes), then the binary that wrote it.
+    bytes[4..12].copy_from_slice(&12345u64.to_le_bytes());
+    std::fs::write(&index, bytes).expect("foreign");
+    let own = dir.path().join(".handbook-cache/check/pages");
+    let (code, first) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{first}");
+    assert!(!first.contains("unchanged"), "{first}");
+    assert!(own.is_dir(), "{first}");
+    let (_, again) = check_matching_a_fresh_check(dir.path(), 3);
+    assert!(again.contains("0 broken"), "{again}");
+    // Built again (not up to date): its cache replaces check's.
+    std::fs::write(dir.path().join("content/b.md"), "# B\n\nEdited.\n").expect("edit");
+    built(dir.path());
+    assert!(!own.exists(), "the build left check's cache");
+    let (_, after_build) = check(dir.path(), &[]);
+    assert!(after_build.contains("(3 unchanged"), "{after_build}");
+    assert!(!own.exists(), "a check wrote beside a build's cache");
+}

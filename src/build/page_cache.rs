@@ -161,13 +161,14 @@ impl MarkdownMemo {
 pub const CHECK_DIR: &str = "check";
 
 /// Where `check` takes pages from in the build cache folder `dir`, and
-/// which parts it reads: a build's page cache when there is one (read,
-/// never written: a check would store pages without their bodies over
-/// it), else its own, which it writes back. A pre-commit hook or an
-/// editor that checks the site again and again then renders only what
-/// changed since the last check, as it does after a build.
+/// which parts it reads: a build's page cache when there is one this
+/// binary can read (read, never written: a check would store pages without
+/// their bodies over it), else its own, which it writes back. A pre-commit
+/// hook or an editor that checks the site again and again then renders
+/// only what changed since the last check, as it does after a build, and
+/// so does a check after an upgrade, until the next build.
 pub fn for_check(dir: &Path) -> (PathBuf, Parts) {
-    if page_store::exists(dir) {
+    if page_store::exists_for_this_binary(dir) {
         (dir.to_path_buf(), Parts::Pages)
     } else {
         (dir.join(CHECK_DIR), Parts::PagesOnly)

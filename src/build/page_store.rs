@@ -189,6 +189,18 @@ pub fn exists(cache_dir: &Path) -> bool {
     cache_dir.join(DIR).join(INDEX).is_file()
 }
 
+/// Whether `cache_dir` holds a page cache of this binary's format, going
+/// by its index's header (it may still be damaged: [`read`] says).
+pub fn exists_for_this_binary(cache_dir: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 12];
+    let read = std::fs::File::open(cache_dir.join(DIR).join(INDEX))
+        .and_then(|mut file| file.read_exact(&mut head));
+    read.is_ok()
+        && number(&head, 0, 4) == Some(u64::from(FORMAT))
+        && number(&head, 4, 8) == Some(binary_fingerprint())
+}
+
 /// Reads `parts` of the page cache in `cache_dir` (an absent one is empty).
 pub fn read(cache_dir: &Path, parts: Parts) -> ReadBack {
     let dir = cache_dir.join(DIR);
