@@ -46,14 +46,17 @@ fn check_takes_unchanged_pages_from_the_page_cache_and_reads_edited_ones() {
     assert!(cached.contains("b.html.md.erb:5:13"), "{cached}");
 
     // The anchor goes away after the build: check sees it.
-    std::fs::write(
-        dir.path().join("content/a.md"),
-        "# A\n\n## Second\n\nText.\n",
-    )
-    .expect("edit");
-    let (_, cached) = check_matching_a_fresh_check(dir.path(), 2);
-    assert!(cached.contains("index.md:3:5"), "{cached}");
-    assert!(cached.contains("#first"), "{cached}");
+    a_removed_anchor_is_reported(dir.path());
+}
+
+/// Renames the heading `First` of `content/a.md`, which `index.md` links
+/// to at 3:5: `check` renders `a.md` again, takes the two other pages
+/// from the cache, and reports the link.
+fn a_removed_anchor_is_reported(dir: &Path) {
+    std::fs::write(dir.join("content/a.md"), "# A\n\n## Second\n\nText.\n").expect("edit");
+    let (_, report) = check_matching_a_fresh_check(dir, 2);
+    assert!(report.contains("index.md:3:5"), "{report}");
+    assert!(report.contains("#first"), "{report}");
 }
 
 /// `check --no-cache` reads each page's Markdown as the load reads the page
@@ -193,14 +196,7 @@ fn check_without_a_build_keeps_a_page_cache_of_its_own() {
     assert!(again.contains("index.md:3:23"), "{again}");
     assert!(again.contains("b.html.md.erb:3:1"), "{again}");
 
-    std::fs::write(
-        dir.path().join("content/a.md"),
-        "# A\n\n## Second\n\nText.\n",
-    )
-    .expect("edit");
-    let (_, edited) = check_matching_a_fresh_check(dir.path(), 2);
-    assert!(edited.contains("index.md:3:5"), "{edited}");
-    assert!(edited.contains("#first"), "{edited}");
+    a_removed_anchor_is_reported(dir.path());
     check_matching_a_fresh_check(dir.path(), 3);
 
     let out = built(dir.path());
