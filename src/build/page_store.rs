@@ -172,8 +172,7 @@ fn number(bytes: &[u8], at: usize, len: usize) -> Option<u64> {
 /// intact; `Err(true)` when another binary wrote it (no note: the build
 /// cache's record says so), `Err(false)` when it is damaged.
 fn payload(bytes: &[u8], header: usize) -> Result<&[u8], bool> {
-    let (format, written_by) = (number(bytes, 0, 4), number(bytes, 4, 8));
-    if format != Some(u64::from(FORMAT)) || written_by != Some(binary_fingerprint()) {
+    if !of_this_binary(bytes) {
         return Err(number(bytes, 0, 4).is_some());
     }
     let rest = bytes.get(header..).ok_or(false)?;
@@ -181,6 +180,13 @@ fn payload(bytes: &[u8], header: usize) -> Result<&[u8], bool> {
         return Err(false);
     }
     Ok(rest)
+}
+
+/// Whether a file's first bytes are the header of this binary's format
+/// (its format, then the binary that wrote it).
+fn of_this_binary(bytes: &[u8]) -> bool {
+    number(bytes, 0, 4) == Some(u64::from(FORMAT))
+        && number(bytes, 4, 8) == Some(binary_fingerprint())
 }
 
 /// Whether `cache_dir` holds a page cache (it may still be another
@@ -196,9 +202,7 @@ pub fn exists_for_this_binary(cache_dir: &Path) -> bool {
     let mut head = [0u8; 12];
     let read = std::fs::File::open(cache_dir.join(DIR).join(INDEX))
         .and_then(|mut file| file.read_exact(&mut head));
-    read.is_ok()
-        && number(&head, 0, 4) == Some(u64::from(FORMAT))
-        && number(&head, 4, 8) == Some(binary_fingerprint())
+    read.is_ok() && of_this_binary(&head)
 }
 
 /// Reads `parts` of the page cache in `cache_dir` (an absent one is empty).
